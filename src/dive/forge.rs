@@ -1,0 +1,176 @@
+//! The dream forge: generates dreams on Bevy's async compute pool so the main thread
+//! never waits. The next loop is generated while the current one is played, so a loop
+//! reset only swaps entities.
+
+use std::sync::Arc;
+
+use bevy::asset::RenderAssetUsages;
+use bevy::mesh::{Indices, PrimitiveTopology};
+use bevy::platform::time::Instant;
+use bevy::prelude::*;
+use bevy::tasks::{AsyncComputeTaskPool, Task, futures::check_ready};
+use bevy_rapier3d::parry::shape::HeightFieldFlags;
+use bevy_rapier3d::parry::utils::Array2;
+use bevy_rapier3d::prelude::Collider;
+use bevy_rapier3d::rapier::prelude::SharedShape;
+
+use super::ActiveDive;
+use crate::dream::{Dream, Heightfield, MovementLimits};
+use crate::levels::Dreamer;
+use crate::screens::AppState;
+
+/// A dream, generated and ready to become entities.
+pub struct GeneratedDream {
+    pub loop_index: u32,
+    pub dream: Arc<Dream>,
+    pub terrain_mesh: Mesh,
+    pub collider: Collider,
+    /// Wall time the generation took, milliseconds.
+    pub millis: f32,
+}
+
+/// Dreams being generated, and dreams ready to be played.
+#[derive(Resource, Default)]
+pub struct DreamForge {
+    pending: Vec<(u32, Task<GeneratedDream>)>,
+    ready: Vec<GeneratedDream>,
+}
+
+impl DreamForge {
+    /// Starts generating loop `loop_index` of `dreamer`'s dream, unless it already is.
+    pub fn request(&mut self, dreamer: &Dreamer, loop_index: u32) {
+        let known = self.pending.iter().any(|(i, _)| *i == loop_index)
+            || self.ready.iter().any(|g| g.loop_index == loop_index);
+        if known {
+            return;
+        }
+        let dreamer = dreamer.clone();
+        let task = AsyncComputeTaskPool::get()
+            .spawn(async move { generate(&dreamer, loop_index, &MovementLimits::default()) });
+        self.pending.push((loop_index, task));
+    }
+
+    /// Takes loop `loop_index` if it is ready.
+    pub fn take(&mut self, loop_index: u32) -> Option<GeneratedDream> {
+        let i = self.ready.iter().position(|g| g.loop_index == loop_index)?;
+        Some(self.ready.swap_remove(i))
+    }
+
+    /// Whether anything is still being generated.
+    pub fn is_busy(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Drops every pending and ready dream (pending tasks are cancelled).
+    pub fn clear(&mut self) {
+        self.pending.clear();
+        self.ready.clear();
+    }
+
+    fn poll(&mut self) {
+        let mut i = 0;
+        while i < self.pending.len() {
+            if let Some(done) = check_ready(&mut self.pending[i].1) {
+                drop(self.pending.swap_remove(i));
+                self.ready.push(done);
+            } else {
+                i += 1;
+            }
+        }
+    }
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<DreamForge>()
+        .add_systems(OnEnter(AppState::Dream), request_first_loop)
+        .add_systems(OnExit(AppState::Dream), |mut forge: ResMut<DreamForge>| {
+            forge.clear()
+        })
+        .add_systems(
+            Update,
+            poll_forge
+                .in_set(crate::AppSystems::TickTimers)
+                .run_if(in_state(AppState::Dream)),
+        );
+}
+
+fn request_first_loop(dive: Res<ActiveDive>, mut forge: ResMut<DreamForge>) {
+    forge.clear();
+    forge.request(&dive.dreamer, dive.loop_index);
+}
+
+fn poll_forge(mut forge: ResMut<DreamForge>) {
+    forge.poll();
+}
+
+/// Generates one loop of a dream with everything the world needs, off the main thread.
+pub fn generate(dreamer: &Dreamer, loop_index: u32, limits: &MovementLimits) -> GeneratedDream {
+    let start = Instant::now();
+    let dream = Dream::generate(&dreamer.recipe(loop_index), dreamer.anchors.len(), limits);
+    let terrain_mesh = terrain_mesh(&dream);
+    let collider = terrain_collider(&dream.heightfield);
+    GeneratedDream {
+        loop_index,
+        dream: Arc::new(dream),
+        terrain_mesh,
+        collider,
+        millis: start.elapsed().as_secs_f32() * 1000.0,
+    }
+}
+
+fn terrain_mesh(dream: &Dream) -> Mesh {
+    let data = dream.mesh_data();
+    Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::default(),
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, data.positions)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, data.normals)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, data.colors)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, data.uvs)
+    .with_inserted_indices(Indices::U32(data.indices))
+}
+
+/// A rapier heightfield matching the generator's grid exactly: both are centred on the
+/// origin, and both split each cell along the (x+1, z)–(x, z+1) diagonal.
+pub fn terrain_collider(hf: &Heightfield) -> Collider {
+    let n = hf.samples();
+    // Parry's rows run along z and its columns along x.
+    let heights = Array2::from_fn(n, n, |z, x| hf.get(x, z));
+    let scale = Vec3::new(hf.extent(), 1.0, hf.extent());
+    SharedShape::heightfield_with_flags(heights, scale, HeightFieldFlags::FIX_INTERNAL_EDGES).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bevy_rapier3d::parry::query::Ray;
+
+    /// The collider must be the terrain: cast rays down at many points and compare the
+    /// hit height with the generator's own surface.
+    #[test]
+    fn collider_matches_heightfield() {
+        let n = 33;
+        let heights = (0..n * n)
+            .map(|i| {
+                let (x, z) = ((i % n) as f32, (i / n) as f32);
+                (x * 0.7).sin() * 3.0 + z * 0.25 + (x * z * 0.01)
+            })
+            .collect();
+        let hf = Heightfield::from_heights(n, 1.5, heights);
+        let collider = terrain_collider(&hf);
+        let mut worst = 0.0f32;
+        for i in 0..400 {
+            let x = (i as f32 * 0.37).sin() * 23.0;
+            let z = (i as f32 * 0.61).cos() * 23.0;
+            let ray = Ray::new(Vec3::new(x, 100.0, z), Vec3::NEG_Y);
+            let toi = collider
+                .raw
+                .cast_local_ray(&ray, 1000.0, true)
+                .expect("ray hits the terrain");
+            let hit = 100.0 - toi;
+            worst = worst.max((hit - hf.height_at(Vec2::new(x, z))).abs());
+        }
+        assert!(worst < 1e-3, "collider and heightfield differ by {worst} m");
+    }
+}

@@ -1,0 +1,62 @@
+//! A dive into a dreamer's nightmare: the dream is generated off the main thread, built
+//! into a world, played as a timed loop, and rebuilt — mutated — when the loop collapses.
+
+mod anchors;
+mod forge;
+mod nightmare_loop;
+mod visuals;
+mod world;
+
+use bevy::prelude::*;
+
+pub use anchors::{ANCHOR_REACH, AnchorFound, Collected, MemoryAnchor};
+pub use forge::{DreamForge, GeneratedDream, terrain_collider};
+pub use nightmare_loop::{LoopCollapsed, NightmareLoop};
+pub use world::{CurrentDream, LoopScoped, Terrain, WaterSurface};
+
+use crate::levels::Dreamer;
+use crate::screens::AppState;
+
+/// The dive in progress: whose dream, and which loop of it.
+#[derive(Resource, Debug, Clone)]
+pub struct ActiveDive {
+    pub dreamer: Dreamer,
+    /// The loop being played (0 for the first).
+    pub loop_index: u32,
+}
+
+impl ActiveDive {
+    /// A dive starting at the first loop. Insert it, then enter [`AppState::Dream`].
+    pub fn new(dreamer: Dreamer) -> Self {
+        Self {
+            dreamer,
+            loop_index: 0,
+        }
+    }
+}
+
+/// Whether the current loop's world exists yet.
+#[derive(SubStates, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[source(AppState = AppState::Dream)]
+pub enum DreamPhase {
+    /// Waiting for the generator; the world of the previous loop, if any, is still there.
+    #[default]
+    Forming,
+    /// The loop is running.
+    Exploring,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_sub_state::<DreamPhase>();
+    app.add_plugins((
+        forge::plugin,
+        world::plugin,
+        nightmare_loop::plugin,
+        anchors::plugin,
+    ));
+}
+
+/// Materials, lights, fog and sky for the dream (needs the renderer).
+pub(super) fn visuals_plugin(app: &mut App) {
+    visuals::plugin(app);
+}

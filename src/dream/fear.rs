@@ -1,0 +1,386 @@
+//! Fears and fear profiles: what a dreamer is afraid of, and how much.
+//!
+//! Each [`FearTag`] has a [`FearTraits`] signature (terrain shape, palette, atmosphere);
+//! a profile's weighted mix of signatures becomes the dream's [`DreamRecipe`](super::DreamRecipe).
+//! The mapping is documented in `docs/fears.md`.
+
+use bevy::color::LinearRgba;
+use serde::{Deserialize, Serialize};
+
+/// One fear a dream can be made of. Unknown names are a parse error, never a silent default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FearTag {
+    /// Losing oneself: ground breaks into floating pieces and pixel-stepped cliffs.
+    Dissolution,
+    /// A self that is only a copy: mirrored neon grids, repeated shapes.
+    Mirrors,
+    /// Nights and places that never end: wide, rolling, fog-bound country.
+    Endlessness,
+    /// Being steered: warped, twisted ground that pulls sideways.
+    LosingControl,
+    /// Wakeful nights: dark sky, thick low fog.
+    Sleeplessness,
+    /// Being watched: high ridges all around, exposed open floors.
+    BeingWatched,
+    /// Falling: chasms and sheer drops.
+    Falling,
+    /// Drowning: high water, islands.
+    Drowning,
+    /// Being left behind: sparse, flat, far-apart places under a pale sky.
+    Abandonment,
+}
+
+impl FearTag {
+    /// Every tag, in declaration order.
+    pub const ALL: [FearTag; 9] = [
+        FearTag::Dissolution,
+        FearTag::Mirrors,
+        FearTag::Endlessness,
+        FearTag::LosingControl,
+        FearTag::Sleeplessness,
+        FearTag::BeingWatched,
+        FearTag::Falling,
+        FearTag::Drowning,
+        FearTag::Abandonment,
+    ];
+
+    /// The terrain, palette and atmosphere this fear pulls a dream towards.
+    pub fn traits(self) -> FearTraits {
+        let base = FearTraits::default();
+        match self {
+            FearTag::Dissolution => FearTraits {
+                amplitude: 22.0,
+                ridged: 0.2,
+                terraces: 0.9,
+                terrace_steps: 7.0,
+                pixel_step: 4.0,
+                chasm: 0.35,
+                grid_glow: 0.6,
+                low: rgb(0.004, 0.0, 0.015),
+                mid: rgb(0.06, 0.008, 0.13),
+                high: rgb(0.03, 0.45, 0.6),
+                accent: rgb(1.0, 0.12, 0.75),
+                sky: rgb(0.012, 0.0, 0.03),
+                fog: rgb(0.05, 0.008, 0.09),
+                fog_start: 40.0,
+                fog_end: 170.0,
+                sun: rgb(0.7, 0.6, 1.0),
+                ..base
+            },
+            FearTag::Mirrors => FearTraits {
+                amplitude: 16.0,
+                ridged: 0.5,
+                terraces: 0.6,
+                terrace_steps: 5.0,
+                pixel_step: 2.0,
+                grid_glow: 1.0,
+                low: rgb(0.0, 0.004, 0.02),
+                mid: rgb(0.012, 0.05, 0.14),
+                high: rgb(0.5, 0.75, 1.0),
+                accent: rgb(0.1, 1.0, 0.9),
+                sky: rgb(0.0, 0.006, 0.03),
+                fog: rgb(0.015, 0.04, 0.1),
+                fog_start: 50.0,
+                fog_end: 190.0,
+                sun: rgb(0.6, 0.9, 1.0),
+                ..base
+            },
+            FearTag::Endlessness => FearTraits {
+                amplitude: 12.0,
+                frequency: 0.6,
+                billow: 0.7,
+                low: rgb(0.008, 0.012, 0.03),
+                mid: rgb(0.04, 0.05, 0.09),
+                high: rgb(0.2, 0.2, 0.27),
+                accent: rgb(1.0, 0.85, 0.5),
+                sky: rgb(0.003, 0.005, 0.015),
+                fog: rgb(0.02, 0.03, 0.07),
+                fog_start: 25.0,
+                fog_end: 120.0,
+                sun: rgb(0.55, 0.6, 0.9),
+                ..base
+            },
+            FearTag::LosingControl => FearTraits {
+                amplitude: 18.0,
+                warp: 28.0,
+                billow: 0.3,
+                low: rgb(0.02, 0.01, 0.03),
+                mid: rgb(0.09, 0.05, 0.09),
+                high: rgb(0.32, 0.25, 0.3),
+                accent: rgb(1.0, 0.75, 0.4),
+                sky: rgb(0.012, 0.006, 0.02),
+                fog: rgb(0.05, 0.03, 0.06),
+                sun: rgb(0.7, 0.55, 0.8),
+                ..base
+            },
+            FearTag::Sleeplessness => FearTraits {
+                amplitude: 10.0,
+                billow: 0.5,
+                water: 0.25,
+                low: rgb(0.006, 0.008, 0.02),
+                mid: rgb(0.03, 0.04, 0.08),
+                high: rgb(0.16, 0.18, 0.28),
+                accent: rgb(1.0, 0.9, 0.6),
+                sky: rgb(0.002, 0.003, 0.01),
+                fog: rgb(0.015, 0.025, 0.06),
+                fog_start: 12.0,
+                fog_end: 85.0,
+                sun: rgb(0.45, 0.55, 0.95),
+                sun_elevation: 0.35,
+                ..base
+            },
+            FearTag::BeingWatched => FearTraits {
+                amplitude: 26.0,
+                ridged: 0.8,
+                rim: 0.6,
+                low: rgb(0.04, 0.03, 0.03),
+                mid: rgb(0.16, 0.12, 0.1),
+                high: rgb(0.55, 0.5, 0.42),
+                accent: rgb(1.0, 0.3, 0.2),
+                sun: rgb(0.95, 0.6, 0.5),
+                ..base
+            },
+            FearTag::Falling => FearTraits {
+                amplitude: 30.0,
+                ridged: 0.4,
+                chasm: 0.8,
+                low: rgb(0.02, 0.02, 0.03),
+                mid: rgb(0.35, 0.3, 0.3),
+                high: rgb(0.8, 0.78, 0.75),
+                accent: rgb(1.0, 0.6, 0.2),
+                sky: rgb(0.35, 0.4, 0.5),
+                fog: rgb(0.4, 0.45, 0.55),
+                ..base
+            },
+            FearTag::Drowning => FearTraits {
+                amplitude: 14.0,
+                water: 0.55,
+                billow: 0.4,
+                low: rgb(0.05, 0.12, 0.15),
+                mid: rgb(0.15, 0.35, 0.35),
+                high: rgb(0.6, 0.7, 0.6),
+                accent: rgb(1.0, 0.95, 0.6),
+                sky: rgb(0.1, 0.2, 0.3),
+                fog: rgb(0.15, 0.3, 0.4),
+                ..base
+            },
+            FearTag::Abandonment => FearTraits {
+                amplitude: 6.0,
+                frequency: 0.5,
+                low: rgb(0.5, 0.5, 0.48),
+                mid: rgb(0.62, 0.6, 0.56),
+                high: rgb(0.8, 0.78, 0.74),
+                accent: rgb(0.3, 0.5, 1.0),
+                sky: rgb(0.7, 0.72, 0.75),
+                fog: rgb(0.75, 0.76, 0.78),
+                fog_start: 30.0,
+                fog_end: 160.0,
+                sun: rgb(0.9, 0.9, 0.95),
+                ..base
+            },
+        }
+    }
+}
+
+/// A fear and how strongly it weighs on the dreamer.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FearWeight {
+    pub tag: FearTag,
+    /// Relative strength, > 0. Weights are normalised, so only ratios matter.
+    pub weight: f32,
+}
+
+/// The numbers a fear contributes to a dream. Blended by weight into a recipe.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FearTraits {
+    /// Height range of the noise, metres.
+    pub amplitude: f32,
+    /// Multiplier on the base noise frequency (lower = broader shapes).
+    pub frequency: f32,
+    /// Share of ridged multifractal noise, 0..1.
+    pub ridged: f32,
+    /// Share of billow noise, 0..1.
+    pub billow: f32,
+    /// Domain warp strength, metres.
+    pub warp: f32,
+    /// How strongly heights snap to terraces, 0..1.
+    pub terraces: f32,
+    /// Number of terrace levels over the height range.
+    pub terrace_steps: f32,
+    /// Horizontal pixel-stepping cell, metres (0 = smooth).
+    pub pixel_step: f32,
+    /// Depth and width of chasms, 0..1.
+    pub chasm: f32,
+    /// Raised ridges along the dream's rim, 0..1.
+    pub rim: f32,
+    /// Water level as a fraction of the height range (0 = no water).
+    pub water: f32,
+    /// Strength of the glowing grid drawn on the ground, 0..1.
+    pub grid_glow: f32,
+    pub low: LinearRgba,
+    pub mid: LinearRgba,
+    pub high: LinearRgba,
+    /// Colour of memory anchors and highlights. Not blended: a mix takes the accent of
+    /// its strongest fear.
+    pub accent: LinearRgba,
+    pub sky: LinearRgba,
+    pub fog: LinearRgba,
+    /// Distance where fog begins, metres.
+    pub fog_start: f32,
+    /// Distance where fog is opaque, metres.
+    pub fog_end: f32,
+    pub sun: LinearRgba,
+    /// Sun height above the horizon, radians.
+    pub sun_elevation: f32,
+}
+
+impl Default for FearTraits {
+    fn default() -> Self {
+        Self {
+            amplitude: 16.0,
+            frequency: 1.0,
+            ridged: 0.0,
+            billow: 0.0,
+            warp: 0.0,
+            terraces: 0.0,
+            terrace_steps: 6.0,
+            pixel_step: 0.0,
+            chasm: 0.0,
+            rim: 0.0,
+            water: 0.0,
+            grid_glow: 0.0,
+            low: rgb(0.1, 0.1, 0.12),
+            mid: rgb(0.3, 0.3, 0.32),
+            high: rgb(0.7, 0.7, 0.72),
+            accent: rgb(1.0, 0.8, 0.4),
+            sky: rgb(0.05, 0.05, 0.1),
+            fog: rgb(0.15, 0.15, 0.2),
+            fog_start: 35.0,
+            fog_end: 150.0,
+            sun: rgb(0.9, 0.85, 0.8),
+            sun_elevation: 0.6,
+        }
+    }
+}
+
+impl FearTraits {
+    /// The weighted mean of several fears' traits. Weights need not sum to one.
+    pub fn blend(fears: &[FearWeight]) -> FearTraits {
+        let total: f32 = fears.iter().map(|f| f.weight.max(0.0)).sum();
+        if fears.is_empty() || total <= 0.0 {
+            return FearTraits::default();
+        }
+        let mut acc = FearTraits::zero();
+        for fear in fears {
+            acc.add_scaled(&fear.tag.traits(), fear.weight.max(0.0) / total);
+        }
+        // The accent marks what matters (anchors, glow): a mix of accents turns to mud,
+        // so the strongest fear's accent is used as it is.
+        let strongest = fears.iter().max_by(|a, b| a.weight.total_cmp(&b.weight));
+        if let Some(strongest) = strongest {
+            acc.accent = strongest.tag.traits().accent;
+        }
+        acc
+    }
+
+    fn zero() -> Self {
+        let black = LinearRgba::NONE;
+        Self {
+            amplitude: 0.0,
+            frequency: 0.0,
+            ridged: 0.0,
+            billow: 0.0,
+            warp: 0.0,
+            terraces: 0.0,
+            terrace_steps: 0.0,
+            pixel_step: 0.0,
+            chasm: 0.0,
+            rim: 0.0,
+            water: 0.0,
+            grid_glow: 0.0,
+            low: black,
+            mid: black,
+            high: black,
+            accent: black,
+            sky: black,
+            fog: black,
+            fog_start: 0.0,
+            fog_end: 0.0,
+            sun: black,
+            sun_elevation: 0.0,
+        }
+    }
+
+    fn add_scaled(&mut self, other: &FearTraits, w: f32) {
+        self.amplitude += other.amplitude * w;
+        self.frequency += other.frequency * w;
+        self.ridged += other.ridged * w;
+        self.billow += other.billow * w;
+        self.warp += other.warp * w;
+        self.terraces += other.terraces * w;
+        self.terrace_steps += other.terrace_steps * w;
+        self.pixel_step += other.pixel_step * w;
+        self.chasm += other.chasm * w;
+        self.rim += other.rim * w;
+        self.water += other.water * w;
+        self.grid_glow += other.grid_glow * w;
+        for (mine, theirs) in [
+            (&mut self.low, other.low),
+            (&mut self.mid, other.mid),
+            (&mut self.high, other.high),
+            (&mut self.accent, other.accent),
+            (&mut self.sky, other.sky),
+            (&mut self.fog, other.fog),
+            (&mut self.sun, other.sun),
+        ] {
+            *mine = *mine + theirs * w;
+        }
+        self.fog_start += other.fog_start * w;
+        self.fog_end += other.fog_end * w;
+        self.sun_elevation += other.sun_elevation * w;
+    }
+}
+
+const fn rgb(r: f32, g: f32, b: f32) -> LinearRgba {
+    LinearRgba::rgb(r, g, b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blend_of_one_fear_is_that_fear() {
+        let only = [FearWeight {
+            tag: FearTag::Falling,
+            weight: 3.0,
+        }];
+        assert_eq!(FearTraits::blend(&only), FearTag::Falling.traits());
+    }
+
+    #[test]
+    fn blend_is_weighted_mean() {
+        let mix = [
+            FearWeight {
+                tag: FearTag::Drowning,
+                weight: 1.0,
+            },
+            FearWeight {
+                tag: FearTag::Abandonment,
+                weight: 3.0,
+            },
+        ];
+        let t = FearTraits::blend(&mix);
+        let expected = 0.25 * FearTag::Drowning.traits().water;
+        assert!((t.water - expected).abs() < 1e-6);
+        let amp = 0.25 * 14.0 + 0.75 * 6.0;
+        assert!((t.amplitude - amp).abs() < 1e-5);
+    }
+
+    #[test]
+    fn unknown_tag_is_rejected() {
+        let err = ron::from_str::<FearWeight>("(tag: Spiders, weight: 1.0)");
+        assert!(err.is_err());
+    }
+}

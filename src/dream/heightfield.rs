@@ -1,0 +1,297 @@
+//! The dream's ground: a square grid of heights, generated from layered noise.
+
+use bevy::math::{Vec2, Vec3};
+use noise::{Billow, Fbm, MultiFractal, NoiseFn, Perlin, RidgedMulti};
+
+use super::recipe::DreamRecipe;
+
+/// A square grid of heights centred on the world origin.
+///
+/// Sample `(x, z)` sits at world `((x - h) * cell, heights[z * samples + x], (z - h) * cell)`
+/// with `h = (samples - 1) / 2`. Each grid cell is two triangles split along the diagonal
+/// from `(x + 1, z)` to `(x, z + 1)`; [`Heightfield::height_at`] interpolates on the same
+/// triangles the mesh draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heightfield {
+    samples: usize,
+    cell: f32,
+    heights: Vec<f32>,
+}
+
+impl Heightfield {
+    /// A heightfield from row-major heights (`heights[z * samples + x]`).
+    ///
+    /// # Panics
+    /// If `heights.len() != samples²` or `samples < 2`: a generator bug, not user input.
+    pub fn from_heights(samples: usize, cell: f32, heights: Vec<f32>) -> Self {
+        assert!(samples >= 2 && heights.len() == samples * samples);
+        Self {
+            samples,
+            cell,
+            heights,
+        }
+    }
+
+    /// Generates the terrain a recipe describes.
+    pub fn generate(recipe: &DreamRecipe) -> Self {
+        let layers = NoiseLayers::new(recipe);
+        let n = recipe.size.samples;
+        let cell = recipe.size.cell();
+        let half = (n - 1) as f32 * 0.5;
+        let centre_height = layers.height(recipe, Vec2::ZERO);
+        let mut heights = Vec::with_capacity(n * n);
+        for z in 0..n {
+            for x in 0..n {
+                let world = Vec2::new((x as f32 - half) * cell, (z as f32 - half) * cell);
+                let mut h = layers.height(recipe, world);
+                // A calm landing around the spawn, so a dive never starts on a cliff.
+                let settle = smoothstep(6.0, 16.0, world.length());
+                h = centre_height + (h - centre_height) * settle;
+                // The dream curls up at its edges: Juno cannot walk out of it.
+                let edge = world.x.abs().max(world.y.abs()) / (half * cell);
+                h += recipe.amplitude * (1.0 + 1.5 * recipe.rim) * smoothstep(0.82, 1.0, edge);
+                heights.push(h);
+            }
+        }
+        Self::from_heights(n, cell, heights)
+    }
+
+    pub fn samples(&self) -> usize {
+        self.samples
+    }
+
+    /// Distance between neighbouring samples, metres.
+    pub fn cell(&self) -> f32 {
+        self.cell
+    }
+
+    pub fn heights(&self) -> &[f32] {
+        &self.heights
+    }
+
+    /// Side length in metres.
+    pub fn extent(&self) -> f32 {
+        self.cell * (self.samples - 1) as f32
+    }
+
+    /// Height of sample `(x, z)`.
+    pub fn get(&self, x: usize, z: usize) -> f32 {
+        self.heights[z * self.samples + x]
+    }
+
+    /// World position (x, z) of sample `(x, z)`.
+    pub fn world_xz(&self, x: usize, z: usize) -> Vec2 {
+        let half = (self.samples - 1) as f32 * 0.5;
+        Vec2::new((x as f32 - half) * self.cell, (z as f32 - half) * self.cell)
+    }
+
+    /// World position of sample `(x, z)` on the surface.
+    pub fn world_point(&self, x: usize, z: usize) -> Vec3 {
+        let xz = self.world_xz(x, z);
+        Vec3::new(xz.x, self.get(x, z), xz.y)
+    }
+
+    /// The sample nearest a world position, clamped to the grid.
+    pub fn nearest_sample(&self, world: Vec2) -> (usize, usize) {
+        let half = (self.samples - 1) as f32 * 0.5;
+        let max = (self.samples - 1) as f32;
+        let x = (world.x / self.cell + half).round().clamp(0.0, max);
+        let z = (world.y / self.cell + half).round().clamp(0.0, max);
+        (x as usize, z as usize)
+    }
+
+    /// Surface height at a world position, on the same triangles the mesh and collider use.
+    /// Outside the grid, the nearest edge is used.
+    pub fn height_at(&self, world: Vec2) -> f32 {
+        let half = (self.samples - 1) as f32 * 0.5;
+        let max = (self.samples - 1) as f32;
+        let gx = (world.x / self.cell + half).clamp(0.0, max);
+        let gz = (world.y / self.cell + half).clamp(0.0, max);
+        let x0 = (gx.floor() as usize).min(self.samples - 2);
+        let z0 = (gz.floor() as usize).min(self.samples - 2);
+        let (fx, fz) = (gx - x0 as f32, gz - z0 as f32);
+        let a = self.get(x0, z0);
+        let b = self.get(x0 + 1, z0);
+        let c = self.get(x0, z0 + 1);
+        let d = self.get(x0 + 1, z0 + 1);
+        if fx + fz <= 1.0 {
+            a + (b - a) * fx + (c - a) * fz
+        } else {
+            d + (c - d) * (1.0 - fx) + (b - d) * (1.0 - fz)
+        }
+    }
+
+    /// Unit surface normal at sample `(x, z)` (central differences).
+    pub fn normal(&self, x: usize, z: usize) -> Vec3 {
+        let last = self.samples - 1;
+        let (xl, xr) = (x.saturating_sub(1), (x + 1).min(last));
+        let (zl, zr) = (z.saturating_sub(1), (z + 1).min(last));
+        let dx = (self.get(xr, z) - self.get(xl, z)) / ((xr - xl) as f32 * self.cell);
+        let dz = (self.get(x, zr) - self.get(x, zl)) / ((zr - zl) as f32 * self.cell);
+        Vec3::new(-dx, 1.0, -dz).normalize()
+    }
+
+    /// Lowest and highest height.
+    pub fn range(&self) -> (f32, f32) {
+        self.heights
+            .iter()
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &h| {
+                (lo.min(h), hi.max(h))
+            })
+    }
+
+    /// A 64-bit FNV-1a hash of the exact bits of every height: equal hashes mean
+    /// bit-identical terrain.
+    pub fn fingerprint(&self) -> u64 {
+        let mut hash = 0xcbf2_9ce4_8422_2325u64;
+        for bits in self.heights.iter().map(|h| h.to_bits()) {
+            for byte in bits.to_le_bytes() {
+                hash ^= byte as u64;
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        hash
+    }
+}
+
+/// The noise functions of one recipe, built once per dream rather than per sample.
+struct NoiseLayers {
+    fbm: Fbm<Perlin>,
+    ridged: RidgedMulti<Perlin>,
+    billow: Billow<Perlin>,
+    warp_x: Fbm<Perlin>,
+    warp_z: Fbm<Perlin>,
+    chasm: Perlin,
+}
+
+impl NoiseLayers {
+    fn new(recipe: &DreamRecipe) -> Self {
+        let seed = recipe.terrain_seed;
+        let freq = recipe.frequency;
+        let octaves = recipe.octaves;
+        Self {
+            fbm: Fbm::<Perlin>::new(seed)
+                .set_octaves(octaves)
+                .set_frequency(freq)
+                .set_lacunarity(2.0),
+            ridged: RidgedMulti::<Perlin>::new(seed.wrapping_add(1))
+                .set_octaves(octaves)
+                .set_frequency(freq)
+                .set_lacunarity(2.0),
+            billow: Billow::<Perlin>::new(seed.wrapping_add(2))
+                .set_octaves(octaves.min(4))
+                .set_frequency(freq)
+                .set_lacunarity(2.0),
+            warp_x: Fbm::<Perlin>::new(seed.wrapping_add(3))
+                .set_octaves(3)
+                .set_frequency(freq * 0.7),
+            warp_z: Fbm::<Perlin>::new(seed.wrapping_add(4))
+                .set_octaves(3)
+                .set_frequency(freq * 0.7),
+            chasm: Perlin::new(seed.wrapping_add(5)),
+        }
+    }
+
+    /// Height of the shaped noise at a world position, before the landing and rim.
+    fn height(&self, r: &DreamRecipe, world: Vec2) -> f32 {
+        let mut p = [world.x as f64 + r.drift[0], world.y as f64 + r.drift[1]];
+        if r.warp > 0.0 {
+            let (wx, wz) = (self.warp_x.get(p), self.warp_z.get(p));
+            p = [p[0] + r.warp as f64 * wx, p[1] + r.warp as f64 * wz];
+        }
+        if r.pixel_step > 0.25 {
+            let s = r.pixel_step as f64;
+            p = [
+                (p[0] / s).floor() * s + s * 0.5,
+                (p[1] / s).floor() * s + s * 0.5,
+            ];
+        }
+        let smooth_share = (1.0 - r.ridged - r.billow).max(0.0);
+        let total = (smooth_share + r.ridged + r.billow).max(1e-6);
+        let mut n = 0.0f32;
+        if smooth_share > 0.0 {
+            n += self.fbm.get(p) as f32 * smooth_share;
+        }
+        if r.ridged > 0.0 {
+            n += self.ridged.get(p) as f32 * r.ridged;
+        }
+        if r.billow > 0.0 {
+            n += self.billow.get(p) as f32 * r.billow;
+        }
+        let mut h = n / total * r.amplitude;
+        if r.terraces > 0.0 {
+            let step = 2.0 * r.amplitude / r.terrace_steps;
+            let t = h / step;
+            let stepped = (t.floor() + smoothstep(0.75, 1.0, t.fract())) * step;
+            h += (stepped - h) * r.terraces;
+        }
+        if r.chasm > 0.0 {
+            let c = self
+                .chasm
+                .get([p[0] * r.frequency * 0.6, p[1] * r.frequency * 0.6])
+                .abs() as f32;
+            let width = 0.07 * r.chasm;
+            if c < width {
+                let depth = r.amplitude * 1.4 * r.chasm;
+                h -= depth * (1.0 - c / width).powi(2);
+            }
+        }
+        h
+    }
+}
+
+/// Hermite smoothstep of `x` between `a` and `b`.
+pub fn smoothstep(a: f32, b: f32, x: f32) -> f32 {
+    let t = ((x - a) / (b - a)).clamp(0.0, 1.0);
+    t * t * (3.0 - 2.0 * t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ramp() -> Heightfield {
+        // h = x + 10 z over a 3x3 grid with 2 m cells.
+        let heights = (0..3)
+            .flat_map(|z| (0..3).map(move |x| x as f32 + 10.0 * z as f32))
+            .collect();
+        Heightfield::from_heights(3, 2.0, heights)
+    }
+
+    #[test]
+    fn samples_sit_where_documented() {
+        let hf = ramp();
+        assert_eq!(hf.world_xz(0, 0), Vec2::new(-2.0, -2.0));
+        assert_eq!(hf.world_xz(2, 1), Vec2::new(2.0, 0.0));
+        assert_eq!(hf.height_at(Vec2::new(2.0, 0.0)), hf.get(2, 1));
+        assert_eq!(hf.nearest_sample(Vec2::new(1.9, -0.4)), (2, 1));
+    }
+
+    #[test]
+    fn height_at_interpolates_planes_exactly() {
+        let hf = ramp();
+        // On a plane the triangle interpolation is exact: h(world) = (x/2+1) + 10(z/2+1).
+        for &(x, z) in &[(-1.3f32, 0.7f32), (0.5, 0.5), (1.9, -1.9), (-2.0, 2.0)] {
+            let expected = (x / 2.0 + 1.0) + 10.0 * (z / 2.0 + 1.0);
+            assert!((hf.height_at(Vec2::new(x, z)) - expected).abs() < 1e-4);
+        }
+    }
+
+    #[test]
+    fn normal_of_flat_ground_points_up() {
+        let hf = Heightfield::from_heights(4, 1.0, vec![3.0; 16]);
+        assert_eq!(hf.normal(1, 2), Vec3::Y);
+    }
+
+    #[test]
+    fn fingerprint_sees_one_bit() {
+        let a = Heightfield::from_heights(2, 1.0, vec![0.0, 1.0, 2.0, 3.0]);
+        let b = Heightfield::from_heights(
+            2,
+            1.0,
+            vec![0.0, 1.0, 2.0, f32::from_bits(3.0f32.to_bits() ^ 1)],
+        );
+        assert_ne!(a.fingerprint(), b.fingerprint());
+        assert_eq!(a.fingerprint(), a.clone().fingerprint());
+    }
+}

@@ -1,0 +1,164 @@
+//! A dream's recipe: every number the generator needs, derived from a fear profile,
+//! a seed and the loop number. Pure data; no noise is evaluated here.
+
+use bevy::color::LinearRgba;
+
+use super::fear::{FearTraits, FearWeight};
+use super::rng::mix_seed;
+
+/// Terrain resolution and footprint. Sizes are samples per side (2ⁿ + 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TerrainSize {
+    /// Samples per side, at least 17.
+    pub samples: usize,
+    /// Side length of the dream in metres.
+    pub extent: f32,
+}
+
+impl Default for TerrainSize {
+    fn default() -> Self {
+        Self {
+            samples: 257,
+            extent: 192.0,
+        }
+    }
+}
+
+impl TerrainSize {
+    /// Distance between neighbouring samples, metres.
+    pub fn cell(&self) -> f32 {
+        self.extent / (self.samples - 1) as f32
+    }
+}
+
+/// Colours of one dream.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Palette {
+    pub low: LinearRgba,
+    pub mid: LinearRgba,
+    pub high: LinearRgba,
+    pub accent: LinearRgba,
+    pub sky: LinearRgba,
+    pub fog: LinearRgba,
+    pub sun: LinearRgba,
+}
+
+/// Everything the generator needs to build one loop of one dream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DreamRecipe {
+    /// Seed of the terrain noise: the same in every loop, so a loop is the same place
+    /// grown worse, not a new place.
+    pub terrain_seed: u32,
+    /// Seed of this loop's placements (spawn, anchors): anchors move from loop to loop.
+    pub placement_seed: u64,
+    /// 0 for the first loop.
+    pub loop_index: u32,
+    pub size: TerrainSize,
+    /// Height range of the noise, metres.
+    pub amplitude: f32,
+    /// Base noise frequency, cycles per metre.
+    pub frequency: f64,
+    pub octaves: usize,
+    pub ridged: f32,
+    pub billow: f32,
+    /// Domain warp strength, metres.
+    pub warp: f32,
+    pub terraces: f32,
+    pub terrace_steps: f32,
+    /// Pixel-stepping cell, metres (0 = smooth).
+    pub pixel_step: f32,
+    pub chasm: f32,
+    pub rim: f32,
+    /// Water level as a fraction of the height range (0 = no water).
+    pub water: f32,
+    pub grid_glow: f32,
+    /// How far the noise domain has drifted, metres: the ground shifts from loop to loop.
+    pub drift: [f64; 2],
+    pub palette: Palette,
+    pub fog_start: f32,
+    pub fog_end: f32,
+    pub sun_elevation: f32,
+    /// How far the fear has grown, 0 on loop 0, approaching 1.
+    pub hostility: f32,
+}
+
+impl DreamRecipe {
+    /// The recipe for loop `loop_index` of a dream with these fears and seed.
+    ///
+    /// Loop mutation: each loop the fear grows (`hostility = 1 - 0.8^n`): the terrain gets
+    /// taller and more warped, water and fog close in, and the noise domain drifts so the
+    /// ground shifts under a familiar overall shape. Anchor placement uses a fresh seed per
+    /// loop, so anchors move. All of it is deterministic.
+    pub fn new(fears: &[FearWeight], seed: u64, loop_index: u32, size: TerrainSize) -> Self {
+        let t = FearTraits::blend(fears);
+        let hostility = 1.0 - 0.8f32.powi(loop_index as i32);
+        let drift_dir = (mix_seed(seed, 0xD21F7) % 360) as f64 * std::f64::consts::PI / 180.0;
+        let drift_len = loop_index as f64 * 9.0;
+        Self {
+            terrain_seed: (mix_seed(seed, 0x5EED) & 0xFFFF_FFFF) as u32,
+            placement_seed: mix_seed(seed, 1 + loop_index as u64),
+            loop_index,
+            size,
+            amplitude: t.amplitude * (1.0 + 0.35 * hostility),
+            frequency: 0.012 * t.frequency.max(0.05) as f64,
+            octaves: 6,
+            ridged: t.ridged.clamp(0.0, 1.0),
+            billow: t.billow.clamp(0.0, 1.0),
+            warp: t.warp + 10.0 * hostility,
+            terraces: t.terraces.clamp(0.0, 1.0),
+            terrace_steps: t.terrace_steps.max(1.0),
+            pixel_step: t.pixel_step.max(0.0),
+            chasm: (t.chasm + 0.2 * hostility * t.chasm.min(1.0)).clamp(0.0, 1.0),
+            rim: t.rim.clamp(0.0, 1.0),
+            water: (t.water + 0.1 * hostility * (t.water > 0.0) as u8 as f32).clamp(0.0, 0.8),
+            grid_glow: t.grid_glow.clamp(0.0, 1.0),
+            drift: [drift_len * drift_dir.cos(), drift_len * drift_dir.sin()],
+            palette: Palette {
+                low: t.low,
+                mid: t.mid,
+                high: t.high,
+                accent: t.accent,
+                sky: t.sky * (1.0 - 0.4 * hostility),
+                fog: t.fog,
+                sun: t.sun,
+            },
+            fog_start: t.fog_start * (1.0 - 0.4 * hostility),
+            fog_end: t.fog_end.max(t.fog_start + 10.0) * (1.0 - 0.3 * hostility),
+            sun_elevation: t.sun_elevation.clamp(0.1, 1.5),
+            hostility,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dream::FearTag;
+
+    fn fears() -> Vec<FearWeight> {
+        vec![FearWeight {
+            tag: FearTag::Falling,
+            weight: 1.0,
+        }]
+    }
+
+    #[test]
+    fn later_loops_are_more_hostile() {
+        let a = DreamRecipe::new(&fears(), 7, 0, TerrainSize::default());
+        let b = DreamRecipe::new(&fears(), 7, 3, TerrainSize::default());
+        assert_eq!(a.hostility, 0.0);
+        assert!(b.hostility > 0.4);
+        assert!(b.amplitude > a.amplitude);
+        assert!(b.fog_end < a.fog_end);
+        assert_ne!(a.drift, b.drift);
+        assert_ne!(a.placement_seed, b.placement_seed);
+        assert_eq!(a.terrain_seed, b.terrain_seed);
+    }
+
+    #[test]
+    fn same_inputs_same_recipe() {
+        let a = DreamRecipe::new(&fears(), 99, 2, TerrainSize::default());
+        let b = DreamRecipe::new(&fears(), 99, 2, TerrainSize::default());
+        assert_eq!(a, b);
+    }
+}

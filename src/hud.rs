@@ -1,0 +1,202 @@
+//! The dream HUD: whose dream, which loop, the loop timer, anchors found, the memory just
+//! found, and the fade that marks a loop collapsing.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use crate::dive::{ActiveDive, AnchorFound, DreamForge, DreamPhase, LoopCollapsed, NightmareLoop};
+use crate::screens::AppState;
+use crate::theme;
+
+/// How long a found memory stays on screen, seconds.
+const MEMORY_TOAST_SECONDS: f32 = 7.0;
+/// How long the loop-start fade lasts, seconds.
+const LOOP_FADE_SECONDS: f32 = 1.6;
+
+/// Recent things the HUD shows for a while.
+#[derive(Resource, Default)]
+struct HudMoments {
+    memory: Option<(String, f32)>,
+    /// Seconds since the current loop formed.
+    loop_age: f32,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<HudMoments>()
+        .add_systems(
+            Update,
+            remember_moments
+                .in_set(crate::AppSystems::Update)
+                .run_if(in_state(AppState::Dream)),
+        )
+        .add_systems(
+            OnEnter(DreamPhase::Exploring),
+            |mut m: ResMut<HudMoments>| m.loop_age = 0.0,
+        )
+        .add_systems(OnExit(AppState::Dream), |mut m: ResMut<HudMoments>| {
+            *m = HudMoments::default()
+        })
+        .add_systems(
+            EguiPrimaryContextPass,
+            hud.run_if(in_state(AppState::Dream)),
+        );
+}
+
+fn remember_moments(
+    time: Res<Time>,
+    mut moments: ResMut<HudMoments>,
+    mut found: MessageReader<AnchorFound>,
+    mut collapsed: MessageReader<LoopCollapsed>,
+) {
+    let dt = time.delta_secs();
+    moments.loop_age += dt;
+    if let Some((_, age)) = &mut moments.memory {
+        *age += dt;
+    }
+    if moments
+        .memory
+        .as_ref()
+        .is_some_and(|(_, age)| *age > MEMORY_TOAST_SECONDS)
+    {
+        moments.memory = None;
+    }
+    for anchor in found.read() {
+        moments.memory = Some((anchor.text.clone(), 0.0));
+    }
+    if collapsed.read().count() > 0 {
+        moments.memory = None;
+    }
+}
+
+fn hud(
+    mut contexts: EguiContexts,
+    dive: Res<ActiveDive>,
+    nightmare: Option<Res<NightmareLoop>>,
+    phase: Res<State<DreamPhase>>,
+    forge: Res<DreamForge>,
+    moments: Res<HudMoments>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let name = &dive.dreamer.name;
+    if *phase.get() == DreamPhase::Forming {
+        let waking = nightmare.is_some();
+        theme::full_screen(ctx, |ui| {
+            ui.add_space(ui.available_height() * 0.4);
+            ui.vertical_centered(|ui| {
+                let title = if waking {
+                    "The loop collapses…".to_owned()
+                } else {
+                    format!("Diving into {name}'s dream…")
+                };
+                ui.label(theme::title_text(&title, 30.0));
+                ui.add_space(12.0);
+                if forge.is_busy() {
+                    ui.add(egui::Spinner::new().size(28.0));
+                    ui.label(egui::RichText::new("the dream is forming").color(theme::DIM));
+                }
+            });
+        });
+        return Ok(());
+    }
+    let Some(nightmare) = nightmare else {
+        return Ok(());
+    };
+    egui::Area::new("hud_status".into())
+        .anchor(egui::Align2::LEFT_TOP, [16.0, 16.0])
+        .interactable(false)
+        .show(ctx, |ui| {
+            egui::Frame::NONE
+                .fill(theme::GLASS)
+                .corner_radius(6.0)
+                .inner_margin(12.0)
+                .show(ui, |ui| {
+                    ui.label(
+                        egui::RichText::new(format!("{name}'s nightmare"))
+                            .color(theme::ACCENT)
+                            .strong(),
+                    );
+                    let remaining = nightmare.remaining();
+                    let colour = if remaining < 15.0 {
+                        theme::WARNING
+                    } else {
+                        egui::Color32::WHITE
+                    };
+                    ui.add(
+                        egui::Label::new(
+                            egui::RichText::new(format!(
+                                "Loop {}  ·  {}",
+                                nightmare.index + 1,
+                                theme::clock(remaining)
+                            ))
+                            .size(22.0)
+                            .color(colour),
+                        )
+                        .wrap_mode(egui::TextWrapMode::Extend),
+                    );
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "Memory anchors {}/{}",
+                            nightmare.anchors_found, nightmare.anchors_total
+                        ))
+                        .color(theme::MEMORY),
+                    );
+                });
+        });
+    egui::Area::new("hud_hint".into())
+        .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -12.0])
+        .interactable(false)
+        .show(ctx, |ui| {
+            ui.label(
+                egui::RichText::new(
+                    "WASD / stick: walk · mouse / right stick: look · Space / A: jump · Esc: pause",
+                )
+                .color(theme::DIM)
+                .small(),
+            );
+        });
+    if let Some((text, age)) = &moments.memory {
+        let alpha = (1.0 - (age - (MEMORY_TOAST_SECONDS - 1.0)).max(0.0)).clamp(0.0, 1.0);
+        egui::Area::new("hud_memory".into())
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 90.0])
+            .interactable(false)
+            .show(ctx, |ui| {
+                ui.set_opacity(alpha);
+                egui::Frame::NONE
+                    .fill(theme::GLASS)
+                    .corner_radius(6.0)
+                    .inner_margin(14.0)
+                    .show(ui, |ui| {
+                        ui.set_max_width(520.0);
+                        ui.vertical_centered(|ui| {
+                            ui.label(
+                                egui::RichText::new("Memory anchor found")
+                                    .color(theme::MEMORY)
+                                    .strong(),
+                            );
+                            ui.label(egui::RichText::new(text).italics());
+                        });
+                    });
+            });
+    }
+    if moments.loop_age < LOOP_FADE_SECONDS && nightmare.index > 0 {
+        let alpha = 1.0 - moments.loop_age / LOOP_FADE_SECONDS;
+        let painter = ctx.layer_painter(egui::LayerId::new(
+            egui::Order::Foreground,
+            "loop_fade".into(),
+        ));
+        let rect = ctx.viewport_rect();
+        painter.rect_filled(
+            rect,
+            0.0,
+            egui::Color32::from_black_alpha((alpha * 230.0) as u8),
+        );
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            format!("Loop {} · the dream shifts", nightmare.index + 1),
+            egui::FontId::proportional(34.0),
+            theme::ACCENT.gamma_multiply(alpha),
+        );
+    }
+    Ok(())
+}

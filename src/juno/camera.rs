@@ -1,0 +1,137 @@
+//! The third-person camera: behind and above Juno, turned by the player, pulled in
+//! whenever the ground would come between it and her, never below the terrain. Also
+//! Juno's looks.
+
+use bevy::prelude::*;
+
+use super::{JUNO_HALF_SEGMENT, JUNO_RADIUS, Juno, LookAngles};
+use crate::dive::CurrentDream;
+use crate::screens::AppState;
+
+/// The one camera of the game; egui draws on it too.
+#[derive(Component, Debug, Default, Clone, Copy)]
+pub struct GameCamera;
+
+/// Camera distance behind Juno, metres.
+const BOOM_LENGTH: f32 = 7.0;
+/// Height of the point the camera looks at, above Juno's centre.
+const LOOK_HEIGHT: f32 = 0.8;
+/// The camera keeps at least this far above the ground.
+const GROUND_CLEARANCE: f32 = 0.6;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Startup, spawn_camera)
+        .add_observer(dress_juno)
+        .add_systems(
+            PostUpdate,
+            follow_juno
+                .before(TransformSystems::Propagate)
+                .run_if(in_state(AppState::Dream)),
+        );
+}
+
+fn spawn_camera(mut commands: Commands) {
+    commands.spawn((
+        Name::new("Camera"),
+        GameCamera,
+        Camera3d::default(),
+        Transform::from_xyz(0.0, 10.0, 20.0).looking_at(Vec3::ZERO, Vec3::Y),
+    ));
+}
+
+/// Where the camera should be: the boom, shortened where the ground is in the way.
+pub fn camera_position(target: Vec3, look: LookAngles, ground: impl Fn(Vec2) -> f32) -> Vec3 {
+    let rotation = Quat::from_euler(EulerRot::YXZ, look.yaw, look.pitch, 0.0);
+    let back = rotation * Vec3::Z;
+    let steps = 16;
+    let mut length = BOOM_LENGTH;
+    for k in 1..=steps {
+        let d = BOOM_LENGTH * k as f32 / steps as f32;
+        let p = target + back * d;
+        if ground(p.xz()) + GROUND_CLEARANCE > p.y {
+            length = (BOOM_LENGTH * (k - 1) as f32 / steps as f32).max(0.5);
+            break;
+        }
+    }
+    let mut position = target + back * length;
+    position.y = position.y.max(ground(position.xz()) + GROUND_CLEARANCE);
+    position
+}
+
+fn follow_juno(
+    time: Res<Time<Real>>,
+    dream: Option<Res<CurrentDream>>,
+    juno: Single<(&Transform, &LookAngles), With<Juno>>,
+    mut camera: Single<&mut Transform, (With<GameCamera>, Without<Juno>)>,
+) {
+    let Some(dream) = dream else {
+        return;
+    };
+    let (juno_transform, look) = *juno;
+    let target = juno_transform.translation + Vec3::Y * LOOK_HEIGHT;
+    let wanted = camera_position(target, *look, |xz| dream.heightfield.height_at(xz));
+    let blend = 1.0 - (-14.0 * time.delta_secs()).exp();
+    let mut position = camera.translation.lerp(wanted, blend);
+    // Smoothing must never drag the camera under the ground.
+    position.y = position
+        .y
+        .max(dream.heightfield.height_at(position.xz()) + GROUND_CLEARANCE);
+    camera.translation = position;
+    camera.look_at(target, Vec3::Y);
+}
+
+/// Gives Juno a body to look at: a pale capsule with a glowing visor facing forward.
+fn dress_juno(
+    add: On<Add, Juno>,
+    mut commands: Commands,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let body = meshes.add(Capsule3d::new(JUNO_RADIUS, JUNO_HALF_SEGMENT * 2.0));
+    let visor = meshes.add(Cuboid::new(0.42, 0.12, 0.12));
+    let body_material = materials.add(StandardMaterial {
+        base_color: Color::srgb(0.92, 0.9, 1.0),
+        emissive: LinearRgba::rgb(0.08, 0.08, 0.12),
+        perceptual_roughness: 0.6,
+        ..default()
+    });
+    let visor_material = materials.add(StandardMaterial {
+        base_color: Color::srgb(0.3, 0.9, 1.0),
+        emissive: LinearRgba::rgb(0.6, 2.4, 3.0),
+        unlit: true,
+        ..default()
+    });
+    commands.entity(add.entity).with_children(|juno| {
+        juno.spawn((Mesh3d(body), MeshMaterial3d(body_material)));
+        juno.spawn((
+            Mesh3d(visor),
+            MeshMaterial3d(visor_material),
+            Transform::from_xyz(0.0, JUNO_HALF_SEGMENT * 0.8, -JUNO_RADIUS + 0.02),
+        ));
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camera_stays_above_ground_and_behind() {
+        let look = LookAngles {
+            yaw: 0.0,
+            pitch: -0.3,
+        };
+        let flat = camera_position(Vec3::new(0.0, 1.0, 0.0), look, |_| 0.0);
+        assert!(flat.z > 0.0, "behind Juno when she looks along -Z");
+        assert!(flat.y >= GROUND_CLEARANCE);
+        // A wall of ground rising behind her pulls the camera in.
+        let walled = camera_position(Vec3::new(0.0, 1.0, 0.0), look, |xz| {
+            if xz.y > 2.0 { 50.0 } else { 0.0 }
+        });
+        assert!(
+            walled.z <= 2.0 + 1e-3,
+            "camera pulled in front of the wall: {walled}"
+        );
+        assert!(walled.y >= GROUND_CLEARANCE);
+    }
+}

@@ -1,0 +1,173 @@
+//! Juno's movement: acceleration, gravity, coyote time and jump buffering on top of
+//! rapier's kinematic character controller, stepped on the fixed clock.
+
+use bevy::prelude::*;
+use bevy_rapier3d::prelude::*;
+
+use super::{JUNO_CENTRE_HEIGHT, Juno, LookAngles, PlayerIntent, Settling};
+use crate::dive::{CurrentDream, DreamPhase};
+use crate::dream::MovementLimits;
+use crate::screens::Pause;
+
+/// How Juno moves. One place for every number, so tuning touches one struct.
+#[derive(Resource, Debug, Clone)]
+pub struct JunoTuning {
+    /// Top walking speed, m/s.
+    pub walk_speed: f32,
+    /// Horizontal acceleration on the ground and in the air, m/s².
+    pub ground_accel: f32,
+    pub air_accel: f32,
+    /// Downward acceleration, m/s².
+    pub gravity: f32,
+    /// Upward speed at the start of a jump, m/s.
+    pub jump_speed: f32,
+    /// A jump still works this long after walking off an edge, seconds.
+    pub coyote_time: f32,
+    /// A jump pressed this long before landing still happens, seconds.
+    pub jump_buffer: f32,
+    /// Fastest fall, m/s.
+    pub terminal_speed: f32,
+    /// Slopes and steps she can climb; the generator plans with these.
+    pub limits: MovementLimits,
+}
+
+impl Default for JunoTuning {
+    fn default() -> Self {
+        Self {
+            walk_speed: 6.5,
+            ground_accel: 45.0,
+            air_accel: 14.0,
+            gravity: 24.0,
+            jump_speed: 9.0,
+            coyote_time: 0.12,
+            jump_buffer: 0.15,
+            terminal_speed: 40.0,
+            limits: MovementLimits::default(),
+        }
+    }
+}
+
+/// Juno's momentum and jump state between physics ticks.
+#[derive(Component, Debug, Default, Clone, Copy)]
+pub struct JunoMotion {
+    pub velocity: Vec3,
+    pub grounded: bool,
+    /// Seconds since she last stood on ground.
+    pub airborne_for: f32,
+    /// Seconds a buffered jump stays wanted.
+    pub jump_wanted_for: f32,
+}
+
+/// How often Juno had to be lifted back onto the terrain after ending up below it.
+/// Zero in a healthy game; tests assert it stays zero.
+#[derive(Resource, Debug, Default, Clone, Copy)]
+pub struct JunoRescues(pub u32);
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<JunoTuning>()
+        .init_resource::<JunoRescues>()
+        .add_systems(
+            FixedUpdate,
+            move_juno
+                .in_set(crate::SimSystems::Move)
+                .run_if(in_state(DreamPhase::Exploring))
+                .run_if(in_state(Pause::Running)),
+        );
+}
+
+#[allow(clippy::type_complexity)]
+fn move_juno(
+    time: Res<Time>,
+    tuning: Res<JunoTuning>,
+    dream: Res<CurrentDream>,
+    mut intent: ResMut<PlayerIntent>,
+    mut rescues: ResMut<JunoRescues>,
+    mut commands: Commands,
+    mut juno: Query<
+        (
+            Entity,
+            &mut Transform,
+            &mut KinematicCharacterController,
+            Option<&KinematicCharacterControllerOutput>,
+            &mut JunoMotion,
+            &LookAngles,
+            Option<&mut Settling>,
+        ),
+        With<Juno>,
+    >,
+) {
+    let dt = time.delta_secs();
+    let Ok((entity, mut transform, mut controller, output, mut motion, look, settling)) =
+        juno.single_mut()
+    else {
+        return;
+    };
+    if intent.jump {
+        motion.jump_wanted_for = tuning.jump_buffer;
+        intent.jump = false;
+    }
+    if let Some(mut settling) = settling {
+        settling.ticks = settling.ticks.saturating_sub(1);
+        if settling.ticks == 0 {
+            commands.entity(entity).remove::<Settling>();
+        }
+        motion.velocity = Vec3::ZERO;
+        return;
+    }
+
+    // Safety net: if she is ever below the ground, lift her back up (and count it).
+    let ground = dream.heightfield.height_at(transform.translation.xz());
+    if transform.translation.y < ground + JUNO_CENTRE_HEIGHT - 0.5 {
+        warn!(
+            "Juno was below the terrain at {}; lifted back",
+            transform.translation
+        );
+        rescues.0 += 1;
+        transform.translation.y = ground + JUNO_CENTRE_HEIGHT + 0.1;
+        motion.velocity = Vec3::ZERO;
+        return;
+    }
+
+    motion.grounded = output.is_some_and(|o| o.grounded);
+    if motion.grounded {
+        motion.airborne_for = 0.0;
+        motion.velocity.y = motion.velocity.y.max(-1.0);
+    } else {
+        motion.airborne_for += dt;
+    }
+    if motion.jump_wanted_for > 0.0 && motion.airborne_for <= tuning.coyote_time {
+        motion.velocity.y = tuning.jump_speed;
+        motion.jump_wanted_for = 0.0;
+        // No second jump from the same coyote window.
+        motion.airborne_for = tuning.coyote_time + dt;
+    }
+    motion.jump_wanted_for = (motion.jump_wanted_for - dt).max(0.0);
+    motion.velocity.y = (motion.velocity.y - tuning.gravity * dt).max(-tuning.terminal_speed);
+
+    let facing = Quat::from_rotation_y(look.yaw);
+    let wish = facing * Vec3::new(intent.movement.x, 0.0, -intent.movement.y) * tuning.walk_speed;
+    let accel = if motion.grounded {
+        tuning.ground_accel
+    } else {
+        tuning.air_accel
+    };
+    let horizontal = motion.velocity.xz().move_towards(wish.xz(), accel * dt);
+    motion.velocity.x = horizontal.x;
+    motion.velocity.z = horizontal.y;
+
+    let mut step = motion.velocity * dt;
+    // The dream's rim: she may not leave it, however she jumps.
+    let bound = dream.heightfield.extent() * 0.5 - 2.0;
+    for axis in [0, 2] {
+        let next = transform.translation[axis] + step[axis];
+        if next.abs() > bound && next.abs() > transform.translation[axis].abs() {
+            step[axis] = 0.0;
+            motion.velocity[axis] = 0.0;
+        }
+    }
+    controller.translation = Some(step);
+    if horizontal.length_squared() > 0.25 {
+        let target = Quat::from_rotation_y(f32::atan2(-horizontal.x, -horizontal.y));
+        transform.rotation = transform.rotation.slerp(target, (12.0 * dt).min(1.0));
+    }
+}

@@ -1,0 +1,174 @@
+//! From devices to intent: keyboard, mouse and gamepad become a [`PlayerIntent`] that the
+//! controller consumes. Tests drive the same path by pressing keys on `ButtonInput`.
+
+use bevy::input::mouse::AccumulatedMouseMotion;
+use bevy::prelude::*;
+use bevy::window::{CursorGrabMode, CursorOptions, PrimaryWindow};
+use bevy_egui::input::EguiWantsInput;
+
+use super::Juno;
+use crate::dive::DreamPhase;
+use crate::screens::{AppState, Pause};
+
+/// What the player wants Juno to do, from whatever device.
+#[derive(Resource, Debug, Default, Clone, Copy)]
+pub struct PlayerIntent {
+    /// Walk direction: x to the right, y forward, length ≤ 1.
+    pub movement: Vec2,
+    /// A jump was asked for and not yet taken by the controller.
+    pub jump: bool,
+}
+
+/// Where Juno (and the camera behind her) is looking, radians.
+#[derive(Component, Debug, Default, Clone, Copy)]
+pub struct LookAngles {
+    /// Turn around the vertical axis; 0 looks along -Z.
+    pub yaw: f32,
+    /// Up/down; negative looks down from above.
+    pub pitch: f32,
+}
+
+/// Radians per pixel of mouse motion.
+const MOUSE_SENSITIVITY: f32 = 0.0025;
+/// Radians per second at full right-stick.
+const STICK_TURN_RATE: f32 = 2.6;
+/// Pitch limits: from steeply above to slightly below the horizon.
+const PITCH_RANGE: (f32, f32) = (-1.25, 0.35);
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<PlayerIntent>()
+        .add_systems(
+            Update,
+            (read_movement, read_look)
+                .in_set(crate::AppSystems::RecordInput)
+                .run_if(in_state(Pause::Running)),
+        )
+        .add_systems(
+            Update,
+            toggle_pause
+                .in_set(crate::AppSystems::RecordInput)
+                .run_if(in_state(AppState::Dream)),
+        )
+        .add_systems(
+            OnExit(DreamPhase::Exploring),
+            |mut intent: ResMut<PlayerIntent>| {
+                *intent = PlayerIntent::default();
+            },
+        )
+        .add_systems(
+            Update,
+            grab_cursor.run_if(resource_exists::<ButtonInput<MouseButton>>),
+        );
+}
+
+fn read_movement(
+    keys: Option<Res<ButtonInput<KeyCode>>>,
+    gamepads: Query<&Gamepad>,
+    mut intent: ResMut<PlayerIntent>,
+) {
+    let mut movement = Vec2::ZERO;
+    let mut jump = false;
+    if let Some(keys) = keys {
+        let axis = |neg: [KeyCode; 2], pos: [KeyCode; 2]| {
+            (keys.any_pressed(pos) as i8 - keys.any_pressed(neg) as i8) as f32
+        };
+        movement.x = axis(
+            [KeyCode::KeyA, KeyCode::ArrowLeft],
+            [KeyCode::KeyD, KeyCode::ArrowRight],
+        );
+        movement.y = axis(
+            [KeyCode::KeyS, KeyCode::ArrowDown],
+            [KeyCode::KeyW, KeyCode::ArrowUp],
+        );
+        jump |= keys.just_pressed(KeyCode::Space);
+    }
+    for pad in &gamepads {
+        let stick = pad.left_stick();
+        if stick.length() > 0.15 {
+            movement += stick;
+        }
+        jump |= pad.just_pressed(GamepadButton::South);
+    }
+    intent.movement = movement.clamp_length_max(1.0);
+    intent.jump |= jump;
+}
+
+fn read_look(
+    mouse: Option<Res<AccumulatedMouseMotion>>,
+    cursor: Query<&CursorOptions, With<PrimaryWindow>>,
+    gamepads: Query<&Gamepad>,
+    time: Res<Time<Real>>,
+    mut juno: Query<&mut LookAngles, With<Juno>>,
+) {
+    let Ok(mut look) = juno.single_mut() else {
+        return;
+    };
+    let mut delta = Vec2::ZERO;
+    // The mouse steers the camera only while the game holds the cursor.
+    let grabbed = cursor
+        .single()
+        .is_ok_and(|c| c.grab_mode != CursorGrabMode::None);
+    if let Some(mouse) = mouse.filter(|_| grabbed) {
+        delta += mouse.delta * MOUSE_SENSITIVITY;
+    }
+    for pad in &gamepads {
+        let stick = pad.right_stick();
+        if stick.length() > 0.15 {
+            delta += Vec2::new(stick.x, -stick.y) * STICK_TURN_RATE * time.delta_secs();
+        }
+    }
+    look.yaw = (look.yaw - delta.x).rem_euclid(std::f32::consts::TAU);
+    look.pitch = (look.pitch - delta.y).clamp(PITCH_RANGE.0, PITCH_RANGE.1);
+}
+
+fn toggle_pause(
+    keys: Option<Res<ButtonInput<KeyCode>>>,
+    gamepads: Query<&Gamepad>,
+    pause: Res<State<Pause>>,
+    mut next: ResMut<NextState<Pause>>,
+) {
+    let pressed = keys.is_some_and(|k| k.just_pressed(KeyCode::Escape))
+        || gamepads
+            .iter()
+            .any(|p| p.just_pressed(GamepadButton::Start));
+    if pressed {
+        next.set(match pause.get() {
+            Pause::Running => Pause::Paused,
+            Pause::Paused => Pause::Running,
+        });
+    }
+}
+
+/// The cursor is held (hidden, locked) while Juno is being steered in the dream, and
+/// free everywhere else. A click re-grabs it (browsers only allow that after a gesture).
+fn grab_cursor(
+    mut cursor: Query<&mut CursorOptions, With<PrimaryWindow>>,
+    buttons: Res<ButtonInput<MouseButton>>,
+    pause: Option<Res<State<Pause>>>,
+    egui_input: Option<Res<EguiWantsInput>>,
+    mut was_playing: Local<bool>,
+) {
+    let Ok(mut cursor) = cursor.single_mut() else {
+        return;
+    };
+    let playing = pause.is_some_and(|p| *p.get() == Pause::Running);
+    let over_ui = egui_input.is_some_and(|e| e.wants_any_pointer_input());
+    let grab = if playing && !*was_playing {
+        true
+    } else if !playing {
+        false
+    } else {
+        cursor.grab_mode != CursorGrabMode::None
+            || (buttons.just_pressed(MouseButton::Left) && !over_ui)
+    };
+    *was_playing = playing;
+    let mode = if grab {
+        CursorGrabMode::Locked
+    } else {
+        CursorGrabMode::None
+    };
+    if cursor.grab_mode != mode {
+        cursor.grab_mode = mode;
+        cursor.visible = !grab;
+    }
+}

@@ -1,0 +1,86 @@
+//! Sleep Sync: a 3D explorable dream-world game.
+//!
+//! Juno, a sleep therapist in 2045, dives into the looping nightmares of her brother Leo
+//! and her mother Mara. This crate is the whole game as a library; `src/main.rs` only
+//! reads the command line and starts it.
+//!
+//! Two plugins make the game:
+//! - [`GamePlugin`]: everything that plays — states, level files, dives, Juno's body,
+//!   nightmare loops. It runs in a headless `App` (no window, no renderer) for tests.
+//! - [`ClientPlugin`]: what a player sees and touches — input devices, the camera,
+//!   meshes and lights, and the egui screens and HUD.
+
+pub mod capture;
+pub mod dive;
+pub mod dream;
+pub mod juno;
+pub mod levels;
+pub mod screens;
+pub mod testing;
+
+mod hud;
+mod menus;
+mod theme;
+mod third_party;
+
+use bevy::prelude::*;
+
+/// Frame order of the game's own `Update` systems, declared once.
+#[derive(SystemSet, Debug, Clone, Copy, Eq, PartialEq, Hash)]
+pub enum AppSystems {
+    /// Timers advance.
+    TickTimers,
+    /// Devices are read into intents.
+    RecordInput,
+    /// Everything else.
+    Update,
+}
+
+/// Frame order of the fixed-step simulation, before physics runs.
+#[derive(SystemSet, Debug, Clone, Copy, Eq, PartialEq, Hash)]
+pub enum SimSystems {
+    /// Juno decides where to move.
+    Move,
+}
+
+/// Everything that plays. Needs `AssetPlugin` (with [`levels::register_asset_source`]
+/// called before it), `StatesPlugin` and `TransformPlugin`; no window or renderer.
+pub struct GamePlugin;
+
+impl Plugin for GamePlugin {
+    fn build(&self, app: &mut App) {
+        app.configure_sets(
+            Update,
+            (
+                AppSystems::TickTimers,
+                AppSystems::RecordInput,
+                AppSystems::Update,
+            )
+                .chain(),
+        );
+        app.add_plugins((
+            third_party::rapier::plugin,
+            screens::plugin,
+            levels::plugin,
+            dive::plugin,
+            juno::plugin,
+        ));
+    }
+}
+
+/// What a player sees and touches, on top of [`GamePlugin`]. Needs `DefaultPlugins`.
+pub struct ClientPlugin;
+
+impl Plugin for ClientPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_plugins((
+            third_party::egui::plugin,
+            theme::plugin,
+            screens::ui_plugin,
+            menus::plugin,
+            hud::plugin,
+            dive::visuals_plugin,
+            juno::client_plugin,
+        ));
+    }
+}

@@ -1,0 +1,155 @@
+//! `sleep-sync`: starts the game. See `sleep-sync --help`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use bevy::prelude::*;
+use bevy::window::WindowResolution;
+use sleep_sync::capture::{self, AutoPilot};
+use sleep_sync::{ClientPlugin, GamePlugin, levels};
+
+const USAGE: &str = "\
+Sleep Sync: dive into the looping nightmares of Leo and Mara.
+
+Usage: sleep-sync [OPTIONS]
+
+Options:
+  --dive ID            skip the menus and dive straight into dreamer ID (leo, mara, ...)
+  --loop N             with --dive: start at loop N (1 = the first)
+  --screenshot FILE    with --dive: save a PNG of the dream once it has rendered, then exit
+  -h, --help           print this help";
+
+/// What the command line asked for.
+#[derive(Debug, Default, PartialEq)]
+struct Options {
+    dive: Option<String>,
+    loop_number: u32,
+    screenshot: Option<PathBuf>,
+}
+
+fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
+    let mut options = Options {
+        loop_number: 1,
+        ..Options::default()
+    };
+    let mut args = args.peekable();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--dive" => options.dive = Some(value("--dive")?),
+            "--loop" => {
+                let n = value("--loop")?;
+                options.loop_number = n
+                    .parse()
+                    .ok()
+                    .filter(|&n| n >= 1)
+                    .ok_or(format!("--loop expects a loop number from 1, found {n:?}"))?;
+            }
+            "--screenshot" => options.screenshot = Some(PathBuf::from(value("--screenshot")?)),
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if options.dive.is_none() && (options.screenshot.is_some() || options.loop_number != 1) {
+        return Err("--screenshot and --loop need --dive ID".to_owned());
+    }
+    Ok(Some(options))
+}
+
+/// On Linux and the BSDs a window needs X11 or Wayland; say so instead of panicking.
+fn display_problem() -> Option<&'static str> {
+    if cfg!(all(
+        unix,
+        not(target_os = "macos"),
+        not(target_arch = "wasm32")
+    )) && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+    {
+        return Some(
+            "sleep-sync: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set); run it in a desktop session, or headless with: xvfb-run -s \"-screen 0 1280x720x24\" sleep-sync",
+        );
+    }
+    None
+}
+
+fn main() -> ExitCode {
+    let options = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(options)) => options,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("sleep-sync: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(problem) = display_problem() {
+        eprintln!("{problem}");
+        return ExitCode::from(1);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    let assets = AssetPlugin {
+        file_path: levels::data_root()
+            .join("assets")
+            .to_string_lossy()
+            .into_owned(),
+        ..default()
+    };
+    #[cfg(target_arch = "wasm32")]
+    let assets = AssetPlugin::default();
+
+    let mut app = App::new();
+    levels::register_asset_source(&mut app);
+    app.add_plugins(DefaultPlugins.set(assets).set(WindowPlugin {
+        primary_window: Some(Window {
+            title: "Sleep Sync".into(),
+            resolution: WindowResolution::new(1280, 720),
+            // The browser build draws into the page's canvas and follows its size.
+            canvas: Some("#sleep-sync".into()),
+            fit_canvas_to_parent: true,
+            ..default()
+        }),
+        ..default()
+    }))
+    .add_plugins((GamePlugin, ClientPlugin));
+    if let Some(dreamer) = options.dive {
+        app.insert_resource(AutoPilot {
+            dreamer,
+            loop_index: options.loop_number - 1,
+            screenshot: options.screenshot,
+            settle_frames: 30,
+            max_frames: 20_000,
+        });
+        capture::plugin(&mut app);
+    }
+    match app.run() {
+        AppExit::Success => ExitCode::SUCCESS,
+        AppExit::Error(code) => ExitCode::from(code.get()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Option<Options>, String> {
+        parse_args(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn arguments() {
+        assert_eq!(parse(&["--help"]), Ok(None));
+        let o = parse(&["--dive", "leo", "--loop", "3", "--screenshot", "a.png"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(o.dive.as_deref(), Some("leo"));
+        assert_eq!(o.loop_number, 3);
+        assert_eq!(o.screenshot, Some(PathBuf::from("a.png")));
+        assert!(parse(&["--loop", "0", "--dive", "leo"]).is_err());
+        assert!(parse(&["--screenshot", "a.png"]).is_err());
+        assert!(parse(&["--dive"]).is_err());
+        assert!(parse(&["--bogus"]).is_err());
+    }
+}

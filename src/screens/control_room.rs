@@ -1,0 +1,94 @@
+//! The SomnoTech control room: the sleepers trapped in nightmare loops, and a Dive button
+//! for each. (The full instrument panel grows here.)
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::{AppState, LoadingStatus, Roster};
+use crate::dive::ActiveDive;
+use crate::theme;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        control_room.run_if(in_state(AppState::ControlRoom)),
+    );
+}
+
+fn control_room(
+    mut contexts: EguiContexts,
+    roster: Res<Roster>,
+    status: Res<LoadingStatus>,
+    mut commands: Commands,
+    mut next: ResMut<NextState<AppState>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    theme::full_screen(ctx, |ui| {
+        ui.add_space(24.0);
+        ui.horizontal(|ui| {
+            ui.add_space(24.0);
+            ui.label(theme::title_text("SomnoTech · Sleep Sync network", 30.0));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.add_space(24.0);
+                if ui.button("Back to title").clicked() {
+                    next.set(AppState::Title);
+                }
+            });
+        });
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            ui.add_space(24.0);
+            ui.colored_label(
+                theme::WARNING,
+                "NETWORK OVERLOAD · sleepers trapped in nightmare loops",
+            );
+        });
+        ui.add_space(16.0);
+        egui::Frame::group(ui.style())
+            .inner_margin(16.0)
+            .outer_margin(egui::Margin::symmetric(24, 0))
+            .show(ui, |ui| {
+                ui.heading("Sleepers in a loop");
+                ui.add_space(8.0);
+                egui::Grid::new("sleepers")
+                    .num_columns(4)
+                    .spacing([24.0, 14.0])
+                    .striped(true)
+                    .show(ui, |ui| {
+                        ui.label(egui::RichText::new("Sleeper").color(theme::DIM));
+                        ui.label(egui::RichText::new("Fears").color(theme::DIM));
+                        ui.label(egui::RichText::new("Loop").color(theme::DIM));
+                        ui.label("");
+                        ui.end_row();
+                        for dreamer in &roster.dreamers {
+                            ui.vertical(|ui| {
+                                ui.label(egui::RichText::new(&dreamer.name).strong().size(20.0));
+                                ui.label(egui::RichText::new(&dreamer.about).color(theme::DIM));
+                            });
+                            let fears: Vec<String> = dreamer
+                                .fears
+                                .iter()
+                                .map(|f| format!("{:?}", f.tag))
+                                .collect();
+                            ui.label(fears.join(", "));
+                            ui.label(theme::clock(dreamer.loop_seconds));
+                            if ui
+                                .add_sized([120.0, 36.0], egui::Button::new("Dive"))
+                                .clicked()
+                            {
+                                commands.insert_resource(ActiveDive::new(dreamer.clone()));
+                                next.set(AppState::Dream);
+                            }
+                            ui.end_row();
+                        }
+                    });
+                if roster.dreamers.is_empty() {
+                    ui.colored_label(theme::WARNING, "No dreamer files could be loaded.");
+                }
+                for error in &status.errors {
+                    ui.colored_label(theme::WARNING, error);
+                }
+            });
+    });
+    Ok(())
+}

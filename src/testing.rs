@@ -1,0 +1,86 @@
+//! Headless apps for tests: the real game plugins on `MinimalPlugins`, no window, no
+//! renderer, stepped with a fixed time step.
+
+use std::time::Duration;
+
+use bevy::asset::AssetPlugin;
+use bevy::input::InputPlugin;
+use bevy::mesh::MeshPlugin;
+use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
+use bevy::time::TimeUpdateStrategy;
+
+use crate::dive::{ActiveDive, DreamPhase};
+use crate::levels::{self, Dreamer};
+use crate::screens::{AppState, Roster};
+
+/// Seconds each `app.update()` advances.
+pub const FRAME_SECONDS: f64 = 1.0 / 60.0;
+
+/// The game without window or renderer, advancing [`FRAME_SECONDS`] per update, with
+/// level files loaded from the repository's `levels/`.
+pub fn headless_app() -> App {
+    let mut app = App::new();
+    levels::register_asset_source(&mut app);
+    app.add_plugins((
+        MinimalPlugins,
+        AssetPlugin::default(),
+        MeshPlugin,
+        TransformPlugin,
+        StatesPlugin,
+        InputPlugin,
+    ))
+    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(
+        FRAME_SECONDS,
+    )))
+    .add_plugins(crate::GamePlugin);
+    app
+}
+
+/// Steps `app` until `done` holds, at most `max_frames` times. Returns the frames taken.
+///
+/// # Panics
+/// If `done` never holds: the test waiting on it has failed.
+pub fn run_until(app: &mut App, max_frames: u32, mut done: impl FnMut(&mut World) -> bool) -> u32 {
+    for frame in 0..max_frames {
+        app.update();
+        if done(app.world_mut()) {
+            return frame + 1;
+        }
+    }
+    panic!("condition not reached in {max_frames} frames");
+}
+
+/// Loads the levels, dives into `dreamer_id`'s dream and steps until the first loop is
+/// being explored.
+pub fn dive_into(app: &mut App, dreamer_id: &str) -> Dreamer {
+    run_until(app, 2_000, |w| {
+        *w.resource::<State<AppState>>().get() == AppState::Title
+    });
+    let dreamer = app
+        .world()
+        .resource::<Roster>()
+        .get(dreamer_id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no dreamer {dreamer_id} in levels/"));
+    app.insert_resource(ActiveDive::new(dreamer.clone()));
+    app.world_mut()
+        .resource_mut::<NextState<AppState>>()
+        .set(AppState::Dream);
+    wait_for_exploring(app);
+    dreamer
+}
+
+/// Steps until the dream is being explored (the current loop is formed).
+pub fn wait_for_exploring(app: &mut App) -> u32 {
+    // Generation runs on other threads: give them real time between frames.
+    run_until(app, 20_000, |w| {
+        let exploring = w
+            .get_resource::<State<DreamPhase>>()
+            .is_some_and(|p| *p.get() == DreamPhase::Exploring);
+        if !exploring {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        exploring
+    })
+}

@@ -1,0 +1,101 @@
+//! The look shared by every screen, menu and HUD: colours, text sizes, and the few
+//! widgets the screens build from.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+/// SomnoTech cyan: headings, highlights, selected things.
+pub const ACCENT: egui::Color32 = egui::Color32::from_rgb(110, 220, 255);
+/// Memory and warmth: anchors, Juno's discoveries.
+pub const MEMORY: egui::Color32 = egui::Color32::from_rgb(255, 205, 130);
+/// Alarms and errors.
+pub const WARNING: egui::Color32 = egui::Color32::from_rgb(255, 120, 110);
+/// Secondary text.
+pub const DIM: egui::Color32 = egui::Color32::from_rgb(150, 160, 180);
+/// Panels over the 3D world.
+pub const GLASS: egui::Color32 = egui::Color32::from_rgba_premultiplied(8, 12, 24, 215);
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(EguiPrimaryContextPass, apply_style);
+}
+
+/// Sets the style once, on the first frame egui has a context.
+fn apply_style(mut contexts: EguiContexts, mut done: Local<bool>) -> Result {
+    if *done {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    ctx.set_theme(egui::Theme::Dark);
+    ctx.all_styles_mut(|style| {
+        use egui::{FontId, TextStyle};
+        style
+            .text_styles
+            .insert(TextStyle::Heading, FontId::proportional(26.0));
+        style
+            .text_styles
+            .insert(TextStyle::Body, FontId::proportional(17.0));
+        style
+            .text_styles
+            .insert(TextStyle::Button, FontId::proportional(18.0));
+        style
+            .text_styles
+            .insert(TextStyle::Small, FontId::proportional(13.0));
+        style.spacing.item_spacing = egui::vec2(10.0, 8.0);
+        style.spacing.button_padding = egui::vec2(14.0, 6.0);
+        style.visuals.window_fill = GLASS;
+        style.visuals.panel_fill = GLASS;
+        style.visuals.selection.bg_fill = egui::Color32::from_rgb(30, 90, 120);
+        style.visuals.hyperlink_color = ACCENT;
+    });
+    *done = true;
+    Ok(())
+}
+
+/// A Ui covering the whole window, to hang panels on.
+pub fn root_ui(ctx: &egui::Context, id: &'static str) -> egui::Ui {
+    egui::Ui::new(
+        ctx.clone(),
+        id.into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    )
+}
+
+/// A screen that fills the window with the dark backdrop.
+pub fn full_screen(ctx: &egui::Context, add: impl FnOnce(&mut egui::Ui)) {
+    let mut root = root_ui(ctx, "full_screen");
+    egui::CentralPanel::default()
+        .frame(egui::Frame::NONE.fill(egui::Color32::from_rgba_premultiplied(4, 6, 14, 235)))
+        .show(&mut root, add);
+}
+
+/// Large display text for titles.
+pub fn title_text(text: &str, size: f32) -> egui::RichText {
+    egui::RichText::new(text).size(size).color(ACCENT).strong()
+}
+
+/// A wide menu button, the same width on every menu.
+pub fn menu_button(ui: &mut egui::Ui, label: &str) -> egui::Response {
+    ui.add_sized(
+        [260.0, 40.0],
+        egui::Button::new(egui::RichText::new(label).size(20.0)),
+    )
+}
+
+/// `m:ss` for a number of seconds.
+pub fn clock(seconds: f32) -> String {
+    let s = seconds.max(0.0).ceil() as u32;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn clock_rounds_up_and_pads() {
+        assert_eq!(super::clock(0.0), "0:00");
+        assert_eq!(super::clock(59.2), "1:00");
+        assert_eq!(super::clock(61.0), "1:01");
+        assert_eq!(super::clock(-3.0), "0:00");
+    }
+}

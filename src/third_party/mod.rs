@@ -1,0 +1,4 @@
+//! Setup of external crates, one small file each, so upgrading one touches one file.
+
+pub mod egui;
+pub mod rapier;

@@ -1,0 +1,201 @@
+//! Nightmare loops: resets leak nothing, the dream mutates, pausing stops time, and
+//! touching a memory anchor collects it.
+
+use bevy::input::ButtonState;
+use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::prelude::*;
+use sleep_sync::dive::{
+    ActiveDive, AnchorFound, Collected, CurrentDream, MemoryAnchor, NightmareLoop,
+};
+use sleep_sync::juno::Juno;
+use sleep_sync::screens::Pause;
+use sleep_sync::testing::{dive_into, headless_app, run_until, wait_for_exploring};
+
+fn entity_count(app: &mut App) -> usize {
+    app.world_mut().query::<Entity>().iter(app.world()).count()
+}
+
+fn mesh_count(app: &App) -> usize {
+    app.world().resource::<Assets<Mesh>>().len()
+}
+
+/// Makes the loop's time run out; the next update collapses it.
+fn end_loop(app: &mut App) {
+    let mut nightmare = app.world_mut().resource_mut::<NightmareLoop>();
+    let length = nightmare.timer.duration();
+    nightmare.timer.set_elapsed(length);
+}
+
+#[test]
+fn twenty_loop_resets_leak_no_entities_or_meshes() {
+    let mut app = headless_app();
+    dive_into(&mut app, "leo");
+    // Let the prefetch of loop 2 finish and dropped assets be freed.
+    for _ in 0..30 {
+        app.update();
+    }
+    let entities = entity_count(&mut app);
+    let meshes = mesh_count(&app);
+    let first_fingerprint = app
+        .world()
+        .resource::<CurrentDream>()
+        .heightfield
+        .fingerprint();
+    let mut fingerprints = vec![first_fingerprint];
+    for reset in 1..=20u32 {
+        end_loop(&mut app);
+        app.update();
+        wait_for_exploring(&mut app);
+        for _ in 0..10 {
+            app.update();
+        }
+        let nightmare = app.world().resource::<NightmareLoop>();
+        assert_eq!(nightmare.index, reset);
+        assert_eq!(app.world().resource::<ActiveDive>().loop_index, reset);
+        assert_eq!(
+            entity_count(&mut app),
+            entities,
+            "entities after reset {reset}"
+        );
+        assert_eq!(mesh_count(&app), meshes, "meshes after reset {reset}");
+        fingerprints.push(
+            app.world()
+                .resource::<CurrentDream>()
+                .heightfield
+                .fingerprint(),
+        );
+    }
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    assert_eq!(
+        fingerprints.len(),
+        21,
+        "every loop's dream is a new mutation"
+    );
+    println!(
+        "baseline after loop 1: {entities} entities, {meshes} meshes; unchanged after 20 resets"
+    );
+}
+
+#[test]
+fn juno_respawns_at_the_new_spawn_after_a_reset() {
+    let mut app = headless_app();
+    dive_into(&mut app, "mara");
+    // Walk her away from the spawn by hand.
+    let far = Vec3::new(30.0, 0.0, 30.0);
+    {
+        let world = app.world_mut();
+        let dream = world.resource::<CurrentDream>().clone();
+        let ground = dream.heightfield.height_at(far.xz());
+        let mut t = world
+            .query_filtered::<&mut Transform, With<Juno>>()
+            .single_mut(world)
+            .unwrap();
+        t.translation = Vec3::new(far.x, ground + 2.0, far.z);
+    }
+    end_loop(&mut app);
+    app.update();
+    wait_for_exploring(&mut app);
+    app.update();
+    let world = app.world_mut();
+    let spawn = world.resource::<CurrentDream>().spawn;
+    let juno = world
+        .query_filtered::<&Transform, With<Juno>>()
+        .single(world)
+        .unwrap()
+        .translation;
+    assert!(
+        juno.xz().distance(spawn.xz()) < 0.5,
+        "Juno at {juno}, spawn at {spawn}"
+    );
+}
+
+#[test]
+fn escape_pauses_and_time_stops() {
+    let mut app = headless_app();
+    dive_into(&mut app, "leo");
+    let press = |app: &mut App, state| {
+        app.world_mut().write_message(KeyboardInput {
+            key_code: KeyCode::Escape,
+            logical_key: Key::Escape,
+            state,
+            text: None,
+            repeat: false,
+            window: Entity::PLACEHOLDER,
+        });
+    };
+    press(&mut app, ButtonState::Pressed);
+    app.update();
+    press(&mut app, ButtonState::Released);
+    app.update();
+    assert_eq!(*app.world().resource::<State<Pause>>().get(), Pause::Paused);
+    let remaining = app.world().resource::<NightmareLoop>().remaining();
+    let position = app
+        .world_mut()
+        .query_filtered::<&Transform, With<Juno>>()
+        .single(app.world())
+        .unwrap()
+        .translation;
+    for _ in 0..120 {
+        app.update();
+    }
+    assert_eq!(
+        app.world().resource::<NightmareLoop>().remaining(),
+        remaining
+    );
+    let still = app
+        .world_mut()
+        .query_filtered::<&Transform, With<Juno>>()
+        .single(app.world())
+        .unwrap()
+        .translation;
+    assert_eq!(position, still, "Juno moved while paused");
+    press(&mut app, ButtonState::Pressed);
+    app.update();
+    press(&mut app, ButtonState::Released);
+    app.update();
+    assert_eq!(
+        *app.world().resource::<State<Pause>>().get(),
+        Pause::Running
+    );
+    for _ in 0..60 {
+        app.update();
+    }
+    assert!(app.world().resource::<NightmareLoop>().remaining() < remaining - 0.5);
+}
+
+#[test]
+fn touching_an_anchor_collects_it() {
+    let mut app = headless_app();
+    let dreamer = dive_into(&mut app, "leo");
+    let anchor = app
+        .world_mut()
+        .query_filtered::<&Transform, With<MemoryAnchor>>()
+        .single(app.world())
+        .expect("one anchor in leo's dream")
+        .translation;
+    {
+        let world = app.world_mut();
+        let mut t = world
+            .query_filtered::<&mut Transform, With<Juno>>()
+            .single_mut(world)
+            .unwrap();
+        t.translation = anchor - Vec3::Y * 0.5;
+    }
+    run_until(&mut app, 10, |w| {
+        w.resource::<NightmareLoop>().anchors_found == 1
+    });
+    let collected = app
+        .world_mut()
+        .query_filtered::<(), (With<MemoryAnchor>, With<Collected>)>()
+        .iter(app.world())
+        .count();
+    assert_eq!(collected, 1);
+    let messages = app.world().resource::<Messages<AnchorFound>>();
+    let all: Vec<String> = messages
+        .get_cursor()
+        .read(messages)
+        .map(|m| m.text.clone())
+        .collect();
+    assert_eq!(all, vec![dreamer.anchors[0].clone()]);
+}

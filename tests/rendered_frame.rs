@@ -1,0 +1,144 @@
+//! The real game, rendering real frames: started under Xvfb with Mesa's lavapipe Vulkan
+//! driver, it dives into each dream, saves a screenshot and exits. The pictures must not
+//! be blank, and Leo's and Mara's dreams must look different.
+//!
+//! Needs `xvfb-run` and lavapipe (`scripts/test.sh` installs them). Without them the test
+//! skips, unless `SLEEP_SYNC_REQUIRE_RENDER=1` (set by `scripts/test.sh`) makes it fail.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const LAVAPIPE_ICD: &str = "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json";
+const GAME: &str = env!("CARGO_BIN_EXE_sleep-sync");
+
+fn renderer_available() -> bool {
+    let xvfb = Command::new("sh")
+        .args(["-c", "command -v xvfb-run"])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    xvfb && Path::new(LAVAPIPE_ICD).exists()
+}
+
+fn out_dir() -> PathBuf {
+    let dir = std::env::var_os("SLEEP_SYNC_SCREENSHOT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("sleep-sync-frames"));
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    dir
+}
+
+/// Runs the game under Xvfb until it exits, at most `limit`; returns its exit status.
+fn run_game(args: &[&str], limit: Duration) -> std::process::ExitStatus {
+    let mut child = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x720x24", GAME])
+        .args(args)
+        .env("WGPU_BACKEND", "vulkan")
+        .env("VK_ICD_FILENAMES", LAVAPIPE_ICD)
+        .spawn()
+        .expect("start xvfb-run");
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait for the game") {
+            return status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("the game did not exit within {limit:?} (args {args:?})");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+struct FrameStats {
+    mean: [f64; 3],
+    luminance_variance: f64,
+    distinct_colours: usize,
+}
+
+fn frame_stats(path: &Path) -> FrameStats {
+    let img = image::open(path).expect("a readable PNG").to_rgb8();
+    let n = (img.width() * img.height()) as f64;
+    let mut sum = [0f64; 3];
+    let (mut lum_sum, mut lum_sq) = (0f64, 0f64);
+    let mut colours = std::collections::HashSet::new();
+    for p in img.pixels() {
+        let [r, g, b] = p.0.map(|c| c as f64);
+        sum[0] += r;
+        sum[1] += g;
+        sum[2] += b;
+        let lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        lum_sum += lum;
+        lum_sq += lum * lum;
+        colours.insert(p.0);
+    }
+    let mean_lum = lum_sum / n;
+    FrameStats {
+        mean: sum.map(|s| s / n),
+        luminance_variance: lum_sq / n - mean_lum * mean_lum,
+        distinct_colours: colours.len(),
+    }
+}
+
+#[test]
+fn dreams_render_real_frames_that_differ() {
+    if !renderer_available() {
+        assert!(
+            std::env::var_os("SLEEP_SYNC_REQUIRE_RENDER").is_none(),
+            "xvfb-run or lavapipe ({LAVAPIPE_ICD}) missing but SLEEP_SYNC_REQUIRE_RENDER is set"
+        );
+        eprintln!("skipping: xvfb-run or lavapipe not installed (run scripts/test.sh)");
+        return;
+    }
+    let dir = out_dir();
+    let mut stats = Vec::new();
+    for dreamer in ["leo", "mara"] {
+        let png = dir.join(format!("{dreamer}.png"));
+        let _ = std::fs::remove_file(&png);
+        let start = Instant::now();
+        let status = run_game(
+            &["--dive", dreamer, "--screenshot", png.to_str().unwrap()],
+            Duration::from_secs(600),
+        );
+        assert!(status.success(), "{dreamer}: the game exited with {status}");
+        let s = frame_stats(&png);
+        println!(
+            "{dreamer}: {} in {:.1} s; mean rgb {:.0?}, luminance variance {:.1}, {} colours",
+            png.display(),
+            start.elapsed().as_secs_f32(),
+            s.mean,
+            s.luminance_variance,
+            s.distinct_colours
+        );
+        assert!(
+            s.luminance_variance > 40.0,
+            "{dreamer}: frame is nearly uniform"
+        );
+        assert!(s.distinct_colours > 500, "{dreamer}: frame has few colours");
+        stats.push(s);
+    }
+    let colour_distance: f64 = (0..3)
+        .map(|i| (stats[0].mean[i] - stats[1].mean[i]).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    println!("mean colour distance between Leo's and Mara's dreams: {colour_distance:.1}");
+    assert!(colour_distance > 12.0, "Leo's and Mara's dreams look alike");
+}
+
+#[test]
+fn without_a_display_the_game_explains_itself() {
+    let output = Command::new(GAME)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("run the game");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "one line, got: {stderr}");
+    assert!(
+        stderr.contains("no display") && stderr.contains("xvfb-run"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"));
+}

@@ -1,0 +1,126 @@
+//! Juno walks and jumps across real generated dreams, headless, at a fixed time step,
+//! driven through the keyboard path the game uses. She must never end up below the
+//! terrain surface, and nothing may become NaN.
+
+use bevy::input::ButtonState;
+use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::prelude::*;
+use sleep_sync::dive::CurrentDream;
+use sleep_sync::juno::{JUNO_CENTRE_HEIGHT, Juno, JunoMotion, JunoRescues, LookAngles};
+use sleep_sync::testing::{FRAME_SECONDS, dive_into, headless_app};
+
+fn key(app: &mut App, key_code: KeyCode, logical_key: Key, state: ButtonState) {
+    app.world_mut().write_message(KeyboardInput {
+        key_code,
+        logical_key,
+        state,
+        text: None,
+        repeat: false,
+        window: Entity::PLACEHOLDER,
+    });
+}
+
+struct WalkReport {
+    distance: f32,
+    jumps: u32,
+    deepest: f32,
+}
+
+fn walk(dreamer: &str, seconds: f64) -> WalkReport {
+    let mut app = headless_app();
+    dive_into(&mut app, dreamer);
+    let frames = (seconds / FRAME_SECONDS) as u32;
+    key(
+        &mut app,
+        KeyCode::KeyW,
+        Key::Character("w".into()),
+        ButtonState::Pressed,
+    );
+    let mut last = None::<Vec3>;
+    let mut report = WalkReport {
+        distance: 0.0,
+        jumps: 0,
+        deepest: f32::INFINITY,
+    };
+    let mut was_rising = false;
+    for frame in 0..frames {
+        match frame % 45 {
+            0 => key(&mut app, KeyCode::Space, Key::Space, ButtonState::Pressed),
+            3 => key(&mut app, KeyCode::Space, Key::Space, ButtonState::Released),
+            _ => {}
+        }
+        // Wander: turn slowly, so she crosses slopes in every direction.
+        let mut look = app
+            .world_mut()
+            .query_filtered::<&mut LookAngles, With<Juno>>()
+            .single_mut(app.world_mut())
+            .expect("Juno exists");
+        look.yaw += if (frame / 600) % 2 == 0 {
+            0.006
+        } else {
+            -0.011
+        };
+        app.update();
+
+        let world = app.world_mut();
+        let (transform, motion) = world
+            .query_filtered::<(&Transform, &JunoMotion), With<Juno>>()
+            .single(world)
+            .expect("Juno exists");
+        let position = transform.translation;
+        assert!(
+            position.is_finite(),
+            "{dreamer}: frame {frame}: position {position}"
+        );
+        assert!(
+            motion.velocity.is_finite(),
+            "{dreamer}: frame {frame}: velocity"
+        );
+        let dream = world.resource::<CurrentDream>();
+        let ground = dream.heightfield.height_at(position.xz());
+        let feet_above_ground = position.y - JUNO_CENTRE_HEIGHT - ground;
+        report.deepest = report.deepest.min(feet_above_ground);
+        assert!(
+            feet_above_ground > -0.1,
+            "{dreamer}: frame {frame}: Juno's feet are {:.3} m below the terrain at {position}",
+            -feet_above_ground
+        );
+        let rising = motion.velocity.y > 1.0;
+        if rising && !was_rising {
+            report.jumps += 1;
+        }
+        was_rising = rising;
+        if let Some(last) = last {
+            report.distance += last.xz().distance(position.xz());
+        }
+        last = Some(position);
+    }
+    assert_eq!(
+        app.world().resource::<JunoRescues>().0,
+        0,
+        "{dreamer}: Juno had to be rescued"
+    );
+    report
+}
+
+#[test]
+fn juno_walks_and_jumps_across_leos_dream() {
+    let r = walk("leo", 30.0);
+    println!(
+        "leo: walked {:.1} m, {} jumps, lowest feet {:.3} m above ground",
+        r.distance, r.jumps, r.deepest
+    );
+    assert!(r.distance > 40.0, "she hardly moved: {:.1} m", r.distance);
+    assert!(r.jumps >= 10, "only {} jumps", r.jumps);
+}
+
+#[test]
+fn juno_walks_and_jumps_across_maras_dream() {
+    let r = walk("mara", 30.0);
+    println!(
+        "mara: walked {:.1} m, {} jumps, lowest feet {:.3} m above ground",
+        r.distance, r.jumps, r.deepest
+    );
+    assert!(r.distance > 40.0, "she hardly moved: {:.1} m", r.distance);
+    assert!(r.jumps >= 10, "only {} jumps", r.jumps);
+}
