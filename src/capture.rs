@@ -1,6 +1,7 @@
-//! The autopilot: starts a dive without a player, waits for the dream to render, saves a
-//! screenshot and exits. The rendered-frame test and the README's pictures use it:
-//! `sleep-sync --dive leo --screenshot docs/leo.png`.
+//! The autopilot: plays the game without a player for tests and pictures. It can dive
+//! straight into a dream and save a screenshot once it has rendered
+//! (`sleep-sync --dive leo --screenshot leo.png`), or tour every screen — title,
+//! control room, dream, pause menu — saving one picture each (`sleep-sync --tour DIR`).
 
 use std::path::PathBuf;
 
@@ -9,7 +10,7 @@ use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_dis
 
 use crate::dive::{ActiveDive, DreamPhase, MemoryAnchor};
 use crate::juno::{Juno, LookAngles};
-use crate::screens::{AppState, Roster};
+use crate::screens::{AppState, Pause, Roster};
 
 /// What the autopilot should do.
 #[derive(Resource, Debug, Clone)]
@@ -18,36 +19,83 @@ pub struct AutoPilot {
     pub dreamer: String,
     /// Which loop to start at (0 = the first).
     pub loop_index: u32,
-    /// Where to save the screenshot, if anywhere.
+    /// Where to save the dream's screenshot, if anywhere.
     pub screenshot: Option<PathBuf>,
-    /// Frames to let the dream render before the picture (shadows, fog, egui settle).
+    /// If set, save `title.png`, `control-room.png`, `dream.png` and `pause.png` here.
+    pub tour: Option<PathBuf>,
+    /// Frames to let a screen render before its picture (shadows, fog, egui settle).
     pub settle_frames: u32,
     /// Give up (and exit with an error) after this many frames.
     pub max_frames: u32,
 }
 
-#[derive(Resource, Default)]
-struct AutoPilotProgress {
+/// Where the autopilot is.
+#[derive(Resource, Debug, Default)]
+struct Progress {
     frames: u32,
-    exploring_frames: u32,
-    shot_taken: bool,
+    /// Frames spent on the current step.
+    step_frames: u32,
+    step: usize,
+    /// A screenshot was asked for and has not been written yet.
+    waiting_for_shot: bool,
 }
 
-/// Adds the autopilot. Needs [`crate::ClientPlugin`].
+/// Marks a screenshot as written.
+#[derive(Resource, Debug, Default)]
+struct ShotsWritten(u32);
+
+/// The screens the autopilot visits, in order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Step {
+    Title,
+    ControlRoom,
+    Dream,
+    Pause,
+}
+
+/// Adds the autopilot. Needs [`crate::ClientPlugin`] and an [`AutoPilot`] resource.
 pub fn plugin(app: &mut App) {
-    app.init_resource::<AutoPilotProgress>()
+    app.init_resource::<Progress>()
+        .init_resource::<ShotsWritten>()
         .add_systems(Update, drive.run_if(resource_exists::<AutoPilot>));
+}
+
+impl AutoPilot {
+    fn steps(&self) -> &'static [Step] {
+        if self.tour.is_some() {
+            &[Step::Title, Step::ControlRoom, Step::Dream, Step::Pause]
+        } else {
+            &[Step::Dream]
+        }
+    }
+
+    /// Where the picture of `step` goes, if it gets one.
+    fn picture(&self, step: Step) -> Option<PathBuf> {
+        let name = match step {
+            Step::Title => "title.png",
+            Step::ControlRoom => "control-room.png",
+            Step::Dream => "dream.png",
+            Step::Pause => "pause.png",
+        };
+        match (&self.tour, step) {
+            (Some(dir), _) => Some(dir.join(name)),
+            (None, Step::Dream) => self.screenshot.clone(),
+            _ => None,
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
 fn drive(
     pilot: Res<AutoPilot>,
-    mut progress: ResMut<AutoPilotProgress>,
+    mut progress: ResMut<Progress>,
+    written: Res<ShotsWritten>,
     state: Res<State<AppState>>,
     phase: Option<Res<State<DreamPhase>>>,
     roster: Res<Roster>,
     mut commands: Commands,
     mut next: ResMut<NextState<AppState>>,
+    mut next_pause: ResMut<NextState<Pause>>,
     mut exit: MessageWriter<AppExit>,
     mut juno: Query<(&mut Transform, &mut LookAngles), With<Juno>>,
     anchors: Query<&Transform, (With<MemoryAnchor>, Without<Juno>)>,
@@ -55,16 +103,38 @@ fn drive(
     progress.frames += 1;
     if progress.frames > pilot.max_frames {
         error!(
-            "autopilot: no screenshot after {} frames; giving up",
+            "autopilot: stuck after {} frames; giving up",
             pilot.max_frames
         );
         exit.write(AppExit::error());
         return;
     }
-    match state.get() {
-        AppState::Loading => {}
-        AppState::Title => next.set(AppState::ControlRoom),
-        AppState::ControlRoom => {
+    let steps = pilot.steps();
+    let Some(&step) = steps.get(progress.step) else {
+        // Every picture is written (or none was asked for): done.
+        if pilot.tour.is_some() || pilot.screenshot.is_some() {
+            exit.write(AppExit::Success);
+        }
+        return;
+    };
+    if progress.waiting_for_shot {
+        if written.0 as usize > progress.step {
+            progress.waiting_for_shot = false;
+            progress.step += 1;
+            progress.step_frames = 0;
+        }
+        return;
+    }
+    // Bring the game to the step's screen.
+    let arrived = match (step, state.get()) {
+        (_, AppState::Loading) => false,
+        (Step::Title, AppState::Title) => true,
+        (Step::ControlRoom | Step::Dream, AppState::Title) => {
+            next.set(AppState::ControlRoom);
+            false
+        }
+        (Step::ControlRoom, AppState::ControlRoom) => true,
+        (Step::Dream, AppState::ControlRoom) => {
             let Some(dreamer) = roster.get(&pilot.dreamer) else {
                 error!("autopilot: no dreamer with id {:?}", pilot.dreamer);
                 exit.write(AppExit::error());
@@ -74,36 +144,60 @@ fn drive(
             dive.loop_index = pilot.loop_index;
             commands.insert_resource(dive);
             next.set(AppState::Dream);
+            false
         }
-        AppState::Dream => {
-            if phase.is_none_or(|p| *p.get() != DreamPhase::Exploring) {
-                return;
+        (Step::Dream, AppState::Dream) => {
+            let exploring = phase.is_some_and(|p| *p.get() == DreamPhase::Exploring);
+            if exploring {
+                face_first_anchor(&mut juno, &anchors);
             }
-            progress.exploring_frames += 1;
-            // Turn Juno so the first memory anchor is in the picture.
-            if let (Ok((mut juno, mut look)), Some(anchor)) =
-                (juno.single_mut(), anchors.iter().next())
-            {
-                let to_anchor = anchor.translation - juno.translation;
-                look.yaw = f32::atan2(-to_anchor.x, -to_anchor.z);
-                look.pitch = -0.32;
-                juno.rotation = Quat::from_rotation_y(look.yaw);
-            }
-            let Some(path) = &pilot.screenshot else {
-                return;
-            };
-            if progress.exploring_frames >= pilot.settle_frames && !progress.shot_taken {
-                progress.shot_taken = true;
-                info!("autopilot: saving screenshot to {}", path.display());
-                commands
-                    .spawn(Screenshot::primary_window())
-                    .observe(save_to_disk(path.clone()))
-                    .observe(
-                        |_: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
-                            exit.write(AppExit::Success);
-                        },
-                    );
-            }
+            exploring
+        }
+        (Step::Pause, AppState::Dream) => {
+            next_pause.set(Pause::Paused);
+            true
+        }
+        _ => false,
+    };
+    if !arrived {
+        progress.step_frames = 0;
+        return;
+    }
+    progress.step_frames += 1;
+    if progress.step_frames < pilot.settle_frames {
+        return;
+    }
+    match pilot.picture(step) {
+        Some(path) => {
+            info!("autopilot: saving {}", path.display());
+            progress.waiting_for_shot = true;
+            commands
+                .spawn(Screenshot::primary_window())
+                .observe(save_to_disk(path))
+                .observe(
+                    |_: On<ScreenshotCaptured>, mut written: ResMut<ShotsWritten>| {
+                        written.0 += 1;
+                    },
+                );
+        }
+        None => {
+            progress.step += 1;
+            progress.step_frames = 0;
         }
     }
+}
+
+/// Turns Juno and the camera so the first memory anchor is in the picture.
+fn face_first_anchor(
+    juno: &mut Query<(&mut Transform, &mut LookAngles), With<Juno>>,
+    anchors: &Query<&Transform, (With<MemoryAnchor>, Without<Juno>)>,
+) {
+    let (Ok((mut juno, mut look)), Some(anchor)) = (juno.single_mut(), anchors.iter().next())
+    else {
+        return;
+    };
+    let to_anchor = anchor.translation - juno.translation;
+    look.yaw = f32::atan2(-to_anchor.x, -to_anchor.z);
+    look.pitch = -0.2;
+    juno.rotation = Quat::from_rotation_y(look.yaw);
 }

@@ -17,6 +17,8 @@ Options:
   --dive ID            skip the menus and dive straight into dreamer ID (leo, mara, ...)
   --loop N             with --dive: start at loop N (1 = the first)
   --screenshot FILE    with --dive: save a PNG of the dream once it has rendered, then exit
+  --tour DIR           visit every screen (diving into --dive ID, default leo), save a PNG
+                       of each in DIR, then exit
   -h, --help           print this help";
 
 /// What the command line asked for.
@@ -25,6 +27,7 @@ struct Options {
     dive: Option<String>,
     loop_number: u32,
     screenshot: Option<PathBuf>,
+    tour: Option<PathBuf>,
 }
 
 fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
@@ -47,11 +50,15 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
                     .ok_or(format!("--loop expects a loop number from 1, found {n:?}"))?;
             }
             "--screenshot" => options.screenshot = Some(PathBuf::from(value("--screenshot")?)),
+            "--tour" => options.tour = Some(PathBuf::from(value("--tour")?)),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
     if options.dive.is_none() && (options.screenshot.is_some() || options.loop_number != 1) {
         return Err("--screenshot and --loop need --dive ID".to_owned());
+    }
+    if options.tour.is_some() && options.dive.is_none() {
+        options.dive = Some("leo".to_owned());
     }
     Ok(Some(options))
 }
@@ -119,6 +126,7 @@ fn main() -> ExitCode {
             dreamer,
             loop_index: options.loop_number - 1,
             screenshot: options.screenshot,
+            tour: options.tour,
             settle_frames: 30,
             max_frames: 20_000,
         });
@@ -151,5 +159,8 @@ mod tests {
         assert!(parse(&["--screenshot", "a.png"]).is_err());
         assert!(parse(&["--dive"]).is_err());
         assert!(parse(&["--bogus"]).is_err());
+        let tour = parse(&["--tour", "shots"]).unwrap().unwrap();
+        assert_eq!(tour.dive.as_deref(), Some("leo"));
+        assert_eq!(tour.tour, Some(PathBuf::from("shots")));
     }
 }

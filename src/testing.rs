@@ -51,11 +51,11 @@ pub fn run_until(app: &mut App, max_frames: u32, mut done: impl FnMut(&mut World
     panic!("condition not reached in {max_frames} frames");
 }
 
-/// Loads the levels, dives into `dreamer_id`'s dream and steps until the first loop is
-/// being explored.
+/// Waits for the levels to load (if they are loading), dives into `dreamer_id`'s dream
+/// and steps until its first loop is being explored.
 pub fn dive_into(app: &mut App, dreamer_id: &str) -> Dreamer {
     run_until(app, 2_000, |w| {
-        *w.resource::<State<AppState>>().get() == AppState::Title
+        *w.resource::<State<AppState>>().get() != AppState::Loading
     });
     let dreamer = app
         .world()

@@ -1,6 +1,7 @@
 //! Nightmare loops: resets leak nothing, the dream mutates, pausing stops time, and
 //! touching a memory anchor collects it.
 
+use bevy::ecs::resource::IsResource;
 use bevy::input::ButtonState;
 use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::prelude::*;
@@ -8,11 +9,15 @@ use sleep_sync::dive::{
     ActiveDive, AnchorFound, Collected, CurrentDream, MemoryAnchor, NightmareLoop,
 };
 use sleep_sync::juno::Juno;
-use sleep_sync::screens::Pause;
+use sleep_sync::screens::{AppState, Pause};
 use sleep_sync::testing::{dive_into, headless_app, run_until, wait_for_exploring};
 
+/// Entities in the world, not counting resources (which are entities too).
 fn entity_count(app: &mut App) -> usize {
-    app.world_mut().query::<Entity>().iter(app.world()).count()
+    app.world_mut()
+        .query_filtered::<Entity, Without<IsResource>>()
+        .iter(app.world())
+        .count()
 }
 
 fn mesh_count(app: &App) -> usize {
@@ -198,4 +203,38 @@ fn touching_an_anchor_collects_it() {
         .map(|m| m.text.clone())
         .collect();
     assert_eq!(all, vec![dreamer.anchors[0].clone()]);
+}
+
+#[test]
+fn waking_up_clears_the_dream_and_a_second_dive_works() {
+    let mut app = headless_app();
+    run_until(&mut app, 2_000, |w| {
+        *w.resource::<State<AppState>>().get() == AppState::Title
+    });
+    let awake = entity_count(&mut app);
+    dive_into(&mut app, "leo");
+    assert!(entity_count(&mut app) > awake);
+    app.world_mut()
+        .resource_mut::<NextState<AppState>>()
+        .set(AppState::ControlRoom);
+    app.update();
+    app.update();
+    assert_eq!(
+        entity_count(&mut app),
+        awake,
+        "the dream left entities behind"
+    );
+    assert!(app.world().get_resource::<CurrentDream>().is_none());
+    assert!(app.world().get_resource::<NightmareLoop>().is_none());
+    assert!(app.world().get_resource::<ActiveDive>().is_none());
+    // Dive again, into the other dream, from its first loop.
+    dive_into(&mut app, "mara");
+    assert_eq!(app.world().resource::<NightmareLoop>().index, 0);
+    assert_eq!(
+        app.world_mut()
+            .query_filtered::<(), With<Juno>>()
+            .iter(app.world())
+            .count(),
+        1
+    );
 }

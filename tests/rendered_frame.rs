@@ -31,11 +31,20 @@ fn out_dir() -> PathBuf {
 
 /// Runs the game under Xvfb until it exits, at most `limit`; returns its exit status.
 fn run_game(args: &[&str], limit: Duration) -> std::process::ExitStatus {
+    // winit and Mesa complain (harmlessly, but loudly) without a runtime folder.
+    let runtime = std::env::temp_dir().join("sleep-sync-xdg-runtime");
+    std::fs::create_dir_all(&runtime).expect("runtime folder");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700));
+    }
     let mut child = Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1280x720x24", GAME])
         .args(args)
         .env("WGPU_BACKEND", "vulkan")
         .env("VK_ICD_FILENAMES", LAVAPIPE_ICD)
+        .env("XDG_RUNTIME_DIR", &runtime)
         .spawn()
         .expect("start xvfb-run");
     let start = Instant::now();
@@ -81,8 +90,25 @@ fn frame_stats(path: &Path) -> FrameStats {
     }
 }
 
+fn check_frame(name: &str, png: &Path) -> FrameStats {
+    let s = frame_stats(png);
+    println!(
+        "{name}: {}: mean rgb {:.0?}, luminance variance {:.1}, {} colours",
+        png.display(),
+        s.mean,
+        s.luminance_variance,
+        s.distinct_colours
+    );
+    assert!(
+        s.luminance_variance > 40.0,
+        "{name}: frame is nearly uniform"
+    );
+    assert!(s.distinct_colours > 200, "{name}: frame has few colours");
+    s
+}
+
 #[test]
-fn dreams_render_real_frames_that_differ() {
+fn every_screen_renders_and_the_dreams_differ() {
     if !renderer_available() {
         assert!(
             std::env::var_os("SLEEP_SYNC_REQUIRE_RENDER").is_none(),
@@ -92,34 +118,41 @@ fn dreams_render_real_frames_that_differ() {
         return;
     }
     let dir = out_dir();
-    let mut stats = Vec::new();
-    for dreamer in ["leo", "mara"] {
-        let png = dir.join(format!("{dreamer}.png"));
-        let _ = std::fs::remove_file(&png);
-        let start = Instant::now();
-        let status = run_game(
-            &["--dive", dreamer, "--screenshot", png.to_str().unwrap()],
-            Duration::from_secs(600),
-        );
-        assert!(status.success(), "{dreamer}: the game exited with {status}");
-        let s = frame_stats(&png);
-        println!(
-            "{dreamer}: {} in {:.1} s; mean rgb {:.0?}, luminance variance {:.1}, {} colours",
-            png.display(),
-            start.elapsed().as_secs_f32(),
-            s.mean,
-            s.luminance_variance,
-            s.distinct_colours
-        );
-        assert!(
-            s.luminance_variance > 40.0,
-            "{dreamer}: frame is nearly uniform"
-        );
-        assert!(s.distinct_colours > 500, "{dreamer}: frame has few colours");
-        stats.push(s);
+
+    // Every screen, diving into Leo's dream on the way.
+    let tour = dir.join("tour");
+    let _ = std::fs::remove_dir_all(&tour);
+    std::fs::create_dir_all(&tour).expect("tour folder");
+    let start = Instant::now();
+    let status = run_game(
+        &["--tour", tour.to_str().unwrap(), "--dive", "leo"],
+        Duration::from_secs(600),
+    );
+    assert!(status.success(), "tour: the game exited with {status}");
+    println!(
+        "tour of every screen took {:.1} s",
+        start.elapsed().as_secs_f32()
+    );
+    let mut shots = Vec::new();
+    for screen in ["title", "control-room", "dream", "pause"] {
+        shots.push(check_frame(screen, &tour.join(format!("{screen}.png"))));
     }
+    let leo = &shots[2];
+
+    // Mara's dream, straight from the command line.
+    let mara_png = dir.join("mara.png");
+    let _ = std::fs::remove_file(&mara_png);
+    let start = Instant::now();
+    let status = run_game(
+        &["--dive", "mara", "--screenshot", mara_png.to_str().unwrap()],
+        Duration::from_secs(600),
+    );
+    assert!(status.success(), "mara: the game exited with {status}");
+    println!("mara's dream took {:.1} s", start.elapsed().as_secs_f32());
+    let mara = check_frame("mara", &mara_png);
+
     let colour_distance: f64 = (0..3)
-        .map(|i| (stats[0].mean[i] - stats[1].mean[i]).powi(2))
+        .map(|i| (leo.mean[i] - mara.mean[i]).powi(2))
         .sum::<f64>()
         .sqrt();
     println!("mean colour distance between Leo's and Mara's dreams: {colour_distance:.1}");

@@ -47,7 +47,12 @@ pub enum DreamPhase {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_sub_state::<DreamPhase>();
+    app.add_sub_state::<DreamPhase>().add_systems(
+        OnExit(AppState::Dream),
+        |mut commands: Commands| {
+            commands.remove_resource::<ActiveDive>();
+        },
+    );
     app.add_plugins((
         forge::plugin,
         world::plugin,

@@ -8,7 +8,6 @@ use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 
 use super::{Collected, CurrentDream, MemoryAnchor, Terrain, WaterSurface};
-use crate::juno::Juno;
 use crate::screens::AppState;
 
 /// Sky colour outside dreams: the control room's night.
@@ -44,7 +43,8 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(
             Update,
             (
-                dream_atmosphere.run_if(resource_exists_and_changed::<CurrentDream>),
+                (dream_atmosphere, dream_sun, dream_sky_orb)
+                    .run_if(resource_exists_and_changed::<CurrentDream>),
                 animate_anchors,
             )
                 .run_if(in_state(AppState::Dream)),
@@ -240,16 +240,13 @@ fn spawn_sun(
     ));
 }
 
-/// Sky, fog, sun and ambient light from the current loop's palette.
+/// Sky, fog and ambient light from the current loop's palette.
 fn dream_atmosphere(
     dream: Res<CurrentDream>,
     mut commands: Commands,
     mut clear: ResMut<ClearColor>,
     mut ambient: ResMut<GlobalAmbientLight>,
     camera: Single<Entity, With<Camera3d>>,
-    mut sun: Query<(&mut DirectionalLight, &mut Transform), (With<DreamSun>, Without<SkyOrb>)>,
-    mut orb: Query<(&MeshMaterial3d<StandardMaterial>, &mut Transform), With<SkyOrb>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
     let r = &dream.recipe;
     let p = &r.palette;
@@ -268,17 +265,32 @@ fn dream_atmosphere(
         brightness: 220.0,
         ..default()
     };
-    // The light shines from the orb's side of the sky towards the dream.
-    let towards_orb = Quat::from_euler(EulerRot::YXZ, 0.7, r.sun_elevation, 0.0) * Vec3::NEG_Z;
-    if let Ok((mut light, mut transform)) = sun.single_mut() {
-        light.color = Color::LinearRgba(p.sun);
-        *transform = Transform::default().looking_to(-towards_orb, Vec3::Y);
-    }
-    if let Ok((material, mut transform)) = orb.single_mut() {
-        transform.translation = towards_orb * ORB_DISTANCE;
-        if let Some(mut material) = materials.get_mut(&material.0) {
-            material.base_color = Color::LinearRgba(p.sun * 1.6);
-        }
+}
+
+/// The direction from the dream towards its sun or moon.
+fn towards_sky_orb(dream: &CurrentDream) -> Vec3 {
+    Quat::from_euler(EulerRot::YXZ, 0.7, dream.recipe.sun_elevation, 0.0) * Vec3::NEG_Z
+}
+
+/// The light shines from the orb's side of the sky, in the palette's colour.
+fn dream_sun(
+    dream: Res<CurrentDream>,
+    mut sun: Single<(&mut DirectionalLight, &mut Transform), With<DreamSun>>,
+) {
+    let (light, transform) = &mut *sun;
+    light.color = Color::LinearRgba(dream.recipe.palette.sun);
+    **transform = Transform::default().looking_to(-towards_sky_orb(&dream), Vec3::Y);
+}
+
+fn dream_sky_orb(
+    dream: Res<CurrentDream>,
+    mut orb: Single<(&MeshMaterial3d<StandardMaterial>, &mut Transform), With<SkyOrb>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let (material, transform) = &mut *orb;
+    transform.translation = towards_sky_orb(&dream) * ORB_DISTANCE;
+    if let Some(mut material) = materials.get_mut(&material.0) {
+        material.base_color = Color::LinearRgba(dream.recipe.palette.sun * 1.6);
     }
 }
 
@@ -294,7 +306,7 @@ fn wake_atmosphere(
 /// Anchors bob and turn, so they read as alive from far away.
 fn animate_anchors(
     time: Res<Time>,
-    mut anchors: Query<(&MemoryAnchor, &mut Transform), (Without<Collected>, Without<Juno>)>,
+    mut anchors: Query<(&MemoryAnchor, &mut Transform), Without<Collected>>,
 ) {
     let t = time.elapsed_secs();
     for (anchor, mut transform) in &mut anchors {

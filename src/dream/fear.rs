@@ -44,6 +44,21 @@ impl FearTag {
         FearTag::Abandonment,
     ];
 
+    /// The fear's name as the game shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            FearTag::Dissolution => "dissolution",
+            FearTag::Mirrors => "mirrors",
+            FearTag::Endlessness => "endlessness",
+            FearTag::LosingControl => "losing control",
+            FearTag::Sleeplessness => "sleeplessness",
+            FearTag::BeingWatched => "being watched",
+            FearTag::Falling => "falling",
+            FearTag::Drowning => "drowning",
+            FearTag::Abandonment => "abandonment",
+        }
+    }
+
     /// The terrain, palette and atmosphere this fear pulls a dream towards.
     pub fn traits(self) -> FearTraits {
         let base = FearTraits::default();
@@ -334,7 +349,7 @@ impl FearTraits {
             (&mut self.fog, other.fog),
             (&mut self.sun, other.sun),
         ] {
-            *mine = *mine + theirs * w;
+            *mine += theirs * w;
         }
         self.fog_start += other.fog_start * w;
         self.fog_end += other.fog_end * w;

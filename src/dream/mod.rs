@@ -4,14 +4,14 @@
 //! and benchmarked on its own. Bevy systems (in `crate::dive`) turn a `Dream` into
 //! meshes, colliders and entities; they never compute one.
 
-mod dream;
+mod dreamscape;
 mod fear;
 mod heightfield;
 mod reach;
 mod recipe;
 mod rng;
 
-pub use dream::{ANCHOR_HOVER, Dream, GRID_METRES, TerrainMeshData};
+pub use dreamscape::{ANCHOR_HOVER, Dream, GRID_METRES, TerrainMeshData};
 pub use fear::{FearTag, FearTraits, FearWeight};
 pub use heightfield::{Heightfield, smoothstep};
 pub use reach::{MovementLimits, reachable_from};

@@ -15,6 +15,8 @@ pub struct MovementLimits {
     pub step_height: f32,
     /// How deep she may wade into water, metres.
     pub wade_depth: f32,
+    /// How high she can jump onto a ledge, metres.
+    pub jump_height: f32,
 }
 
 impl Default for MovementLimits {
@@ -23,6 +25,8 @@ impl Default for MovementLimits {
             max_slope: 50f32.to_radians(),
             step_height: 0.45,
             wade_depth: 0.3,
+            // Juno's jump (9 m/s against 24 m/s² gravity) peaks at 1.69 m.
+            jump_height: 1.65,
         }
     }
 }
@@ -35,15 +39,18 @@ impl MovementLimits {
             max_slope: self.max_slope - 8f32.to_radians(),
             step_height: self.step_height * 0.8,
             wade_depth: self.wade_depth,
+            jump_height: self.jump_height * 0.6,
         }
     }
 }
 
 /// Marks every sample reachable on foot from `start` (4-neighbour moves).
 ///
-/// A move between neighbours is allowed when the height difference is a step
-/// (≤ `step_height`) or the slope is walkable (≤ `max_slope`), and the target is not
-/// deeper under `water_level` than `wade_depth`.
+/// A move to a neighbour is allowed when it goes down (any drop: nothing in a dream
+/// hurts a fall), or climbs no more than a step (`step_height`), a walkable slope
+/// (`max_slope`) or a jump (`jump_height`); and the target is not deeper under
+/// `water_level` than `wade_depth`. Moves are one-way: a ledge she drops from may be
+/// one she cannot climb back.
 pub fn reachable_from(
     hf: &Heightfield,
     start: (usize, usize),
@@ -51,8 +58,9 @@ pub fn reachable_from(
     water_level: Option<f32>,
 ) -> Vec<bool> {
     let n = hf.samples();
-    let max_rise = limits.max_slope.tan() * hf.cell();
-    let max_dh = max_rise.max(limits.step_height);
+    let max_rise = (limits.max_slope.tan() * hf.cell())
+        .max(limits.step_height)
+        .max(limits.jump_height);
     let dry = |h: f32| water_level.is_none_or(|w| h >= w - limits.wade_depth);
     let mut seen = vec![false; n * n];
     let mut queue = VecDeque::new();
@@ -71,7 +79,7 @@ pub fn reachable_from(
                 continue;
             }
             let nh = hf.get(nx, nz);
-            if (nh - h).abs() <= max_dh && dry(nh) {
+            if nh - h <= max_rise && dry(nh) {
                 seen[nz * n + nx] = true;
                 queue.push_back((nx, nz));
             }
@@ -86,7 +94,7 @@ mod tests {
 
     #[test]
     fn wall_blocks_and_step_passes() {
-        // 5x1 strip padded to 5x5: a 0.3 m step at x=1, a 5 m wall at x=3.
+        // Columns: ground, ground, a 0.3 m step, then a 5 m wall.
         let n = 5;
         let mut heights = vec![0.0; n * n];
         for z in 0..n {
@@ -99,6 +107,9 @@ mod tests {
         assert!(reach[2]); // stepped up
         assert!(!reach[3]); // wall
         assert!(!reach[4 * n + 4]);
+        // From the top of the wall, everything is a drop away.
+        let down = reachable_from(&hf, (4, 0), &MovementLimits::default(), None);
+        assert!(down.iter().all(|&r| r));
     }
 
     #[test]

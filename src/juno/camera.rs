@@ -89,6 +89,8 @@ fn dress_juno(
 ) {
     let body = meshes.add(Capsule3d::new(JUNO_RADIUS, JUNO_HALF_SEGMENT * 2.0));
     let visor = meshes.add(Cuboid::new(0.42, 0.12, 0.12));
+    // The dive rig's ring: it glows so the player finds Juno at a glance.
+    let rig = meshes.add(Torus::new(JUNO_RADIUS + 0.02, JUNO_RADIUS + 0.09));
     let body_material = materials.add(StandardMaterial {
         base_color: Color::srgb(0.92, 0.9, 1.0),
         emissive: LinearRgba::rgb(0.08, 0.08, 0.12),
@@ -103,6 +105,11 @@ fn dress_juno(
     });
     commands.entity(add.entity).with_children(|juno| {
         juno.spawn((Mesh3d(body), MeshMaterial3d(body_material)));
+        juno.spawn((
+            Mesh3d(rig),
+            MeshMaterial3d(visor_material.clone()),
+            Transform::from_xyz(0.0, -0.05, 0.0),
+        ));
         juno.spawn((
             Mesh3d(visor),
             MeshMaterial3d(visor_material),

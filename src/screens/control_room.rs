@@ -62,15 +62,16 @@ fn control_room(
                         ui.end_row();
                         for dreamer in &roster.dreamers {
                             ui.vertical(|ui| {
+                                ui.set_width(360.0);
                                 ui.label(egui::RichText::new(&dreamer.name).strong().size(20.0));
                                 ui.label(egui::RichText::new(&dreamer.about).color(theme::DIM));
                             });
-                            let fears: Vec<String> = dreamer
-                                .fears
-                                .iter()
-                                .map(|f| format!("{:?}", f.tag))
-                                .collect();
-                            ui.label(fears.join(", "));
+                            let fears: Vec<&str> =
+                                dreamer.fears.iter().map(|f| f.tag.label()).collect();
+                            ui.vertical(|ui| {
+                                ui.set_width(240.0);
+                                ui.add(egui::Label::new(fears.join(", ")).wrap());
+                            });
                             ui.label(theme::clock(dreamer.loop_seconds));
                             if ui
                                 .add_sized([120.0, 36.0], egui::Button::new("Dive"))

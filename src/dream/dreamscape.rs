@@ -47,9 +47,8 @@ impl Dream {
     pub fn generate(recipe: &DreamRecipe, anchor_count: usize, limits: &MovementLimits) -> Dream {
         let heightfield = Heightfield::generate(recipe);
         let (lo, hi) = heightfield.range();
-        let water_level = (recipe.water > 0.0).then(|| lo + (hi - lo) * recipe.water * 0.5);
-        let start = choose_spawn(&heightfield, water_level);
-        let reachable = reachable_from(&heightfield, start, &limits.planning(), water_level);
+        let water_level = (recipe.water > 0.0).then_some(lo + (hi - lo) * recipe.water * 0.5);
+        let (start, reachable) = choose_spawn(&heightfield, water_level, &limits.planning());
         let spawn = heightfield.world_point(start.0, start.1);
         let anchors = place_anchors(
             &heightfield,
@@ -95,9 +94,9 @@ impl Dream {
                     lerp_colour(p.mid, p.high, (t - 0.5) * 2.0)
                 };
                 // Steep faces are darker, so cliffs read as cliffs.
-                colour = colour * (0.45 + 0.55 * smoothstep(0.4, 0.95, normal.y));
+                colour *= 0.45 + 0.55 * smoothstep(0.4, 0.95, normal.y);
                 if self.water_level.is_some_and(|w| pos.y < w) {
-                    colour = colour * 0.5;
+                    colour *= 0.5;
                 }
                 mesh.positions.push(pos.to_array());
                 mesh.normals.push(normal.to_array());
@@ -123,28 +122,53 @@ impl Dream {
     }
 }
 
-/// The spawn: the sample nearest the centre that is dry and gentle (the generator calms
-/// the ground there, but water can still cover it).
-fn choose_spawn(hf: &Heightfield, water_level: Option<f32>) -> (usize, usize) {
+/// Share of the dream a spawn should open up: below it, other spawns are tried.
+const GOOD_REACH: f32 = 0.35;
+
+/// The spawn, and what is reachable from it. Candidates are dry, gentle samples, nearest
+/// the centre first (the generator calms the ground there); the first from which at
+/// least [`GOOD_REACH`] of the dream is reachable wins, else the one reaching most.
+fn choose_spawn(
+    hf: &Heightfield,
+    water_level: Option<f32>,
+    limits: &MovementLimits,
+) -> ((usize, usize), Vec<bool>) {
     let n = hf.samples();
-    let centre = ((n - 1) / 2, (n - 1) / 2);
+    let centre = (n - 1) / 2;
     let good = |x: usize, z: usize| {
         water_level.is_none_or(|w| hf.get(x, z) > w + 0.2) && hf.normal(x, z).y > 0.9
     };
-    // Rings of growing radius around the centre; the first good sample wins.
-    for r in 0..=(n - 1) / 2 {
-        let lo = (centre.0 - r, centre.1 - r);
-        let hi = (centre.0 + r, centre.1 + r);
-        for z in lo.1..=hi.1 {
-            for x in lo.0..=hi.0 {
-                let on_ring = x == lo.0 || x == hi.0 || z == lo.1 || z == hi.1;
-                if on_ring && good(x, z) {
-                    return (x, z);
-                }
-            }
+    // A coarse grid over the inner part of the dream, nearest the centre first.
+    let stride = (n / 16).max(1);
+    let inner = n * 3 / 10;
+    let mut candidates: Vec<(usize, usize)> = (centre - inner..=centre + inner)
+        .step_by(stride)
+        .flat_map(|z| {
+            (centre - inner..=centre + inner)
+                .step_by(stride)
+                .map(move |x| (x, z))
+        })
+        .filter(|&(x, z)| good(x, z))
+        .collect();
+    let distance = |&(x, z): &(usize, usize)| x.abs_diff(centre).pow(2) + z.abs_diff(centre).pow(2);
+    candidates.sort_by_key(distance);
+    candidates.truncate(24);
+    if candidates.is_empty() {
+        candidates.push((centre, centre));
+    }
+    let mut best: Option<((usize, usize), Vec<bool>, f32)> = None;
+    for start in candidates {
+        let reachable = reachable_from(hf, start, limits, water_level);
+        let share = reachable.iter().filter(|&&r| r).count() as f32 / reachable.len() as f32;
+        if share >= GOOD_REACH {
+            return (start, reachable);
+        }
+        if best.as_ref().is_none_or(|b| share > b.2) {
+            best = Some((start, reachable, share));
         }
     }
-    centre
+    let (start, reachable, _) = best.expect("at least one candidate");
+    (start, reachable)
 }
 
 /// Picks anchor cells among reachable ones: away from the spawn (a quarter to a half of

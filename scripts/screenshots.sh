@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Renders the README's pictures into docs/ with the real game under Xvfb and Mesa's
+# lavapipe (no GPU needed): every screen diving into Leo's dream, and Mara's dream.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+scripts/setup.sh --test
+cargo build --locked --bin sleep-sync
+game="$CARGO_TARGET_DIR/debug/sleep-sync"
+run() {
+  xvfb-run -a -s "-screen 0 1280x720x24" \
+    env WGPU_BACKEND=vulkan VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json \
+    "$game" "$@"
+}
+tour=$(mktemp -d)
+run --tour "$tour" --dive leo
+cp "$tour/title.png" docs/screenshot-title.png
+cp "$tour/control-room.png" docs/screenshot-control-room.png
+cp "$tour/dream.png" docs/screenshot-leo.png
+run --dive mara --screenshot docs/screenshot-mara.png
+rm -rf "$tour"
+echo "screenshots written to docs/"
