@@ -4,6 +4,7 @@
 # headless renderer (Xvfb + Mesa lavapipe) and the WebAssembly target the tests use.
 set -euo pipefail
 
+# alsa: gilrs and winit link it on Linux even without game audio.
 packages=(pkg-config libasound2-dev libudev-dev libwayland-dev libxkbcommon-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(xvfb xauth mesa-vulkan-drivers libvulkan1)
