@@ -7,10 +7,10 @@ source scripts/env.sh
 scripts/setup.sh --test
 cargo build --locked --bin sleep-sync
 game="$CARGO_TARGET_DIR/debug/sleep-sync"
+icd=$(ls /usr/share/vulkan/icd.d/lvp_icd.*.json | head -n 1)
 run() {
   xvfb-run -a -s "-screen 0 1280x720x24" \
-    env WGPU_BACKEND=vulkan VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json \
-    "$game" "$@"
+    env WGPU_BACKEND=vulkan VK_ICD_FILENAMES="$icd" "$game" "$@"
 }
 tour=$(mktemp -d)
 run --tour "$tour" --dive leo

@@ -105,49 +105,45 @@ fn hud(
         .anchor(egui::Align2::LEFT_TOP, [16.0, 16.0])
         .interactable(false)
         .show(ctx, |ui| {
-            egui::Frame::NONE
-                .fill(theme::GLASS)
-                .corner_radius(6.0)
-                .inner_margin(12.0)
-                .show(ui, |ui| {
-                    ui.label(
-                        egui::RichText::new(format!("{name}'s nightmare"))
-                            .color(theme::ACCENT)
-                            .strong(),
-                    );
-                    // egui rasterises a glyph the first frame it is used and may show it a
-                    // frame late: lay out every digit up front so the clock never drops one.
-                    let _ = ui.painter().layout_no_wrap(
-                        "0123456789:".to_owned(),
-                        egui::FontId::proportional(22.0),
-                        egui::Color32::WHITE,
-                    );
-                    let remaining = nightmare.remaining();
-                    let colour = if remaining < 15.0 {
-                        theme::WARNING
-                    } else {
-                        egui::Color32::WHITE
-                    };
-                    ui.add(
-                        egui::Label::new(
-                            egui::RichText::new(format!(
-                                "Loop {}  ·  {}",
-                                nightmare.index + 1,
-                                theme::clock(remaining)
-                            ))
-                            .size(22.0)
-                            .color(colour),
-                        )
-                        .wrap_mode(egui::TextWrapMode::Extend),
-                    );
-                    ui.label(
+            theme::glass_frame().show(ui, |ui| {
+                ui.label(
+                    egui::RichText::new(format!("{name}'s nightmare"))
+                        .color(theme::ACCENT)
+                        .strong(),
+                );
+                // egui rasterises a glyph the first frame it is used and may show it a
+                // frame late: lay out every digit up front so the clock never drops one.
+                let _ = ui.painter().layout_no_wrap(
+                    "0123456789:".to_owned(),
+                    egui::FontId::proportional(22.0),
+                    egui::Color32::WHITE,
+                );
+                let remaining = nightmare.remaining();
+                let colour = if remaining < 15.0 {
+                    theme::WARNING
+                } else {
+                    egui::Color32::WHITE
+                };
+                ui.add(
+                    egui::Label::new(
                         egui::RichText::new(format!(
-                            "Memory anchors {}/{}",
-                            nightmare.anchors_found, nightmare.anchors_total
+                            "Loop {}  ·  {}",
+                            nightmare.index + 1,
+                            theme::clock(remaining)
                         ))
-                        .color(theme::MEMORY),
-                    );
-                });
+                        .size(22.0)
+                        .color(colour),
+                    )
+                    .wrap_mode(egui::TextWrapMode::Extend),
+                );
+                ui.label(
+                    egui::RichText::new(format!(
+                        "Memory anchors {}/{}",
+                        nightmare.anchors_found, nightmare.anchors_total
+                    ))
+                    .color(theme::MEMORY),
+                );
+            });
         });
     egui::Area::new("hud_hint".into())
         .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -12.0])
@@ -168,21 +164,17 @@ fn hud(
             .interactable(false)
             .show(ctx, |ui| {
                 ui.set_opacity(alpha);
-                egui::Frame::NONE
-                    .fill(theme::GLASS)
-                    .corner_radius(6.0)
-                    .inner_margin(14.0)
-                    .show(ui, |ui| {
-                        ui.set_max_width(520.0);
-                        ui.vertical_centered(|ui| {
-                            ui.label(
-                                egui::RichText::new("Memory anchor found")
-                                    .color(theme::MEMORY)
-                                    .strong(),
-                            );
-                            ui.label(egui::RichText::new(text).italics());
-                        });
+                theme::glass_frame().show(ui, |ui| {
+                    ui.set_max_width(520.0);
+                    ui.vertical_centered(|ui| {
+                        ui.label(
+                            egui::RichText::new("Memory anchor found")
+                                .color(theme::MEMORY)
+                                .strong(),
+                        );
+                        ui.label(egui::RichText::new(text).italics());
                     });
+                });
             });
     }
     if moments.loop_age < LOOP_FADE_SECONDS && nightmare.index > 0 {

@@ -16,6 +16,7 @@ pub mod dream;
 pub mod juno;
 pub mod levels;
 pub mod screens;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod testing;
 
 mod hud;

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use bevy::asset::AssetMetaCheck;
 use bevy::prelude::*;
 use bevy::window::WindowResolution;
 use sleep_sync::capture::{self, AutoPilot};
@@ -20,6 +21,9 @@ Options:
   --tour DIR           visit every screen (diving into --dive ID, default leo), save a PNG
                        of each in DIR, then exit
   -h, --help           print this help";
+
+/// The highest loop `--loop` accepts: far past where a dream stops mutating.
+const MAX_LOOP: u32 = 1000;
 
 /// What the command line asked for.
 #[derive(Debug, Default, PartialEq)]
@@ -46,19 +50,24 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
                 options.loop_number = n
                     .parse()
                     .ok()
-                    .filter(|&n| n >= 1)
-                    .ok_or(format!("--loop expects a loop number from 1, found {n:?}"))?;
+                    .filter(|n| (1..=MAX_LOOP).contains(n))
+                    .ok_or(format!(
+                        "--loop expects a loop number from 1 to {MAX_LOOP}, found {n:?}"
+                    ))?;
             }
             "--screenshot" => options.screenshot = Some(PathBuf::from(value("--screenshot")?)),
             "--tour" => options.tour = Some(PathBuf::from(value("--tour")?)),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
+    if options.tour.is_some() {
+        if options.screenshot.is_some() {
+            return Err("--tour saves its own pictures; drop --screenshot".to_owned());
+        }
+        options.dive.get_or_insert_with(|| "leo".to_owned());
+    }
     if options.dive.is_none() && (options.screenshot.is_some() || options.loop_number != 1) {
         return Err("--screenshot and --loop need --dive ID".to_owned());
-    }
-    if options.tour.is_some() && options.dive.is_none() {
-        options.dive = Some("leo".to_owned());
     }
     Ok(Some(options))
 }
@@ -96,16 +105,17 @@ fn main() -> ExitCode {
         return ExitCode::from(1);
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
     let assets = AssetPlugin {
+        #[cfg(not(target_arch = "wasm32"))]
         file_path: levels::data_root()
             .join("assets")
             .to_string_lossy()
             .into_owned(),
+        // The game ships no .meta files: don't ask for them (in the browser every miss
+        // is a request, and some servers answer it with a page).
+        meta_check: AssetMetaCheck::Never,
         ..default()
     };
-    #[cfg(target_arch = "wasm32")]
-    let assets = AssetPlugin::default();
 
     let mut app = App::new();
     levels::register_asset_source(&mut app);
@@ -127,7 +137,7 @@ fn main() -> ExitCode {
             loop_index: options.loop_number - 1,
             screenshot: options.screenshot,
             tour: options.tour,
-            settle_frames: 30,
+            settle_frames: 15,
             max_frames: 20_000,
         });
         capture::plugin(&mut app);
@@ -156,6 +166,10 @@ mod tests {
         assert_eq!(o.loop_number, 3);
         assert_eq!(o.screenshot, Some(PathBuf::from("a.png")));
         assert!(parse(&["--loop", "0", "--dive", "leo"]).is_err());
+        assert!(parse(&["--loop", "4294967295", "--dive", "leo"]).is_err());
+        assert!(parse(&["--tour", "d", "--screenshot", "a.png"]).is_err());
+        let tour = parse(&["--tour", "d", "--loop", "3"]).unwrap().unwrap();
+        assert_eq!(tour.loop_number, 3);
         assert!(parse(&["--screenshot", "a.png"]).is_err());
         assert!(parse(&["--dive"]).is_err());
         assert!(parse(&["--bogus"]).is_err());

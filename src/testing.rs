@@ -4,13 +4,16 @@
 use std::time::Duration;
 
 use bevy::asset::AssetPlugin;
+use bevy::input::ButtonState;
 use bevy::input::InputPlugin;
+use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::mesh::MeshPlugin;
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 use bevy::time::TimeUpdateStrategy;
 
 use crate::dive::{ActiveDive, DreamPhase};
+use crate::juno::Juno;
 use crate::levels::{self, Dreamer};
 use crate::screens::{AppState, Roster};
 
@@ -83,4 +86,39 @@ pub fn wait_for_exploring(app: &mut App) -> u32 {
         }
         exploring
     })
+}
+
+/// Sends a key press or release, as the window would.
+pub fn send_key(app: &mut App, key_code: KeyCode, logical_key: Key, state: ButtonState) {
+    app.world_mut().write_message(KeyboardInput {
+        key_code,
+        logical_key,
+        state,
+        text: None,
+        repeat: false,
+        window: Entity::PLACEHOLDER,
+    });
+}
+
+/// Where Juno is.
+///
+/// # Panics
+/// If there is no Juno (or more than one).
+pub fn juno_position(app: &mut App) -> Vec3 {
+    let world = app.world_mut();
+    world
+        .query_filtered::<&Transform, With<Juno>>()
+        .single(world)
+        .expect("exactly one Juno")
+        .translation
+}
+
+/// Puts Juno at `position` (centre of her body), as a test's hand of god.
+pub fn move_juno_to(app: &mut App, position: Vec3) {
+    let world = app.world_mut();
+    let mut transform = world
+        .query_filtered::<&mut Transform, With<Juno>>()
+        .single_mut(world)
+        .expect("exactly one Juno");
+    transform.translation = position;
 }

@@ -70,6 +70,14 @@ pub fn full_screen(ctx: &egui::Context, add: impl FnOnce(&mut egui::Ui)) {
         .show(&mut root, add);
 }
 
+/// The dark rounded frame HUD elements sit in over the 3D world.
+pub fn glass_frame() -> egui::Frame {
+    egui::Frame::NONE
+        .fill(GLASS)
+        .corner_radius(6.0)
+        .inner_margin(12.0)
+}
+
 /// Large display text for titles.
 pub fn title_text(text: &str, size: f32) -> egui::RichText {
     egui::RichText::new(text).size(size).color(ACCENT).strong()

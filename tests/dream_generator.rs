@@ -1,7 +1,7 @@
 //! The dream generator on its own: determinism, difference between dreamers, and
 //! reachability of everything Juno is meant to reach.
 
-use sleep_sync::dream::{Dream, MovementLimits};
+use sleep_sync::dream::{Dream, DreamRecipe, FearTag, FearWeight, MovementLimits, TerrainSize};
 use sleep_sync::levels::Dreamer;
 
 fn dreamer(id: &str) -> Dreamer {
@@ -123,4 +123,28 @@ fn mesh_data_matches_heightfield() {
     let [a, b, c] =
         [0, 1, 2].map(|k| bevy::math::Vec3::from(mesh.positions[mesh.indices[k] as usize]));
     assert!((b - a).cross(c - a).y > 0.0);
+}
+
+#[test]
+fn every_fear_alone_makes_a_sound_dream() {
+    for tag in FearTag::ALL {
+        let fears = [FearWeight { tag, weight: 1.0 }];
+        for loop_index in [0, 5] {
+            let recipe = DreamRecipe::new(&fears, 99, loop_index, TerrainSize::default());
+            let dream = Dream::generate(&recipe, 3, &MovementLimits::default());
+            assert!(
+                dream.heightfield.heights().iter().all(|h| h.is_finite()),
+                "{tag:?}"
+            );
+            assert_eq!(dream.anchors.len(), 3, "{tag:?} loop {loop_index}");
+            let reachable = dream.reachable.iter().filter(|&&r| r).count();
+            assert!(
+                reachable * 10 > dream.reachable.len(),
+                "{tag:?} loop {loop_index}: {reachable} reachable samples"
+            );
+            if let Some(w) = dream.water_level {
+                assert!(dream.spawn.y > w, "{tag:?}: spawn under water");
+            }
+        }
+    }
 }

@@ -3,14 +3,16 @@
 
 use bevy::ecs::resource::IsResource;
 use bevy::input::ButtonState;
-use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::input::keyboard::Key;
 use bevy::prelude::*;
 use sleep_sync::dive::{
     ActiveDive, AnchorFound, Collected, CurrentDream, MemoryAnchor, NightmareLoop,
 };
 use sleep_sync::juno::Juno;
 use sleep_sync::screens::{AppState, Pause};
-use sleep_sync::testing::{dive_into, headless_app, run_until, wait_for_exploring};
+use sleep_sync::testing::{
+    dive_into, headless_app, juno_position, move_juno_to, run_until, send_key, wait_for_exploring,
+};
 
 /// Entities in the world, not counting resources (which are entities too).
 fn entity_count(app: &mut App) -> usize {
@@ -88,27 +90,18 @@ fn juno_respawns_at_the_new_spawn_after_a_reset() {
     dive_into(&mut app, "mara");
     // Walk her away from the spawn by hand.
     let far = Vec3::new(30.0, 0.0, 30.0);
-    {
-        let world = app.world_mut();
-        let dream = world.resource::<CurrentDream>().clone();
-        let ground = dream.heightfield.height_at(far.xz());
-        let mut t = world
-            .query_filtered::<&mut Transform, With<Juno>>()
-            .single_mut(world)
-            .unwrap();
-        t.translation = Vec3::new(far.x, ground + 2.0, far.z);
-    }
+    let ground = app
+        .world()
+        .resource::<CurrentDream>()
+        .heightfield
+        .height_at(far.xz());
+    move_juno_to(&mut app, Vec3::new(far.x, ground + 2.0, far.z));
     end_loop(&mut app);
     app.update();
     wait_for_exploring(&mut app);
     app.update();
-    let world = app.world_mut();
-    let spawn = world.resource::<CurrentDream>().spawn;
-    let juno = world
-        .query_filtered::<&Transform, With<Juno>>()
-        .single(world)
-        .unwrap()
-        .translation;
+    let spawn = app.world().resource::<CurrentDream>().spawn;
+    let juno = juno_position(&mut app);
     assert!(
         juno.xz().distance(spawn.xz()) < 0.5,
         "Juno at {juno}, spawn at {spawn}"
@@ -119,28 +112,24 @@ fn juno_respawns_at_the_new_spawn_after_a_reset() {
 fn escape_pauses_and_time_stops() {
     let mut app = headless_app();
     dive_into(&mut app, "leo");
-    let press = |app: &mut App, state| {
-        app.world_mut().write_message(KeyboardInput {
-            key_code: KeyCode::Escape,
-            logical_key: Key::Escape,
-            state,
-            text: None,
-            repeat: false,
-            window: Entity::PLACEHOLDER,
-        });
-    };
+    let press = |app: &mut App, state| send_key(app, KeyCode::Escape, Key::Escape, state);
+    // Juno walks (W held throughout), so she would move if time ran.
+    send_key(
+        &mut app,
+        KeyCode::KeyW,
+        Key::Character("w".into()),
+        ButtonState::Pressed,
+    );
+    for _ in 0..30 {
+        app.update();
+    }
     press(&mut app, ButtonState::Pressed);
     app.update();
     press(&mut app, ButtonState::Released);
     app.update();
     assert_eq!(*app.world().resource::<State<Pause>>().get(), Pause::Paused);
     let remaining = app.world().resource::<NightmareLoop>().remaining();
-    let position = app
-        .world_mut()
-        .query_filtered::<&Transform, With<Juno>>()
-        .single(app.world())
-        .unwrap()
-        .translation;
+    let position = juno_position(&mut app);
     for _ in 0..120 {
         app.update();
     }
@@ -148,12 +137,7 @@ fn escape_pauses_and_time_stops() {
         app.world().resource::<NightmareLoop>().remaining(),
         remaining
     );
-    let still = app
-        .world_mut()
-        .query_filtered::<&Transform, With<Juno>>()
-        .single(app.world())
-        .unwrap()
-        .translation;
+    let still = juno_position(&mut app);
     assert_eq!(position, still, "Juno moved while paused");
     press(&mut app, ButtonState::Pressed);
     app.update();
@@ -167,6 +151,11 @@ fn escape_pauses_and_time_stops() {
         app.update();
     }
     assert!(app.world().resource::<NightmareLoop>().remaining() < remaining - 0.5);
+    let walked_on = juno_position(&mut app);
+    assert!(
+        walked_on.xz().distance(still.xz()) > 1.0,
+        "Juno should walk on after resuming"
+    );
 }
 
 #[test]
@@ -179,14 +168,7 @@ fn touching_an_anchor_collects_it() {
         .single(app.world())
         .expect("one anchor in leo's dream")
         .translation;
-    {
-        let world = app.world_mut();
-        let mut t = world
-            .query_filtered::<&mut Transform, With<Juno>>()
-            .single_mut(world)
-            .unwrap();
-        t.translation = anchor - Vec3::Y * 0.5;
-    }
+    move_juno_to(&mut app, anchor - Vec3::Y * 0.5);
     run_until(&mut app, 10, |w| {
         w.resource::<NightmareLoop>().anchors_found == 1
     });

@@ -9,8 +9,20 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const LAVAPIPE_ICD: &str = "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json";
+const ICD_DIR: &str = "/usr/share/vulkan/icd.d";
 const GAME: &str = env!("CARGO_BIN_EXE_sleep-sync");
+
+/// Mesa lavapipe's Vulkan driver manifest, for whatever architecture this is.
+fn lavapipe_icd() -> Option<PathBuf> {
+    std::fs::read_dir(ICD_DIR)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("lvp_icd") && n.ends_with(".json"))
+        })
+}
 
 fn renderer_available() -> bool {
     let xvfb = Command::new("sh")
@@ -18,7 +30,7 @@ fn renderer_available() -> bool {
         .stdout(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    xvfb && Path::new(LAVAPIPE_ICD).exists()
+    xvfb && lavapipe_icd().is_some()
 }
 
 fn out_dir() -> PathBuf {
@@ -39,20 +51,26 @@ fn run_game(args: &[&str], limit: Duration) -> std::process::ExitStatus {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700));
     }
-    let mut child = Command::new("xvfb-run")
+    let mut command = Command::new("xvfb-run");
+    command
         .args(["-a", "-s", "-screen 0 1280x720x24", GAME])
         .args(args)
         .env("WGPU_BACKEND", "vulkan")
-        .env("VK_ICD_FILENAMES", LAVAPIPE_ICD)
-        .env("XDG_RUNTIME_DIR", &runtime)
-        .spawn()
-        .expect("start xvfb-run");
+        .env("VK_ICD_FILENAMES", lavapipe_icd().expect("lavapipe"))
+        .env("XDG_RUNTIME_DIR", &runtime);
+    // Its own process group, so a timeout can stop Xvfb and the game with it.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command.spawn().expect("start xvfb-run");
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("wait for the game") {
             return status;
         }
         if start.elapsed() > limit {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status();
             let _ = child.kill();
             panic!("the game did not exit within {limit:?} (args {args:?})");
         }
@@ -61,6 +79,7 @@ fn run_game(args: &[&str], limit: Duration) -> std::process::ExitStatus {
 }
 
 struct FrameStats {
+    pixels: Vec<[u8; 3]>,
     mean: [f64; 3],
     luminance_variance: f64,
     distinct_colours: usize,
@@ -72,6 +91,7 @@ fn frame_stats(path: &Path) -> FrameStats {
     let mut sum = [0f64; 3];
     let (mut lum_sum, mut lum_sq) = (0f64, 0f64);
     let mut colours = std::collections::HashSet::new();
+    let pixels: Vec<[u8; 3]> = img.pixels().map(|p| p.0).collect();
     for p in img.pixels() {
         let [r, g, b] = p.0.map(|c| c as f64);
         sum[0] += r;
@@ -84,6 +104,7 @@ fn frame_stats(path: &Path) -> FrameStats {
     }
     let mean_lum = lum_sum / n;
     FrameStats {
+        pixels,
         mean: sum.map(|s| s / n),
         luminance_variance: lum_sq / n - mean_lum * mean_lum,
         distinct_colours: colours.len(),
@@ -107,12 +128,27 @@ fn check_frame(name: &str, png: &Path) -> FrameStats {
     s
 }
 
+/// Share of pixels that differ clearly between two frames of the same size.
+fn changed_share(a: &FrameStats, b: &FrameStats) -> f64 {
+    let changed = a
+        .pixels
+        .iter()
+        .zip(&b.pixels)
+        .filter(|(p, q)| (0..3).map(|i| p[i].abs_diff(q[i]) as u32).sum::<u32>() > 30)
+        .count();
+    changed as f64 / a.pixels.len().max(1) as f64
+}
+
+fn luminance(s: &FrameStats) -> f64 {
+    0.2126 * s.mean[0] + 0.7152 * s.mean[1] + 0.0722 * s.mean[2]
+}
+
 #[test]
 fn every_screen_renders_and_the_dreams_differ() {
     if !renderer_available() {
         assert!(
             std::env::var_os("SLEEP_SYNC_REQUIRE_RENDER").is_none(),
-            "xvfb-run or lavapipe ({LAVAPIPE_ICD}) missing but SLEEP_SYNC_REQUIRE_RENDER is set"
+            "xvfb-run or lavapipe (in {ICD_DIR}) missing but SLEEP_SYNC_REQUIRE_RENDER is set"
         );
         eprintln!("skipping: xvfb-run or lavapipe not installed (run scripts/test.sh)");
         return;
@@ -137,6 +173,20 @@ fn every_screen_renders_and_the_dreams_differ() {
     for screen in ["title", "control-room", "dream", "pause"] {
         shots.push(check_frame(screen, &tour.join(format!("{screen}.png"))));
     }
+    // Each screen shows something of its own, not the one before it again.
+    for (a, b) in [(0, 1), (1, 2), (2, 3)] {
+        let changed = changed_share(&shots[a], &shots[b]);
+        println!(
+            "screens {a} → {b}: {:.1}% of pixels differ",
+            changed * 100.0
+        );
+        assert!(changed > 0.02, "screens {a} and {b} look the same");
+    }
+    // The pause menu dims the dream behind it.
+    assert!(
+        luminance(&shots[3]) < luminance(&shots[2]) * 0.9,
+        "pause does not dim"
+    );
     let leo = &shots[2];
 
     // Mara's dream, straight from the command line.

@@ -3,22 +3,11 @@
 //! terrain surface, and nothing may become NaN.
 
 use bevy::input::ButtonState;
-use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::input::keyboard::Key;
 use bevy::prelude::*;
 use sleep_sync::dive::CurrentDream;
 use sleep_sync::juno::{JUNO_CENTRE_HEIGHT, Juno, JunoMotion, JunoRescues, LookAngles};
-use sleep_sync::testing::{FRAME_SECONDS, dive_into, headless_app};
-
-fn key(app: &mut App, key_code: KeyCode, logical_key: Key, state: ButtonState) {
-    app.world_mut().write_message(KeyboardInput {
-        key_code,
-        logical_key,
-        state,
-        text: None,
-        repeat: false,
-        window: Entity::PLACEHOLDER,
-    });
-}
+use sleep_sync::testing::{FRAME_SECONDS, dive_into, headless_app, send_key};
 
 struct WalkReport {
     distance: f32,
@@ -30,7 +19,7 @@ fn walk(dreamer: &str, seconds: f64) -> WalkReport {
     let mut app = headless_app();
     dive_into(&mut app, dreamer);
     let frames = (seconds / FRAME_SECONDS) as u32;
-    key(
+    send_key(
         &mut app,
         KeyCode::KeyW,
         Key::Character("w".into()),
@@ -45,8 +34,8 @@ fn walk(dreamer: &str, seconds: f64) -> WalkReport {
     let mut was_rising = false;
     for frame in 0..frames {
         match frame % 45 {
-            0 => key(&mut app, KeyCode::Space, Key::Space, ButtonState::Pressed),
-            3 => key(&mut app, KeyCode::Space, Key::Space, ButtonState::Released),
+            0 => send_key(&mut app, KeyCode::Space, Key::Space, ButtonState::Pressed),
+            3 => send_key(&mut app, KeyCode::Space, Key::Space, ButtonState::Released),
             _ => {}
         }
         // Wander: turn slowly, so she crosses slopes in every direction.

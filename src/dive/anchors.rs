@@ -42,6 +42,10 @@ fn collect_anchors(
     mut nightmare: ResMut<NightmareLoop>,
     mut found: MessageWriter<AnchorFound>,
 ) {
+    if nightmare.timer.is_finished() {
+        // The loop has collapsed this frame; the next one is forming.
+        return;
+    }
     for (entity, anchor, transform) in &anchors {
         if transform.translation.distance(juno.translation) <= ANCHOR_REACH {
             commands

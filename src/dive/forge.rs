@@ -21,6 +21,8 @@ use crate::screens::AppState;
 
 /// A dream, generated and ready to become entities.
 pub struct GeneratedDream {
+    /// Whose dream it is.
+    pub dreamer: String,
     pub loop_index: u32,
     pub dream: Arc<Dream>,
     pub terrain_mesh: Mesh,
@@ -32,27 +34,35 @@ pub struct GeneratedDream {
 /// Dreams being generated, and dreams ready to be played.
 #[derive(Resource, Default)]
 pub struct DreamForge {
-    pending: Vec<(u32, Task<GeneratedDream>)>,
+    /// Dreams being generated, by dreamer id and loop.
+    pending: Vec<((String, u32), Task<GeneratedDream>)>,
     ready: Vec<GeneratedDream>,
 }
 
 impl DreamForge {
     /// Starts generating loop `loop_index` of `dreamer`'s dream, unless it already is.
     pub fn request(&mut self, dreamer: &Dreamer, loop_index: u32) {
-        let known = self.pending.iter().any(|(i, _)| *i == loop_index)
-            || self.ready.iter().any(|g| g.loop_index == loop_index);
+        let key = (dreamer.id.clone(), loop_index);
+        let known = self.pending.iter().any(|(k, _)| *k == key)
+            || self
+                .ready
+                .iter()
+                .any(|g| g.dreamer == key.0 && g.loop_index == loop_index);
         if known {
             return;
         }
         let dreamer = dreamer.clone();
         let task = AsyncComputeTaskPool::get()
             .spawn(async move { generate(&dreamer, loop_index, &MovementLimits::default()) });
-        self.pending.push((loop_index, task));
+        self.pending.push((key, task));
     }
 
-    /// Takes loop `loop_index` if it is ready.
-    pub fn take(&mut self, loop_index: u32) -> Option<GeneratedDream> {
-        let i = self.ready.iter().position(|g| g.loop_index == loop_index)?;
+    /// Takes loop `loop_index` of `dreamer`'s dream if it is ready.
+    pub fn take(&mut self, dreamer: &str, loop_index: u32) -> Option<GeneratedDream> {
+        let i = self
+            .ready
+            .iter()
+            .position(|g| g.dreamer == dreamer && g.loop_index == loop_index)?;
         Some(self.ready.swap_remove(i))
     }
 
@@ -95,7 +105,6 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 fn request_first_loop(dive: Res<ActiveDive>, mut forge: ResMut<DreamForge>) {
-    forge.clear();
     forge.request(&dive.dreamer, dive.loop_index);
 }
 
@@ -110,6 +119,7 @@ pub fn generate(dreamer: &Dreamer, loop_index: u32, limits: &MovementLimits) -> 
     let terrain_mesh = terrain_mesh(&dream);
     let collider = terrain_collider(&dream.heightfield);
     GeneratedDream {
+        dreamer: dreamer.id.clone(),
         loop_index,
         dream: Arc::new(dream),
         terrain_mesh,

@@ -49,9 +49,12 @@ pub enum DreamPhase {
 pub(super) fn plugin(app: &mut App) {
     app.add_sub_state::<DreamPhase>().add_systems(
         OnExit(AppState::Dream),
-        |mut commands: Commands| {
-            commands.remove_resource::<ActiveDive>();
-        },
+        // Waking up ends the dive: nothing of it outlives the dream.
+        (
+            end_of_dive::<ActiveDive>,
+            end_of_dive::<CurrentDream>,
+            end_of_dive::<NightmareLoop>,
+        ),
     );
     app.add_plugins((
         forge::plugin,
@@ -64,4 +67,9 @@ pub(super) fn plugin(app: &mut App) {
 /// Materials, lights, fog and sky for the dream (needs the renderer).
 pub(super) fn visuals_plugin(app: &mut App) {
     visuals::plugin(app);
+}
+
+/// Removes a resource that belongs to the dive.
+fn end_of_dive<R: Resource>(mut commands: Commands) {
+    commands.remove_resource::<R>();
 }

@@ -4,7 +4,6 @@
 use bevy::prelude::*;
 
 use super::{ActiveDive, DreamForge, DreamPhase};
-use crate::screens::AppState;
 
 /// The loop being played.
 #[derive(Resource, Debug, Clone)]
@@ -40,16 +39,12 @@ pub struct LoopCollapsed {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_message::<LoopCollapsed>()
-        .add_systems(
-            Update,
-            tick_loop
-                .in_set(crate::AppSystems::TickTimers)
-                .run_if(in_state(DreamPhase::Exploring)),
-        )
-        .add_systems(OnExit(AppState::Dream), |mut commands: Commands| {
-            commands.remove_resource::<NightmareLoop>();
-        });
+    app.add_message::<LoopCollapsed>().add_systems(
+        Update,
+        tick_loop
+            .in_set(crate::AppSystems::TickTimers)
+            .run_if(in_state(DreamPhase::Exploring)),
+    );
 }
 
 fn tick_loop(

@@ -8,6 +8,7 @@ use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 
 use super::{Collected, CurrentDream, MemoryAnchor, Terrain, WaterSurface};
+use crate::juno::GameCamera;
 use crate::screens::AppState;
 
 /// Sky colour outside dreams: the control room's night.
@@ -246,7 +247,7 @@ fn dream_atmosphere(
     mut commands: Commands,
     mut clear: ResMut<ClearColor>,
     mut ambient: ResMut<GlobalAmbientLight>,
-    camera: Single<Entity, With<Camera3d>>,
+    camera: Single<Entity, With<GameCamera>>,
 ) {
     let r = &dream.recipe;
     let p = &r.palette;
@@ -297,7 +298,7 @@ fn dream_sky_orb(
 fn wake_atmosphere(
     mut commands: Commands,
     mut clear: ResMut<ClearColor>,
-    camera: Single<Entity, With<Camera3d>>,
+    camera: Single<Entity, With<GameCamera>>,
 ) {
     clear.0 = WAKING_SKY;
     commands.entity(*camera).remove::<DistanceFog>();

@@ -33,10 +33,7 @@ pub(super) fn plugin(app: &mut App) {
         form_loop
             .in_set(crate::AppSystems::Update)
             .run_if(in_state(DreamPhase::Forming)),
-    )
-    .add_systems(OnExit(AppState::Dream), |mut commands: Commands| {
-        commands.remove_resource::<CurrentDream>();
-    });
+    );
 }
 
 /// When the generator has the loop the dive is on, replaces the old loop's world with it.
@@ -48,7 +45,7 @@ fn form_loop(
     old: Query<Entity, With<LoopScoped>>,
     mut next_phase: ResMut<NextState<DreamPhase>>,
 ) {
-    let Some(generated) = forge.take(dive.loop_index) else {
+    let Some(generated) = forge.take(&dive.dreamer.id, dive.loop_index) else {
         return;
     };
     for entity in &old {

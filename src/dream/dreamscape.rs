@@ -47,7 +47,7 @@ impl Dream {
     pub fn generate(recipe: &DreamRecipe, anchor_count: usize, limits: &MovementLimits) -> Dream {
         let heightfield = Heightfield::generate(recipe);
         let (lo, hi) = heightfield.range();
-        let water_level = (recipe.water > 0.0).then_some(lo + (hi - lo) * recipe.water * 0.5);
+        let water_level = (recipe.water > 0.0).then_some(lo + (hi - lo) * recipe.water);
         let (start, reachable) = choose_spawn(&heightfield, water_level, &limits.planning());
         let spawn = heightfield.world_point(start.0, start.1);
         let anchors = place_anchors(
@@ -154,7 +154,11 @@ fn choose_spawn(
     candidates.sort_by_key(distance);
     candidates.truncate(24);
     if candidates.is_empty() {
-        candidates.push((centre, centre));
+        // No dry, gentle ground near the centre: the highest point is always dry.
+        let top = (0..n * n)
+            .max_by(|&a, &b| hf.heights()[a].total_cmp(&hf.heights()[b]))
+            .unwrap_or(0);
+        candidates.push((top % n, top / n));
     }
     let mut best: Option<((usize, usize), Vec<bool>, f32)> = None;
     for start in candidates {

@@ -169,7 +169,7 @@ impl FearTag {
             },
             FearTag::Drowning => FearTraits {
                 amplitude: 14.0,
-                water: 0.55,
+                water: 0.45,
                 billow: 0.4,
                 low: rgb(0.05, 0.12, 0.15),
                 mid: rgb(0.15, 0.35, 0.35),

@@ -233,7 +233,8 @@ impl NoiseLayers {
             let width = 0.07 * r.chasm;
             if c < width {
                 let depth = r.amplitude * 1.4 * r.chasm;
-                h -= depth * (1.0 - c / width).powi(2);
+                let k = 1.0 - c / width;
+                h -= depth * k * k;
             }
         }
         h

@@ -1,5 +1,8 @@
 //! Where Juno can walk: a flood fill over the heightfield with the controller's limits.
 //! Anything the dream places for her to reach is placed only on cells this marks.
+//!
+//! Only IEEE-exact arithmetic (no trigonometry) is used, so the result is the same on
+//! every platform.
 
 use std::collections::VecDeque;
 
@@ -9,20 +12,20 @@ use super::heightfield::Heightfield;
 /// "reachable" here means reachable in play.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MovementLimits {
-    /// Steepest ground she can walk up, radians.
-    pub max_slope: f32,
+    /// Steepest ground she can walk up, as rise per metre (1.19 ≈ 50°).
+    pub max_gradient: f32,
     /// Ledges up to this height, metres, are stepped up regardless of slope.
     pub step_height: f32,
     /// How deep she may wade into water, metres.
     pub wade_depth: f32,
-    /// How high she can jump onto a ledge, metres.
+    /// How high she can jump onto a ledge from level ground, metres.
     pub jump_height: f32,
 }
 
 impl Default for MovementLimits {
     fn default() -> Self {
         Self {
-            max_slope: 50f32.to_radians(),
+            max_gradient: 1.19,
             step_height: 0.45,
             wade_depth: 0.3,
             // Juno's jump (9 m/s against 24 m/s² gravity) peaks at 1.69 m.
@@ -33,23 +36,36 @@ impl Default for MovementLimits {
 
 impl MovementLimits {
     /// The limits the generator plans with: a margin inside what the controller can do,
-    /// so a placement never depends on a perfect run.
+    /// so a placement never depends on a perfect run (about 42° slopes, 0.36 m steps,
+    /// 0.99 m jumps).
     pub fn planning(&self) -> Self {
         Self {
-            max_slope: self.max_slope - 8f32.to_radians(),
+            max_gradient: self.max_gradient * 0.75,
             step_height: self.step_height * 0.8,
             wade_depth: self.wade_depth,
             jump_height: self.jump_height * 0.6,
         }
     }
+
+    /// The steepest slope as an angle, radians (for the character controller).
+    pub fn max_slope_angle(&self) -> f32 {
+        self.max_gradient.atan()
+    }
+
+    /// Whether ground with this unit normal is level enough to stand and jump from.
+    pub fn is_walkable(&self, normal_y: f32) -> bool {
+        // normal_y = cos(slope) = 1 / sqrt(1 + gradient²)
+        normal_y * (1.0 + self.max_gradient * self.max_gradient).sqrt() >= 1.0
+    }
 }
 
 /// Marks every sample reachable on foot from `start` (4-neighbour moves).
 ///
-/// A move to a neighbour is allowed when it goes down (any drop: nothing in a dream
-/// hurts a fall), or climbs no more than a step (`step_height`), a walkable slope
-/// (`max_slope`) or a jump (`jump_height`); and the target is not deeper under
-/// `water_level` than `wade_depth`. Moves are one-way: a ledge she drops from may be
+/// A move to a neighbour is allowed when the target is not deeper under `water_level`
+/// than `wade_depth`, and it goes down (any drop: nothing in a dream hurts a fall), or
+/// climbs no more than a step (`step_height`) or a walkable slope (`max_gradient`), or
+/// is a jump (`jump_height`) from walkable ground onto walkable ground — a ledge, not a
+/// cliff climbed one jump at a time. Moves are one-way: a ledge she drops from may be
 /// one she cannot climb back.
 pub fn reachable_from(
     hf: &Heightfield,
@@ -58,16 +74,16 @@ pub fn reachable_from(
     water_level: Option<f32>,
 ) -> Vec<bool> {
     let n = hf.samples();
-    let max_rise = (limits.max_slope.tan() * hf.cell())
-        .max(limits.step_height)
-        .max(limits.jump_height);
+    let walk_rise = (limits.max_gradient * hf.cell()).max(limits.step_height);
     let dry = |h: f32| water_level.is_none_or(|w| h >= w - limits.wade_depth);
+    let walkable = |x: usize, z: usize| limits.is_walkable(hf.normal(x, z).y);
     let mut seen = vec![false; n * n];
     let mut queue = VecDeque::new();
     seen[start.1 * n + start.0] = true;
     queue.push_back(start);
     while let Some((x, z)) = queue.pop_front() {
         let h = hf.get(x, z);
+        let can_jump_from_here = walkable(x, z);
         let neighbours = [
             (x.wrapping_sub(1), z),
             (x + 1, z),
@@ -79,7 +95,10 @@ pub fn reachable_from(
                 continue;
             }
             let nh = hf.get(nx, nz);
-            if nh - h <= max_rise && dry(nh) {
+            let rise = nh - h;
+            let climbable = rise <= walk_rise
+                || (rise <= limits.jump_height && can_jump_from_here && walkable(nx, nz));
+            if climbable && dry(nh) {
                 seen[nz * n + nx] = true;
                 queue.push_back((nx, nz));
             }
@@ -113,6 +132,24 @@ mod tests {
     }
 
     #[test]
+    fn a_ledge_can_be_jumped_but_a_steep_slope_cannot_be_climbed_by_jumps() {
+        let n = 12;
+        // A 1.2 m ledge between two flat floors (x < 6 low, x ≥ 6 high).
+        let ledge: Vec<f32> = (0..n * n)
+            .map(|i| if i % n < 6 { 0.0 } else { 1.2 })
+            .collect();
+        let hf = Heightfield::from_heights(n, 1.0, ledge);
+        let reach = reachable_from(&hf, (0, 0), &MovementLimits::default(), None);
+        assert!(reach[n - 1], "a jumpable ledge is reachable");
+        // A steady 60° slope (gradient 1.73) rising along x: too steep to walk, and no
+        // level ground to jump from.
+        let slope: Vec<f32> = (0..n * n).map(|i| (i % n) as f32 * 1.73).collect();
+        let hf = Heightfield::from_heights(n, 1.0, slope);
+        let reach = reachable_from(&hf, (0, 0), &MovementLimits::default(), None);
+        assert!(!reach[2], "a steep slope is not climbed one jump at a time");
+    }
+
+    #[test]
     fn deep_water_blocks() {
         let n = 4;
         let mut heights = vec![1.0; n * n];
@@ -128,5 +165,14 @@ mod tests {
         assert!(reach[1]);
         assert!(!reach[2]);
         assert!(!reach[3]);
+    }
+
+    #[test]
+    fn walkable_matches_the_slope_angle() {
+        let limits = MovementLimits::default();
+        let angle = limits.max_slope_angle();
+        assert!((angle.to_degrees() - 50.0).abs() < 0.1);
+        assert!(limits.is_walkable((angle - 0.01).cos()));
+        assert!(!limits.is_walkable((angle + 0.01).cos()));
     }
 }

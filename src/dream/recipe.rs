@@ -4,7 +4,10 @@
 use bevy::color::LinearRgba;
 
 use super::fear::{FearTraits, FearWeight};
-use super::rng::mix_seed;
+use super::rng::{DreamRng, mix_seed};
+
+/// Loops after this many stop mutating further (hostility is within 1e-97 of 1 by then).
+pub const MAX_MUTATIONS: u32 = 1000;
 
 /// Terrain resolution and footprint. Sizes are samples per side (2ⁿ + 1).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,7 +72,7 @@ pub struct DreamRecipe {
     pub pixel_step: f32,
     pub chasm: f32,
     pub rim: f32,
-    /// Water level as a fraction of the height range (0 = no water).
+    /// Water level as a fraction of the height range (0 = no water), at most 0.6.
     pub water: f32,
     pub grid_glow: f32,
     /// How far the noise domain has drifted, metres: the ground shifts from loop to loop.
@@ -91,9 +94,15 @@ impl DreamRecipe {
     /// loop, so anchors move. All of it is deterministic.
     pub fn new(fears: &[FearWeight], seed: u64, loop_index: u32, size: TerrainSize) -> Self {
         let t = FearTraits::blend(fears);
-        let hostility = 1.0 - 0.8f32.powi(loop_index as i32);
-        let drift_dir = (mix_seed(seed, 0xD21F7) % 360) as f64 * std::f64::consts::PI / 180.0;
-        let drift_len = loop_index as f64 * 9.0;
+        // Only exact arithmetic here (no powf, sin, cos): the same bits on every platform.
+        let hostility = 1.0 - (0..loop_index.min(MAX_MUTATIONS)).fold(1.0f32, |h, _| h * 0.8);
+        let drift_dir = {
+            let mut rng = DreamRng::new(mix_seed(seed, 0xD21F7));
+            let (x, z) = (rng.next_f32() as f64 - 0.5, rng.next_f32() as f64 - 0.5);
+            let len = (x * x + z * z).sqrt().max(1e-6);
+            (x / len, z / len)
+        };
+        let drift_len = loop_index.min(MAX_MUTATIONS) as f64 * 9.0;
         Self {
             terrain_seed: (mix_seed(seed, 0x5EED) & 0xFFFF_FFFF) as u32,
             placement_seed: mix_seed(seed, 1 + loop_index as u64),
@@ -110,9 +119,9 @@ impl DreamRecipe {
             pixel_step: t.pixel_step.max(0.0),
             chasm: (t.chasm + 0.2 * hostility * t.chasm.min(1.0)).clamp(0.0, 1.0),
             rim: t.rim.clamp(0.0, 1.0),
-            water: (t.water + 0.1 * hostility * (t.water > 0.0) as u8 as f32).clamp(0.0, 0.8),
+            water: (t.water + 0.1 * hostility * (t.water > 0.0) as u8 as f32).clamp(0.0, 0.6),
             grid_glow: t.grid_glow.clamp(0.0, 1.0),
-            drift: [drift_len * drift_dir.cos(), drift_len * drift_dir.sin()],
+            drift: [drift_len * drift_dir.0, drift_len * drift_dir.1],
             palette: Palette {
                 low: t.low,
                 mid: t.mid,
@@ -160,5 +169,13 @@ mod tests {
         let a = DreamRecipe::new(&fears(), 99, 2, TerrainSize::default());
         let b = DreamRecipe::new(&fears(), 99, 2, TerrainSize::default());
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn huge_loop_numbers_stay_finite() {
+        let r = DreamRecipe::new(&fears(), 1, u32::MAX, TerrainSize::default());
+        assert!(r.hostility <= 1.0 && r.hostility > 0.99);
+        assert!(r.drift.iter().all(|d| d.is_finite()));
+        assert!(r.amplitude.is_finite() && r.fog_end > 0.0);
     }
 }

@@ -41,6 +41,7 @@ pub(super) fn plugin(app: &mut App) {
             Update,
             (read_movement, read_look)
                 .in_set(crate::AppSystems::RecordInput)
+                .run_if(in_state(DreamPhase::Exploring))
                 .run_if(in_state(Pause::Running)),
         )
         .add_systems(
@@ -49,8 +50,9 @@ pub(super) fn plugin(app: &mut App) {
                 .in_set(crate::AppSystems::RecordInput)
                 .run_if(in_state(AppState::Dream)),
         )
+        // Nothing pressed while the dream was forming carries into the new loop.
         .add_systems(
-            OnExit(DreamPhase::Exploring),
+            OnEnter(DreamPhase::Exploring),
             |mut intent: ResMut<PlayerIntent>| {
                 *intent = PlayerIntent::default();
             },
@@ -142,16 +144,18 @@ fn toggle_pause(
 /// The cursor is held (hidden, locked) while Juno is being steered in the dream, and
 /// free everywhere else. A click re-grabs it (browsers only allow that after a gesture).
 fn grab_cursor(
-    mut cursor: Query<&mut CursorOptions, With<PrimaryWindow>>,
+    mut cursor: Query<(&mut CursorOptions, &Window), With<PrimaryWindow>>,
     buttons: Res<ButtonInput<MouseButton>>,
     pause: Option<Res<State<Pause>>>,
     egui_input: Option<Res<EguiWantsInput>>,
     mut was_playing: Local<bool>,
 ) {
-    let Ok(mut cursor) = cursor.single_mut() else {
+    let Ok((mut cursor, window)) = cursor.single_mut() else {
         return;
     };
-    let playing = pause.is_some_and(|p| *p.get() == Pause::Running);
+    // The system or the browser frees the cursor when the window loses focus (Alt-Tab,
+    // the browser's own Esc); then a click must grab it again.
+    let playing = pause.is_some_and(|p| *p.get() == Pause::Running) && window.focused;
     let over_ui = egui_input.is_some_and(|e| e.wants_any_pointer_input());
     let grab = if playing && !*was_playing {
         true

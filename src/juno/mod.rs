@@ -8,6 +8,7 @@ mod input;
 use bevy::prelude::*;
 use bevy_rapier3d::prelude::*;
 
+pub use camera::GameCamera;
 pub use controller::{JunoMotion, JunoRescues, JunoTuning};
 pub use input::{LookAngles, PlayerIntent};
 
@@ -81,8 +82,8 @@ fn character_controller(limits: &MovementLimits) -> KinematicCharacterController
     KinematicCharacterController {
         up: Vec3::Y,
         offset: CharacterLength::Absolute(0.02),
-        max_slope_climb_angle: limits.max_slope,
-        min_slope_slide_angle: limits.max_slope,
+        max_slope_climb_angle: limits.max_slope_angle(),
+        min_slope_slide_angle: limits.max_slope_angle(),
         autostep: Some(CharacterAutostep {
             max_height: CharacterLength::Absolute(limits.step_height),
             min_width: CharacterLength::Absolute(0.2),

@@ -102,7 +102,11 @@ fn track_loading(
     }
 }
 
-fn loading_screen(mut contexts: EguiContexts, status: Res<LoadingStatus>) -> Result {
+fn loading_screen(
+    mut contexts: EguiContexts,
+    status: Res<LoadingStatus>,
+    mut exit: MessageWriter<AppExit>,
+) -> Result {
     let ctx = contexts.ctx_mut()?;
     theme::full_screen(ctx, |ui| {
         ui.add_space(ui.available_height() * 0.35);
@@ -119,8 +123,19 @@ fn loading_screen(mut contexts: EguiContexts, status: Res<LoadingStatus>) -> Res
             } else {
                 ui.label("Reading the campaign…");
             }
+            // Only a broken campaign file keeps the game here: say so, and let the
+            // player leave.
             for error in &status.errors {
                 ui.colored_label(theme::WARNING, error);
+            }
+            if !status.errors.is_empty() {
+                ui.add_space(16.0);
+                ui.label(
+                    egui::RichText::new("Fix the file and start the game again.").color(theme::DIM),
+                );
+                if theme::menu_button(ui, "Quit").clicked() {
+                    exit.write(AppExit::error());
+                }
             }
         });
     });

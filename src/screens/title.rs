@@ -1,7 +1,7 @@
 //! The title screen: New game, Quit.
 
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::AppState;
 use crate::theme;
@@ -24,7 +24,7 @@ fn title_screen(
         ui.vertical_centered(|ui| {
             ui.label(theme::title_text("SLEEP SYNC", 64.0));
             ui.label(
-                bevy_egui::egui::RichText::new("2045 · SomnoTech night shift")
+                egui::RichText::new("2045 · SomnoTech night shift")
                     .color(theme::DIM)
                     .size(18.0),
             );
@@ -37,7 +37,7 @@ fn title_screen(
             }
             ui.add_space(32.0);
             ui.label(
-                bevy_egui::egui::RichText::new(
+                egui::RichText::new(
                     "Your brother and your mother are trapped in looping nightmares.\nDive in and bring them home.",
                 )
                 .color(theme::DIM),
