@@ -92,24 +92,27 @@ fn walk(dreamer: &str, seconds: f64) -> WalkReport {
     report
 }
 
-#[test]
-fn juno_walks_and_jumps_across_leos_dream() {
-    let r = walk("leo", 30.0);
+/// 30 simulated seconds of walking and jumping; reports what it measured.
+fn walks_and_jumps(dreamer: &str) {
+    let r = walk(dreamer, 30.0);
     println!(
-        "leo: walked {:.1} m, {} jumps, lowest feet {:.3} m above ground",
+        "{dreamer}: walked {:.1} m, {} jumps, lowest feet {:.3} m above ground",
         r.distance, r.jumps, r.deepest
     );
-    assert!(r.distance > 40.0, "she hardly moved: {:.1} m", r.distance);
-    assert!(r.jumps >= 10, "only {} jumps", r.jumps);
+    assert!(
+        r.distance > 40.0,
+        "{dreamer}: she hardly moved: {:.1} m",
+        r.distance
+    );
+    assert!(r.jumps >= 10, "{dreamer}: only {} jumps", r.jumps);
+}
+
+#[test]
+fn juno_walks_and_jumps_across_leos_dream() {
+    walks_and_jumps("leo");
 }
 
 #[test]
 fn juno_walks_and_jumps_across_maras_dream() {
-    let r = walk("mara", 30.0);
-    println!(
-        "mara: walked {:.1} m, {} jumps, lowest feet {:.3} m above ground",
-        r.distance, r.jumps, r.deepest
-    );
-    assert!(r.distance > 40.0, "she hardly moved: {:.1} m", r.distance);
-    assert!(r.jumps >= 10, "only {} jumps", r.jumps);
+    walks_and_jumps("mara");
 }
