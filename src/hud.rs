@@ -111,13 +111,6 @@ fn hud(
                         .color(theme::ACCENT)
                         .strong(),
                 );
-                // egui rasterises a glyph the first frame it is used and may show it a
-                // frame late: lay out every digit up front so the clock never drops one.
-                let _ = ui.painter().layout_no_wrap(
-                    "0123456789:".to_owned(),
-                    egui::FontId::proportional(22.0),
-                    egui::Color32::WHITE,
-                );
                 let remaining = nightmare.remaining();
                 let colour = if remaining < 15.0 {
                     theme::WARNING

@@ -30,12 +30,16 @@ const ORB_RADIUS: f32 = 45.0;
 #[derive(Resource)]
 struct GridTexture(Handle<Image>);
 
+/// The pillar of light over every memory anchor: one mesh, made once.
+#[derive(Resource)]
+struct BeaconMesh(Handle<Mesh>);
+
 /// Height of the light pillar that marks a memory anchor from afar, metres.
 const BEACON_HEIGHT: f32 = 60.0;
 
 pub(super) fn plugin(app: &mut App) {
     app.insert_resource(ClearColor(WAKING_SKY))
-        .add_systems(Startup, make_grid_texture)
+        .add_systems(Startup, make_shared_assets)
         .add_observer(dress_terrain)
         .add_observer(dress_water)
         .add_observer(dress_anchor)
@@ -52,8 +56,13 @@ pub(super) fn plugin(app: &mut App) {
         );
 }
 
-fn make_grid_texture(mut commands: Commands, mut images: ResMut<Assets<Image>>) {
+fn make_shared_assets(
+    mut commands: Commands,
+    mut images: ResMut<Assets<Image>>,
+    mut meshes: ResMut<Assets<Mesh>>,
+) {
     commands.insert_resource(GridTexture(images.add(grid_image(128))));
+    commands.insert_resource(BeaconMesh(meshes.add(Cylinder::new(0.12, BEACON_HEIGHT))));
 }
 
 /// A tileable square with bright soft lines along two edges, with its whole mip chain
@@ -165,7 +174,7 @@ fn dress_anchor(
     add: On<Add, MemoryAnchor>,
     mut commands: Commands,
     dream: Option<Res<CurrentDream>>,
-    mut meshes: ResMut<Assets<Mesh>>,
+    beacon: Res<BeaconMesh>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
     let accent = dream.map_or(LinearRgba::rgb(1.0, 0.8, 0.4), |d| d.recipe.palette.accent);
@@ -177,7 +186,6 @@ fn dress_anchor(
         fog_enabled: false,
         ..default()
     });
-    let beacon = meshes.add(Cylinder::new(0.12, BEACON_HEIGHT));
     commands
         .entity(add.entity)
         .insert(MeshMaterial3d(materials.add(StandardMaterial {
@@ -195,7 +203,7 @@ fn dress_anchor(
             });
             // A pillar of light: the memory can be seen from anywhere in the dream.
             anchor.spawn((
-                Mesh3d(beacon),
+                Mesh3d(beacon.0.clone()),
                 MeshMaterial3d(beacon_material),
                 Transform::from_xyz(0.0, BEACON_HEIGHT * 0.5, 0.0),
             ));
