@@ -1,45 +1,178 @@
-//! The generator's hot paths: heightfield, reachability flood fill, mesh data, collider.
-//! Run with `cargo bench --bench dream`; compare the figures as ratios within one run.
+//! The generator's hot paths, measured in one run and reported as ratios.
+//!
+//! `bash scripts/bench.sh` runs this and prints the table in `docs/generator.md`:
+//! - **baseline**: the recipe's noise layers evaluated naively (the `noise` crate's
+//!   fractals at every sample, one thread), which is what the pipeline replaces;
+//! - **pipeline**: everything a loop needs (heightfield, normals, colours, spawn,
+//!   reachability, core, anchors, props, hazards, chunked mesh data, collider), on one
+//!   and on two threads;
+//! - the pipeline at 257², 513² and 1025² (time per sample should stay flat);
+//! - the parts: heightfield alone, flood fill, mesh data, collider.
 
-use criterion::{Criterion, criterion_group, criterion_main};
-use sleep_sync::dive::terrain_collider;
-use sleep_sync::dream::{Dream, FearTag, FearWeight, Heightfield, MovementLimits, reachable_from};
-use sleep_sync::dream::{DreamRecipe, TerrainSize};
+use std::path::{Path, PathBuf};
 
-fn recipe() -> DreamRecipe {
-    let fears = [
-        FearWeight {
-            tag: FearTag::Dissolution,
-            weight: 0.6,
-        },
-        FearWeight {
-            tag: FearTag::Mirrors,
-            weight: 0.4,
-        },
-    ];
-    DreamRecipe::new(&fears, 20450311, 0, TerrainSize::default())
+use criterion::{BenchmarkId, Criterion};
+use sleep_sync::dive::{CHUNK_CELLS, terrain_collider};
+use sleep_sync::dream::{
+    Dream, DreamRecipe, GenOptions, Heightfield, MovementLimits, TerrainSize, reachable_from,
+    reference_heights,
+};
+use sleep_sync::levels::Dreamer;
+
+fn dreamer(id: &str) -> Dreamer {
+    let path = format!(
+        "{}/levels/dreamers/{id}.dreamer.ron",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).expect("shipped dreamer file");
+    Dreamer::from_ron(&path, &text).expect("shipped dreamer is valid")
 }
 
-fn generator(c: &mut Criterion) {
-    let recipe = recipe();
+fn recipe(id: &str, samples: usize) -> DreamRecipe {
+    let d = dreamer(id);
+    let size = TerrainSize::with_samples(samples).expect("valid size");
+    DreamRecipe::new(&d.fears, d.seed, 1, size)
+}
+
+/// The whole pipeline: the dream, its chunked mesh data and its collider.
+fn pipeline(recipe: &DreamRecipe, threads: usize) -> usize {
+    let options = GenOptions {
+        threads,
+        ..GenOptions::default()
+    };
+    let dream = Dream::generate_with(recipe, 3, &MovementLimits::default(), &options);
+    let chunks = dream.chunks_with(CHUNK_CELLS, threads);
+    let collider = terrain_collider(&dream.heightfield);
+    std::hint::black_box(&collider);
+    chunks.len()
+}
+
+fn baseline_vs_pipeline(c: &mut Criterion) {
+    for id in ["leo", "mara"] {
+        let recipe = recipe(id, 257);
+        let mut group = c.benchmark_group(format!("{id}_257"));
+        group.sample_size(10);
+        group.bench_function("baseline", |b| b.iter(|| reference_heights(&recipe)));
+        group.bench_function("pipeline_1_thread", |b| b.iter(|| pipeline(&recipe, 1)));
+        group.bench_function("pipeline_2_threads", |b| b.iter(|| pipeline(&recipe, 2)));
+        group.finish();
+    }
+}
+
+fn scaling(c: &mut Criterion) {
+    for id in ["leo", "mara"] {
+        let mut group = c.benchmark_group(format!("{id}_scaling"));
+        group.sample_size(10);
+        for samples in [257, 513, 1025] {
+            let recipe = recipe(id, samples);
+            group.bench_with_input(
+                BenchmarkId::new("pipeline_1_thread", samples),
+                &recipe,
+                |b, r| b.iter(|| pipeline(r, 1)),
+            );
+        }
+        group.finish();
+    }
+}
+
+fn parts(c: &mut Criterion) {
+    let recipe = recipe("mara", 257);
     let limits = MovementLimits::default();
-    let mut group = c.benchmark_group("dream_257");
-    group.sample_size(10);
-    group.bench_function("heightfield", |b| b.iter(|| Heightfield::generate(&recipe)));
-    let dream = Dream::generate(&recipe, 1, &limits);
+    let one = GenOptions::single_threaded();
+    let dream = Dream::generate_with(&recipe, 1, &limits, &one);
     let centre = ((recipe.size.samples - 1) / 2, (recipe.size.samples - 1) / 2);
+    let mut group = c.benchmark_group("mara_257_parts");
+    group.sample_size(10);
+    group.bench_function("heightfield", |b| {
+        b.iter(|| Heightfield::generate_with(&recipe, &one))
+    });
     group.bench_function("reachability", |b| {
         b.iter(|| reachable_from(&dream.heightfield, centre, &limits, dream.water_level))
     });
-    group.bench_function("mesh_data", |b| b.iter(|| dream.mesh_data()));
+    group.bench_function("mesh_chunks", |b| b.iter(|| dream.chunks(CHUNK_CELLS)));
     group.bench_function("collider", |b| {
         b.iter(|| terrain_collider(&dream.heightfield))
-    });
-    group.bench_function("whole_dream", |b| {
-        b.iter(|| Dream::generate(&recipe, 1, &limits))
     });
     group.finish();
 }
 
-criterion_group!(benches, generator);
-criterion_main!(benches);
+/// Criterion's mean estimate for a benchmark of this run, in milliseconds.
+fn mean_ms(dir: &Path, group: &str, name: &str) -> Option<f64> {
+    let path = dir.join(group).join(name).join("new/estimates.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let mean = text.split("\"mean\"").nth(1)?;
+    let value = mean.split("\"point_estimate\":").nth(1)?;
+    let number: String = value
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == 'e' || *c == '-')
+        .collect();
+    number.parse::<f64>().ok().map(|ns| ns / 1e6)
+}
+
+/// Prints the figures of this run as the Markdown tables `docs/generator.md` holds.
+fn report(criterion_dir: &Path) {
+    println!(
+        "\n| dream (257², loop 2) | baseline (naive noise, 1 thread) | pipeline, 1 thread | pipeline / baseline | pipeline, 2 threads | 1 → 2 thread speed-up | samples/s (1 thread) |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for id in ["leo", "mara"] {
+        let group = format!("{id}_257");
+        let (Some(base), Some(one), Some(two)) = (
+            mean_ms(criterion_dir, &group, "baseline"),
+            mean_ms(criterion_dir, &group, "pipeline_1_thread"),
+            mean_ms(criterion_dir, &group, "pipeline_2_threads"),
+        ) else {
+            continue;
+        };
+        println!(
+            "| {id} | {base:.1} ms | {one:.1} ms | {:.2} | {two:.1} ms | {:.2}× | {:.1} M |",
+            one / base,
+            one / two,
+            257.0 * 257.0 / (one / 1e3) / 1e6
+        );
+    }
+    println!("\n| dream | 257² | 513² | 1025² | ns per sample at 257² / 513² / 1025² |");
+    println!("|---|---|---|---|---|");
+    for id in ["leo", "mara"] {
+        let group = format!("{id}_scaling");
+        let times: Vec<Option<f64>> = [257, 513, 1025]
+            .iter()
+            .map(|s| mean_ms(criterion_dir, &group, &format!("pipeline_1_thread/{s}")))
+            .collect();
+        if let [Some(a), Some(b), Some(c)] = times[..] {
+            let per = |ms: f64, n: f64| ms * 1e6 / (n * n);
+            println!(
+                "| {id} | {a:.1} ms | {b:.1} ms | {c:.1} ms | {:.0} / {:.0} / {:.0} |",
+                per(a, 257.0),
+                per(b, 513.0),
+                per(c, 1025.0)
+            );
+        }
+    }
+    let parts = ["heightfield", "reachability", "mesh_chunks", "collider"];
+    println!("\n| mara 257², 1 thread | {} |", parts.join(" | "));
+    println!("|---|{}", "---|".repeat(parts.len()));
+    let cells: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            mean_ms(criterion_dir, "mara_257_parts", p)
+                .map_or("-".to_owned(), |ms| format!("{ms:.2} ms"))
+        })
+        .collect();
+    println!("| | {} |", cells.join(" | "));
+}
+
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    baseline_vs_pipeline(&mut criterion);
+    scaling(&mut criterion);
+    parts(&mut criterion);
+    criterion.final_summary();
+    // Only a real benchmark run (`--bench`) measures; `cargo test` runs each once.
+    if std::env::args().any(|a| a == "--bench") {
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+        report(&target.join("criterion"));
+    }
+}

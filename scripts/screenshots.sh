@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Renders the README's pictures into docs/ with the real game under Xvfb and Mesa's
-# lavapipe (no GPU needed): every screen diving into Leo's dream, and Mara's dream.
+# lavapipe (no GPU needed): every screen diving into Leo's dream, Mara's dream, the way
+# into each dream's core, and the preview maps (CPU only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -18,5 +19,9 @@ cp "$tour/title.png" docs/screenshot-title.png
 cp "$tour/control-room.png" docs/screenshot-control-room.png
 cp "$tour/dream.png" docs/screenshot-leo.png
 run --dive mara --screenshot docs/screenshot-mara.png
+run --dive leo --view core --screenshot docs/screenshot-leo-core.png
+run --dive mara --view core --screenshot docs/screenshot-mara-core.png
+cargo run --locked --bin sleep-sync -- preview --dream leo --out docs/preview-leo.png
+cargo run --locked --bin sleep-sync -- preview --dream mara --out docs/preview-mara.png
 rm -rf "$tour"
 echo "screenshots written to docs/"

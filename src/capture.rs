@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 
-use crate::dive::{ActiveDive, DreamPhase, MemoryAnchor};
-use crate::juno::{Juno, LookAngles};
+use crate::dive::{ActiveDive, CurrentDream, DreamPhase, MemoryAnchor};
+use crate::juno::{Juno, LookAngles, PlaceJuno};
 use crate::screens::{AppState, Pause, Roster};
 
 /// What the autopilot should do.
@@ -27,6 +27,18 @@ pub struct AutoPilot {
     pub settle_frames: u32,
     /// Give up (and exit with an error) after this many frames.
     pub max_frames: u32,
+    /// Where the dream's picture is taken from.
+    pub view: View,
+}
+
+/// Where the autopilot stands Juno for the dream's picture.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum View {
+    /// At the spawn, facing the first memory anchor.
+    #[default]
+    Spawn,
+    /// On the way into the dream's core, facing it: the plaza, its props and markers.
+    Core,
 }
 
 /// Where the autopilot is.
@@ -99,6 +111,7 @@ fn drive(
     mut exit: MessageWriter<AppExit>,
     mut juno: Query<(&mut Transform, &mut LookAngles), With<Juno>>,
     anchors: Query<&Transform, (With<MemoryAnchor>, Without<Juno>)>,
+    dream: Option<Res<CurrentDream>>,
 ) {
     progress.frames += 1;
     if progress.frames > pilot.max_frames {
@@ -148,8 +161,12 @@ fn drive(
         }
         (Step::Dream, AppState::Dream) => {
             let exploring = phase.is_some_and(|p| *p.get() == DreamPhase::Exploring);
-            if exploring {
-                face_first_anchor(&mut juno, &anchors);
+            match (exploring, pilot.view, &dream) {
+                (true, View::Core, Some(dream)) => {
+                    view_core(&mut commands, &mut juno, dream, progress.step_frames == 0)
+                }
+                (true, _, _) => face_first_anchor(&mut juno, &anchors),
+                _ => {}
             }
             exploring
         }
@@ -199,5 +216,32 @@ fn face_first_anchor(
     let to_anchor = anchor.translation - juno.translation;
     look.yaw = f32::atan2(-to_anchor.x, -to_anchor.z);
     look.pitch = -0.2;
+    juno.rotation = Quat::from_rotation_y(look.yaw);
+}
+
+/// Stands Juno on the core's plaza, on the side of the spawn (on the first frame), and
+/// turns her and the camera to face it.
+fn view_core(
+    commands: &mut Commands,
+    juno: &mut Query<(&mut Transform, &mut LookAngles), With<Juno>>,
+    dream: &CurrentDream,
+    first: bool,
+) {
+    let core = dream.core.position;
+    let away = (dream.spawn - core).with_y(0.0).normalize_or(Vec3::X);
+    // On the plaza's level floor (reachable by construction), near its edge.
+    let stand = core + away * (dream.core.radius - 1.5);
+    if first {
+        let ground = dream.heightfield.height_at(stand.xz());
+        commands.trigger(PlaceJuno {
+            feet: stand.with_y(ground.max(core.y) + 0.5),
+        });
+    }
+    let Ok((mut juno, mut look)) = juno.single_mut() else {
+        return;
+    };
+    let to_core = core - juno.translation;
+    look.yaw = f32::atan2(-to_core.x, -to_core.z);
+    look.pitch = -0.35;
     juno.rotation = Quat::from_rotation_y(look.yaw);
 }

@@ -90,8 +90,12 @@ fn hud(
                 };
                 ui.label(theme::title_text(&title, 30.0));
                 ui.add_space(12.0);
-                if forge.is_busy() {
-                    ui.add(egui::Spinner::new().size(28.0));
+                if let Some(done) = forge.progress(&dive.dreamer.id, dive.loop_index) {
+                    ui.add(
+                        egui::ProgressBar::new(done)
+                            .desired_width(320.0)
+                            .fill(theme::ACCENT),
+                    );
                     ui.label(egui::RichText::new("the dream is forming").color(theme::DIM));
                 }
             });

@@ -11,6 +11,8 @@
 //!   meshes and lights, and the egui screens and HUD.
 
 pub mod capture;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod commands;
 pub mod dive;
 pub mod dream;
 pub mod juno;

@@ -6,18 +6,22 @@ use std::process::ExitCode;
 use bevy::asset::AssetMetaCheck;
 use bevy::prelude::*;
 use bevy::window::WindowResolution;
-use sleep_sync::capture::{self, AutoPilot};
+use sleep_sync::capture::{self, AutoPilot, View};
 use sleep_sync::{ClientPlugin, GamePlugin, levels};
 
 const USAGE: &str = "\
 Sleep Sync: dive into the looping nightmares of Leo and Mara.
 
 Usage: sleep-sync [OPTIONS]
+       sleep-sync preview --dream ID|PATH --out FILE.png [--seed N] [--loop K] [--size S]
+                          (a map of a dream, no window needed; `preview --help` for more)
 
 Options:
   --dive ID            skip the menus and dive straight into dreamer ID (leo, mara, ...)
   --loop N             with --dive: start at loop N (1 = the first)
   --screenshot FILE    with --dive: save a PNG of the dream once it has rendered, then exit
+  --view spawn|core    with --dive: take the dream's picture from the spawn (default) or
+                       from the way into the dream's core
   --tour DIR           visit every screen (diving into --dive ID, default leo), save a PNG
                        of each in DIR, then exit
   -h, --help           print this help";
@@ -32,6 +36,7 @@ struct Options {
     loop_number: u32,
     screenshot: Option<PathBuf>,
     tour: Option<PathBuf>,
+    view: View,
 }
 
 fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
@@ -57,6 +62,13 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
             }
             "--screenshot" => options.screenshot = Some(PathBuf::from(value("--screenshot")?)),
             "--tour" => options.tour = Some(PathBuf::from(value("--tour")?)),
+            "--view" => {
+                options.view = match value("--view")?.as_str() {
+                    "spawn" => View::Spawn,
+                    "core" => View::Core,
+                    other => return Err(format!("--view expects spawn or core, found {other:?}")),
+                }
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -66,8 +78,10 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
         }
         options.dive.get_or_insert_with(|| "leo".to_owned());
     }
-    if options.dive.is_none() && (options.screenshot.is_some() || options.loop_number != 1) {
-        return Err("--screenshot and --loop need --dive ID".to_owned());
+    let needs_dive =
+        options.screenshot.is_some() || options.loop_number != 1 || options.view != View::Spawn;
+    if options.dive.is_none() && needs_dive {
+        return Err("--screenshot, --loop and --view need --dive ID".to_owned());
     }
     Ok(Some(options))
 }
@@ -89,6 +103,10 @@ fn display_problem() -> Option<&'static str> {
 }
 
 fn main() -> ExitCode {
+    #[cfg(not(target_arch = "wasm32"))]
+    if std::env::args().nth(1).as_deref() == Some("preview") {
+        return run_preview();
+    }
     let options = match parse_args(std::env::args().skip(1)) {
         Ok(Some(options)) => options,
         Ok(None) => {
@@ -137,14 +155,45 @@ fn main() -> ExitCode {
             loop_index: options.loop_number - 1,
             screenshot: options.screenshot,
             tour: options.tour,
-            settle_frames: 15,
+            // Juno is moved for the core's picture: give the camera time to follow.
+            settle_frames: if options.view == View::Core { 45 } else { 15 },
             max_frames: 20_000,
+            view: options.view,
         });
         capture::plugin(&mut app);
     }
     match app.run() {
         AppExit::Success => ExitCode::SUCCESS,
         AppExit::Error(code) => ExitCode::from(code.get()),
+    }
+}
+
+/// `sleep-sync preview ...`: no window, no engine; exit 2 on bad arguments, 1 on a dream
+/// that cannot be read or a map that cannot be written.
+#[cfg(not(target_arch = "wasm32"))]
+fn run_preview() -> ExitCode {
+    use sleep_sync::commands::{PREVIEW_USAGE, PreviewArgs, preview};
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{PREVIEW_USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let args = match PreviewArgs::parse(args) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("sleep-sync preview: {message}\n\n{PREVIEW_USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match preview(&args) {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("sleep-sync preview: {message}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -173,6 +222,11 @@ mod tests {
         assert!(parse(&["--screenshot", "a.png"]).is_err());
         assert!(parse(&["--dive"]).is_err());
         assert!(parse(&["--bogus"]).is_err());
+        let core = parse(&["--dive", "mara", "--view", "core"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(core.view, View::Core);
+        assert!(parse(&["--dive", "mara", "--view", "sky"]).is_err());
         let tour = parse(&["--tour", "shots"]).unwrap().unwrap();
         assert_eq!(tour.dive.as_deref(), Some("leo"));
         assert_eq!(tour.tour, Some(PathBuf::from("shots")));

@@ -15,7 +15,9 @@ use bevy_rapier3d::prelude::Collider;
 use bevy_rapier3d::rapier::prelude::SharedShape;
 
 use super::ActiveDive;
-use crate::dream::{Dream, Heightfield, MovementLimits};
+use crate::dream::{
+    Dream, GenOptions, Heightfield, MovementLimits, Progress, TerrainMeshData, default_threads,
+};
 use crate::levels::Dreamer;
 use crate::screens::AppState;
 
@@ -25,17 +27,24 @@ pub struct GeneratedDream {
     pub dreamer: String,
     pub loop_index: u32,
     pub dream: Arc<Dream>,
-    pub terrain_mesh: Mesh,
+    /// The terrain's meshes, one per chunk of [`CHUNK_CELLS`] cells a side.
+    pub terrain_chunks: Vec<Mesh>,
     pub collider: Collider,
     /// Wall time the generation took, milliseconds.
     pub millis: f32,
 }
 
+/// A dream being generated: whose and which loop, how far along, and the task.
+struct Pending {
+    key: (String, u32),
+    progress: Arc<Progress>,
+    task: Task<GeneratedDream>,
+}
+
 /// Dreams being generated, and dreams ready to be played.
 #[derive(Resource, Default)]
 pub struct DreamForge {
-    /// Dreams being generated, by dreamer id and loop.
-    pending: Vec<((String, u32), Task<GeneratedDream>)>,
+    pending: Vec<Pending>,
     ready: Vec<GeneratedDream>,
 }
 
@@ -43,7 +52,7 @@ impl DreamForge {
     /// Starts generating loop `loop_index` of `dreamer`'s dream, unless it already is.
     pub fn request(&mut self, dreamer: &Dreamer, loop_index: u32) {
         let key = (dreamer.id.clone(), loop_index);
-        let known = self.pending.iter().any(|(k, _)| *k == key)
+        let known = self.pending.iter().any(|p| p.key == key)
             || self
                 .ready
                 .iter()
@@ -52,9 +61,38 @@ impl DreamForge {
             return;
         }
         let dreamer = dreamer.clone();
-        let task = AsyncComputeTaskPool::get()
-            .spawn(async move { generate(&dreamer, loop_index, &MovementLimits::default()) });
-        self.pending.push((key, task));
+        let progress = Arc::new(Progress::default());
+        let options = GenOptions {
+            progress: Some(progress.clone()),
+            // Leave a core to the main thread: generation must never slow a frame.
+            threads: default_threads().saturating_sub(1).max(1),
+            ..GenOptions::default()
+        };
+        let task = AsyncComputeTaskPool::get().spawn(async move {
+            yield_to_frames();
+            generate(&dreamer, loop_index, &MovementLimits::default(), &options)
+        });
+        self.pending.push(Pending {
+            key,
+            progress,
+            task,
+        });
+    }
+
+    /// How far along loop `loop_index` of `dreamer`'s dream is: 0 to 1, `None` if it
+    /// is not being generated.
+    pub fn progress(&self, dreamer: &str, loop_index: u32) -> Option<f32> {
+        if self
+            .ready
+            .iter()
+            .any(|g| g.dreamer == dreamer && g.loop_index == loop_index)
+        {
+            return Some(1.0);
+        }
+        self.pending
+            .iter()
+            .find(|p| p.key.0 == dreamer && p.key.1 == loop_index)
+            .map(|p| p.progress.get())
     }
 
     /// Takes loop `loop_index` of `dreamer`'s dream if it is ready.
@@ -80,7 +118,7 @@ impl DreamForge {
     fn poll(&mut self) {
         let mut i = 0;
         while i < self.pending.len() {
-            if let Some(done) = check_ready(&mut self.pending[i].1) {
+            if let Some(done) = check_ready(&mut self.pending[i].task) {
                 drop(self.pending.swap_remove(i));
                 self.ready.push(done);
             } else {
@@ -112,24 +150,52 @@ fn poll_forge(mut forge: ResMut<DreamForge>) {
     forge.poll();
 }
 
-/// Generates one loop of a dream with everything the world needs, off the main thread.
-pub fn generate(dreamer: &Dreamer, loop_index: u32, limits: &MovementLimits) -> GeneratedDream {
+/// Makes the calling thread (an async compute thread) yield to the frame's threads when
+/// they compete for a core: on Linux, a nice value of 10 (the CPU share of a nice-0
+/// thread is about ten times larger). Elsewhere, threads keep their priority.
+fn yield_to_frames() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread; no memory is shared with them.
+    unsafe {
+        let thread = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, thread, 10);
+    }
+}
+
+/// Terrain chunk size, cells a side: 16 chunks on a 257² dream, 256 on a 1025² one.
+pub const CHUNK_CELLS: usize = 64;
+
+/// Generates one loop of a dream with everything the world needs (meshes and collider
+/// included), off the main thread: the main thread only moves the results into place.
+pub fn generate(
+    dreamer: &Dreamer,
+    loop_index: u32,
+    limits: &MovementLimits,
+    options: &GenOptions,
+) -> GeneratedDream {
     let start = Instant::now();
-    let dream = Dream::generate(&dreamer.recipe(loop_index), dreamer.anchors.len(), limits);
-    let terrain_mesh = terrain_mesh(&dream);
+    let recipe = dreamer.recipe(loop_index);
+    let dream = Dream::generate_with(&recipe, dreamer.anchors.len(), limits, options);
+    let terrain_chunks = dream
+        .chunks_with(CHUNK_CELLS, options.threads)
+        .into_iter()
+        .map(terrain_mesh)
+        .collect();
     let collider = terrain_collider(&dream.heightfield);
+    if let Some(progress) = &options.progress {
+        progress.set(1.0);
+    }
     GeneratedDream {
         dreamer: dreamer.id.clone(),
         loop_index,
         dream: Arc::new(dream),
-        terrain_mesh,
+        terrain_chunks,
         collider,
         millis: start.elapsed().as_secs_f32() * 1000.0,
     }
 }
 
-fn terrain_mesh(dream: &Dream) -> Mesh {
-    let data = dream.mesh_data();
+fn terrain_mesh(data: TerrainMeshData) -> Mesh {
     Mesh::new(
         PrimitiveTopology::TriangleList,
         RenderAssetUsages::default(),

@@ -10,9 +10,12 @@ mod world;
 use bevy::prelude::*;
 
 pub use anchors::{ANCHOR_REACH, AnchorFound, Collected, MemoryAnchor};
-pub use forge::{DreamForge, GeneratedDream, terrain_collider};
+pub use forge::{CHUNK_CELLS, DreamForge, GeneratedDream, terrain_collider};
 pub use nightmare_loop::{LoopCollapsed, NightmareLoop};
-pub use world::{CurrentDream, LoopScoped, Terrain, WaterSurface};
+pub use world::{
+    CurrentDream, DreamCoreSite, DreamProp, HazardSite, LoopScoped, STAIR_RISE, STAIR_RUN, Terrain,
+    TerrainChunk, WaterSurface, prop_collider,
+};
 
 use crate::levels::Dreamer;
 use crate::screens::AppState;

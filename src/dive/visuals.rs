@@ -7,7 +7,11 @@ use bevy::light::{CascadeShadowConfigBuilder, NotShadowCaster};
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 
-use super::{Collected, CurrentDream, MemoryAnchor, Terrain, WaterSurface};
+use super::{
+    Collected, CurrentDream, DreamCoreSite, DreamProp, HazardSite, MemoryAnchor, STAIR_RISE,
+    STAIR_RUN, TerrainChunk, WaterSurface,
+};
+use crate::dream::PropKind;
 use crate::juno::GameCamera;
 use crate::screens::AppState;
 
@@ -39,16 +43,27 @@ const BEACON_HEIGHT: f32 = 60.0;
 
 pub(super) fn plugin(app: &mut App) {
     app.insert_resource(ClearColor(WAKING_SKY))
-        .add_systems(Startup, make_shared_assets)
-        .add_observer(dress_terrain)
+        .add_systems(
+            Startup,
+            (make_shared_assets, make_materials, make_marker_meshes),
+        )
+        .add_observer(dress_chunk)
         .add_observer(dress_water)
         .add_observer(dress_anchor)
+        .add_observer(dress_prop)
+        .add_observer(dress_core)
+        .add_observer(dress_hazard)
         .add_systems(OnEnter(AppState::Dream), spawn_sun)
         .add_systems(OnExit(AppState::Dream), wake_atmosphere)
         .add_systems(
             Update,
             (
-                (dream_atmosphere, dream_sun, dream_sky_orb)
+                (
+                    dream_atmosphere,
+                    dream_sun,
+                    dream_sky_orb,
+                    recolour_materials,
+                )
                     .run_if(resource_exists_and_changed::<CurrentDream>),
                 animate_anchors,
             )
@@ -124,50 +139,279 @@ fn grid_image(size: u32) -> Image {
     image
 }
 
-fn dress_terrain(
-    add: On<Add, Terrain>,
-    mut commands: Commands,
-    dream: Option<Res<CurrentDream>>,
-    grid: Res<GridTexture>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
-) {
-    // The palette lives in the vertex colours; the material adds the finish and the grid.
-    let glow = dream.map_or(LinearRgba::BLACK, |d| {
-        d.recipe.palette.accent * (3.0 * d.recipe.grid_glow)
-    });
-    commands
-        .entity(add.entity)
-        .insert(MeshMaterial3d(materials.add(StandardMaterial {
+/// Materials every loop shares, recoloured from each loop's palette when the loop
+/// forms: a loop reset makes no new materials.
+#[derive(Resource)]
+struct DreamMaterials {
+    terrain: Handle<StandardMaterial>,
+    water: Handle<StandardMaterial>,
+    anchor: Handle<StandardMaterial>,
+    beacon: Handle<StandardMaterial>,
+    /// Props' bodies: matte, in the palette's high colour.
+    prop: Handle<StandardMaterial>,
+    /// Lamps, pupils, strings: glowing in the accent colour.
+    glow: Handle<StandardMaterial>,
+    mirror: Handle<StandardMaterial>,
+    /// The core's ring and the dreamer's shape.
+    core: Handle<StandardMaterial>,
+    /// The pillar over the core, white: the way to the end.
+    core_beacon: Handle<StandardMaterial>,
+    /// Where the fear will rise: a sick, dim red.
+    hazard: Handle<StandardMaterial>,
+}
+
+/// Which of the shared materials a prop part uses.
+#[derive(Clone, Copy)]
+enum Finish {
+    Body,
+    Glow,
+    Mirror,
+}
+
+/// The visible parts of each kind of prop, made once at start-up.
+#[derive(Resource)]
+struct PropParts(Vec<(PropKind, Parts)>);
+
+/// The meshes of one kind of prop, with their finish and place.
+type Parts = Vec<(Handle<Mesh>, Finish, Transform)>;
+
+/// Shared meshes of the core and hazard markers.
+#[derive(Resource)]
+struct MarkerMeshes {
+    core_ring: Handle<Mesh>,
+    dreamer: Handle<Mesh>,
+    hazard_ring: Handle<Mesh>,
+    hazard_mote: Handle<Mesh>,
+}
+
+fn make_materials(mut commands: Commands, mut materials: ResMut<Assets<StandardMaterial>>) {
+    let mut add = |m: StandardMaterial| materials.add(m);
+    commands.insert_resource(DreamMaterials {
+        terrain: add(StandardMaterial {
             base_color: Color::WHITE,
-            emissive: glow,
-            emissive_texture: (glow != LinearRgba::BLACK).then(|| grid.0.clone()),
             perceptual_roughness: 0.88,
             reflectance: 0.25,
             ..default()
-        })));
-}
-
-fn dress_water(
-    add: On<Add, WaterSurface>,
-    mut commands: Commands,
-    dream: Option<Res<CurrentDream>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
-) {
-    let fog = dream.map_or(LinearRgba::rgb(0.1, 0.15, 0.25), |d| d.recipe.palette.fog);
-    commands
-        .entity(add.entity)
-        .insert(MeshMaterial3d(materials.add(StandardMaterial {
-            base_color: Color::LinearRgba(LinearRgba::new(
-                fog.red * 0.6,
-                fog.green * 0.7,
-                fog.blue,
-                0.78,
-            )),
+        }),
+        water: add(StandardMaterial {
             alpha_mode: AlphaMode::Blend,
             perceptual_roughness: 0.08,
             reflectance: 0.6,
             ..default()
-        })));
+        }),
+        anchor: add(StandardMaterial::default()),
+        beacon: add(StandardMaterial {
+            alpha_mode: AlphaMode::Add,
+            unlit: true,
+            fog_enabled: false,
+            ..default()
+        }),
+        prop: add(StandardMaterial {
+            perceptual_roughness: 0.7,
+            ..default()
+        }),
+        glow: add(StandardMaterial::default()),
+        mirror: add(StandardMaterial {
+            metallic: 1.0,
+            perceptual_roughness: 0.04,
+            reflectance: 1.0,
+            ..default()
+        }),
+        core: add(StandardMaterial {
+            alpha_mode: AlphaMode::Blend,
+            ..default()
+        }),
+        core_beacon: add(StandardMaterial {
+            base_color: Color::LinearRgba(LinearRgba::new(1.0, 1.0, 1.0, 0.25)),
+            emissive: LinearRgba::rgb(2.0, 2.0, 2.2),
+            alpha_mode: AlphaMode::Add,
+            unlit: true,
+            fog_enabled: false,
+            ..default()
+        }),
+        hazard: add(StandardMaterial {
+            base_color: Color::LinearRgba(LinearRgba::rgb(0.15, 0.0, 0.02)),
+            emissive: LinearRgba::rgb(1.6, 0.05, 0.12),
+            ..default()
+        }),
+    });
+}
+
+/// Recolours the shared materials for the loop that just formed.
+fn recolour_materials(
+    dream: Res<CurrentDream>,
+    shared: Res<DreamMaterials>,
+    grid: Res<GridTexture>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let p = dream.recipe.palette;
+    let glow = p.accent * (3.0 * dream.recipe.grid_glow);
+    let mut edit = |handle: &Handle<StandardMaterial>, f: &dyn Fn(&mut StandardMaterial)| {
+        if let Some(mut material) = materials.get_mut(handle) {
+            f(&mut material);
+        }
+    };
+    // The palette lives in the vertex colours; the material adds the finish and the grid.
+    edit(&shared.terrain, &|m| {
+        m.emissive = glow;
+        m.emissive_texture = (glow != LinearRgba::BLACK).then(|| grid.0.clone());
+    });
+    edit(&shared.water, &|m| {
+        m.base_color = Color::LinearRgba(LinearRgba::new(
+            p.fog.red * 0.6,
+            p.fog.green * 0.7,
+            p.fog.blue,
+            0.78,
+        ));
+    });
+    edit(&shared.anchor, &|m| {
+        m.base_color = Color::LinearRgba(p.accent);
+        m.emissive = p.accent * 2.5;
+    });
+    edit(&shared.beacon, &|m| {
+        m.base_color = Color::LinearRgba(p.accent.with_alpha(0.35));
+        m.emissive = p.accent * 2.0;
+    });
+    edit(&shared.prop, &|m| {
+        m.base_color = Color::LinearRgba(p.high * 0.8 + p.mid * 0.4);
+    });
+    edit(&shared.glow, &|m| {
+        m.base_color = Color::LinearRgba(p.accent);
+        m.emissive = p.accent * 4.0;
+    });
+    edit(&shared.mirror, &|m| {
+        m.base_color = Color::LinearRgba(p.sky * 2.0 + p.high * 0.5);
+    });
+    edit(&shared.core, &|m| {
+        m.base_color = Color::LinearRgba(p.accent.with_alpha(0.7));
+        m.emissive = p.accent * 3.0;
+    });
+}
+
+fn make_marker_meshes(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>) {
+    use crate::dream::CORE_RADIUS;
+    let mut add = |mesh: Mesh| meshes.add(mesh);
+    commands.insert_resource(MarkerMeshes {
+        core_ring: add(Torus::new(CORE_RADIUS - 0.15, CORE_RADIUS + 0.15)
+            .mesh()
+            .build()),
+        dreamer: add(Capsule3d::new(0.45, 1.6).mesh().build()),
+        hazard_ring: add(Torus::new(1.3, 1.5).mesh().build()),
+        hazard_mote: add(Sphere::new(0.3).mesh().ico(2).expect("small icosphere")),
+    });
+    let mut parts: Vec<(PropKind, Parts)> = Vec::new();
+    let at = |x: f32, y: f32, z: f32| Transform::from_xyz(x, y, z);
+    let cuboid = |x, y, z| Cuboid::new(x, y, z).mesh().build();
+    let cylinder = |r, h| Cylinder::new(r, h).mesh().build();
+    let sphere = |r| Sphere::new(r).mesh().uv(16, 10);
+    let mut kind = |k: PropKind, list: Vec<(Mesh, Finish, Transform)>| {
+        parts.push((
+            k,
+            list.into_iter().map(|(m, f, t)| (add(m), f, t)).collect(),
+        ));
+    };
+    let tilt =
+        |t: Transform, x: f32, z: f32| t.with_rotation(Quat::from_euler(EulerRot::XYZ, x, 0.0, z));
+    kind(
+        PropKind::Shard,
+        vec![
+            (
+                cuboid(1.2, 0.9, 1.0),
+                Finish::Body,
+                tilt(at(0.0, 2.6, 0.0), 0.4, 0.3),
+            ),
+            (
+                cuboid(0.6, 0.5, 0.6),
+                Finish::Glow,
+                tilt(at(0.9, 3.5, 0.3), 0.9, 0.2),
+            ),
+            (
+                cuboid(0.4, 0.4, 0.4),
+                Finish::Body,
+                tilt(at(-0.7, 3.1, -0.5), 0.2, 1.1),
+            ),
+        ],
+    );
+    kind(
+        PropKind::MirrorPane,
+        vec![(cuboid(1.4, 2.6, 0.08), Finish::Mirror, at(0.0, 1.3, 0.0))],
+    );
+    kind(
+        PropKind::StreetLamp,
+        vec![
+            (cylinder(0.08, 3.2), Finish::Body, at(0.0, 1.6, 0.0)),
+            (sphere(0.28), Finish::Glow, at(0.0, 3.35, 0.0)),
+        ],
+    );
+    kind(
+        PropKind::PuppetString,
+        vec![
+            (cylinder(0.025, 40.0), Finish::Glow, at(0.0, 20.0, 0.0)),
+            (cuboid(0.5, 0.05, 0.05), Finish::Body, at(0.0, 1.6, 0.0)),
+        ],
+    );
+    kind(
+        PropKind::Clock,
+        vec![
+            (cylinder(0.06, 1.8), Finish::Body, at(0.0, 0.9, 0.0)),
+            (
+                cylinder(0.6, 0.08),
+                Finish::Body,
+                at(0.0, 2.3, 0.0).with_rotation(Quat::from_rotation_x(std::f32::consts::FRAC_PI_2)),
+            ),
+            (cuboid(0.05, 0.45, 0.03), Finish::Glow, at(0.0, 2.5, 0.06)),
+            (cuboid(0.32, 0.05, 0.03), Finish::Glow, at(0.14, 2.3, 0.06)),
+        ],
+    );
+    kind(
+        PropKind::Eye,
+        vec![
+            (cylinder(0.06, 2.2), Finish::Body, at(0.0, 1.1, 0.0)),
+            (sphere(0.45), Finish::Body, at(0.0, 2.5, 0.0)),
+            (sphere(0.2), Finish::Glow, at(0.0, 2.5, 0.34)),
+        ],
+    );
+    kind(
+        PropKind::BrokenStair,
+        (0..4)
+            .map(|k| {
+                let h = STAIR_RISE * (k + 1) as f32;
+                (
+                    cuboid(1.0, h, STAIR_RUN),
+                    Finish::Body,
+                    at(0.0, h * 0.5, k as f32 * STAIR_RUN),
+                )
+            })
+            .collect(),
+    );
+    kind(
+        PropKind::Buoy,
+        vec![
+            (cylinder(0.45, 1.2), Finish::Body, at(0.0, 0.6, 0.0)),
+            (sphere(0.2), Finish::Glow, at(0.0, 1.35, 0.0)),
+        ],
+    );
+    let mut chair = vec![
+        (cuboid(0.6, 0.08, 0.6), Finish::Body, at(0.0, 0.5, 0.0)),
+        (cuboid(0.6, 0.7, 0.08), Finish::Body, at(0.0, 0.85, -0.26)),
+    ];
+    for (x, z) in [(-0.26, -0.26), (0.26, -0.26), (-0.26, 0.26), (0.26, 0.26)] {
+        chair.push((cylinder(0.03, 0.5), Finish::Body, at(x, 0.25, z)));
+    }
+    kind(PropKind::EmptyChair, chair);
+    commands.insert_resource(PropParts(parts));
+}
+
+fn dress_chunk(add: On<Add, TerrainChunk>, mut commands: Commands, shared: Res<DreamMaterials>) {
+    commands
+        .entity(add.entity)
+        .insert(MeshMaterial3d(shared.terrain.clone()));
+}
+
+fn dress_water(add: On<Add, WaterSurface>, mut commands: Commands, shared: Res<DreamMaterials>) {
+    commands
+        .entity(add.entity)
+        .insert(MeshMaterial3d(shared.water.clone()));
 }
 
 fn dress_anchor(
@@ -175,24 +419,12 @@ fn dress_anchor(
     mut commands: Commands,
     dream: Option<Res<CurrentDream>>,
     beacon: Res<BeaconMesh>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    shared: Res<DreamMaterials>,
 ) {
     let accent = dream.map_or(LinearRgba::rgb(1.0, 0.8, 0.4), |d| d.recipe.palette.accent);
-    let beacon_material = materials.add(StandardMaterial {
-        base_color: Color::LinearRgba(accent.with_alpha(0.35)),
-        emissive: accent * 2.0,
-        alpha_mode: AlphaMode::Add,
-        unlit: true,
-        fog_enabled: false,
-        ..default()
-    });
     commands
         .entity(add.entity)
-        .insert(MeshMaterial3d(materials.add(StandardMaterial {
-            base_color: Color::LinearRgba(accent),
-            emissive: accent * 2.5,
-            ..default()
-        })))
+        .insert(MeshMaterial3d(shared.anchor.clone()))
         .with_children(|anchor| {
             anchor.spawn(PointLight {
                 color: Color::LinearRgba(accent),
@@ -204,10 +436,94 @@ fn dress_anchor(
             // A pillar of light: the memory can be seen from anywhere in the dream.
             anchor.spawn((
                 Mesh3d(beacon.0.clone()),
-                MeshMaterial3d(beacon_material),
+                MeshMaterial3d(shared.beacon.clone()),
                 Transform::from_xyz(0.0, BEACON_HEIGHT * 0.5, 0.0),
+                NotShadowCaster,
             ));
         });
+}
+
+fn dress_prop(
+    add: On<Add, DreamProp>,
+    mut commands: Commands,
+    props: Query<&DreamProp>,
+    parts: Res<PropParts>,
+    shared: Res<DreamMaterials>,
+) {
+    let Ok(DreamProp(kind)) = props.get(add.entity) else {
+        return;
+    };
+    let Some((_, list)) = parts.0.iter().find(|(k, _)| k == kind) else {
+        return;
+    };
+    commands.entity(add.entity).with_children(|prop| {
+        for (mesh, finish, transform) in list {
+            let material = match finish {
+                Finish::Body => &shared.prop,
+                Finish::Glow => &shared.glow,
+                Finish::Mirror => &shared.mirror,
+            };
+            let mut part = prop.spawn((
+                Mesh3d(mesh.clone()),
+                MeshMaterial3d(material.clone()),
+                *transform,
+            ));
+            // Light does not cast shadows: a 40 m string would stripe the whole dream.
+            if matches!(finish, Finish::Glow) {
+                part.insert(NotShadowCaster);
+            }
+        }
+    });
+}
+
+fn dress_core(
+    add: On<Add, DreamCoreSite>,
+    mut commands: Commands,
+    markers: Res<MarkerMeshes>,
+    beacon: Res<BeaconMesh>,
+    shared: Res<DreamMaterials>,
+) {
+    commands.entity(add.entity).with_children(|core| {
+        core.spawn((
+            Mesh3d(markers.core_ring.clone()),
+            MeshMaterial3d(shared.core.clone()),
+            Transform::from_xyz(0.0, 0.05, 0.0),
+            NotShadowCaster,
+        ));
+        core.spawn((
+            Mesh3d(markers.dreamer.clone()),
+            MeshMaterial3d(shared.core.clone()),
+            Transform::from_xyz(0.0, 1.3, 0.0),
+        ));
+        core.spawn((
+            Mesh3d(beacon.0.clone()),
+            MeshMaterial3d(shared.core_beacon.clone()),
+            Transform::from_xyz(0.0, BEACON_HEIGHT * 0.5, 0.0).with_scale(Vec3::new(2.5, 1.0, 2.5)),
+            NotShadowCaster,
+        ));
+    });
+}
+
+fn dress_hazard(
+    add: On<Add, HazardSite>,
+    mut commands: Commands,
+    markers: Res<MarkerMeshes>,
+    shared: Res<DreamMaterials>,
+) {
+    commands.entity(add.entity).with_children(|site| {
+        site.spawn((
+            Mesh3d(markers.hazard_ring.clone()),
+            MeshMaterial3d(shared.hazard.clone()),
+            Transform::from_xyz(0.0, 0.08, 0.0),
+            NotShadowCaster,
+        ));
+        site.spawn((
+            Mesh3d(markers.hazard_mote.clone()),
+            MeshMaterial3d(shared.hazard.clone()),
+            Transform::from_xyz(0.0, 1.4, 0.0),
+            NotShadowCaster,
+        ));
+    });
 }
 
 fn spawn_sun(

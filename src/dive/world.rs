@@ -4,10 +4,11 @@
 use std::sync::Arc;
 
 use bevy::prelude::*;
+use bevy_rapier3d::prelude::Collider;
 
 use super::forge::GeneratedDream;
 use super::{ActiveDive, DreamForge, DreamPhase, MemoryAnchor, NightmareLoop};
-use crate::dream::Dream;
+use crate::dream::{Dream, HazardKind, PropKind};
 use crate::juno::PlaceJuno;
 use crate::screens::AppState;
 
@@ -19,9 +20,26 @@ pub struct CurrentDream(pub Arc<Dream>);
 #[derive(Component, Debug, Default, Clone, Copy)]
 pub struct LoopScoped;
 
-/// The dream's ground: a mesh and a heightfield collider.
+/// The dream's ground: a heightfield collider, with its mesh in [`TerrainChunk`]
+/// children.
 #[derive(Component, Debug, Default, Clone, Copy)]
 pub struct Terrain;
+
+/// One square of the terrain's mesh, culled on its own.
+#[derive(Component, Debug, Default, Clone, Copy)]
+pub struct TerrainChunk;
+
+/// The dream's core: the sunken plaza where the dreamer waits.
+#[derive(Component, Debug, Default, Clone, Copy)]
+pub struct DreamCoreSite;
+
+/// Something standing in the dream that says what it is about.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct DreamProp(pub PropKind);
+
+/// Where one of the fear's hazards starts (its behaviour belongs to the nightmare).
+#[derive(Component, Debug, Clone, Copy)]
+pub struct HazardSite(pub HazardKind);
 
 /// The water surface of a dream that has one.
 #[derive(Component, Debug, Default, Clone, Copy)]
@@ -33,18 +51,43 @@ pub(super) fn plugin(app: &mut App) {
         form_loop
             .in_set(crate::AppSystems::Update)
             .run_if(in_state(DreamPhase::Forming)),
-    );
+    )
+    .add_systems(OnExit(AppState::Dream), super::end_of_dive::<Unfurnished>);
 }
 
-/// When the generator has the loop the dive is on, replaces the old loop's world with it.
+/// The new loop's ground is in place; its furnishings (core, anchors, props, hazards)
+/// come on the next frame, so neither frame carries the whole rebuild.
+#[derive(Resource)]
+struct Unfurnished;
+
+/// When the generator has the loop the dive is on, replaces the old loop's world with it,
+/// over two frames behind the forming screen: first the ground (and Juno on it), then
+/// what stands on it.
+#[allow(clippy::too_many_arguments)]
 fn form_loop(
     mut commands: Commands,
     mut forge: ResMut<DreamForge>,
     dive: Res<ActiveDive>,
     mut meshes: ResMut<Assets<Mesh>>,
     old: Query<Entity, With<LoopScoped>>,
+    unfurnished: Option<Res<Unfurnished>>,
+    current: Option<Res<CurrentDream>>,
     mut next_phase: ResMut<NextState<DreamPhase>>,
 ) {
+    if let (Some(_), Some(current)) = (unfurnished, current) {
+        let dream = current.0.clone();
+        furnish(&mut commands, &mut meshes, &dream);
+        commands.remove_resource::<Unfurnished>();
+        commands.insert_resource(NightmareLoop::new(
+            dive.loop_index,
+            dive.dreamer.loop_seconds,
+            dream.anchors.len(),
+        ));
+        // Forge the next loop while this one is played.
+        forge.request(&dive.dreamer, dive.loop_index + 1);
+        next_phase.set(DreamPhase::Exploring);
+        return;
+    }
     let Some(generated) = forge.take(&dive.dreamer.id, dive.loop_index) else {
         return;
     };
@@ -60,28 +103,32 @@ fn form_loop(
     );
     // First the dream, then its entities: observers dressing them read the palette.
     commands.insert_resource(CurrentDream(dream.clone()));
-    spawn_world(&mut commands, &mut meshes, generated);
-    commands.insert_resource(NightmareLoop::new(
-        dive.loop_index,
-        dive.dreamer.loop_seconds,
-        dream.anchors.len(),
-    ));
+    spawn_ground(&mut commands, &mut meshes, generated);
     commands.trigger(PlaceJuno { feet: dream.spawn });
-    // Forge the next loop while this one is played.
-    forge.request(&dive.dreamer, dive.loop_index + 1);
-    next_phase.set(DreamPhase::Exploring);
+    commands.insert_resource(Unfurnished);
 }
 
-fn spawn_world(commands: &mut Commands, meshes: &mut Assets<Mesh>, generated: GeneratedDream) {
+/// The terrain (collider and mesh chunks) and the water.
+fn spawn_ground(commands: &mut Commands, meshes: &mut Assets<Mesh>, generated: GeneratedDream) {
     let dream = &generated.dream;
-    commands.spawn((
-        Name::new("Terrain"),
-        Terrain,
-        loop_scope(),
-        Transform::IDENTITY,
-        Mesh3d(meshes.add(generated.terrain_mesh)),
-        generated.collider,
-    ));
+    commands
+        .spawn((
+            Name::new("Terrain"),
+            Terrain,
+            loop_scope(),
+            Transform::IDENTITY,
+            Visibility::Visible,
+            generated.collider,
+        ))
+        .with_children(|terrain| {
+            for chunk in generated.terrain_chunks {
+                terrain.spawn((
+                    Name::new("Terrain chunk"),
+                    TerrainChunk,
+                    Mesh3d(meshes.add(chunk)),
+                ));
+            }
+        });
     if let Some(level) = dream.water_level {
         let size = dream.heightfield.extent() * 1.6;
         commands.spawn((
@@ -90,6 +137,50 @@ fn spawn_world(commands: &mut Commands, meshes: &mut Assets<Mesh>, generated: Ge
             loop_scope(),
             Transform::from_xyz(0.0, level, 0.0),
             Mesh3d(meshes.add(Plane3d::default().mesh().size(size, size))),
+        ));
+    }
+}
+
+/// What stands on the ground: the core, props, hazard sites and memory anchors.
+fn furnish(commands: &mut Commands, meshes: &mut Assets<Mesh>, dream: &Dream) {
+    commands
+        .spawn((
+            Name::new("Dream core"),
+            DreamCoreSite,
+            loop_scope(),
+            Transform::from_translation(dream.core.position),
+            Visibility::Visible,
+        ))
+        .with_children(|core| {
+            // The dreamer's place at the heart of the plaza: solid, Juno walks around it.
+            core.spawn((
+                Transform::from_xyz(0.0, 1.3, 0.0),
+                Collider::capsule_y(0.8, 0.45),
+            ));
+        });
+    for prop in &dream.props {
+        let mut entity = commands.spawn((
+            Name::new(format!("Prop: {:?}", prop.kind)),
+            DreamProp(prop.kind),
+            loop_scope(),
+            Transform::from_translation(prop.position)
+                .with_rotation(Quat::from_rotation_y(prop.turn * std::f32::consts::TAU))
+                .with_scale(Vec3::splat(prop.scale)),
+            Visibility::Visible,
+        ));
+        if let Some((offset, collider)) = prop_collider(prop.kind) {
+            entity.with_children(|prop| {
+                prop.spawn((Transform::from_translation(offset), collider));
+            });
+        }
+    }
+    for hazard in &dream.hazards {
+        commands.spawn((
+            Name::new(format!("Hazard: {}", hazard.kind.label())),
+            HazardSite(hazard.kind),
+            loop_scope(),
+            Transform::from_translation(hazard.position),
+            Visibility::Visible,
         ));
     }
     let anchor_mesh = meshes.add(Sphere::new(0.45).mesh().uv(24, 16));
@@ -109,3 +200,37 @@ fn spawn_world(commands: &mut Commands, meshes: &mut Assets<Mesh>, generated: Ge
 fn loop_scope() -> (LoopScoped, DespawnOnExit<AppState>) {
     (LoopScoped, DespawnOnExit(AppState::Dream))
 }
+
+/// The solid part of a prop, in its own space (scaled with it), and where it sits. Props
+/// that float overhead or are thin as a thread have none.
+pub fn prop_collider(kind: PropKind) -> Option<(Vec3, Collider)> {
+    let part = match kind {
+        PropKind::Shard | PropKind::PuppetString => return None,
+        PropKind::MirrorPane => (Vec3::Y * 1.3, Collider::cuboid(0.7, 1.3, 0.04)),
+        PropKind::StreetLamp => (Vec3::Y * 1.6, Collider::cylinder(1.6, 0.1)),
+        PropKind::Clock => (Vec3::Y * 0.9, Collider::cylinder(0.9, 0.08)),
+        PropKind::Eye => (Vec3::Y * 1.1, Collider::cylinder(1.1, 0.08)),
+        PropKind::Buoy => (Vec3::Y * 0.6, Collider::cylinder(0.6, 0.45)),
+        PropKind::EmptyChair => (Vec3::Y * 0.5, Collider::cuboid(0.3, 0.5, 0.3)),
+        PropKind::BrokenStair => {
+            // Four blocks rising 0.35 m each: steps Juno can climb, to nowhere.
+            let steps = (0..4)
+                .map(|k| {
+                    let h = STAIR_RISE * (k + 1) as f32;
+                    let at = Vec3::new(0.0, h * 0.5, k as f32 * STAIR_RUN);
+                    (
+                        at,
+                        Quat::IDENTITY,
+                        Collider::cuboid(0.5, h * 0.5, STAIR_RUN * 0.5),
+                    )
+                })
+                .collect();
+            (Vec3::ZERO, Collider::compound(steps))
+        }
+    };
+    Some(part)
+}
+
+/// Rise and run of a broken stair's steps, metres.
+pub const STAIR_RISE: f32 = 0.35;
+pub const STAIR_RUN: f32 = 0.6;

@@ -59,6 +59,34 @@ impl FearTag {
         }
     }
 
+    /// What stands about in a dream of this fear.
+    pub fn prop(self) -> PropKind {
+        match self {
+            FearTag::Dissolution => PropKind::Shard,
+            FearTag::Mirrors => PropKind::MirrorPane,
+            FearTag::Endlessness => PropKind::StreetLamp,
+            FearTag::LosingControl => PropKind::PuppetString,
+            FearTag::Sleeplessness => PropKind::Clock,
+            FearTag::BeingWatched => PropKind::Eye,
+            FearTag::Falling => PropKind::BrokenStair,
+            FearTag::Drowning => PropKind::Buoy,
+            FearTag::Abandonment => PropKind::EmptyChair,
+        }
+    }
+
+    /// How this fear turns on Juno: the hazard it places in the dream.
+    pub fn hazard(self) -> HazardKind {
+        match self {
+            FearTag::Dissolution | FearTag::Falling => HazardKind::DissolvingGround,
+            FearTag::Mirrors => HazardKind::MirrorCopy,
+            FearTag::Endlessness | FearTag::Abandonment => HazardKind::Chaser,
+            FearTag::LosingControl => HazardKind::Strings,
+            FearTag::Sleeplessness => HazardKind::RisingFog,
+            FearTag::BeingWatched => HazardKind::Watcher,
+            FearTag::Drowning => HazardKind::RisingWater,
+        }
+    }
+
     /// The terrain, palette and atmosphere this fear pulls a dream towards.
     pub fn traits(self) -> FearTraits {
         let base = FearTraits::default();
@@ -193,6 +221,64 @@ impl FearTag {
                 sun: rgb(0.9, 0.9, 0.95),
                 ..base
             },
+        }
+    }
+}
+
+/// Things that stand in a dream and say what it is about. Solid: Juno walks around them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PropKind {
+    /// A fragment of ground hanging in the air, broken off the world.
+    Shard,
+    /// A tall pane that shows the world back, slightly wrong.
+    MirrorPane,
+    /// A lamp on a post, one of a row that never ends.
+    StreetLamp,
+    /// A taut line running up into the dark.
+    PuppetString,
+    /// A clock face on a post, its hands at some small hour.
+    Clock,
+    /// An eye on a stalk.
+    Eye,
+    /// A flight of steps that ends in mid-air.
+    BrokenStair,
+    /// A buoy marking deep water.
+    Buoy,
+    /// A chair left out for someone who did not come.
+    EmptyChair,
+}
+
+/// How a fear turns on Juno. The generator places where each one starts; what it does
+/// is the nightmare's business (`crate::dive`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HazardKind {
+    /// Something that pursues her across the ground.
+    Chaser,
+    /// A copy of the dreamer that mimics her moves, late.
+    MirrorCopy,
+    /// Ground that gives way after she stands on it.
+    DissolvingGround,
+    /// Fog of sleeplessness that thickens each loop.
+    RisingFog,
+    /// Strings that pull her off course.
+    Strings,
+    /// A watcher whose gaze wears her down.
+    Watcher,
+    /// Water that rises each loop.
+    RisingWater,
+}
+
+impl HazardKind {
+    /// The hazard's name as the game shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            HazardKind::Chaser => "chaser",
+            HazardKind::MirrorCopy => "mirror copy",
+            HazardKind::DissolvingGround => "dissolving ground",
+            HazardKind::RisingFog => "rising fog",
+            HazardKind::Strings => "strings",
+            HazardKind::Watcher => "watcher",
+            HazardKind::RisingWater => "rising water",
         }
     }
 }

@@ -1,9 +1,9 @@
 //! The dream's ground: a square grid of heights, generated from layered noise.
 
-use bevy::math::{Vec2, Vec3};
-use noise::{Billow, Fbm, MultiFractal, NoiseFn, Perlin, RidgedMulti};
-
+use super::GenOptions;
+use super::noise_field;
 use super::recipe::DreamRecipe;
+use bevy::math::{Vec2, Vec3};
 
 /// A square grid of heights centred on the world origin.
 ///
@@ -32,27 +32,40 @@ impl Heightfield {
         }
     }
 
-    /// Generates the terrain a recipe describes.
+    /// Generates the terrain a recipe describes, with the fast pipeline on every core.
     pub fn generate(recipe: &DreamRecipe) -> Self {
-        let layers = NoiseLayers::new(recipe);
+        Self::generate_with(recipe, &GenOptions::default())
+    }
+
+    /// Generates the terrain a recipe describes.
+    pub fn generate_with(recipe: &DreamRecipe, options: &GenOptions) -> Self {
+        let noise = if options.reference {
+            noise_field::reference_heights(recipe)
+        } else {
+            noise_field::shaped_noise(recipe, options.threads, &|f| options.report(f * 0.6))
+        };
+        Self::finish(recipe, noise, options.threads)
+    }
+
+    /// Adds what every dream has to the shaped noise: a calm landing around the centre,
+    /// and a rim that curls up at the edges.
+    fn finish(recipe: &DreamRecipe, mut heights: Vec<f32>, threads: usize) -> Self {
         let n = recipe.size.samples;
         let cell = recipe.size.cell();
         let half = (n - 1) as f32 * 0.5;
-        let centre_height = layers.height(recipe, Vec2::ZERO);
-        let mut heights = Vec::with_capacity(n * n);
-        for z in 0..n {
-            for x in 0..n {
+        let centre = n / 2;
+        let centre_height = heights[centre * n + centre];
+        noise_field::for_rows(&mut heights, n, threads, |z, row| {
+            for (x, h) in row.iter_mut().enumerate() {
                 let world = Vec2::new((x as f32 - half) * cell, (z as f32 - half) * cell);
-                let mut h = layers.height(recipe, world);
                 // A calm landing around the spawn, so a dive never starts on a cliff.
                 let settle = smoothstep(6.0, 16.0, world.length());
-                h = centre_height + (h - centre_height) * settle;
+                *h = centre_height + (*h - centre_height) * settle;
                 // The dream curls up at its edges: Juno cannot walk out of it.
                 let edge = world.x.abs().max(world.y.abs()) / (half * cell);
-                h += recipe.amplitude * (1.0 + 1.5 * recipe.rim) * smoothstep(0.82, 1.0, edge);
-                heights.push(h);
+                *h += recipe.amplitude * (1.0 + 1.5 * recipe.rim) * smoothstep(0.82, 1.0, edge);
             }
-        }
+        });
         Self::from_heights(n, cell, heights)
     }
 
@@ -67,6 +80,11 @@ impl Heightfield {
 
     pub fn heights(&self) -> &[f32] {
         &self.heights
+    }
+
+    /// The heights, to carve into (row-major).
+    pub(super) fn heights_mut(&mut self) -> &mut [f32] {
+        &mut self.heights
     }
 
     /// Side length in metres.
@@ -151,93 +169,6 @@ impl Heightfield {
             }
         }
         hash
-    }
-}
-
-/// The noise functions of one recipe, built once per dream rather than per sample.
-struct NoiseLayers {
-    fbm: Fbm<Perlin>,
-    ridged: RidgedMulti<Perlin>,
-    billow: Billow<Perlin>,
-    warp_x: Fbm<Perlin>,
-    warp_z: Fbm<Perlin>,
-    chasm: Perlin,
-}
-
-impl NoiseLayers {
-    fn new(recipe: &DreamRecipe) -> Self {
-        let seed = recipe.terrain_seed;
-        let freq = recipe.frequency;
-        let octaves = recipe.octaves;
-        Self {
-            fbm: Fbm::<Perlin>::new(seed)
-                .set_octaves(octaves)
-                .set_frequency(freq)
-                .set_lacunarity(2.0),
-            ridged: RidgedMulti::<Perlin>::new(seed.wrapping_add(1))
-                .set_octaves(octaves)
-                .set_frequency(freq)
-                .set_lacunarity(2.0),
-            billow: Billow::<Perlin>::new(seed.wrapping_add(2))
-                .set_octaves(octaves.min(4))
-                .set_frequency(freq)
-                .set_lacunarity(2.0),
-            warp_x: Fbm::<Perlin>::new(seed.wrapping_add(3))
-                .set_octaves(3)
-                .set_frequency(freq * 0.7),
-            warp_z: Fbm::<Perlin>::new(seed.wrapping_add(4))
-                .set_octaves(3)
-                .set_frequency(freq * 0.7),
-            chasm: Perlin::new(seed.wrapping_add(5)),
-        }
-    }
-
-    /// Height of the shaped noise at a world position, before the landing and rim.
-    fn height(&self, r: &DreamRecipe, world: Vec2) -> f32 {
-        let mut p = [world.x as f64 + r.drift[0], world.y as f64 + r.drift[1]];
-        if r.warp > 0.0 {
-            let (wx, wz) = (self.warp_x.get(p), self.warp_z.get(p));
-            p = [p[0] + r.warp as f64 * wx, p[1] + r.warp as f64 * wz];
-        }
-        if r.pixel_step > 0.25 {
-            let s = r.pixel_step as f64;
-            p = [
-                (p[0] / s).floor() * s + s * 0.5,
-                (p[1] / s).floor() * s + s * 0.5,
-            ];
-        }
-        let smooth_share = (1.0 - r.ridged - r.billow).max(0.0);
-        let total = (smooth_share + r.ridged + r.billow).max(1e-6);
-        let mut n = 0.0f32;
-        if smooth_share > 0.0 {
-            n += self.fbm.get(p) as f32 * smooth_share;
-        }
-        if r.ridged > 0.0 {
-            n += self.ridged.get(p) as f32 * r.ridged;
-        }
-        if r.billow > 0.0 {
-            n += self.billow.get(p) as f32 * r.billow;
-        }
-        let mut h = n / total * r.amplitude;
-        if r.terraces > 0.0 {
-            let step = 2.0 * r.amplitude / r.terrace_steps;
-            let t = h / step;
-            let stepped = (t.floor() + smoothstep(0.75, 1.0, t.fract())) * step;
-            h += (stepped - h) * r.terraces;
-        }
-        if r.chasm > 0.0 {
-            let c = self
-                .chasm
-                .get([p[0] * r.frequency * 0.6, p[1] * r.frequency * 0.6])
-                .abs() as f32;
-            let width = 0.07 * r.chasm;
-            if c < width {
-                let depth = r.amplitude * 1.4 * r.chasm;
-                let k = 1.0 - c / width;
-                h -= depth * k * k;
-            }
-        }
-        h
     }
 }
 

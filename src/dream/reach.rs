@@ -74,9 +74,25 @@ pub fn reachable_from(
     water_level: Option<f32>,
 ) -> Vec<bool> {
     let n = hf.samples();
+    let walkable: Vec<bool> = (0..n * n)
+        .map(|i| limits.is_walkable(hf.normal(i % n, i / n).y))
+        .collect();
+    reachable_with(hf, &walkable, start, limits, water_level)
+}
+
+/// [`reachable_from`] with `walkable[i]` (whether sample `i` is level enough to stand
+/// and jump from) computed once by the caller.
+pub fn reachable_with(
+    hf: &Heightfield,
+    walkable: &[bool],
+    start: (usize, usize),
+    limits: &MovementLimits,
+    water_level: Option<f32>,
+) -> Vec<bool> {
+    let n = hf.samples();
     let walk_rise = (limits.max_gradient * hf.cell()).max(limits.step_height);
     let dry = |h: f32| water_level.is_none_or(|w| h >= w - limits.wade_depth);
-    let walkable = |x: usize, z: usize| limits.is_walkable(hf.normal(x, z).y);
+    let walkable = |x: usize, z: usize| walkable[z * n + x];
     let mut seen = vec![false; n * n];
     let mut queue = VecDeque::new();
     seen[start.1 * n + start.0] = true;

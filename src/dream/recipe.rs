@@ -28,6 +28,41 @@ impl Default for TerrainSize {
 }
 
 impl TerrainSize {
+    /// Fewest and most samples per side a dream may have.
+    pub const MIN_SAMPLES: usize = 129;
+    pub const MAX_SAMPLES: usize = 1025;
+
+    /// A size with `samples` per side (2ⁿ + 1, 129 to 1025) and the default density of
+    /// 0.75 m between samples.
+    pub fn with_samples(samples: usize) -> Result<Self, String> {
+        let size = Self {
+            samples,
+            extent: 0.75 * (samples - 1).max(1) as f32,
+        };
+        size.check().map(|()| size)
+    }
+
+    /// Whether the generator supports this size: 2ⁿ + 1 samples between
+    /// [`Self::MIN_SAMPLES`] and [`Self::MAX_SAMPLES`], 0.25 to 4 m between samples.
+    pub fn check(&self) -> Result<(), String> {
+        let n = self.samples;
+        if !(Self::MIN_SAMPLES..=Self::MAX_SAMPLES).contains(&n) || !(n - 1).is_power_of_two() {
+            return Err(format!(
+                "{n} samples per side: expected 2ⁿ + 1 between {} and {} (129, 257, 513 or 1025)",
+                Self::MIN_SAMPLES,
+                Self::MAX_SAMPLES
+            ));
+        }
+        let cell = self.cell();
+        if !(0.25..=4.0).contains(&cell) {
+            return Err(format!(
+                "{cell} m between samples: expected 0.25 to 4 m (extent {} m over {n} samples)",
+                self.extent
+            ));
+        }
+        Ok(())
+    }
+
     /// Distance between neighbouring samples, metres.
     pub fn cell(&self) -> f32 {
         self.extent / (self.samples - 1) as f32
@@ -83,6 +118,13 @@ pub struct DreamRecipe {
     pub sun_elevation: f32,
     /// How far the fear has grown, 0 on loop 0, approaching 1.
     pub hostility: f32,
+    /// The fears the dream is made of, weights normalised to sum to 1: they choose the
+    /// kinds of props and hazards.
+    pub fears: Vec<FearWeight>,
+    /// How many props stand in the dream.
+    pub prop_count: usize,
+    /// How many hazards the fear places: more each loop.
+    pub hazard_count: usize,
 }
 
 impl DreamRecipe {
@@ -103,8 +145,12 @@ impl DreamRecipe {
             (x / len, z / len)
         };
         let drift_len = loop_index.min(MAX_MUTATIONS) as f64 * 9.0;
+        // Props per area: 28 on the default 192 m dream.
+        let area = (size.extent / 192.0) * (size.extent / 192.0);
         Self {
-            terrain_seed: (mix_seed(seed, 0x5EED) & 0xFFFF_FFFF) as u32,
+            // The noise crate seeds octave i with seed + i (overflow panics in debug
+            // builds) and seed 0 gives a degenerate table: stay in 1..2³¹.
+            terrain_seed: ((mix_seed(seed, 0x5EED) & 0x7FFF_FFFF) as u32).max(1),
             placement_seed: mix_seed(seed, 1 + loop_index as u64),
             loop_index,
             size,
@@ -135,8 +181,23 @@ impl DreamRecipe {
             fog_end: t.fog_end.max(t.fog_start + 10.0) * (1.0 - 0.3 * hostility),
             sun_elevation: t.sun_elevation.clamp(0.1, 1.5),
             hostility,
+            fears: normalised(fears),
+            prop_count: (28.0 * area) as usize,
+            hazard_count: 3 + (4.0 * hostility + 0.5) as usize,
         }
     }
+}
+
+fn normalised(fears: &[FearWeight]) -> Vec<FearWeight> {
+    let total: f32 = fears.iter().map(|f| f.weight.max(0.0)).sum();
+    fears
+        .iter()
+        .filter(|f| f.weight > 0.0 && total > 0.0)
+        .map(|f| FearWeight {
+            tag: f.tag,
+            weight: f.weight / total,
+        })
+        .collect()
 }
 
 #[cfg(test)]

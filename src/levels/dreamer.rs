@@ -29,6 +29,39 @@ pub struct Dreamer {
     pub fears: Vec<FearWeight>,
     /// Memory anchors: fragments of their real self, one text each. At least one.
     pub anchors: Vec<String>,
+    /// Size of their dream. Optional: 257 samples over 192 m unless given.
+    #[serde(default)]
+    pub terrain: TerrainSpec,
+}
+
+/// A dream's terrain resolution and footprint, as written in a dreamer file:
+/// `terrain: (samples: 513, extent: 384.0)`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TerrainSpec {
+    /// Samples per side: 129, 257, 513 or 1025.
+    pub samples: usize,
+    /// Side length, metres (0.25 to 4 m between samples).
+    pub extent: f32,
+}
+
+impl Default for TerrainSpec {
+    fn default() -> Self {
+        let size = TerrainSize::default();
+        Self {
+            samples: size.samples,
+            extent: size.extent,
+        }
+    }
+}
+
+impl From<TerrainSpec> for TerrainSize {
+    fn from(spec: TerrainSpec) -> Self {
+        TerrainSize {
+            samples: spec.samples,
+            extent: spec.extent,
+        }
+    }
 }
 
 impl Dreamer {
@@ -84,12 +117,18 @@ impl Dreamer {
                 "expected the anchor's memory text",
             );
         }
+        if !self.terrain.extent.is_finite() {
+            return bad("terrain.extent", "expected a finite number of metres");
+        }
+        if let Err(msg) = TerrainSize::from(self.terrain).check() {
+            return bad("terrain", &msg);
+        }
         Ok(())
     }
 
     /// The recipe of loop `loop_index` of this dreamer's nightmare.
     pub fn recipe(&self, loop_index: u32) -> DreamRecipe {
-        DreamRecipe::new(&self.fears, self.seed, loop_index, TerrainSize::default())
+        DreamRecipe::new(&self.fears, self.seed, loop_index, self.terrain.into())
     }
 }
 
@@ -132,6 +171,18 @@ mod tests {
     }
 
     #[test]
+    fn terrain_size_is_optional_and_read_when_given() {
+        let d = Dreamer::from_ron("ada.dreamer.ron", GOOD).expect("valid");
+        assert_eq!(d.recipe(0).size, TerrainSize::default());
+        let big = GOOD.replace(
+            "anchors: [\"A kite on the beach.\"]",
+            "anchors: [\"A kite.\"], terrain: (samples: 513, extent: 384.0)",
+        );
+        let d = Dreamer::from_ron("ada.dreamer.ron", &big).expect("valid");
+        assert_eq!(d.recipe(0).size.samples, 513);
+    }
+
+    #[test]
     fn out_of_range_values_name_the_field() {
         for (from, to, field) in [
             ("loop_seconds: 60.0", "loop_seconds: 1.0", "loop_seconds"),
@@ -143,6 +194,21 @@ mod tests {
                 "anchors",
             ),
             ("id: \"ada\"", "id: \"A D A\"", "id"),
+            (
+                "anchors: [\"A kite on the beach.\"]",
+                "anchors: [\"A kite.\"], terrain: (samples: 100000, extent: 192.0)",
+                "terrain",
+            ),
+            (
+                "anchors: [\"A kite on the beach.\"]",
+                "anchors: [\"A kite.\"], terrain: (samples: 257, extent: 9000.0)",
+                "terrain",
+            ),
+            (
+                "anchors: [\"A kite on the beach.\"]",
+                "anchors: [\"A kite.\"], terrain: (samples: 257, extent: inf)",
+                "terrain.extent",
+            ),
         ] {
             let err = Dreamer::from_ron("ada.dreamer.ron", &GOOD.replace(from, to)).unwrap_err();
             match err {

@@ -12,7 +12,7 @@ use bevy::asset::{AssetLoader, LoadContext};
 use bevy::prelude::*;
 
 pub use campaign::{Campaign, CampaignFile};
-pub use dreamer::{Dreamer, LOOP_SECONDS};
+pub use dreamer::{Dreamer, LOOP_SECONDS, TerrainSpec};
 pub use error::LevelError;
 
 /// The asset source the level files are read from: the `levels/` folder.

@@ -1,0 +1,832 @@
+//! Fast evaluation of a recipe's layered noise over the whole grid.
+//!
+//! The reference ([`Reference`]) evaluates the `noise` crate's fractals at every sample,
+//! one sample at a time. The pipeline ([`shaped_noise`]) computes the same function
+//! faster, without changing what it is:
+//!
+//! - **Octave planes.** Every fractal is a per-sample combination of raw Perlin octaves.
+//!   Each octave's raw signal is computed for the whole grid as a plane; low-frequency
+//!   octaves (smooth at this sample spacing) are evaluated on a coarser grid and
+//!   upsampled with cubic Lagrange interpolation. The non-linear parts (billow's fold,
+//!   ridged's crease and weights) are applied per sample afterwards, so a crease stays
+//!   sharp where it is. Octaves too fine for a coarser grid are evaluated exactly, with
+//!   the crate's own arithmetic, so they match the reference bit for bit.
+//! - **Pixel lattice.** A pixel-stepped dream is constant over each pixel cell, so it is
+//!   evaluated once per cell Juno's grid touches, exactly.
+//! - **Rows in parallel** on `threads` threads (one in the browser).
+//!
+//! `tests/dream_generator.rs` checks the result stays within 0.5% of the height range of
+//! the reference for the shipped dreamers, several loops and random profiles.
+
+use noise::{Billow, Fbm, MultiFractal, NoiseFn, Perlin, RidgedMulti};
+
+use super::heightfield::smoothstep;
+use super::recipe::DreamRecipe;
+
+/// Samples per wavelength below which an octave is evaluated exactly at every sample.
+/// Cubic interpolation of a sine sampled 16 times per wavelength is within 0.06% of its
+/// amplitude.
+const SAMPLES_PER_WAVELENGTH: f64 = 16.0;
+
+/// A bound on the slope of the crate's 2D Perlin noise per unit of frequency (it is 2 at
+/// lattice corners; the fade curves add a little between them).
+const PERLIN_SLOPE: f64 = 3.5;
+
+/// Lacunarity the `noise` crate's fractals use unless told otherwise (2π/3); the warp
+/// layers use it.
+const DEFAULT_LACUNARITY: f64 = core::f64::consts::PI * 2.0 / 3.0;
+
+/// How the octaves of a fractal are folded and summed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Shape {
+    Fbm,
+    Billow,
+    Ridged,
+}
+
+/// One fractal layer with the `noise` crate's formulas (`Fbm`, `Billow`, `RidgedMulti`)
+/// and access to each octave, so octaves can be evaluated separately.
+struct Fractal {
+    sources: Vec<Perlin>,
+    frequency: f64,
+    lacunarity: f64,
+    persistence: f64,
+    shape: Shape,
+    scale: f64,
+}
+
+impl Fractal {
+    fn new(shape: Shape, seed: u32, octaves: usize, frequency: f64, lacunarity: f64) -> Self {
+        let persistence: f64 = match shape {
+            Shape::Fbm | Shape::Billow => 0.5,
+            Shape::Ridged => 1.0,
+        };
+        let scale = match shape {
+            Shape::Fbm | Shape::Billow => {
+                1.0 / (1..=octaves).fold(0.0, |acc, x| acc + persistence.powi(x as i32))
+            }
+            Shape::Ridged => ridged_scale(persistence, 2.0, octaves),
+        };
+        Self {
+            // The crate seeds octave i with seed + i.
+            sources: (0..octaves)
+                .map(|i| Perlin::new(seed.wrapping_add(i as u32)))
+                .collect(),
+            frequency,
+            lacunarity,
+            persistence,
+            shape,
+            scale,
+        }
+    }
+
+    /// Octave `i`'s sample point for a domain point, multiplied exactly as the crate does.
+    fn octave_point(&self, p: [f64; 2], i: usize) -> [f64; 2] {
+        let mut q = [p[0] * self.frequency, p[1] * self.frequency];
+        for _ in 0..i {
+            q = [q[0] * self.lacunarity, q[1] * self.lacunarity];
+        }
+        q
+    }
+
+    /// Octave `i`'s frequency, cycles per metre.
+    fn octave_frequency(&self, i: usize) -> f64 {
+        self.frequency * self.lacunarity.powi(i as i32)
+    }
+
+    /// Octave `i`'s share of the layer's value, for choosing how finely to sample it.
+    fn octave_weight(&self, i: usize) -> f64 {
+        match self.shape {
+            Shape::Fbm | Shape::Billow => self.persistence.powi(i as i32 + 1) * self.scale,
+            Shape::Ridged => self.scale,
+        }
+    }
+
+    /// Folds raw octave signals into the layer's value at domain point `p`, with the
+    /// crate's arithmetic. `raw(i, q)` is octave `i`'s signal; `q` is its sample point,
+    /// scaled exactly as the crate scales it.
+    fn combine(&self, p: [f64; 2], mut raw: impl FnMut(usize, [f64; 2]) -> f64) -> f64 {
+        let mut result = 0.0;
+        let mut q = [p[0] * self.frequency, p[1] * self.frequency];
+        let lacunarity = self.lacunarity;
+        let next = |q: &mut [f64; 2]| *q = [q[0] * lacunarity, q[1] * lacunarity];
+        match self.shape {
+            Shape::Fbm | Shape::Billow => {
+                let mut attenuation = self.persistence;
+                for i in 0..self.sources.len() {
+                    let mut signal = raw(i, q);
+                    next(&mut q);
+                    if self.shape == Shape::Billow {
+                        signal = signal.abs().mul_add(2.0, -1.0);
+                    }
+                    result += signal * attenuation;
+                    attenuation *= self.persistence;
+                }
+                result * self.scale
+            }
+            Shape::Ridged => {
+                let (mut weight, mut attenuation) = (1.0, 1.0);
+                for i in 0..self.sources.len() {
+                    let mut signal = 1.0 - raw(i, q).abs();
+                    next(&mut q);
+                    signal *= signal;
+                    signal *= weight;
+                    weight = (signal / 2.0).clamp(0.0, 1.0);
+                    signal *= attenuation;
+                    attenuation *= self.persistence;
+                    result += signal;
+                }
+                result * self.scale - 1.0
+            }
+        }
+    }
+
+    /// The layer's value at a domain point, every octave exact.
+    fn get(&self, p: [f64; 2]) -> f64 {
+        self.combine(p, |i, q| self.sources[i].get(q))
+    }
+}
+
+/// `RidgedMulti`'s normalisation for its persistence, attenuation and octave count.
+fn ridged_scale(persistence: f64, attenuation: f64, octaves: usize) -> f64 {
+    let (mut amplitude, mut signal) = (1.0f64, 1.0f64);
+    let mut denom = signal;
+    denom += (1..=octaves).fold(0.0, |acc, x| {
+        amplitude *= persistence;
+        let weight = (signal / attenuation.powi(x as i32)).clamp(0.0, 1.0);
+        signal = weight * amplitude;
+        acc + signal
+    });
+    2.0 / denom
+}
+
+/// The layers of one recipe, built once (never per sample).
+pub(super) struct Layers<'r> {
+    recipe: &'r DreamRecipe,
+    fbm: Fractal,
+    ridged: Fractal,
+    billow: Fractal,
+    warp_x: Fractal,
+    warp_z: Fractal,
+    chasm: Perlin,
+    /// Shares of each layer in the mix, normalised.
+    shares: [f32; 3],
+}
+
+impl<'r> Layers<'r> {
+    pub(super) fn new(recipe: &'r DreamRecipe) -> Self {
+        let seed = recipe.terrain_seed;
+        let (freq, octaves) = (recipe.frequency, recipe.octaves);
+        let smooth = (1.0 - recipe.ridged - recipe.billow).max(0.0);
+        let total = (smooth + recipe.ridged + recipe.billow).max(1e-6);
+        Self {
+            recipe,
+            fbm: Fractal::new(Shape::Fbm, seed, octaves, freq, 2.0),
+            ridged: Fractal::new(Shape::Ridged, seed.wrapping_add(1), octaves, freq, 2.0),
+            billow: Fractal::new(
+                Shape::Billow,
+                seed.wrapping_add(2),
+                octaves.min(4),
+                freq,
+                2.0,
+            ),
+            warp_x: Fractal::new(
+                Shape::Fbm,
+                seed.wrapping_add(3),
+                3,
+                freq * 0.7,
+                DEFAULT_LACUNARITY,
+            ),
+            warp_z: Fractal::new(
+                Shape::Fbm,
+                seed.wrapping_add(4),
+                3,
+                freq * 0.7,
+                DEFAULT_LACUNARITY,
+            ),
+            chasm: Perlin::new(seed.wrapping_add(5)),
+            shares: [smooth / total, recipe.ridged / total, recipe.billow / total],
+        }
+    }
+
+    /// The domain point a world position samples: drifted, then warped.
+    fn domain_point(&self, world: [f32; 2], warp: [f64; 2]) -> [f64; 2] {
+        let r = self.recipe;
+        let p = [world[0] as f64 + r.drift[0], world[1] as f64 + r.drift[1]];
+        [
+            p[0] + r.warp as f64 * warp[0],
+            p[1] + r.warp as f64 * warp[1],
+        ]
+    }
+
+    /// Snaps a domain point to the centre of its pixel cell (pixel-stepped dreams).
+    fn pixel_cell(&self, p: [f64; 2]) -> [i64; 2] {
+        let s = self.recipe.pixel_step as f64;
+        [(p[0] / s).floor() as i64, (p[1] / s).floor() as i64]
+    }
+
+    fn pixel_centre(&self, cell: [i64; 2]) -> [f64; 2] {
+        let s = self.recipe.pixel_step as f64;
+        [cell[0] as f64 * s + s * 0.5, cell[1] as f64 * s + s * 0.5]
+    }
+
+    fn pixelated(&self) -> bool {
+        self.recipe.pixel_step > 0.25
+    }
+
+    /// The shaped height from the three fractal values and the chasm signal at a point.
+    fn shape(&self, fbm: f64, ridged: f64, billow: f64, chasm: f64) -> f32 {
+        let r = self.recipe;
+        let [s_fbm, s_ridged, s_billow] = self.shares;
+        let mut n = 0.0f32;
+        if s_fbm > 0.0 {
+            n += fbm as f32 * s_fbm;
+        }
+        if s_ridged > 0.0 {
+            n += ridged as f32 * s_ridged;
+        }
+        if s_billow > 0.0 {
+            n += billow as f32 * s_billow;
+        }
+        let mut h = n * r.amplitude;
+        if r.terraces > 0.0 {
+            let step = 2.0 * r.amplitude / r.terrace_steps;
+            let t = h / step;
+            // Each terrace is flat for three quarters of its step, then ramps up to the
+            // next (`t - floor(t)`, not `fract`, which is negative below zero).
+            let stepped = (t.floor() + smoothstep(0.75, 1.0, t - t.floor())) * step;
+            h += (stepped - h) * r.terraces;
+        }
+        if r.chasm > 0.0 {
+            let c = chasm.abs() as f32;
+            let width = 0.07 * r.chasm;
+            if c < width {
+                let depth = r.amplitude * 1.4 * r.chasm;
+                let k = 1.0 - c / width;
+                h -= depth * k * k;
+            }
+        }
+        h
+    }
+
+    fn chasm_point(&self, p: [f64; 2]) -> [f64; 2] {
+        let f = self.recipe.frequency;
+        [p[0] * f * 0.6, p[1] * f * 0.6]
+    }
+
+    /// The shaped height at a domain point (after warping), every octave exact.
+    fn height_at_domain(&self, p: [f64; 2]) -> f32 {
+        let [s_fbm, s_ridged, s_billow] = self.shares;
+        let fbm = if s_fbm > 0.0 { self.fbm.get(p) } else { 0.0 };
+        let ridged = if s_ridged > 0.0 {
+            self.ridged.get(p)
+        } else {
+            0.0
+        };
+        let billow = if s_billow > 0.0 {
+            self.billow.get(p)
+        } else {
+            0.0
+        };
+        let chasm = if self.recipe.chasm > 0.0 {
+            self.chasm.get(self.chasm_point(p))
+        } else {
+            0.0
+        };
+        self.shape(fbm, ridged, billow, chasm)
+    }
+
+    /// How much the warp stretches the domain at most: 1 + warp × the warp field's
+    /// steepest slope. Octaves sampled through the warp vary this much faster.
+    fn warp_stretch(&self) -> f64 {
+        let w = &self.warp_x;
+        let slope: f64 = (0..w.sources.len())
+            .map(|i| w.octave_weight(i) * PERLIN_SLOPE * w.octave_frequency(i))
+            .sum();
+        1.0 + self.recipe.warp.max(0.0) as f64 * slope
+    }
+}
+
+/// The grid the noise is evaluated on.
+#[derive(Clone, Copy)]
+struct Grid {
+    n: usize,
+    cell: f32,
+    half: f32,
+}
+
+impl Grid {
+    fn world(&self, x: usize, z: usize) -> [f32; 2] {
+        [
+            (x as f32 - self.half) * self.cell,
+            (z as f32 - self.half) * self.cell,
+        ]
+    }
+
+    /// The coarsest stride (a power of two dividing the grid, at least 4 coarse
+    /// intervals) that samples `frequency` (cycles per metre) at least `spw` times per
+    /// wavelength.
+    fn stride_for(&self, frequency: f64, spw: f64) -> usize {
+        let max_step = 1.0 / (frequency.max(1e-9) * spw);
+        let mut s = 1;
+        while (2 * s) as f64 * self.cell as f64 <= max_step
+            && (self.n - 1).is_multiple_of(2 * s)
+            && (self.n - 1) / (2 * s) >= 3
+        {
+            s *= 2;
+        }
+        s
+    }
+}
+
+/// The reference: the `noise` crate's own fractals, evaluated naively at every sample.
+/// The benchmark's baseline and the yardstick of the pipeline's accuracy.
+pub struct Reference {
+    fbm: Fbm<Perlin>,
+    ridged: RidgedMulti<Perlin>,
+    billow: Billow<Perlin>,
+    warp_x: Fbm<Perlin>,
+    warp_z: Fbm<Perlin>,
+    chasm: Perlin,
+}
+
+impl Reference {
+    pub fn new(recipe: &DreamRecipe) -> Self {
+        let seed = recipe.terrain_seed;
+        let (freq, octaves) = (recipe.frequency, recipe.octaves);
+        Self {
+            fbm: Fbm::<Perlin>::new(seed)
+                .set_octaves(octaves)
+                .set_frequency(freq)
+                .set_lacunarity(2.0),
+            ridged: RidgedMulti::<Perlin>::new(seed.wrapping_add(1))
+                .set_octaves(octaves)
+                .set_frequency(freq)
+                .set_lacunarity(2.0),
+            billow: Billow::<Perlin>::new(seed.wrapping_add(2))
+                .set_octaves(octaves.min(4))
+                .set_frequency(freq)
+                .set_lacunarity(2.0),
+            warp_x: Fbm::<Perlin>::new(seed.wrapping_add(3))
+                .set_octaves(3)
+                .set_frequency(freq * 0.7),
+            warp_z: Fbm::<Perlin>::new(seed.wrapping_add(4))
+                .set_octaves(3)
+                .set_frequency(freq * 0.7),
+            chasm: Perlin::new(seed.wrapping_add(5)),
+        }
+    }
+
+    /// Every layer's value at one world position, evaluated the naive way: the
+    /// benchmark's baseline work per sample.
+    pub fn layers_at(&self, recipe: &DreamRecipe, world: [f32; 2]) -> [f64; 4] {
+        let p = [
+            world[0] as f64 + recipe.drift[0],
+            world[1] as f64 + recipe.drift[1],
+        ];
+        let (wx, wz) = (self.warp_x.get(p), self.warp_z.get(p));
+        let p = [
+            p[0] + recipe.warp as f64 * wx,
+            p[1] + recipe.warp as f64 * wz,
+        ];
+        let f = recipe.frequency;
+        [
+            self.fbm.get(p),
+            self.ridged.get(p),
+            self.billow.get(p),
+            self.chasm.get([p[0] * f * 0.6, p[1] * f * 0.6]),
+        ]
+    }
+
+    /// The shaped height at a world position, before the landing and the rim.
+    fn height(&self, layers: &Layers, world: [f32; 2]) -> f32 {
+        let r = layers.recipe;
+        let mut p = [world[0] as f64 + r.drift[0], world[1] as f64 + r.drift[1]];
+        if r.warp > 0.0 {
+            let (wx, wz) = (self.warp_x.get(p), self.warp_z.get(p));
+            p = layers.domain_point(world, [wx, wz]);
+        }
+        if layers.pixelated() {
+            p = layers.pixel_centre(layers.pixel_cell(p));
+        }
+        let [s_fbm, s_ridged, s_billow] = layers.shares;
+        let fbm = if s_fbm > 0.0 { self.fbm.get(p) } else { 0.0 };
+        let ridged = if s_ridged > 0.0 {
+            self.ridged.get(p)
+        } else {
+            0.0
+        };
+        let billow = if s_billow > 0.0 {
+            self.billow.get(p)
+        } else {
+            0.0
+        };
+        let chasm = if r.chasm > 0.0 {
+            self.chasm.get(layers.chasm_point(p))
+        } else {
+            0.0
+        };
+        layers.shape(fbm, ridged, billow, chasm)
+    }
+}
+
+/// The shaped noise height of every sample (row-major), evaluated naively with the
+/// `noise` crate's fractals, one sample at a time on one thread.
+pub fn reference_heights(recipe: &DreamRecipe) -> Vec<f32> {
+    let layers = Layers::new(recipe);
+    let reference = Reference::new(recipe);
+    let grid = grid_of(recipe);
+    let mut out = Vec::with_capacity(grid.n * grid.n);
+    for z in 0..grid.n {
+        for x in 0..grid.n {
+            out.push(reference.height(&layers, grid.world(x, z)));
+        }
+    }
+    out
+}
+
+fn grid_of(recipe: &DreamRecipe) -> Grid {
+    let n = recipe.size.samples;
+    Grid {
+        n,
+        cell: recipe.size.cell(),
+        half: (n - 1) as f32 * 0.5,
+    }
+}
+
+/// The shaped noise height of every sample (row-major): the fast pipeline.
+pub fn shaped_noise(recipe: &DreamRecipe, threads: usize, progress: &dyn Fn(f32)) -> Vec<f32> {
+    let layers = Layers::new(recipe);
+    let grid = grid_of(recipe);
+    let n = grid.n;
+    // 1. Where each sample reads the noise: its drifted, warped domain point.
+    let mut points: Vec<[f64; 2]> = vec![[0.0; 2]; n * n];
+    let unwarped = |i: usize| layers.domain_point(grid.world(i % n, i / n), [0.0, 0.0]);
+    if recipe.warp > 0.0 {
+        let wx = Planes::new(&layers.warp_x, &unwarped, grid, 1.0, threads);
+        let wz = Planes::new(&layers.warp_z, &unwarped, grid, 1.0, threads);
+        // Within this distance of a pixel cell's edge, the interpolated warp could put a
+        // sample in the neighbouring cell (a whole terrace step off): such samples are
+        // warped exactly. Interpolation errs by about 0.1% of the warp; this is 10 times that.
+        let doubt = 0.01 * recipe.warp as f64;
+        let pixel = recipe.pixel_step as f64;
+        let near_edge = |v: f64| {
+            let t = v / pixel;
+            let f = (t - t.floor()) * pixel;
+            f < doubt || pixel - f < doubt
+        };
+        for_rows(&mut points, n, threads, |z, row| {
+            for (x, p) in row.iter_mut().enumerate() {
+                let i = z * n + x;
+                let world = grid.world(x, z);
+                let base = unwarped(i);
+                *p = layers.domain_point(world, [wx.value(base, i), wz.value(base, i)]);
+                if layers.pixelated() && (near_edge(p[0]) || near_edge(p[1])) {
+                    let exact = [layers.warp_x.get(base), layers.warp_z.get(base)];
+                    *p = layers.domain_point(world, exact);
+                }
+            }
+        });
+    } else {
+        for_rows(&mut points, n, threads, |z, row| {
+            for (i, p) in (z * n..).zip(row.iter_mut()) {
+                *p = unwarped(i);
+            }
+        });
+    }
+    progress(0.15);
+    let heights = if layers.pixelated() {
+        pixel_lattice_heights(&layers, &points, threads)
+    } else {
+        let stretch = layers.warp_stretch();
+        let [s_fbm, s_ridged, s_billow] = layers.shares;
+        let at = |i: usize| points[i];
+        let fbm = (s_fbm > 0.0).then(|| Planes::new(&layers.fbm, &at, grid, stretch, threads));
+        let ridged =
+            (s_ridged > 0.0).then(|| Planes::new(&layers.ridged, &at, grid, stretch, threads));
+        let billow =
+            (s_billow > 0.0).then(|| Planes::new(&layers.billow, &at, grid, stretch, threads));
+        let chasm = (recipe.chasm > 0.0).then(|| {
+            let f = recipe.frequency * 0.6;
+            let stride = grid.stride_for(f * stretch, SAMPLES_PER_WAVELENGTH);
+            octave_plane(&at, grid, stride, threads, |p| {
+                layers.chasm.get(layers.chasm_point(p))
+            })
+        });
+        progress(0.3);
+        // Chasms amplify their signal ~40-fold near their edges: where the interpolated
+        // signal is near the chasm band, it is evaluated exactly.
+        let chasm_doubt = 0.07 * recipe.chasm as f64 + 0.01;
+        let mut heights = vec![0.0f32; n * n];
+        for_rows(&mut heights, n, threads, |z, row| {
+            for (x, h) in row.iter_mut().enumerate() {
+                let i = z * n + x;
+                let p = points[i];
+                let value =
+                    |planes: &Option<Planes>| planes.as_ref().map_or(0.0, |f| f.value(p, i));
+                let c = chasm.as_ref().map_or(0.0, |plane| {
+                    let c = plane[i] as f64;
+                    if c.abs() < chasm_doubt {
+                        layers.chasm.get(layers.chasm_point(p))
+                    } else {
+                        c
+                    }
+                });
+                *h = layers.shape(value(&fbm), value(&ridged), value(&billow), c);
+            }
+        });
+        heights
+    };
+    progress(0.8);
+    heights
+}
+
+/// A fractal layer ready to evaluate at every sample: the octaves smooth enough for a
+/// coarser grid are precomputed as upsampled planes; the rest are evaluated per sample.
+struct Planes<'f> {
+    fractal: &'f Fractal,
+    /// Per octave, its plane if it was coarse enough to precompute, and how near ±1 an
+    /// interpolated value may be before it is doubted (see [`Planes::value`]).
+    coarse: Vec<Option<(Vec<f32>, f64)>>,
+}
+
+impl<'f> Planes<'f> {
+    fn new(
+        fractal: &'f Fractal,
+        points: &(dyn Fn(usize) -> [f64; 2] + Sync),
+        grid: Grid,
+        stretch: f64,
+        threads: usize,
+    ) -> Self {
+        let coarse = (0..fractal.sources.len())
+            .map(|i| {
+                let frequency = fractal.octave_frequency(i) * stretch;
+                // A weaker octave can be sampled more coarsely for the same error in
+                // the sum: the cubic's error shrinks with the cube of the spacing.
+                let share = fractal.octave_weight(i) / fractal.octave_weight(0);
+                let spw = SAMPLES_PER_WAVELENGTH * share.cbrt();
+                let stride = grid.stride_for(frequency, spw);
+                let source = &fractal.sources[i];
+                (stride > 1).then(|| {
+                    let plane = octave_plane(points, grid, stride, threads, |p| {
+                        source.get(fractal.octave_point(p, i))
+                    });
+                    // How far the signal can move over two coarse steps.
+                    let step = stride as f64 * grid.cell as f64 * frequency;
+                    (plane, 2.0 * PERLIN_SLOPE * step)
+                })
+            })
+            .collect();
+        Self { fractal, coarse }
+    }
+
+    /// The layer's value at sample `i`, whose domain point is `p`.
+    ///
+    /// The crate's Perlin noise is clamped to ±1, which puts a kink where it saturates;
+    /// a cubic rounds a kink off. So an interpolated value within reach of ±1 is
+    /// doubted and the octave evaluated exactly there (a few percent of samples).
+    fn value(&self, p: [f64; 2], i: usize) -> f64 {
+        self.fractal.combine(p, |o, q| match &self.coarse[o] {
+            Some((plane, doubt)) if (plane[i] as f64).abs() < 1.0 - doubt => plane[i] as f64,
+            _ => self.fractal.sources[o].get(q),
+        })
+    }
+}
+
+/// One raw signal over the grid: evaluated at every `stride`-th sample and upsampled
+/// with cubic Lagrange interpolation, or at every sample when `stride` is 1.
+fn octave_plane(
+    points: &(dyn Fn(usize) -> [f64; 2] + Sync),
+    grid: Grid,
+    stride: usize,
+    threads: usize,
+    signal: impl Fn([f64; 2]) -> f64 + Sync,
+) -> Vec<f32> {
+    let n = grid.n;
+    let mut out = vec![0.0f32; n * n];
+    if stride == 1 {
+        for_rows(&mut out, n, threads, |z, row| {
+            for (x, v) in row.iter_mut().enumerate() {
+                *v = signal(points(z * n + x)) as f32;
+            }
+        });
+        return out;
+    }
+    let cn = (n - 1) / stride + 1;
+    // The coarse samples, interpolated along x into full-width rows...
+    let stencil = Stencil::new(n, stride);
+    let mut wide = vec![0.0f32; cn * n];
+    for_rows(&mut wide, n, threads, |j, row| {
+        let coarse: Vec<f32> = (0..cn)
+            .map(|k| signal(points(j * stride * n + k * stride)) as f32)
+            .collect();
+        for (x, v) in row.iter_mut().enumerate() {
+            *v = stencil.apply(x, |m| coarse[m]);
+        }
+    });
+    // ...then along z.
+    for_rows(&mut out, n, threads, |z, row| {
+        let (base, w) = stencil.taps[z];
+        let rows = [0, 1, 2, 3].map(|m| &wide[(base + m) * n..(base + m + 1) * n]);
+        for (x, v) in row.iter_mut().enumerate() {
+            *v = w[0] * rows[0][x] + w[1] * rows[1][x] + w[2] * rows[2][x] + w[3] * rows[3][x];
+        }
+    });
+    out
+}
+
+/// Cubic Lagrange weights for upsampling `stride`-spaced samples to every sample.
+struct Stencil {
+    /// Per fine index: the first of the four coarse nodes, and their weights.
+    taps: Vec<(usize, [f32; 4])>,
+}
+
+impl Stencil {
+    fn new(n: usize, stride: usize) -> Self {
+        let cn = (n - 1) / stride + 1;
+        let taps = (0..n)
+            .map(|i| {
+                let k = (i / stride).min(cn - 2);
+                let t = (i - k * stride) as f64 / stride as f64;
+                // Four nodes around the interval, shifted inwards at the borders.
+                let base = k.saturating_sub(1).min(cn - 4);
+                let u = (k - base) as f64 + t;
+                let w = [
+                    -(u - 1.0) * (u - 2.0) * (u - 3.0) / 6.0,
+                    u * (u - 2.0) * (u - 3.0) / 2.0,
+                    -u * (u - 1.0) * (u - 3.0) / 2.0,
+                    u * (u - 1.0) * (u - 2.0) / 6.0,
+                ];
+                (base, w.map(|w| w as f32))
+            })
+            .collect();
+        Self { taps }
+    }
+
+    fn apply(&self, i: usize, node: impl Fn(usize) -> f32) -> f32 {
+        let (base, w) = self.taps[i];
+        w[0] * node(base) + w[1] * node(base + 1) + w[2] * node(base + 2) + w[3] * node(base + 3)
+    }
+}
+
+/// Heights of a pixel-stepped dream: each pixel cell a sample falls in is evaluated
+/// once, exactly, then every sample takes its cell's height.
+fn pixel_lattice_heights(layers: &Layers, points: &[[f64; 2]], threads: usize) -> Vec<f32> {
+    let n = layers.recipe.size.samples;
+    let mut cells = vec![[0i64; 2]; points.len()];
+    for_rows(&mut cells, n, threads, |z, row| {
+        for (c, p) in row.iter_mut().zip(&points[z * n..]) {
+            *c = layers.pixel_cell(*p);
+        }
+    });
+    let (mut lo, mut hi) = ([i64::MAX; 2], [i64::MIN; 2]);
+    for c in &cells {
+        for a in 0..2 {
+            lo[a] = lo[a].min(c[a]);
+            hi[a] = hi[a].max(c[a]);
+        }
+    }
+    let width = (hi[0] - lo[0] + 1) as usize;
+    let depth = (hi[1] - lo[1] + 1) as usize;
+    let index = |c: &[i64; 2]| (c[1] - lo[1]) as usize * width + (c[0] - lo[0]) as usize;
+    let mut used = vec![false; width * depth];
+    for c in &cells {
+        used[index(c)] = true;
+    }
+    let mut lattice = vec![0.0f32; width * depth];
+    // Few cells, each a full evaluation of every layer: always worth the threads.
+    in_bands(&mut lattice, width, threads, |row_z, row| {
+        for (col, h) in row.iter_mut().enumerate() {
+            if used[row_z * width + col] {
+                let cell = [lo[0] + col as i64, lo[1] + row_z as i64];
+                *h = layers.height_at_domain(layers.pixel_centre(cell));
+            }
+        }
+    });
+    let mut heights = vec![0.0f32; points.len()];
+    for_rows(&mut heights, n, threads, |z, row| {
+        for (h, c) in row.iter_mut().zip(&cells[z * n..]) {
+            *h = lattice[index(c)];
+        }
+    });
+    heights
+}
+
+/// Below this many items a job is not worth a thread.
+const MIN_PARALLEL_ITEMS: usize = 16_384;
+
+/// Calls `f(row_index, row)` for every `row_len`-long row of `out`, on up to `threads`
+/// threads (contiguous bands of rows). One thread in the browser.
+pub(super) fn for_rows<T: Send>(
+    out: &mut [T],
+    row_len: usize,
+    threads: usize,
+    f: impl Fn(usize, &mut [T]) + Sync,
+) {
+    // Starting a thread costs tens of microseconds: small jobs run on this one.
+    let threads = if out.len() < MIN_PARALLEL_ITEMS {
+        1
+    } else {
+        threads
+    };
+    in_bands(out, row_len, threads, f);
+}
+
+/// Calls `f(i, &mut [item])` for every item of `out`, on up to `threads` threads: for
+/// few, heavy items (terrain chunks).
+pub(super) fn for_each_heavy<T: Send>(
+    out: &mut [T],
+    threads: usize,
+    f: impl Fn(usize, &mut [T]) + Sync,
+) {
+    in_bands(out, 1, threads, f);
+}
+
+fn in_bands<T: Send>(
+    out: &mut [T],
+    row_len: usize,
+    threads: usize,
+    f: impl Fn(usize, &mut [T]) + Sync,
+) {
+    let rows = out.len() / row_len.max(1);
+    let threads = if cfg!(target_arch = "wasm32") {
+        1
+    } else {
+        threads.clamp(1, rows.max(1))
+    };
+    if threads == 1 {
+        for (z, row) in out.chunks_mut(row_len).enumerate() {
+            f(z, row);
+        }
+        return;
+    }
+    let band = rows.div_ceil(threads);
+    std::thread::scope(|scope| {
+        for (b, chunk) in out.chunks_mut(band * row_len).enumerate() {
+            let f = &f;
+            scope.spawn(move || {
+                for (r, row) in chunk.chunks_mut(row_len).enumerate() {
+                    f(b * band + r, row);
+                }
+            });
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fractals_match_the_noise_crate() {
+        let p = [12.345, -67.89];
+        let fbm = Fractal::new(Shape::Fbm, 7, 6, 0.012, 2.0);
+        let crate_fbm = Fbm::<Perlin>::new(7)
+            .set_octaves(6)
+            .set_frequency(0.012)
+            .set_lacunarity(2.0);
+        assert_eq!(fbm.get(p), crate_fbm.get(p));
+        let ridged = Fractal::new(Shape::Ridged, 9, 6, 0.02, 2.0);
+        let crate_ridged = RidgedMulti::<Perlin>::new(9)
+            .set_octaves(6)
+            .set_frequency(0.02)
+            .set_lacunarity(2.0);
+        assert_eq!(ridged.get(p), crate_ridged.get(p));
+        let billow = Fractal::new(Shape::Billow, 11, 4, 0.02, 2.0);
+        let crate_billow = Billow::<Perlin>::new(11)
+            .set_octaves(4)
+            .set_frequency(0.02)
+            .set_lacunarity(2.0);
+        assert_eq!(billow.get(p), crate_billow.get(p));
+        let warp = Fractal::new(Shape::Fbm, 3, 3, 0.008, DEFAULT_LACUNARITY);
+        let crate_warp = Fbm::<Perlin>::new(3).set_octaves(3).set_frequency(0.008);
+        assert_eq!(warp.get(p), crate_warp.get(p));
+    }
+
+    #[test]
+    fn stencil_reproduces_cubics_exactly() {
+        // Cubic Lagrange interpolation is exact for cubic polynomials, borders included.
+        let (n, stride) = (33, 8);
+        let f = |x: f64| 0.5 * x * x * x - 2.0 * x * x + x - 3.0;
+        let stencil = Stencil::new(n, stride);
+        for i in 0..n {
+            let got = stencil.apply(i, |m| f((m * stride) as f64 / 10.0) as f32) as f64;
+            assert!((got - f(i as f64 / 10.0)).abs() < 1e-4, "sample {i}");
+        }
+    }
+
+    #[test]
+    fn rows_in_parallel_visit_every_row_once() {
+        let (rows, len) = (301, 100);
+        let mut out = vec![0usize; rows * len];
+        for_rows(&mut out, len, 3, |z, row| {
+            row.iter_mut().for_each(|v| *v += z + 1)
+        });
+        for z in 0..rows {
+            assert!(out[z * len..(z + 1) * len].iter().all(|&v| v == z + 1));
+        }
+        let mut heavy = vec![0usize; 7];
+        for_each_heavy(&mut heavy, 3, |i, item| item[0] += i + 1);
+        assert_eq!(heavy, [1, 2, 3, 4, 5, 6, 7]);
+    }
+}
