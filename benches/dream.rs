@@ -17,16 +17,7 @@ use sleep_sync::dream::{
     Dream, DreamRecipe, GenOptions, Heightfield, MovementLimits, TerrainSize, reachable_from,
     reference_heights,
 };
-use sleep_sync::levels::Dreamer;
-
-fn dreamer(id: &str) -> Dreamer {
-    let path = format!(
-        "{}/levels/dreamers/{id}.dreamer.ron",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).expect("shipped dreamer file");
-    Dreamer::from_ron(&path, &text).expect("shipped dreamer is valid")
-}
+use sleep_sync::testing::shipped_dreamer as dreamer;
 
 fn recipe(id: &str, samples: usize) -> DreamRecipe {
     let d = dreamer(id);

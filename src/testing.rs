@@ -40,6 +40,19 @@ pub fn headless_app() -> App {
     app
 }
 
+/// A dreamer shipped in the repository's `levels/dreamers/`, read and validated.
+///
+/// # Panics
+/// If the file is missing or invalid: the shipped levels are broken.
+pub fn shipped_dreamer(id: &str) -> Dreamer {
+    let path = levels::data_root()
+        .join("levels/dreamers")
+        .join(format!("{id}.dreamer.ron"));
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+    Dreamer::from_ron(&name, &text).unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Steps `app` until `done` holds, at most `max_frames` times. Returns the frames taken.
 ///
 /// # Panics

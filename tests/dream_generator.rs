@@ -7,15 +7,7 @@ use sleep_sync::dream::{
     TerrainSize,
 };
 use sleep_sync::levels::Dreamer;
-
-fn dreamer(id: &str) -> Dreamer {
-    let path = format!(
-        "{}/levels/dreamers/{id}.dreamer.ron",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).expect("shipped dreamer file");
-    Dreamer::from_ron(&path, &text).expect("shipped dreamer is valid")
-}
+use sleep_sync::testing::shipped_dreamer as dreamer;
 
 fn generate(d: &Dreamer, loop_index: u32) -> Dream {
     Dream::generate(
