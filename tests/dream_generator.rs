@@ -83,8 +83,25 @@ fn assert_placements_sound(dream: &Dream, what: &str) {
         on_reachable_dry_ground(*anchor, ANCHOR_HOVER, "anchor");
     }
     on_reachable_dry_ground(dream.core.position, 0.0, "core");
+    // Props are solid, so `reachable` (what Juno reaches around them) leaves out the
+    // ground under them: Juno must be able to walk up to each one.
+    let hf = &dream.heightfield;
+    let n = hf.samples();
     for prop in &dream.props {
-        on_reachable_dry_ground(prop.position, 0.0, "prop");
+        let ground = hf.height_at(prop.position.xz());
+        assert!(
+            (prop.position.y - ground).abs() < 0.05,
+            "{what}: prop off the ground"
+        );
+        let around = prop.kind.footprint() * prop.scale + 1.6;
+        let near = (0..n * n).any(|i| {
+            dream.reachable[i] && hf.world_xz(i % n, i / n).distance(prop.position.xz()) <= around
+        });
+        assert!(
+            near,
+            "{what}: no way up to the {:?} at {}",
+            prop.kind, prop.position
+        );
     }
     for hazard in &dream.hazards {
         on_reachable_dry_ground(hazard.position, 0.0, "hazard");
@@ -306,6 +323,7 @@ fn previews_of_shipped_dreamers_are_maps_not_blanks() {
         .sum::<f32>()
         .sqrt();
     println!("Leo/Mara preview mean-colour distance {distance:.1}");
+    assert!(distance > 20.0, "the two maps look alike: {distance:.1}");
 }
 
 #[test]
@@ -395,6 +413,14 @@ fn fast_pipeline_stays_within_half_a_percent_of_naive_noise() {
             .fold(0.0f32, f32::max);
         let ratio = error / (hi - lo);
         worst = worst.max(ratio);
+        if name.starts_with("leo") {
+            // Every octave of a pixel-stepped dream is evaluated exactly, on the lattice.
+            assert_eq!(
+                exact.fingerprint(),
+                fast.fingerprint(),
+                "{name}: not bit-identical"
+            );
+        }
         println!(
             "{name}: max error {error:.4} m = {:.3}% of {:.1} m; naive {:.1} ms, fast {:.1} ms",
             ratio * 100.0,

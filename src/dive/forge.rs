@@ -153,6 +153,10 @@ fn poll_forge(mut forge: ResMut<DreamForge>) {
 /// Makes the calling thread (an async compute thread) yield to the frame's threads when
 /// they compete for a core: on Linux, a nice value of 10 (the CPU share of a nice-0
 /// thread is about ten times larger). Elsewhere, threads keep their priority.
+///
+/// The thread stays at that priority afterwards (raising it again needs privileges).
+/// In this game the async compute pool is the forge's alone — nothing else spawns on
+/// it — so that is what it should be; anything added there later runs at it too.
 fn yield_to_frames() {
     #[cfg(target_os = "linux")]
     // SAFETY: plain system calls on the calling thread; no memory is shared with them.

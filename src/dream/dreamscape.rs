@@ -8,7 +8,7 @@ use super::GenOptions;
 use super::fear::{FearTag, HazardKind, PropKind};
 use super::heightfield::{Heightfield, smoothstep};
 use super::noise_field::{for_each_heavy, for_rows};
-use super::reach::{MovementLimits, reachable_with};
+use super::reach::{MovementLimits, reachable_avoiding, reachable_with};
 use super::recipe::DreamRecipe;
 use super::rng::{DreamRng, mix_seed};
 
@@ -121,8 +121,18 @@ impl Dream {
         let mut taken = vec![(core.position, CORE_RADIUS + CORE_RING)];
         let anchors = place_anchors(&ground, &reachable, &site, anchor_count, &taken);
         taken.extend(anchors.iter().map(|&a| (a, 3.0)));
-        let props = place_props(&ground, &reachable, &site, recipe, &taken);
-        taken.extend(props.iter().map(|p| (p.position, 2.0)));
+        let mut props = place_props(&ground, &reachable, &site, recipe, &taken);
+        let mut must_reach: Vec<Vec3> = anchors
+            .iter()
+            .map(|a| *a - Vec3::Y * ANCHOR_HOVER)
+            .collect();
+        must_reach.push(core.position);
+        keep_the_way_open(&ground, start, &mut props, &must_reach, &mut reachable);
+        taken.extend(
+            props
+                .iter()
+                .map(|p| (p.position, p.kind.footprint() * p.scale + 2.0)),
+        );
         let hazards = place_hazards(&ground, &reachable, &site, recipe, &taken);
         options.report(0.85);
         let colors = shade(&ground, recipe, options.threads);
@@ -408,7 +418,9 @@ fn carve_core(
         .copied()
         .filter(|c| {
             let d = site.distance_from_spawn(hf, *c);
-            d > extent * 0.28 && d < extent * 0.45 && inside(c)
+            // Far enough that the carve never touches the ground under the spawn.
+            let clear_of_spawn = d > CORE_RADIUS + CORE_RING + 2.0 * hf.cell() + 1.0;
+            d > extent * 0.28 && d < extent * 0.45 && clear_of_spawn && inside(c)
         })
         .filter(|&(x, z)| ground.is_dry(hf.get(x, z) - CORE_SINK - 0.35))
         .collect();
@@ -517,9 +529,9 @@ fn pick_fear(recipe: &DreamRecipe, rng: &mut DreamRng) -> FearTag {
     recipe.fears.last().map_or(FearTag::Abandonment, |f| f.tag)
 }
 
-/// Props stand on open, gentle, reachable ground whose whole 5 × 5 neighbourhood is
-/// reachable, so a prop never closes the only way through; each kind comes from one of
-/// the dreamer's fears, drawn by weight.
+/// Props stand on gentle, reachable ground whose 5 × 5 neighbourhood is reachable (a
+/// cheap first filter; [`keep_the_way_open`] makes sure they block nothing); each kind
+/// comes from one of the dreamer's fears, drawn by weight.
 fn place_props(
     ground: &Ground,
     reachable: &[bool],
@@ -550,6 +562,83 @@ fn place_props(
             scale: 0.7 + 0.6 * rng.next_f32(),
         })
         .collect()
+}
+
+/// Samples covered by the props' solid parts, widened by Juno's body: she cannot stand
+/// there.
+fn prop_mask(ground: &Ground, props: &[Prop]) -> Vec<bool> {
+    let hf = &ground.hf;
+    let n = ground.n();
+    let mut blocked = vec![false; n * n];
+    for prop in props {
+        let radius = prop.kind.footprint() * prop.scale;
+        if radius <= 0.0 {
+            continue;
+        }
+        let reach = radius + ground.limits.body_radius;
+        let at = Vec2::new(prop.position.x, prop.position.z);
+        let (cx, cz) = hf.nearest_sample(at);
+        let span = (reach / hf.cell()).ceil() as usize + 1;
+        for z in cz.saturating_sub(span)..(cz + span + 1).min(n) {
+            for x in cx.saturating_sub(span)..(cx + span + 1).min(n) {
+                if hf.world_xz(x, z).distance(at) <= reach {
+                    blocked[z * n + x] = true;
+                }
+            }
+        }
+    }
+    blocked
+}
+
+/// Whether some reachable sample lies within `radius` metres of `at`.
+fn reachable_near(hf: &Heightfield, reachable: &[bool], at: Vec3, radius: f32) -> bool {
+    let n = hf.samples();
+    let centre = Vec2::new(at.x, at.z);
+    let (cx, cz) = hf.nearest_sample(centre);
+    let span = (radius / hf.cell()).ceil() as usize + 1;
+    (cz.saturating_sub(span)..(cz + span + 1).min(n)).any(|z| {
+        (cx.saturating_sub(span)..(cx + span + 1).min(n))
+            .any(|x| reachable[z * n + x] && hf.world_xz(x, z).distance(centre) <= radius)
+    })
+}
+
+/// Props are solid: with them standing, the flood fill is run again, and while it no
+/// longer reaches the anchors, the core and every prop, the last prop placed is taken
+/// away. `reachable` becomes what Juno can reach around the props.
+fn keep_the_way_open(
+    ground: &Ground,
+    start: (usize, usize),
+    props: &mut Vec<Prop>,
+    must_reach: &[Vec3],
+    reachable: &mut Vec<bool>,
+) {
+    let hf = &ground.hf;
+    let n = ground.n();
+    loop {
+        let blocked = prop_mask(ground, props);
+        let reach = reachable_avoiding(
+            hf,
+            &ground.walkable,
+            Some(&blocked),
+            start,
+            &ground.limits,
+            ground.water_level,
+        );
+        let at = |p: Vec3| {
+            let (x, z) = hf.nearest_sample(Vec2::new(p.x, p.z));
+            reach[z * n + x]
+        };
+        let open = must_reach.iter().all(|&p| at(p))
+            && props.iter().all(|p| {
+                let around = p.kind.footprint() * p.scale + ground.limits.body_radius + 1.0;
+                reachable_near(hf, &reach, p.position, around)
+            });
+        if open || props.is_empty() {
+            *reachable = reach;
+            return;
+        }
+        props.pop();
+    }
 }
 
 /// Hazards start on reachable dry ground well away from the spawn (so a loop never

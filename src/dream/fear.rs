@@ -248,6 +248,23 @@ pub enum PropKind {
     EmptyChair,
 }
 
+impl PropKind {
+    /// Radius around the prop's foot that its solid part covers at scale 1, metres (0 for
+    /// props Juno passes under or through). The game's colliders fit inside it.
+    pub fn footprint(self) -> f32 {
+        match self {
+            PropKind::Shard | PropKind::PuppetString => 0.0,
+            PropKind::MirrorPane => 0.72,
+            PropKind::StreetLamp => 0.1,
+            PropKind::Clock | PropKind::Eye => 0.08,
+            PropKind::Buoy => 0.45,
+            PropKind::EmptyChair => 0.43,
+            // Four steps 1 m wide running 2.4 m from the foot.
+            PropKind::BrokenStair => 2.2,
+        }
+    }
+}
+
 /// How a fear turns on Juno. The generator places where each one starts; what it does
 /// is the nightmare's business (`crate::dive`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

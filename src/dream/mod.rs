@@ -22,7 +22,7 @@ pub use dreamscape::{
 pub use fear::{FearTag, FearTraits, FearWeight, HazardKind, PropKind};
 pub use heightfield::{Heightfield, smoothstep};
 pub use noise_field::{Reference, reference_heights};
-pub use reach::{MovementLimits, reachable_from, reachable_with};
+pub use reach::{MovementLimits, reachable_avoiding, reachable_from, reachable_with};
 pub use recipe::{DreamRecipe, MAX_MUTATIONS, Palette, TerrainSize};
 pub use rng::{DreamRng, mix_seed};
 

@@ -28,6 +28,10 @@ use super::recipe::DreamRecipe;
 /// amplitude.
 const SAMPLES_PER_WAVELENGTH: f64 = 16.0;
 
+/// How near ±1 (in the signal's units) an octave plane may have to doubt its values
+/// before a coarser plane stops paying: beyond it, the octave takes a finer stride.
+const MAX_DOUBT: f64 = 0.5;
+
 /// A bound on the slope of the crate's 2D Perlin noise per unit of frequency (it is 2 at
 /// lattice corners; the fade curves add a little between them).
 const PERLIN_SLOPE: f64 = 3.5;
@@ -232,6 +236,12 @@ impl<'r> Layers<'r> {
 
     fn pixelated(&self) -> bool {
         self.recipe.pixel_step > 0.25
+    }
+
+    /// Whether the pixel lattice saves work: pixels at least a sample wide (else there
+    /// are more pixels than samples to evaluate).
+    fn lattice_pays(&self) -> bool {
+        self.pixelated() && self.recipe.pixel_step >= self.recipe.size.cell()
     }
 
     /// The shaped height from the three fractal values and the chasm signal at a point.
@@ -463,8 +473,8 @@ pub fn shaped_noise(recipe: &DreamRecipe, threads: usize, progress: &dyn Fn(f32)
     let mut points: Vec<[f64; 2]> = vec![[0.0; 2]; n * n];
     let unwarped = |i: usize| layers.domain_point(grid.world(i % n, i / n), [0.0, 0.0]);
     if recipe.warp > 0.0 {
-        let wx = Planes::new(&layers.warp_x, &unwarped, grid, 1.0, threads);
-        let wz = Planes::new(&layers.warp_z, &unwarped, grid, 1.0, threads);
+        let wx = Planes::new(&layers.warp_x, &unwarped, grid, 1.0, 1.0, threads);
+        let wz = Planes::new(&layers.warp_z, &unwarped, grid, 1.0, 1.0, threads);
         // Within this distance of a pixel cell's edge, the interpolated warp could put a
         // sample in the neighbouring cell (a whole terrace step off): such samples are
         // warped exactly. Interpolation errs by about 0.1% of the warp; this is 10 times that.
@@ -495,17 +505,28 @@ pub fn shaped_noise(recipe: &DreamRecipe, threads: usize, progress: &dyn Fn(f32)
         });
     }
     progress(0.15);
-    let heights = if layers.pixelated() {
+    let heights = if layers.lattice_pays() {
         pixel_lattice_heights(&layers, &points, threads)
+    } else if layers.pixelated() {
+        // Pixels finer than the samples: each sample reads its pixel's centre, exactly.
+        let mut heights = vec![0.0f32; n * n];
+        for_rows(&mut heights, n, threads, |z, row| {
+            for (h, p) in row.iter_mut().zip(&points[z * n..]) {
+                *h = layers.height_at_domain(layers.pixel_centre(layers.pixel_cell(*p)));
+            }
+        });
+        heights
     } else {
         let stretch = layers.warp_stretch();
         let [s_fbm, s_ridged, s_billow] = layers.shares;
         let at = |i: usize| points[i];
-        let fbm = (s_fbm > 0.0).then(|| Planes::new(&layers.fbm, &at, grid, stretch, threads));
-        let ridged =
-            (s_ridged > 0.0).then(|| Planes::new(&layers.ridged, &at, grid, stretch, threads));
-        let billow =
-            (s_billow > 0.0).then(|| Planes::new(&layers.billow, &at, grid, stretch, threads));
+        let plane = |fractal, share: f32| {
+            let weight = share as f64;
+            (share > 0.0).then(|| Planes::new(fractal, &at, grid, stretch, weight, threads))
+        };
+        let fbm = plane(&layers.fbm, s_fbm);
+        let ridged = plane(&layers.ridged, s_ridged);
+        let billow = plane(&layers.billow, s_billow);
         let chasm = (recipe.chasm > 0.0).then(|| {
             let f = recipe.frequency * 0.6;
             let stride = grid.stride_for(f * stretch, SAMPLES_PER_WAVELENGTH);
@@ -551,29 +572,40 @@ struct Planes<'f> {
 }
 
 impl<'f> Planes<'f> {
+    /// `weight` is the layer's share of the terrain's height (1 for the warp).
     fn new(
         fractal: &'f Fractal,
         points: &(dyn Fn(usize) -> [f64; 2] + Sync),
         grid: Grid,
         stretch: f64,
+        weight: f64,
         threads: usize,
     ) -> Self {
         let coarse = (0..fractal.sources.len())
             .map(|i| {
                 let frequency = fractal.octave_frequency(i) * stretch;
-                // A weaker octave can be sampled more coarsely for the same error in
-                // the sum: the cubic's error shrinks with the cube of the spacing.
-                let share = fractal.octave_weight(i) / fractal.octave_weight(0);
-                let spw = SAMPLES_PER_WAVELENGTH * share.cbrt();
-                let stride = grid.stride_for(frequency, spw);
+                // A weaker octave (or a weaker layer) can be sampled more coarsely for
+                // the same error in the height: a cubic's error shrinks with the fourth
+                // power of the spacing.
+                let share = weight * fractal.octave_weight(i) / fractal.octave_weight(0);
+                let spw = SAMPLES_PER_WAVELENGTH * share.clamp(1e-6, 1.0).powf(0.25);
+                let mut stride = grid.stride_for(frequency, spw);
+                // How far the signal can move across a stencil (three coarse steps at
+                // the borders): interpolated values within that of ±1 are evaluated
+                // exactly. Past a point the plane would mostly be doubted, and is not
+                // worth making.
+                let doubt = |stride: usize| {
+                    3.0 * PERLIN_SLOPE * stride as f64 * grid.cell as f64 * frequency
+                };
+                while stride > 1 && doubt(stride) > MAX_DOUBT {
+                    stride /= 2;
+                }
                 let source = &fractal.sources[i];
                 (stride > 1).then(|| {
                     let plane = octave_plane(points, grid, stride, threads, |p| {
                         source.get(fractal.octave_point(p, i))
                     });
-                    // How far the signal can move over two coarse steps.
-                    let step = stride as f64 * grid.cell as f64 * frequency;
-                    (plane, 2.0 * PERLIN_SLOPE * step)
+                    (plane, doubt(stride))
                 })
             })
             .collect();

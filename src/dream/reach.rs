@@ -20,6 +20,8 @@ pub struct MovementLimits {
     pub wade_depth: f32,
     /// How high she can jump onto a ledge from level ground, metres.
     pub jump_height: f32,
+    /// Her body's radius, metres: how much room she needs to pass something solid.
+    pub body_radius: f32,
 }
 
 impl Default for MovementLimits {
@@ -30,6 +32,7 @@ impl Default for MovementLimits {
             wade_depth: 0.3,
             // Juno's jump (9 m/s against 24 m/s² gravity) peaks at 1.69 m.
             jump_height: 1.65,
+            body_radius: 0.35,
         }
     }
 }
@@ -44,6 +47,8 @@ impl MovementLimits {
             step_height: self.step_height * 0.8,
             wade_depth: self.wade_depth,
             jump_height: self.jump_height * 0.6,
+            // Room to pass with a margin.
+            body_radius: self.body_radius * 1.5,
         }
     }
 
@@ -89,7 +94,21 @@ pub fn reachable_with(
     limits: &MovementLimits,
     water_level: Option<f32>,
 ) -> Vec<bool> {
+    reachable_avoiding(hf, walkable, None, start, limits, water_level)
+}
+
+/// [`reachable_with`], never entering samples marked in `blocked` (where something
+/// solid stands).
+pub fn reachable_avoiding(
+    hf: &Heightfield,
+    walkable: &[bool],
+    blocked: Option<&[bool]>,
+    start: (usize, usize),
+    limits: &MovementLimits,
+    water_level: Option<f32>,
+) -> Vec<bool> {
     let n = hf.samples();
+    let open = |i: usize| blocked.is_none_or(|b| !b[i]);
     let walk_rise = (limits.max_gradient * hf.cell()).max(limits.step_height);
     let dry = |h: f32| water_level.is_none_or(|w| h >= w - limits.wade_depth);
     let walkable = |x: usize, z: usize| walkable[z * n + x];
@@ -107,7 +126,7 @@ pub fn reachable_with(
             (x, z + 1),
         ];
         for (nx, nz) in neighbours {
-            if nx >= n || nz >= n || seen[nz * n + nx] {
+            if nx >= n || nz >= n || seen[nz * n + nx] || !open(nz * n + nx) {
                 continue;
             }
             let nh = hf.get(nx, nz);

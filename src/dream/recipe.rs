@@ -37,7 +37,7 @@ impl TerrainSize {
     pub fn with_samples(samples: usize) -> Result<Self, String> {
         let size = Self {
             samples,
-            extent: 0.75 * (samples - 1).max(1) as f32,
+            extent: 0.75 * samples.saturating_sub(1).max(1) as f32,
         };
         size.check().map(|()| size)
     }

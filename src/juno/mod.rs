@@ -93,3 +93,14 @@ fn character_controller(limits: &MovementLimits) -> KinematicCharacterController
         ..default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dream::MovementLimits;
+
+    #[test]
+    fn the_generator_plans_with_junos_body() {
+        assert_eq!(MovementLimits::default().body_radius, JUNO_RADIUS);
+    }
+}
