@@ -663,8 +663,13 @@ fn place_hazards(
             kinds.push(fear.tag.hazard());
         }
     }
+    // Inside the rim, where the dream is played.
+    let inside = |(x, z): (usize, usize)| {
+        let p = hf.world_xz(x, z);
+        p.x.abs().max(p.y.abs()) < extent * 0.5 * 0.8
+    };
     let accept = |c: (usize, usize)| {
-        site.distance_from_spawn(hf, c) > extent * 0.15 && is_clear(hf, c, taken, 1.0)
+        site.distance_from_spawn(hf, c) > extent * 0.15 && inside(c) && is_clear(hf, c, taken, 1.0)
     };
     draw_spread(
         hf,
