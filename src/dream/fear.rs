@@ -187,6 +187,7 @@ impl FearTag {
                 amplitude: 30.0,
                 ridged: 0.4,
                 chasm: 0.8,
+                craters: 0.8,
                 low: rgb(0.02, 0.02, 0.03),
                 mid: rgb(0.35, 0.3, 0.3),
                 high: rgb(0.8, 0.78, 0.75),
@@ -199,6 +200,7 @@ impl FearTag {
                 amplitude: 14.0,
                 water: 0.45,
                 billow: 0.4,
+                island: 0.6,
                 low: rgb(0.05, 0.12, 0.15),
                 mid: rgb(0.15, 0.35, 0.35),
                 high: rgb(0.6, 0.7, 0.6),
@@ -332,6 +334,10 @@ pub struct FearTraits {
     pub chasm: f32,
     /// Raised ridges along the dream's rim, 0..1.
     pub rim: f32,
+    /// How far the land sinks away from the centre, 0..1: islands under high water.
+    pub island: f32,
+    /// How cratered the ground is, 0..1 (up to eight craters).
+    pub craters: f32,
     /// Water level as a fraction of the height range (0 = no water).
     pub water: f32,
     /// Strength of the glowing grid drawn on the ground, 0..1.
@@ -366,6 +372,8 @@ impl Default for FearTraits {
             pixel_step: 0.0,
             chasm: 0.0,
             rim: 0.0,
+            island: 0.0,
+            craters: 0.0,
             water: 0.0,
             grid_glow: 0.0,
             low: rgb(0.1, 0.1, 0.12),
@@ -415,6 +423,8 @@ impl FearTraits {
             pixel_step: 0.0,
             chasm: 0.0,
             rim: 0.0,
+            island: 0.0,
+            craters: 0.0,
             water: 0.0,
             grid_glow: 0.0,
             low: black,
@@ -441,6 +451,8 @@ impl FearTraits {
         self.pixel_step += other.pixel_step * w;
         self.chasm += other.chasm * w;
         self.rim += other.rim * w;
+        self.island += other.island * w;
+        self.craters += other.craters * w;
         self.water += other.water * w;
         self.grid_glow += other.grid_glow * w;
         for (mine, theirs) in [

@@ -3,6 +3,7 @@
 use super::GenOptions;
 use super::noise_field;
 use super::recipe::DreamRecipe;
+use super::rng::{DreamRng, mix_seed};
 use bevy::math::{Vec2, Vec3};
 
 /// A square grid of heights centred on the world origin.
@@ -47,13 +48,28 @@ impl Heightfield {
         Self::finish(recipe, noise, options.threads)
     }
 
-    /// Adds what every dream has to the shaped noise: a calm landing around the centre,
-    /// and a rim that curls up at the edges.
+    /// Adds the position-bound modifiers to the shaped noise — craters, island falloff —
+    /// then what every dream has: a calm landing around the centre, and a rim that curls
+    /// up at the edges.
     fn finish(recipe: &DreamRecipe, mut heights: Vec<f32>, threads: usize) -> Self {
         let n = recipe.size.samples;
         let cell = recipe.size.cell();
         let half = (n - 1) as f32 * 0.5;
         let centre = n / 2;
+        let craters = craters(recipe);
+        let a = recipe.amplitude;
+        noise_field::for_rows(&mut heights, n, threads, |z, row| {
+            for (x, h) in row.iter_mut().enumerate() {
+                let world = Vec2::new((x as f32 - half) * cell, (z as f32 - half) * cell);
+                for crater in &craters {
+                    *h += crater.depth_at(world);
+                }
+                if recipe.island > 0.0 {
+                    let r = world.length() / (half * cell);
+                    *h -= a * recipe.island * smoothstep(0.3, 0.8, r);
+                }
+            }
+        });
         let centre_height = heights[centre * n + centre];
         noise_field::for_rows(&mut heights, n, threads, |z, row| {
             for (x, h) in row.iter_mut().enumerate() {
@@ -170,6 +186,51 @@ impl Heightfield {
         }
         hash
     }
+}
+
+/// A bowl punched into the ground, with a raised lip.
+struct Crater {
+    centre: Vec2,
+    radius: f32,
+    depth: f32,
+}
+
+impl Crater {
+    /// How much the crater changes the height at `world` (negative inside, a lip of
+    /// a quarter of its depth just outside).
+    fn depth_at(&self, world: Vec2) -> f32 {
+        let d = world.distance(self.centre) / self.radius;
+        if d < 1.0 {
+            -self.depth * (1.0 - d * d) + self.depth * 0.25 * d * d * d * d
+        } else if d < 1.5 {
+            let t = 1.0 - (d - 1.0) * 2.0;
+            self.depth * 0.25 * t * t * (3.0 - 2.0 * t)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The recipe's craters: up to eight, placed by the terrain seed inside the rim and
+/// away from the landing, so a loop's craters are the same craters grown deeper.
+fn craters(recipe: &DreamRecipe) -> Vec<Crater> {
+    let count = (recipe.craters * 8.0 + 0.5) as usize;
+    let mut rng = DreamRng::new(mix_seed(recipe.terrain_seed as u64, 0xC4A7));
+    let half = recipe.size.extent * 0.5;
+    let mut out = Vec::with_capacity(count);
+    for _ in 0..count {
+        let radius = 6.0 + 8.0 * rng.next_f32();
+        let at = Vec2::new(rng.next_f32() * 2.0 - 1.0, rng.next_f32() * 2.0 - 1.0) * (half * 0.7);
+        if at.length() < 20.0 + radius {
+            continue;
+        }
+        out.push(Crater {
+            centre: at,
+            radius,
+            depth: radius * 0.35 * (1.0 + 0.5 * recipe.hostility),
+        });
+    }
+    out
 }
 
 /// Hermite smoothstep of `x` between `a` and `b`.

@@ -107,6 +107,10 @@ pub struct DreamRecipe {
     pub pixel_step: f32,
     pub chasm: f32,
     pub rim: f32,
+    /// How far the land sinks away from the centre, 0..1 (islands).
+    pub island: f32,
+    /// How cratered the ground is, 0..1.
+    pub craters: f32,
     /// Water level as a fraction of the height range (0 = no water), at most 0.6.
     pub water: f32,
     pub grid_glow: f32,
@@ -165,6 +169,8 @@ impl DreamRecipe {
             pixel_step: t.pixel_step.max(0.0),
             chasm: (t.chasm + 0.2 * hostility * t.chasm.min(1.0)).clamp(0.0, 1.0),
             rim: t.rim.clamp(0.0, 1.0),
+            island: t.island.clamp(0.0, 1.0),
+            craters: t.craters.clamp(0.0, 1.0),
             water: (t.water + 0.1 * hostility * (t.water > 0.0) as u8 as f32).clamp(0.0, 0.6),
             grid_glow: t.grid_glow.clamp(0.0, 1.0),
             drift: [drift_len * drift_dir.0, drift_len * drift_dir.1],
