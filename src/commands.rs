@@ -108,8 +108,12 @@ pub fn load_dreamer(dream: &str, levels_dir: &Path) -> Result<Dreamer, String> {
             .join(format!("{dream}.dreamer.ron"));
         if !path.exists() {
             let known = known_dreamers(levels_dir);
+            let names: Vec<&str> = known.iter().map(String::as_str).collect();
+            let hint = levels::nearest_name(dream, &names)
+                .map(|name| format!(" (did you mean `{name}`?)"))
+                .unwrap_or_default();
             return Err(format!(
-                "no dreamer {dream:?} in {}; known dreamers: {}",
+                "no dreamer {dream:?} in {}{hint}; known dreamers: {}",
                 levels_dir.join("dreamers").display(),
                 if known.is_empty() {
                     "none".to_owned()
@@ -222,6 +226,8 @@ mod tests {
         let err = load_dreamer("spiders", &levels).expect_err("no such dreamer");
         assert!(err.contains("no dreamer \"spiders\""), "{err}");
         assert!(err.contains("leo") && err.contains("mara"), "{err}");
+        let err = load_dreamer("mra", &levels).expect_err("no such dreamer");
+        assert!(err.contains("did you mean `mara`?"), "{err}");
         let err = load_dreamer("nowhere/x.dreamer.ron", &levels).expect_err("no such file");
         assert!(err.contains("nowhere/x.dreamer.ron: cannot read"), "{err}");
     }

@@ -27,13 +27,27 @@ pub enum LevelError {
 }
 
 impl LevelError {
-    /// A syntax error from RON, located.
+    /// A syntax error from RON, located. An unknown field or variant (a misspelt fear
+    /// tag) gets the nearest known name suggested.
     pub fn from_ron(file: &str, err: &ron::error::SpannedError) -> Self {
+        let mut message = err.code.to_string();
+        let unknown = match &err.code {
+            ron::Error::NoSuchStructField {
+                expected, found, ..
+            }
+            | ron::Error::NoSuchEnumVariant {
+                expected, found, ..
+            } => Some((*expected, found.as_str())),
+            _ => None,
+        };
+        if let Some(nearest) = unknown.and_then(|(known, found)| nearest_name(found, known)) {
+            message.push_str(&format!(" (did you mean `{nearest}`?)"));
+        }
         LevelError::Syntax {
             file: file.to_owned(),
             line: err.span.start.line,
             column: err.span.start.col,
-            message: err.code.to_string(),
+            message,
         }
     }
 
@@ -43,5 +57,62 @@ impl LevelError {
             field: field.to_string(),
             message: message.to_string(),
         }
+    }
+}
+
+/// The known name nearest to `found`, if one is near enough to be a slip: at most a
+/// third of its letters different (Levenshtein distance, case ignored).
+pub fn nearest_name<'a>(found: &str, known: &[&'a str]) -> Option<&'a str> {
+    let lower = found.to_lowercase();
+    known
+        .iter()
+        .filter(|&&name| name != found)
+        .map(|&name| (edit_distance(&lower, &name.to_lowercase()), name))
+        .filter(|&(d, name)| d * 3 <= name.chars().count().max(3))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, name)| name)
+}
+
+/// Levenshtein distance between two strings, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitute = previous + usize::from(ca != cb);
+            previous = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slips_get_the_nearest_name() {
+        let known = ["loop_seconds", "anchors", "fears", "terrain"];
+        assert_eq!(nearest_name("loop_second", &known), Some("loop_seconds"));
+        assert_eq!(nearest_name("ancors", &known), Some("anchors"));
+        assert_eq!(nearest_name("Fears", &known), Some("fears"));
+        assert_eq!(nearest_name("weather", &known), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn a_misspelt_field_or_fear_is_suggested_in_the_message() {
+        let text = "(tag: Drowing, weight: 1.0)";
+        let err = ron::from_str::<crate::dream::FearWeight>(text).unwrap_err();
+        let message = LevelError::from_ron("x.ron", &err).to_string();
+        assert!(message.contains("did you mean `Drowning`?"), "{message}");
+        let text = "(tag: Drowning, wieght: 1.0)";
+        let err = ron::from_str::<crate::dream::FearWeight>(text).unwrap_err();
+        let message = LevelError::from_ron("x.ron", &err).to_string();
+        assert!(message.starts_with("x.ron:1:"), "{message}");
+        assert!(message.contains("did you mean `weight`?"), "{message}");
     }
 }

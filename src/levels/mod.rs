@@ -13,7 +13,7 @@ use bevy::prelude::*;
 
 pub use campaign::{Campaign, CampaignFile};
 pub use dreamer::{Dreamer, LOOP_SECONDS, TerrainSpec};
-pub use error::LevelError;
+pub use error::{LevelError, nearest_name};
 
 /// The asset source the level files are read from: the `levels/` folder.
 pub const LEVELS_SOURCE: &str = "levels";
