@@ -25,7 +25,8 @@ impl CampaignFile {
                 file,
                 "dreamers",
                 "expected at least one dreamer file",
-            ));
+            )
+            .located_in(text));
         }
         for (i, path) in campaign.dreamers.iter().enumerate() {
             if !path.ends_with(".dreamer.ron") || path.contains("..") || path.starts_with('/') {
@@ -35,7 +36,8 @@ impl CampaignFile {
                     format!(
                         "expected a path like \"dreamers/NAME.dreamer.ron\" inside levels/, found {path:?}"
                     ),
-                ));
+                )
+                .located_in(text));
             }
         }
         Ok(campaign)

@@ -68,7 +68,7 @@ impl Dreamer {
     /// Parses and validates a dreamer file's text. `file` names it in errors.
     pub fn from_ron(file: &str, text: &str) -> Result<Dreamer, LevelError> {
         let dreamer: Dreamer = ron::from_str(text).map_err(|e| LevelError::from_ron(file, &e))?;
-        dreamer.validate(file)?;
+        dreamer.validate(file).map_err(|e| e.located_in(text))?;
         Ok(dreamer)
     }
 
@@ -211,8 +211,13 @@ mod tests {
             ),
         ] {
             let err = Dreamer::from_ron("ada.dreamer.ron", &GOOD.replace(from, to)).unwrap_err();
-            match err {
-                LevelError::Invalid { field: f, .. } => assert_eq!(f, field),
+            match &err {
+                LevelError::Invalid { field: f, at, .. } => {
+                    assert_eq!(f, field);
+                    assert!(at.is_some(), "{field} not located");
+                    let message = err.to_string();
+                    assert!(message.starts_with("ada.dreamer.ron:"), "{message}");
+                }
                 other => panic!("expected an invalid-value error for {field}, got {other}"),
             }
         }

@@ -2,8 +2,9 @@
 
 use std::fmt;
 
-/// Something wrong with a level file. Displays as `file:line:column: message` when the
-/// place is known, `file: field: message` for checks on the parsed values.
+/// Something wrong with a level file. Displays as `file:line:column: message`, with
+/// the field path for checks on the parsed values (`file:line:column: field: message`;
+/// `file: field: message` where the value could not be found in the text).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LevelError {
     /// The file is not valid RON or does not have the expected shape.
@@ -15,9 +16,11 @@ pub enum LevelError {
         message: String,
     },
     /// The file parsed, but a value is out of range or missing.
-    #[error("{file}: {field}: {message}")]
+    #[error("{}{field}: {message}", place(file, at))]
     Invalid {
         file: String,
+        /// Line and column of the value, when known.
+        at: Option<(usize, usize)>,
         field: String,
         message: String,
     },
@@ -54,9 +57,36 @@ impl LevelError {
     pub fn invalid(file: &str, field: impl fmt::Display, message: impl fmt::Display) -> Self {
         LevelError::Invalid {
             file: file.to_owned(),
+            at: None,
             field: field.to_string(),
             message: message.to_string(),
         }
+    }
+
+    /// Points a value error at where its field is written in `text` (the file's text).
+    pub fn located_in(self, text: &str) -> Self {
+        match self {
+            LevelError::Invalid {
+                file,
+                at: None,
+                field,
+                message,
+            } => LevelError::Invalid {
+                at: super::locate::locate(text, &field),
+                file,
+                field,
+                message,
+            },
+            other => other,
+        }
+    }
+}
+
+/// `file:line:column: ` or `file: `.
+fn place(file: &str, at: &Option<(usize, usize)>) -> String {
+    match at {
+        Some((line, column)) => format!("{file}:{line}:{column}: "),
+        None => format!("{file}: "),
     }
 }
 

@@ -6,6 +6,7 @@
 mod campaign;
 mod dreamer;
 mod error;
+mod locate;
 
 use bevy::asset::io::{AssetSourceBuilder, Reader};
 use bevy::asset::{AssetLoader, LoadContext};

@@ -1,0 +1,241 @@
+//! Finds where a field path (`fears[1].weight`, `terrain.extent`, `loop_seconds`) is
+//! written in a RON file, so an error about a value can point at its line and column.
+//!
+//! A small scanner, not a parser: it understands strings, comments and nesting, which
+//! is all it needs to walk named fields and list items of a file that already parsed.
+
+/// A 1-based line and column (in characters).
+pub type Place = (usize, usize);
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Token<'a> {
+    Open(char),
+    Close,
+    Comma,
+    Colon,
+    Word(&'a str),
+    /// Strings, numbers and anything else that is a value on its own.
+    Other,
+}
+
+/// The tokens of `text` with where each starts.
+fn tokens(text: &str) -> Vec<(Token<'_>, Place)> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let (mut line, mut column) = (1usize, 1usize);
+    let mut i = 0;
+    // Advances over `count` characters, keeping line and column.
+    let step = |i: &mut usize, line: &mut usize, column: &mut usize, count: usize| {
+        for _ in 0..count {
+            if let Some(&(_, c)) = chars.get(*i) {
+                if c == '\n' {
+                    *line += 1;
+                    *column = 1;
+                } else {
+                    *column += 1;
+                }
+            }
+            *i += 1;
+        }
+    };
+    while i < chars.len() {
+        let c = chars[i].1;
+        let place = (line, column);
+        let next = chars.get(i + 1).map(|&(_, c)| c);
+        match c {
+            '/' if next == Some('/') => {
+                while i < chars.len() && chars[i].1 != '\n' {
+                    step(&mut i, &mut line, &mut column, 1);
+                }
+            }
+            '/' if next == Some('*') => {
+                step(&mut i, &mut line, &mut column, 2);
+                while i < chars.len()
+                    && !(chars[i].1 == '*' && chars.get(i + 1).map(|c| c.1) == Some('/'))
+                {
+                    step(&mut i, &mut line, &mut column, 1);
+                }
+                step(&mut i, &mut line, &mut column, 2);
+            }
+            '"' => {
+                step(&mut i, &mut line, &mut column, 1);
+                while i < chars.len() && chars[i].1 != '"' {
+                    let skip = if chars[i].1 == '\\' { 2 } else { 1 };
+                    step(&mut i, &mut line, &mut column, skip);
+                }
+                step(&mut i, &mut line, &mut column, 1);
+                out.push((Token::Other, place));
+            }
+            '(' | '[' | '{' => {
+                out.push((Token::Open(c), place));
+                step(&mut i, &mut line, &mut column, 1);
+            }
+            ')' | ']' | '}' => {
+                out.push((Token::Close, place));
+                step(&mut i, &mut line, &mut column, 1);
+            }
+            ',' => {
+                out.push((Token::Comma, place));
+                step(&mut i, &mut line, &mut column, 1);
+            }
+            ':' => {
+                out.push((Token::Colon, place));
+                step(&mut i, &mut line, &mut column, 1);
+            }
+            c if c.is_whitespace() => step(&mut i, &mut line, &mut column, 1),
+            c if c.is_alphanumeric() || c == '_' || c == '-' || c == '+' || c == '.' => {
+                let start = i;
+                while i < chars.len() && {
+                    let c = chars[i].1;
+                    c.is_alphanumeric() || c == '_' || c == '-' || c == '+' || c == '.'
+                } {
+                    step(&mut i, &mut line, &mut column, 1);
+                }
+                let end = chars.get(i).map_or(text.len(), |&(at, _)| at);
+                let word = &text[chars[start].0..end];
+                let first = word.chars().next().unwrap_or('0');
+                let token = if first.is_alphabetic() || first == '_' {
+                    Token::Word(word)
+                } else {
+                    Token::Other
+                };
+                out.push((token, place));
+            }
+            _ => {
+                out.push((Token::Other, place));
+                step(&mut i, &mut line, &mut column, 1);
+            }
+        }
+    }
+    out
+}
+
+/// One step of a field path.
+#[derive(Debug, PartialEq)]
+enum Segment<'a> {
+    Field(&'a str),
+    Index(usize),
+}
+
+fn segments(path: &str) -> Option<Vec<Segment<'_>>> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let (name, mut rest) = part.split_at(part.find('[').unwrap_or(part.len()));
+        if !name.is_empty() {
+            out.push(Segment::Field(name));
+        }
+        while let Some(open) = rest.strip_prefix('[') {
+            let close = open.find(']')?;
+            out.push(Segment::Index(open[..close].parse().ok()?));
+            rest = &open[close + 1..];
+        }
+    }
+    Some(out)
+}
+
+/// Where the value at `path` is written in `text`, if the scanner can find it. A path
+/// that runs out of file points at the last place found on the way.
+pub fn locate(text: &str, path: &str) -> Option<Place> {
+    let tokens = tokens(text);
+    let segments = segments(path)?;
+    // Start inside the outermost value (the file's struct).
+    let mut at = tokens
+        .iter()
+        .position(|(t, _)| matches!(t, Token::Open(_)))?;
+    let mut found = tokens[at].1;
+    for segment in &segments {
+        // `at` is an opening bracket: look among its direct children.
+        let Some((children, _)) = children_of(&tokens, at) else {
+            return Some(found);
+        };
+        let target = match segment {
+            Segment::Field(name) => children.iter().find_map(|&start| {
+                match (tokens.get(start), tokens.get(start + 1)) {
+                    (Some((Token::Word(w), _)), Some((Token::Colon, _))) if w == name => {
+                        Some(start + 2)
+                    }
+                    _ => None,
+                }
+            }),
+            Segment::Index(i) => children.get(*i).copied(),
+        };
+        let Some(target) = target.filter(|&t| t < tokens.len()) else {
+            return Some(found);
+        };
+        found = tokens[target].1;
+        at = target;
+        // A value like `Some(...)` or a named struct `Name(...)`: step into its bracket.
+        if let (Token::Word(_), Some((Token::Open(_), _))) = (tokens[at].0, tokens.get(at + 1)) {
+            at += 1;
+        }
+    }
+    Some(found)
+}
+
+/// The first token of each direct child of the bracket at `open`, and the index of its
+/// closing bracket.
+fn children_of(tokens: &[(Token, Place)], open: usize) -> Option<(Vec<usize>, usize)> {
+    if !matches!(tokens.get(open)?.0, Token::Open(_)) {
+        return None;
+    }
+    let mut children = Vec::new();
+    let mut depth = 0usize;
+    let mut expect_child = true;
+    for (i, (token, _)) in tokens.iter().enumerate().skip(open + 1) {
+        match token {
+            Token::Open(_) => {
+                if depth == 0 && expect_child {
+                    children.push(i);
+                    expect_child = false;
+                }
+                depth += 1;
+            }
+            Token::Close if depth == 0 => return Some((children, i)),
+            Token::Close => depth -= 1,
+            Token::Comma if depth == 0 => expect_child = true,
+            _ => {
+                if depth == 0 && expect_child {
+                    children.push(i);
+                    expect_child = false;
+                }
+            }
+        }
+    }
+    Some((children, tokens.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"// A dreamer.
+(
+    id: "ada", /* inline */
+    loop_seconds: 60.0,
+    fears: [
+        (tag: Falling, weight: 1.0),
+        (tag: Drowning, weight: -2.0),
+    ],
+    anchors: ["a, with a comma", "b"],
+    terrain: (samples: 513, extent: 384.0),
+)"#;
+
+    #[test]
+    fn finds_fields_list_items_and_nested_fields() {
+        assert_eq!(locate(FILE, "id"), Some((3, 9)));
+        assert_eq!(locate(FILE, "loop_seconds"), Some((4, 19)));
+        assert_eq!(locate(FILE, "fears[1].weight"), Some((7, 33)));
+        assert_eq!(locate(FILE, "fears[1]"), Some((7, 9)));
+        assert_eq!(locate(FILE, "anchors[1]"), Some((9, 34)));
+        assert_eq!(locate(FILE, "terrain.extent"), Some((10, 37)));
+        assert_eq!(locate(FILE, "terrain"), Some((10, 14)));
+    }
+
+    #[test]
+    fn a_missing_field_points_at_the_nearest_place_found() {
+        // No `fears[5]`: the `fears` list itself is the nearest place.
+        assert_eq!(locate(FILE, "fears[5].weight"), Some((5, 12)));
+        assert_eq!(locate(FILE, "nothing"), Some((2, 1)));
+        assert_eq!(locate("", "id"), None);
+    }
+}
