@@ -37,7 +37,8 @@ pub struct Dream {
     pub props: Vec<Prop>,
     /// Where the fear's hazards start.
     pub hazards: Vec<HazardSpawn>,
-    /// Which samples Juno can walk to from the spawn (row-major, like the heights).
+    /// Which samples Juno can walk to from the spawn, around the solid props (row-major,
+    /// like the heights).
     pub reachable: Vec<bool>,
 }
 
