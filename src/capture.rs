@@ -209,14 +209,9 @@ fn face_first_anchor(
     juno: &mut Query<(&mut Transform, &mut LookAngles), With<Juno>>,
     anchors: &Query<&Transform, (With<MemoryAnchor>, Without<Juno>)>,
 ) {
-    let (Ok((mut juno, mut look)), Some(anchor)) = (juno.single_mut(), anchors.iter().next())
-    else {
-        return;
-    };
-    let to_anchor = anchor.translation - juno.translation;
-    look.yaw = f32::atan2(-to_anchor.x, -to_anchor.z);
-    look.pitch = -0.2;
-    juno.rotation = Quat::from_rotation_y(look.yaw);
+    if let Some(anchor) = anchors.iter().next() {
+        face(juno, anchor.translation, -0.2);
+    }
 }
 
 /// Stands Juno on the core's plaza, on the side of the spawn (on the first frame), and
@@ -237,11 +232,16 @@ fn view_core(
             feet: stand.with_y(ground.max(core.y) + 0.5),
         });
     }
+    face(juno, core, -0.35);
+}
+
+/// Turns Juno and the camera towards `target`, the camera pitched by `pitch`.
+fn face(juno: &mut Query<(&mut Transform, &mut LookAngles), With<Juno>>, target: Vec3, pitch: f32) {
     let Ok((mut juno, mut look)) = juno.single_mut() else {
         return;
     };
-    let to_core = core - juno.translation;
-    look.yaw = f32::atan2(-to_core.x, -to_core.z);
-    look.pitch = -0.35;
+    let to = target - juno.translation;
+    look.yaw = f32::atan2(-to.x, -to.z);
+    look.pitch = pitch;
     juno.rotation = Quat::from_rotation_y(look.yaw);
 }

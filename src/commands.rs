@@ -124,15 +124,7 @@ pub fn load_dreamer(dream: &str, levels_dir: &Path) -> Result<Dreamer, String> {
         }
         path
     };
-    let name = path.display().to_string();
-    let text = std::fs::read(&path).map_err(|e| format!("{name}: cannot read: {e}"))?;
-    let text = String::from_utf8(text).map_err(|e| {
-        format!(
-            "{name}: not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    Dreamer::from_ron(&name, &text).map_err(|e| e.to_string())
+    Dreamer::read(&path).map_err(|e| e.to_string())
 }
 
 fn known_dreamers(levels_dir: &Path) -> Vec<String> {
@@ -155,7 +147,7 @@ pub fn preview(args: &PreviewArgs) -> Result<String, String> {
     if let Some(seed) = args.seed {
         dreamer.seed = seed;
     }
-    let mut size: TerrainSize = dreamer.terrain.into();
+    let mut size = dreamer.terrain;
     if let Some(samples) = args.samples {
         size = TerrainSize {
             samples,

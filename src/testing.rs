@@ -48,9 +48,7 @@ pub fn shipped_dreamer(id: &str) -> Dreamer {
     let path = levels::data_root()
         .join("levels/dreamers")
         .join(format!("{id}.dreamer.ron"));
-    let name = path.display().to_string();
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
-    Dreamer::from_ron(&name, &text).unwrap_or_else(|e| panic!("{e}"))
+    Dreamer::read(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Steps `app` until `done` holds, at most `max_frames` times. Returns the frames taken.

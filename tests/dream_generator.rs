@@ -94,9 +94,9 @@ fn assert_placements_sound(dream: &Dream, what: &str) {
             "{what}: prop off the ground"
         );
         let around = prop.kind.footprint() * prop.scale + 1.6;
-        let near = (0..n * n).any(|i| {
-            dream.reachable[i] && hf.world_xz(i % n, i / n).distance(prop.position.xz()) <= around
-        });
+        let near = hf
+            .samples_within(prop.position.xz(), around)
+            .any(|(x, z)| dream.reachable[z * n + x]);
         assert!(
             near,
             "{what}: no way up to the {:?} at {}",

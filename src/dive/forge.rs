@@ -104,11 +104,6 @@ impl DreamForge {
         Some(self.ready.swap_remove(i))
     }
 
-    /// Whether anything is still being generated.
-    pub fn is_busy(&self) -> bool {
-        !self.pending.is_empty()
-    }
-
     /// Drops every pending and ready dream (pending tasks are cancelled).
     pub fn clear(&mut self) {
         self.pending.clear();

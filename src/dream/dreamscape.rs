@@ -576,16 +576,9 @@ fn prop_mask(ground: &Ground, props: &[Prop]) -> Vec<bool> {
         if radius <= 0.0 {
             continue;
         }
-        let reach = radius + ground.limits.body_radius;
         let at = Vec2::new(prop.position.x, prop.position.z);
-        let (cx, cz) = hf.nearest_sample(at);
-        let span = (reach / hf.cell()).ceil() as usize + 1;
-        for z in cz.saturating_sub(span)..(cz + span + 1).min(n) {
-            for x in cx.saturating_sub(span)..(cx + span + 1).min(n) {
-                if hf.world_xz(x, z).distance(at) <= reach {
-                    blocked[z * n + x] = true;
-                }
-            }
+        for (x, z) in hf.samples_within(at, radius + ground.limits.body_radius) {
+            blocked[z * n + x] = true;
         }
     }
     blocked
@@ -594,13 +587,8 @@ fn prop_mask(ground: &Ground, props: &[Prop]) -> Vec<bool> {
 /// Whether some reachable sample lies within `radius` metres of `at`.
 fn reachable_near(hf: &Heightfield, reachable: &[bool], at: Vec3, radius: f32) -> bool {
     let n = hf.samples();
-    let centre = Vec2::new(at.x, at.z);
-    let (cx, cz) = hf.nearest_sample(centre);
-    let span = (radius / hf.cell()).ceil() as usize + 1;
-    (cz.saturating_sub(span)..(cz + span + 1).min(n)).any(|z| {
-        (cx.saturating_sub(span)..(cx + span + 1).min(n))
-            .any(|x| reachable[z * n + x] && hf.world_xz(x, z).distance(centre) <= radius)
-    })
+    hf.samples_within(Vec2::new(at.x, at.z), radius)
+        .any(|(x, z)| reachable[z * n + x])
 }
 
 /// Props are solid: with them standing, the flood fill is run again, and while it no

@@ -134,6 +134,17 @@ impl Heightfield {
         (x as usize, z as usize)
     }
 
+    /// The samples within `radius` metres (horizontally) of a world position.
+    pub fn samples_within(&self, at: Vec2, radius: f32) -> impl Iterator<Item = (usize, usize)> {
+        let n = self.samples;
+        let (cx, cz) = self.nearest_sample(at);
+        let span = (radius / self.cell).ceil() as usize + 1;
+        let xs = cx.saturating_sub(span)..(cx + span + 1).min(n);
+        (cz.saturating_sub(span)..(cz + span + 1).min(n))
+            .flat_map(move |z| xs.clone().map(move |x| (x, z)))
+            .filter(move |&(x, z)| self.world_xz(x, z).distance(at) <= radius)
+    }
+
     /// Surface height at a world position, on the same triangles the mesh and collider use.
     /// Outside the grid, the nearest edge is used.
     pub fn height_at(&self, world: Vec2) -> f32 {

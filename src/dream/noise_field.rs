@@ -40,6 +40,15 @@ const PERLIN_SLOPE: f64 = 3.5;
 /// layers use it.
 const DEFAULT_LACUNARITY: f64 = core::f64::consts::PI * 2.0 / 3.0;
 
+/// The noise layers a height is made of.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Layer {
+    Fbm,
+    Ridged,
+    Billow,
+    Chasm,
+}
+
 /// How the octaves of a fractal are folded and summed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Shape {
@@ -286,24 +295,30 @@ impl<'r> Layers<'r> {
 
     /// The shaped height at a domain point (after warping), every octave exact.
     fn height_at_domain(&self, p: [f64; 2]) -> f32 {
+        self.shape_at(p, |layer, q| match layer {
+            Layer::Fbm => self.fbm.get(q),
+            Layer::Ridged => self.ridged.get(q),
+            Layer::Billow => self.billow.get(q),
+            Layer::Chasm => self.chasm.get(q),
+        })
+    }
+
+    /// The shaped height at domain point `p`, with `layer(which, q)` giving each layer's
+    /// value at its sample point `q`. Layers the recipe does not use are not evaluated.
+    fn shape_at(&self, p: [f64; 2], layer: impl Fn(Layer, [f64; 2]) -> f64) -> f32 {
         let [s_fbm, s_ridged, s_billow] = self.shares;
-        let fbm = if s_fbm > 0.0 { self.fbm.get(p) } else { 0.0 };
-        let ridged = if s_ridged > 0.0 {
-            self.ridged.get(p)
-        } else {
-            0.0
-        };
-        let billow = if s_billow > 0.0 {
-            self.billow.get(p)
-        } else {
-            0.0
-        };
+        let used = |share: f32, which: Layer| if share > 0.0 { layer(which, p) } else { 0.0 };
         let chasm = if self.recipe.chasm > 0.0 {
-            self.chasm.get(self.chasm_point(p))
+            layer(Layer::Chasm, self.chasm_point(p))
         } else {
             0.0
         };
-        self.shape(fbm, ridged, billow, chasm)
+        self.shape(
+            used(s_fbm, Layer::Fbm),
+            used(s_ridged, Layer::Ridged),
+            used(s_billow, Layer::Billow),
+            chasm,
+        )
     }
 
     /// How much the warp stretches the domain at most: 1 + warp × the warp field's
@@ -387,56 +402,23 @@ impl Reference {
         }
     }
 
-    /// Every layer's value at one world position, evaluated the naive way: the
-    /// benchmark's baseline work per sample.
-    pub fn layers_at(&self, recipe: &DreamRecipe, world: [f32; 2]) -> [f64; 4] {
-        let p = [
-            world[0] as f64 + recipe.drift[0],
-            world[1] as f64 + recipe.drift[1],
-        ];
-        let (wx, wz) = (self.warp_x.get(p), self.warp_z.get(p));
-        let p = [
-            p[0] + recipe.warp as f64 * wx,
-            p[1] + recipe.warp as f64 * wz,
-        ];
-        let f = recipe.frequency;
-        [
-            self.fbm.get(p),
-            self.ridged.get(p),
-            self.billow.get(p),
-            self.chasm.get([p[0] * f * 0.6, p[1] * f * 0.6]),
-        ]
-    }
-
     /// The shaped height at a world position, before the landing and the rim.
     fn height(&self, layers: &Layers, world: [f32; 2]) -> f32 {
-        let r = layers.recipe;
-        let mut p = [world[0] as f64 + r.drift[0], world[1] as f64 + r.drift[1]];
-        if r.warp > 0.0 {
-            let (wx, wz) = (self.warp_x.get(p), self.warp_z.get(p));
-            p = layers.domain_point(world, [wx, wz]);
+        let unwarped = layers.domain_point(world, [0.0, 0.0]);
+        let mut p = unwarped;
+        if layers.recipe.warp > 0.0 {
+            let warp = [self.warp_x.get(unwarped), self.warp_z.get(unwarped)];
+            p = layers.domain_point(world, warp);
         }
         if layers.pixelated() {
             p = layers.pixel_centre(layers.pixel_cell(p));
         }
-        let [s_fbm, s_ridged, s_billow] = layers.shares;
-        let fbm = if s_fbm > 0.0 { self.fbm.get(p) } else { 0.0 };
-        let ridged = if s_ridged > 0.0 {
-            self.ridged.get(p)
-        } else {
-            0.0
-        };
-        let billow = if s_billow > 0.0 {
-            self.billow.get(p)
-        } else {
-            0.0
-        };
-        let chasm = if r.chasm > 0.0 {
-            self.chasm.get(layers.chasm_point(p))
-        } else {
-            0.0
-        };
-        layers.shape(fbm, ridged, billow, chasm)
+        layers.shape_at(p, |layer, q| match layer {
+            Layer::Fbm => self.fbm.get(q),
+            Layer::Ridged => self.ridged.get(q),
+            Layer::Billow => self.billow.get(q),
+            Layer::Chasm => self.chasm.get(q),
+        })
     }
 }
 
@@ -812,27 +794,42 @@ mod tests {
     #[test]
     fn fractals_match_the_noise_crate() {
         let p = [12.345, -67.89];
-        let fbm = Fractal::new(Shape::Fbm, 7, 6, 0.012, 2.0);
-        let crate_fbm = Fbm::<Perlin>::new(7)
-            .set_octaves(6)
-            .set_frequency(0.012)
-            .set_lacunarity(2.0);
-        assert_eq!(fbm.get(p), crate_fbm.get(p));
-        let ridged = Fractal::new(Shape::Ridged, 9, 6, 0.02, 2.0);
-        let crate_ridged = RidgedMulti::<Perlin>::new(9)
-            .set_octaves(6)
-            .set_frequency(0.02)
-            .set_lacunarity(2.0);
-        assert_eq!(ridged.get(p), crate_ridged.get(p));
-        let billow = Fractal::new(Shape::Billow, 11, 4, 0.02, 2.0);
-        let crate_billow = Billow::<Perlin>::new(11)
-            .set_octaves(4)
-            .set_frequency(0.02)
-            .set_lacunarity(2.0);
-        assert_eq!(billow.get(p), crate_billow.get(p));
-        let warp = Fractal::new(Shape::Fbm, 3, 3, 0.008, DEFAULT_LACUNARITY);
-        let crate_warp = Fbm::<Perlin>::new(3).set_octaves(3).set_frequency(0.008);
-        assert_eq!(warp.get(p), crate_warp.get(p));
+        let cases: [(Fractal, Box<dyn NoiseFn<f64, 2>>); 4] = [
+            (
+                Fractal::new(Shape::Fbm, 7, 6, 0.012, 2.0),
+                Box::new(
+                    Fbm::<Perlin>::new(7)
+                        .set_octaves(6)
+                        .set_frequency(0.012)
+                        .set_lacunarity(2.0),
+                ),
+            ),
+            (
+                Fractal::new(Shape::Ridged, 9, 6, 0.02, 2.0),
+                Box::new(
+                    RidgedMulti::<Perlin>::new(9)
+                        .set_octaves(6)
+                        .set_frequency(0.02)
+                        .set_lacunarity(2.0),
+                ),
+            ),
+            (
+                Fractal::new(Shape::Billow, 11, 4, 0.02, 2.0),
+                Box::new(
+                    Billow::<Perlin>::new(11)
+                        .set_octaves(4)
+                        .set_frequency(0.02)
+                        .set_lacunarity(2.0),
+                ),
+            ),
+            (
+                Fractal::new(Shape::Fbm, 3, 3, 0.008, DEFAULT_LACUNARITY),
+                Box::new(Fbm::<Perlin>::new(3).set_octaves(3).set_frequency(0.008)),
+            ),
+        ];
+        for (ours, theirs) in &cases {
+            assert_eq!(ours.get(p), theirs.get(p), "{:?}", ours.shape);
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! a seed and the loop number. Pure data; no noise is evaluated here.
 
 use bevy::color::LinearRgba;
+use serde::{Deserialize, Serialize};
 
 use super::fear::{FearTraits, FearWeight};
 use super::rng::{DreamRng, mix_seed};
@@ -9,8 +10,10 @@ use super::rng::{DreamRng, mix_seed};
 /// Loops after this many stop mutating further (hostility is within 1e-97 of 1 by then).
 pub const MAX_MUTATIONS: u32 = 1000;
 
-/// Terrain resolution and footprint. Sizes are samples per side (2ⁿ + 1).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Terrain resolution and footprint. Sizes are samples per side (2ⁿ + 1). In a dreamer
+/// file: `terrain: (samples: 513, extent: 384.0)`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TerrainSize {
     /// Samples per side, at least 17.
     pub samples: usize,

@@ -31,40 +31,21 @@ pub struct Dreamer {
     pub anchors: Vec<String>,
     /// Size of their dream. Optional: 257 samples over 192 m unless given.
     #[serde(default)]
-    pub terrain: TerrainSpec,
-}
-
-/// A dream's terrain resolution and footprint, as written in a dreamer file:
-/// `terrain: (samples: 513, extent: 384.0)`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TerrainSpec {
-    /// Samples per side: 129, 257, 513 or 1025.
-    pub samples: usize,
-    /// Side length, metres (0.25 to 4 m between samples).
-    pub extent: f32,
-}
-
-impl Default for TerrainSpec {
-    fn default() -> Self {
-        let size = TerrainSize::default();
-        Self {
-            samples: size.samples,
-            extent: size.extent,
-        }
-    }
-}
-
-impl From<TerrainSpec> for TerrainSize {
-    fn from(spec: TerrainSpec) -> Self {
-        TerrainSize {
-            samples: spec.samples,
-            extent: spec.extent,
-        }
-    }
+    pub terrain: TerrainSize,
 }
 
 impl Dreamer {
+    /// Reads, parses and validates a dreamer file from disk (tools and tests; the game
+    /// loads them as assets).
+    pub fn read(path: &std::path::Path) -> Result<Dreamer, LevelError> {
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| LevelError::Unreadable {
+            file: file.clone(),
+            message: e.to_string(),
+        })?;
+        Dreamer::from_ron(&file, &super::utf8_text(&file, bytes)?)
+    }
+
     /// Parses and validates a dreamer file's text. `file` names it in errors.
     pub fn from_ron(file: &str, text: &str) -> Result<Dreamer, LevelError> {
         let dreamer: Dreamer = ron::from_str(text).map_err(|e| LevelError::from_ron(file, &e))?;
@@ -120,7 +101,7 @@ impl Dreamer {
         if !self.terrain.extent.is_finite() {
             return bad("terrain.extent", "expected a finite number of metres");
         }
-        if let Err(msg) = TerrainSize::from(self.terrain).check() {
+        if let Err(msg) = self.terrain.check() {
             return bad("terrain", &msg);
         }
         Ok(())
@@ -128,7 +109,7 @@ impl Dreamer {
 
     /// The recipe of loop `loop_index` of this dreamer's nightmare.
     pub fn recipe(&self, loop_index: u32) -> DreamRecipe {
-        DreamRecipe::new(&self.fears, self.seed, loop_index, self.terrain.into())
+        DreamRecipe::new(&self.fears, self.seed, loop_index, self.terrain)
     }
 }
 

@@ -13,7 +13,7 @@ use bevy::asset::{AssetLoader, LoadContext};
 use bevy::prelude::*;
 
 pub use campaign::{Campaign, CampaignFile};
-pub use dreamer::{Dreamer, LOOP_SECONDS, TerrainSpec};
+pub use dreamer::{Dreamer, LOOP_SECONDS};
 pub use error::{LevelError, nearest_name};
 
 /// The asset source the level files are read from: the `levels/` folder.
@@ -138,9 +138,14 @@ async fn read_text(
             file: file.clone(),
             message: e.to_string(),
         })?;
-    let text = String::from_utf8(bytes).map_err(|e| LevelError::Unreadable {
-        file: file.clone(),
-        message: format!("not UTF-8 text ({e})"),
-    })?;
+    let text = utf8_text(&file, bytes)?;
     Ok((file, text))
+}
+
+/// A level file's bytes as text, or an error naming the file.
+fn utf8_text(file: &str, bytes: Vec<u8>) -> Result<String, LevelError> {
+    String::from_utf8(bytes).map_err(|e| LevelError::Unreadable {
+        file: file.to_owned(),
+        message: format!("not UTF-8 text ({e})"),
+    })
 }
