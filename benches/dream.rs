@@ -17,12 +17,12 @@ use sleep_sync::dream::{
     Dream, DreamRecipe, GenOptions, Heightfield, MovementLimits, TerrainSize, reachable_from,
     reference_heights,
 };
-use sleep_sync::testing::shipped_dreamer as dreamer;
+use sleep_sync::testing::shipped_dive as dreamer;
 
 fn recipe(id: &str, samples: usize) -> DreamRecipe {
     let d = dreamer(id);
     let size = TerrainSize::with_samples(samples).expect("valid size");
-    DreamRecipe::new(&d.fears, d.seed, 1, size)
+    DreamRecipe::new(&d.dreamer.fears, d.dream.seed, 1, size)
 }
 
 /// The whole pipeline: the dream, its chunked mesh data and its collider.

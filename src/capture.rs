@@ -10,7 +10,8 @@ use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_dis
 
 use crate::dive::{ActiveDive, CurrentDream, DreamPhase, MemoryAnchor};
 use crate::juno::{Juno, LookAngles, PlaceJuno};
-use crate::screens::{AppState, Pause, Roster};
+use crate::levels::Levels;
+use crate::screens::{AppState, Pause};
 
 /// What the autopilot should do.
 #[derive(Resource, Debug, Clone)]
@@ -104,7 +105,7 @@ fn drive(
     written: Res<ShotsWritten>,
     state: Res<State<AppState>>,
     phase: Option<Res<State<DreamPhase>>>,
-    roster: Res<Roster>,
+    levels: Res<Levels>,
     mut commands: Commands,
     mut next: ResMut<NextState<AppState>>,
     mut next_pause: ResMut<NextState<Pause>>,
@@ -148,12 +149,17 @@ fn drive(
         }
         (Step::ControlRoom, AppState::ControlRoom) => true,
         (Step::Dream, AppState::ControlRoom) => {
-            let Some(dreamer) = roster.get(&pilot.dreamer) else {
-                error!("autopilot: no dreamer with id {:?}", pilot.dreamer);
+            let Some(spec) = levels.library.dive(&pilot.dreamer) else {
+                let known: Vec<&str> = levels.library.dreams.keys().map(String::as_str).collect();
+                error!(
+                    "autopilot: no playable dream {:?}; known: {}",
+                    pilot.dreamer,
+                    known.join(", ")
+                );
                 exit.write(AppExit::error());
                 return;
             };
-            let mut dive = ActiveDive::new(dreamer.clone());
+            let mut dive = ActiveDive::new(spec);
             dive.loop_index = pilot.loop_index;
             commands.insert_resource(dive);
             next.set(AppState::Dream);

@@ -4,19 +4,27 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use crate::dive::{ActiveDive, AnchorFound, DreamForge, DreamPhase, LoopCollapsed, NightmareLoop};
+use crate::dive::{
+    ActiveDive, AnchorFound, DreamForge, DreamPhase, LoopCollapsed, NightmareLoop, Reshaping,
+};
+use crate::levels::{LevelReport, Levels, LevelsReloaded};
 use crate::screens::AppState;
 use crate::theme;
 
 /// How long a found memory stays on screen, seconds.
 const MEMORY_TOAST_SECONDS: f32 = 7.0;
+/// How long the "reloaded" note stays on screen, seconds.
+const RELOAD_TOAST_SECONDS: f32 = 4.0;
 /// How long the loop-start fade lasts, seconds.
 const LOOP_FADE_SECONDS: f32 = 1.6;
 
 /// Recent things the HUD shows for a while.
 #[derive(Resource, Default)]
 struct HudMoments {
-    memory: Option<(String, f32)>,
+    /// The memory just found: title, text, seconds shown.
+    memory: Option<(String, String, f32)>,
+    /// The level files just reloaded, and seconds shown.
+    reloaded: Option<(String, f32)>,
     /// Seconds since the current loop formed.
     loop_age: f32,
 }
@@ -47,21 +55,40 @@ fn remember_moments(
     mut moments: ResMut<HudMoments>,
     mut found: MessageReader<AnchorFound>,
     mut collapsed: MessageReader<LoopCollapsed>,
+    mut reloaded: MessageReader<LevelsReloaded>,
 ) {
     let dt = time.delta_secs();
     moments.loop_age += dt;
-    if let Some((_, age)) = &mut moments.memory {
+    if let Some((_, _, age)) = &mut moments.memory {
+        *age += dt;
+    }
+    if let Some((_, age)) = &mut moments.reloaded {
         *age += dt;
     }
     if moments
         .memory
         .as_ref()
-        .is_some_and(|(_, age)| *age > MEMORY_TOAST_SECONDS)
+        .is_some_and(|(_, _, age)| *age > MEMORY_TOAST_SECONDS)
     {
         moments.memory = None;
     }
     for anchor in found.read() {
-        moments.memory = Some((anchor.text.clone(), 0.0));
+        moments.memory = Some((anchor.title.clone(), anchor.text.clone(), 0.0));
+    }
+    for files in reloaded.read() {
+        let names = if files.files.is_empty() {
+            "level files".to_owned()
+        } else {
+            files.files.join(", ")
+        };
+        moments.reloaded = Some((names, 0.0));
+    }
+    if moments
+        .reloaded
+        .as_ref()
+        .is_some_and(|(_, age)| *age > RELOAD_TOAST_SECONDS)
+    {
+        moments.reloaded = None;
     }
     if collapsed.read().count() > 0 {
         moments.memory = None;
@@ -75,22 +102,26 @@ fn hud(
     phase: Res<State<DreamPhase>>,
     forge: Res<DreamForge>,
     moments: Res<HudMoments>,
+    levels: Res<Levels>,
+    reshaping: Option<Res<Reshaping>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    let name = &dive.dreamer.name;
+    let name = &dive.spec.dreamer.name;
     if *phase.get() == DreamPhase::Forming {
         let waking = nightmare.is_some();
         theme::full_screen(ctx, |ui| {
             ui.add_space(ui.available_height() * 0.4);
             ui.vertical_centered(|ui| {
-                let title = if waking {
+                let title = if reshaping.is_some() {
+                    "The dream reshapes…".to_owned()
+                } else if waking {
                     "The loop collapses…".to_owned()
                 } else {
                     format!("Diving into {name}'s dream…")
                 };
                 ui.label(theme::title_text(&title, 30.0));
                 ui.add_space(12.0);
-                if let Some(done) = forge.progress(&dive.dreamer.id, dive.loop_index) {
+                if let Some(done) = forge.progress(dive.spec.id(), dive.loop_index) {
                     ui.add(
                         egui::ProgressBar::new(done)
                             .desired_width(320.0)
@@ -154,7 +185,8 @@ fn hud(
                 .small(),
             );
         });
-    if let Some((text, age)) = &moments.memory {
+    level_messages(ctx, &levels.report, &moments);
+    if let Some((title, text, age)) = &moments.memory {
         let alpha = (1.0 - (age - (MEMORY_TOAST_SECONDS - 1.0)).max(0.0)).clamp(0.0, 1.0);
         egui::Area::new("hud_memory".into())
             .anchor(egui::Align2::CENTER_TOP, [0.0, 90.0])
@@ -165,7 +197,7 @@ fn hud(
                     ui.set_max_width(520.0);
                     ui.vertical_centered(|ui| {
                         ui.label(
-                            egui::RichText::new("Memory anchor found")
+                            egui::RichText::new(format!("Memory anchor found · {title}"))
                                 .color(theme::MEMORY)
                                 .strong(),
                         );
@@ -195,4 +227,37 @@ fn hud(
         );
     }
     Ok(())
+}
+
+/// Level files edited during play: a broken edit is shown with where it is broken (the
+/// last good version plays on); a good one is acknowledged for a few seconds.
+fn level_messages(ctx: &egui::Context, report: &LevelReport, moments: &HudMoments) {
+    if report.errors.is_empty() && moments.reloaded.is_none() {
+        return;
+    }
+    egui::Area::new("hud_levels".into())
+        .anchor(egui::Align2::RIGHT_TOP, [-16.0, 16.0])
+        .interactable(false)
+        .show(ctx, |ui| {
+            theme::glass_frame().show(ui, |ui| {
+                ui.set_max_width(560.0);
+                if report.errors.is_empty() {
+                    if let Some((files, _)) = &moments.reloaded {
+                        ui.colored_label(theme::ACCENT, format!("Reloaded {files}"));
+                    }
+                    return;
+                }
+                ui.colored_label(
+                    theme::WARNING,
+                    egui::RichText::new("Level file problem: playing the last good version")
+                        .strong(),
+                );
+                for error in report.errors.iter().take(4) {
+                    ui.label(egui::RichText::new(error).monospace().size(12.0));
+                }
+                if report.errors.len() > 4 {
+                    ui.label(format!("… and {} more", report.errors.len() - 4));
+                }
+            });
+        });
 }

@@ -46,7 +46,7 @@ pub enum SimSystems {
     Move,
 }
 
-/// Everything that plays. Needs `AssetPlugin` (with [`levels::register_asset_source`]
+/// Everything that plays. Needs `AssetPlugin` (with [`levels::register_asset_sources`]
 /// called before it), `StatesPlugin` and `TransformPlugin`; no window or renderer.
 pub struct GamePlugin;
 

@@ -13,11 +13,15 @@ const USAGE: &str = "\
 Sleep Sync: dive into the looping nightmares of Leo and Mara.
 
 Usage: sleep-sync [OPTIONS]
+       sleep-sync validate [PATH...]   check the level files and mods, list every problem
+       sleep-sync new-dream NAME       start a mod with a template dream that plays
        sleep-sync preview --dream ID|PATH --out FILE.png [--seed N] [--loop K] [--size S]
-                          (a map of a dream, no window needed; `preview --help` for more)
+                          (a map of a dream, no window needed)
+       (each tool explains itself with --help)
 
 Options:
-  --dive ID            skip the menus and dive straight into dreamer ID (leo, mara, ...)
+  --mod PATH           load the mod folder PATH after those in mods/ (repeatable)
+  --dive ID            skip the menus and dive straight into dream ID (leo, mara, ...)
   --loop N             with --dive: start at loop N (1 = the first)
   --screenshot FILE    with --dive: save a PNG of the dream once it has rendered, then exit
   --view spawn|core    with --dive: take the dream's picture from the spawn (default) or
@@ -26,12 +30,21 @@ Options:
                        of each in DIR, then exit
   -h, --help           print this help";
 
+/// Prints a line to stdout; a closed pipe (`sleep-sync validate | head`) is not an error.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// The highest loop `--loop` accepts: far past where a dream stops mutating.
 const MAX_LOOP: u32 = 1000;
 
 /// What the command line asked for.
 #[derive(Debug, Default, PartialEq)]
 struct Options {
+    mods: Vec<PathBuf>,
     dive: Option<String>,
     loop_number: u32,
     screenshot: Option<PathBuf>,
@@ -50,6 +63,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
         match arg.as_str() {
             "-h" | "--help" => return Ok(None),
             "--dive" => options.dive = Some(value("--dive")?),
+            "--mod" => options.mods.push(PathBuf::from(value("--mod")?)),
             "--loop" => {
                 let n = value("--loop")?;
                 options.loop_number = n
@@ -104,13 +118,16 @@ fn display_problem() -> Option<&'static str> {
 
 fn main() -> ExitCode {
     #[cfg(not(target_arch = "wasm32"))]
-    if std::env::args().nth(1).as_deref() == Some("preview") {
-        return run_preview();
+    match std::env::args().nth(1).as_deref() {
+        Some("preview") => return run_preview(),
+        Some("validate") => return run_validate(),
+        Some("new-dream") => return run_new_dream(),
+        _ => {}
     }
     let options = match parse_args(std::env::args().skip(1)) {
         Ok(Some(options)) => options,
         Ok(None) => {
-            println!("{USAGE}");
+            say!("{USAGE}");
             return ExitCode::SUCCESS;
         }
         Err(message) => {
@@ -135,8 +152,14 @@ fn main() -> ExitCode {
         ..default()
     };
 
+    for path in &options.mods {
+        if !path.is_dir() {
+            eprintln!("sleep-sync: --mod {}: not a folder", path.display());
+            return ExitCode::from(2);
+        }
+    }
     let mut app = App::new();
-    levels::register_asset_source(&mut app);
+    levels::register_asset_sources(&mut app, &options.mods);
     app.add_plugins(DefaultPlugins.set(assets).set(WindowPlugin {
         primary_window: Some(Window {
             title: "Sleep Sync".into(),
@@ -175,7 +198,7 @@ fn run_preview() -> ExitCode {
     use sleep_sync::commands::{PREVIEW_USAGE, PreviewArgs, preview};
     let args: Vec<String> = std::env::args().skip(2).collect();
     if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{PREVIEW_USAGE}");
+        say!("{PREVIEW_USAGE}");
         return ExitCode::SUCCESS;
     }
     let args = match PreviewArgs::parse(args) {
@@ -187,11 +210,68 @@ fn run_preview() -> ExitCode {
     };
     match preview(&args) {
         Ok(summary) => {
-            println!("{summary}");
+            say!("{summary}");
             ExitCode::SUCCESS
         }
         Err(message) => {
             eprintln!("sleep-sync preview: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `sleep-sync validate [PATH...]`: exit 1 if any level file has a problem.
+#[cfg(not(target_arch = "wasm32"))]
+fn run_validate() -> ExitCode {
+    use sleep_sync::commands::{VALIDATE_USAGE, validate};
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        say!("{VALIDATE_USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    if let Some(flag) = args.iter().find(|a| a.starts_with('-')) {
+        eprintln!("sleep-sync validate: unknown argument {flag:?}\n\n{VALIDATE_USAGE}");
+        return ExitCode::from(2);
+    }
+    let paths: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
+    let validation = validate(&paths);
+    say!("{}", validation.report);
+    if validation.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// `sleep-sync new-dream NAME [--into FOLDER]`.
+#[cfg(not(target_arch = "wasm32"))]
+fn run_new_dream() -> ExitCode {
+    use sleep_sync::commands::{NEW_DREAM_USAGE, new_dream};
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        say!("{NEW_DREAM_USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let (name, into) = match args.as_slice() {
+        [name] => (name, None),
+        [name, flag, folder] if flag == "--into" => (name, Some(PathBuf::from(folder))),
+        _ => {
+            eprintln!("sleep-sync new-dream: expected a NAME\n\n{NEW_DREAM_USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match new_dream(name, into.as_deref()) {
+        Ok(written) => {
+            for path in written {
+                say!("wrote {}", path.display());
+            }
+            say!(
+                "Edit them, run `sleep-sync validate`, then play it from the title screen's Free dive."
+            );
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("sleep-sync new-dream: {message}");
             ExitCode::from(1)
         }
     }
@@ -230,5 +310,8 @@ mod tests {
         let tour = parse(&["--tour", "shots"]).unwrap().unwrap();
         assert_eq!(tour.dive.as_deref(), Some("leo"));
         assert_eq!(tour.tour, Some(PathBuf::from("shots")));
+        let modded = parse(&["--mod", "a", "--mod", "b"]).unwrap().unwrap();
+        assert_eq!(modded.mods, [PathBuf::from("a"), PathBuf::from("b")]);
+        assert!(parse(&["--mod"]).is_err());
     }
 }

@@ -14,8 +14,8 @@ use bevy::time::TimeUpdateStrategy;
 
 use crate::dive::{ActiveDive, DreamPhase};
 use crate::juno::Juno;
-use crate::levels::{self, Dreamer};
-use crate::screens::{AppState, Roster};
+use crate::levels::{self, DiveSpec, Levels};
+use crate::screens::AppState;
 
 /// Seconds each `app.update()` advances.
 pub const FRAME_SECONDS: f64 = 1.0 / 60.0;
@@ -23,8 +23,14 @@ pub const FRAME_SECONDS: f64 = 1.0 / 60.0;
 /// The game without window or renderer, advancing [`FRAME_SECONDS`] per update, with
 /// level files loaded from the repository's `levels/`.
 pub fn headless_app() -> App {
+    headless_app_with_mods(&[])
+}
+
+/// [`headless_app`] with the mod folders `mods` loaded after the base game (as
+/// `--mod PATH` does). Level files are watched: editing one reloads it.
+pub fn headless_app_with_mods(mods: &[std::path::PathBuf]) -> App {
     let mut app = App::new();
-    levels::register_asset_source(&mut app);
+    levels::register_asset_sources(&mut app, mods);
     app.add_plugins((
         MinimalPlugins,
         AssetPlugin::default(),
@@ -40,15 +46,24 @@ pub fn headless_app() -> App {
     app
 }
 
-/// A dreamer shipped in the repository's `levels/dreamers/`, read and validated.
+/// A dream shipped in the repository's `levels/`, with its dreamer and dialogue, read
+/// and checked (no mods).
 ///
 /// # Panics
-/// If the file is missing or invalid: the shipped levels are broken.
-pub fn shipped_dreamer(id: &str) -> Dreamer {
-    let path = levels::data_root()
-        .join("levels/dreamers")
-        .join(format!("{id}.dreamer.ron"));
-    Dreamer::read(&path).unwrap_or_else(|e| panic!("{e}"))
+/// If the levels have any problem or lack the dream: the shipped levels are broken.
+pub fn shipped_dive(id: &str) -> DiveSpec {
+    let root = levels::data_root();
+    let assembly = levels::disk::load(&root.join("levels"), &[], &root);
+    let errors: Vec<String> = assembly.errors.iter().map(ToString::to_string).collect();
+    assert!(
+        errors.is_empty(),
+        "the shipped levels have problems:\n{}",
+        errors.join("\n")
+    );
+    assembly
+        .library
+        .dive(id)
+        .unwrap_or_else(|| panic!("no dream {id:?} in levels/"))
 }
 
 /// Steps `app` until `done` holds, at most `max_frames` times. Returns the frames taken.
@@ -65,24 +80,24 @@ pub fn run_until(app: &mut App, max_frames: u32, mut done: impl FnMut(&mut World
     panic!("condition not reached in {max_frames} frames");
 }
 
-/// Waits for the levels to load (if they are loading), dives into `dreamer_id`'s dream
-/// and steps until its first loop is being explored.
-pub fn dive_into(app: &mut App, dreamer_id: &str) -> Dreamer {
+/// Waits for the levels to load (if they are loading), dives into dream `dream_id` and
+/// steps until its first loop is being explored.
+pub fn dive_into(app: &mut App, dream_id: &str) -> DiveSpec {
     run_until(app, 2_000, |w| {
         *w.resource::<State<AppState>>().get() != AppState::Loading
     });
-    let dreamer = app
+    let spec = app
         .world()
-        .resource::<Roster>()
-        .get(dreamer_id)
-        .cloned()
-        .unwrap_or_else(|| panic!("no dreamer {dreamer_id} in levels/"));
-    app.insert_resource(ActiveDive::new(dreamer.clone()));
+        .resource::<Levels>()
+        .library
+        .dive(dream_id)
+        .unwrap_or_else(|| panic!("no playable dream {dream_id} in levels/"));
+    app.insert_resource(ActiveDive::new(spec.clone()));
     app.world_mut()
         .resource_mut::<NextState<AppState>>()
         .set(AppState::Dream);
     wait_for_exploring(app);
-    dreamer
+    spec
 }
 
 /// Steps until the dream is being explored (the current loop is formed).

@@ -107,3 +107,36 @@ mod tests {
         assert_eq!(super::clock(-3.0), "0:00");
     }
 }
+
+/// A dreamer's own colour, from their level file.
+pub fn dreamer_colour(dreamer: &crate::levels::Dreamer) -> egui::Color32 {
+    let [r, g, b] = dreamer.rgb().unwrap_or([255, 255, 255]);
+    egui::Color32::from_rgb(r, g, b)
+}
+
+/// Problems in the level files, if any, in a scrolling list with a hint on what to do.
+pub fn level_problems(ui: &mut egui::Ui, report: &crate::levels::LevelReport) {
+    if report.errors.is_empty() {
+        return;
+    }
+    ui.add_space(8.0);
+    ui.colored_label(
+        WARNING,
+        format!(
+            "{} problem{} in the level files (`sleep-sync validate` lists them too):",
+            report.errors.len(),
+            if report.errors.len() == 1 { "" } else { "s" }
+        ),
+    );
+    egui::ScrollArea::vertical()
+        .id_salt("level_problems")
+        .max_height(160.0)
+        .show(ui, |ui| {
+            for error in &report.errors {
+                ui.colored_label(WARNING, egui::RichText::new(error).monospace().size(13.0));
+            }
+        });
+    for file in &report.kept {
+        ui.colored_label(DIM, format!("{file}: playing its last good version"));
+    }
+}

@@ -6,13 +6,13 @@ use sleep_sync::dream::{
     ANCHOR_HOVER, Dream, DreamRecipe, FearTag, FearWeight, GenOptions, Heightfield, MovementLimits,
     TerrainSize,
 };
-use sleep_sync::levels::Dreamer;
-use sleep_sync::testing::shipped_dreamer as dreamer;
+use sleep_sync::levels::DiveSpec;
+use sleep_sync::testing::shipped_dive as dreamer;
 
-fn generate(d: &Dreamer, loop_index: u32) -> Dream {
+fn generate(d: &DiveSpec, loop_index: u32) -> Dream {
     Dream::generate(
         &d.recipe(loop_index),
-        d.anchors.len(),
+        d.dream.anchors.len(),
         &MovementLimits::default(),
     )
 }
@@ -116,16 +116,16 @@ fn thousand_seeds(id: &str) {
     let (mut props, mut hazards, mut carved, mut below_35) = (0usize, 0usize, 0usize, 0usize);
     let seeds = 1000u64;
     for seed in 0..seeds {
-        d.seed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed;
+        d.dream.seed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed;
         let loop_index = (seed % 8) as u32;
         let dream = Dream::generate_with(
             &d.recipe(loop_index),
-            d.anchors.len(),
+            d.dream.anchors.len(),
             &MovementLimits::default(),
             &GenOptions::single_threaded(),
         );
-        let what = format!("{id} seed {} loop {loop_index}", d.seed);
-        assert_eq!(dream.anchors.len(), d.anchors.len(), "{what}");
+        let what = format!("{id} seed {} loop {loop_index}", d.dream.seed);
+        assert_eq!(dream.anchors.len(), d.dream.anchors.len(), "{what}");
         assert!(
             dream.hazards.len() >= 3,
             "{what}: {} hazards",
@@ -382,7 +382,7 @@ fn fast_pipeline_stays_within_half_a_percent_of_naive_noise() {
             recipes.push((format!("{id} loop {loop_index}"), d.recipe(loop_index)));
         }
         let size = TerrainSize::with_samples(513).expect("valid size");
-        let recipe = DreamRecipe::new(&d.fears, d.seed, 2, size);
+        let recipe = DreamRecipe::new(&d.dreamer.fears, d.dream.seed, 2, size);
         recipes.push((format!("{id} 513² loop 2"), recipe));
     }
     for tag in FearTag::ALL {
@@ -510,9 +510,9 @@ fn every_supported_size_makes_a_sound_dream() {
     let d = dreamer("mara");
     for samples in [129, 257, 513, 1025] {
         let size = TerrainSize::with_samples(samples).expect("supported size");
-        let recipe = DreamRecipe::new(&d.fears, d.seed, 1, size);
+        let recipe = DreamRecipe::new(&d.dreamer.fears, d.dream.seed, 1, size);
         let start = std::time::Instant::now();
-        let dream = Dream::generate(&recipe, d.anchors.len(), &MovementLimits::default());
+        let dream = Dream::generate(&recipe, d.dream.anchors.len(), &MovementLimits::default());
         let millis = start.elapsed().as_secs_f64() * 1e3;
         assert_eq!(dream.heightfield.samples(), samples);
         assert_placements_sound(&dream, &format!("{samples}²"));

@@ -209,13 +209,14 @@ fn escape_pauses_and_time_stops() {
 #[test]
 fn touching_an_anchor_collects_it() {
     let mut app = headless_app();
-    let dreamer = dive_into(&mut app, "leo");
-    let anchor = app
+    let spec = dive_into(&mut app, "leo");
+    let (anchor, index) = app
         .world_mut()
-        .query_filtered::<&Transform, With<MemoryAnchor>>()
-        .single(app.world())
-        .expect("one anchor in leo's dream")
-        .translation;
+        .query::<(&Transform, &MemoryAnchor)>()
+        .iter(app.world())
+        .map(|(t, a)| (t.translation, a.index))
+        .next()
+        .expect("anchors in leo's dream");
     move_juno_to(&mut app, anchor - Vec3::Y * 0.5);
     run_until(&mut app, 10, |w| {
         w.resource::<NightmareLoop>().anchors_found == 1
@@ -232,7 +233,7 @@ fn touching_an_anchor_collects_it() {
         .read(messages)
         .map(|m| m.text.clone())
         .collect();
-    assert_eq!(all, vec![dreamer.anchors[0].clone()]);
+    assert_eq!(all, vec![spec.dream.anchors[index].memory.clone()]);
 }
 
 #[test]
@@ -297,7 +298,7 @@ fn loop_reset_frame_times_are_logged() {
         // The next loop was forged while this one was played: wait as a player would.
         run_until(&mut app, 20_000, |w| {
             let dive = w.resource::<ActiveDive>();
-            let (id, next) = (dive.dreamer.id.clone(), dive.loop_index + 1);
+            let (id, next) = (dive.spec.id().to_owned(), dive.loop_index + 1);
             w.resource::<sleep_sync::dive::DreamForge>()
                 .progress(&id, next)
                 == Some(1.0)

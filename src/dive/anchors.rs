@@ -22,6 +22,7 @@ pub struct Collected;
 #[derive(Message, Debug, Clone)]
 pub struct AnchorFound {
     pub index: usize,
+    pub title: String,
     pub text: String,
 }
 
@@ -52,16 +53,14 @@ fn collect_anchors(
                 .entity(entity)
                 .insert((Collected, Visibility::Hidden));
             nightmare.anchors_found += 1;
-            let text = dive
-                .dreamer
-                .anchors
-                .get(anchor.index)
-                .cloned()
-                .unwrap_or_default();
-            info!("memory anchor found: {text}");
+            let Some(memory) = dive.spec.dream.anchors.get(anchor.index) else {
+                continue;
+            };
+            info!("memory anchor found: {}", memory.title);
             found.write(AnchorFound {
                 index: anchor.index,
-                text,
+                title: memory.title.clone(),
+                text: memory.memory.clone(),
             });
         }
     }

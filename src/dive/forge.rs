@@ -18,13 +18,13 @@ use super::ActiveDive;
 use crate::dream::{
     Dream, GenOptions, Heightfield, MovementLimits, Progress, TerrainMeshData, default_threads,
 };
-use crate::levels::Dreamer;
+use crate::levels::DiveSpec;
 use crate::screens::AppState;
 
 /// A dream, generated and ready to become entities.
 pub struct GeneratedDream {
-    /// Whose dream it is.
-    pub dreamer: String,
+    /// Which dream it is (the dream's id).
+    pub dream_id: String,
     pub loop_index: u32,
     pub dream: Arc<Dream>,
     /// The terrain's meshes, one per chunk of [`CHUNK_CELLS`] cells a side.
@@ -49,18 +49,18 @@ pub struct DreamForge {
 }
 
 impl DreamForge {
-    /// Starts generating loop `loop_index` of `dreamer`'s dream, unless it already is.
-    pub fn request(&mut self, dreamer: &Dreamer, loop_index: u32) {
-        let key = (dreamer.id.clone(), loop_index);
+    /// Starts generating loop `loop_index` of a dream, unless it already is.
+    pub fn request(&mut self, spec: &DiveSpec, loop_index: u32) {
+        let key = (spec.id().to_owned(), loop_index);
         let known = self.pending.iter().any(|p| p.key == key)
             || self
                 .ready
                 .iter()
-                .any(|g| g.dreamer == key.0 && g.loop_index == loop_index);
+                .any(|g| g.dream_id == key.0 && g.loop_index == loop_index);
         if known {
             return;
         }
-        let dreamer = dreamer.clone();
+        let spec = spec.clone();
         let progress = Arc::new(Progress::default());
         let options = GenOptions {
             progress: Some(progress.clone()),
@@ -70,7 +70,7 @@ impl DreamForge {
         };
         let task = AsyncComputeTaskPool::get().spawn(async move {
             yield_to_frames();
-            generate(&dreamer, loop_index, &MovementLimits::default(), &options)
+            generate(&spec, loop_index, &MovementLimits::default(), &options)
         });
         self.pending.push(Pending {
             key,
@@ -79,28 +79,28 @@ impl DreamForge {
         });
     }
 
-    /// How far along loop `loop_index` of `dreamer`'s dream is: 0 to 1, `None` if it
+    /// How far along loop `loop_index` of dream `dream_id` is: 0 to 1, `None` if it
     /// is not being generated.
-    pub fn progress(&self, dreamer: &str, loop_index: u32) -> Option<f32> {
+    pub fn progress(&self, dream_id: &str, loop_index: u32) -> Option<f32> {
         if self
             .ready
             .iter()
-            .any(|g| g.dreamer == dreamer && g.loop_index == loop_index)
+            .any(|g| g.dream_id == dream_id && g.loop_index == loop_index)
         {
             return Some(1.0);
         }
         self.pending
             .iter()
-            .find(|p| p.key.0 == dreamer && p.key.1 == loop_index)
+            .find(|p| p.key.0 == dream_id && p.key.1 == loop_index)
             .map(|p| p.progress.get())
     }
 
-    /// Takes loop `loop_index` of `dreamer`'s dream if it is ready.
-    pub fn take(&mut self, dreamer: &str, loop_index: u32) -> Option<GeneratedDream> {
+    /// Takes loop `loop_index` of dream `dream_id` if it is ready.
+    pub fn take(&mut self, dream_id: &str, loop_index: u32) -> Option<GeneratedDream> {
         let i = self
             .ready
             .iter()
-            .position(|g| g.dreamer == dreamer && g.loop_index == loop_index)?;
+            .position(|g| g.dream_id == dream_id && g.loop_index == loop_index)?;
         Some(self.ready.swap_remove(i))
     }
 
@@ -138,7 +138,7 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 fn request_first_loop(dive: Res<ActiveDive>, mut forge: ResMut<DreamForge>) {
-    forge.request(&dive.dreamer, dive.loop_index);
+    forge.request(&dive.spec, dive.loop_index);
 }
 
 fn poll_forge(mut forge: ResMut<DreamForge>) {
@@ -167,14 +167,14 @@ pub const CHUNK_CELLS: usize = 64;
 /// Generates one loop of a dream with everything the world needs (meshes and collider
 /// included), off the main thread: the main thread only moves the results into place.
 pub fn generate(
-    dreamer: &Dreamer,
+    spec: &DiveSpec,
     loop_index: u32,
     limits: &MovementLimits,
     options: &GenOptions,
 ) -> GeneratedDream {
     let start = Instant::now();
-    let recipe = dreamer.recipe(loop_index);
-    let dream = Dream::generate_with(&recipe, dreamer.anchors.len(), limits, options);
+    let recipe = spec.recipe(loop_index);
+    let dream = Dream::generate_with(&recipe, spec.dream.anchors.len(), limits, options);
     let terrain_chunks = dream
         .chunks_with(CHUNK_CELLS, options.threads)
         .into_iter()
@@ -185,7 +185,7 @@ pub fn generate(
         progress.set(1.0);
     }
     GeneratedDream {
-        dreamer: dreamer.id.clone(),
+        dream_id: spec.id().to_owned(),
         loop_index,
         dream: Arc::new(dream),
         terrain_chunks,

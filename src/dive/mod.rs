@@ -4,6 +4,7 @@
 mod anchors;
 mod forge;
 mod nightmare_loop;
+mod reload;
 mod visuals;
 mod world;
 
@@ -12,27 +13,28 @@ use bevy::prelude::*;
 pub use anchors::{ANCHOR_REACH, AnchorFound, Collected, MemoryAnchor};
 pub use forge::{CHUNK_CELLS, DreamForge, GeneratedDream, terrain_collider};
 pub use nightmare_loop::{LoopCollapsed, NightmareLoop};
+pub use reload::Reshaping;
 pub use world::{
     CurrentDream, DreamCoreSite, DreamProp, HazardSite, LoopScoped, STAIR_RISE, STAIR_RUN, Terrain,
     TerrainChunk, WaterSurface, prop_collider,
 };
 
-use crate::levels::Dreamer;
+use crate::levels::DiveSpec;
 use crate::screens::AppState;
 
-/// The dive in progress: whose dream, and which loop of it.
+/// The dive in progress: which dream (with its dreamer and dialogue), and which loop.
 #[derive(Resource, Debug, Clone)]
 pub struct ActiveDive {
-    pub dreamer: Dreamer,
+    pub spec: DiveSpec,
     /// The loop being played (0 for the first).
     pub loop_index: u32,
 }
 
 impl ActiveDive {
     /// A dive starting at the first loop. Insert it, then enter [`AppState::Dream`].
-    pub fn new(dreamer: Dreamer) -> Self {
+    pub fn new(spec: DiveSpec) -> Self {
         Self {
-            dreamer,
+            spec,
             loop_index: 0,
         }
     }
@@ -64,6 +66,7 @@ pub(super) fn plugin(app: &mut App) {
         world::plugin,
         nightmare_loop::plugin,
         anchors::plugin,
+        reload::plugin,
     ));
 }
 

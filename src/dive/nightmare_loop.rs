@@ -63,6 +63,6 @@ fn tick_loop(
         ended: nightmare.index,
     });
     dive.loop_index = nightmare.index + 1;
-    forge.request(&dive.dreamer, dive.loop_index);
+    forge.request(&dive.spec, dive.loop_index);
     next_phase.set(DreamPhase::Forming);
 }

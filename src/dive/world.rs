@@ -71,6 +71,7 @@ fn form_loop(
     mut meshes: ResMut<Assets<Mesh>>,
     old: Query<Entity, With<LoopScoped>>,
     unfurnished: Option<Res<Unfurnished>>,
+    reshaping: Option<Res<super::Reshaping>>,
     current: Option<Res<CurrentDream>>,
     mut next_phase: ResMut<NextState<DreamPhase>>,
 ) {
@@ -80,15 +81,15 @@ fn form_loop(
         commands.remove_resource::<Unfurnished>();
         commands.insert_resource(NightmareLoop::new(
             dive.loop_index,
-            dive.dreamer.loop_seconds,
+            dive.spec.dream.loop_seconds,
             dream.anchors.len(),
         ));
         // Forge the next loop while this one is played.
-        forge.request(&dive.dreamer, dive.loop_index + 1);
+        forge.request(&dive.spec, dive.loop_index + 1);
         next_phase.set(DreamPhase::Exploring);
         return;
     }
-    let Some(generated) = forge.take(&dive.dreamer.id, dive.loop_index) else {
+    let Some(generated) = forge.take(dive.spec.id(), dive.loop_index) else {
         return;
     };
     for entity in &old {
@@ -97,14 +98,22 @@ fn form_loop(
     let dream = generated.dream.clone();
     info!(
         "{}'s dream, loop {}: generated in {:.0} ms",
-        dive.dreamer.name,
+        dive.spec.dreamer.name,
         dive.loop_index + 1,
         generated.millis
     );
     // First the dream, then its entities: observers dressing them read the palette.
     commands.insert_resource(CurrentDream(dream.clone()));
     spawn_ground(&mut commands, &mut meshes, generated);
-    commands.trigger(PlaceJuno { feet: dream.spawn });
+    // After a hot reload Juno stays where she was, on the nearest safe ground.
+    let feet = match reshaping {
+        Some(r) => {
+            commands.remove_resource::<super::Reshaping>();
+            dream.safe_spot_near(Vec2::new(r.juno_at.x, r.juno_at.z))
+        }
+        None => dream.spawn,
+    };
+    commands.trigger(PlaceJuno { feet });
     commands.insert_resource(Unfurnished);
 }
 

@@ -223,6 +223,23 @@ impl Dream {
         let (x, z) = self.heightfield.nearest_sample(world);
         self.reachable[z * self.heightfield.samples() + x]
     }
+
+    /// The reachable ground point nearest to `world` (x, z), or the spawn if none is:
+    /// where Juno can be put back safely when the dream changes around her.
+    pub fn safe_spot_near(&self, world: Vec2) -> Vec3 {
+        let n = self.heightfield.samples();
+        self.reachable
+            .iter()
+            .enumerate()
+            .filter(|&(_, &r)| r)
+            .map(|(i, _)| self.heightfield.world_point(i % n, i / n))
+            .min_by(|a, b| {
+                let da = Vec2::new(a.x, a.z).distance_squared(world);
+                let db = Vec2::new(b.x, b.z).distance_squared(world);
+                da.total_cmp(&db)
+            })
+            .unwrap_or(self.spawn)
+    }
 }
 
 /// The ground as placements see it: heights, normals, and which samples are level enough
@@ -652,6 +669,11 @@ fn place_hazards(
             kinds.push(fear.tag.hazard());
         }
     }
+    // A dream file's own kinds replace the fears' choice.
+    let chosen = &recipe.hazard_kinds;
+    if !chosen.is_empty() {
+        kinds = chosen.clone();
+    }
     // Inside the rim, where the dream is played.
     let inside = |(x, z): (usize, usize)| {
         let p = hf.world_xz(x, z);
@@ -673,6 +695,7 @@ fn place_hazards(
     .map(|(i, (x, z))| HazardSpawn {
         kind: match kinds.get(i) {
             Some(&kind) => kind,
+            None if !chosen.is_empty() => chosen[rng.below(chosen.len())],
             None => pick_fear(recipe, &mut rng).hazard(),
         },
         position: hf.world_point(x, z),

@@ -269,7 +269,7 @@ impl PropKind {
 
 /// How a fear turns on Juno. The generator places where each one starts; what it does
 /// is the nightmare's business (`crate::dive`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum HazardKind {
     /// Something that pursues her across the ground.
     Chaser,

@@ -23,7 +23,7 @@ pub use fear::{FearTag, FearTraits, FearWeight, HazardKind, PropKind};
 pub use heightfield::{Heightfield, smoothstep};
 pub use noise_field::{Reference, reference_heights};
 pub use reach::{MovementLimits, reachable_avoiding, reachable_from, reachable_with};
-pub use recipe::{DreamRecipe, MAX_MUTATIONS, Palette, TerrainSize};
+pub use recipe::{DreamRecipe, MAX_MUTATIONS, Palette, TerrainSize, Tuning};
 pub use rng::{DreamRng, mix_seed};
 
 /// How the generator runs. The result does not depend on `threads`; it depends on

@@ -4,13 +4,13 @@
 use bevy::color::LinearRgba;
 use serde::{Deserialize, Serialize};
 
-use super::fear::{FearTraits, FearWeight};
+use super::fear::{FearTraits, FearWeight, HazardKind};
 use super::rng::{DreamRng, mix_seed};
 
 /// Loops after this many stop mutating further (hostility is within 1e-97 of 1 by then).
 pub const MAX_MUTATIONS: u32 = 1000;
 
-/// Terrain resolution and footprint. Sizes are samples per side (2ⁿ + 1). In a dreamer
+/// Terrain resolution and footprint. Sizes are samples per side (2ⁿ + 1). In a dream
 /// file: `terrain: (samples: 513, extent: 384.0)`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -69,6 +69,101 @@ impl TerrainSize {
     /// Distance between neighbouring samples, metres.
     pub fn cell(&self) -> f32 {
         self.extent / (self.samples - 1) as f32
+    }
+}
+
+/// A dream file's adjustments to what the fears make. Every field is optional; a
+/// missing one keeps the fears' own value. In a dream file:
+/// `tuning: (height: Some(30.0), water: Some(0.2))`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Tuning {
+    /// Height range of the ground on the first loop, metres ([`Tuning::HEIGHT`]).
+    pub height: Option<f32>,
+    /// Size of the ground's features: 2 makes hills twice as broad ([`Tuning::SCALE`]).
+    pub scale: Option<f32>,
+    /// How far the ground is twisted on the first loop, metres ([`Tuning::WARP`]).
+    pub warp: Option<f32>,
+    /// Water level as a share of the height range, 0 for none ([`Tuning::WATER`]).
+    pub water: Option<f32>,
+    /// Distance at which the fog is opaque on the first loop, metres ([`Tuning::FOG`]).
+    pub fog: Option<f32>,
+    /// Props per 192 m × 192 m of dream ([`Tuning::PROPS`]; 28 otherwise).
+    pub props: Option<f32>,
+    /// Hazards on the first loop ([`Tuning::HAZARDS`]; 3 otherwise). Later loops add
+    /// up to four more.
+    pub hazards: Option<u32>,
+    /// The hazard kinds to place, first ones first; empty lets the fears choose.
+    pub hazard_kinds: Vec<HazardKind>,
+}
+
+impl Tuning {
+    pub const HEIGHT: std::ops::RangeInclusive<f32> = 1.0..=60.0;
+    pub const SCALE: std::ops::RangeInclusive<f32> = 0.25..=4.0;
+    pub const WARP: std::ops::RangeInclusive<f32> = 0.0..=60.0;
+    pub const WATER: std::ops::RangeInclusive<f32> = 0.0..=0.6;
+    pub const FOG: std::ops::RangeInclusive<f32> = 20.0..=1000.0;
+    pub const PROPS: std::ops::RangeInclusive<f32> = 0.0..=120.0;
+    pub const HAZARDS: std::ops::RangeInclusive<u32> = 0..=24;
+
+    /// Each set value that lies outside its range, as (field, message).
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let mut check =
+            |field: &'static str, value: Option<f32>, range: std::ops::RangeInclusive<f32>| {
+                if let Some(v) = value
+                    && !(v.is_finite() && range.contains(&v))
+                {
+                    out.push((
+                        field,
+                        format!("expected {} to {}, found {v}", range.start(), range.end()),
+                    ));
+                }
+            };
+        check("height", self.height, Self::HEIGHT);
+        check("scale", self.scale, Self::SCALE);
+        check("warp", self.warp, Self::WARP);
+        check("water", self.water, Self::WATER);
+        check("fog", self.fog, Self::FOG);
+        check("props", self.props, Self::PROPS);
+        if let Some(n) = self.hazards
+            && !Self::HAZARDS.contains(&n)
+        {
+            out.push((
+                "hazards",
+                format!(
+                    "expected {} to {} hazards, found {n}",
+                    Self::HAZARDS.start(),
+                    Self::HAZARDS.end()
+                ),
+            ));
+        }
+        out
+    }
+
+    /// The fears' traits with this tuning's values put in.
+    fn apply(&self, mut t: FearTraits) -> FearTraits {
+        let clamp = |v: Option<f32>, range: std::ops::RangeInclusive<f32>| {
+            v.filter(|v| v.is_finite())
+                .map(|v| v.clamp(*range.start(), *range.end()))
+        };
+        if let Some(h) = clamp(self.height, Self::HEIGHT) {
+            t.amplitude = h;
+        }
+        if let Some(s) = clamp(self.scale, Self::SCALE) {
+            t.frequency /= s;
+        }
+        if let Some(w) = clamp(self.warp, Self::WARP) {
+            t.warp = w;
+        }
+        if let Some(w) = clamp(self.water, Self::WATER) {
+            t.water = w;
+        }
+        if let Some(f) = clamp(self.fog, Self::FOG) {
+            t.fog_start = t.fog_start.min(f * 0.5);
+            t.fog_end = f;
+        }
+        t
     }
 }
 
@@ -132,6 +227,8 @@ pub struct DreamRecipe {
     pub prop_count: usize,
     /// How many hazards the fear places: more each loop.
     pub hazard_count: usize,
+    /// Hazard kinds the dream file asks for, first ones first; empty: the fears choose.
+    pub hazard_kinds: Vec<HazardKind>,
 }
 
 impl DreamRecipe {
@@ -142,7 +239,19 @@ impl DreamRecipe {
     /// ground shifts under a familiar overall shape. Anchor placement uses a fresh seed per
     /// loop, so anchors move. All of it is deterministic.
     pub fn new(fears: &[FearWeight], seed: u64, loop_index: u32, size: TerrainSize) -> Self {
-        let t = FearTraits::blend(fears);
+        Self::tuned(fears, seed, loop_index, size, &Tuning::default())
+    }
+
+    /// [`DreamRecipe::new`] with a dream file's [`Tuning`] applied before the loop
+    /// mutation (out-of-range values are clamped; validation reports them).
+    pub fn tuned(
+        fears: &[FearWeight],
+        seed: u64,
+        loop_index: u32,
+        size: TerrainSize,
+        tuning: &Tuning,
+    ) -> Self {
+        let t = tuning.apply(FearTraits::blend(fears));
         // Only exact arithmetic here (no powf, sin, cos): the same bits on every platform.
         let hostility = 1.0 - (0..loop_index.min(MAX_MUTATIONS)).fold(1.0f32, |h, _| h * 0.8);
         let drift_dir = {
@@ -191,8 +300,13 @@ impl DreamRecipe {
             sun_elevation: t.sun_elevation.clamp(0.1, 1.5),
             hostility,
             fears: normalised(fears),
-            prop_count: (28.0 * area) as usize,
-            hazard_count: 3 + (4.0 * hostility + 0.5) as usize,
+            prop_count: (tuning
+                .props
+                .map_or(28.0, |p| p.clamp(0.0, *Tuning::PROPS.end()))
+                * area) as usize,
+            hazard_count: tuning.hazards.map_or(3, |n| n.min(*Tuning::HAZARDS.end())) as usize
+                + (4.0 * hostility + 0.5) as usize,
+            hazard_kinds: tuning.hazard_kinds.clone(),
         }
     }
 }
@@ -247,5 +361,37 @@ mod tests {
         assert!(r.hostility <= 1.0 && r.hostility > 0.99);
         assert!(r.drift.iter().all(|d| d.is_finite()));
         assert!(r.amplitude.is_finite() && r.fog_end > 0.0);
+    }
+
+    #[test]
+    fn tuning_replaces_the_fears_values_and_keeps_the_mutation() {
+        let tuning = Tuning {
+            height: Some(40.0),
+            water: Some(0.3),
+            hazards: Some(6),
+            hazard_kinds: vec![HazardKind::Watcher],
+            ..Tuning::default()
+        };
+        let a = DreamRecipe::tuned(&fears(), 7, 0, TerrainSize::default(), &tuning);
+        let b = DreamRecipe::tuned(&fears(), 7, 3, TerrainSize::default(), &tuning);
+        assert_eq!(a.amplitude, 40.0);
+        assert!(b.amplitude > 40.0);
+        assert!(a.water >= 0.3);
+        assert_eq!(a.hazard_count, 6);
+        assert!(b.hazard_count > 6);
+        assert_eq!(a.hazard_kinds, vec![HazardKind::Watcher]);
+        assert_eq!(
+            DreamRecipe::tuned(&fears(), 7, 2, TerrainSize::default(), &Tuning::default()),
+            DreamRecipe::new(&fears(), 7, 2, TerrainSize::default())
+        );
+        let wild = Tuning {
+            height: Some(f32::NAN),
+            scale: Some(100.0),
+            ..Tuning::default()
+        };
+        let fields: Vec<&str> = wild.problems().iter().map(|p| p.0).collect();
+        assert_eq!(fields, ["height", "scale"]);
+        let r = DreamRecipe::tuned(&fears(), 7, 0, TerrainSize::default(), &wild);
+        assert!(r.amplitude.is_finite() && r.frequency.is_finite());
     }
 }

@@ -1,52 +1,64 @@
-//! The campaign file: which dreamers exist, in the order the control room lists them.
+//! The campaign file and mod manifests: which dreams the control room lists, in order.
 
-use bevy::asset::{Asset, Handle};
-use bevy::reflect::TypePath;
 use serde::{Deserialize, Serialize};
 
-use super::dreamer::Dreamer;
-use super::error::LevelError;
+use super::check::{Checks, LevelDoc};
 
-/// `levels/campaign.ron` as written.
+/// `main.campaign.ron`: the base game's dives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignFile {
-    /// Dreamer files, relative to `levels/`.
-    pub dreamers: Vec<String>,
+    /// Dream ids, in the order the control room lists them.
+    pub dives: Vec<String>,
 }
 
-impl CampaignFile {
-    /// Parses and checks a campaign file's text. `file` names it in errors.
-    pub fn from_ron(file: &str, text: &str) -> Result<CampaignFile, LevelError> {
-        let campaign: CampaignFile =
-            ron::from_str(text).map_err(|e| LevelError::from_ron(file, &e))?;
-        if campaign.dreamers.is_empty() {
-            return Err(LevelError::invalid(
-                file,
-                "dreamers",
-                "expected at least one dreamer file",
-            )
-            .located_in(text));
+impl LevelDoc for CampaignFile {
+    const KIND: &'static str = "campaign";
+
+    fn check(&self, c: &mut Checks) {
+        if self.dives.is_empty() {
+            c.fail("dives", "expected at least one dream id");
         }
-        for (i, path) in campaign.dreamers.iter().enumerate() {
-            if !path.ends_with(".dreamer.ron") || path.contains("..") || path.starts_with('/') {
-                return Err(LevelError::invalid(
-                    file,
-                    format!("dreamers[{i}]"),
-                    format!(
-                        "expected a path like \"dreamers/NAME.dreamer.ron\" inside levels/, found {path:?}"
-                    ),
-                )
-                .located_in(text));
-            }
-        }
-        Ok(campaign)
+        check_dives(c, &self.dives);
     }
 }
 
-/// The loaded campaign: a handle per dreamer, loaded as dependencies of the campaign.
-#[derive(Asset, TypePath, Debug)]
-pub struct Campaign {
-    #[dependency]
-    pub dreamers: Vec<Handle<Dreamer>>,
+/// `mod.ron` at the top of a mod folder: what the mod is, and the dives it adds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModManifest {
+    /// The mod's name, shown on the title screen.
+    pub name: String,
+    /// One line on what it adds. Optional.
+    #[serde(default)]
+    pub about: String,
+    /// Dream ids added to the control room after the base game's. Optional: a mod's
+    /// dreams can always be played from the title screen's free dive.
+    #[serde(default)]
+    pub dives: Vec<String>,
+}
+
+impl LevelDoc for ModManifest {
+    const KIND: &'static str = "mod manifest";
+
+    fn check(&self, c: &mut Checks) {
+        c.text("name", &self.name, 40);
+        if self.about.chars().count() > 200 {
+            c.fail("about", "expected at most 200 characters");
+        }
+        check_dives(c, &self.dives);
+    }
+}
+
+fn check_dives(c: &mut Checks, dives: &[String]) {
+    let mut seen = std::collections::HashSet::new();
+    for (i, id) in dives.iter().enumerate() {
+        c.id(format_args!("dives[{i}]"), id);
+        if !seen.insert(id) {
+            c.fail(
+                format_args!("dives[{i}]"),
+                format!("{id:?} is listed twice"),
+            );
+        }
+    }
 }

@@ -27,13 +27,19 @@ pub enum LevelError {
     /// The file could not be read.
     #[error("{file}: cannot read: {message}")]
     Unreadable { file: String, message: String },
+    /// Something about the file as a whole: its name, its size, or that it is missing.
+    #[error("{file}: {message}")]
+    File { file: String, message: String },
 }
 
 impl LevelError {
-    /// A syntax error from RON, located. An unknown field or variant (a misspelt fear
-    /// tag) gets the nearest known name suggested.
-    pub fn from_ron(file: &str, err: &ron::error::SpannedError) -> Self {
+    /// A syntax error from RON in `text`, located. An unknown field or variant (a
+    /// misspelt fear tag) gets the nearest known name suggested.
+    pub fn from_ron(file: &str, text: &str, err: &ron::error::SpannedError) -> Self {
         let mut message = err.code.to_string();
+        if matches!(err.code, ron::Error::IntegerOutOfBounds) {
+            message.push_str(" (too large, or negative where only 0 and up are allowed)");
+        }
         let unknown = match &err.code {
             ron::Error::NoSuchStructField {
                 expected, found, ..
@@ -46,11 +52,34 @@ impl LevelError {
         if let Some(nearest) = unknown.and_then(|(known, found)| nearest_name(found, known)) {
             message.push_str(&format!(" (did you mean `{nearest}`?)"));
         }
+        let (line, column) = match err.code {
+            // Inside a comment there is no value to move onto.
+            ron::Error::UnclosedBlockComment => (err.span.start.line, err.span.start.col),
+            _ => on_the_value(text, err.span.start.line, err.span.start.col),
+        };
         LevelError::Syntax {
             file: file.to_owned(),
-            line: err.span.start.line,
-            column: err.span.start.col,
+            line,
+            column,
             message,
+        }
+    }
+
+    /// The file the error is about.
+    pub fn file(&self) -> &str {
+        match self {
+            LevelError::Syntax { file, .. }
+            | LevelError::Invalid { file, .. }
+            | LevelError::Unreadable { file, .. }
+            | LevelError::File { file, .. } => file,
+        }
+    }
+
+    /// A problem with a file as a whole.
+    pub fn file_problem(file: &str, message: impl fmt::Display) -> Self {
+        LevelError::File {
+            file: file.to_owned(),
+            message: message.to_string(),
         }
     }
 
@@ -65,6 +94,11 @@ impl LevelError {
 
     /// Points a value error at where its field is written in `text` (the file's text).
     pub fn located_in(self, text: &str) -> Self {
+        self.located_by(&super::locate::Locator::new(text))
+    }
+
+    /// [`LevelError::located_in`] with the file already scanned.
+    pub fn located_by(self, locator: &super::locate::Locator) -> Self {
         match self {
             LevelError::Invalid {
                 file,
@@ -72,7 +106,7 @@ impl LevelError {
                 field,
                 message,
             } => LevelError::Invalid {
-                at: super::locate::locate(text, &field),
+                at: locator.find(&field),
                 file,
                 field,
                 message,
@@ -80,6 +114,27 @@ impl LevelError {
             other => other,
         }
     }
+}
+
+/// RON points some errors at the blank before a value, or just past a minus sign:
+/// move such a place onto the value itself.
+fn on_the_value(text: &str, line: usize, column: usize) -> (usize, usize) {
+    let Some(row) = text.lines().nth(line.saturating_sub(1)) else {
+        return (line, column);
+    };
+    let chars: Vec<char> = row.chars().collect();
+    let mut at = column.saturating_sub(1);
+    if at > 0 && chars.get(at - 1) == Some(&'-') && chars.get(at).is_some_and(char::is_ascii_digit)
+    {
+        return (line, at);
+    }
+    while chars.get(at).is_some_and(|c| *c == ' ' || *c == '\t') {
+        at += 1;
+    }
+    if at >= chars.len() {
+        return (line, column);
+    }
+    (line, at + 1)
 }
 
 /// `file:line:column: ` or `file: `.
@@ -137,11 +192,11 @@ mod tests {
     fn a_misspelt_field_or_fear_is_suggested_in_the_message() {
         let text = "(tag: Drowing, weight: 1.0)";
         let err = ron::from_str::<crate::dream::FearWeight>(text).unwrap_err();
-        let message = LevelError::from_ron("x.ron", &err).to_string();
+        let message = LevelError::from_ron("x.ron", text, &err).to_string();
         assert!(message.contains("did you mean `Drowning`?"), "{message}");
         let text = "(tag: Drowning, wieght: 1.0)";
         let err = ron::from_str::<crate::dream::FearWeight>(text).unwrap_err();
-        let message = LevelError::from_ron("x.ron", &err).to_string();
+        let message = LevelError::from_ron("x.ron", text, &err).to_string();
         assert!(message.starts_with("x.ron:1:"), "{message}");
         assert!(message.contains("did you mean `weight`?"), "{message}");
     }

@@ -48,14 +48,51 @@ fn tokens(text: &str) -> Vec<(Token<'_>, Place)> {
                     step(&mut i, &mut line, &mut column, 1);
                 }
             }
+            // Block comments nest in RON.
             '/' if next == Some('*') => {
                 step(&mut i, &mut line, &mut column, 2);
+                let mut depth = 1;
+                while i < chars.len() && depth > 0 {
+                    let pair = (chars[i].1, chars.get(i + 1).map(|c| c.1));
+                    match pair {
+                        ('/', Some('*')) => depth += 1,
+                        ('*', Some('/')) => depth -= 1,
+                        _ => {
+                            step(&mut i, &mut line, &mut column, 1);
+                            continue;
+                        }
+                    }
+                    step(&mut i, &mut line, &mut column, 2);
+                }
+            }
+            // `#![enable(...)]` headers are not part of the value.
+            '#' if next == Some('!') => {
+                while i < chars.len() && chars[i].1 != ']' {
+                    step(&mut i, &mut line, &mut column, 1);
+                }
+                step(&mut i, &mut line, &mut column, 1);
+            }
+            // Raw strings: r"..." or r#"..."# with any number of #.
+            'r' if matches!(next, Some('"' | '#')) && {
+                let hashes = chars[i + 1..].iter().take_while(|c| c.1 == '#').count();
+                chars.get(i + 1 + hashes).map(|c| c.1) == Some('"')
+            } =>
+            {
+                let hashes = chars[i + 1..].iter().take_while(|c| c.1 == '#').count();
+                step(&mut i, &mut line, &mut column, 2 + hashes);
                 while i < chars.len()
-                    && !(chars[i].1 == '*' && chars.get(i + 1).map(|c| c.1) == Some('/'))
+                    && !(chars[i].1 == '"'
+                        && chars[i + 1..]
+                            .iter()
+                            .take(hashes)
+                            .filter(|c| c.1 == '#')
+                            .count()
+                            == hashes)
                 {
                     step(&mut i, &mut line, &mut column, 1);
                 }
-                step(&mut i, &mut line, &mut column, 2);
+                step(&mut i, &mut line, &mut column, 1 + hashes);
+                out.push((Token::Other, place));
             }
             '"' => {
                 step(&mut i, &mut line, &mut column, 1);
@@ -135,8 +172,30 @@ fn segments(path: &str) -> Option<Vec<Segment<'_>>> {
 
 /// Where the value at `path` is written in `text`, if the scanner can find it. A path
 /// that runs out of file points at the last place found on the way.
+#[cfg(test)]
 pub fn locate(text: &str, path: &str) -> Option<Place> {
-    let tokens = tokens(text);
+    Locator::new(text).find(path)
+}
+
+/// A file's text scanned once, to locate many field paths in it.
+pub struct Locator<'a> {
+    tokens: Vec<(Token<'a>, Place)>,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            tokens: tokens(text),
+        }
+    }
+
+    /// Where the value at `path` is written, as [`locate`].
+    pub fn find(&self, path: &str) -> Option<Place> {
+        find(&self.tokens, path)
+    }
+}
+
+fn find(tokens: &[(Token, Place)], path: &str) -> Option<Place> {
     let segments = segments(path)?;
     // Start inside the outermost value (the file's struct).
     let mut at = tokens
@@ -145,7 +204,7 @@ pub fn locate(text: &str, path: &str) -> Option<Place> {
     let mut found = tokens[at].1;
     for segment in &segments {
         // `at` is an opening bracket: look among its direct children.
-        let Some((children, _)) = children_of(&tokens, at) else {
+        let Some((children, _)) = children_of(tokens, at) else {
             return Some(found);
         };
         let target = match segment {
@@ -237,5 +296,12 @@ mod tests {
         assert_eq!(locate(FILE, "fears[5].weight"), Some((5, 12)));
         assert_eq!(locate(FILE, "nothing"), Some((2, 1)));
         assert_eq!(locate("", "id"), None);
+    }
+
+    #[test]
+    fn raw_strings_nested_comments_and_headers_are_skipped() {
+        let text = "#![enable(implicit_some)]\n(\n  name: r#\"Le\"o (x\"#,\n  /* a /* b */ colour: 1, */\n  colour: \"c\",\n)";
+        assert_eq!(locate(text, "colour"), Some((5, 11)));
+        assert_eq!(locate(text, "name"), Some((3, 9)));
     }
 }

@@ -1,43 +1,114 @@
-//! Level files: the dreamers and the campaign, as RON under `levels/`, loaded through
-//! Bevy's asset system from the `levels://` asset source.
+//! Level files: dreamers, dreams, dialogue, the campaign and mods, as RON under
+//! `levels/` and `mods/NAME/`, loaded through Bevy's asset system (one asset source per
+//! folder) and hot-reloaded on the desktop.
 //!
-//! Data flows one way: file → validated typed data ([`Dreamer`], [`Campaign`]) → dream.
+//! Data flows one way: file → [`LevelDocument`] (parsed, checked) → [`Library`] (put
+//! together, references checked) → [`DiveSpec`] → dream. `docs/modding.md` describes
+//! every field.
 
 mod campaign;
+mod check;
+mod dialogue;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod disk;
+mod dream_file;
 mod dreamer;
 mod error;
+mod library;
+mod live;
 mod locate;
 
 use bevy::asset::io::{AssetSourceBuilder, Reader};
 use bevy::asset::{AssetLoader, LoadContext};
 use bevy::prelude::*;
 
-pub use campaign::{Campaign, CampaignFile};
-pub use dreamer::{Dreamer, LOOP_SECONDS};
+pub use campaign::{CampaignFile, ModManifest};
+pub use check::{
+    Checks, LevelDoc, MAX_ERRORS_PER_FILE, MAX_FILE_BYTES, parse, unknown as check_unknown,
+};
+pub use dialogue::{Choice, Dialogue, DialogueNode, Next};
+pub use dream_file::{Anchor, Core, DreamLevel, LOOP_SECONDS, MAX_ANCHORS};
+pub use dreamer::Dreamer;
 pub use error::{LevelError, nearest_name};
+pub use library::{
+    Assembly, DiveSpec, Entry, FileKind, LevelDocument, LevelFile, Library, ModInfo, Source,
+};
+pub use live::{LevelReport, Levels, LevelsReloaded};
 
-/// The asset source the level files are read from: the `levels/` folder.
+/// The asset source of the base game's `levels/` folder.
 pub const LEVELS_SOURCE: &str = "levels";
-/// The base game's campaign file, inside [`LEVELS_SOURCE`].
-pub const CAMPAIGN_PATH: &str = "levels://main.campaign.ron";
 
-/// Registers the `levels://` asset source. Must run before `AssetPlugin` is added.
-pub fn register_asset_source(app: &mut App) {
-    #[cfg(not(target_arch = "wasm32"))]
-    let folder = data_root().join("levels").to_string_lossy().into_owned();
-    // In the browser the levels are served beside the page.
-    #[cfg(target_arch = "wasm32")]
-    let folder = "levels".to_owned();
-    app.register_asset_source(
-        LEVELS_SOURCE,
-        AssetSourceBuilder::platform_default(&folder, None),
-    );
+/// One folder of level files and the asset source it is read through.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelFolder {
+    /// Asset source name: `levels` for the base game, `mod-1`, `mod-2`, ... for mods.
+    pub asset_source: String,
+    /// How messages name it: `levels`, `mods/ada`, or the path given to `--mod`.
+    pub shown: String,
 }
 
-/// The folder holding the game's data (`levels/`, `assets/`): `BEVY_ASSET_ROOT` or
-/// `CARGO_MANIFEST_DIR` when set (`cargo run` sets the latter), else the first of the
-/// executable's folder, the working directory and the source tree the game was built
-/// from that has a `levels/` folder.
+/// The level folders, in load order: the base game first, then each mod.
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct LevelFolders(pub Vec<LevelFolder>);
+
+impl LevelFolders {
+    /// The load-order index of the folder behind an asset source.
+    pub fn index_of(&self, asset_source: &str) -> Option<usize> {
+        self.0.iter().position(|f| f.asset_source == asset_source)
+    }
+}
+
+/// Registers an asset source for `levels/` and for each mod folder (those under `mods/`
+/// by name, then `extra_mods` in order) and records them as [`LevelFolders`]. Must run
+/// before `AssetPlugin` is added. In the browser only the base levels exist.
+pub fn register_asset_sources(app: &mut App, extra_mods: &[std::path::PathBuf]) {
+    let mut folders = vec![LevelFolder {
+        asset_source: LEVELS_SOURCE.to_owned(),
+        shown: "levels".to_owned(),
+    }];
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let root = data_root();
+        app.register_asset_source(
+            LEVELS_SOURCE,
+            AssetSourceBuilder::platform_default(&root.join("levels").to_string_lossy(), None),
+        );
+        let mut mods = disk::discover_mods(&root.join("mods"));
+        // A folder given twice (or already under mods/) is read once.
+        let canonical = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        for path in extra_mods {
+            if !mods.iter().any(|m| canonical(m) == canonical(path)) {
+                mods.push(path.clone());
+            }
+        }
+        for (i, path) in mods.iter().enumerate() {
+            let asset_source = format!("mod-{}", i + 1);
+            app.register_asset_source(
+                asset_source.clone(),
+                AssetSourceBuilder::platform_default(&path.to_string_lossy(), None),
+            );
+            folders.push(LevelFolder {
+                asset_source,
+                shown: disk::shown_as(path, &root),
+            });
+        }
+    }
+    // In the browser the levels are served beside the page.
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = extra_mods;
+        app.register_asset_source(
+            LEVELS_SOURCE,
+            AssetSourceBuilder::platform_default("levels", None),
+        );
+    }
+    app.insert_resource(LevelFolders(folders));
+}
+
+/// The folder holding the game's data (`levels/`, `mods/`, `assets/`):
+/// `BEVY_ASSET_ROOT` or `CARGO_MANIFEST_DIR` when set (`cargo run` sets the latter),
+/// else the first of the executable's folder, the working directory and the source
+/// tree the game was built from that has a `levels/` folder.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn data_root() -> std::path::PathBuf {
     use std::path::PathBuf;
@@ -64,88 +135,97 @@ pub fn data_root() -> std::path::PathBuf {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_asset::<Dreamer>()
-        .init_asset::<Campaign>()
-        .register_asset_loader(DreamerLoader)
-        .register_asset_loader(CampaignLoader);
+    let folders = app
+        .world()
+        .get_resource::<LevelFolders>()
+        .cloned()
+        .unwrap_or_else(|| {
+            LevelFolders(vec![LevelFolder {
+                asset_source: LEVELS_SOURCE.to_owned(),
+                shown: "levels".to_owned(),
+            }])
+        });
+    app.init_asset::<LevelAsset>()
+        .register_asset_loader(LevelLoader {
+            folders: folders.clone(),
+        })
+        .insert_resource(folders);
+    live::plugin(app);
 }
 
-/// Loads `*.dreamer.ron` files.
-#[derive(TypePath)]
-struct DreamerLoader;
+/// One level file as the asset server loaded it: its contents, or every problem in it.
+/// Loading never fails on bad contents, so a broken edit arrives as an asset like any
+/// other and the game can keep the last good version.
+#[derive(Asset, TypePath, Debug)]
+pub struct LevelAsset {
+    /// The file as messages name it (`levels/dreams/leo.dream.ron`).
+    pub file: String,
+    pub parsed: Result<LevelFile, Vec<LevelError>>,
+}
 
-impl AssetLoader for DreamerLoader {
-    type Asset = Dreamer;
+/// Loads every `.ron` file in a level folder as a [`LevelAsset`].
+#[derive(TypePath)]
+struct LevelLoader {
+    folders: LevelFolders,
+}
+
+impl AssetLoader for LevelLoader {
+    type Asset = LevelAsset;
     type Settings = ();
-    type Error = LevelError;
+    type Error = std::io::Error;
 
     async fn load(
         &self,
         reader: &mut dyn Reader,
         _settings: &(),
         load_context: &mut LoadContext<'_>,
-    ) -> Result<Dreamer, LevelError> {
-        let (file, text) = read_text(reader, load_context).await?;
-        Dreamer::from_ron(&file, &text)
+    ) -> Result<LevelAsset, std::io::Error> {
+        let asset_path = load_context.path();
+        let source_name = asset_path.source().as_str().unwrap_or(LEVELS_SOURCE);
+        let source = self.folders.index_of(source_name).unwrap_or(0);
+        let folder = self
+            .folders
+            .0
+            .get(source)
+            .map_or("levels", |f| f.shown.as_str());
+        let file = format!("{folder}/{}", asset_path.path().display());
+        let parsed = match read_capped(reader, &file).await {
+            Ok(bytes) => LevelFile::parse(source, &file, &bytes),
+            Err(e) => Err(vec![e]),
+        };
+        Ok(LevelAsset { file, parsed })
     }
 
     fn extensions(&self) -> &[&str] {
-        &["dreamer.ron"]
+        &[
+            "dreamer.ron",
+            "dream.ron",
+            "dialogue.ron",
+            "campaign.ron",
+            "ron",
+        ]
     }
 }
 
-/// Loads `campaign.ron` and starts loading every dreamer it lists.
-#[derive(TypePath)]
-struct CampaignLoader;
-
-impl AssetLoader for CampaignLoader {
-    type Asset = Campaign;
-    type Settings = ();
-    type Error = LevelError;
-
-    async fn load(
-        &self,
-        reader: &mut dyn Reader,
-        _settings: &(),
-        load_context: &mut LoadContext<'_>,
-    ) -> Result<Campaign, LevelError> {
-        let (file, text) = read_text(reader, load_context).await?;
-        let campaign = CampaignFile::from_ron(&file, &text)?;
-        let dreamers = campaign
-            .dreamers
-            .iter()
-            .map(|path| load_context.load(format!("{LEVELS_SOURCE}://{path}")))
-            .collect();
-        Ok(Campaign { dreamers })
-    }
-
-    fn extensions(&self) -> &[&str] {
-        &["campaign.ron"]
-    }
-}
-
-/// Reads a level file as UTF-8 text, naming it as a modder would (`levels/...`).
-async fn read_text(
-    reader: &mut dyn Reader,
-    load_context: &LoadContext<'_>,
-) -> Result<(String, String), LevelError> {
-    let file = format!("levels/{}", load_context.path().path().display());
+/// Reads at most [`MAX_FILE_BYTES`] (plus one, to tell a bigger file).
+async fn read_capped(reader: &mut dyn Reader, file: &str) -> Result<Vec<u8>, LevelError> {
+    use bevy::tasks::futures_lite::AsyncReadExt;
     let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .await
-        .map_err(|e| LevelError::Unreadable {
-            file: file.clone(),
-            message: e.to_string(),
-        })?;
-    let text = utf8_text(&file, bytes)?;
-    Ok((file, text))
-}
-
-/// A level file's bytes as text, or an error naming the file.
-fn utf8_text(file: &str, bytes: Vec<u8>) -> Result<String, LevelError> {
-    String::from_utf8(bytes).map_err(|e| LevelError::Unreadable {
-        file: file.to_owned(),
-        message: format!("not UTF-8 text ({e})"),
-    })
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = reader
+            .read(&mut chunk)
+            .await
+            .map_err(|e| LevelError::Unreadable {
+                file: file.to_owned(),
+                message: e.to_string(),
+            })?;
+        if n == 0 {
+            return Ok(bytes);
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(check::too_big(file, bytes.len() as u64));
+        }
+    }
 }

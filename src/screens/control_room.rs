@@ -4,8 +4,9 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::{AppState, LoadingStatus, Roster};
+use super::AppState;
 use crate::dive::ActiveDive;
+use crate::levels::Levels;
 use crate::theme;
 
 pub(super) fn plugin(app: &mut App) {
@@ -17,8 +18,7 @@ pub(super) fn plugin(app: &mut App) {
 
 fn control_room(
     mut contexts: EguiContexts,
-    roster: Res<Roster>,
-    status: Res<LoadingStatus>,
+    levels: Res<Levels>,
     mut commands: Commands,
     mut next: ResMut<NextState<AppState>>,
 ) -> Result {
@@ -49,6 +49,7 @@ fn control_room(
             .outer_margin(egui::Margin::symmetric(24, 0))
             .show(ui, |ui| {
                 ui.heading("Sleepers in a loop");
+                let dives = levels.library.campaign_dives();
                 ui.add_space(8.0);
                 egui::Grid::new("sleepers")
                     .num_columns(4)
@@ -60,10 +61,16 @@ fn control_room(
                         ui.label(egui::RichText::new("Loop").color(theme::DIM));
                         ui.label("");
                         ui.end_row();
-                        for dreamer in &roster.dreamers {
+                        for dive in &dives {
+                            let dreamer = &dive.dreamer;
                             ui.vertical(|ui| {
                                 ui.set_width(360.0);
-                                ui.label(egui::RichText::new(&dreamer.name).strong().size(20.0));
+                                ui.label(
+                                    egui::RichText::new(&dreamer.name)
+                                        .strong()
+                                        .size(20.0)
+                                        .color(theme::dreamer_colour(dreamer)),
+                                );
                                 ui.label(egui::RichText::new(&dreamer.about).color(theme::DIM));
                             });
                             let fears: Vec<&str> =
@@ -72,23 +79,21 @@ fn control_room(
                                 ui.set_width(240.0);
                                 ui.add(egui::Label::new(fears.join(", ")).wrap());
                             });
-                            ui.label(theme::clock(dreamer.loop_seconds));
+                            ui.label(theme::clock(dive.dream.loop_seconds));
                             if ui
                                 .add_sized([120.0, 36.0], egui::Button::new("Dive"))
                                 .clicked()
                             {
-                                commands.insert_resource(ActiveDive::new(dreamer.clone()));
+                                commands.insert_resource(ActiveDive::new(dive.clone()));
                                 next.set(AppState::Dream);
                             }
                             ui.end_row();
                         }
                     });
-                if roster.dreamers.is_empty() {
-                    ui.colored_label(theme::WARNING, "No dreamer files could be loaded.");
+                if dives.is_empty() {
+                    ui.colored_label(theme::WARNING, "No dream in the campaign could be loaded.");
                 }
-                for error in &status.errors {
-                    ui.colored_label(theme::WARNING, error);
-                }
+                theme::level_problems(ui, &levels.report);
             });
     });
     Ok(())

@@ -7,8 +7,6 @@ mod title;
 
 use bevy::prelude::*;
 
-pub use loading::{LoadingStatus, Roster};
-
 /// Which screen the player is on.
 #[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum AppState {

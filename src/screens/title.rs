@@ -1,9 +1,12 @@
-//! The title screen: New game, Quit.
+//! The title screen: New game, Free dive (every dream, the base game's and the mods'),
+//! Quit.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::AppState;
+use crate::dive::ActiveDive;
+use crate::levels::Levels;
 use crate::theme;
 
 pub(super) fn plugin(app: &mut App) {
@@ -13,14 +16,21 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
+/// Whether the free-dive list is open.
+#[derive(Default)]
+struct FreeDive(bool);
+
 fn title_screen(
     mut contexts: EguiContexts,
+    levels: Res<Levels>,
+    mut free_dive: Local<FreeDive>,
+    mut commands: Commands,
     mut next: ResMut<NextState<AppState>>,
     mut exit: MessageWriter<AppExit>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     theme::full_screen(ctx, |ui| {
-        ui.add_space(ui.available_height() * 0.28);
+        ui.add_space(ui.available_height() * 0.2);
         ui.vertical_centered(|ui| {
             ui.label(theme::title_text("SLEEP SYNC", 64.0));
             ui.label(
@@ -28,9 +38,16 @@ fn title_screen(
                     .color(theme::DIM)
                     .size(18.0),
             );
-            ui.add_space(48.0);
+            ui.add_space(40.0);
+            if free_dive.0 {
+                free_dive_list(ui, &levels, &mut free_dive, &mut commands, &mut next);
+                return;
+            }
             if theme::menu_button(ui, "New game").clicked() {
                 next.set(AppState::ControlRoom);
+            }
+            if theme::menu_button(ui, "Free dive").clicked() {
+                free_dive.0 = true;
             }
             if theme::menu_button(ui, "Quit").clicked() {
                 exit.write(AppExit::Success);
@@ -42,7 +59,59 @@ fn title_screen(
                 )
                 .color(theme::DIM),
             );
+            if !levels.library.mods.is_empty() {
+                ui.add_space(16.0);
+                let names: Vec<&str> = levels.library.mods.iter().map(|m| m.name.as_str()).collect();
+                ui.label(egui::RichText::new(format!("Mods: {}", names.join(", "))).color(theme::DIM));
+            }
+            theme::level_problems(ui, &levels.report);
         });
     });
     Ok(())
+}
+
+/// Every playable dream, with where it comes from: a modder dives straight into theirs.
+fn free_dive_list(
+    ui: &mut egui::Ui,
+    levels: &Levels,
+    free_dive: &mut FreeDive,
+    commands: &mut Commands,
+    next: &mut NextState<AppState>,
+) {
+    ui.heading("Free dive");
+    ui.label(egui::RichText::new("Any dream, from the base game or a mod.").color(theme::DIM));
+    ui.add_space(12.0);
+    egui::ScrollArea::vertical()
+        .max_height(360.0)
+        .show(ui, |ui| {
+            egui::Grid::new("free_dive")
+                .num_columns(3)
+                .spacing([24.0, 10.0])
+                .striped(true)
+                .show(ui, |ui| {
+                    for dive in levels.library.all_dives() {
+                        ui.label(
+                            egui::RichText::new(format!("{}'s dream", dive.dreamer.name))
+                                .strong()
+                                .color(theme::dreamer_colour(&dive.dreamer)),
+                        );
+                        ui.label(
+                            egui::RichText::new(format!("{} · {}", dive.id(), dive.origin))
+                                .color(theme::DIM),
+                        );
+                        if ui
+                            .add_sized([100.0, 30.0], egui::Button::new("Dive"))
+                            .clicked()
+                        {
+                            commands.insert_resource(ActiveDive::new(dive.clone()));
+                            next.set(AppState::Dream);
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+    ui.add_space(12.0);
+    if theme::menu_button(ui, "Back").clicked() {
+        free_dive.0 = false;
+    }
 }

@@ -1,10 +1,10 @@
-//! Command-line tools that need no window: `sleep-sync preview`.
+//! `sleep-sync preview`: a map of a dream, drawn without a GPU.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
+use super::find_dive;
 use crate::dream::{Dream, GenOptions, MAX_MUTATIONS, MovementLimits, TerrainSize, preview};
-use crate::levels::{self, Dreamer};
 
 pub const PREVIEW_USAGE: &str = "\
 Usage: sleep-sync preview --dream ID|PATH --out FILE.png [OPTIONS]
@@ -14,13 +14,13 @@ Draws a shaded relief map of a dream (no GPU needed): spawn (white), memory anch
 cannot reach is dimmed.
 
 Options:
-  --dream ID|PATH   a dreamer id from levels/dreamers/ (leo, mara, ...) or a
-                    *.dreamer.ron file
+  --dream ID|PATH   a dream id (leo, mara, or a mod's) or a *.dream.ron file
   --out FILE.png    where to write the map
-  --seed N          use this seed instead of the dreamer's
+  --mod PATH        also read the mod folder PATH (repeatable)
+  --seed N          use this seed instead of the dream's
   --loop K          draw loop K (1 = the first, the default)
   --size S          samples per side: 129, 257, 513 or 1025 (same metres per sample as
-                    the dreamer's, so a bigger size is a bigger dream)
+                    the dream's, so a bigger size is a bigger dream)
   --pixels P        width and height of the map, 64 to 4096 (default 512)";
 
 /// What `sleep-sync preview` was asked for.
@@ -33,6 +33,8 @@ pub struct PreviewArgs {
     pub loop_index: u32,
     pub samples: Option<usize>,
     pub pixels: usize,
+    /// Mod folders to read besides those in `mods/`.
+    pub mods: Vec<PathBuf>,
 }
 
 impl PreviewArgs {
@@ -44,11 +46,13 @@ impl PreviewArgs {
         let mut loop_index = 0;
         let mut samples = None;
         let mut pixels = 512;
+        let mut mods = Vec::new();
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
             match arg.as_str() {
                 "--dream" => dream = Some(value("--dream")?),
+                "--mod" => mods.push(PathBuf::from(value("--mod")?)),
                 "--out" => out = Some(PathBuf::from(value("--out")?)),
                 "--seed" => {
                     let v = value("--seed")?;
@@ -93,61 +97,18 @@ impl PreviewArgs {
             loop_index,
             samples,
             pixels,
+            mods,
         })
     }
-}
-
-/// Finds and reads a dreamer: a path to a `.ron` file, or an id under `levels/dreamers/`.
-pub fn load_dreamer(dream: &str, levels_dir: &Path) -> Result<Dreamer, String> {
-    let as_path = Path::new(dream);
-    let path = if dream.ends_with(".ron") || as_path.components().count() > 1 {
-        as_path.to_path_buf()
-    } else {
-        let path = levels_dir
-            .join("dreamers")
-            .join(format!("{dream}.dreamer.ron"));
-        if !path.exists() {
-            let known = known_dreamers(levels_dir);
-            let names: Vec<&str> = known.iter().map(String::as_str).collect();
-            let hint = levels::nearest_name(dream, &names)
-                .map(|name| format!(" (did you mean `{name}`?)"))
-                .unwrap_or_default();
-            return Err(format!(
-                "no dreamer {dream:?} in {}{hint}; known dreamers: {}",
-                levels_dir.join("dreamers").display(),
-                if known.is_empty() {
-                    "none".to_owned()
-                } else {
-                    known.join(", ")
-                }
-            ));
-        }
-        path
-    };
-    Dreamer::read(&path).map_err(|e| e.to_string())
-}
-
-fn known_dreamers(levels_dir: &Path) -> Vec<String> {
-    let mut ids: Vec<String> = std::fs::read_dir(levels_dir.join("dreamers"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            name.strip_suffix(".dreamer.ron").map(str::to_owned)
-        })
-        .collect();
-    ids.sort();
-    ids
 }
 
 /// Generates the dream `args` describe and writes its map. Returns a one-line summary.
 pub fn preview(args: &PreviewArgs) -> Result<String, String> {
-    let mut dreamer = load_dreamer(&args.dream, &levels::data_root().join("levels"))?;
+    let mut spec = find_dive(&args.dream, &args.mods)?;
     if let Some(seed) = args.seed {
-        dreamer.seed = seed;
+        spec.dream.seed = seed;
     }
-    let mut size = dreamer.terrain;
+    let mut size = spec.dream.terrain;
     if let Some(samples) = args.samples {
         size = TerrainSize {
             samples,
@@ -155,12 +116,12 @@ pub fn preview(args: &PreviewArgs) -> Result<String, String> {
         };
         size.check().map_err(|e| format!("--size: {e}"))?;
     }
-    let recipe =
-        crate::dream::DreamRecipe::new(&dreamer.fears, dreamer.seed, args.loop_index, size);
+    spec.dream.terrain = size;
+    let recipe = spec.recipe(args.loop_index);
     let start = Instant::now();
     let dream = Dream::generate_with(
         &recipe,
-        dreamer.anchors.len(),
+        spec.dream.anchors.len(),
         &MovementLimits::default(),
         &GenOptions::default(),
     );
@@ -173,9 +134,9 @@ pub fn preview(args: &PreviewArgs) -> Result<String, String> {
         dream.reachable.iter().filter(|&&r| r).count() as f64 / dream.reachable.len() as f64;
     Ok(format!(
         "{}'s dream, loop {}, seed {}, {}² samples over {:.0} m: generated in {millis:.0} ms; {:.0}% reachable, {} anchors, {} props, {} hazards, core {:.0} m from the spawn; map written to {}",
-        dreamer.name,
+        spec.dreamer.name,
         args.loop_index + 1,
-        dreamer.seed,
+        spec.dream.seed,
         size.samples,
         size.extent,
         reachable * 100.0,
@@ -213,14 +174,16 @@ mod tests {
     }
 
     #[test]
-    fn unknown_dreamer_lists_the_known_ones() {
-        let levels = levels::data_root().join("levels");
-        let err = load_dreamer("spiders", &levels).expect_err("no such dreamer");
-        assert!(err.contains("no dreamer \"spiders\""), "{err}");
+    fn unknown_dreams_list_the_known_ones() {
+        let err = find_dive("spiders", &[]).expect_err("no such dream");
+        assert!(err.contains("no dream \"spiders\""), "{err}");
         assert!(err.contains("leo") && err.contains("mara"), "{err}");
-        let err = load_dreamer("mra", &levels).expect_err("no such dreamer");
+        let err = find_dive("mra", &[]).expect_err("no such dream");
         assert!(err.contains("did you mean `mara`?"), "{err}");
-        let err = load_dreamer("nowhere/x.dreamer.ron", &levels).expect_err("no such file");
-        assert!(err.contains("nowhere/x.dreamer.ron: cannot read"), "{err}");
+        let err = find_dive("nowhere/dreams/x.dream.ron", &[]).expect_err("no such file");
+        assert!(
+            err.contains("nowhere/dreams/x.dream.ron: cannot read"),
+            "{err}"
+        );
     }
 }

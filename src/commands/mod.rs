@@ -1,0 +1,105 @@
+//! Command-line tools that need no window: `preview`, `validate` and `new-dream`.
+
+mod new_dream;
+mod preview;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+pub use new_dream::{NEW_DREAM_USAGE, new_dream};
+pub use preview::{PREVIEW_USAGE, PreviewArgs, preview};
+pub use validate::{VALIDATE_USAGE, validate};
+
+use crate::levels::{self, Assembly, DiveSpec, FileKind, check_unknown};
+
+/// The base game, every mod under `mods/`, then `extra` (mod folders or files inside
+/// one), read from disk and put together.
+pub fn load_library(extra: &[PathBuf]) -> Assembly {
+    let root = levels::data_root();
+    let base = root.join("levels");
+    let mut mods = levels::disk::discover_mods(&root.join("mods"));
+    for path in extra {
+        let folder = level_folder_of(path);
+        let known = std::iter::once(&base)
+            .chain(&mods)
+            .any(|f| same_folder(f, &folder));
+        if !known {
+            mods.push(folder);
+        }
+    }
+    levels::disk::load(&base, &mods, &root)
+}
+
+/// The level folder a path belongs to: a folder is one; a file inside `dreamers/`,
+/// `dreams/` or `dialogue/` belongs to the folder above; any other file to its own.
+fn level_folder_of(path: &Path) -> PathBuf {
+    if path.is_dir() || FileKind::of(&path.to_string_lossy()).is_none() {
+        return path.to_path_buf();
+    }
+    // `Path::parent` of a bare name is "": that is the working directory.
+    let or_here = |p: &Path| {
+        if p.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            p.to_path_buf()
+        }
+    };
+    let parent = or_here(path.parent().unwrap_or(Path::new("")));
+    let grouped = parent
+        .file_name()
+        .is_some_and(|n| ["dreamers", "dreams", "dialogue"].contains(&&*n.to_string_lossy()));
+    match parent.parent() {
+        Some(above) if grouped => or_here(above),
+        _ => parent,
+    }
+}
+
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// The dive into a dream named by id, or by the path of its `*.dream.ron` file (whose
+/// level folder is read as a mod if it is not already one). Errors list the known
+/// dreams and the problems in the files.
+pub fn find_dive(dream: &str, mods: &[PathBuf]) -> Result<DiveSpec, String> {
+    let as_path = Path::new(dream);
+    let is_path = dream.ends_with(".ron") || as_path.components().count() > 1;
+    let mut extra = mods.to_vec();
+    let id = if is_path {
+        extra.push(as_path.to_path_buf());
+        let bytes = levels::disk::read_capped(as_path, dream).map_err(|e| e.to_string())?;
+        let text = String::from_utf8_lossy(&bytes);
+        let folder = level_folder_of(as_path);
+        if !folder.is_dir() {
+            return Err(format!("{}: not a folder", folder.display()));
+        }
+        match levels::parse::<levels::DreamLevel>(dream, text.as_bytes()) {
+            Ok(level) => level.id,
+            Err(errors) => return Err(joined(&errors)),
+        }
+    } else {
+        dream.to_owned()
+    };
+    let assembly = load_library(&extra);
+    if let Some(spec) = assembly.library.dive(&id) {
+        return Ok(spec);
+    }
+    let known: Vec<&str> = assembly.library.dreams.keys().map(String::as_str).collect();
+    let mut message = check_unknown("dream", &id, &known);
+    if !assembly.errors.is_empty() {
+        message.push_str("\nproblems in the level files:\n");
+        message.push_str(&joined(&assembly.errors));
+    }
+    Err(message)
+}
+
+fn joined(errors: &[levels::LevelError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}

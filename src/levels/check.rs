@@ -1,0 +1,236 @@
+//! Parsing and checking one level file: every problem found, each located, so a modder
+//! fixes a file in one pass instead of one error per run.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+use super::error::{LevelError, nearest_name};
+
+/// The largest level file read, bytes. A dream is a few kilobytes; anything near this
+/// is a mistake (or an attack), and is refused before it is parsed.
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+
+/// The most problems reported per file; more are summed up in one line.
+pub const MAX_ERRORS_PER_FILE: usize = 50;
+
+/// How deep brackets may nest. The deepest real file nests 5 levels.
+const MAX_NESTING: usize = 32;
+
+/// A kind of level file: how it is named, parsed and checked.
+pub trait LevelDoc: DeserializeOwned {
+    /// What a modder calls it ("dreamer file").
+    const KIND: &'static str;
+    /// Checks what the format alone cannot: ranges, emptiness, finiteness, references
+    /// inside the file.
+    fn check(&self, checks: &mut Checks);
+}
+
+/// Problems found in one file's values, with their field paths.
+pub struct Checks<'a> {
+    file: &'a str,
+    errors: Vec<LevelError>,
+    /// Problems beyond [`MAX_ERRORS_PER_FILE`], counted only.
+    more: usize,
+}
+
+impl<'a> Checks<'a> {
+    pub fn new(file: &'a str) -> Self {
+        Self {
+            file,
+            errors: Vec::new(),
+            more: 0,
+        }
+    }
+
+    /// Notes a problem with `field`.
+    pub fn fail(&mut self, field: impl fmt::Display, message: impl fmt::Display) {
+        if self.errors.len() < MAX_ERRORS_PER_FILE {
+            self.errors
+                .push(LevelError::invalid(self.file, field, message));
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// An id: non-empty, at most 32 characters of a-z, 0-9, `_` and `-`.
+    pub fn id(&mut self, field: impl fmt::Display, id: &str) {
+        let fine = !id.is_empty()
+            && id.len() <= 32
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        if !fine {
+            self.fail(
+                field,
+                format!("expected an id of 1 to 32 characters a-z, 0-9, '_' or '-', found {id:?}"),
+            );
+        }
+    }
+
+    /// Text a player reads: not blank, at most `max` characters.
+    pub fn text(&mut self, field: impl fmt::Display, text: &str, max: usize) {
+        let length = text.chars().count();
+        if text.trim().is_empty() {
+            self.fail(field, "expected some text, found none");
+        } else if length > max {
+            self.fail(
+                field,
+                format!("expected at most {max} characters, found {length}"),
+            );
+        }
+    }
+
+    /// A finite number within `range`.
+    pub fn number(
+        &mut self,
+        field: impl fmt::Display,
+        value: f32,
+        range: std::ops::RangeInclusive<f32>,
+        unit: &str,
+    ) {
+        if !(value.is_finite() && range.contains(&value)) {
+            self.fail(
+                field,
+                format!(
+                    "expected {} to {}{unit}, found {value}",
+                    range.start(),
+                    range.end()
+                ),
+            );
+        }
+    }
+
+    /// A reference to one of `known` (ids in the same file): suggests the nearest.
+    pub fn reference(&mut self, field: impl fmt::Display, what: &str, id: &str, known: &[&str]) {
+        if !known.contains(&id) {
+            self.fail(field, unknown(what, id, known));
+        }
+    }
+
+    /// The problems found, the last one saying how many more were not kept.
+    pub fn into_errors(mut self) -> Vec<LevelError> {
+        if self.more > 0 {
+            let more = format!("{} more problems not shown", self.more);
+            self.errors
+                .push(LevelError::invalid(self.file, "(file)", more));
+        }
+        self.errors
+    }
+}
+
+/// "no dreamer "lo" (did you mean `leo`?); known: leo, mara".
+pub fn unknown(what: &str, id: &str, known: &[&str]) -> String {
+    let hint = nearest_name(id, known)
+        .map(|name| format!(" (did you mean `{name}`?)"))
+        .unwrap_or_default();
+    let list = if known.is_empty() {
+        "none".to_owned()
+    } else {
+        known.join(", ")
+    };
+    format!("no {what} {id:?}{hint}; known: {list}")
+}
+
+/// Decodes, parses and checks a level file. `file` names it in errors. Every problem
+/// comes back located, at most [`MAX_ERRORS_PER_FILE`] of them.
+pub fn parse<T: LevelDoc>(file: &str, bytes: &[u8]) -> Result<T, Vec<LevelError>> {
+    let text = text_of(file, bytes).map_err(|e| vec![e])?;
+    // Editors on Windows may start a file with a byte-order mark: it is not content.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // `height: 30.0` means `Some(30.0)`: modders need not write the `Some`.
+    let options = ron::Options::default()
+        .with_recursion_limit(MAX_NESTING)
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let doc: T = options
+        .from_str(text)
+        .map_err(|e| vec![LevelError::from_ron(file, text, &e)])?;
+    let mut checks = Checks::new(file);
+    doc.check(&mut checks);
+    let errors = checks.into_errors();
+    if errors.is_empty() {
+        return Ok(doc);
+    }
+    Err(located(text, errors))
+}
+
+/// A level file's bytes as text: at most [`MAX_FILE_BYTES`], UTF-8.
+pub fn text_of<'t>(file: &str, bytes: &'t [u8]) -> Result<&'t str, LevelError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_big(file, bytes.len() as u64));
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = line_column(&bytes[..e.valid_up_to()]);
+        LevelError::Syntax {
+            file: file.to_owned(),
+            line: at.0,
+            column: at.1,
+            message: "not UTF-8 text (level files are UTF-8)".to_owned(),
+        }
+    })
+}
+
+/// The error for a file over [`MAX_FILE_BYTES`].
+pub fn too_big(file: &str, bytes: u64) -> LevelError {
+    LevelError::File {
+        file: file.to_owned(),
+        message: format!(
+            "{:.1} MB is too big for a level file (at most {} KB)",
+            bytes as f64 / 1e6,
+            MAX_FILE_BYTES / 1024
+        ),
+    }
+}
+
+/// Locates each error in `text`, scanning it once.
+fn located(text: &str, errors: Vec<LevelError>) -> Vec<LevelError> {
+    let locator = super::locate::Locator::new(text);
+    errors.into_iter().map(|e| e.located_by(&locator)).collect()
+}
+
+/// Line and column (1-based, in characters) just after `bytes`.
+fn line_column(bytes: &[u8]) -> (usize, usize) {
+    let text = String::from_utf8_lossy(bytes);
+    let line = text.matches('\n').count() + 1;
+    let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let err = text_of("x.ron", b"(\n  id: \"a\xffb\")").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "x.ron:2:9: not UTF-8 text (level files are UTF-8)"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_a_bare_optional_value_are_fine() {
+        let text = "\u{feff}(name: \"Ada\", about: \"\", dives: [])";
+        let m: crate::levels::ModManifest = parse("mod.ron", text.as_bytes()).expect("valid");
+        assert_eq!(m.name, "Ada");
+        let dream = "(id: \"a\", dreamer: \"a\", seed: 1, loop_seconds: 60.0,
+            tuning: (height: 30.0, water: Some(0.2)), anchors: [(title: \"t\", memory: \"m\")])";
+        let d: crate::levels::DreamLevel = parse("a.dream.ron", dream.as_bytes()).expect("valid");
+        let tuning = d.tuning;
+        assert_eq!((tuning.height, tuning.water), (Some(30.0), Some(0.2)));
+    }
+
+    #[test]
+    fn unknown_ids_get_the_nearest_known_one() {
+        let msg = unknown("dreamer", "lo", &["leo", "mara"]);
+        assert_eq!(
+            msg,
+            "no dreamer \"lo\" (did you mean `leo`?); known: leo, mara"
+        );
+        assert_eq!(
+            unknown("dialogue", "x", &[]),
+            "no dialogue \"x\"; known: none"
+        );
+    }
+}

@@ -1,0 +1,245 @@
+//! The levels in play: read at start-up from every level folder, put together into a
+//! [`Library`], and put together again whenever a file changes on disk. A file whose
+//! new version is broken keeps its last good version in play, and says why.
+
+use std::collections::HashMap;
+
+use bevy::asset::{LoadState, LoadedFolder};
+use bevy::prelude::*;
+
+use super::library::{Library, Source};
+use super::{LevelAsset, LevelFile, LevelFolders};
+
+/// The levels in play.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct Levels {
+    pub library: Library,
+    /// Whether every level file has been read once.
+    pub ready: bool,
+    /// Files read so far, and how many there are (0 until the folders are listed).
+    pub loaded: usize,
+    pub total: usize,
+    pub report: LevelReport,
+}
+
+/// What is wrong with the level files, and what a modder should know.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct LevelReport {
+    /// Located problems (`file:line:column: field: message`).
+    pub errors: Vec<String>,
+    /// Load order and overrides.
+    pub notes: Vec<String>,
+    /// Files whose last good version is in play because their current one is broken.
+    pub kept: Vec<String>,
+}
+
+/// Sent when a level file changed on disk and the levels were put together again.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub struct LevelsReloaded {
+    /// The files that changed.
+    pub files: Vec<String>,
+}
+
+/// Every level file asset, as the asset server holds them.
+#[derive(Resource, Default)]
+struct LevelHandles {
+    folders: Vec<Handle<LoadedFolder>>,
+    /// Files loaded one by one (in the browser, where folders cannot be listed).
+    files: Vec<Handle<LevelAsset>>,
+}
+
+/// The last version of each file that parsed, by file name.
+#[derive(Resource, Default)]
+struct LastGood(HashMap<String, LevelFile>);
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Levels>()
+        .init_resource::<LevelHandles>()
+        .init_resource::<LastGood>()
+        .add_message::<LevelsReloaded>()
+        .add_systems(Startup, start_loading)
+        .add_systems(
+            Update,
+            (
+                track_loading.run_if(|levels: Res<Levels>| !levels.ready),
+                reload_changed.run_if(|levels: Res<Levels>| levels.ready),
+            )
+                .in_set(crate::AppSystems::RecordInput),
+        );
+}
+
+fn start_loading(
+    folders: Res<LevelFolders>,
+    assets: Res<AssetServer>,
+    mut handles: ResMut<LevelHandles>,
+) {
+    #[cfg(not(target_arch = "wasm32"))]
+    for folder in &folders.0 {
+        handles
+            .folders
+            .push(assets.load_folder(format!("{}://", folder.asset_source)));
+    }
+    // The browser cannot list folders: the base game's files are listed at build time.
+    #[cfg(target_arch = "wasm32")]
+    for path in base_levels::FILES {
+        let _ = &folders;
+        handles
+            .files
+            .push(assets.load(format!("{}://{path}", super::LEVELS_SOURCE)));
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod base_levels {
+    include!(concat!(env!("OUT_DIR"), "/base_levels.rs"));
+}
+
+/// Every level file handle: those of each folder, then those loaded one by one.
+fn all_files(handles: &LevelHandles, folders: &Assets<LoadedFolder>) -> Vec<Handle<LevelAsset>> {
+    handles
+        .folders
+        .iter()
+        .filter_map(|h| folders.get(h))
+        .flat_map(|f| &f.handles)
+        .filter_map(|h| h.clone().try_typed::<LevelAsset>().ok())
+        .chain(handles.files.iter().cloned())
+        .collect()
+}
+
+fn track_loading(
+    handles: Res<LevelHandles>,
+    assets: Res<AssetServer>,
+    folder_assets: Res<Assets<LoadedFolder>>,
+    files: Res<Assets<LevelAsset>>,
+    sources: Res<LevelFolders>,
+    mut last_good: ResMut<LastGood>,
+    mut levels: ResMut<Levels>,
+) {
+    let settled = |id: bevy::asset::UntypedAssetId| {
+        matches!(
+            assets.get_load_state(id),
+            Some(LoadState::Loaded | LoadState::Failed(_))
+        )
+    };
+    if !handles.folders.iter().all(|h| settled(h.id().untyped())) {
+        return;
+    }
+    let all = all_files(&handles, &folder_assets);
+    levels.total = all.len();
+    levels.loaded = all.iter().filter(|h| files.contains(*h)).count();
+    if !all.iter().all(|h| settled(h.id().untyped())) {
+        return;
+    }
+    let mut errors: Vec<String> = handles
+        .folders
+        .iter()
+        .filter_map(|h| match assets.get_load_state(h) {
+            Some(LoadState::Failed(e)) => Some(e.to_string()),
+            _ => None,
+        })
+        .collect();
+    put_together(&sources, &all, &files, &mut last_good, &mut levels);
+    levels.report.errors.splice(0..0, errors.drain(..));
+    levels.ready = true;
+    for note in &levels.report.notes {
+        info!("levels: {note}");
+    }
+    for error in &levels.report.errors {
+        error!("{error}");
+    }
+    info!(
+        "levels loaded: {} dreams ({} in the campaign), {} problems",
+        levels.library.dreams.len(),
+        levels.library.campaign.len(),
+        levels.report.errors.len()
+    );
+}
+
+/// Puts the levels together again when a file is changed, added or removed on disk.
+fn reload_changed(
+    mut file_events: MessageReader<AssetEvent<LevelAsset>>,
+    mut folder_events: MessageReader<AssetEvent<LoadedFolder>>,
+    handles: Res<LevelHandles>,
+    folder_assets: Res<Assets<LoadedFolder>>,
+    files: Res<Assets<LevelAsset>>,
+    sources: Res<LevelFolders>,
+    mut last_good: ResMut<LastGood>,
+    mut levels: ResMut<Levels>,
+    mut reloaded: MessageWriter<LevelsReloaded>,
+) {
+    let mut changed: Vec<String> = file_events
+        .read()
+        .filter_map(|e| match e {
+            // Added files arrive through their folder's reload (below); only a change
+            // to a loaded file is its own event.
+            AssetEvent::Modified { id } => files.get(*id).map(|f| f.file.clone()),
+            _ => None,
+        })
+        .collect();
+    let folders_changed = folder_events
+        .read()
+        .any(|e| matches!(e, AssetEvent::Modified { .. }));
+    if changed.is_empty() && !folders_changed {
+        return;
+    }
+    changed.sort();
+    changed.dedup();
+    let all = all_files(&handles, &folder_assets);
+    let before = levels.library.clone();
+    put_together(&sources, &all, &files, &mut last_good, &mut levels);
+    for error in &levels.report.errors {
+        warn!("{error}");
+    }
+    if levels.report.errors.is_empty() {
+        info!("levels reloaded: {}", changed.join(", "));
+    }
+    if levels.library != before || !changed.is_empty() {
+        reloaded.write(LevelsReloaded { files: changed });
+    }
+}
+
+/// Assembles the library from the file assets, keeping the last good version of each
+/// broken file.
+fn put_together(
+    sources: &LevelFolders,
+    handles: &[Handle<LevelAsset>],
+    assets: &Assets<LevelAsset>,
+    last_good: &mut LastGood,
+    levels: &mut Levels,
+) {
+    let mut parsed = Vec::new();
+    let mut errors = Vec::new();
+    let mut kept = Vec::new();
+    let mut broken = Vec::new();
+    for asset in handles.iter().filter_map(|h| assets.get(h)) {
+        match &asset.parsed {
+            Ok(file) => {
+                last_good.0.insert(asset.file.clone(), file.clone());
+                parsed.push(file.clone());
+            }
+            Err(problems) => {
+                broken.push(asset.file.clone());
+                errors.extend(problems.iter().map(ToString::to_string));
+                if let Some(good) = last_good.0.get(&asset.file) {
+                    kept.push(asset.file.clone());
+                    parsed.push(good.clone());
+                }
+            }
+        }
+    }
+    let order = sources
+        .0
+        .iter()
+        .map(|f| Source {
+            folder: f.shown.clone(),
+        })
+        .collect();
+    let assembly = Library::assemble(order, parsed, &broken);
+    errors.extend(assembly.errors.iter().map(ToString::to_string));
+    levels.library = assembly.library;
+    levels.report = LevelReport {
+        errors,
+        notes: assembly.notes,
+        kept,
+    };
+}
