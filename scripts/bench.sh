@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the generator benchmarks (criterion) and prints the tables of docs/generator.md.
+# Runs the generator and level-file benchmarks (criterion) and prints the tables of docs/generator.md.
 # The figures are ratios within one run; absolute times depend on the machine.
 # Uses the dev profile the tests use (dependencies at opt-level 2, the game at 2), so no
 # separate optimised build of the engine is needed.
@@ -7,5 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 bash scripts/setup.sh
-cargo bench --locked --profile dev --bench dream -- --noplot "$@" 2>&1 \
+cargo bench --locked --profile dev --bench dream --bench levels -- --noplot "$@" 2>&1 \
     | tee "$CARGO_TARGET_DIR/bench-output.txt"

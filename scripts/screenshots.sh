@@ -14,8 +14,9 @@ run() {
     env WGPU_BACKEND=vulkan VK_ICD_FILENAMES="$icd" "$game" "$@"
 }
 tour=$(mktemp -d)
-run --tour "$tour" --dive leo
+run --tour "$tour" --dive leo --mod docs/example-mod/night-swimmer
 cp "$tour/title.png" docs/screenshot-title.png
+cp "$tour/free-dive.png" docs/screenshot-free-dive.png
 cp "$tour/control-room.png" docs/screenshot-control-room.png
 cp "$tour/dream.png" docs/screenshot-leo.png
 run --dive mara --screenshot docs/screenshot-mara.png

@@ -11,7 +11,7 @@ use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_dis
 use crate::dive::{ActiveDive, CurrentDream, DreamPhase, MemoryAnchor};
 use crate::juno::{Juno, LookAngles, PlaceJuno};
 use crate::levels::Levels;
-use crate::screens::{AppState, Pause};
+use crate::screens::{AppState, FreeDive, Pause};
 
 /// What the autopilot should do.
 #[derive(Resource, Debug, Clone)]
@@ -22,7 +22,8 @@ pub struct AutoPilot {
     pub loop_index: u32,
     /// Where to save the dream's screenshot, if anywhere.
     pub screenshot: Option<PathBuf>,
-    /// If set, save `title.png`, `control-room.png`, `dream.png` and `pause.png` here.
+    /// If set, save `title.png`, `free-dive.png`, `control-room.png`, `dream.png` and
+    /// `pause.png` here.
     pub tour: Option<PathBuf>,
     /// Frames to let a screen render before its picture (shadows, fog, egui settle).
     pub settle_frames: u32,
@@ -61,6 +62,8 @@ struct ShotsWritten(u32);
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Step {
     Title,
+    /// The title screen's list of every dream.
+    FreeDive,
     ControlRoom,
     Dream,
     Pause,
@@ -76,7 +79,13 @@ pub fn plugin(app: &mut App) {
 impl AutoPilot {
     fn steps(&self) -> &'static [Step] {
         if self.tour.is_some() {
-            &[Step::Title, Step::ControlRoom, Step::Dream, Step::Pause]
+            &[
+                Step::Title,
+                Step::FreeDive,
+                Step::ControlRoom,
+                Step::Dream,
+                Step::Pause,
+            ]
         } else {
             &[Step::Dream]
         }
@@ -86,6 +95,7 @@ impl AutoPilot {
     fn picture(&self, step: Step) -> Option<PathBuf> {
         let name = match step {
             Step::Title => "title.png",
+            Step::FreeDive => "free-dive.png",
             Step::ControlRoom => "control-room.png",
             Step::Dream => "dream.png",
             Step::Pause => "pause.png",
@@ -109,12 +119,22 @@ fn drive(
     mut commands: Commands,
     mut next: ResMut<NextState<AppState>>,
     mut next_pause: ResMut<NextState<Pause>>,
+    mut free_dive: ResMut<FreeDive>,
     mut exit: MessageWriter<AppExit>,
     mut juno: Query<(&mut Transform, &mut LookAngles), With<Juno>>,
     anchors: Query<&Transform, (With<MemoryAnchor>, Without<Juno>)>,
     dream: Option<Res<CurrentDream>>,
 ) {
     progress.frames += 1;
+    let steps = pilot.steps();
+    let Some(&step) = steps.get(progress.step) else {
+        // Every picture is written (or none was asked for): done. Without pictures the
+        // player now has the dream to themselves.
+        if pilot.tour.is_some() || pilot.screenshot.is_some() {
+            exit.write(AppExit::Success);
+        }
+        return;
+    };
     if progress.frames > pilot.max_frames {
         error!(
             "autopilot: stuck after {} frames; giving up",
@@ -123,14 +143,6 @@ fn drive(
         exit.write(AppExit::error());
         return;
     }
-    let steps = pilot.steps();
-    let Some(&step) = steps.get(progress.step) else {
-        // Every picture is written (or none was asked for): done.
-        if pilot.tour.is_some() || pilot.screenshot.is_some() {
-            exit.write(AppExit::Success);
-        }
-        return;
-    };
     if progress.waiting_for_shot {
         if written.0 as usize > progress.step {
             progress.waiting_for_shot = false;
@@ -143,6 +155,10 @@ fn drive(
     let arrived = match (step, state.get()) {
         (_, AppState::Loading) => false,
         (Step::Title, AppState::Title) => true,
+        (Step::FreeDive, AppState::Title) => {
+            free_dive.0 = true;
+            true
+        }
         (Step::ControlRoom | Step::Dream, AppState::Title) => {
             next.set(AppState::ControlRoom);
             false

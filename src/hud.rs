@@ -95,6 +95,7 @@ fn remember_moments(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn hud(
     mut contexts: EguiContexts,
     dive: Res<ActiveDive>,

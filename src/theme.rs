@@ -97,17 +97,6 @@ pub fn clock(seconds: f32) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn clock_rounds_up_and_pads() {
-        assert_eq!(super::clock(0.0), "0:00");
-        assert_eq!(super::clock(59.2), "1:00");
-        assert_eq!(super::clock(61.0), "1:01");
-        assert_eq!(super::clock(-3.0), "0:00");
-    }
-}
-
 /// A dreamer's own colour, from their level file.
 pub fn dreamer_colour(dreamer: &crate::levels::Dreamer) -> egui::Color32 {
     let [r, g, b] = dreamer.rgb().unwrap_or([255, 255, 255]);
@@ -138,5 +127,16 @@ pub fn level_problems(ui: &mut egui::Ui, report: &crate::levels::LevelReport) {
         });
     for file in &report.kept {
         ui.colored_label(DIM, format!("{file}: playing its last good version"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn clock_rounds_up_and_pads() {
+        assert_eq!(super::clock(0.0), "0:00");
+        assert_eq!(super::clock(59.2), "1:00");
+        assert_eq!(super::clock(61.0), "1:01");
+        assert_eq!(super::clock(-3.0), "0:00");
     }
 }

@@ -3,7 +3,7 @@
 //! version with a located message, and fixing the file recovers.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 use sleep_sync::dive::{ActiveDive, CurrentDream};
@@ -62,11 +62,18 @@ fn editing_the_dream_in_play_reshapes_it_and_a_broken_edit_keeps_the_last_good_v
     app.update();
 
     // A good edit: another seed. The dream re-forms in place.
+    let saved = Instant::now();
     std::fs::write(&dream_file, good.replace("seed: 7041", "seed: 7042")).expect("edit");
     wait_for(&mut app, |w| {
         w.resource::<ActiveDive>().spec.dream.seed == 7042
     });
+    let noticed = saved.elapsed();
     wait_for_exploring(&mut app);
+    println!(
+        "save → reload noticed: {:.0} ms (the watcher waits 300 ms for more writes); → dream re-formed: {:.0} ms",
+        noticed.as_secs_f64() * 1e3,
+        saved.elapsed().as_secs_f64() * 1e3
+    );
     let after = app.world().resource::<CurrentDream>().0.clone();
     assert_ne!(
         before.heightfield, after.heightfield,

@@ -3,6 +3,7 @@
 //! rest of the levels. No panic; every error names its file; a library with no errors
 //! has every campaign dive playable.
 
+use std::cell::Cell;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
@@ -191,8 +192,8 @@ fn mutated_level_files_never_panic_and_errors_name_their_file() {
         any::<prop::sample::Index>(),
         prop::collection::vec(mutation(), 1..6),
     );
-    let (mut ran, mut rejected, mut assembled_clean) = (0u32, 0u32, 0u32);
-    let counts = std::cell::RefCell::new((&mut ran, &mut rejected, &mut assembled_clean));
+    let (ran, rejected, clean) = (Cell::new(0u32), Cell::new(0u32), Cell::new(0u32));
+    let count = |c: &Cell<u32>| c.set(c.get() + 1);
     runner
         .run(&strategy, |(which, mutations)| {
             let files = seeds();
@@ -202,12 +203,11 @@ fn mutated_level_files_never_panic_and_errors_name_their_file() {
                 apply(&mut bytes, m);
             }
             let mut parsed = Vec::new();
-            let mut counts = counts.borrow_mut();
-            *counts.0 += 1;
+            count(&ran);
             match LevelFile::parse(*source, name, &bytes) {
                 Ok(file) => parsed.push(file),
                 Err(errors) => {
-                    *counts.1 += 1;
+                    count(&rejected);
                     check_errors(name, &errors);
                 }
             }
@@ -222,7 +222,7 @@ fn mutated_level_files_never_panic_and_errors_name_their_file() {
             ];
             let assembly = Library::assemble(sources, parsed, &[]);
             if assembly.errors.is_empty() {
-                *counts.2 += 1;
+                count(&clean);
                 for id in &assembly.library.campaign {
                     prop_assert!(
                         assembly.library.dive(id).is_some(),
@@ -234,10 +234,10 @@ fn mutated_level_files_never_panic_and_errors_name_their_file() {
             Ok(())
         })
         .unwrap_or_else(|e| panic!("{e}"));
-    drop(counts);
+    let (ran, rejected, clean) = (ran.get(), rejected.get(), clean.get());
     assert_eq!(ran, CASES);
     println!(
-        "{ran} mutated level files: {rejected} rejected with located errors, {} parsed; {assembled_clean} libraries without errors",
+        "{ran} mutated level files: {rejected} rejected with located errors, {} parsed; {clean} libraries without errors",
         ran - rejected
     );
     // The mutations must really damage files, and not only damage them.

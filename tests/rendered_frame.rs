@@ -170,11 +170,11 @@ fn every_screen_renders_and_the_dreams_differ() {
         start.elapsed().as_secs_f32()
     );
     let mut shots = Vec::new();
-    for screen in ["title", "control-room", "dream", "pause"] {
+    for screen in ["title", "free-dive", "control-room", "dream", "pause"] {
         shots.push(check_frame(screen, &tour.join(format!("{screen}.png"))));
     }
     // Each screen shows something of its own, not the one before it again.
-    for (a, b) in [(0, 1), (1, 2), (2, 3)] {
+    for (a, b) in [(0, 1), (1, 2), (2, 3), (3, 4)] {
         let changed = changed_share(&shots[a], &shots[b]);
         println!(
             "screens {a} → {b}: {:.1}% of pixels differ",
@@ -184,10 +184,10 @@ fn every_screen_renders_and_the_dreams_differ() {
     }
     // The pause menu dims the dream behind it.
     assert!(
-        luminance(&shots[3]) < luminance(&shots[2]) * 0.9,
+        luminance(&shots[4]) < luminance(&shots[3]) * 0.9,
         "pause does not dim"
     );
-    let leo = &shots[2];
+    let leo = &shots[3];
 
     // Mara's dream, straight from the command line.
     let mara_png = dir.join("mara.png");

@@ -4,14 +4,24 @@
 use std::path::PathBuf;
 
 use super::load_library;
+use crate::dream::{Dream, GenOptions, MovementLimits};
 use crate::levels::{Assembly, Library};
+
+/// The loops the play check generates: the first, and one well into the mutation.
+const CHECKED_LOOPS: [u32; 2] = [0, 4];
+
+/// Below this share of reachable ground a dream is reported as cramped.
+const CRAMPED: f32 = 0.15;
 
 pub const VALIDATE_USAGE: &str = "\
 Usage: sleep-sync validate [PATH...]
 
 Checks every level file of the base game (levels/), of every mod under mods/, and of
 each PATH (a mod folder, or a file inside one), and prints every problem as
-file:line:column: field: message. Exits 1 if there is any problem, 0 if none.";
+file:line:column: field: message. Then it generates loops 1 and 5 of every playable
+dream, as the game would, and reports a dream whose memory anchors cannot all be placed
+where Juno can reach them (a problem) or whose reachable ground is cramped (a warning).
+Exits 1 if there is any problem, 0 if none (warnings do not fail).";
 
 /// What validation found: the report to print, and whether every file is sound.
 pub struct Validation {
@@ -30,17 +40,89 @@ pub fn validate(paths: &[PathBuf]) -> Validation {
         }
     }
     let assembly = load_library(paths);
+    let play = play_check(&assembly.library);
     Validation {
-        report: report(&assembly),
-        ok: assembly.errors.is_empty(),
+        report: report(&assembly, &play),
+        ok: assembly.errors.is_empty() && play.problems.is_empty(),
     }
 }
 
-/// Every problem, then what loaded: notes, and a one-line summary.
-pub fn report(assembly: &Assembly) -> String {
+/// What generating the dreams showed.
+#[derive(Debug, Default)]
+pub struct PlayCheck {
+    /// A dream that cannot be completed.
+    pub problems: Vec<String>,
+    /// A dream that plays, but poorly.
+    pub warnings: Vec<String>,
+}
+
+/// Generates [`CHECKED_LOOPS`] of every playable dream and reports what the files alone
+/// cannot show: anchors that could not be placed where Juno can reach them (fewer than
+/// the core needs is a problem), cramped ground, hazards that found no room.
+pub fn play_check(library: &Library) -> PlayCheck {
+    let mut check = PlayCheck::default();
+    for dive in library.all_dives() {
+        let file = library
+            .dreams
+            .get(dive.id())
+            .map_or_else(|| dive.id().to_owned(), |e| e.file.clone());
+        for loop_index in CHECKED_LOOPS {
+            let recipe = dive.recipe(loop_index);
+            let wanted = dive.dream.anchors.len();
+            let dream = Dream::generate_with(
+                &recipe,
+                wanted,
+                &MovementLimits::default(),
+                &GenOptions::default(),
+            );
+            let k = loop_index + 1;
+            let placed = dream.anchors.len();
+            let needed = dive.dream.core.anchors_needed;
+            if placed < wanted.max(needed) {
+                let message = format!(
+                    "{file}: anchors: loop {k} has room for {placed} of the {wanted} memory anchors where Juno can reach them (the core needs {needed}); less water or height, or a larger terrain.extent, makes room"
+                );
+                if placed < needed {
+                    check.problems.push(message);
+                } else {
+                    check.warnings.push(message);
+                }
+            }
+            let reachable = dream.reachable.iter().filter(|&&r| r).count() as f32
+                / dream.reachable.len() as f32;
+            if reachable < CRAMPED {
+                check.warnings.push(format!(
+                    "{file}: loop {k}: only {:.0}% of the ground can be reached (less water or height, or a larger tuning.scale, opens it up; `sleep-sync preview` shows it)",
+                    reachable * 100.0
+                ));
+            }
+            if dream.hazards.len() < recipe.hazard_count {
+                check.warnings.push(format!(
+                    "{file}: loop {k}: room for {} of {} hazards",
+                    dream.hazards.len(),
+                    recipe.hazard_count
+                ));
+            }
+        }
+    }
+    check
+}
+
+/// Every problem, then warnings, notes, and a one-line summary.
+pub fn report(assembly: &Assembly, play: &PlayCheck) -> String {
     let mut lines: Vec<String> = assembly.errors.iter().map(ToString::to_string).collect();
+    lines.extend(play.problems.iter().cloned());
+    lines.extend(play.warnings.iter().map(|w| format!("warning: {w}")));
     lines.extend(assembly.notes.iter().map(|n| format!("note: {n}")));
-    lines.push(summary(&assembly.library, assembly.errors.len()));
+    let mut last = summary(
+        &assembly.library,
+        assembly.errors.len() + play.problems.len(),
+    );
+    if !play.warnings.is_empty() {
+        let n = play.warnings.len();
+        last.push_str(&format!(", {n} warning{}", if n == 1 { "" } else { "s" }));
+    }
+    lines.push(last);
     lines.join("\n")
 }
 
@@ -77,6 +159,31 @@ mod tests {
             "{}",
             v.report
         );
+    }
+
+    #[test]
+    fn a_flooded_dream_is_reported_after_generating_it() {
+        let dir = std::env::temp_dir().join(format!("sleep-sync-flood-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        crate::commands::new_dream("flood", Some(&dir)).expect("template");
+        let dream = dir.join("flood/dreams/flood.dream.ron");
+        let text = std::fs::read_to_string(&dream).expect("dream");
+        // Drowning under deep water, with a core that needs every anchor.
+        let flooded = text
+            .replace("// water: 0.2,", "water: 0.6,")
+            .replace("anchors_needed: 1", "anchors_needed: 2");
+        std::fs::write(&dream, flooded).expect("edit");
+        let dreamer = dir.join("flood/dreamers/flood.dreamer.ron");
+        let who = std::fs::read_to_string(&dreamer).expect("dreamer");
+        std::fs::write(&dreamer, who.replace("tag: Falling", "tag: Drowning")).expect("edit");
+        let v = validate(&[dir.join("flood")]);
+        assert!(
+            v.report.contains("of the ground can be reached")
+                || v.report.contains("memory anchors"),
+            "{}",
+            v.report
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

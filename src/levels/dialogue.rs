@@ -67,12 +67,21 @@ impl Dialogue {
 
     /// The most anchors any choice needs.
     pub fn most_anchors_needed(&self) -> usize {
+        self.neediest_choice().map_or(0, |(_, _, n)| n)
+    }
+
+    /// The choice that needs the most anchors: node index, choice index, anchors.
+    pub fn neediest_choice(&self) -> Option<(usize, usize, usize)> {
         self.nodes
             .iter()
-            .flat_map(|n| &n.choices)
-            .map(|c| c.needs_anchors)
-            .max()
-            .unwrap_or(0)
+            .enumerate()
+            .flat_map(|(i, n)| {
+                n.choices
+                    .iter()
+                    .enumerate()
+                    .map(move |(j, c)| (i, j, c.needs_anchors))
+            })
+            .max_by_key(|&(_, _, n)| n)
     }
 
     /// Which nodes can be reached from the start, by index.

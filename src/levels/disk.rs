@@ -53,6 +53,8 @@ pub fn load(levels: &Path, mods: &[PathBuf], root: &Path) -> Assembly {
     let broken: Vec<String> = errors.iter().map(|e| e.file().to_owned()).collect();
     let mut assembly = Library::assemble(sources, files, &broken);
     errors.append(&mut assembly.errors);
+    // By file, each file's problems in the order found.
+    errors.sort_by(|a, b| a.file().cmp(b.file()));
     assembly.errors = errors;
     assembly
 }

@@ -436,18 +436,18 @@ fn check_references(lib: &Library, files: &[LevelFile], errors: &mut Vec<LevelEr
             errors.push(file.error("dreamer", unknown("dreamer", &dream.dreamer, &dreamer_ids)));
             continue;
         };
-        if let Some(dialogue) = lib.dialogues.get(&dreamer.value.dialogue) {
-            let needed = dialogue.value.most_anchors_needed();
-            if needed > dream.anchors.len() {
-                errors.push(file.error(
-                    "anchors",
-                    format!(
-                        "{} has a choice that needs {needed} anchors, but this dream holds {}",
-                        dialogue.file,
-                        dream.anchors.len()
-                    ),
-                ));
-            }
+        if let Some(dialogue) = lib.dialogues.get(&dreamer.value.dialogue)
+            && let Some((node, choice, needed)) = dialogue.value.neediest_choice()
+            && needed > dream.anchors.len()
+        {
+            errors.push(file.error(
+                "anchors",
+                format!(
+                    "{}: nodes[{node}].choices[{choice}] needs {needed} anchors, but this dream holds {}",
+                    dialogue.file,
+                    dream.anchors.len()
+                ),
+            ));
         }
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use bevy::asset::{LoadState, LoadedFolder};
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
 use super::library::{Library, Source};
@@ -94,25 +95,45 @@ mod base_levels {
     include!(concat!(env!("OUT_DIR"), "/base_levels.rs"));
 }
 
-/// Every level file handle: those of each folder, then those loaded one by one.
-fn all_files(handles: &LevelHandles, folders: &Assets<LoadedFolder>) -> Vec<Handle<LevelAsset>> {
-    handles
-        .folders
-        .iter()
-        .filter_map(|h| folders.get(h))
-        .flat_map(|f| &f.handles)
-        .filter_map(|h| h.clone().try_typed::<LevelAsset>().ok())
-        .chain(handles.files.iter().cloned())
-        .collect()
+/// The level files as the asset server holds them, and what the game keeps of them.
+#[derive(SystemParam)]
+struct LevelAssets<'w> {
+    handles: Res<'w, LevelHandles>,
+    folders: Res<'w, Assets<LoadedFolder>>,
+    files: Res<'w, Assets<LevelAsset>>,
+    sources: Res<'w, LevelFolders>,
+    last_good: ResMut<'w, LastGood>,
+}
+
+impl LevelAssets<'_> {
+    /// Every level file handle: those of each folder, then those loaded one by one.
+    fn all_files(&self) -> Vec<Handle<LevelAsset>> {
+        self.handles
+            .folders
+            .iter()
+            .filter_map(|h| self.folders.get(h))
+            .flat_map(|f| &f.handles)
+            .filter_map(|h| h.clone().try_typed::<LevelAsset>().ok())
+            .chain(self.handles.files.iter().cloned())
+            .collect()
+    }
+
+    /// Puts the levels together from the file assets into `levels`.
+    fn put_together(&mut self, levels: &mut Levels) {
+        let all = self.all_files();
+        put_together(
+            &self.sources,
+            &all,
+            &self.files,
+            &mut self.last_good,
+            levels,
+        );
+    }
 }
 
 fn track_loading(
-    handles: Res<LevelHandles>,
+    mut level_assets: LevelAssets,
     assets: Res<AssetServer>,
-    folder_assets: Res<Assets<LoadedFolder>>,
-    files: Res<Assets<LevelAsset>>,
-    sources: Res<LevelFolders>,
-    mut last_good: ResMut<LastGood>,
     mut levels: ResMut<Levels>,
 ) {
     let settled = |id: bevy::asset::UntypedAssetId| {
@@ -121,25 +142,33 @@ fn track_loading(
             Some(LoadState::Loaded | LoadState::Failed(_))
         )
     };
+    let handles = &level_assets.handles;
     if !handles.folders.iter().all(|h| settled(h.id().untyped())) {
         return;
     }
-    let all = all_files(&handles, &folder_assets);
+    let all = level_assets.all_files();
     levels.total = all.len();
-    levels.loaded = all.iter().filter(|h| files.contains(*h)).count();
+    levels.loaded = all
+        .iter()
+        .filter(|h| level_assets.files.contains(*h))
+        .count();
     if !all.iter().all(|h| settled(h.id().untyped())) {
         return;
     }
     let mut errors: Vec<String> = handles
         .folders
         .iter()
-        .filter_map(|h| match assets.get_load_state(h) {
-            Some(LoadState::Failed(e)) => Some(e.to_string()),
+        .zip(&level_assets.sources.0)
+        .filter_map(|(h, folder)| match assets.get_load_state(h) {
+            Some(LoadState::Failed(e)) => {
+                Some(format!("{}: cannot read the folder: {e}", folder.shown))
+            }
             _ => None,
         })
         .collect();
-    put_together(&sources, &all, &files, &mut last_good, &mut levels);
-    levels.report.errors.splice(0..0, errors.drain(..));
+    level_assets.put_together(&mut levels);
+    errors.append(&mut levels.report.errors);
+    levels.report.errors = errors;
     levels.ready = true;
     for note in &levels.report.notes {
         info!("levels: {note}");
@@ -159,11 +188,7 @@ fn track_loading(
 fn reload_changed(
     mut file_events: MessageReader<AssetEvent<LevelAsset>>,
     mut folder_events: MessageReader<AssetEvent<LoadedFolder>>,
-    handles: Res<LevelHandles>,
-    folder_assets: Res<Assets<LoadedFolder>>,
-    files: Res<Assets<LevelAsset>>,
-    sources: Res<LevelFolders>,
-    mut last_good: ResMut<LastGood>,
+    mut level_assets: LevelAssets,
     mut levels: ResMut<Levels>,
     mut reloaded: MessageWriter<LevelsReloaded>,
 ) {
@@ -172,7 +197,7 @@ fn reload_changed(
         .filter_map(|e| match e {
             // Added files arrive through their folder's reload (below); only a change
             // to a loaded file is its own event.
-            AssetEvent::Modified { id } => files.get(*id).map(|f| f.file.clone()),
+            AssetEvent::Modified { id } => level_assets.files.get(*id).map(|f| f.file.clone()),
             _ => None,
         })
         .collect();
@@ -184,9 +209,8 @@ fn reload_changed(
     }
     changed.sort();
     changed.dedup();
-    let all = all_files(&handles, &folder_assets);
     let before = levels.library.clone();
-    put_together(&sources, &all, &files, &mut last_good, &mut levels);
+    level_assets.put_together(&mut levels);
     for error in &levels.report.errors {
         warn!("{error}");
     }

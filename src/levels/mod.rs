@@ -62,12 +62,13 @@ impl LevelFolders {
 /// by name, then `extra_mods` in order) and records them as [`LevelFolders`]. Must run
 /// before `AssetPlugin` is added. In the browser only the base levels exist.
 pub fn register_asset_sources(app: &mut App, extra_mods: &[std::path::PathBuf]) {
-    let mut folders = vec![LevelFolder {
+    let base = LevelFolder {
         asset_source: LEVELS_SOURCE.to_owned(),
         shown: "levels".to_owned(),
-    }];
+    };
     #[cfg(not(target_arch = "wasm32"))]
     {
+        let mut folders = vec![base];
         let root = data_root();
         app.register_asset_source(
             LEVELS_SOURCE,
@@ -77,8 +78,11 @@ pub fn register_asset_sources(app: &mut App, extra_mods: &[std::path::PathBuf]) 
         // A folder given twice (or already under mods/) is read once.
         let canonical = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
         for path in extra_mods {
-            if !mods.iter().any(|m| canonical(m) == canonical(path)) {
-                mods.push(path.clone());
+            // Bevy reads a relative source path from the executable's folder: a path
+            // given on the command line means the working directory.
+            let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+            if !mods.iter().any(|m| canonical(m) == canonical(&path)) {
+                mods.push(path);
             }
         }
         for (i, path) in mods.iter().enumerate() {
@@ -92,6 +96,7 @@ pub fn register_asset_sources(app: &mut App, extra_mods: &[std::path::PathBuf]) 
                 shown: disk::shown_as(path, &root),
             });
         }
+        app.insert_resource(LevelFolders(folders));
     }
     // In the browser the levels are served beside the page.
     #[cfg(target_arch = "wasm32")]
@@ -101,8 +106,8 @@ pub fn register_asset_sources(app: &mut App, extra_mods: &[std::path::PathBuf]) 
             LEVELS_SOURCE,
             AssetSourceBuilder::platform_default("levels", None),
         );
+        app.insert_resource(LevelFolders(vec![base]));
     }
-    app.insert_resource(LevelFolders(folders));
 }
 
 /// The folder holding the game's data (`levels/`, `mods/`, `assets/`):

@@ -5,6 +5,8 @@ mod control_room;
 mod loading;
 mod title;
 
+pub use title::FreeDive;
+
 use bevy::prelude::*;
 
 /// Which screen the player is on.

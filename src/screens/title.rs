@@ -10,20 +10,24 @@ use crate::levels::Levels;
 use crate::theme;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        EguiPrimaryContextPass,
-        title_screen.run_if(in_state(AppState::Title)),
-    );
+    app.init_resource::<FreeDive>()
+        .add_systems(
+            EguiPrimaryContextPass,
+            title_screen.run_if(in_state(AppState::Title)),
+        )
+        .add_systems(OnExit(AppState::Title), |mut f: ResMut<FreeDive>| {
+            f.0 = false
+        });
 }
 
-/// Whether the free-dive list is open.
-#[derive(Default)]
-struct FreeDive(bool);
+/// Whether the title screen shows the free-dive list (every playable dream).
+#[derive(Resource, Debug, Default)]
+pub struct FreeDive(pub bool);
 
 fn title_screen(
     mut contexts: EguiContexts,
     levels: Res<Levels>,
-    mut free_dive: Local<FreeDive>,
+    mut free_dive: ResMut<FreeDive>,
     mut commands: Commands,
     mut next: ResMut<NextState<AppState>>,
     mut exit: MessageWriter<AppExit>,
@@ -81,37 +85,62 @@ fn free_dive_list(
     ui.heading("Free dive");
     ui.label(egui::RichText::new("Any dream, from the base game or a mod.").color(theme::DIM));
     ui.add_space(12.0);
-    egui::ScrollArea::vertical()
-        .max_height(360.0)
-        .show(ui, |ui| {
-            egui::Grid::new("free_dive")
-                .num_columns(3)
-                .spacing([24.0, 10.0])
-                .striped(true)
-                .show(ui, |ui| {
-                    for dive in levels.library.all_dives() {
-                        ui.label(
-                            egui::RichText::new(format!("{}'s dream", dive.dreamer.name))
-                                .strong()
-                                .color(theme::dreamer_colour(&dive.dreamer)),
-                        );
-                        ui.label(
-                            egui::RichText::new(format!("{} · {}", dive.id(), dive.origin))
-                                .color(theme::DIM),
-                        );
-                        if ui
-                            .add_sized([100.0, 30.0], egui::Button::new("Dive"))
-                            .clicked()
-                        {
-                            commands.insert_resource(ActiveDive::new(dive.clone()));
-                            next.set(AppState::Dream);
+    // A fixed-width list, centred: a grid would hug the left edge.
+    const WIDTH: f32 = 720.0;
+    let left = ui.max_rect().center().x - WIDTH / 2.0;
+    let area = egui::Rect::from_min_size(
+        egui::pos2(left, ui.cursor().top()),
+        egui::vec2(WIDTH, 380.0),
+    );
+    ui.scope_builder(egui::UiBuilder::new().max_rect(area), |ui| {
+        egui::ScrollArea::vertical()
+            .max_height(360.0)
+            .show(ui, |ui| {
+                egui::Grid::new("free_dive")
+                    .num_columns(3)
+                    .spacing([24.0, 12.0])
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for dive in levels.library.all_dives() {
+                            dive_row(ui, &dive, commands, next);
                         }
-                        ui.end_row();
-                    }
-                });
-        });
+                    });
+            });
+    });
     ui.add_space(12.0);
     if theme::menu_button(ui, "Back").clicked() {
         free_dive.0 = false;
     }
+}
+
+/// One dream of the free-dive list: whose, where from, and its Dive button.
+fn dive_row(
+    ui: &mut egui::Ui,
+    dive: &crate::levels::DiveSpec,
+    commands: &mut Commands,
+    next: &mut NextState<AppState>,
+) {
+    ui.vertical(|ui| {
+        ui.set_width(440.0);
+        ui.label(
+            egui::RichText::new(format!("{}'s dream", dive.dreamer.name))
+                .strong()
+                .size(18.0)
+                .color(theme::dreamer_colour(&dive.dreamer)),
+        );
+        ui.add(egui::Label::new(egui::RichText::new(&dive.dreamer.about).color(theme::DIM)).wrap());
+    });
+    ui.label(
+        egui::RichText::new(format!("{}\n{}", dive.id(), dive.origin))
+            .color(theme::DIM)
+            .monospace(),
+    );
+    if ui
+        .add_sized([100.0, 32.0], egui::Button::new("Dive"))
+        .clicked()
+    {
+        commands.insert_resource(ActiveDive::new(dive.clone()));
+        next.set(AppState::Dream);
+    }
+    ui.end_row();
 }

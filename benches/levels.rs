@@ -1,0 +1,49 @@
+//! Level files: what reading them costs, so hot reload and `validate` stay instant.
+//!
+//! - **parse**: one dream file, text → checked `DreamLevel`;
+//! - **parse_with_errors**: a broken dreamer file with every value wrong (each problem
+//!   located in the text);
+//! - **load_base**: every base-game file read from disk, parsed, put together;
+//! - **assemble**: putting already-parsed files together (what a hot reload redoes).
+//!
+//! Figures are ratios within one run; compare them with a dream's generation
+//! (`benches/dream.rs`, 12–25 ms) to see what a reload costs beside re-forming.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use sleep_sync::levels::{self, LevelDocument, LevelFile, Library, Source, disk};
+
+fn benches(c: &mut Criterion) {
+    let root = levels::data_root();
+    let dream_text = std::fs::read(root.join("levels/dreams/leo.dream.ron")).expect("leo");
+    let dreamer_text =
+        std::fs::read_to_string(root.join("levels/dreamers/leo.dreamer.ron")).expect("leo");
+    let broken = dreamer_text
+        .replace("\"leo\",\n    name", "\"L E O\",\n    name")
+        .replace("#8c59f2", "violet")
+        .replace("weight: 0.6", "weight: -1.0")
+        .replace("weight: 0.4", "weight: NaN")
+        .into_bytes();
+    let base = root.join("levels");
+    let files: Vec<LevelFile> = disk::read_source(0, &base, "levels").0;
+
+    let mut group = c.benchmark_group("levels");
+    group.bench_function("parse", |b| {
+        b.iter(|| LevelDocument::parse("levels/dreams/leo.dream.ron", &dream_text))
+    });
+    group.bench_function("parse_with_errors", |b| {
+        b.iter(|| LevelDocument::parse("levels/dreamers/leo.dreamer.ron", &broken))
+    });
+    group.bench_function("load_base", |b| b.iter(|| disk::load(&base, &[], &root)));
+    group.bench_function("assemble", |b| {
+        b.iter(|| {
+            let sources = vec![Source {
+                folder: "levels".to_owned(),
+            }];
+            Library::assemble(sources, files.clone(), &[])
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(levels_benches, benches);
+criterion_main!(levels_benches);
