@@ -196,11 +196,10 @@ fn main() -> ExitCode {
 #[cfg(not(target_arch = "wasm32"))]
 fn run_preview() -> ExitCode {
     use sleep_sync::commands::{PREVIEW_USAGE, PreviewArgs, preview};
-    let args: Vec<String> = std::env::args().skip(2).collect();
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        say!("{PREVIEW_USAGE}");
-        return ExitCode::SUCCESS;
-    }
+    let args = match tool_args(PREVIEW_USAGE) {
+        Ok(args) => args,
+        Err(done) => return done,
+    };
     let args = match PreviewArgs::parse(args) {
         Ok(args) => args,
         Err(message) => {
@@ -220,15 +219,25 @@ fn run_preview() -> ExitCode {
     }
 }
 
+/// The arguments after a tool's name; `Err` with the exit code once `--help` is printed.
+#[cfg(not(target_arch = "wasm32"))]
+fn tool_args(usage: &str) -> Result<Vec<String>, ExitCode> {
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        say!("{usage}");
+        return Err(ExitCode::SUCCESS);
+    }
+    Ok(args)
+}
+
 /// `sleep-sync validate [PATH...]`: exit 1 if any level file has a problem.
 #[cfg(not(target_arch = "wasm32"))]
 fn run_validate() -> ExitCode {
     use sleep_sync::commands::{VALIDATE_USAGE, validate};
-    let args: Vec<String> = std::env::args().skip(2).collect();
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        say!("{VALIDATE_USAGE}");
-        return ExitCode::SUCCESS;
-    }
+    let args = match tool_args(VALIDATE_USAGE) {
+        Ok(args) => args,
+        Err(done) => return done,
+    };
     if let Some(flag) = args.iter().find(|a| a.starts_with('-')) {
         eprintln!("sleep-sync validate: unknown argument {flag:?}\n\n{VALIDATE_USAGE}");
         return ExitCode::from(2);
@@ -247,11 +256,10 @@ fn run_validate() -> ExitCode {
 #[cfg(not(target_arch = "wasm32"))]
 fn run_new_dream() -> ExitCode {
     use sleep_sync::commands::{NEW_DREAM_USAGE, new_dream};
-    let args: Vec<String> = std::env::args().skip(2).collect();
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        say!("{NEW_DREAM_USAGE}");
-        return ExitCode::SUCCESS;
-    }
+    let args = match tool_args(NEW_DREAM_USAGE) {
+        Ok(args) => args,
+        Err(done) => return done,
+    };
     let (name, into) = match args.as_slice() {
         [name] => (name, None),
         [name, flag, folder] if flag == "--into" => (name, Some(PathBuf::from(folder))),

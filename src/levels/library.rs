@@ -80,16 +80,6 @@ impl LevelDocument {
             FileKind::Mod => LevelDocument::Mod(parse(file, bytes)?),
         })
     }
-
-    fn kind_name(&self) -> &'static str {
-        match self {
-            LevelDocument::Dreamer(_) => Dreamer::KIND,
-            LevelDocument::Dream(_) => DreamLevel::KIND,
-            LevelDocument::Dialogue(_) => Dialogue::KIND,
-            LevelDocument::Campaign(_) => CampaignFile::KIND,
-            LevelDocument::Mod(_) => ModManifest::KIND,
-        }
-    }
 }
 
 /// Where level files come from: the base game, then each mod, in load order.
@@ -209,45 +199,22 @@ impl Library {
         let lib = &mut out.library;
         let mut campaign: Option<&LevelFile> = None;
         let mut manifests: Vec<&LevelFile> = Vec::new();
+        let mut by_id = ById {
+            sources: &sources,
+            errors: &mut out.errors,
+            notes: &mut out.notes,
+        };
         for file in &files {
-            let kind = file.doc.kind_name();
             match &file.doc {
-                LevelDocument::Dreamer(d) => insert(
-                    &mut lib.dreamers,
-                    file,
-                    &d.id,
-                    d,
-                    kind,
-                    &sources,
-                    &mut out.errors,
-                    &mut out.notes,
-                ),
-                LevelDocument::Dream(d) => insert(
-                    &mut lib.dreams,
-                    file,
-                    &d.id,
-                    d,
-                    kind,
-                    &sources,
-                    &mut out.errors,
-                    &mut out.notes,
-                ),
-                LevelDocument::Dialogue(d) => insert(
-                    &mut lib.dialogues,
-                    file,
-                    &d.id,
-                    d,
-                    kind,
-                    &sources,
-                    &mut out.errors,
-                    &mut out.notes,
-                ),
-                LevelDocument::Campaign(_) if file.source != 0 => out.errors.push(file.error(
+                LevelDocument::Dreamer(d) => by_id.insert(&mut lib.dreamers, file, d),
+                LevelDocument::Dream(d) => by_id.insert(&mut lib.dreams, file, d),
+                LevelDocument::Dialogue(d) => by_id.insert(&mut lib.dialogues, file, d),
+                LevelDocument::Campaign(_) if file.source != 0 => by_id.errors.push(file.error(
                     "dives",
                     "a mod lists its dives in its mod.ron, not in a campaign file",
                 )),
                 LevelDocument::Campaign(_) => match campaign {
-                    Some(first) => out.errors.push(file.error(
+                    Some(first) => by_id.errors.push(file.error(
                         "dives",
                         format!(
                             "the base game has one campaign file, and {} is it",
@@ -256,7 +223,7 @@ impl Library {
                     )),
                     None => campaign = Some(file),
                 },
-                LevelDocument::Mod(_) if file.source == 0 => out
+                LevelDocument::Mod(_) if file.source == 0 => by_id
                     .errors
                     .push(file.error("name", "mod.ron belongs at the top of a mod folder")),
                 LevelDocument::Mod(m) => {
@@ -264,14 +231,15 @@ impl Library {
                         .get(file.source)
                         .map(|s| format!("{}/mod.ron", s.folder));
                     if top.as_deref() != Some(file.file.as_str()) {
-                        out.errors.push(file.error(
+                        by_id.errors.push(file.error(
                             "name",
                             "mod.ron belongs at the top of its mod folder, beside dreamers/ and dreams/",
                         ));
                         continue;
                     }
                     if manifests.iter().any(|f| f.source == file.source) {
-                        out.errors
+                        by_id
+                            .errors
                             .push(file.error("name", "a mod folder has one mod.ron"));
                         continue;
                     }
@@ -375,41 +343,72 @@ impl Library {
     }
 }
 
-/// Adds one dreamer, dream or dialogue by id: an override if a later source, an error
-/// if the same source already has it.
-#[allow(clippy::too_many_arguments)]
-fn insert<T: Clone>(
-    map: &mut BTreeMap<String, Entry<T>>,
-    file: &LevelFile,
-    id: &str,
-    value: &T,
-    kind: &str,
-    sources: &[Source],
-    errors: &mut Vec<LevelError>,
-    notes: &mut Vec<String>,
-) {
-    if let Some(old) = map.get(id) {
-        if old.source == file.source {
-            errors.push(file.error(
-                "id",
-                format!("{kind} id {id:?} is already used by {}", old.file),
-            ));
-            return;
-        }
-        let folder = sources.get(file.source).map_or("?", |s| s.folder.as_str());
-        notes.push(format!(
-            "{folder}: {} overrides {kind} {id:?} from {}",
-            file.file, old.file
-        ));
+/// Dreamers, dreams and dialogues: each has an id.
+trait Identified: LevelDoc + Clone {
+    fn id(&self) -> &str;
+}
+
+impl Identified for Dreamer {
+    fn id(&self) -> &str {
+        &self.id
     }
-    map.insert(
-        id.to_owned(),
-        Entry {
-            value: value.clone(),
-            file: file.file.clone(),
-            source: file.source,
-        },
-    );
+}
+
+impl Identified for DreamLevel {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Identified for Dialogue {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Puts files into the library by id, reporting overrides and duplicates.
+struct ById<'a> {
+    sources: &'a [Source],
+    errors: &'a mut Vec<LevelError>,
+    notes: &'a mut Vec<String>,
+}
+
+impl ById<'_> {
+    /// Adds one dreamer, dream or dialogue: an override if from a later source, an
+    /// error if the same source already has that id.
+    fn insert<T: Identified>(
+        &mut self,
+        map: &mut BTreeMap<String, Entry<T>>,
+        file: &LevelFile,
+        value: &T,
+    ) {
+        let (id, kind) = (value.id(), T::KIND);
+        if let Some(old) = map.get(id) {
+            if old.source == file.source {
+                self.errors.push(file.error(
+                    "id",
+                    format!("{kind} id {id:?} is already used by {}", old.file),
+                ));
+                return;
+            }
+            let folder = self
+                .sources
+                .get(file.source)
+                .map_or("?", |s| s.folder.as_str());
+            self.notes.push(format!(
+                "{folder}: {} overrides {kind} {id:?} from {}",
+                file.file, old.file
+            ));
+        }
+        map.insert(
+            id.to_owned(),
+            Entry {
+                value: value.clone(),
+                file: file.file.clone(),
+                source: file.source,
+            },
+        );
+    }
 }
 
 /// Dreams name a dreamer, dreamers a dialogue, dialogues need anchors the dream holds.
