@@ -25,6 +25,9 @@ struct HudMoments {
     memory: Option<(String, String, f32)>,
     /// The level files just reloaded, and seconds shown.
     reloaded: Option<(String, f32)>,
+    /// Level file problems already there when the dive began: the title screen lists
+    /// them; the dream shows only those an edit brings.
+    known_problems: Vec<String>,
     /// Seconds since the current loop formed.
     loop_age: f32,
 }
@@ -44,6 +47,12 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(OnExit(AppState::Dream), |mut m: ResMut<HudMoments>| {
             *m = HudMoments::default()
         })
+        .add_systems(
+            OnEnter(AppState::Dream),
+            |mut m: ResMut<HudMoments>, levels: Res<Levels>| {
+                m.known_problems = levels.report.errors.clone();
+            },
+        )
         .add_systems(
             EguiPrimaryContextPass,
             hud.run_if(in_state(AppState::Dream)),
@@ -233,7 +242,12 @@ fn hud(
 /// Level files edited during play: a broken edit is shown with where it is broken (the
 /// last good version plays on); a good one is acknowledged for a few seconds.
 fn level_messages(ctx: &egui::Context, report: &LevelReport, moments: &HudMoments) {
-    if report.errors.is_empty() && moments.reloaded.is_none() {
+    let new: Vec<&String> = report
+        .errors
+        .iter()
+        .filter(|e| !moments.known_problems.contains(e))
+        .collect();
+    if new.is_empty() && moments.reloaded.is_none() {
         return;
     }
     egui::Area::new("hud_levels".into())
@@ -242,22 +256,23 @@ fn level_messages(ctx: &egui::Context, report: &LevelReport, moments: &HudMoment
         .show(ctx, |ui| {
             theme::glass_frame().show(ui, |ui| {
                 ui.set_max_width(560.0);
-                if report.errors.is_empty() {
+                if new.is_empty() {
                     if let Some((files, _)) = &moments.reloaded {
                         ui.colored_label(theme::ACCENT, format!("Reloaded {files}"));
                     }
                     return;
                 }
-                ui.colored_label(
-                    theme::WARNING,
-                    egui::RichText::new("Level file problem: playing the last good version")
-                        .strong(),
-                );
-                for error in report.errors.iter().take(4) {
-                    ui.label(egui::RichText::new(error).monospace().size(12.0));
+                let heading = if report.kept.is_empty() {
+                    "Level file problem: the file is left out"
+                } else {
+                    "Level file problem: playing the last good version"
+                };
+                ui.colored_label(theme::WARNING, egui::RichText::new(heading).strong());
+                for error in new.iter().take(4) {
+                    ui.label(egui::RichText::new(*error).monospace().size(12.0));
                 }
-                if report.errors.len() > 4 {
-                    ui.label(format!("… and {} more", report.errors.len() - 4));
+                if new.len() > 4 {
+                    ui.label(format!("… and {} more", new.len() - 4));
                 }
             });
         });

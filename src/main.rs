@@ -273,9 +273,18 @@ fn run_new_dream() -> ExitCode {
             for path in written {
                 say!("wrote {}", path.display());
             }
-            say!(
-                "Edit them, run `sleep-sync validate`, then play it from the title screen's Free dive."
-            );
+            match &into {
+                None => say!(
+                    "Edit them, run `sleep-sync validate`, then play it from the title screen's Free dive."
+                ),
+                Some(folder) => {
+                    let folder = folder.join(name);
+                    say!(
+                        "Edit them, run `sleep-sync validate {0}`, then play it with `sleep-sync --mod {0}` (Free dive, or --dive {name}).",
+                        folder.display()
+                    )
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(message) => {

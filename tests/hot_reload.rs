@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
-use sleep_sync::dive::{ActiveDive, CurrentDream};
+use sleep_sync::dive::{ActiveDive, CurrentDream, DreamPhase};
 use sleep_sync::levels::{self, Levels};
 use sleep_sync::testing::{
     dive_into, headless_app_with_mods, juno_position, run_until, wait_for_exploring,
@@ -108,13 +108,17 @@ fn editing_the_dream_in_play_reshapes_it_and_a_broken_edit_keeps_the_last_good_v
         app.update();
     }
     assert_eq!(seed(&app), 7042, "the last good version stays in play");
-    assert!(
-        app.world()
-            .resource::<Levels>()
-            .library
-            .dive("leo")
-            .is_some()
+    assert_eq!(
+        library_seed(&app, "ines"),
+        Some(7042),
+        "the library keeps it too"
     );
+    assert!(
+        std::sync::Arc::ptr_eq(&after, &app.world().resource::<CurrentDream>().0),
+        "the dream in play is untouched"
+    );
+    assert_eq!(phase(&app), DreamPhase::Exploring);
+    assert_eq!(library_seed(&app, "leo"), Some(20450311));
 
     // Fixing the file recovers.
     std::fs::write(&dream_file, good.replace("seed: 7041", "seed: 7044")).expect("edit");
@@ -123,5 +127,67 @@ fn editing_the_dream_in_play_reshapes_it_and_a_broken_edit_keeps_the_last_good_v
     });
     wait_for_exploring(&mut app);
     assert!(app.world().resource::<Levels>().report.errors.is_empty());
+
+    // A new file during play joins the levels; deleting it takes it away again.
+    let added = folder.join("dreams/ines-again.dream.ron");
+    let again = good.replace("id: \"ines\"", "id: \"ines-again\"");
+    std::fs::write(&added, &again).expect("new file");
+    wait_for(&mut app, |w| library_seed_in(w, "ines-again").is_some());
+    std::fs::remove_file(&added).expect("deleted");
+    wait_for(&mut app, |w| library_seed_in(w, "ines-again").is_none());
+
+    // Deleting the dream in play: it leaves the library, the dive goes on as it was.
+    std::fs::remove_file(&dream_file).expect("deleted");
+    wait_for(&mut app, |w| library_seed_in(w, "ines").is_none());
+    for _ in 0..30 {
+        app.update();
+    }
+    assert_eq!(seed(&app), 7044);
+    assert_eq!(phase(&app), DreamPhase::Exploring);
+
+    // Saved by writing a new file and renaming it over the old, as many editors do.
+    let partial = folder.join("dreams/ines.dream.ron.partial");
+    std::fs::write(&partial, good.replace("seed: 7041", "seed: 7045")).expect("edit");
+    std::fs::rename(&partial, &dream_file).expect("renamed");
+    wait_for(&mut app, |w| {
+        w.resource::<ActiveDive>().spec.dream.seed == 7045
+    });
+    wait_for_exploring(&mut app);
+
+    // A broken mod.ron keeps its last good version; fixing it changes the mod's name.
+    let manifest = folder.join("mod.ron");
+    let manifest_text = std::fs::read_to_string(&manifest).expect("mod.ron");
+    std::fs::write(&manifest, manifest_text.replace("name:", "nam:")).expect("edit");
+    wait_for(&mut app, |w| {
+        !w.resource::<Levels>().report.errors.is_empty()
+    });
+    let mods = &app.world().resource::<Levels>().library.mods;
+    assert_eq!(mods.len(), 1, "the last good mod.ron still counts");
+    std::fs::write(
+        &manifest,
+        manifest_text.replace("Night Swimmer", "Night Swimmers"),
+    )
+    .expect("edit");
+    wait_for(&mut app, |w| {
+        let levels = w.resource::<Levels>();
+        levels.report.errors.is_empty()
+            && levels.library.mods.first().map(|m| m.name.as_str()) == Some("Night Swimmers")
+    });
     let _ = std::fs::remove_dir_all(&folder);
+}
+
+fn phase(app: &App) -> DreamPhase {
+    *app.world().resource::<State<DreamPhase>>().get()
+}
+
+fn library_seed(app: &App, id: &str) -> Option<u64> {
+    library_seed_in(app.world(), id)
+}
+
+fn library_seed_in(world: &World, id: &str) -> Option<u64> {
+    world
+        .resource::<Levels>()
+        .library
+        .dive(id)
+        .map(|d| d.dream.seed)
 }

@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use sleep_sync::levels::{self, LevelDocument, LevelError, MAX_FILE_BYTES, disk};
+use sleep_sync::levels::{
+    self, LevelDocument, LevelError, LevelFile, Library, MAX_FILE_BYTES, Source, disk,
+};
 
 /// Counts live heap bytes and their peak, to show parsing stays bounded.
 struct Counting;
@@ -125,6 +127,7 @@ fn every_broken_file_is_rejected_with_a_located_message_and_nothing_else() {
                 .any(|e| e.starts_with(&prefix) && e.contains(needle.as_str())),
             "{name}: expected an error at {place} containing {needle:?}, got {errors:#?}"
         );
+        assert!(grew < 16 << 20, "{name}: heap grew {grew} bytes");
         if grew > worst_memory.0 {
             worst_memory = (grew, name.clone());
         }
@@ -215,6 +218,37 @@ fn every_broken_file_is_rejected_with_a_located_message_and_nothing_else() {
         }
         checked += 1;
     }
+
+    // A mod listing 199 dives that do not exist: reported, capped, quickly.
+    let ids: Vec<String> = (0..199).map(|i| format!("\"nowhere-{i}\"")).collect();
+    let manifest = format!("(name: \"Lost\", dives: [{}])", ids.join(", "));
+    let lost = LevelFile::parse(1, "mods/lost/mod.ron", manifest.as_bytes()).expect("sound alone");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let sources = vec![
+            Source {
+                folder: "levels".to_owned(),
+            },
+            Source {
+                folder: "mods/lost".to_owned(),
+            },
+        ];
+        let _ = tx.send(Library::assemble(sources, vec![lost], &[]).errors);
+    });
+    let errors = rx.recv_timeout(TIME_LIMIT).expect("assembled in time");
+    assert_eq!(errors.len(), levels::MAX_ERRORS_PER_FILE + 2, "{errors:#?}");
+    assert!(
+        errors[0].to_string().starts_with("mods/lost/mod.ron:1:"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.to_string() == "mods/lost/mod.ron: 149 more problems not shown"),
+        "{errors:#?}"
+    );
+    checked += 1;
 
     // A 10 MB file on disk is refused unread.
     let big = std::env::temp_dir().join(format!("sleep-sync-big-{}.dream.ron", std::process::id()));

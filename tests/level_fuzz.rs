@@ -220,15 +220,38 @@ fn mutated_level_files_never_panic_and_errors_name_their_file() {
                     folder: "docs/example-mod/night-swimmer".to_owned(),
                 },
             ];
+            let names: Vec<String> = parsed.iter().map(|f| f.file.clone()).collect();
+            let listed: Vec<String> = parsed
+                .iter()
+                .flat_map(|f| match &f.doc {
+                    LevelDocument::Campaign(c) => c.dives.clone(),
+                    LevelDocument::Mod(m) => m.dives.clone(),
+                    _ => Vec::new(),
+                })
+                .collect();
             let assembly = Library::assemble(sources, parsed, &[]);
+            for error in &assembly.errors {
+                // Every problem names a file that exists, or one that is missing.
+                let file = error.file();
+                prop_assert!(
+                    names.iter().any(|n| n == file)
+                        || file.ends_with("/mod.ron")
+                        || file.ends_with("/main.campaign.ron"),
+                    "{} names no file",
+                    error
+                );
+                if let LevelError::Invalid { at, .. } = error {
+                    prop_assert!(at.is_some(), "{} is not located", error);
+                }
+            }
             if assembly.errors.is_empty() {
                 count(&clean);
-                for id in &assembly.library.campaign {
-                    prop_assert!(
-                        assembly.library.dive(id).is_some(),
-                        "campaign dive {} does not play",
-                        id
-                    );
+                let lib = &assembly.library;
+                // Nothing sound is left out: every dream plays, every listed dive is
+                // in the control room.
+                prop_assert_eq!(lib.all_dives().len(), lib.dreams.len());
+                for id in &listed {
+                    prop_assert!(lib.campaign.contains(id), "dive {} left out", id);
                 }
             }
             Ok(())

@@ -147,3 +147,37 @@ fn a_template_from_new_dream_validates_and_plays() {
         .clone();
     assert_eq!(dream.anchors.len(), 2);
 }
+
+#[test]
+fn a_file_name_the_engine_cannot_load_is_reported_and_the_rest_loads() {
+    let dir = scratch("hash-name");
+    let folder = dir.join("night-swimmer");
+    let example = root().join("docs/example-mod/night-swimmer");
+    for sub in ["", "dreamers", "dreams", "dialogue"] {
+        std::fs::create_dir_all(folder.join(sub)).expect("folders");
+        for entry in std::fs::read_dir(example.join(sub))
+            .expect("example")
+            .flatten()
+        {
+            if entry.path().is_file() {
+                std::fs::copy(entry.path(), folder.join(sub).join(entry.file_name()))
+                    .expect("copied");
+            }
+        }
+    }
+    // An editor's autosave next to the real file.
+    write(&folder.join("dreams/#ines.dream.ron#"), "(half-written");
+    let mut app = headless_app_with_mods(std::slice::from_ref(&folder));
+    let spec = dive_into(&mut app, "ines");
+    assert_eq!(spec.dreamer.name, "Ines");
+    let levels = app.world().resource::<levels::Levels>();
+    assert!(
+        levels
+            .report
+            .errors
+            .iter()
+            .any(|e| e.contains("#ines.dream.ron#") && e.contains("cannot be loaded: rename it")),
+        "{:#?}",
+        levels.report.errors
+    );
+}

@@ -16,18 +16,9 @@ use crate::levels::{self, Assembly, DiveSpec, FileKind, check_unknown};
 /// one), read from disk and put together.
 pub fn load_library(extra: &[PathBuf]) -> Assembly {
     let root = levels::data_root();
-    let base = root.join("levels");
-    let mut mods = levels::disk::discover_mods(&root.join("mods"));
-    for path in extra {
-        let folder = level_folder_of(path);
-        let known = std::iter::once(&base)
-            .chain(&mods)
-            .any(|f| same_folder(f, &folder));
-        if !known {
-            mods.push(folder);
-        }
-    }
-    levels::disk::load(&base, &mods, &root)
+    let folders: Vec<PathBuf> = extra.iter().map(|p| level_folder_of(p)).collect();
+    let mods = levels::disk::mod_folders(&root, &folders);
+    levels::disk::load(&root.join("levels"), &mods, &root)
 }
 
 /// The level folder a path belongs to: a folder is one; a file inside `dreamers/`,
@@ -51,13 +42,6 @@ fn level_folder_of(path: &Path) -> PathBuf {
     match parent.parent() {
         Some(above) if grouped => or_here(above),
         _ => parent,
-    }
-}
-
-fn same_folder(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
     }
 }
 

@@ -17,7 +17,9 @@ Then: edit the files, `sleep-sync validate`, and pick the dream under Free dive.
 pub fn new_dream(name: &str, into: Option<&Path>) -> Result<Vec<PathBuf>, String> {
     let mut checks = Checks::new("new-dream");
     checks.id("NAME", name);
-    if !checks.into_errors().is_empty() {
+    // The display name is made of its letters and digits: it needs some.
+    let nameless = !name.chars().any(|c| c.is_ascii_alphanumeric());
+    if !checks.into_errors().is_empty() || nameless {
         return Err(format!(
             "{name:?} cannot be an id: expected 1 to 32 characters a-z, 0-9, '_' or '-'"
         ));
@@ -183,7 +185,9 @@ mod tests {
 
     #[test]
     fn bad_names_are_refused() {
-        let err = new_dream("Bad Name", Some(Path::new("/nonexistent"))).unwrap_err();
-        assert!(err.contains("cannot be an id"), "{err}");
+        for bad in ["Bad Name", "_", "-", ""] {
+            let err = new_dream(bad, Some(Path::new("/nonexistent"))).unwrap_err();
+            assert!(err.contains("cannot be an id"), "{bad:?}: {err}");
+        }
     }
 }

@@ -31,13 +31,16 @@ pub struct Validation {
 
 /// Validates the levels and mods, plus `paths`.
 pub fn validate(paths: &[PathBuf]) -> Validation {
-    for path in paths {
-        if !path.exists() {
-            return Validation {
-                report: format!("{}: cannot read: no such file or folder", path.display()),
-                ok: false,
-            };
-        }
+    let missing: Vec<String> = paths
+        .iter()
+        .filter(|p| !p.exists())
+        .map(|p| format!("{}: cannot read: no such file or folder", p.display()))
+        .collect();
+    if !missing.is_empty() {
+        return Validation {
+            report: missing.join("\n"),
+            ok: false,
+        };
     }
     let assembly = load_library(paths);
     let play = play_check(&assembly.library);

@@ -21,6 +21,7 @@ pub(super) fn plugin(app: &mut App) {
         Update,
         reshape_on_reload
             .in_set(crate::AppSystems::Update)
+            .before(super::world::form_loop)
             .run_if(in_state(AppState::Dream)),
     )
     .add_systems(OnExit(AppState::Dream), super::end_of_dive::<Reshaping>);

@@ -58,13 +58,13 @@ pub(super) fn plugin(app: &mut App) {
 /// The new loop's ground is in place; its furnishings (core, anchors, props, hazards)
 /// come on the next frame, so neither frame carries the whole rebuild.
 #[derive(Resource)]
-struct Unfurnished;
+pub(super) struct Unfurnished;
 
 /// When the generator has the loop the dive is on, replaces the old loop's world with it,
 /// over two frames behind the forming screen: first the ground (and Juno on it), then
 /// what stands on it.
 #[allow(clippy::too_many_arguments)]
-fn form_loop(
+pub(super) fn form_loop(
     mut commands: Commands,
     mut forge: ResMut<DreamForge>,
     dive: Res<ActiveDive>,
@@ -75,7 +75,9 @@ fn form_loop(
     current: Option<Res<CurrentDream>>,
     mut next_phase: ResMut<NextState<DreamPhase>>,
 ) {
-    if let (Some(_), Some(current)) = (unfurnished, current) {
+    // Furnishing a loop whose files just changed would dress the old ground: the new
+    // loop is on its way.
+    if let (Some(_), Some(current), None) = (unfurnished, current, &reshaping) {
         let dream = current.0.clone();
         furnish(&mut commands, &mut meshes, &dream);
         commands.remove_resource::<Unfurnished>();

@@ -15,7 +15,7 @@ pub const MAX_MUTATIONS: u32 = 1000;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TerrainSize {
-    /// Samples per side, at least 17.
+    /// Samples per side: 129, 257, 513 or 1025 (2ⁿ + 1).
     pub samples: usize,
     /// Side length of the dream in metres.
     pub extent: f32,

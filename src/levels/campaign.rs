@@ -50,7 +50,17 @@ impl LevelDoc for ModManifest {
     }
 }
 
+/// The most dives a campaign or a mod lists.
+pub const MAX_DIVES: usize = 200;
+
 fn check_dives(c: &mut Checks, dives: &[String]) {
+    if dives.len() > MAX_DIVES {
+        c.fail(
+            "dives",
+            format!("expected at most {MAX_DIVES} dives, found {}", dives.len()),
+        );
+        return;
+    }
     let mut seen = std::collections::HashSet::new();
     for (i, id) in dives.iter().enumerate() {
         c.id(format_args!("dives[{i}]"), id);

@@ -45,7 +45,7 @@ impl<'a> Checks<'a> {
 
     /// Notes a problem with `field`.
     pub fn fail(&mut self, field: impl fmt::Display, message: impl fmt::Display) {
-        if self.errors.len() < MAX_ERRORS_PER_FILE {
+        if !self.full() {
             self.errors
                 .push(LevelError::invalid(self.file, field, message));
         } else {
@@ -103,33 +103,55 @@ impl<'a> Checks<'a> {
 
     /// A reference to one of `known` (ids in the same file): suggests the nearest.
     pub fn reference(&mut self, field: impl fmt::Display, what: &str, id: &str, known: &[&str]) {
-        if !known.contains(&id) {
+        if !known.contains(&id) && !self.full() {
             self.fail(field, unknown(what, id, known));
         }
+    }
+
+    /// Whether as many problems as are kept have been found.
+    fn full(&self) -> bool {
+        self.errors.len() >= MAX_ERRORS_PER_FILE
     }
 
     /// The problems found, the last one saying how many more were not kept.
     pub fn into_errors(mut self) -> Vec<LevelError> {
         if self.more > 0 {
             let more = format!("{} more problems not shown", self.more);
-            self.errors
-                .push(LevelError::invalid(self.file, "(file)", more));
+            self.errors.push(LevelError::file_problem(self.file, more));
         }
         self.errors
     }
 }
+
+/// How many known names an "unknown id" message lists.
+const LISTED: usize = 12;
 
 /// "no dreamer "lo" (did you mean `leo`?); known: leo, mara".
 pub fn unknown(what: &str, id: &str, known: &[&str]) -> String {
     let hint = nearest_name(id, known)
         .map(|name| format!(" (did you mean `{name}`?)"))
         .unwrap_or_default();
-    let list = if known.is_empty() {
-        "none".to_owned()
-    } else {
-        known.join(", ")
-    };
-    format!("no {what} {id:?}{hint}; known: {list}")
+    let mut list = known
+        .iter()
+        .take(LISTED)
+        .map(|k| shortened(k))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if known.is_empty() {
+        list = "none".to_owned();
+    } else if known.len() > LISTED {
+        list.push_str(&format!(" and {} more", known.len() - LISTED));
+    }
+    format!("no {what} {:?}{hint}; known: {list}", shortened(id))
+}
+
+/// At most 40 characters of a name, for messages.
+fn shortened(name: &str) -> String {
+    if name.chars().count() <= 40 {
+        return name.to_owned();
+    }
+    let head: String = name.chars().take(39).collect();
+    format!("{head}…")
 }
 
 /// Decodes, parses and checks a level file. `file` names it in errors. Every problem

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use super::check::{MAX_FILE_BYTES, too_big};
 use super::error::LevelError;
-use super::library::{Assembly, LevelFile, Library, Source};
+use super::file::{LevelFile, Source};
+use super::library::{Assembly, Library};
 
 /// How deep folders are searched for level files.
 const MAX_DEPTH: usize = 6;
@@ -23,6 +24,63 @@ pub fn discover_mods(mods_dir: &Path) -> Vec<PathBuf> {
         .collect();
     found.sort();
     found
+}
+
+/// The mod folders in load order: those under `root/mods/` by name, then `extra` in the
+/// order given. A folder already listed (or the base game's `levels/`) is read once.
+pub fn mod_folders(root: &Path, extra: &[PathBuf]) -> Vec<PathBuf> {
+    let base = root.join("levels");
+    let mut mods = discover_mods(&root.join("mods"));
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    for path in extra {
+        // A relative path means the working directory (Bevy would resolve it against
+        // BEVY_ASSET_ROOT, CARGO_MANIFEST_DIR or the executable's folder).
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        let known = std::iter::once(&base)
+            .chain(&mods)
+            .any(|m| canonical(m) == canonical(&path));
+        if !known {
+            mods.push(path);
+        }
+    }
+    mods
+}
+
+/// Names under `folder` that Bevy's asset paths cannot hold (a `#`, which starts a label,
+/// or a name that is not UTF-8), relative to the folder. Loading a folder that holds one
+/// would never finish, so such folders are read file by file.
+pub fn unloadable_names(folder: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![(folder.to_path_buf(), 0)];
+    while let Some((dir, depth)) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            if hidden(&path) {
+                continue;
+            }
+            if name.to_str().is_none_or(|n| n.contains('#')) {
+                out.push(shown_as(&path, folder));
+            } else if path.is_dir() && depth < MAX_DEPTH {
+                stack.push((path, depth + 1));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The level files under `folder`, relative to it, by name.
+pub fn level_file_names(folder: &Path) -> Vec<String> {
+    let mut paths = Vec::new();
+    collect_ron_files(folder, 0, &mut paths);
+    let mut names: Vec<String> = paths
+        .iter()
+        .filter(|p| p.to_str().is_some_and(|n| !n.contains('#')))
+        .map(|p| shown_as(p, folder))
+        .collect();
+    names.sort();
+    names
 }
 
 /// How a folder is named in messages: relative to `root` when inside it.

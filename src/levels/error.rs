@@ -55,6 +55,10 @@ impl LevelError {
         let (line, column) = match err.code {
             // Inside a comment there is no value to move onto.
             ron::Error::UnclosedBlockComment => (err.span.start.line, err.span.start.col),
+            // RON points just past the value; the garbage may start lines later.
+            ron::Error::TrailingCharacters => {
+                next_character(text, err.span.start.line, err.span.start.col)
+            }
             _ => on_the_value(text, err.span.start.line, err.span.start.col),
         };
         LevelError::Syntax {
@@ -137,6 +141,21 @@ fn on_the_value(text: &str, line: usize, column: usize) -> (usize, usize) {
     (line, at + 1)
 }
 
+/// The first character that is not blank at or after a place, across lines.
+fn next_character(text: &str, line: usize, column: usize) -> (usize, usize) {
+    for (n, row) in text.lines().enumerate().skip(line.saturating_sub(1)) {
+        let skip = if n + 1 == line {
+            column.saturating_sub(1)
+        } else {
+            0
+        };
+        if let Some(at) = row.chars().skip(skip).position(|c| !c.is_whitespace()) {
+            return (n + 1, skip + at + 1);
+        }
+    }
+    (line, column)
+}
+
 /// `file:line:column: ` or `file: `.
 fn place(file: &str, at: &Option<(usize, usize)>) -> String {
     match at {
@@ -148,10 +167,15 @@ fn place(file: &str, at: &Option<(usize, usize)>) -> String {
 /// The known name nearest to `found`, if one is near enough to be a slip: at most a
 /// third of its letters different (Levenshtein distance, case ignored).
 pub fn nearest_name<'a>(found: &str, known: &[&'a str]) -> Option<&'a str> {
+    // A slip is short: long names are not compared (it would cost their product).
+    const LONGEST: usize = 64;
+    if found.len() > LONGEST {
+        return None;
+    }
     let lower = found.to_lowercase();
     known
         .iter()
-        .filter(|&&name| name != found)
+        .filter(|&&name| name != found && name.len() <= LONGEST)
         .map(|&name| (edit_distance(&lower, &name.to_lowercase()), name))
         .filter(|&(d, name)| d * 3 <= name.chars().count().max(3))
         .min_by_key(|&(d, _)| d)

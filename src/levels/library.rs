@@ -2,122 +2,16 @@
 //! sources override earlier ones by id (reported, never silent); references between
 //! files are checked; what is left is what can be played.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use super::campaign::{CampaignFile, ModManifest};
-use super::check::{LevelDoc, parse, unknown};
+use super::check::{LevelDoc, MAX_ERRORS_PER_FILE, unknown};
 use super::dialogue::Dialogue;
 use super::dream_file::DreamLevel;
 use super::dreamer::Dreamer;
-use super::error::{LevelError, nearest_name};
+use super::error::LevelError;
+use super::file::{LevelDocument, LevelFile, Source};
+use super::locate::Locator;
 use crate::dream::DreamRecipe;
-
-/// The kinds of level file, told apart by how their names end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    Dreamer,
-    Dream,
-    Dialogue,
-    Campaign,
-    Mod,
-}
-
-impl FileKind {
-    /// File name endings, as a modder would write them.
-    pub const NAMES: &'static str =
-        "NAME.dreamer.ron, NAME.dream.ron, NAME.dialogue.ron, main.campaign.ron or mod.ron";
-
-    /// The kind of file `path` names, if it names a level file.
-    pub fn of(path: &str) -> Option<FileKind> {
-        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-        let kinds = [
-            (".dreamer.ron", FileKind::Dreamer),
-            (".dream.ron", FileKind::Dream),
-            (".dialogue.ron", FileKind::Dialogue),
-            (".campaign.ron", FileKind::Campaign),
-        ];
-        if name == "mod.ron" {
-            return Some(FileKind::Mod);
-        }
-        kinds
-            .into_iter()
-            .find(|(ending, _)| name.len() > ending.len() && name.ends_with(ending))
-            .map(|(_, kind)| kind)
-    }
-}
-
-/// A level file's typed contents.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LevelDocument {
-    Dreamer(Dreamer),
-    Dream(DreamLevel),
-    Dialogue(Dialogue),
-    Campaign(CampaignFile),
-    Mod(ModManifest),
-}
-
-impl LevelDocument {
-    /// Parses and checks a level file of the kind its name says. `file` names it in
-    /// errors. Returns every problem found in it.
-    pub fn parse(file: &str, bytes: &[u8]) -> Result<LevelDocument, Vec<LevelError>> {
-        let Some(kind) = FileKind::of(file) else {
-            let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
-            let ending = name.split_once('.').map_or("", |(_, e)| e);
-            let known = ["dreamer.ron", "dream.ron", "dialogue.ron", "campaign.ron"];
-            let hint = nearest_name(ending, &known)
-                .map(|e| format!(" (did you mean `.{e}`?)"))
-                .unwrap_or_default();
-            return Err(vec![LevelError::file_problem(
-                file,
-                format!("not a level file name{hint}: expected {}", FileKind::NAMES),
-            )]);
-        };
-        Ok(match kind {
-            FileKind::Dreamer => LevelDocument::Dreamer(parse(file, bytes)?),
-            FileKind::Dream => LevelDocument::Dream(parse(file, bytes)?),
-            FileKind::Dialogue => LevelDocument::Dialogue(parse(file, bytes)?),
-            FileKind::Campaign => LevelDocument::Campaign(parse(file, bytes)?),
-            FileKind::Mod => LevelDocument::Mod(parse(file, bytes)?),
-        })
-    }
-}
-
-/// Where level files come from: the base game, then each mod, in load order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Source {
-    /// How errors and notes name its folder: `levels`, `mods/ada`.
-    pub folder: String,
-}
-
-/// A parsed level file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LevelFile {
-    /// Its source's place in load order: 0 is the base game.
-    pub source: usize,
-    /// Its name as errors show it: `levels/dreams/leo.dream.ron`.
-    pub file: String,
-    /// Its text, to locate problems found across files.
-    pub text: String,
-    pub doc: LevelDocument,
-}
-
-impl LevelFile {
-    /// Parses `bytes`; on failure, every problem in the file.
-    pub fn parse(source: usize, file: &str, bytes: &[u8]) -> Result<LevelFile, Vec<LevelError>> {
-        let doc = LevelDocument::parse(file, bytes)?;
-        let text = String::from_utf8_lossy(bytes).into_owned();
-        Ok(LevelFile {
-            source,
-            file: file.to_owned(),
-            text,
-            doc,
-        })
-    }
-
-    fn error(&self, field: &str, message: impl std::fmt::Display) -> LevelError {
-        LevelError::invalid(&self.file, field, message).located_in(&self.text)
-    }
-}
 
 /// One dreamer, dream or dialogue, and the file it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -199,9 +93,10 @@ impl Library {
         let lib = &mut out.library;
         let mut campaign: Option<&LevelFile> = None;
         let mut manifests: Vec<&LevelFile> = Vec::new();
+        let mut problems = Problems::default();
         let mut by_id = ById {
             sources: &sources,
-            errors: &mut out.errors,
+            problems: &mut problems,
             notes: &mut out.notes,
         };
         for file in &files {
@@ -209,12 +104,12 @@ impl Library {
                 LevelDocument::Dreamer(d) => by_id.insert(&mut lib.dreamers, file, d),
                 LevelDocument::Dream(d) => by_id.insert(&mut lib.dreams, file, d),
                 LevelDocument::Dialogue(d) => by_id.insert(&mut lib.dialogues, file, d),
-                LevelDocument::Campaign(_) if file.source != 0 => by_id.errors.push(file.error(
+                LevelDocument::Campaign(_) if file.source != 0 => by_id.problems.push(file.error(
                     "dives",
                     "a mod lists its dives in its mod.ron, not in a campaign file",
                 )),
                 LevelDocument::Campaign(_) => match campaign {
-                    Some(first) => by_id.errors.push(file.error(
+                    Some(first) => by_id.problems.push(file.error(
                         "dives",
                         format!(
                             "the base game has one campaign file, and {} is it",
@@ -224,14 +119,14 @@ impl Library {
                     None => campaign = Some(file),
                 },
                 LevelDocument::Mod(_) if file.source == 0 => by_id
-                    .errors
+                    .problems
                     .push(file.error("name", "mod.ron belongs at the top of a mod folder")),
                 LevelDocument::Mod(m) => {
                     let top = sources
                         .get(file.source)
                         .map(|s| format!("{}/mod.ron", s.folder));
                     if top.as_deref() != Some(file.file.as_str()) {
-                        by_id.errors.push(file.error(
+                        by_id.problems.push(file.error(
                             "name",
                             "mod.ron belongs at the top of its mod folder, beside dreamers/ and dreams/",
                         ));
@@ -239,7 +134,7 @@ impl Library {
                     }
                     if manifests.iter().any(|f| f.source == file.source) {
                         by_id
-                            .errors
+                            .problems
                             .push(file.error("name", "a mod folder has one mod.ron"));
                         continue;
                     }
@@ -260,14 +155,14 @@ impl Library {
             let manifest = format!("{}/mod.ron", source.folder);
             if has_files && !manifests.iter().any(|f| f.source == i) && !broken.contains(&manifest)
             {
-                out.errors.push(LevelError::file_problem(
+                problems.push(LevelError::file_problem(
                     &manifest,
                     "missing: a mod folder needs a mod.ron naming the mod, e.g. (name: \"My mod\")",
                 ));
             }
         }
         lib.sources = sources;
-        check_references(lib, &files, &mut out.errors);
+        check_references(lib, &files, &mut problems);
         // The control room's dives: the base campaign's, then each mod's additions.
         let lists = campaign
             .iter()
@@ -280,13 +175,14 @@ impl Library {
                 _ => None,
             }));
         let mut dives = Vec::new();
+        let mut listed = std::collections::HashSet::new();
+        let known: Vec<&str> = lib.dreams.keys().map(String::as_str).collect();
         for (file, ids) in lists {
             for (i, id) in ids.iter().enumerate() {
                 if !lib.dreams.contains_key(id) {
-                    let known: Vec<&str> = lib.dreams.keys().map(String::as_str).collect();
-                    out.errors
-                        .push(file.error(&format!("dives[{i}]"), unknown("dream", id, &known)));
-                } else if lib.dive(id).is_some() && !dives.contains(id) {
+                    problems.push(file.error(&format!("dives[{i}]"), unknown("dream", id, &known)));
+                } else if !listed.contains(id) && lib.dive(id).is_some() {
+                    listed.insert(id);
                     dives.push(id.clone());
                 }
             }
@@ -296,12 +192,13 @@ impl Library {
             .iter()
             .any(|f| f.starts_with(base) && f.ends_with(".campaign.ron"));
         if campaign.is_none() && !files.is_empty() && !campaign_broken {
-            out.errors.push(LevelError::file_problem(
+            problems.push(LevelError::file_problem(
                 &format!("{base}/main.campaign.ron"),
                 "missing: the base game needs a campaign file listing its dives",
             ));
         }
         lib.campaign = dives;
+        out.errors = problems.finish(&files);
         out
     }
 
@@ -366,10 +263,61 @@ impl Identified for Dialogue {
     }
 }
 
+/// Problems found across files: at most [`MAX_ERRORS_PER_FILE`] per file (a huge
+/// file cannot make an endless report), each file scanned once to locate its own.
+#[derive(Default)]
+struct Problems {
+    errors: Vec<LevelError>,
+    per_file: HashMap<String, usize>,
+}
+
+impl Problems {
+    fn push(&mut self, error: LevelError) {
+        let count = self.per_file.entry(error.file().to_owned()).or_default();
+        *count += 1;
+        if *count <= MAX_ERRORS_PER_FILE {
+            self.errors.push(error);
+        }
+    }
+
+    /// The problems, located in their files' text, with a line for those left out.
+    fn finish(self, files: &[LevelFile]) -> Vec<LevelError> {
+        let texts: HashMap<&str, &str> = files
+            .iter()
+            .map(|f| (f.file.as_str(), f.text.as_str()))
+            .collect();
+        let mut locators: HashMap<&str, Locator> = HashMap::new();
+        let mut out: Vec<LevelError> = self
+            .errors
+            .into_iter()
+            .map(|error| {
+                let Some((&name, &text)) = texts.get_key_value(error.file()) else {
+                    return error;
+                };
+                let locator = locators.entry(name).or_insert_with(|| Locator::new(text));
+                error.located_by(locator)
+            })
+            .collect();
+        let mut over: Vec<(&String, &usize)> = self
+            .per_file
+            .iter()
+            .filter(|&(_, &n)| n > MAX_ERRORS_PER_FILE)
+            .collect();
+        over.sort();
+        for (file, n) in over {
+            out.push(LevelError::file_problem(
+                file,
+                format!("{} more problems not shown", n - MAX_ERRORS_PER_FILE),
+            ));
+        }
+        out
+    }
+}
+
 /// Puts files into the library by id, reporting overrides and duplicates.
 struct ById<'a> {
     sources: &'a [Source],
-    errors: &'a mut Vec<LevelError>,
+    problems: &'a mut Problems,
     notes: &'a mut Vec<String>,
 }
 
@@ -385,7 +333,7 @@ impl ById<'_> {
         let (id, kind) = (value.id(), T::KIND);
         if let Some(old) = map.get(id) {
             if old.source == file.source {
-                self.errors.push(file.error(
+                self.problems.push(file.error(
                     "id",
                     format!("{kind} id {id:?} is already used by {}", old.file),
                 ));
@@ -412,7 +360,7 @@ impl ById<'_> {
 }
 
 /// Dreams name a dreamer, dreamers a dialogue, dialogues need anchors the dream holds.
-fn check_references(lib: &Library, files: &[LevelFile], errors: &mut Vec<LevelError>) {
+fn check_references(lib: &Library, files: &[LevelFile], errors: &mut Problems) {
     let file_of = |name: &str| files.iter().find(|f| f.file == name);
     let dreamer_ids: Vec<&str> = lib.dreamers.keys().map(String::as_str).collect();
     let dialogue_ids: Vec<&str> = lib.dialogues.keys().map(String::as_str).collect();

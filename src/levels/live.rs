@@ -8,7 +8,8 @@ use bevy::asset::{LoadState, LoadedFolder};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
-use super::library::{Library, Source};
+use super::file::Source;
+use super::library::Library;
 use super::{LevelAsset, LevelFile, LevelFolders};
 
 /// The levels in play.
@@ -45,9 +46,15 @@ pub struct LevelsReloaded {
 #[derive(Resource, Default)]
 struct LevelHandles {
     folders: Vec<Handle<LoadedFolder>>,
-    /// Files loaded one by one (in the browser, where folders cannot be listed).
+    /// Files loaded one by one: in the browser, where folders cannot be listed, and from
+    /// a folder holding a name Bevy cannot load.
     files: Vec<Handle<LevelAsset>>,
+    /// Problems found before loading (names that cannot be loaded).
+    problems: Vec<String>,
 }
+
+/// Seconds of real time after which loading gives up waiting and reports what is left.
+const LOADING_PATIENCE: f32 = 30.0;
 
 /// The last version of each file that parsed, by file name.
 #[derive(Resource, Default)]
@@ -76,9 +83,26 @@ fn start_loading(
 ) {
     #[cfg(not(target_arch = "wasm32"))]
     for folder in &folders.0 {
-        handles
-            .folders
-            .push(assets.load_folder(format!("{}://", folder.asset_source)));
+        let unloadable = super::disk::unloadable_names(&folder.path);
+        if unloadable.is_empty() {
+            handles
+                .folders
+                .push(assets.load_folder(format!("{}://", folder.asset_source)));
+            continue;
+        }
+        // Bevy's folder loading never finishes on such a name: read the level files one
+        // by one, and say which names to change (new files there need a restart).
+        for name in unloadable {
+            handles.problems.push(format!(
+                "{}/{name}: a name with `#` (or not UTF-8) cannot be loaded: rename it; until then new files in {} need a restart",
+                folder.shown, folder.shown
+            ));
+        }
+        for name in super::disk::level_file_names(&folder.path) {
+            handles
+                .files
+                .push(assets.load(format!("{}://{name}", folder.asset_source)));
+        }
     }
     // The browser cannot list folders: the base game's files are listed at build time.
     #[cfg(target_arch = "wasm32")]
@@ -128,12 +152,15 @@ impl LevelAssets<'_> {
             &mut self.last_good,
             levels,
         );
+        let found_before = self.handles.problems.iter().cloned();
+        levels.report.errors.splice(0..0, found_before);
     }
 }
 
 fn track_loading(
     mut level_assets: LevelAssets,
     assets: Res<AssetServer>,
+    time: Res<Time<Real>>,
     mut levels: ResMut<Levels>,
 ) {
     let settled = |id: bevy::asset::UntypedAssetId| {
@@ -142,30 +169,39 @@ fn track_loading(
             Some(LoadState::Loaded | LoadState::Failed(_))
         )
     };
+    let out_of_patience = time.elapsed_secs() > LOADING_PATIENCE;
     let handles = &level_assets.handles;
-    if !handles.folders.iter().all(|h| settled(h.id().untyped())) {
-        return;
-    }
+    let folders_settled = handles.folders.iter().all(|h| settled(h.id().untyped()));
     let all = level_assets.all_files();
     levels.total = all.len();
     levels.loaded = all
         .iter()
         .filter(|h| level_assets.files.contains(*h))
         .count();
-    if !all.iter().all(|h| settled(h.id().untyped())) {
+    let files_settled = all.iter().all(|h| settled(h.id().untyped()));
+    let settled_all = folders_settled && files_settled;
+    if !settled_all && !out_of_patience {
         return;
     }
-    let mut errors: Vec<String> = handles
-        .folders
-        .iter()
-        .zip(&level_assets.sources.0)
-        .filter_map(|(h, folder)| match assets.get_load_state(h) {
+    let mut errors = Vec::new();
+    for (h, folder) in handles.folders.iter().zip(&level_assets.sources.0) {
+        match assets.get_load_state(h) {
             Some(LoadState::Failed(e)) => {
-                Some(format!("{}: cannot read the folder: {e}", folder.shown))
+                errors.push(format!("{}: cannot read the folder: {e}", folder.shown));
             }
-            _ => None,
-        })
-        .collect();
+            Some(LoadState::Loaded) => {}
+            _ => errors.push(format!(
+                "{}: still loading after {LOADING_PATIENCE} s; playing what has loaded",
+                folder.shown
+            )),
+        }
+    }
+    // Files loaded one by one fail on their own (a missing file in the browser).
+    for h in &handles.files {
+        if let Some(LoadState::Failed(e)) = assets.get_load_state(h) {
+            errors.push(e.to_string());
+        }
+    }
     level_assets.put_together(&mut levels);
     errors.append(&mut levels.report.errors);
     levels.report.errors = errors;
@@ -235,6 +271,15 @@ fn put_together(
     let mut errors = Vec::new();
     let mut kept = Vec::new();
     let mut broken = Vec::new();
+    // A deleted file's last good version must not return with a broken new one.
+    let present: std::collections::HashSet<&str> = handles
+        .iter()
+        .filter_map(|h| assets.get(h))
+        .map(|a| a.file.as_str())
+        .collect();
+    last_good
+        .0
+        .retain(|file, _| present.contains(file.as_str()));
     for asset in handles.iter().filter_map(|h| assets.get(h)) {
         match &asset.parsed {
             Ok(file) => {

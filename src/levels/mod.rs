@@ -14,6 +14,7 @@ pub mod disk;
 mod dream_file;
 mod dreamer;
 mod error;
+mod file;
 mod library;
 mod live;
 mod locate;
@@ -30,9 +31,8 @@ pub use dialogue::{Choice, Dialogue, DialogueNode, Next};
 pub use dream_file::{Anchor, Core, DreamLevel, LOOP_SECONDS, MAX_ANCHORS};
 pub use dreamer::Dreamer;
 pub use error::{LevelError, nearest_name};
-pub use library::{
-    Assembly, DiveSpec, Entry, FileKind, LevelDocument, LevelFile, Library, ModInfo, Source,
-};
+pub use file::{FileKind, LevelDocument, LevelFile, Source};
+pub use library::{Assembly, DiveSpec, Entry, Library, ModInfo};
 pub use live::{LevelReport, Levels, LevelsReloaded};
 
 /// The asset source of the base game's `levels/` folder.
@@ -45,6 +45,8 @@ pub struct LevelFolder {
     pub asset_source: String,
     /// How messages name it: `levels`, `mods/ada`, or the path given to `--mod`.
     pub shown: String,
+    /// Where it is on disk (desktop), to list its files before loading them.
+    pub path: std::path::PathBuf,
 }
 
 /// The level folders, in load order: the base game first, then each mod.
@@ -62,38 +64,31 @@ impl LevelFolders {
 /// by name, then `extra_mods` in order) and records them as [`LevelFolders`]. Must run
 /// before `AssetPlugin` is added. In the browser only the base levels exist.
 pub fn register_asset_sources(app: &mut App, extra_mods: &[std::path::PathBuf]) {
-    let base = LevelFolder {
-        asset_source: LEVELS_SOURCE.to_owned(),
-        shown: "levels".to_owned(),
-    };
     #[cfg(not(target_arch = "wasm32"))]
     {
-        let mut folders = vec![base];
         let root = data_root();
-        app.register_asset_source(
-            LEVELS_SOURCE,
-            AssetSourceBuilder::platform_default(&root.join("levels").to_string_lossy(), None),
-        );
-        let mut mods = disk::discover_mods(&root.join("mods"));
-        // A folder given twice (or already under mods/) is read once.
-        let canonical = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-        for path in extra_mods {
-            // Bevy reads a relative source path from the executable's folder: a path
-            // given on the command line means the working directory.
-            let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-            if !mods.iter().any(|m| canonical(m) == canonical(&path)) {
-                mods.push(path);
-            }
-        }
-        for (i, path) in mods.iter().enumerate() {
-            let asset_source = format!("mod-{}", i + 1);
+        let base = std::iter::once((LEVELS_SOURCE.to_owned(), root.join("levels")));
+        let mods = disk::mod_folders(&root, extra_mods)
+            .into_iter()
+            .enumerate()
+            .map(|(i, path)| (format!("mod-{}", i + 1), path));
+        let mut folders = Vec::new();
+        for (asset_source, path) in base.chain(mods) {
+            // The watcher reports resolved paths (macOS resolves /tmp to /private/tmp):
+            // watch the resolved folder. Windows' resolved form (\\?\) is left alone.
+            let watched = if cfg!(windows) {
+                path.clone()
+            } else {
+                path.canonicalize().unwrap_or_else(|_| path.clone())
+            };
             app.register_asset_source(
                 asset_source.clone(),
-                AssetSourceBuilder::platform_default(&path.to_string_lossy(), None),
+                AssetSourceBuilder::platform_default(&watched.to_string_lossy(), None),
             );
             folders.push(LevelFolder {
                 asset_source,
-                shown: disk::shown_as(path, &root),
+                shown: disk::shown_as(&path, &root),
+                path,
             });
         }
         app.insert_resource(LevelFolders(folders));
@@ -106,7 +101,11 @@ pub fn register_asset_sources(app: &mut App, extra_mods: &[std::path::PathBuf]) 
             LEVELS_SOURCE,
             AssetSourceBuilder::platform_default("levels", None),
         );
-        app.insert_resource(LevelFolders(vec![base]));
+        app.insert_resource(LevelFolders(vec![LevelFolder {
+            asset_source: LEVELS_SOURCE.to_owned(),
+            shown: "levels".to_owned(),
+            path: "levels".into(),
+        }]));
     }
 }
 
@@ -148,6 +147,7 @@ pub(super) fn plugin(app: &mut App) {
             LevelFolders(vec![LevelFolder {
                 asset_source: LEVELS_SOURCE.to_owned(),
                 shown: "levels".to_owned(),
+                path: "levels".into(),
             }])
         });
     app.init_asset::<LevelAsset>()
@@ -202,13 +202,15 @@ impl AssetLoader for LevelLoader {
     }
 
     fn extensions(&self) -> &[&str] {
-        &[
-            "dreamer.ron",
-            "dream.ron",
-            "dialogue.ron",
-            "campaign.ron",
+        // Every `.ron` file: one that is not a level file is reported, not skipped.
+        const EXTENSIONS: [&str; 5] = [
+            FileKind::ENDINGS[0],
+            FileKind::ENDINGS[1],
+            FileKind::ENDINGS[2],
+            FileKind::ENDINGS[3],
             "ron",
-        ]
+        ];
+        &EXTENSIONS
     }
 }
 
@@ -232,5 +234,30 @@ async fn read_capped(reader: &mut dyn Reader, file: &str) -> Result<Vec<u8>, Lev
         if bytes.len() > MAX_FILE_BYTES {
             return Err(check::too_big(file, bytes.len() as u64));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bevy::asset::io::VecReader;
+    use bevy::tasks::block_on;
+
+    #[test]
+    fn the_asset_reader_refuses_a_file_too_big_without_reading_it_all() {
+        let mut small = VecReader::new(b"(dives: [])".to_vec());
+        assert_eq!(
+            block_on(read_capped(&mut small, "levels/x.campaign.ron")).expect("small"),
+            b"(dives: [])"
+        );
+        let mut big = VecReader::new(vec![b' '; 3 * MAX_FILE_BYTES]);
+        let err = block_on(read_capped(&mut big, "levels/x.campaign.ron")).expect_err("too big");
+        let message = err.to_string();
+        assert!(message.contains("is too big for a level file"), "{message}");
+        // It stopped a chunk past the limit, not at the end of the 3 MiB.
+        assert!(
+            message.starts_with("levels/x.campaign.ron: 1.1 MB"),
+            "{message}"
+        );
     }
 }
