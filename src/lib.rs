@@ -85,5 +85,7 @@ impl Plugin for ClientPlugin {
             dive::visuals_plugin,
             juno::client_plugin,
         ));
+        #[cfg(target_arch = "wasm32")]
+        app.add_plugins(third_party::web::plugin);
     }
 }

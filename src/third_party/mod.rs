@@ -2,3 +2,5 @@
 
 pub mod egui;
 pub mod rapier;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
