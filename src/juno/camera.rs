@@ -2,6 +2,7 @@
 //! whenever the ground would come between it and her, never below the terrain. Also
 //! Juno's looks.
 
+use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::prelude::*;
 
 use super::{JUNO_HALF_SEGMENT, JUNO_RADIUS, Juno, LookAngles};
@@ -35,8 +36,20 @@ fn spawn_camera(mut commands: Commands) {
         Name::new("Camera"),
         GameCamera,
         Camera3d::default(),
+        tonemapping(),
         Transform::from_xyz(0.0, 10.0, 20.0).looking_at(Vec3::ZERO, Vec3::Y),
     ));
+}
+
+/// Bevy's default on the desktop. The browser build ships without the tonemapping lookup
+/// tables (0.7 MB of download): there, the "somewhat boring display transform", which
+/// needs none and keeps close to the default.
+fn tonemapping() -> Tonemapping {
+    if cfg!(target_arch = "wasm32") {
+        Tonemapping::SomewhatBoringDisplayTransform
+    } else {
+        Tonemapping::default()
+    }
 }
 
 /// Where the camera should be: the boom, shortened where the ground is in the way.
