@@ -175,7 +175,7 @@ fn drive(
                 exit.write(AppExit::error());
                 return;
             };
-            let mut dive = ActiveDive::new(spec);
+            let mut dive = ActiveDive::new(spec.clone());
             dive.loop_index = pilot.loop_index;
             commands.insert_resource(dive);
             next.set(AppState::Dream);

@@ -63,6 +63,7 @@ pub fn shipped_dive(id: &str) -> DiveSpec {
     assembly
         .library
         .dive(id)
+        .cloned()
         .unwrap_or_else(|| panic!("no dream {id:?} in levels/"))
 }
 
@@ -91,6 +92,7 @@ pub fn dive_into(app: &mut App, dream_id: &str) -> DiveSpec {
         .resource::<Levels>()
         .library
         .dive(dream_id)
+        .cloned()
         .unwrap_or_else(|| panic!("no playable dream {dream_id} in levels/"));
     app.insert_resource(ActiveDive::new(spec.clone()));
     app.world_mut()

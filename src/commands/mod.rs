@@ -69,7 +69,7 @@ pub fn find_dive(dream: &str, mods: &[PathBuf]) -> Result<DiveSpec, String> {
     };
     let assembly = load_library(&extra);
     if let Some(spec) = assembly.library.dive(&id) {
-        return Ok(spec);
+        return Ok(spec.clone());
     }
     let known: Vec<&str> = assembly.library.dreams.keys().map(String::as_str).collect();
     let mut message = check_unknown("dream", &id, &known);

@@ -46,7 +46,7 @@ fn reshape_on_reload(
         );
         return;
     };
-    if spec == dive.spec {
+    if *spec == dive.spec {
         return;
     }
     info!(
@@ -54,7 +54,7 @@ fn reshape_on_reload(
         spec.dreamer.name,
         dive.loop_index + 1
     );
-    dive.spec = spec;
+    dive.spec = spec.clone();
     // Dreams generated from the old files are stale.
     forge.clear();
     forge.request(&dive.spec, dive.loop_index);

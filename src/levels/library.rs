@@ -61,6 +61,9 @@ pub struct Library {
     pub dialogues: BTreeMap<String, Entry<Dialogue>>,
     /// Dream ids the control room lists, in order: the base campaign's, then each mod's.
     pub campaign: Vec<String>,
+    /// Every playable dream, put together once (menus read it every frame): base game
+    /// first, then each mod's, by id.
+    dives: Vec<DiveSpec>,
     pub mods: Vec<ModInfo>,
 }
 
@@ -163,6 +166,10 @@ impl Library {
         }
         lib.sources = sources;
         check_references(lib, &files, &mut problems);
+        let mut ids: Vec<(usize, &String)> =
+            lib.dreams.iter().map(|(id, e)| (e.source, id)).collect();
+        ids.sort();
+        lib.dives = ids.iter().filter_map(|(_, id)| lib.resolve(id)).collect();
         // The control room's dives: the base campaign's, then each mod's additions.
         let lists = campaign
             .iter()
@@ -203,7 +210,23 @@ impl Library {
     }
 
     /// The dive into dream `id`, if its dream, dreamer and dialogue all loaded.
-    pub fn dive(&self, id: &str) -> Option<DiveSpec> {
+    pub fn dive(&self, id: &str) -> Option<&DiveSpec> {
+        self.dives.iter().find(|d| d.id() == id)
+    }
+
+    /// The control room's dives, in campaign order.
+    pub fn campaign_dives(&self) -> impl Iterator<Item = &DiveSpec> {
+        self.campaign.iter().filter_map(|id| self.dive(id))
+    }
+
+    /// Every playable dream, base game first, then each mod's, by id.
+    pub fn all_dives(&self) -> &[DiveSpec] {
+        &self.dives
+    }
+
+    /// Puts dream `id` together with its dreamer and dialogue, if they all loaded and
+    /// the dialogue asks for no more anchors than the dream holds.
+    fn resolve(&self, id: &str) -> Option<DiveSpec> {
         let dream = self.dreams.get(id)?;
         let dreamer = self.dreamers.get(&dream.value.dreamer)?;
         let dialogue = self.dialogues.get(&dreamer.value.dialogue)?;
@@ -219,24 +242,6 @@ impl Library {
                 .get(dream.source)
                 .map_or_else(String::new, |s| s.folder.clone()),
         })
-    }
-
-    /// The control room's dives, in campaign order.
-    pub fn campaign_dives(&self) -> Vec<DiveSpec> {
-        self.campaign
-            .iter()
-            .filter_map(|id| self.dive(id))
-            .collect()
-    }
-
-    /// Every playable dream, base game first, then each mod's, by id.
-    pub fn all_dives(&self) -> Vec<DiveSpec> {
-        let mut ids: Vec<(usize, &String)> =
-            self.dreams.iter().map(|(id, e)| (e.source, id)).collect();
-        ids.sort();
-        ids.into_iter()
-            .filter_map(|(_, id)| self.dive(id))
-            .collect()
     }
 }
 

@@ -142,18 +142,53 @@ impl LevelAssets<'_> {
             .collect()
     }
 
-    /// Puts the levels together from the file assets into `levels`.
+    /// Puts the levels together from the file assets into `levels`, keeping the last
+    /// good version of each broken file.
     fn put_together(&mut self, levels: &mut Levels) {
         let all = self.all_files();
-        put_together(
-            &self.sources,
-            &all,
-            &self.files,
-            &mut self.last_good,
-            levels,
-        );
-        let found_before = self.handles.problems.iter().cloned();
-        levels.report.errors.splice(0..0, found_before);
+        let assets: Vec<&LevelAsset> = all.iter().filter_map(|h| self.files.get(h)).collect();
+        // Names found unloadable before loading stay reported.
+        let mut errors = self.handles.problems.clone();
+        let mut parsed = Vec::new();
+        let mut kept = Vec::new();
+        let mut broken = Vec::new();
+        // A deleted file's last good version must not return with a broken new one.
+        let present: std::collections::HashSet<&str> =
+            assets.iter().map(|a| a.file.as_str()).collect();
+        let last_good = &mut self.last_good.0;
+        last_good.retain(|file, _| present.contains(file.as_str()));
+        for asset in assets {
+            match &asset.parsed {
+                Ok(file) => {
+                    last_good.insert(asset.file.clone(), file.clone());
+                    parsed.push(file.clone());
+                }
+                Err(problems) => {
+                    broken.push(asset.file.clone());
+                    errors.extend(problems.iter().map(ToString::to_string));
+                    if let Some(good) = last_good.get(&asset.file) {
+                        kept.push(asset.file.clone());
+                        parsed.push(good.clone());
+                    }
+                }
+            }
+        }
+        let order = self
+            .sources
+            .0
+            .iter()
+            .map(|f| Source {
+                folder: f.shown.clone(),
+            })
+            .collect();
+        let assembly = Library::assemble(order, parsed, &broken);
+        errors.extend(assembly.errors.iter().map(ToString::to_string));
+        levels.library = assembly.library;
+        levels.report = LevelReport {
+            errors,
+            notes: assembly.notes,
+            kept,
+        };
     }
 }
 
@@ -256,59 +291,4 @@ fn reload_changed(
     if levels.library != before || !changed.is_empty() {
         reloaded.write(LevelsReloaded { files: changed });
     }
-}
-
-/// Assembles the library from the file assets, keeping the last good version of each
-/// broken file.
-fn put_together(
-    sources: &LevelFolders,
-    handles: &[Handle<LevelAsset>],
-    assets: &Assets<LevelAsset>,
-    last_good: &mut LastGood,
-    levels: &mut Levels,
-) {
-    let mut parsed = Vec::new();
-    let mut errors = Vec::new();
-    let mut kept = Vec::new();
-    let mut broken = Vec::new();
-    // A deleted file's last good version must not return with a broken new one.
-    let present: std::collections::HashSet<&str> = handles
-        .iter()
-        .filter_map(|h| assets.get(h))
-        .map(|a| a.file.as_str())
-        .collect();
-    last_good
-        .0
-        .retain(|file, _| present.contains(file.as_str()));
-    for asset in handles.iter().filter_map(|h| assets.get(h)) {
-        match &asset.parsed {
-            Ok(file) => {
-                last_good.0.insert(asset.file.clone(), file.clone());
-                parsed.push(file.clone());
-            }
-            Err(problems) => {
-                broken.push(asset.file.clone());
-                errors.extend(problems.iter().map(ToString::to_string));
-                if let Some(good) = last_good.0.get(&asset.file) {
-                    kept.push(asset.file.clone());
-                    parsed.push(good.clone());
-                }
-            }
-        }
-    }
-    let order = sources
-        .0
-        .iter()
-        .map(|f| Source {
-            folder: f.shown.clone(),
-        })
-        .collect();
-    let assembly = Library::assemble(order, parsed, &broken);
-    errors.extend(assembly.errors.iter().map(ToString::to_string));
-    levels.library = assembly.library;
-    levels.report = LevelReport {
-        errors,
-        notes: assembly.notes,
-        kept,
-    };
 }

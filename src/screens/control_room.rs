@@ -6,7 +6,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::AppState;
 use crate::dive::ActiveDive;
-use crate::levels::Levels;
+use crate::levels::{DiveSpec, Levels};
 use crate::theme;
 
 pub(super) fn plugin(app: &mut App) {
@@ -49,7 +49,7 @@ fn control_room(
             .outer_margin(egui::Margin::symmetric(24, 0))
             .show(ui, |ui| {
                 ui.heading("Sleepers in a loop");
-                let dives = levels.library.campaign_dives();
+                let dives: Vec<&DiveSpec> = levels.library.campaign_dives().collect();
                 ui.add_space(8.0);
                 egui::Grid::new("sleepers")
                     .num_columns(4)
@@ -84,7 +84,7 @@ fn control_room(
                                 .add_sized([120.0, 36.0], egui::Button::new("Dive"))
                                 .clicked()
                             {
-                                commands.insert_resource(ActiveDive::new(dive.clone()));
+                                commands.insert_resource(ActiveDive::new((*dive).clone()));
                                 next.set(AppState::Dream);
                             }
                             ui.end_row();

@@ -102,7 +102,7 @@ fn free_dive_list(
                     .striped(true)
                     .show(ui, |ui| {
                         for dive in levels.library.all_dives() {
-                            dive_row(ui, &dive, commands, next);
+                            dive_row(ui, dive, commands, next);
                         }
                     });
             });
