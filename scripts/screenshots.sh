@@ -6,7 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 scripts/setup.sh --test
-cargo build --locked --bin sleep-sync
+# The game as the tests build it (building one test target builds the game too): the
+# same build the test command uses, where `cargo build` would build the dependencies
+# again with other features.
+cargo test --locked --no-run --test rendered_frame
 game="$CARGO_TARGET_DIR/debug/sleep-sync"
 icd=$(ls /usr/share/vulkan/icd.d/lvp_icd.*.json | head -n 1)
 run() {
@@ -19,10 +22,11 @@ cp "$tour/title.png" docs/screenshot-title.png
 cp "$tour/free-dive.png" docs/screenshot-free-dive.png
 cp "$tour/control-room.png" docs/screenshot-control-room.png
 cp "$tour/dream.png" docs/screenshot-leo.png
+cp "$tour/settings.png" docs/screenshot-settings.png
 run --dive mara --screenshot docs/screenshot-mara.png
 run --dive leo --view core --screenshot docs/screenshot-leo-core.png
 run --dive mara --view core --screenshot docs/screenshot-mara-core.png
-cargo run --locked --bin sleep-sync -- preview --dream leo --out docs/preview-leo.png
-cargo run --locked --bin sleep-sync -- preview --dream mara --out docs/preview-mara.png
+"$game" preview --dream leo --out docs/preview-leo.png
+"$game" preview --dream mara --out docs/preview-mara.png
 rm -rf "$tour"
 echo "screenshots written to docs/"

@@ -67,6 +67,8 @@ enum Step {
     ControlRoom,
     Dream,
     Pause,
+    /// The settings menu, opened from the pause menu.
+    Settings,
 }
 
 /// Adds the autopilot. Needs [`crate::ClientPlugin`] and an [`AutoPilot`] resource.
@@ -85,6 +87,7 @@ impl AutoPilot {
                 Step::ControlRoom,
                 Step::Dream,
                 Step::Pause,
+                Step::Settings,
             ]
         } else {
             &[Step::Dream]
@@ -99,6 +102,7 @@ impl AutoPilot {
             Step::ControlRoom => "control-room.png",
             Step::Dream => "dream.png",
             Step::Pause => "pause.png",
+            Step::Settings => "settings.png",
         };
         match (&self.tour, step) {
             (Some(dir), _) => Some(dir.join(name)),
@@ -120,6 +124,7 @@ fn drive(
     mut next: ResMut<NextState<AppState>>,
     mut next_pause: ResMut<NextState<Pause>>,
     mut free_dive: ResMut<FreeDive>,
+    mut settings_menu: ResMut<crate::menus::SettingsMenu>,
     mut exit: MessageWriter<AppExit>,
     mut juno: Query<(&mut Transform, &mut LookAngles), With<Juno>>,
     anchors: Query<&Transform, (With<MemoryAnchor>, Without<Juno>)>,
@@ -194,6 +199,11 @@ fn drive(
         }
         (Step::Pause, AppState::Dream) => {
             next_pause.set(Pause::Paused);
+            true
+        }
+        (Step::Settings, AppState::Dream) => {
+            next_pause.set(Pause::Paused);
+            settings_menu.open = true;
             true
         }
         _ => false,

@@ -7,9 +7,10 @@
 //! Two plugins make the game:
 //! - [`GamePlugin`]: everything that plays — states, level files, dives, Juno's body,
 //!   nightmare loops. It runs in a headless `App` (no window, no renderer) for tests.
-//! - [`ClientPlugin`]: what a player sees and touches — input devices, the camera,
-//!   meshes and lights, and the egui screens and HUD.
+//! - [`ClientPlugin`]: what a player sees, hears and touches — input devices, the camera,
+//!   meshes and lights, sound, and the egui screens and HUD.
 
+pub mod audio;
 pub mod capture;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod commands;
@@ -18,6 +19,7 @@ pub mod dream;
 pub mod juno;
 pub mod levels;
 pub mod screens;
+pub mod settings;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod testing;
 
@@ -64,6 +66,7 @@ impl Plugin for GamePlugin {
         app.add_plugins((
             third_party::rapier::plugin,
             screens::plugin,
+            settings::plugin,
             levels::plugin,
             dive::plugin,
             juno::plugin,
@@ -78,6 +81,7 @@ impl Plugin for ClientPlugin {
     fn build(&self, app: &mut App) {
         app.add_plugins((
             third_party::egui::plugin,
+            audio::plugin,
             theme::plugin,
             screens::ui_plugin,
             menus::plugin,

@@ -7,7 +7,7 @@ use bevy::asset::AssetMetaCheck;
 use bevy::prelude::*;
 use bevy::window::WindowResolution;
 use sleep_sync::capture::{self, AutoPilot, View};
-use sleep_sync::{ClientPlugin, GamePlugin, levels};
+use sleep_sync::{ClientPlugin, GamePlugin, levels, settings};
 
 const USAGE: &str = "\
 Sleep Sync: dive into the looping nightmares of Leo and Mara.
@@ -172,6 +172,11 @@ fn main() -> ExitCode {
         ..default()
     }))
     .add_plugins((GamePlugin, ClientPlugin));
+    // Pictures for tests and the README are taken with the default settings, and leave
+    // the player's alone.
+    if options.screenshot.is_none() && options.tour.is_none() {
+        settings::persist(&mut app, settings::APP_ID);
+    }
     if let Some(dreamer) = options.dive {
         app.insert_resource(AutoPilot {
             dreamer,

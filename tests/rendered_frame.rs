@@ -170,11 +170,18 @@ fn every_screen_renders_and_the_dreams_differ() {
         start.elapsed().as_secs_f32()
     );
     let mut shots = Vec::new();
-    for screen in ["title", "free-dive", "control-room", "dream", "pause"] {
+    for screen in [
+        "title",
+        "free-dive",
+        "control-room",
+        "dream",
+        "pause",
+        "settings",
+    ] {
         shots.push(check_frame(screen, &tour.join(format!("{screen}.png"))));
     }
     // Each screen shows something of its own, not the one before it again.
-    for (a, b) in [(0, 1), (1, 2), (2, 3), (3, 4)] {
+    for (a, b) in [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)] {
         let changed = changed_share(&shots[a], &shots[b]);
         println!(
             "screens {a} → {b}: {:.1}% of pixels differ",

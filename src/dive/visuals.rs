@@ -14,6 +14,7 @@ use super::{
 use crate::dream::PropKind;
 use crate::juno::GameCamera;
 use crate::screens::AppState;
+use crate::settings::PictureSettings;
 
 /// Sky colour outside dreams: the control room's night.
 const WAKING_SKY: Color = Color::srgb(0.015, 0.02, 0.04);
@@ -54,6 +55,10 @@ pub(super) fn plugin(app: &mut App) {
         .add_observer(dress_core)
         .add_observer(dress_hazard)
         .add_systems(OnEnter(AppState::Dream), spawn_sun)
+        .add_systems(
+            Update,
+            sun_shadows.run_if(resource_exists_and_changed::<PictureSettings>),
+        )
         .add_systems(OnExit(AppState::Dream), wake_atmosphere)
         .add_systems(
             Update,
@@ -530,6 +535,7 @@ fn spawn_sun(
     mut commands: Commands,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
+    picture: Res<PictureSettings>,
 ) {
     commands.spawn((
         Name::new("Sky orb"),
@@ -551,7 +557,7 @@ fn spawn_sun(
         DespawnOnExit(AppState::Dream),
         DirectionalLight {
             illuminance: 5_000.0,
-            shadow_maps_enabled: true,
+            shadow_maps_enabled: picture.shadows,
             ..default()
         },
         Transform::default(),
@@ -563,6 +569,16 @@ fn spawn_sun(
         }
         .build(),
     ));
+}
+
+/// Shadows on or off as the player sets them.
+fn sun_shadows(
+    picture: Res<PictureSettings>,
+    mut suns: Query<&mut DirectionalLight, With<DreamSun>>,
+) {
+    for mut sun in &mut suns {
+        sun.shadow_maps_enabled = picture.shadows;
+    }
 }
 
 /// Sky, fog and ambient light from the current loop's palette.

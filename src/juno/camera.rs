@@ -8,6 +8,7 @@ use bevy::prelude::*;
 use super::{JUNO_HALF_SEGMENT, JUNO_RADIUS, Juno, LookAngles};
 use crate::dive::CurrentDream;
 use crate::screens::AppState;
+use crate::settings::PictureSettings;
 
 /// The one camera of the game; egui draws on it too.
 #[derive(Component, Debug, Default, Clone, Copy)]
@@ -24,6 +25,10 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(Startup, spawn_camera)
         .add_observer(dress_juno)
         .add_systems(
+            Update,
+            field_of_view.run_if(resource_exists_and_changed::<PictureSettings>),
+        )
+        .add_systems(
             PostUpdate,
             follow_juno
                 .before(TransformSystems::Propagate)
@@ -39,6 +44,16 @@ fn spawn_camera(mut commands: Commands) {
         tonemapping(),
         Transform::from_xyz(0.0, 10.0, 20.0).looking_at(Vec3::ZERO, Vec3::Y),
     ));
+}
+
+/// The player's field of view (settings), whenever it changes.
+fn field_of_view(
+    picture: Res<PictureSettings>,
+    mut projection: Single<&mut Projection, With<GameCamera>>,
+) {
+    if let Projection::Perspective(perspective) = &mut **projection {
+        perspective.fov = picture.field_of_view.to_radians();
+    }
 }
 
 /// Bevy's default on the desktop. The browser build ships without the tonemapping lookup

@@ -9,6 +9,7 @@ use bevy_egui::input::EguiWantsInput;
 use super::Juno;
 use crate::dive::DreamPhase;
 use crate::screens::{AppState, Pause};
+use crate::settings::ControlSettings;
 
 /// What the player wants Juno to do, from whatever device.
 #[derive(Resource, Debug, Default, Clone, Copy)]
@@ -100,6 +101,7 @@ fn read_look(
     cursor: Query<&CursorOptions, With<PrimaryWindow>>,
     gamepads: Query<&Gamepad>,
     time: Res<Time<Real>>,
+    controls: Res<ControlSettings>,
     mut juno: Query<&mut LookAngles, With<Juno>>,
 ) {
     let Ok(mut look) = juno.single_mut() else {
@@ -119,20 +121,39 @@ fn read_look(
             delta += Vec2::new(stick.x, -stick.y) * STICK_TURN_RATE * time.delta_secs();
         }
     }
-    look.yaw = (look.yaw - delta.x).rem_euclid(std::f32::consts::TAU);
-    look.pitch = (look.pitch - delta.y).clamp(PITCH_RANGE.0, PITCH_RANGE.1);
+    *look = turn(*look, delta, &controls);
 }
 
+/// `look` turned by `delta` (radians at sensitivity 1: x right, y down), as the player's
+/// settings ask: scaled by the sensitivity, up and down swapped if inverted, the pitch kept
+/// within its limits.
+pub fn turn(look: LookAngles, delta: Vec2, controls: &ControlSettings) -> LookAngles {
+    let mut delta = delta * controls.look_sensitivity;
+    if controls.invert_look {
+        delta.y = -delta.y;
+    }
+    LookAngles {
+        yaw: (look.yaw - delta.x).rem_euclid(std::f32::consts::TAU),
+        pitch: (look.pitch - delta.y).clamp(PITCH_RANGE.0, PITCH_RANGE.1),
+    }
+}
+
+/// Esc or Start pauses and resumes; in the settings menu it goes back to the pause menu.
 fn toggle_pause(
     keys: Option<Res<ButtonInput<KeyCode>>>,
     gamepads: Query<&Gamepad>,
     pause: Res<State<Pause>>,
     mut next: ResMut<NextState<Pause>>,
+    settings_menu: Option<ResMut<crate::menus::SettingsMenu>>,
 ) {
     let pressed = keys.is_some_and(|k| k.just_pressed(KeyCode::Escape))
         || gamepads
             .iter()
             .any(|p| p.just_pressed(GamepadButton::Start));
+    if let Some(mut menu) = settings_menu.filter(|m| m.open && pressed) {
+        menu.open = false;
+        return;
+    }
     if pressed {
         next.set(match pause.get() {
             Pause::Running => Pause::Paused,
@@ -174,5 +195,39 @@ fn grab_cursor(
     if cursor.grab_mode != mode {
         cursor.grab_mode = mode;
         cursor.visible = !grab;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn looking_follows_the_control_settings() {
+        let level = LookAngles {
+            yaw: 1.0,
+            pitch: -0.3,
+        };
+        let down_right = Vec2::new(0.1, 0.05);
+        let normal = turn(level, down_right, &ControlSettings::default());
+        assert!((normal.yaw - 0.9).abs() < 1e-6);
+        assert!((normal.pitch - -0.35).abs() < 1e-6, "mouse down looks down");
+        let inverted = ControlSettings {
+            invert_look: true,
+            ..default()
+        };
+        let turned = turn(level, down_right, &inverted);
+        assert!(
+            (turned.pitch - -0.25).abs() < 1e-6,
+            "inverted: down looks up"
+        );
+        assert!((turned.yaw - 0.9).abs() < 1e-6, "left and right stay");
+        let fast = ControlSettings {
+            look_sensitivity: 2.0,
+            ..default()
+        };
+        assert!((turn(level, down_right, &fast).yaw - 0.8).abs() < 1e-6);
+        let far = turn(level, Vec2::new(0.0, 10.0), &fast);
+        assert_eq!(far.pitch, PITCH_RANGE.0, "never past the limits");
     }
 }

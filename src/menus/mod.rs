@@ -1,9 +1,13 @@
 //! Menus shown over a screen.
 
 mod pause;
+mod settings;
+
+pub use settings::{SettingsEditor, SettingsMenu};
 
 use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
     pause::plugin(app);
+    settings::plugin(app);
 }

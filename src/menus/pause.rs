@@ -1,8 +1,9 @@
-//! The pause menu: Resume, Wake up (back to the control room), Quit.
+//! The pause menu: Resume, Settings, Wake up (back to the control room), Quit.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
+use super::SettingsEditor;
 use crate::screens::{AppState, Pause};
 use crate::theme;
 
@@ -18,6 +19,7 @@ fn pause_menu(
     mut next_pause: ResMut<NextState<Pause>>,
     mut next_screen: ResMut<NextState<AppState>>,
     mut exit: MessageWriter<AppExit>,
+    mut settings: SettingsEditor,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let painter = ctx.layer_painter(egui::LayerId::new(
@@ -29,6 +31,10 @@ fn pause_menu(
         0.0,
         egui::Color32::from_black_alpha(140),
     );
+    if settings.is_open() {
+        settings.window(ctx);
+        return Ok(());
+    }
     egui::Window::new("Paused")
         .title_bar(false)
         .resizable(false)
@@ -42,6 +48,9 @@ fn pause_menu(
                 ui.add_space(16.0);
                 if theme::menu_button(ui, "Resume").clicked() {
                     next_pause.set(Pause::Running);
+                }
+                if theme::menu_button(ui, "Settings").clicked() {
+                    settings.open();
                 }
                 if theme::menu_button(ui, "Wake up").clicked() {
                     next_screen.set(AppState::ControlRoom);

@@ -1,5 +1,5 @@
 //! The title screen: New game, Free dive (every dream, the base game's and the mods'),
-//! Quit.
+//! Settings, Quit.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -7,6 +7,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::AppState;
 use crate::dive::ActiveDive;
 use crate::levels::Levels;
+use crate::menus::SettingsEditor;
 use crate::theme;
 
 pub(super) fn plugin(app: &mut App) {
@@ -28,11 +29,17 @@ fn title_screen(
     mut contexts: EguiContexts,
     levels: Res<Levels>,
     mut free_dive: ResMut<FreeDive>,
+    mut settings: SettingsEditor,
     mut commands: Commands,
     mut next: ResMut<NextState<AppState>>,
     mut exit: MessageWriter<AppExit>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
+    if settings.is_open() {
+        theme::full_screen(ctx, |_| {});
+        settings.window(ctx);
+        return Ok(());
+    }
     theme::full_screen(ctx, |ui| {
         ui.add_space(ui.available_height() * 0.2);
         ui.vertical_centered(|ui| {
@@ -53,6 +60,9 @@ fn title_screen(
             if theme::menu_button(ui, "Free dive").clicked() {
                 free_dive.0 = true;
             }
+            if theme::menu_button(ui, "Settings").clicked() {
+                settings.open();
+            }
             if theme::menu_button(ui, "Quit").clicked() {
                 exit.write(AppExit::Success);
             }
@@ -69,6 +79,10 @@ fn title_screen(
                 ui.label(egui::RichText::new(format!("Mods: {}", names.join(", "))).color(theme::DIM));
             }
             theme::level_problems(ui, &levels.report);
+            if let Some(problem) = settings.problem() {
+                ui.add_space(8.0);
+                ui.colored_label(theme::WARNING, problem);
+            }
         });
     });
     Ok(())

@@ -1,13 +1,53 @@
-//! The browser page (`web/index.html`) hides its loading screen once the game has drawn:
-//! the game counts its frames in `<body data-frames="N">` for the first few seconds.
+//! The browser page (`web/index.html`) and the game talk through `<body>`'s data
+//! attributes: the game counts its frames in `data-frames` for the first few seconds (the
+//! page hides its loading screen on the first), names the screen it shows in
+//! `data-screen` (`Title`, `ControlRoom`, `Dream:Forming`, `Dream:Exploring`, ...) and
+//! writes the settings it plays with in `data-settings` (what it read from localStorage,
+//! then every change). The browser test reads them.
+//!
+//! The address `…/?panic-test` makes the game panic on its first frame, to check that the
+//! page shows a panic (the browser test does).
 
 use bevy::prelude::*;
+
+use crate::dive::DreamPhase;
+use crate::screens::AppState;
+use crate::settings::{ControlSettings, PictureSettings, SoundSettings};
 
 /// Frames counted on the page; after these the page has long since seen the game.
 const COUNTED: u32 = 600;
 
 pub(crate) fn plugin(app: &mut App) {
-    app.add_systems(Last, count_frames);
+    app.add_systems(Last, count_frames)
+        .add_systems(
+            Last,
+            show_screen.run_if(state_changed::<AppState>.or_else(state_changed::<DreamPhase>)),
+        )
+        .add_systems(
+            Last,
+            show_settings.run_if(
+                resource_changed::<SoundSettings>
+                    .or_else(resource_changed::<ControlSettings>)
+                    .or_else(resource_changed::<PictureSettings>),
+            ),
+        );
+    if page_asks_for_panic() {
+        app.add_systems(Startup, || {
+            panic!("panic test: the page address asked for one")
+        });
+    }
+}
+
+fn body() -> Option<web_sys::HtmlElement> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+}
+
+fn page_asks_for_panic() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|query| query.contains("panic-test"))
 }
 
 fn count_frames(mut frames: Local<u32>) {
@@ -15,11 +55,29 @@ fn count_frames(mut frames: Local<u32>) {
         return;
     }
     *frames += 1;
-    let body = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body());
-    if let Some(body) = body {
+    if let Some(body) = body() {
         // The page only reads it; failing to write it changes nothing in the game.
         let _ = body.dataset().set("frames", &frames.to_string());
+    }
+}
+
+fn show_screen(screen: Res<State<AppState>>, phase: Option<Res<State<DreamPhase>>>) {
+    let text = match phase {
+        Some(phase) => format!("{:?}:{:?}", screen.get(), phase.get()),
+        None => format!("{:?}", screen.get()),
+    };
+    if let Some(body) = body() {
+        let _ = body.dataset().set("screen", &text);
+    }
+}
+
+fn show_settings(
+    sound: Res<SoundSettings>,
+    controls: Res<ControlSettings>,
+    picture: Res<PictureSettings>,
+) {
+    let text = format!("{:?} {:?} {:?}", *sound, *controls, *picture);
+    if let Some(body) = body() {
+        let _ = body.dataset().set("settings", &text);
     }
 }

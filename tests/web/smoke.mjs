@@ -1,6 +1,9 @@
 // Plays the browser build in headless Chromium (software WebGL2 through SwiftShader):
-// waits for the title screen, starts a dive through the menus, saves a screenshot, and
-// fails on a page error, a Rust panic, a console error, or a blank picture.
+// waits for the title screen; checks sound is held until the first click and then
+// plays; changes a setting and checks it reaches localStorage; starts a dive through
+// the menus and saves a screenshot; reloads the page and checks the game read the
+// setting back; finally opens the page with ?panic-test and checks the panic is shown on
+// the page. Fails on a page error, a Rust panic, a console error, or a blank picture.
 //
 // Usage: node tests/web/smoke.mjs URL SCREENSHOT.png
 // Needs playwright-core (npm) and Debian's chromium; scripts/web-test.sh sets both up.
@@ -13,6 +16,12 @@ const require = createRequire(process.env.WEB_TOOLS ? `${process.env.WEB_TOOLS}/
 const { chromium } = require("playwright-core");
 
 const [url, shot] = process.argv.slice(2);
+// Where things are on the 1280×720 page (the same layout as the desktop's 1280×720 window).
+const TITLE_SETTINGS = [640, 411];
+const INVERT_LOOK = [606, 383]; // the settings menu's "Invert look" box
+const SETTINGS_BACK = [640, 621];
+// bevy_settings keeps "<app id>-<file>" in localStorage (src/settings.rs APP_ID).
+const SETTINGS_KEY = "studio.sleepsync.SleepSync-settings";
 const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
 const problems = [];
 const started = Date.now();
@@ -23,8 +32,9 @@ const browser = await chromium.launch({
   args: ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
          "--no-sandbox"],
 });
+let page;
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => {
     const text = m.text();
@@ -35,6 +45,9 @@ try {
   });
   await page.goto(url);
   const frames = () => page.evaluate(() => Number(document.body.dataset.frames || 0));
+  // The screen the game shows (src/third_party/web.rs): Title, ControlRoom, Dream:Exploring…
+  const screen = () => page.evaluate(() => document.body.dataset.screen || "");
+  const onScreen = (name, limit) => waitFor(`the ${name} screen`, async () => (await screen()) === name, limit);
   const failed = () => page.evaluate(() => Boolean(window.sleepSyncFailed));
   async function waitFor(what, test, limit) {
     const until = Date.now() + limit * 1000;
@@ -48,25 +61,80 @@ try {
   }
   await waitFor("first frame", async () => (await frames()) > 0, 300);
   console.log(`first game frame ${seconds()} s after the page began loading`);
-  // The title screen (levels loaded): a few more frames, then New game → Dive (Leo).
-  const at = await frames();
-  await waitFor("title screen", async () => (await frames()) > at + 10, 120);
-  await page.mouse.click(640, 315); // New game
-  await waitFor("control room", async () => (await frames()) > at + 20, 60);
-  await page.mouse.click(812, 251); // Dive, on Leo's row
-  const dived = await frames();
-  // The dream forms on the main thread in the browser: give it frames and time.
-  await waitFor("the dream", async () => (await frames()) > dived + 40, 300);
+  // The title screen (levels loaded), drawn for a moment.
+  await onScreen("Title", 120);
   await page.waitForTimeout(1000);
+
+  // Sound: the game has opened its audio context. A player's browser holds it suspended
+  // until the first gesture; headless Chromium lets it run whatever its autoplay flags
+  // say (tried), so the test holds it as such a browser would, and checks that the
+  // page's first click starts it.
+  const audio = () => page.evaluate(() => window.sleepSyncAudio.map((c) => c.state));
+  if ((await audio()).length === 0) throw new Error("the game opened no audio context");
+  await page.evaluate(() => Promise.all(window.sleepSyncAudio.map((c) => c.suspend())));
+  const before = await audio();
+  console.log(`audio before the first click: ${JSON.stringify(before)}`);
+  if (before.includes("running")) throw new Error("audio still running after suspend()");
+
+  // Settings: open them (the first click, which also starts the sound) and invert the look.
+  await page.mouse.click(...TITLE_SETTINGS);
+  await page.waitForTimeout(1000);
+  await waitFor("audio running after the click", async () => {
+    const states = await audio();
+    return states.length > 0 && states.every((s) => s === "running");
+  }, 20);
+  console.log(`audio after the first click: ${JSON.stringify(await audio())}`);
+  await page.mouse.click(...INVERT_LOOK);
+  const stored = () => page.evaluate((key) => localStorage.getItem(key) || "", SETTINGS_KEY);
+  await waitFor("the setting in localStorage", async () => (await stored()).includes("invert_look = true"), 30);
+  console.log(`localStorage["${SETTINGS_KEY}"] holds invert_look = true`);
+  await page.mouse.click(...SETTINGS_BACK);
+  await page.waitForTimeout(1000);
+
+  // New game → Dive (Leo).
+  await page.mouse.click(640, 315); // New game
+  await onScreen("ControlRoom", 60);
+  await page.waitForTimeout(1000);
+  await page.mouse.click(812, 251); // Dive, on Leo's row
+  // The dream forms on the main thread in the browser; then let it draw for a moment.
+  await onScreen("Dream:Exploring", 300);
+  await page.waitForTimeout(3000);
   const png = await page.screenshot();
   writeFileSync(shot, png);
   if (problems.length) throw new Error(problems.join("\n"));
   const { mean, variance } = stats(png);
   console.log(`screenshot ${shot}: mean luminance ${mean.toFixed(1)}, variance ${variance.toFixed(0)} (${seconds()} s)`);
   if (variance < 50) throw new Error(`the picture is blank (variance ${variance.toFixed(1)})`);
+
+  // A new session in the same browser reads the setting back from localStorage.
+  await page.reload();
+  await waitFor("first frame after reload", async () => (await frames()) > 0, 300);
+  const read = () => page.evaluate(() => document.body.dataset.settings || "");
+  await waitFor("settings read back", async () => (await read()).includes("invert_look: true"), 60);
+  console.log("after a reload the game plays with invert_look: true");
+  if (problems.length) throw new Error(problems.join("\n"));
+
+  // A Rust panic is shown on the page, not only in the console.
+  const crash = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await crash.goto(`${url}?panic-test`);
+  const until = Date.now() + 300_000;
+  let shown = "";
+  while (Date.now() < until) {
+    shown = await crash.evaluate(() => window.sleepSyncFailed
+      ? document.getElementById("overlay").innerText : "");
+    if (shown) break;
+    await crash.waitForTimeout(250);
+  }
+  if (!shown.includes("panicked at") || !shown.includes("panic test")) {
+    throw new Error(`a panic was not shown on the page; it shows: ${JSON.stringify(shown)}`);
+  }
+  console.log(`a panic is shown on the page: ${JSON.stringify(shown.split("\n").slice(0, 2).join(" / "))}`);
 } catch (e) {
   console.error(`web smoke test failed: ${e.message}`);
   process.exitCode = 1;
+  // What the page showed when it failed, to look at.
+  const failed = shot.replace(/\.png$/, "") + "-failed.png";
+  if (page) await page.screenshot({ path: failed }).then(() => console.error(`the page then: ${failed}`), () => {});
 } finally {
   await browser.close();
 }

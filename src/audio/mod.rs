@@ -1,0 +1,278 @@
+//! What the player hears: each loop's drone (its pitch from the dream, its unease from the
+//! loop's hostility), a chime for a memory anchor and a rush for a loop collapsing. All
+//! synthesised (`synth.rs`); volumes from the player's settings.
+//!
+//! In the browser, sound starts with the player's first click or key (browsers keep audio
+//! suspended until then; `web/index.html` resumes it).
+
+pub mod synth;
+
+use bevy::audio::{AddAudioSource, AudioSink, AudioSinkPlayback, PlaybackMode, Volume};
+use bevy::prelude::*;
+
+pub use synth::Synth;
+
+use crate::dive::{AnchorFound, CurrentDream, LoopCollapsed};
+use crate::screens::{AppState, Pause};
+use crate::settings::SoundSettings;
+
+/// Which volume setting a sound answers to.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SoundKind {
+    Ambience,
+    Effect,
+}
+
+impl SoundKind {
+    /// The volume this kind of sound plays at under `settings`.
+    pub fn volume(self, settings: &SoundSettings) -> f32 {
+        let kind = match self {
+            SoundKind::Ambience => settings.ambience,
+            SoundKind::Effect => settings.effects,
+        };
+        settings.master * kind
+    }
+}
+
+/// A loop's drone, fading in with its loop; the previous loop's fades out.
+#[derive(Component, Debug)]
+pub struct Drone;
+
+/// A sound on its way out: its volume falls to nothing over the seconds left.
+#[derive(Component, Debug)]
+struct FadingOut {
+    seconds: f32,
+    left: f32,
+}
+
+/// A sound that ends: despawned after its length even where no audio device plays it
+/// (where Bevy's own despawn-on-finish never happens).
+#[derive(Component, Debug)]
+struct Lifetime(Timer);
+
+/// Seconds a drone takes to fade out when its loop ends or the dream is left.
+const DRONE_FADE_SECONDS: f32 = 1.5;
+
+/// Sound. Part of [`crate::ClientPlugin`]; needs Bevy's `AudioPlugin`.
+pub fn plugin(app: &mut App) {
+    app.add_audio_source::<Synth>()
+        .add_systems(
+            Update,
+            (
+                loop_drone.run_if(resource_exists_and_changed::<CurrentDream>),
+                (anchor_chime, collapse_rush),
+            )
+                .in_set(crate::AppSystems::Update)
+                .run_if(in_state(AppState::Dream)),
+        )
+        .add_systems(OnExit(AppState::Dream), fade_out_drones)
+        .add_systems(
+            Update,
+            (
+                fade_out,
+                end_lifetimes,
+                follow_volume_settings.run_if(resource_changed::<SoundSettings>),
+            ),
+        )
+        .add_systems(OnEnter(Pause::Paused), pause_sounds::<true>)
+        .add_systems(OnExit(Pause::Paused), pause_sounds::<false>);
+}
+
+/// A loop's drone pitch, from the dream's terrain seed: one of twelve semitones from A1
+/// (55 Hz) up, so every dream has its own key and a dream keeps it from loop to loop.
+pub fn drone_root(terrain_seed: u32) -> f32 {
+    let semitone = (terrain_seed.wrapping_mul(2_654_435_761) >> 24) % 12;
+    55.0 * 2f32.powf(semitone as f32 / 12.0)
+}
+
+fn play(
+    commands: &mut Commands,
+    synths: &mut Assets<Synth>,
+    synth: Synth,
+    kind: SoundKind,
+    settings: &SoundSettings,
+) -> Entity {
+    let length = synth.length;
+    let mut sound = commands.spawn((
+        Name::new("Sound"),
+        kind,
+        AudioPlayer(synths.add(synth)),
+        PlaybackSettings {
+            // `Loop` would buffer a sound that never ends; an endless drone plays `Once`.
+            mode: if length.is_some() {
+                PlaybackMode::Despawn
+            } else {
+                PlaybackMode::Once
+            },
+            volume: Volume::Linear(kind.volume(settings)),
+            ..default()
+        },
+    ));
+    if let Some(seconds) = length {
+        sound.insert(Lifetime(Timer::from_seconds(
+            seconds + 0.5,
+            TimerMode::Once,
+        )));
+    }
+    sound.id()
+}
+
+/// Each new loop (and a re-formed one) gets its own drone; the last one fades away.
+fn loop_drone(
+    dream: Res<CurrentDream>,
+    drones: Query<Entity, (With<Drone>, Without<FadingOut>)>,
+    settings: Res<SoundSettings>,
+    mut synths: ResMut<Assets<Synth>>,
+    mut commands: Commands,
+) {
+    for old in &drones {
+        commands
+            .entity(old)
+            .insert(FadingOut::over(DRONE_FADE_SECONDS));
+    }
+    let recipe = &dream.recipe;
+    let synth = Synth::drone(
+        drone_root(recipe.terrain_seed),
+        recipe.hostility,
+        recipe.terrain_seed,
+    );
+    let drone = play(
+        &mut commands,
+        &mut synths,
+        synth,
+        SoundKind::Ambience,
+        &settings,
+    );
+    commands.entity(drone).insert(Drone);
+}
+
+fn fade_out_drones(
+    drones: Query<Entity, (With<Drone>, Without<FadingOut>)>,
+    mut commands: Commands,
+) {
+    for drone in &drones {
+        commands
+            .entity(drone)
+            .insert(FadingOut::over(DRONE_FADE_SECONDS));
+    }
+}
+
+/// A chime per memory anchor, a little higher for each one found in the loop.
+fn anchor_chime(
+    mut found: MessageReader<AnchorFound>,
+    settings: Res<SoundSettings>,
+    mut synths: ResMut<Assets<Synth>>,
+    mut commands: Commands,
+) {
+    for anchor in found.read() {
+        let pitch = 523.25 * 2f32.powf([0.0, 4.0, 7.0, 12.0][anchor.index % 4] / 12.0);
+        play(
+            &mut commands,
+            &mut synths,
+            Synth::chime(pitch),
+            SoundKind::Effect,
+            &settings,
+        );
+    }
+}
+
+fn collapse_rush(
+    mut collapsed: MessageReader<LoopCollapsed>,
+    settings: Res<SoundSettings>,
+    mut synths: ResMut<Assets<Synth>>,
+    mut commands: Commands,
+) {
+    if collapsed.read().last().is_some() {
+        play(
+            &mut commands,
+            &mut synths,
+            Synth::collapse(),
+            SoundKind::Effect,
+            &settings,
+        );
+    }
+}
+
+impl FadingOut {
+    fn over(seconds: f32) -> Self {
+        Self {
+            seconds,
+            left: seconds,
+        }
+    }
+}
+
+fn fade_out(
+    time: Res<Time<Real>>,
+    settings: Res<SoundSettings>,
+    mut sounds: Query<(Entity, &SoundKind, &mut FadingOut, Option<&mut AudioSink>)>,
+    mut commands: Commands,
+) {
+    for (entity, kind, mut fading, sink) in &mut sounds {
+        fading.left -= time.delta_secs();
+        if fading.left <= 0.0 {
+            commands.entity(entity).despawn();
+        } else if let Some(mut sink) = sink {
+            let share = fading.left / fading.seconds;
+            sink.set_volume(Volume::Linear(kind.volume(&settings) * share * share));
+        }
+    }
+}
+
+fn end_lifetimes(
+    time: Res<Time<Real>>,
+    mut sounds: Query<(Entity, &mut Lifetime)>,
+    mut commands: Commands,
+) {
+    for (entity, mut lifetime) in &mut sounds {
+        if lifetime.0.tick(time.delta()).is_finished() {
+            commands.entity(entity).despawn();
+        }
+    }
+}
+
+/// Moving a volume slider is heard at once, in every sound playing.
+fn follow_volume_settings(
+    settings: Res<SoundSettings>,
+    mut sinks: Query<(&SoundKind, &mut AudioSink), Without<FadingOut>>,
+) {
+    for (kind, mut sink) in &mut sinks {
+        sink.set_volume(Volume::Linear(kind.volume(&settings)));
+    }
+}
+
+/// The dream's sounds hold their breath with it.
+fn pause_sounds<const PAUSED: bool>(sinks: Query<&AudioSink>) {
+    for sink in &sinks {
+        if PAUSED {
+            sink.pause();
+        } else {
+            sink.play();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn volumes_multiply_master_by_kind() {
+        let settings = SoundSettings {
+            master: 0.5,
+            ambience: 0.4,
+            effects: 1.0,
+        };
+        assert!((SoundKind::Ambience.volume(&settings) - 0.2).abs() < 1e-6);
+        assert!((SoundKind::Effect.volume(&settings) - 0.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn every_dream_has_a_key_in_the_lowest_octave() {
+        let roots: std::collections::BTreeSet<u32> = (0..500)
+            .map(|seed| drone_root(seed).round() as u32)
+            .collect();
+        assert!(roots.len() >= 10, "spread over the octave: {roots:?}");
+        assert!(roots.iter().all(|r| (55..110).contains(r)));
+    }
+}

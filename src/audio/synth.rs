@@ -1,0 +1,306 @@
+//! Sounds made from numbers. The game ships no audio files: a dream's drone, an anchor's
+//! chime and a loop's collapse are sums of sine partials with a little filtered noise,
+//! computed as they play. Nothing here touches the ECS; `audio/mod.rs` plays them.
+
+use std::time::Duration;
+
+use bevy::audio::{ChannelCount, Decodable, SampleRate, Source};
+use bevy::prelude::*;
+
+/// Samples per second of every synthesised sound.
+pub const SAMPLE_RATE: u32 = 44_100;
+
+/// One sine component of a sound.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Partial {
+    /// Hertz at the start.
+    pub frequency: f32,
+    /// Relative loudness; the sound is normalised by the sum of all partials.
+    pub amplitude: f32,
+    /// How fast it dies away: the amplitude falls by `e` every `1 / decay` seconds. 0 holds.
+    pub decay: f32,
+}
+
+impl Partial {
+    const fn new(frequency: f32, amplitude: f32, decay: f32) -> Self {
+        Self {
+            frequency,
+            amplitude,
+            decay,
+        }
+    }
+}
+
+/// A sound to synthesise: what `AudioPlayer<Synth>` plays.
+#[derive(Asset, TypePath, Debug, Clone, PartialEq)]
+pub struct Synth {
+    pub partials: Vec<Partial>,
+    /// Loudness of low-passed noise (breath, wind), relative to the partials.
+    pub noise: f32,
+    /// Seconds; `None` plays until it is stopped.
+    pub length: Option<f32>,
+    /// Seconds to fade in (no click at the start).
+    pub attack: f32,
+    /// Seconds to fade out before `length` ends (no click at the end).
+    pub release: f32,
+    /// A slow swell of the whole sound: cycles per second and depth (0..1).
+    pub tremolo: (f32, f32),
+    /// Every pitch is multiplied by this each second: below 1 falls, 1 holds.
+    pub glide: f32,
+    /// Seed of the noise.
+    pub seed: u32,
+}
+
+impl Synth {
+    /// A dream's drone: a root, its fifth and a slightly detuned octave that beats, with
+    /// breath under it. `unease` (0..1, the loop's hostility) detunes it, speeds its swell
+    /// and thickens the breath: the fear is heard growing.
+    pub fn drone(root: f32, unease: f32, seed: u32) -> Self {
+        let unease = unease.clamp(0.0, 1.0);
+        Self {
+            partials: vec![
+                Partial::new(root, 1.0, 0.0),
+                Partial::new(root * 1.5, 0.45, 0.0),
+                Partial::new(root * 2.0 * (1.0 + 0.002 + 0.012 * unease), 0.35, 0.0),
+                Partial::new(
+                    root * 3.0 * (1.0 - 0.006 * unease),
+                    0.12 + 0.1 * unease,
+                    0.0,
+                ),
+            ],
+            noise: 0.12 + 0.3 * unease,
+            length: None,
+            attack: 2.5,
+            release: 0.0,
+            tremolo: (0.07 + 0.2 * unease, 0.25 + 0.3 * unease),
+            glide: 1.0,
+            seed,
+        }
+    }
+
+    /// A memory anchor taken: a bell (inharmonic partials that die away at their own pace).
+    pub fn chime(pitch: f32) -> Self {
+        Self {
+            partials: vec![
+                Partial::new(pitch, 1.0, 1.6),
+                Partial::new(pitch * 2.76, 0.5, 3.0),
+                Partial::new(pitch * 5.4, 0.25, 6.0),
+                Partial::new(pitch * 1.5, 0.3, 2.2),
+            ],
+            noise: 0.0,
+            length: Some(2.6),
+            attack: 0.004,
+            release: 0.4,
+            tremolo: (0.0, 0.0),
+            glide: 1.0,
+            seed: 0,
+        }
+    }
+
+    /// The loop collapsing: a falling chord swallowed by rushing noise.
+    pub fn collapse() -> Self {
+        Self {
+            partials: vec![
+                Partial::new(220.0, 1.0, 0.6),
+                Partial::new(233.1, 0.7, 0.6),
+                Partial::new(330.0, 0.5, 0.9),
+            ],
+            noise: 0.9,
+            length: Some(1.8),
+            attack: 0.05,
+            release: 0.9,
+            tremolo: (0.0, 0.0),
+            glide: 0.3,
+            seed: 7,
+        }
+    }
+
+    /// The samples, computed as they are asked for.
+    pub fn samples(&self) -> SynthSamples {
+        let total_amplitude: f32 =
+            self.partials.iter().map(|p| p.amplitude).sum::<f32>() + self.noise;
+        SynthSamples {
+            synth: self.clone(),
+            phases: vec![0.0; self.partials.len()],
+            index: 0,
+            end: self
+                .length
+                .map(|s| (s.max(0.0) * SAMPLE_RATE as f32).round() as u64),
+            // Headroom: the partials' peaks rarely meet, but they may.
+            gain: 0.9 / total_amplitude.max(1e-6),
+            noise_state: self.seed.wrapping_mul(2_654_435_761) | 1,
+            noise_low: 0.0,
+        }
+    }
+}
+
+/// The sample stream of a [`Synth`]: mono, [`SAMPLE_RATE`], within -1..=1.
+#[derive(Debug, Clone)]
+pub struct SynthSamples {
+    synth: Synth,
+    /// Each partial's phase, in cycles (0..1).
+    phases: Vec<f64>,
+    index: u64,
+    end: Option<u64>,
+    gain: f32,
+    noise_state: u32,
+    noise_low: f32,
+}
+
+impl SynthSamples {
+    /// 0..=1: fade in over `attack`, out over the last `release` seconds.
+    fn envelope(&self, t: f32) -> f32 {
+        let s = &self.synth;
+        let mut e = if s.attack > 0.0 {
+            (t / s.attack).min(1.0)
+        } else {
+            1.0
+        };
+        if let Some(length) = s.length
+            && s.release > 0.0
+        {
+            e *= ((length - t) / s.release).clamp(0.0, 1.0);
+        }
+        e
+    }
+
+    /// White noise through a one-pole low-pass (about 300 Hz): breath, not hiss.
+    fn breath(&mut self) -> f32 {
+        let mut x = self.noise_state;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        self.noise_state = x;
+        let white = (x as f32 / u32::MAX as f32) * 2.0 - 1.0;
+        self.noise_low += 0.04 * (white - self.noise_low);
+        // The filter takes most of the energy: bring it back to about the partials' level.
+        self.noise_low * 4.0
+    }
+}
+
+impl Iterator for SynthSamples {
+    type Item = f32;
+
+    fn next(&mut self) -> Option<f32> {
+        if self.end.is_some_and(|end| self.index >= end) {
+            return None;
+        }
+        let t = self.index as f32 / SAMPLE_RATE as f32;
+        let pitch = self.synth.glide.powf(t);
+        let mut value = 0.0;
+        for (partial, phase) in self.synth.partials.iter().zip(&mut self.phases) {
+            let amplitude = partial.amplitude * (-partial.decay * t).exp();
+            value += amplitude * (std::f64::consts::TAU * *phase).sin() as f32;
+            *phase =
+                (*phase + f64::from(partial.frequency * pitch) / f64::from(SAMPLE_RATE)).fract();
+        }
+        if self.synth.noise > 0.0 {
+            value += self.synth.noise * self.breath();
+        }
+        let (rate, depth) = self.synth.tremolo;
+        let swell = 1.0 - depth * 0.5 * (1.0 - (std::f32::consts::TAU * rate * t).cos());
+        self.index += 1;
+        Some((value * self.gain * swell * self.envelope(t)).clamp(-1.0, 1.0))
+    }
+}
+
+impl Source for SynthSamples {
+    fn current_span_len(&self) -> Option<usize> {
+        None
+    }
+
+    fn channels(&self) -> ChannelCount {
+        ChannelCount::MIN
+    }
+
+    fn sample_rate(&self) -> SampleRate {
+        SampleRate::new(SAMPLE_RATE).expect("a constant above zero")
+    }
+
+    fn total_duration(&self) -> Option<Duration> {
+        self.synth.length.map(Duration::from_secs_f32)
+    }
+}
+
+impl Decodable for Synth {
+    type Decoder = SynthSamples;
+
+    fn decoder(&self) -> SynthSamples {
+        self.samples()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rms(samples: &[f32]) -> f32 {
+        (samples.iter().map(|s| s * s).sum::<f32>() / samples.len() as f32).sqrt()
+    }
+
+    #[test]
+    fn finite_sounds_end_on_time_and_without_clicks() {
+        for synth in [Synth::chime(660.0), Synth::collapse()] {
+            let samples: Vec<f32> = synth.samples().collect();
+            let expected = (synth.length.unwrap() * SAMPLE_RATE as f32).round() as usize;
+            assert_eq!(samples.len(), expected);
+            assert!(samples.iter().all(|s| (-1.0..=1.0).contains(s)));
+            // Fades at both ends: no step from or to silence.
+            assert!(samples[0].abs() < 0.01, "first sample {}", samples[0]);
+            assert!(samples[expected - 1].abs() < 0.01);
+            assert!(rms(&samples[..SAMPLE_RATE as usize / 2]) > 0.05, "audible");
+        }
+    }
+
+    #[test]
+    fn a_drone_never_ends_and_grows_uneasy() {
+        let calm: Vec<f32> = Synth::drone(55.0, 0.0, 1)
+            .samples()
+            .take(44_100 * 4)
+            .collect();
+        let uneasy: Vec<f32> = Synth::drone(55.0, 1.0, 1)
+            .samples()
+            .take(44_100 * 4)
+            .collect();
+        assert_eq!(calm.len(), 44_100 * 4, "it keeps playing");
+        assert!(calm.iter().chain(&uneasy).all(|s| (-1.0..=1.0).contains(s)));
+        assert!(calm[0].abs() < 1e-3, "fades in");
+        assert!(rms(&calm[44_100 * 3..]) > 0.05);
+        // Unease is in the sound: the two streams differ sample by sample.
+        let differing = calm
+            .iter()
+            .zip(&uneasy)
+            .filter(|(a, b)| (*a - *b).abs() > 0.01);
+        assert!(differing.count() > 44_100);
+        assert_eq!(
+            Synth::drone(55.0, 0.3, 9)
+                .samples()
+                .take(10_000)
+                .collect::<Vec<_>>(),
+            Synth::drone(55.0, 0.3, 9)
+                .samples()
+                .take(10_000)
+                .collect::<Vec<_>>(),
+            "the same sound every time"
+        );
+    }
+
+    #[test]
+    fn the_collapse_falls_in_pitch() {
+        // Count zero crossings of the tone (no noise) early and late: a fall halves them.
+        let synth = Synth {
+            noise: 0.0,
+            ..Synth::collapse()
+        };
+        let samples: Vec<f32> = synth.samples().collect();
+        let crossings = |s: &[f32]| {
+            s.windows(2)
+                .filter(|w| (w[0] < 0.0) != (w[1] < 0.0))
+                .count()
+        };
+        let quarter = samples.len() / 4;
+        let early = crossings(&samples[..quarter]);
+        let late = crossings(&samples[3 * quarter..]);
+        assert!(late * 2 < early, "early {early} crossings, late {late}");
+    }
+}

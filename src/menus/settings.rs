@@ -1,0 +1,156 @@
+//! The settings menu: sound, controls and picture, a window in the middle of the screen.
+//! The title screen and the pause menu open it and hide their own buttons meanwhile;
+//! changes apply at once and are saved shortly after (see `settings.rs`).
+
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+use bevy_egui::egui;
+
+use crate::settings::{
+    ControlSettings, FIELD_OF_VIEW, LOOK_SENSITIVITY, PictureSettings, SettingsProblem,
+    SoundSettings,
+};
+use crate::theme;
+
+/// Whether the settings menu is showing.
+#[derive(Resource, Debug, Default)]
+pub struct SettingsMenu {
+    pub open: bool,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<SettingsMenu>();
+}
+
+/// The settings and the menu's state, for the screens that show the menu.
+#[derive(SystemParam)]
+pub struct SettingsEditor<'w> {
+    menu: ResMut<'w, SettingsMenu>,
+    sound: ResMut<'w, SoundSettings>,
+    controls: ResMut<'w, ControlSettings>,
+    picture: ResMut<'w, PictureSettings>,
+    problem: Res<'w, SettingsProblem>,
+}
+
+impl SettingsEditor<'_> {
+    pub fn is_open(&self) -> bool {
+        self.menu.open
+    }
+
+    pub fn open(&mut self) {
+        self.menu.open = true;
+    }
+
+    /// What went wrong reading the settings file at start, for the title screen.
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.0.as_deref()
+    }
+
+    /// Draws the menu in a window in the middle of the screen. Back closes it.
+    pub fn window(&mut self, ctx: &egui::Context) {
+        egui::Window::new("Settings")
+            .title_bar(false)
+            .resizable(false)
+            .collapsible(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            // As tall as its contents: about 600 pixels, which fits a 720p screen.
+            .auto_sized()
+            .show(ctx, |ui| {
+                // Centred contents would otherwise widen the window to the whole screen.
+                ui.set_width(400.0);
+                ui.vertical_centered(|ui| {
+                    ui.add_space(8.0);
+                    self.show(ui);
+                    ui.add_space(8.0);
+                });
+            });
+    }
+
+    fn show(&mut self, ui: &mut egui::Ui) {
+        // Edit copies: the resources change (and are saved) only when a value does.
+        let (mut sound, mut controls, mut picture) = (*self.sound, *self.controls, *self.picture);
+        ui.label(theme::title_text("Settings", 32.0));
+        ui.add_space(12.0);
+        egui::Grid::new("settings")
+            .num_columns(2)
+            .spacing([28.0, 12.0])
+            .show(ui, |ui| {
+                section(ui, "Sound");
+                volume(ui, "Master volume", &mut sound.master);
+                volume(ui, "Dream ambience", &mut sound.ambience);
+                volume(ui, "Effects", &mut sound.effects);
+                section(ui, "Controls");
+                row(ui, "Look sensitivity", |ui| {
+                    let range = LOOK_SENSITIVITY.0..=LOOK_SENSITIVITY.1;
+                    ui.add(
+                        egui::Slider::new(&mut controls.look_sensitivity, range)
+                            .logarithmic(true)
+                            .max_decimals(2)
+                            .suffix("×"),
+                    );
+                });
+                row(ui, "Invert look", |ui| {
+                    ui.checkbox(&mut controls.invert_look, "up looks down");
+                });
+                section(ui, "Picture");
+                row(ui, "Field of view", |ui| {
+                    let range = FIELD_OF_VIEW.0..=FIELD_OF_VIEW.1;
+                    ui.add(
+                        egui::Slider::new(&mut picture.field_of_view, range)
+                            .step_by(1.0)
+                            .suffix("° vertical"),
+                    );
+                });
+                row(ui, "Shadows", |ui| {
+                    ui.checkbox(&mut picture.shadows, "the dream's sun casts them");
+                });
+            });
+        ui.add_space(8.0);
+        ui.label(
+            egui::RichText::new(crate::settings::where_kept())
+                .color(theme::DIM)
+                .size(13.0),
+        );
+        ui.add_space(12.0);
+        if theme::menu_button(ui, "Defaults").clicked() {
+            sound = SoundSettings::default();
+            controls = ControlSettings::default();
+            picture = PictureSettings::default();
+        }
+        if theme::menu_button(ui, "Back").clicked() {
+            self.menu.open = false;
+        }
+        self.sound.set_if_neq(sound);
+        self.controls.set_if_neq(controls);
+        self.picture.set_if_neq(picture);
+    }
+}
+
+fn section(ui: &mut egui::Ui, name: &str) {
+    ui.label(egui::RichText::new(name).color(theme::ACCENT).strong());
+    ui.end_row();
+}
+
+/// One row of the grid: what is set, and the widget that sets it.
+fn row(ui: &mut egui::Ui, label: &str, widget: impl FnOnce(&mut egui::Ui)) {
+    ui.label(label);
+    widget(ui);
+    ui.end_row();
+}
+
+/// A volume from 0 to 1, shown in percent.
+fn volume(ui: &mut egui::Ui, label: &str, value: &mut f32) {
+    row(ui, label, |ui| {
+        ui.add(
+            egui::Slider::new(value, 0.0..=1.0)
+                .custom_formatter(|v, _| format!("{:.0}%", v * 100.0))
+                .custom_parser(|s| {
+                    s.trim_end_matches('%')
+                        .trim()
+                        .parse::<f64>()
+                        .ok()
+                        .map(|v| v / 100.0)
+                }),
+        );
+    });
+}

@@ -1,0 +1,123 @@
+//! Sound in play: each loop brings its own drone and the last one fades out, anchors
+//! chime, a collapse is heard, volumes follow the settings, and twenty loop resets leave
+//! no sound (entity or synthesised asset) behind. Headless: Bevy's audio plugin without a
+//! sound card plays nothing, so this checks what the game asks to play.
+
+use bevy::audio::{AudioPlugin, PlaybackSettings, Volume};
+use bevy::prelude::*;
+use sleep_sync::audio::{Drone, SoundKind, Synth};
+use sleep_sync::dive::{MemoryAnchor, NightmareLoop};
+use sleep_sync::settings::SoundSettings;
+use sleep_sync::testing::{
+    dive_into, headless_app, juno_position, move_juno_to, wait_for_exploring,
+};
+
+fn game() -> App {
+    let mut app = headless_app();
+    app.add_plugins(AudioPlugin::default());
+    sleep_sync::audio::plugin(&mut app);
+    app
+}
+
+/// Every sound entity: its kind, whether it is a drone, and the volume it was started at.
+fn sounds(app: &mut App) -> Vec<(SoundKind, bool, f32)> {
+    let world = app.world_mut();
+    world
+        .query::<(&SoundKind, Has<Drone>, &PlaybackSettings)>()
+        .iter(world)
+        .map(|(kind, drone, playback)| {
+            let Volume::Linear(v) = playback.volume else {
+                panic!("volumes are linear")
+            };
+            (*kind, drone, v)
+        })
+        .collect()
+}
+
+fn end_loop(app: &mut App) {
+    let mut nightmare = app.world_mut().resource_mut::<NightmareLoop>();
+    let length = nightmare.timer.duration();
+    nightmare.timer.set_elapsed(length);
+}
+
+fn run_seconds(app: &mut App, seconds: f32) {
+    for _ in 0..(seconds * 60.0) as u32 {
+        app.update();
+    }
+}
+
+#[test]
+fn loops_anchors_and_collapses_are_heard_and_nothing_piles_up() {
+    let mut app = game();
+    app.insert_resource(SoundSettings {
+        master: 0.5,
+        ambience: 0.6,
+        effects: 1.0,
+    });
+    dive_into(&mut app, "leo");
+    app.update();
+    let heard = sounds(&mut app);
+    assert_eq!(heard.len(), 1, "one drone: {heard:?}");
+    assert_eq!(heard[0].0, SoundKind::Ambience);
+    assert!(heard[0].1, "it is the loop's drone");
+    assert!((heard[0].2 - 0.3).abs() < 1e-6, "master × ambience");
+
+    // An anchor chimes.
+    let anchor = {
+        let world = app.world_mut();
+        world
+            .query_filtered::<&Transform, With<MemoryAnchor>>()
+            .iter(world)
+            .next()
+            .expect("an anchor")
+            .translation
+    };
+    move_juno_to(&mut app, anchor);
+    app.update();
+    app.update();
+    assert!(
+        (juno_position(&mut app) - anchor).length() < 2.0,
+        "Juno at the anchor"
+    );
+    let effects: Vec<_> = sounds(&mut app)
+        .into_iter()
+        .filter(|s| s.0 == SoundKind::Effect)
+        .collect();
+    assert_eq!(effects.len(), 1, "one chime: {effects:?}");
+    assert!((effects[0].2 - 0.5).abs() < 1e-6, "master × effects");
+
+    // A collapse: a rush, a new drone, and the old one fading out.
+    end_loop(&mut app);
+    app.update();
+    wait_for_exploring(&mut app);
+    app.update();
+    let heard = sounds(&mut app);
+    let drones = heard.iter().filter(|s| s.1).count();
+    let effects = heard.iter().filter(|s| s.0 == SoundKind::Effect).count();
+    assert_eq!(
+        drones, 2,
+        "the new loop's drone and the old one fading: {heard:?}"
+    );
+    assert!(effects >= 1, "the collapse is heard: {heard:?}");
+    run_seconds(&mut app, 3.5);
+    let heard = sounds(&mut app);
+    assert_eq!(heard.len(), 1, "only the new drone remains: {heard:?}");
+
+    // Twenty more resets: the sounds and their synthesised assets stay bounded.
+    for _ in 0..20 {
+        end_loop(&mut app);
+        app.update();
+        wait_for_exploring(&mut app);
+    }
+    run_seconds(&mut app, 3.5);
+    assert_eq!(sounds(&mut app).len(), 1, "one drone after 21 loops");
+    let synths = app.world().resource::<Assets<Synth>>().len();
+    assert_eq!(synths, 1, "one synthesised sound left in Assets<Synth>");
+
+    // Waking up silences the dream.
+    app.world_mut()
+        .resource_mut::<NextState<sleep_sync::screens::AppState>>()
+        .set(sleep_sync::screens::AppState::ControlRoom);
+    run_seconds(&mut app, 2.0);
+    assert!(sounds(&mut app).is_empty(), "the drone fades out on waking");
+}

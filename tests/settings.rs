@@ -1,0 +1,148 @@
+//! The player's settings on the desktop: saved after a change and at exit, read back by
+//! the next session, pulled into range when hand-edited, and a file that cannot be read is
+//! set aside (not overwritten) with a message. The browser's localStorage is covered by
+//! the browser test (tests/web/smoke.mjs).
+//!
+//! One test function: the settings folder comes from `XDG_CONFIG_HOME`, which is set once
+//! for this process before any app exists.
+
+use std::path::{Path, PathBuf};
+
+use bevy::prelude::*;
+use sleep_sync::settings::{
+    self, ControlSettings, PictureSettings, SettingsProblem, SoundSettings,
+};
+use sleep_sync::testing::{headless_app, run_until};
+
+/// A headless game that keeps its settings under `app_id`.
+fn game(app_id: &str) -> App {
+    let mut app = headless_app();
+    settings::persist(&mut app, app_id);
+    app.update();
+    app
+}
+
+fn file(config: &Path, app_id: &str) -> PathBuf {
+    config.join(app_id).join("settings.toml")
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn settings_persist_and_bad_files_lose_nothing() {
+    let config = Path::new(env!("CARGO_TARGET_TMPDIR")).join("settings-config");
+    let _ = std::fs::remove_dir_all(&config);
+    std::fs::create_dir_all(&config).unwrap();
+    // SAFETY: no other thread exists yet in this test process's only test.
+    unsafe { std::env::set_var("XDG_CONFIG_HOME", &config) };
+
+    saved_after_a_change_and_read_back(&config);
+    saved_at_exit(&config);
+    hand_edited_values_are_pulled_into_range(&config);
+    an_unreadable_file_is_set_aside(&config);
+}
+
+fn saved_after_a_change_and_read_back(config: &Path) {
+    let id = "test.change";
+    let mut app = game(id);
+    assert_eq!(
+        *app.world().resource::<ControlSettings>(),
+        ControlSettings::default(),
+        "no file yet: the defaults"
+    );
+    assert!(
+        !file(config, id).exists(),
+        "nothing written before a change"
+    );
+    app.world_mut()
+        .resource_mut::<ControlSettings>()
+        .invert_look = true;
+    app.world_mut().resource_mut::<SoundSettings>().master = 0.25;
+    // Saved shortly after the change (the save waits for the player to stop dragging).
+    let frames = run_until(&mut app, 200, |_| file(config, id).exists());
+    println!("settings written {frames} frames (1/60 s each) after the change");
+    assert!(frames > 5, "debounced, not written in the same frame");
+    let text = read(&file(config, id));
+    assert!(text.contains("invert_look = true"), "{text}");
+    assert!(text.contains("master = 0.25"), "{text}");
+    drop(app);
+
+    let app = game(id);
+    assert!(app.world().resource::<ControlSettings>().invert_look);
+    assert_eq!(app.world().resource::<SoundSettings>().master, 0.25);
+    assert_eq!(
+        *app.world().resource::<PictureSettings>(),
+        PictureSettings::default()
+    );
+}
+
+fn saved_at_exit(config: &Path) {
+    let id = "test.exit";
+    let mut app = game(id);
+    app.world_mut()
+        .resource_mut::<PictureSettings>()
+        .field_of_view = 60.0;
+    app.world_mut().write_message(AppExit::Success);
+    app.update();
+    let text = read(&file(config, id));
+    assert!(text.contains("field_of_view = 60"), "{text}");
+}
+
+fn hand_edited_values_are_pulled_into_range(config: &Path) {
+    let id = "test.range";
+    std::fs::create_dir_all(config.join(id)).unwrap();
+    std::fs::write(
+        file(config, id),
+        "[sound]\nmaster = 7.0\neffects = -1.0\n\n[picture]\nfield_of_view = 500.0\n\
+         [controls]\nlook_sensitivity = 0.0\nunknown_key = 3\n",
+    )
+    .unwrap();
+    let app = game(id);
+    let sound = app.world().resource::<SoundSettings>();
+    assert_eq!((sound.master, sound.effects), (1.0, 0.0));
+    assert_eq!(sound.ambience, SoundSettings::default().ambience);
+    assert_eq!(
+        app.world().resource::<PictureSettings>().field_of_view,
+        settings::FIELD_OF_VIEW.1
+    );
+    assert_eq!(
+        app.world().resource::<ControlSettings>().look_sensitivity,
+        settings::LOOK_SENSITIVITY.0
+    );
+    assert_eq!(app.world().resource::<SettingsProblem>().0, None);
+}
+
+fn an_unreadable_file_is_set_aside(config: &Path) {
+    let id = "test.broken";
+    std::fs::create_dir_all(config.join(id)).unwrap();
+    let broken = "[sound]\nmaster = 0.3\n[controls\ninvert_look = true\n";
+    std::fs::write(file(config, id), broken).unwrap();
+    let mut app = game(id);
+    let problem = app.world().resource::<SettingsProblem>().0.clone();
+    let problem = problem.expect("the player is told");
+    println!("{problem}");
+    assert!(problem.contains("line 3"), "{problem}");
+    assert!(problem.contains("settings.broken.toml"), "{problem}");
+    let aside = config.join(id).join("settings.broken.toml");
+    assert_eq!(read(&aside), broken, "what the player wrote is kept");
+    assert_eq!(
+        *app.world().resource::<SoundSettings>(),
+        SoundSettings::default()
+    );
+
+    // The next save writes a fresh file and leaves the kept one alone.
+    app.world_mut().resource_mut::<SoundSettings>().effects = 0.5;
+    run_until(&mut app, 200, |_| file(config, id).exists());
+    assert!(read(&file(config, id)).contains("effects = 0.5"));
+    assert_eq!(read(&aside), broken);
+    drop(app);
+
+    // Broken again: kept beside the first, under the next free name.
+    std::fs::write(file(config, id), "\u{0}\u{1}not toml").unwrap();
+    let app = game(id);
+    assert!(app.world().resource::<SettingsProblem>().0.is_some());
+    assert!(config.join(id).join("settings.broken-2.toml").exists());
+    assert_eq!(read(&aside), broken);
+}
