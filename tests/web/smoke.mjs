@@ -45,6 +45,15 @@ try {
   });
   await page.goto(url);
   const frames = () => page.evaluate(() => Number(document.body.dataset.frames || 0));
+  // A click as a hand makes it: the pointer arrives, rests, presses, lets go, each in
+  // frames of its own (all in one frame, egui can miss it on a slow frame).
+  async function clickAt(x, y) {
+    await page.mouse.move(x, y);
+    await page.waitForTimeout(300);
+    await page.mouse.down();
+    await page.waitForTimeout(150);
+    await page.mouse.up();
+  }
   // The screen the game shows (src/third_party/web.rs): Title, ControlRoom, Dream:Exploring…
   const screen = () => page.evaluate(() => document.body.dataset.screen || "");
   const onScreen = (name, limit) => waitFor(`the ${name} screen`, async () => (await screen()) === name, limit);
@@ -77,25 +86,25 @@ try {
   if (before.includes("running")) throw new Error("audio still running after suspend()");
 
   // Settings: open them (the first click, which also starts the sound) and invert the look.
-  await page.mouse.click(...TITLE_SETTINGS);
+  await clickAt(...TITLE_SETTINGS);
   await page.waitForTimeout(1000);
   await waitFor("audio running after the click", async () => {
     const states = await audio();
     return states.length > 0 && states.every((s) => s === "running");
   }, 20);
   console.log(`audio after the first click: ${JSON.stringify(await audio())}`);
-  await page.mouse.click(...INVERT_LOOK);
+  await clickAt(...INVERT_LOOK);
   const stored = () => page.evaluate((key) => localStorage.getItem(key) || "", SETTINGS_KEY);
   await waitFor("the setting in localStorage", async () => (await stored()).includes("invert_look = true"), 30);
   console.log(`localStorage["${SETTINGS_KEY}"] holds invert_look = true`);
-  await page.mouse.click(...SETTINGS_BACK);
+  await clickAt(...SETTINGS_BACK);
   await page.waitForTimeout(1000);
 
   // New game → Dive (Leo).
-  await page.mouse.click(640, 315); // New game
+  await clickAt(640, 315); // New game
   await onScreen("ControlRoom", 60);
   await page.waitForTimeout(1000);
-  await page.mouse.click(812, 251); // Dive, on Leo's row
+  await clickAt(812, 251); // Dive, on Leo's row
   // The dream forms on the main thread in the browser; then let it draw for a moment.
   await onScreen("Dream:Exploring", 300);
   await page.waitForTimeout(3000);
