@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Renders the README's pictures into docs/ with the real game under Xvfb and Mesa's
 # lavapipe (no GPU needed): every screen diving into Leo's dream, Mara's dream, the way
-# into each dream's core, and the preview maps (CPU only).
+# into each dream's core, each nightmare's hazards, core, confrontation and freed
+# moment, and the preview maps (CPU only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -28,5 +29,14 @@ run --dive leo --view core --screenshot docs/screenshot-leo-core.png
 run --dive mara --view core --screenshot docs/screenshot-mara-core.png
 "$game" preview --dream leo --out docs/preview-leo.png
 "$game" preview --dream mara --out docs/preview-mara.png
+# Inside each nightmare: every hazard at work, the veiled core, the confrontation and
+# the freed dreamer (docs/nightmares.md shows them).
+for dream in leo mara; do
+  rm -rf "$tour" && mkdir -p "$tour"
+  run --tour "$tour" --nightmare --dive "$dream"
+  for shot in "$tour"/*.png; do
+    cp "$shot" "docs/nightmare-$dream-$(basename "$shot")"
+  done
+done
 rm -rf "$tour"
 echo "screenshots written to docs/"

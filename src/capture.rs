@@ -8,9 +8,14 @@ use std::path::PathBuf;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 
-use crate::dive::{ActiveDive, CurrentDream, DreamPhase, MemoryAnchor};
+use crate::dive::{
+    ActiveDive, CurrentDream, DreamPhase, Hazard, LoopState, MemoryAnchor, NightmareLoop,
+    PendingAnswer, can_say,
+};
+use crate::dream::HazardKind;
 use crate::juno::{Juno, LookAngles, PlaceJuno};
 use crate::levels::Levels;
+use crate::levels::Next;
 use crate::screens::{AppState, FreeDive, Pause};
 
 /// What the autopilot should do.
@@ -31,6 +36,9 @@ pub struct AutoPilot {
     pub max_frames: u32,
     /// Where the dream's picture is taken from.
     pub view: View,
+    /// With `tour`: instead of the menus, the nightmare — each hazard at work, the veiled
+    /// core, the confrontation and the freed moment.
+    pub nightmare: bool,
 }
 
 /// Where the autopilot stands Juno for the dream's picture.
@@ -69,6 +77,14 @@ enum Step {
     Pause,
     /// The settings menu, opened from the pause menu.
     Settings,
+    /// A hazard of this kind, reaching Juno.
+    Hazard(HazardKind),
+    /// The core, veiled while Juno understands too little.
+    CoreVeiled,
+    /// Talking with the dreamer at the core.
+    Confrontation,
+    /// The dreamer freed.
+    Freed,
 }
 
 /// Adds the autopilot. Needs [`crate::ClientPlugin`] and an [`AutoPilot`] resource.
@@ -79,30 +95,44 @@ pub fn plugin(app: &mut App) {
 }
 
 impl AutoPilot {
-    fn steps(&self) -> &'static [Step] {
-        if self.tour.is_some() {
-            &[
+    /// The steps, given the hazard kinds of the dream in play (none before it forms).
+    fn steps(&self, hazards: &[HazardKind]) -> Vec<Step> {
+        match (&self.tour, self.nightmare) {
+            (Some(_), true) => {
+                let mut steps = vec![Step::Dream];
+                for kind in hazards {
+                    if !steps.contains(&Step::Hazard(*kind)) {
+                        steps.push(Step::Hazard(*kind));
+                    }
+                }
+                steps.extend([Step::CoreVeiled, Step::Confrontation, Step::Freed]);
+                steps
+            }
+            (Some(_), false) => vec![
                 Step::Title,
                 Step::FreeDive,
                 Step::ControlRoom,
                 Step::Dream,
                 Step::Pause,
                 Step::Settings,
-            ]
-        } else {
-            &[Step::Dream]
+            ],
+            (None, _) => vec![Step::Dream],
         }
     }
 
     /// Where the picture of `step` goes, if it gets one.
     fn picture(&self, step: Step) -> Option<PathBuf> {
         let name = match step {
-            Step::Title => "title.png",
-            Step::FreeDive => "free-dive.png",
-            Step::ControlRoom => "control-room.png",
-            Step::Dream => "dream.png",
-            Step::Pause => "pause.png",
-            Step::Settings => "settings.png",
+            Step::Title => "title.png".to_owned(),
+            Step::FreeDive => "free-dive.png".to_owned(),
+            Step::ControlRoom => "control-room.png".to_owned(),
+            Step::Dream => "dream.png".to_owned(),
+            Step::Pause => "pause.png".to_owned(),
+            Step::Settings => "settings.png".to_owned(),
+            Step::Hazard(kind) => format!("hazard-{}.png", kind.label().replace(' ', "-")),
+            Step::CoreVeiled => "core-veiled.png".to_owned(),
+            Step::Confrontation => "confrontation.png".to_owned(),
+            Step::Freed => "freed.png".to_owned(),
         };
         match (&self.tour, step) {
             (Some(dir), _) => Some(dir.join(name)),
@@ -129,9 +159,14 @@ fn drive(
     mut juno: Query<(&mut Transform, &mut LookAngles), With<Juno>>,
     anchors: Query<&Transform, (With<MemoryAnchor>, Without<Juno>)>,
     dream: Option<Res<CurrentDream>>,
+    mut stage: Stage,
 ) {
     progress.frames += 1;
-    let steps = pilot.steps();
+    let kinds: Vec<HazardKind> = dream
+        .as_ref()
+        .map(|d| d.hazards.iter().map(|h| h.kind).collect())
+        .unwrap_or_default();
+    let steps = pilot.steps(&kinds);
     let Some(&step) = steps.get(progress.step) else {
         // Every picture is written (or none was asked for): done. Without pictures the
         // player now has the dream to themselves.
@@ -206,6 +241,13 @@ fn drive(
             settings_menu.open = true;
             true
         }
+        (
+            Step::Hazard(_) | Step::CoreVeiled | Step::Confrontation | Step::Freed,
+            AppState::Dream,
+        ) => match &dream {
+            Some(dream) => stage.set(step, dream, &mut juno, progress.step_frames == 0),
+            None => false,
+        },
         _ => false,
     };
     if !arrived {
@@ -232,6 +274,126 @@ fn drive(
         None => {
             progress.step += 1;
             progress.step_frames = 0;
+        }
+    }
+}
+
+/// What the nightmare tour moves about to stage its pictures.
+#[derive(bevy::ecs::system::SystemParam)]
+struct Stage<'w, 's> {
+    commands: Commands<'w, 's>,
+    dive: Option<ResMut<'w, ActiveDive>>,
+    nightmare: Option<ResMut<'w, NightmareLoop>>,
+    answer: ResMut<'w, PendingAnswer>,
+    hazards: Query<'w, 's, (&'static Hazard, &'static Transform), Without<Juno>>,
+}
+
+impl Stage<'_, '_> {
+    /// Sets up `step`'s picture (placing Juno on its first frame); true once it is ready
+    /// to be taken.
+    fn set(
+        &mut self,
+        step: Step,
+        dream: &CurrentDream,
+        juno: &mut Query<(&mut Transform, &mut LookAngles), With<Juno>>,
+        first: bool,
+    ) -> bool {
+        let (Some(dive), Some(nightmare)) = (self.dive.as_mut(), self.nightmare.as_mut()) else {
+            return false;
+        };
+        let rules = dive.spec.dream.nightmare;
+        let place = |commands: &mut Commands, xz: Vec2| {
+            let ground = dream.heightfield.height_at(xz);
+            commands.trigger(PlaceJuno {
+                feet: Vec3::new(xz.x, ground + 0.05, xz.y),
+            });
+        };
+        match step {
+            Step::Hazard(kind) => {
+                let Some((hazard, at)) = self
+                    .hazards
+                    .iter()
+                    .find(|(h, _)| h.kind == kind)
+                    .map(|(h, t)| (*h, t.translation))
+                else {
+                    return true;
+                };
+                // Where it reaches her, looking at it from a step away.
+                let home = hazard.home.xz();
+                let (stand, look_at, pitch) = match kind {
+                    HazardKind::Chaser => (at.xz() + Vec2::new(5.0, 3.0), at, -0.25),
+                    HazardKind::MirrorCopy => (home + Vec2::new(4.0, 2.0), hazard.home, -0.3),
+                    HazardKind::DissolvingGround => (
+                        home + Vec2::new(rules.dissolving_ground.radius + 1.5, 0.0),
+                        hazard.home,
+                        -0.6,
+                    ),
+                    HazardKind::RisingFog | HazardKind::RisingWater => (
+                        home + Vec2::new(4.0, 0.0),
+                        hazard.home + Vec3::Y * 2.0,
+                        -0.15,
+                    ),
+                    HazardKind::Strings => (
+                        home + Vec2::new(5.0, 0.0),
+                        hazard.home + Vec3::Y * 3.0,
+                        -0.1,
+                    ),
+                    HazardKind::Watcher => (
+                        home + Vec2::new(9.0, 4.0),
+                        hazard.home + Vec3::Y * 2.5,
+                        -0.2,
+                    ),
+                };
+                if first {
+                    if matches!(kind, HazardKind::RisingFog | HazardKind::RisingWater) {
+                        // Late in the loop, when it has risen.
+                        let length = nightmare.timer.duration();
+                        nightmare.timer.set_elapsed(length.mul_f32(0.9));
+                    }
+                    place(&mut self.commands, stand);
+                }
+                // The camera stands behind her, so she faces it from the far side.
+                face(juno, look_at, pitch);
+                true
+            }
+            Step::CoreVeiled => {
+                let core = dream.core.position;
+                let away = (dream.spawn - core).with_y(0.0).normalize_or(Vec3::X);
+                if first {
+                    dive.understood.clear();
+                    place(&mut self.commands, (core + away * 5.0).xz());
+                }
+                face(juno, core, -0.3);
+                true
+            }
+            Step::Confrontation => {
+                let core = dream.core.position;
+                let away = (dream.spawn - core).with_y(0.0).normalize_or(Vec3::X);
+                if first {
+                    dive.understood = (0..dive.spec.dream.anchors.len()).collect();
+                    place(&mut self.commands, (core + away * 2.0).xz());
+                }
+                face(juno, core + Vec3::Y * 1.0, -0.15);
+                matches!(nightmare.state, LoopState::Confronting { .. })
+            }
+            Step::Freed => {
+                if let LoopState::Confronting { node } = &nightmare.state
+                    && self.answer.0.is_none()
+                {
+                    // The words that free them: towards Free, with what she understands.
+                    let understood = dive.understood.len();
+                    self.answer.0 = dive.spec.dialogue.node(node).and_then(|node| {
+                        node.choices
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, c)| can_say(c, understood) && c.next != Next::Relapse)
+                            .max_by_key(|(_, c)| (c.next == Next::Free, c.needs_anchors))
+                            .map(|(i, _)| i)
+                    });
+                }
+                nightmare.state == LoopState::Freed
+            }
+            _ => true,
         }
     }
 }

@@ -7,12 +7,14 @@ use bevy::asset::AssetMetaCheck;
 use bevy::prelude::*;
 use bevy::window::WindowResolution;
 use sleep_sync::capture::{self, AutoPilot, View};
-use sleep_sync::{ClientPlugin, GamePlugin, levels, settings};
+use sleep_sync::{ClientPlugin, GamePlugin, levels, replay, settings};
 
 const USAGE: &str = "\
 Sleep Sync: dive into the looping nightmares of Leo and Mara.
 
-Usage: sleep-sync [OPTIONS]
+Usage: sleep-sync [play] [OPTIONS]
+       sleep-sync replay FILE [--headless] [--mod PATH]
+                                       play a recorded dive back and print how it went
        sleep-sync validate [PATH...]   check the level files and mods, list every problem
        sleep-sync new-dream NAME       start a mod with a template dream that plays
        sleep-sync preview --dream ID|PATH --out FILE.png [--seed N] [--loop K] [--size S]
@@ -26,8 +28,11 @@ Options:
   --screenshot FILE    with --dive: save a PNG of the dream once it has rendered, then exit
   --view spawn|core    with --dive: take the dream's picture from the spawn (default) or
                        from the way into the dream's core
+  --record FILE        record the dive's inputs into FILE (a replay; see `replay`)
   --tour DIR           visit every screen (diving into --dive ID, default leo), save a PNG
                        of each in DIR, then exit
+  --nightmare          with --tour: picture the nightmare instead of the menus: each
+                       hazard at work, the veiled core, the confrontation, the freed dreamer
   -h, --help           print this help";
 
 /// Prints a line to stdout; a closed pipe (`sleep-sync validate | head`) is not an error.
@@ -50,6 +55,8 @@ struct Options {
     screenshot: Option<PathBuf>,
     tour: Option<PathBuf>,
     view: View,
+    record: Option<PathBuf>,
+    nightmare: bool,
 }
 
 fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
@@ -58,6 +65,8 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
         ..Options::default()
     };
     let mut args = args.peekable();
+    // `sleep-sync play ...` is `sleep-sync ...`.
+    args.next_if(|a| a == "play");
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
@@ -76,6 +85,8 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
             }
             "--screenshot" => options.screenshot = Some(PathBuf::from(value("--screenshot")?)),
             "--tour" => options.tour = Some(PathBuf::from(value("--tour")?)),
+            "--record" => options.record = Some(PathBuf::from(value("--record")?)),
+            "--nightmare" => options.nightmare = true,
             "--view" => {
                 options.view = match value("--view")?.as_str() {
                     "spawn" => View::Spawn,
@@ -85,6 +96,9 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
             }
             other => return Err(format!("unknown argument {other:?}")),
         }
+    }
+    if options.nightmare && options.tour.is_none() {
+        return Err("--nightmare goes with --tour DIR".to_owned());
     }
     if options.tour.is_some() {
         if options.screenshot.is_some() {
@@ -122,9 +136,25 @@ fn main() -> ExitCode {
         Some("preview") => return run_preview(),
         Some("validate") => return run_validate(),
         Some("new-dream") => return run_new_dream(),
+        Some("replay") => {
+            if let Some(done) = run_replay_headless() {
+                return done;
+            }
+        }
         _ => {}
     }
-    let options = match parse_args(std::env::args().skip(1)) {
+    #[cfg(not(target_arch = "wasm32"))]
+    let replay = match replay_request() {
+        Ok(request) => request,
+        Err(done) => return done,
+    };
+    // A replay's own arguments are read above; the game plays it with no others.
+    let skip = if std::env::args().nth(1).as_deref() == Some("replay") {
+        usize::MAX
+    } else {
+        1
+    };
+    let options = match parse_args(std::env::args().skip(skip)) {
         Ok(Some(options)) => options,
         Ok(None) => {
             say!("{USAGE}");
@@ -134,6 +164,11 @@ fn main() -> ExitCode {
             eprintln!("sleep-sync: {message}\n\n{USAGE}");
             return ExitCode::from(2);
         }
+    };
+    #[cfg(not(target_arch = "wasm32"))]
+    let (options, replay) = match replay {
+        Some((request, mods)) => (Options { mods, ..options }, Some(request)),
+        None => (options, None),
     };
     if let Some(problem) = display_problem() {
         eprintln!("{problem}");
@@ -177,6 +212,13 @@ fn main() -> ExitCode {
     if options.screenshot.is_none() && options.tour.is_none() {
         settings::persist(&mut app, settings::APP_ID);
     }
+    if let Some(path) = options.record {
+        app.insert_resource(replay::Recording::new(path));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(request) = replay {
+        app.insert_resource(request);
+    }
     if let Some(dreamer) = options.dive {
         app.insert_resource(AutoPilot {
             dreamer,
@@ -187,12 +229,122 @@ fn main() -> ExitCode {
             settle_frames: if options.view == View::Core { 45 } else { 15 },
             max_frames: 20_000,
             view: options.view,
+            nightmare: options.nightmare,
         });
         capture::plugin(&mut app);
     }
     match app.run() {
         AppExit::Success => ExitCode::SUCCESS,
         AppExit::Error(code) => ExitCode::from(code.get()),
+    }
+}
+
+const REPLAY_USAGE: &str = "\
+Usage: sleep-sync replay FILE [--headless] [--mod PATH]...
+
+Plays a dive recorded with `sleep-sync play --record FILE` back, tick for tick, and
+prints how it went: the loop it ended in, memories understood, relapses, and whether the
+dreamer was freed. Exit code 0 if it played out as recorded, 1 if not (or if the file
+cannot be played: another version, changed level files), 2 on bad arguments.
+
+  --headless   no window: play it as fast as the machine can
+  --mod PATH   load a mod folder, as when it was recorded (repeatable)";
+
+/// The replay's file, and whether to play it headless, from `sleep-sync replay ...`.
+#[cfg(not(target_arch = "wasm32"))]
+fn replay_args() -> Result<(PathBuf, bool, Vec<PathBuf>), ExitCode> {
+    let args = tool_args(REPLAY_USAGE)?;
+    let mut file = None;
+    let mut headless = false;
+    let mut mods = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--headless" => headless = true,
+            "--mod" => match args.next() {
+                Some(path) => mods.push(PathBuf::from(path)),
+                None => {
+                    eprintln!("sleep-sync replay: --mod needs a value\n\n{REPLAY_USAGE}");
+                    return Err(ExitCode::from(2));
+                }
+            },
+            other if other.starts_with('-') || file.is_some() => {
+                eprintln!("sleep-sync replay: unexpected argument {other:?}\n\n{REPLAY_USAGE}");
+                return Err(ExitCode::from(2));
+            }
+            _ => file = Some(PathBuf::from(arg)),
+        }
+    }
+    match file {
+        Some(file) => Ok((file, headless, mods)),
+        None => {
+            eprintln!("sleep-sync replay: expected a FILE\n\n{REPLAY_USAGE}");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+/// `sleep-sync replay FILE --headless`: plays it without a window. `None` when it is to
+/// be played in a window (the game starts with a [`replay::ReplayRequest`]).
+#[cfg(not(target_arch = "wasm32"))]
+fn run_replay_headless() -> Option<ExitCode> {
+    let (path, headless, mods) = match replay_args() {
+        Ok(args) => args,
+        Err(done) => return Some(done),
+    };
+    if !headless {
+        return None;
+    }
+    let file = match replay::ReplayFile::read(&path) {
+        Ok(file) => file,
+        Err(problem) => {
+            eprintln!("sleep-sync replay: {problem}");
+            return Some(ExitCode::from(1));
+        }
+    };
+    let recorded = file.outcome;
+    let name = path.display().to_string();
+    Some(
+        match sleep_sync::testing::replay_headless(file, &name, &mods) {
+            Ok(outcome) if outcome == recorded => {
+                say!("{name}: {outcome} (as recorded)");
+                ExitCode::SUCCESS
+            }
+            Ok(outcome) => {
+                say!(
+                    "{name}: {outcome}; when recorded: {recorded}: the replay did not play out the same"
+                );
+                ExitCode::from(1)
+            }
+            Err(problem) => {
+                eprintln!("sleep-sync replay: {problem}");
+                ExitCode::from(1)
+            }
+        },
+    )
+}
+
+/// For `sleep-sync replay FILE` in a window: the request the game starts with.
+#[cfg(not(target_arch = "wasm32"))]
+fn replay_request() -> Result<Option<(replay::ReplayRequest, Vec<PathBuf>)>, ExitCode> {
+    if std::env::args().nth(1).as_deref() != Some("replay") {
+        return Ok(None);
+    }
+    let (path, _, mods) = replay_args()?;
+    match replay::ReplayFile::read(&path) {
+        Ok(file) => Ok(Some((
+            replay::ReplayRequest {
+                file,
+                name: path.display().to_string(),
+                exit_when_done: true,
+                linger_seconds: 3.0,
+            },
+            mods,
+        ))),
+        Err(problem) => {
+            eprintln!("sleep-sync replay: {problem}");
+            Err(ExitCode::from(1))
+        }
     }
 }
 

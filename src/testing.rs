@@ -4,15 +4,17 @@
 use std::time::Duration;
 
 use bevy::asset::AssetPlugin;
+use bevy::ecs::schedule::ScheduleLabel;
 use bevy::input::ButtonState;
 use bevy::input::InputPlugin;
 use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::mesh::MeshPlugin;
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
+use bevy::state::state::StateTransition;
 use bevy::time::TimeUpdateStrategy;
 
-use crate::dive::{ActiveDive, DreamPhase};
+use crate::dive::{ActiveDive, DreamPhase, NightmareLoop};
 use crate::juno::Juno;
 use crate::levels::{self, DiveSpec, Levels};
 use crate::screens::AppState;
@@ -43,6 +45,31 @@ pub fn headless_app_with_mods(mods: &[std::path::PathBuf]) -> App {
         FRAME_SECONDS,
     )))
     .add_plugins(crate::GamePlugin);
+    // Headless there is nothing to overlap with: waking other threads for each small
+    // system would cost more than the systems (on two cores, most of a frame).
+    for schedule in [
+        First.intern(),
+        PreUpdate.intern(),
+        StateTransition.intern(),
+        Update.intern(),
+        PostUpdate.intern(),
+        Last.intern(),
+    ] {
+        app.edit_schedule(schedule, |s| {
+            s.set_executor(bevy::ecs::schedule::SingleThreadedExecutor::new());
+        });
+    }
+    app
+}
+
+/// [`headless_app`] with the dream's looks too (meshes and materials, no renderer):
+/// for counting what a loop leaves behind.
+pub fn headless_app_with_looks() -> App {
+    let mut app = headless_app();
+    app.init_asset::<Image>()
+        .init_asset::<StandardMaterial>()
+        .init_resource::<GlobalAmbientLight>()
+        .add_plugins(crate::dive::visuals_plugin);
     app
 }
 
@@ -116,6 +143,29 @@ pub fn wait_for_exploring(app: &mut App) -> u32 {
     })
 }
 
+/// Makes the loop's time run out, and steps through its collapse until the next loop
+/// is being explored.
+pub fn end_loop(app: &mut App) {
+    let ended = {
+        let mut nightmare = app.world_mut().resource_mut::<NightmareLoop>();
+        let length = nightmare.timer.duration();
+        nightmare.timer.set_elapsed(length);
+        nightmare.index
+    };
+    run_until(app, 20_000, |w| {
+        let next = w
+            .get_resource::<NightmareLoop>()
+            .is_some_and(|n| n.index > ended && n.is_running());
+        let exploring = w
+            .get_resource::<State<DreamPhase>>()
+            .is_some_and(|p| *p.get() == DreamPhase::Exploring);
+        if !next {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        next && exploring
+    });
+}
+
 /// Sends a key press or release, as the window would.
 pub fn send_key(app: &mut App, key_code: KeyCode, logical_key: Key, state: ButtonState) {
     app.world_mut().write_message(KeyboardInput {
@@ -149,4 +199,45 @@ pub fn move_juno_to(app: &mut App, position: Vec3) {
         .single_mut(world)
         .expect("exactly one Juno");
     transform.translation = position;
+}
+
+/// Plays a replay in a headless app (no window, no renderer) and returns how it went:
+/// the outcome, or why it could not be played.
+pub fn replay_headless(
+    file: crate::replay::ReplayFile,
+    name: &str,
+    mods: &[std::path::PathBuf],
+) -> Result<crate::replay::Outcome, String> {
+    use crate::replay::{ReplayFailed, ReplayRequest, Replaying};
+    let mut app = headless_app_with_mods(mods);
+    // Forming a loop takes frames; playing one takes a frame a tick.
+    let most_frames = file.ticks + 50_000;
+    app.insert_resource(ReplayRequest {
+        file,
+        name: name.to_owned(),
+        exit_when_done: false,
+        linger_seconds: 0.0,
+    });
+    for _ in 0..most_frames {
+        app.update();
+        if let Some(failed) = app.world().get_resource::<ReplayFailed>() {
+            return Err(failed.0.clone());
+        }
+        if let Some(replay) = app.world().get_resource::<Replaying>() {
+            if replay.done {
+                return Ok(replay.outcome);
+            }
+        }
+        let forming = app
+            .world()
+            .get_resource::<State<DreamPhase>>()
+            .is_none_or(|p| *p.get() != DreamPhase::Exploring);
+        if forming {
+            // Generation runs on other threads: give them real time.
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+    Err(format!(
+        "{name}: the replay did not finish in {most_frames} frames"
+    ))
 }

@@ -6,10 +6,10 @@
 use bevy::audio::{AudioPlugin, PlaybackSettings, Volume};
 use bevy::prelude::*;
 use sleep_sync::audio::{Drone, SoundKind, Synth};
-use sleep_sync::dive::{MemoryAnchor, NightmareLoop};
+use sleep_sync::dive::MemoryAnchor;
 use sleep_sync::settings::SoundSettings;
 use sleep_sync::testing::{
-    dive_into, headless_app, juno_position, move_juno_to, wait_for_exploring,
+    dive_into, end_loop, headless_app, juno_position, move_juno_to, wait_for_exploring,
 };
 
 fn game() -> App {
@@ -32,12 +32,6 @@ fn sounds(app: &mut App) -> Vec<(SoundKind, bool, f32)> {
             (*kind, drone, v)
         })
         .collect()
-}
-
-fn end_loop(app: &mut App) {
-    let mut nightmare = app.world_mut().resource_mut::<NightmareLoop>();
-    let length = nightmare.timer.duration();
-    nightmare.timer.set_elapsed(length);
 }
 
 fn run_seconds(app: &mut App, seconds: f32) {
@@ -111,8 +105,14 @@ fn loops_anchors_and_collapses_are_heard_and_nothing_piles_up() {
     }
     run_seconds(&mut app, 3.5);
     assert_eq!(sounds(&mut app).len(), 1, "one drone after 21 loops");
+    // The sounds made once at start-up (4 chimes, the collapse, the hurt thud, two
+    // chords), and one drone.
     let synths = app.world().resource::<Assets<Synth>>().len();
-    assert_eq!(synths, 1, "one synthesised sound left in Assets<Synth>");
+    assert_eq!(
+        synths,
+        8 + 1,
+        "the start-up sounds and one drone in Assets<Synth>"
+    );
 
     // Waking up silences the dream.
     app.world_mut()

@@ -12,7 +12,8 @@ use sleep_sync::dive::{
 use sleep_sync::juno::Juno;
 use sleep_sync::screens::{AppState, Pause};
 use sleep_sync::testing::{
-    dive_into, headless_app, juno_position, move_juno_to, run_until, send_key, wait_for_exploring,
+    dive_into, end_loop, headless_app, juno_position, move_juno_to, run_until, send_key,
+    wait_for_exploring,
 };
 
 /// Entities in the world, not counting resources (which are entities too).
@@ -53,10 +54,12 @@ fn expected_loop_entities(app: &App) -> usize {
         .iter()
         .filter(|p| prop_collider(p.kind).is_some())
         .count();
+    let veil = !app.world().resource::<ActiveDive>().core_open() as usize;
     1 + chunks
         + dream.water_level.is_some() as usize
         + dream.anchors.len()
         + 2
+        + veil
         + dream.props.len()
         + solid_props
         + dream.hazards.len()
@@ -64,13 +67,6 @@ fn expected_loop_entities(app: &App) -> usize {
 
 fn mesh_count(app: &App) -> usize {
     app.world().resource::<Assets<Mesh>>().len()
-}
-
-/// Makes the loop's time run out; the next update collapses it.
-fn end_loop(app: &mut App) {
-    let mut nightmare = app.world_mut().resource_mut::<NightmareLoop>();
-    let length = nightmare.timer.duration();
-    nightmare.timer.set_elapsed(length);
 }
 
 #[test]
@@ -303,9 +299,24 @@ fn loop_reset_frame_times_are_logged() {
                 .progress(&id, next)
                 == Some(1.0)
         });
-        end_loop(&mut app);
-        for _ in 0..10 {
+        // The loop's time runs out: its collapse, the swap and the new loop's first
+        // frames are the reset.
+        let ended = {
+            let mut nightmare = app.world_mut().resource_mut::<NightmareLoop>();
+            let length = nightmare.timer.duration();
+            nightmare.timer.set_elapsed(length);
+            nightmare.index
+        };
+        let mut after = 0;
+        while after < 10 {
             step(&mut app, "reset", &mut log);
+            let started = app
+                .world()
+                .get_resource::<NightmareLoop>()
+                .is_some_and(|n| n.index > ended && n.is_running());
+            if started {
+                after += 1;
+            }
         }
     }
     let mut times: Vec<f64> = log.iter().map(|e| e.2).collect();

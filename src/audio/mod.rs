@@ -12,7 +12,7 @@ use bevy::prelude::*;
 
 pub use synth::Synth;
 
-use crate::dive::{AnchorFound, CurrentDream, LoopCollapsed};
+use crate::dive::{AnchorFound, CoreOpened, CurrentDream, DreamerFreed, LoopCollapsed, Lucidity};
 use crate::screens::{AppState, Pause};
 use crate::settings::SoundSettings;
 
@@ -53,14 +53,30 @@ struct Lifetime(Timer);
 /// Seconds a drone takes to fade out when its loop ends or the dream is left.
 const DRONE_FADE_SECONDS: f32 = 1.5;
 
+/// The sounds that are always the same, synthesised once at start-up: each play reuses
+/// them (only a loop's drone is made for its loop).
+#[derive(Resource)]
+struct SoundBank {
+    /// A chime for each of four notes: anchors ring up a major arpeggio.
+    chimes: [Handle<Synth>; 4],
+    collapse: Handle<Synth>,
+    hurt: Handle<Synth>,
+    opened: Handle<Synth>,
+    freed: Handle<Synth>,
+}
+
+/// Seconds between the thuds of a hazard wearing Juno down.
+const HURT_EVERY_SECONDS: f32 = 0.8;
+
 /// Sound. Part of [`crate::ClientPlugin`]; needs Bevy's `AudioPlugin`.
 pub fn plugin(app: &mut App) {
     app.add_audio_source::<Synth>()
+        .add_systems(Startup, make_sound_bank)
         .add_systems(
             Update,
             (
                 loop_drone.run_if(resource_exists_and_changed::<CurrentDream>),
-                (anchor_chime, collapse_rush),
+                (anchor_chime, collapse_rush, hurt_thud, core_and_freedom),
             )
                 .in_set(crate::AppSystems::Update)
                 .run_if(in_state(AppState::Dream)),
@@ -85,6 +101,36 @@ pub fn drone_root(terrain_seed: u32) -> f32 {
     55.0 * 2f32.powf(semitone as f32 / 12.0)
 }
 
+fn make_sound_bank(mut commands: Commands, mut synths: ResMut<Assets<Synth>>) {
+    let chime = |synths: &mut Assets<Synth>, step: f32| {
+        synths.add(Synth::chime(523.25 * 2f32.powf(step / 12.0)))
+    };
+    commands.insert_resource(SoundBank {
+        chimes: [
+            chime(&mut synths, 0.0),
+            chime(&mut synths, 4.0),
+            chime(&mut synths, 7.0),
+            chime(&mut synths, 12.0),
+        ],
+        collapse: synths.add(Synth::collapse()),
+        hurt: synths.add(Synth::hurt()),
+        opened: synths.add(Synth::chord(392.0, 2.4)),
+        freed: synths.add(Synth::chord(261.63, 5.0)),
+    });
+}
+
+/// Plays `handle` once, as a sound of `kind`.
+fn play_sound(
+    commands: &mut Commands,
+    synths: &Assets<Synth>,
+    handle: &Handle<Synth>,
+    kind: SoundKind,
+    settings: &SoundSettings,
+) {
+    let length = synths.get(handle).and_then(|s| s.length);
+    play_handle(commands, handle.clone(), length, kind, settings);
+}
+
 fn play(
     commands: &mut Commands,
     synths: &mut Assets<Synth>,
@@ -93,10 +139,20 @@ fn play(
     settings: &SoundSettings,
 ) -> Entity {
     let length = synth.length;
+    play_handle(commands, synths.add(synth), length, kind, settings)
+}
+
+fn play_handle(
+    commands: &mut Commands,
+    handle: Handle<Synth>,
+    length: Option<f32>,
+    kind: SoundKind,
+    settings: &SoundSettings,
+) -> Entity {
     let mut sound = commands.spawn((
         Name::new("Sound"),
         kind,
-        AudioPlayer(synths.add(synth)),
+        AudioPlayer(handle),
         PlaybackSettings {
             // `Loop` would buffer a sound that never ends; an endless drone plays `Once`.
             mode: if length.is_some() {
@@ -161,32 +217,80 @@ fn fade_out_drones(
 fn anchor_chime(
     mut found: MessageReader<AnchorFound>,
     settings: Res<SoundSettings>,
-    mut synths: ResMut<Assets<Synth>>,
+    bank: Res<SoundBank>,
+    synths: Res<Assets<Synth>>,
     mut commands: Commands,
 ) {
     for anchor in found.read() {
-        let pitch = 523.25 * 2f32.powf([0.0, 4.0, 7.0, 12.0][anchor.index % 4] / 12.0);
-        play(
-            &mut commands,
-            &mut synths,
-            Synth::chime(pitch),
-            SoundKind::Effect,
-            &settings,
-        );
+        let chime = &bank.chimes[anchor.index % bank.chimes.len()];
+        play_sound(&mut commands, &synths, chime, SoundKind::Effect, &settings);
     }
 }
 
 fn collapse_rush(
     mut collapsed: MessageReader<LoopCollapsed>,
     settings: Res<SoundSettings>,
-    mut synths: ResMut<Assets<Synth>>,
+    bank: Res<SoundBank>,
+    synths: Res<Assets<Synth>>,
     mut commands: Commands,
 ) {
     if collapsed.read().last().is_some() {
-        play(
+        play_sound(
             &mut commands,
-            &mut synths,
-            Synth::collapse(),
+            &synths,
+            &bank.collapse,
+            SoundKind::Effect,
+            &settings,
+        );
+    }
+}
+
+/// A thud, like a heartbeat, while a hazard wears Juno down.
+fn hurt_thud(
+    time: Res<Time>,
+    lucidity: Res<Lucidity>,
+    settings: Res<SoundSettings>,
+    bank: Res<SoundBank>,
+    synths: Res<Assets<Synth>>,
+    mut since: Local<f32>,
+    mut commands: Commands,
+) {
+    *since += time.delta_secs();
+    if *since >= HURT_EVERY_SECONDS && !lucidity.hurting(2).is_empty() {
+        *since = 0.0;
+        play_sound(
+            &mut commands,
+            &synths,
+            &bank.hurt,
+            SoundKind::Effect,
+            &settings,
+        );
+    }
+}
+
+/// A rising chord as the veil lifts, a long bright one as the dreamer goes free.
+fn core_and_freedom(
+    mut opened: MessageReader<CoreOpened>,
+    mut freed: MessageReader<DreamerFreed>,
+    settings: Res<SoundSettings>,
+    bank: Res<SoundBank>,
+    synths: Res<Assets<Synth>>,
+    mut commands: Commands,
+) {
+    if opened.read().count() > 0 {
+        play_sound(
+            &mut commands,
+            &synths,
+            &bank.opened,
+            SoundKind::Effect,
+            &settings,
+        );
+    }
+    if freed.read().count() > 0 {
+        play_sound(
+            &mut commands,
+            &synths,
+            &bank.freed,
             SoundKind::Effect,
             &settings,
         );

@@ -115,6 +115,41 @@ impl Synth {
         }
     }
 
+    /// A hazard wearing Juno down: a low, muffled heartbeat thud.
+    pub fn hurt() -> Self {
+        Self {
+            partials: vec![Partial::new(62.0, 1.0, 7.0), Partial::new(93.0, 0.4, 9.0)],
+            noise: 0.25,
+            length: Some(0.45),
+            attack: 0.005,
+            release: 0.2,
+            tremolo: (0.0, 0.0),
+            glide: 0.8,
+            seed: 11,
+        }
+    }
+
+    /// A chord of bells, rising (the way to the core opening) or long and bright (the
+    /// dreamer freed).
+    pub fn chord(root: f32, length: f32) -> Self {
+        Self {
+            partials: [1.0, 1.26, 1.5, 2.0]
+                .iter()
+                .enumerate()
+                .map(|(i, ratio)| {
+                    Partial::new(root * ratio, 1.0 - 0.15 * i as f32, 0.6 + 0.3 * i as f32)
+                })
+                .collect(),
+            noise: 0.0,
+            length: Some(length),
+            attack: 0.08,
+            release: length * 0.4,
+            tremolo: (0.1, 3.0),
+            glide: 1.0,
+            seed: 0,
+        }
+    }
+
     /// The samples, computed as they are asked for.
     pub fn samples(&self) -> SynthSamples {
         let total_amplitude: f32 =
@@ -240,7 +275,12 @@ mod tests {
 
     #[test]
     fn finite_sounds_end_on_time_and_without_clicks() {
-        for synth in [Synth::chime(660.0), Synth::collapse()] {
+        for synth in [
+            Synth::chime(660.0),
+            Synth::collapse(),
+            Synth::hurt(),
+            Synth::chord(392.0, 2.4),
+        ] {
             let samples: Vec<f32> = synth.samples().collect();
             let expected = (synth.length.unwrap() * SAMPLE_RATE as f32).round() as usize;
             assert_eq!(samples.len(), expected);
@@ -248,7 +288,8 @@ mod tests {
             // Fades at both ends: no step from or to silence.
             assert!(samples[0].abs() < 0.01, "first sample {}", samples[0]);
             assert!(samples[expected - 1].abs() < 0.01);
-            assert!(rms(&samples[..SAMPLE_RATE as usize / 2]) > 0.05, "audible");
+            let half_second = (SAMPLE_RATE as usize / 2).min(expected);
+            assert!(rms(&samples[..half_second]) > 0.05, "audible");
         }
     }
 

@@ -139,8 +139,13 @@ const DREAM_TEMPLATE: &str = r#"// {Name}'s nightmare.
         (title: "A first memory", memory: "Write a memory that reminds {Name} who they are."),
         (title: "A second memory", memory: "Another one. The dialogue can ask for them."),
     ],
-    // How many anchors Juno must hold before the way to the core opens.
+    // How many memories Juno must understand before the veil around {Name} lifts.
     core: (anchors_needed: 1),
+    // Optional. How the nightmare wears Juno down (docs/modding.md lists every number).
+    nightmare: (
+        lucidity_seconds: 240.0,     // time alone empties her lucidity in this long
+        // watcher: (range: 30.0, drain: 0.07),
+    ),
 )
 "#;
 

@@ -1,14 +1,17 @@
-//! Memory anchors: fragments of the dreamer's real self. Touching one collects it.
+//! Memory anchors: fragments of the dreamer's real self. Touching one for the first time
+//! means Juno understands it — for the rest of the dive: in later loops it stands lit,
+//! counts towards the core, and touching it again steadies her a little.
 
 use bevy::prelude::*;
 
-use super::{ActiveDive, DreamPhase, NightmareLoop};
+use super::{ActiveDive, DreamPhase, Lucidity, NightmareLoop, loop_running};
 use crate::juno::Juno;
+use crate::screens::Pause;
 
 /// How close Juno's centre must come to an anchor's centre to touch it, metres.
 pub const ANCHOR_REACH: f32 = 1.6;
 
-/// A memory anchor; `index` picks its text from the dreamer's file.
+/// A memory anchor; `index` picks its text from the dream file.
 #[derive(Component, Debug, Clone, Copy)]
 pub struct MemoryAnchor {
     pub index: usize,
@@ -18,50 +21,71 @@ pub struct MemoryAnchor {
 #[derive(Component, Debug, Clone, Copy)]
 pub struct Collected;
 
-/// Sent when Juno collects an anchor, with the memory it holds.
+/// An anchor Juno understands (touched in this loop or an earlier one): it stays lit.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct Understood;
+
+/// Sent when Juno touches an anchor, with the memory it holds.
 #[derive(Message, Debug, Clone)]
 pub struct AnchorFound {
     pub index: usize,
     pub title: String,
     pub text: String,
+    /// Understood just now (not in an earlier loop).
+    pub first_time: bool,
 }
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<AnchorFound>().add_systems(
-        Update,
+        FixedUpdate,
         collect_anchors
-            .in_set(crate::AppSystems::Update)
-            .run_if(in_state(DreamPhase::Exploring)),
+            .in_set(crate::SimSystems::Dream)
+            .run_if(in_state(DreamPhase::Exploring))
+            .run_if(in_state(Pause::Running))
+            .run_if(loop_running),
     );
 }
 
+#[allow(clippy::too_many_arguments)]
 fn collect_anchors(
     mut commands: Commands,
     juno: Single<&Transform, With<Juno>>,
     anchors: Query<(Entity, &MemoryAnchor, &Transform), Without<Collected>>,
-    dive: Res<ActiveDive>,
+    mut dive: ResMut<ActiveDive>,
     mut nightmare: ResMut<NightmareLoop>,
+    mut lucidity: ResMut<Lucidity>,
     mut found: MessageWriter<AnchorFound>,
 ) {
-    if nightmare.timer.is_finished() {
-        // The loop has collapsed this frame; the next one is forming.
-        return;
-    }
+    let rules = dive.spec.dream.nightmare;
     for (entity, anchor, transform) in &anchors {
-        if transform.translation.distance(juno.translation) <= ANCHOR_REACH {
-            commands
-                .entity(entity)
-                .insert((Collected, Visibility::Hidden));
-            nightmare.anchors_found += 1;
-            let Some(memory) = dive.spec.dream.anchors.get(anchor.index) else {
-                continue;
-            };
-            info!("memory anchor found: {}", memory.title);
-            found.write(AnchorFound {
-                index: anchor.index,
-                title: memory.title.clone(),
-                text: memory.memory.clone(),
-            });
+        if transform.translation.distance(juno.translation) > ANCHOR_REACH {
+            continue;
         }
+        commands.entity(entity).insert((Collected, Understood));
+        nightmare.anchors_found += 1;
+        let first_time = dive.understood.insert(anchor.index);
+        lucidity.refill(if first_time {
+            rules.anchor_refill
+        } else {
+            rules.lit_anchor_refill
+        });
+        let Some(memory) = dive.spec.dream.anchors.get(anchor.index) else {
+            continue;
+        };
+        info!(
+            "memory anchor {}: {}",
+            if first_time {
+                "understood"
+            } else {
+                "touched again"
+            },
+            memory.title
+        );
+        found.write(AnchorFound {
+            index: anchor.index,
+            title: memory.title.clone(),
+            text: memory.memory.clone(),
+            first_time,
+        });
     }
 }

@@ -2,17 +2,32 @@
 //! into a world, played as a timed loop, and rebuilt — mutated — when the loop collapses.
 
 mod anchors;
+mod confrontation;
 mod forge;
+mod hazard_looks;
+pub mod hazards;
+mod lucidity;
 mod nightmare_loop;
 mod reload;
 mod visuals;
 mod world;
 
+use std::collections::BTreeSet;
+
 use bevy::prelude::*;
 
-pub use anchors::{ANCHOR_REACH, AnchorFound, Collected, MemoryAnchor};
+pub use anchors::{ANCHOR_REACH, AnchorFound, Collected, MemoryAnchor, Understood};
+pub use confrontation::{
+    CONFRONT_REACH, CORE_VEIL_RADIUS, CoreOpened, CoreVeil, DreamerFreed, FreedDreamers,
+    PendingAnswer, can_say,
+};
 pub use forge::{CHUNK_CELLS, DreamForge, GeneratedDream, terrain_collider};
-pub use nightmare_loop::{LoopCollapsed, NightmareLoop};
+pub use hazards::{Hazard, HazardEffects};
+pub use lucidity::Lucidity;
+pub use nightmare_loop::{
+    COLLAPSE_TICKS, Collapse, DiveTicks, LoopCollapsed, LoopState, NightmareLoop, dive_in_play,
+    loop_running,
+};
 pub use reload::Reshaping;
 pub use world::{
     CurrentDream, DreamCoreSite, DreamProp, HazardSite, LoopScoped, STAIR_RISE, STAIR_RUN, Terrain,
@@ -28,6 +43,10 @@ pub struct ActiveDive {
     pub spec: DiveSpec,
     /// The loop being played (0 for the first).
     pub loop_index: u32,
+    /// Memory anchors Juno understands, by index: they carry over from loop to loop.
+    pub understood: BTreeSet<usize>,
+    /// Times a wrong word at the core sent her into a harsher loop.
+    pub relapses: u32,
 }
 
 impl ActiveDive {
@@ -36,6 +55,8 @@ impl ActiveDive {
         Self {
             spec,
             loop_index: 0,
+            understood: BTreeSet::new(),
+            relapses: 0,
         }
     }
 }
@@ -66,13 +87,17 @@ pub(super) fn plugin(app: &mut App) {
         world::plugin,
         nightmare_loop::plugin,
         anchors::plugin,
+        confrontation::plugin,
+        hazards::plugin,
+        lucidity::plugin,
         reload::plugin,
     ));
 }
 
 /// Materials, lights, fog and sky for the dream (needs the renderer).
-pub(super) fn visuals_plugin(app: &mut App) {
+pub(crate) fn visuals_plugin(app: &mut App) {
     visuals::plugin(app);
+    hazard_looks::plugin(app);
 }
 
 /// Removes a resource that belongs to the dive.

@@ -8,8 +8,8 @@ use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 
 use super::{
-    Collected, CurrentDream, DreamCoreSite, DreamProp, HazardSite, MemoryAnchor, STAIR_RISE,
-    STAIR_RUN, TerrainChunk, WaterSurface,
+    CoreVeil, CurrentDream, DreamCoreSite, DreamProp, HazardSite, MemoryAnchor, STAIR_RISE,
+    STAIR_RUN, TerrainChunk, Understood, WaterSurface,
 };
 use crate::dream::PropKind;
 use crate::juno::GameCamera;
@@ -54,6 +54,8 @@ pub(super) fn plugin(app: &mut App) {
         .add_observer(dress_prop)
         .add_observer(dress_core)
         .add_observer(dress_hazard)
+        .add_observer(light_understood_anchor)
+        .add_observer(dress_veil)
         .add_systems(OnEnter(AppState::Dream), spawn_sun)
         .add_systems(
             Update,
@@ -163,6 +165,10 @@ struct DreamMaterials {
     core_beacon: Handle<StandardMaterial>,
     /// Where the fear will rise: a sick, dim red.
     hazard: Handle<StandardMaterial>,
+    /// An anchor Juno understands: steady, warm white.
+    lit_anchor: Handle<StandardMaterial>,
+    /// The veil around the dreamer while the way is closed.
+    veil: Handle<StandardMaterial>,
 }
 
 /// Which of the shared materials a prop part uses.
@@ -187,6 +193,7 @@ struct MarkerMeshes {
     dreamer: Handle<Mesh>,
     hazard_ring: Handle<Mesh>,
     hazard_mote: Handle<Mesh>,
+    veil: Handle<Mesh>,
 }
 
 fn make_materials(mut commands: Commands, mut materials: ResMut<Assets<StandardMaterial>>) {
@@ -237,6 +244,20 @@ fn make_materials(mut commands: Commands, mut materials: ResMut<Assets<StandardM
         hazard: add(StandardMaterial {
             base_color: Color::LinearRgba(LinearRgba::rgb(0.15, 0.0, 0.02)),
             emissive: LinearRgba::rgb(1.6, 0.05, 0.12),
+            ..default()
+        }),
+        lit_anchor: add(StandardMaterial {
+            base_color: Color::srgb(1.0, 0.95, 0.85),
+            emissive: LinearRgba::rgb(6.0, 5.2, 3.8),
+            unlit: true,
+            ..default()
+        }),
+        veil: add(StandardMaterial {
+            base_color: Color::srgba(0.85, 0.9, 1.0, 0.28),
+            emissive: LinearRgba::rgb(0.4, 0.45, 0.6),
+            alpha_mode: AlphaMode::Blend,
+            double_sided: true,
+            cull_mode: None,
             ..default()
         }),
     });
@@ -303,6 +324,7 @@ fn make_marker_meshes(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>) 
         dreamer: add(Capsule3d::new(0.45, 1.6).mesh().build()),
         hazard_ring: add(Torus::new(1.3, 1.5).mesh().build()),
         hazard_mote: add(Sphere::new(0.3).mesh().ico(2).expect("small icosphere")),
+        veil: add(Cylinder::new(super::CORE_VEIL_RADIUS, 4.0).mesh().build()),
     });
     let mut parts: Vec<(PropKind, Parts)> = Vec::new();
     let at = |x: f32, y: f32, z: f32| Transform::from_xyz(x, y, z);
@@ -531,6 +553,30 @@ fn dress_hazard(
     });
 }
 
+/// An understood anchor glows steady white-gold, in this loop and every later one.
+fn light_understood_anchor(
+    add: On<Add, Understood>,
+    mut commands: Commands,
+    shared: Res<DreamMaterials>,
+) {
+    commands
+        .entity(add.entity)
+        .insert(MeshMaterial3d(shared.lit_anchor.clone()));
+}
+
+fn dress_veil(
+    add: On<Add, CoreVeil>,
+    mut commands: Commands,
+    markers: Res<MarkerMeshes>,
+    shared: Res<DreamMaterials>,
+) {
+    commands.entity(add.entity).insert((
+        Mesh3d(markers.veil.clone()),
+        MeshMaterial3d(shared.veil.clone()),
+        NotShadowCaster,
+    ));
+}
+
 fn spawn_sun(
     mut commands: Commands,
     mut meshes: ResMut<Assets<Mesh>>,
@@ -647,7 +693,7 @@ fn wake_atmosphere(
 /// Anchors bob and turn, so they read as alive from far away.
 fn animate_anchors(
     time: Res<Time>,
-    mut anchors: Query<(&MemoryAnchor, &mut Transform), Without<Collected>>,
+    mut anchors: Query<(&MemoryAnchor, &mut Transform), Without<Understood>>,
 ) {
     let t = time.elapsed_secs();
     for (anchor, mut transform) in &mut anchors {

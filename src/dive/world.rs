@@ -7,7 +7,11 @@ use bevy::prelude::*;
 use bevy_rapier3d::prelude::Collider;
 
 use super::forge::GeneratedDream;
-use super::{ActiveDive, DreamForge, DreamPhase, MemoryAnchor, NightmareLoop};
+use super::hazards::make_hazard;
+use super::{
+    ActiveDive, CORE_VEIL_RADIUS, CoreVeil, DreamForge, DreamPhase, Lucidity, MemoryAnchor,
+    NightmareLoop, Understood,
+};
 use crate::dream::{Dream, HazardKind, PropKind};
 use crate::juno::PlaceJuno;
 use crate::screens::AppState;
@@ -79,13 +83,15 @@ pub(super) fn form_loop(
     // loop is on its way.
     if let (Some(_), Some(current), None) = (unfurnished, current, &reshaping) {
         let dream = current.0.clone();
-        furnish(&mut commands, &mut meshes, &dream);
+        furnish(&mut commands, &mut meshes, &dream, &dive);
         commands.remove_resource::<Unfurnished>();
         commands.insert_resource(NightmareLoop::new(
             dive.loop_index,
             dive.spec.dream.loop_seconds,
             dream.anchors.len(),
         ));
+        // Each loop starts lucid: what carries over is what she understood.
+        commands.insert_resource(Lucidity::full());
         // Forge the next loop while this one is played.
         forge.request(&dive.spec, dive.loop_index + 1);
         next_phase.set(DreamPhase::Exploring);
@@ -153,7 +159,7 @@ fn spawn_ground(commands: &mut Commands, meshes: &mut Assets<Mesh>, generated: G
 }
 
 /// What stands on the ground: the core, props, hazard sites and memory anchors.
-fn furnish(commands: &mut Commands, meshes: &mut Assets<Mesh>, dream: &Dream) {
+fn furnish(commands: &mut Commands, meshes: &mut Assets<Mesh>, dream: &Dream, dive: &ActiveDive) {
     commands
         .spawn((
             Name::new("Dream core"),
@@ -168,6 +174,9 @@ fn furnish(commands: &mut Commands, meshes: &mut Assets<Mesh>, dream: &Dream) {
                 Transform::from_xyz(0.0, 1.3, 0.0),
                 Collider::capsule_y(0.8, 0.45),
             ));
+            if !dive.core_open() {
+                core.spawn(core_veil());
+            }
         });
     for prop in &dream.props {
         let mut entity = commands.spawn((
@@ -186,17 +195,18 @@ fn furnish(commands: &mut Commands, meshes: &mut Assets<Mesh>, dream: &Dream) {
         }
     }
     for hazard in &dream.hazards {
-        commands.spawn((
+        let mut entity = commands.spawn((
             Name::new(format!("Hazard: {}", hazard.kind.label())),
             HazardSite(hazard.kind),
             loop_scope(),
             Transform::from_translation(hazard.position),
             Visibility::Visible,
         ));
+        make_hazard(&mut entity, hazard.kind, hazard.position);
     }
     let anchor_mesh = meshes.add(Sphere::new(0.45).mesh().uv(24, 16));
     for (index, position) in dream.anchors.iter().enumerate() {
-        commands.spawn((
+        let mut anchor = commands.spawn((
             Name::new(format!("Memory anchor {index}")),
             MemoryAnchor { index },
             loop_scope(),
@@ -204,7 +214,23 @@ fn furnish(commands: &mut Commands, meshes: &mut Assets<Mesh>, dream: &Dream) {
             Visibility::Visible,
             Mesh3d(anchor_mesh.clone()),
         ));
+        // Understood in an earlier loop: it stays lit.
+        if dive.understood.contains(&index) {
+            anchor.insert(Understood);
+        }
     }
+}
+
+/// The veil that keeps Juno from the dreamer until she understands enough of them:
+/// solid, a little wider than the dreamer's own place.
+fn core_veil() -> impl Bundle {
+    (
+        Name::new("Core veil"),
+        CoreVeil,
+        Transform::from_xyz(0.0, 2.0, 0.0),
+        Visibility::Visible,
+        Collider::cylinder(2.0, CORE_VEIL_RADIUS),
+    )
 }
 
 /// What every entity of a loop carries: gone when the loop collapses or the dive ends.

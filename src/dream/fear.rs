@@ -288,6 +288,37 @@ pub enum HazardKind {
 }
 
 impl HazardKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [HazardKind; 7] = [
+        HazardKind::Chaser,
+        HazardKind::MirrorCopy,
+        HazardKind::DissolvingGround,
+        HazardKind::RisingFog,
+        HazardKind::Strings,
+        HazardKind::Watcher,
+        HazardKind::RisingWater,
+    ];
+
+    /// Its place in [`HazardKind::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// What it does to Juno and what to do about it, as the HUD tells the player.
+    pub fn warning(self) -> &'static str {
+        match self {
+            HazardKind::Chaser => "A chaser is on you: outrun it, or climb where it cannot",
+            HazardKind::MirrorCopy => "Your copy caught up with you: keep moving, leave its ground",
+            HazardKind::DissolvingGround => {
+                "The ground dissolves under you: get off the glowing patch"
+            }
+            HazardKind::RisingFog => "Sleepless fog: climb above it",
+            HazardKind::Strings => "Strings pull you off course: walk out of their reach",
+            HazardKind::Watcher => "The watcher sees you: break its line of sight",
+            HazardKind::RisingWater => "The water is over your head: climb to higher ground",
+        }
+    }
+
     /// The hazard's name as the game shows it.
     pub fn label(self) -> &'static str {
         match self {

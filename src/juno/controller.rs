@@ -4,48 +4,11 @@
 use bevy::prelude::*;
 use bevy_rapier3d::prelude::*;
 
-use super::{JUNO_CENTRE_HEIGHT, Juno, LookAngles, PlayerIntent, Settling};
-use crate::dive::{CurrentDream, DreamPhase};
-use crate::dream::MovementLimits;
+use super::{JUNO_CENTRE_HEIGHT, Juno, Settling, TickIntent};
+use crate::dive::{CurrentDream, DreamPhase, HazardEffects, loop_running};
+pub use crate::levels::JunoTuning;
+use crate::levels::Levels;
 use crate::screens::Pause;
-
-/// How Juno moves. One place for every number, so tuning touches one struct.
-#[derive(Resource, Debug, Clone)]
-pub struct JunoTuning {
-    /// Top walking speed, m/s.
-    pub walk_speed: f32,
-    /// Horizontal acceleration on the ground and in the air, m/s².
-    pub ground_accel: f32,
-    pub air_accel: f32,
-    /// Downward acceleration, m/s².
-    pub gravity: f32,
-    /// Upward speed at the start of a jump, m/s.
-    pub jump_speed: f32,
-    /// A jump still works this long after walking off an edge, seconds.
-    pub coyote_time: f32,
-    /// A jump pressed this long before landing still happens, seconds.
-    pub jump_buffer: f32,
-    /// Fastest fall, m/s.
-    pub terminal_speed: f32,
-    /// Slopes and steps she can climb; the generator plans with these.
-    pub limits: MovementLimits,
-}
-
-impl Default for JunoTuning {
-    fn default() -> Self {
-        Self {
-            walk_speed: 6.5,
-            ground_accel: 45.0,
-            air_accel: 14.0,
-            gravity: 24.0,
-            jump_speed: 9.0,
-            coyote_time: 0.12,
-            jump_buffer: 0.15,
-            terminal_speed: 40.0,
-            limits: MovementLimits::default(),
-        }
-    }
-}
 
 /// Juno's momentum and jump state between physics ticks.
 #[derive(Component, Debug, Default, Clone, Copy)]
@@ -71,8 +34,30 @@ pub(super) fn plugin(app: &mut App) {
             move_juno
                 .in_set(crate::SimSystems::Move)
                 .run_if(in_state(DreamPhase::Exploring))
-                .run_if(in_state(Pause::Running)),
+                .run_if(in_state(Pause::Running))
+                .run_if(loop_running),
+        )
+        .add_systems(
+            Update,
+            follow_tuning_file.run_if(resource_exists_and_changed::<Levels>),
         );
+}
+
+/// The campaign file's `juno` numbers, whenever the level files change (hot reload
+/// included): the resource and the body in play follow them.
+fn follow_tuning_file(
+    levels: Res<Levels>,
+    mut tuning: ResMut<JunoTuning>,
+    mut bodies: Query<&mut KinematicCharacterController, With<Juno>>,
+) {
+    if *tuning == levels.library.juno {
+        return;
+    }
+    *tuning = levels.library.juno;
+    info!("Juno's movement tuned from the campaign file");
+    for mut body in &mut bodies {
+        *body = super::character_controller(&tuning.limits());
+    }
 }
 
 #[allow(clippy::type_complexity)]
@@ -80,7 +65,8 @@ fn move_juno(
     time: Res<Time>,
     tuning: Res<JunoTuning>,
     dream: Res<CurrentDream>,
-    mut intent: ResMut<PlayerIntent>,
+    intent: Res<TickIntent>,
+    effects: Res<HazardEffects>,
     mut rescues: ResMut<JunoRescues>,
     mut commands: Commands,
     mut juno: Query<
@@ -90,21 +76,19 @@ fn move_juno(
             &mut KinematicCharacterController,
             Option<&KinematicCharacterControllerOutput>,
             &mut JunoMotion,
-            &LookAngles,
             Option<&mut Settling>,
         ),
         With<Juno>,
     >,
 ) {
     let dt = time.delta_secs();
-    let Ok((entity, mut transform, mut controller, output, mut motion, look, settling)) =
+    let Ok((entity, mut transform, mut controller, output, mut motion, settling)) =
         juno.single_mut()
     else {
         return;
     };
     if intent.jump {
         motion.jump_wanted_for = tuning.jump_buffer;
-        intent.jump = false;
     }
     if let Some(mut settling) = settling {
         settling.ticks = settling.ticks.saturating_sub(1);
@@ -144,8 +128,10 @@ fn move_juno(
     motion.jump_wanted_for = (motion.jump_wanted_for - dt).max(0.0);
     motion.velocity.y = (motion.velocity.y - tuning.gravity * dt).max(-tuning.terminal_speed);
 
-    let facing = Quat::from_rotation_y(look.yaw);
-    let wish = facing * Vec3::new(intent.movement.x, 0.0, -intent.movement.y) * tuning.walk_speed;
+    let facing = Quat::from_rotation_y(intent.yaw());
+    let wish = facing
+        * Vec3::new(intent.movement().x, 0.0, -intent.movement().y)
+        * (tuning.walk_speed * effects.slow);
     let accel = if motion.grounded {
         tuning.ground_accel
     } else {
@@ -155,7 +141,8 @@ fn move_juno(
     motion.velocity.x = horizontal.x;
     motion.velocity.z = horizontal.y;
 
-    let mut step = motion.velocity * dt;
+    // The strings pull her along without becoming her own momentum.
+    let mut step = (motion.velocity + effects.pull) * dt;
     // The dream's rim: she may not leave it, however she jumps.
     let bound = dream.heightfield.extent() * 0.5 - 2.0;
     for axis in [0, 2] {

@@ -20,6 +20,41 @@ pub struct PlayerIntent {
     pub jump: bool,
 }
 
+/// What Juno does on one fixed tick, as the simulation takes it: the player's intent
+/// in whole units (thousandths of full stick, ten-thousandths of a radian), so a
+/// recording holds exactly what was played and a replay plays exactly that.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TickIntent {
+    /// Walk direction, thousandths: x to the right, y forward.
+    pub walk: [i16; 2],
+    /// A jump was pressed.
+    pub jump: bool,
+    /// Heading, ten-thousandths of a radian (0 looks along -Z).
+    pub yaw: i32,
+}
+
+impl TickIntent {
+    /// `movement` (length ≤ 1), `jump` and heading `yaw` (radians), in whole units.
+    pub fn new(movement: Vec2, jump: bool, yaw: f32) -> Self {
+        let m = movement.clamp_length_max(1.0);
+        Self {
+            walk: [(m.x * 1000.0).round() as i16, (m.y * 1000.0).round() as i16],
+            jump,
+            yaw: (yaw.rem_euclid(std::f32::consts::TAU) * 10_000.0).round() as i32,
+        }
+    }
+
+    /// Walk direction, length ≤ 1.
+    pub fn movement(&self) -> Vec2 {
+        Vec2::new(self.walk[0] as f32, self.walk[1] as f32) / 1000.0
+    }
+
+    /// Heading, radians.
+    pub fn yaw(&self) -> f32 {
+        self.yaw as f32 / 10_000.0
+    }
+}
+
 /// Where Juno (and the camera behind her) is looking, radians.
 #[derive(Component, Debug, Default, Clone, Copy)]
 pub struct LookAngles {
@@ -38,10 +73,21 @@ const PITCH_RANGE: (f32, f32) = (-1.25, 0.35);
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<PlayerIntent>()
+        .init_resource::<TickIntent>()
+        .add_systems(
+            FixedUpdate,
+            take_intent
+                .in_set(crate::SimSystems::Intent)
+                .run_if(in_state(DreamPhase::Exploring))
+                .run_if(in_state(Pause::Running))
+                .run_if(crate::dive::dive_in_play)
+                .run_if(not(resource_exists::<crate::replay::Replaying>)),
+        )
         .add_systems(
             Update,
             (read_movement, read_look)
                 .in_set(crate::AppSystems::RecordInput)
+                .run_if(not(resource_exists::<crate::replay::Replaying>))
                 .run_if(in_state(DreamPhase::Exploring))
                 .run_if(in_state(Pause::Running)),
         )
@@ -54,8 +100,10 @@ pub(super) fn plugin(app: &mut App) {
         // Nothing pressed while the dream was forming carries into the new loop.
         .add_systems(
             OnEnter(DreamPhase::Exploring),
-            |mut intent: ResMut<PlayerIntent>| {
+            |mut intent: ResMut<PlayerIntent>, mut tick: ResMut<TickIntent>| {
                 *intent = PlayerIntent::default();
+                tick.walk = [0, 0];
+                tick.jump = false;
             },
         )
         .add_systems(
@@ -94,6 +142,17 @@ fn read_movement(
     }
     intent.movement = movement.clamp_length_max(1.0);
     intent.jump |= jump;
+}
+
+/// The devices' intent becomes this tick's: a jump is taken once.
+fn take_intent(
+    mut intent: ResMut<PlayerIntent>,
+    juno: Query<&LookAngles, With<Juno>>,
+    mut tick: ResMut<TickIntent>,
+) {
+    let yaw = juno.single().map_or(0.0, |look| look.yaw);
+    *tick = TickIntent::new(intent.movement, intent.jump, yaw);
+    intent.jump = false;
 }
 
 fn read_look(
@@ -168,6 +227,7 @@ fn grab_cursor(
     mut cursor: Query<(&mut CursorOptions, &Window), With<PrimaryWindow>>,
     buttons: Res<ButtonInput<MouseButton>>,
     pause: Option<Res<State<Pause>>>,
+    nightmare: Option<Res<crate::dive::NightmareLoop>>,
     egui_input: Option<Res<EguiWantsInput>>,
     mut was_playing: Local<bool>,
 ) {
@@ -176,7 +236,9 @@ fn grab_cursor(
     };
     // The system or the browser frees the cursor when the window loses focus (Alt-Tab,
     // the browser's own Esc); then a click must grab it again.
-    let playing = pause.is_some_and(|p| *p.get() == Pause::Running) && window.focused;
+    // At the core and once the dreamer is free the player answers with the mouse.
+    let steering = nightmare.is_none_or(|n| n.is_running());
+    let playing = pause.is_some_and(|p| *p.get() == Pause::Running) && window.focused && steering;
     let over_ui = egui_input.is_some_and(|e| e.wants_any_pointer_input());
     let grab = if playing && !*was_playing {
         true

@@ -10,7 +10,7 @@ use bevy_rapier3d::prelude::*;
 
 pub use camera::GameCamera;
 pub use controller::{JunoMotion, JunoRescues, JunoTuning};
-pub use input::{LookAngles, PlayerIntent};
+pub use input::{LookAngles, PlayerIntent, TickIntent};
 
 use crate::dream::MovementLimits;
 use crate::screens::AppState;
@@ -71,14 +71,14 @@ fn place_juno(
         DespawnOnExit(AppState::Dream),
         RigidBody::KinematicPositionBased,
         Collider::capsule_y(JUNO_HALF_SEGMENT, JUNO_RADIUS),
-        character_controller(&tuning.limits),
+        character_controller(&tuning.limits()),
         JunoMotion::default(),
         LookAngles::default(),
     ));
 }
 
 /// Rapier's controller with the same limits the generator plans reachability with.
-fn character_controller(limits: &MovementLimits) -> KinematicCharacterController {
+pub(crate) fn character_controller(limits: &MovementLimits) -> KinematicCharacterController {
     KinematicCharacterController {
         up: Vec3::Y,
         offset: CharacterLength::Absolute(0.02),

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::check::{Checks, LevelDoc};
+use super::rules::JunoTuning;
 
 /// `main.campaign.ron`: the base game's dives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -10,6 +11,9 @@ use super::check::{Checks, LevelDoc};
 pub struct CampaignFile {
     /// Dream ids, in the order the control room lists them.
     pub dives: Vec<String>,
+    /// How Juno's body moves in every dream. Optional: the defaults.
+    #[serde(default)]
+    pub juno: JunoTuning,
 }
 
 impl LevelDoc for CampaignFile {
@@ -20,6 +24,7 @@ impl LevelDoc for CampaignFile {
             c.fail("dives", "expected at least one dream id");
         }
         check_dives(c, &self.dives);
+        self.juno.check(c, "juno");
     }
 }
 

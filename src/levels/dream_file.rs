@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::check::{Checks, LevelDoc};
+use super::rules::NightmareRules;
 use crate::dream::{DreamRecipe, FearWeight, TerrainSize, Tuning};
 
 /// Loop length limits, seconds: long enough to cross a dream, short enough to loop.
@@ -36,6 +37,9 @@ pub struct DreamLevel {
     /// The dream's core, where the dreamer waits. Optional: one anchor opens it.
     #[serde(default)]
     pub core: Core,
+    /// How the nightmare wears Juno down: lucidity and each hazard's numbers. Optional.
+    #[serde(default)]
+    pub nightmare: NightmareRules,
 }
 
 /// A memory anchor.
@@ -96,6 +100,7 @@ impl LevelDoc for DreamLevel {
                 );
             }
         }
+        self.nightmare.check(c);
         if self.anchors.is_empty() || self.anchors.len() > MAX_ANCHORS {
             c.fail(
                 "anchors",

@@ -11,6 +11,7 @@ use super::dreamer::Dreamer;
 use super::error::LevelError;
 use super::file::{LevelDocument, LevelFile, Source};
 use super::locate::Locator;
+use super::rules::JunoTuning;
 use crate::dream::DreamRecipe;
 
 /// One dreamer, dream or dialogue, and the file it came from.
@@ -61,6 +62,8 @@ pub struct Library {
     pub dialogues: BTreeMap<String, Entry<Dialogue>>,
     /// Dream ids the control room lists, in order: the base campaign's, then each mod's.
     pub campaign: Vec<String>,
+    /// How Juno's body moves (the campaign file's `juno`).
+    pub juno: JunoTuning,
     /// Every playable dream, put together once (menus read it every frame): base game
     /// first, then each mod's, by id.
     dives: Vec<DiveSpec>,
@@ -205,6 +208,9 @@ impl Library {
             ));
         }
         lib.campaign = dives;
+        if let Some(LevelDocument::Campaign(c)) = campaign.map(|f| &f.doc) {
+            lib.juno = c.juno;
+        }
         out.errors = problems.finish(&files);
         out
     }

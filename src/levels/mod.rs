@@ -18,6 +18,7 @@ mod file;
 mod library;
 mod live;
 mod locate;
+mod rules;
 
 use bevy::asset::io::{AssetSourceBuilder, Reader};
 use bevy::asset::{AssetLoader, LoadContext};
@@ -34,6 +35,10 @@ pub use error::{LevelError, nearest_name};
 pub use file::{FileKind, LevelDocument, LevelFile, Source};
 pub use library::{Assembly, DiveSpec, Entry, Library, ModInfo};
 pub use live::{LevelReport, Levels, LevelsReloaded};
+pub use rules::{
+    ChaserRules, DissolvingRules, JunoTuning, MirrorRules, NightmareRules, RisingRules,
+    StringRules, WatcherRules,
+};
 
 /// The asset source of the base game's `levels/` folder.
 pub const LEVELS_SOURCE: &str = "levels";

@@ -5,7 +5,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::AppState;
-use crate::dive::ActiveDive;
+use crate::dive::{ActiveDive, FreedDreamers};
 use crate::levels::{DiveSpec, Levels};
 use crate::theme;
 
@@ -19,6 +19,7 @@ pub(super) fn plugin(app: &mut App) {
 fn control_room(
     mut contexts: EguiContexts,
     levels: Res<Levels>,
+    freed: Res<FreedDreamers>,
     mut commands: Commands,
     mut next: ResMut<NextState<AppState>>,
 ) -> Result {
@@ -79,7 +80,15 @@ fn control_room(
                                 ui.set_width(240.0);
                                 ui.add(egui::Label::new(fears.join(", ")).wrap());
                             });
-                            ui.label(theme::clock(dive.dream.loop_seconds));
+                            if freed.0.contains(dive.id()) {
+                                ui.label(
+                                    egui::RichText::new("FREE · loop broken")
+                                        .color(theme::MEMORY)
+                                        .strong(),
+                                );
+                            } else {
+                                ui.label(theme::clock(dive.dream.loop_seconds));
+                            }
                             if ui
                                 .add_sized([120.0, 36.0], egui::Button::new("Dive"))
                                 .clicked()

@@ -16,6 +16,21 @@ pub(crate) fn plugin(app: &mut App) {
         .add_plugins(RapierPhysicsPlugin::<NoUserData>::default().in_fixed_schedule())
         .configure_sets(
             FixedUpdate,
-            crate::SimSystems::Move.before(PhysicsSet::SyncBackend),
+            (
+                (
+                    crate::SimSystems::Tick,
+                    crate::SimSystems::Intent,
+                    crate::SimSystems::Move,
+                )
+                    .chain()
+                    .before(PhysicsSet::SyncBackend),
+                (
+                    crate::SimSystems::Hazards,
+                    crate::SimSystems::Dream,
+                    crate::SimSystems::Loop,
+                )
+                    .chain()
+                    .after(PhysicsSet::Writeback),
+            ),
         );
 }

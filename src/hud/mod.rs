@@ -1,12 +1,18 @@
-//! The dream HUD: whose dream, which loop, the loop timer, anchors found, the memory just
-//! found, and the fade that marks a loop collapsing.
+//! The dream HUD: whose dream, which loop, the loop timer, lucidity and what is wearing
+//! it down, memories understood and the way to the core, the memory just found, and the
+//! fades that mark a loop collapsing and the next one forming. The confrontation at the
+//! core and the freed moment are in [`confrontation`].
+
+mod confrontation;
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::dive::{
-    ActiveDive, AnchorFound, DreamForge, DreamPhase, LoopCollapsed, NightmareLoop, Reshaping,
+    ActiveDive, AnchorFound, CoreOpened, CurrentDream, DreamForge, DreamPhase, LoopCollapsed,
+    LoopState, Lucidity, NightmareLoop, Reshaping,
 };
+use crate::juno::Juno;
 use crate::levels::{LevelReport, Levels, LevelsReloaded};
 use crate::screens::AppState;
 use crate::theme;
@@ -21,8 +27,10 @@ const LOOP_FADE_SECONDS: f32 = 1.6;
 /// Recent things the HUD shows for a while.
 #[derive(Resource, Default)]
 struct HudMoments {
-    /// The memory just found: title, text, seconds shown.
+    /// The memory just found: heading, text, seconds shown.
     memory: Option<(String, String, f32)>,
+    /// Seconds since the way to the core opened, while it is news.
+    core_opened: Option<f32>,
     /// The level files just reloaded, and seconds shown.
     reloaded: Option<(String, f32)>,
     /// Level file problems already there when the dive began: the title screen lists
@@ -57,6 +65,7 @@ pub(super) fn plugin(app: &mut App) {
             EguiPrimaryContextPass,
             hud.run_if(in_state(AppState::Dream)),
         );
+    confrontation::plugin(app);
 }
 
 fn remember_moments(
@@ -65,9 +74,19 @@ fn remember_moments(
     mut found: MessageReader<AnchorFound>,
     mut collapsed: MessageReader<LoopCollapsed>,
     mut reloaded: MessageReader<LevelsReloaded>,
+    mut opened: MessageReader<CoreOpened>,
 ) {
     let dt = time.delta_secs();
     moments.loop_age += dt;
+    if opened.read().count() > 0 {
+        moments.core_opened = Some(0.0);
+    }
+    if let Some(age) = &mut moments.core_opened {
+        *age += dt;
+        if *age > MEMORY_TOAST_SECONDS {
+            moments.core_opened = None;
+        }
+    }
     if let Some((_, _, age)) = &mut moments.memory {
         *age += dt;
     }
@@ -82,7 +101,12 @@ fn remember_moments(
         moments.memory = None;
     }
     for anchor in found.read() {
-        moments.memory = Some((anchor.title.clone(), anchor.text.clone(), 0.0));
+        let heading = if anchor.first_time {
+            format!("Memory understood · {}", anchor.title)
+        } else {
+            format!("A memory you know steadies you · {}", anchor.title)
+        };
+        moments.memory = Some((heading, anchor.text.clone(), 0.0));
     }
     for files in reloaded.read() {
         let names = if files.files.is_empty() {
@@ -104,11 +128,20 @@ fn remember_moments(
     }
 }
 
+/// What the HUD reads of the dream in play.
+#[derive(bevy::ecs::system::SystemParam)]
+struct InPlay<'w, 's> {
+    nightmare: Option<Res<'w, NightmareLoop>>,
+    lucidity: Res<'w, Lucidity>,
+    dream: Option<Res<'w, CurrentDream>>,
+    juno: Query<'w, 's, &'static Transform, With<Juno>>,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn hud(
     mut contexts: EguiContexts,
     dive: Res<ActiveDive>,
-    nightmare: Option<Res<NightmareLoop>>,
+    play: InPlay,
     phase: Res<State<DreamPhase>>,
     forge: Res<DreamForge>,
     moments: Res<HudMoments>,
@@ -118,7 +151,7 @@ fn hud(
     let ctx = contexts.ctx_mut()?;
     let name = &dive.spec.dreamer.name;
     if *phase.get() == DreamPhase::Forming {
-        let waking = nightmare.is_some();
+        let waking = play.nightmare.is_some();
         theme::full_screen(ctx, |ui| {
             ui.add_space(ui.available_height() * 0.4);
             ui.vertical_centered(|ui| {
@@ -143,9 +176,10 @@ fn hud(
         });
         return Ok(());
     }
-    let Some(nightmare) = nightmare else {
+    let Some(nightmare) = play.nightmare.as_deref() else {
         return Ok(());
     };
+    let lucidity = &*play.lucidity;
     egui::Area::new("hud_status".into())
         .anchor(egui::Align2::LEFT_TOP, [16.0, 16.0])
         .interactable(false)
@@ -174,15 +208,23 @@ fn hud(
                     )
                     .wrap_mode(egui::TextWrapMode::Extend),
                 );
+                lucidity_bar(ui, lucidity);
+                let needed = dive.spec.dream.core.anchors_needed;
                 ui.label(
                     egui::RichText::new(format!(
-                        "Memory anchors {}/{}",
-                        nightmare.anchors_found, nightmare.anchors_total
+                        "Memories understood {}/{}  ·  the core needs {needed}",
+                        dive.understood.len(),
+                        nightmare.anchors_total
                     ))
                     .color(theme::MEMORY),
                 );
             });
         });
+    hurting(ctx, lucidity);
+    let juno = play.juno.single().map(|t| t.translation).ok();
+    if let (Some(dream), Some(juno)) = (play.dream.as_deref(), juno) {
+        core_hint(ctx, &dive, dream, juno, &moments);
+    }
     egui::Area::new("hud_hint".into())
         .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -12.0])
         .interactable(false)
@@ -216,27 +258,138 @@ fn hud(
                 });
             });
     }
+    if let LoopState::Collapsing { reason, .. } = nightmare.state {
+        let alpha = nightmare.collapse_progress();
+        fade(
+            ctx,
+            alpha,
+            reason.told(),
+            theme::WARNING.gamma_multiply(alpha.sqrt()),
+        );
+    }
     if moments.loop_age < LOOP_FADE_SECONDS && nightmare.index > 0 {
         let alpha = 1.0 - moments.loop_age / LOOP_FADE_SECONDS;
-        let painter = ctx.layer_painter(egui::LayerId::new(
-            egui::Order::Foreground,
-            "loop_fade".into(),
-        ));
-        let rect = ctx.viewport_rect();
-        painter.rect_filled(
-            rect,
-            0.0,
-            egui::Color32::from_black_alpha((alpha * 230.0) as u8),
-        );
-        painter.text(
-            rect.center(),
-            egui::Align2::CENTER_CENTER,
-            format!("Loop {} · the dream shifts", nightmare.index + 1),
-            egui::FontId::proportional(34.0),
+        fade(
+            ctx,
+            alpha,
+            &format!(
+                "Loop {} · the dream shifts, the fear grows",
+                nightmare.index + 1
+            ),
             theme::ACCENT.gamma_multiply(alpha),
         );
     }
     Ok(())
+}
+
+/// Darkens the whole screen by `alpha` (0 to 1) with `text` over it.
+fn fade(ctx: &egui::Context, alpha: f32, text: &str, colour: egui::Color32) {
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        "loop_fade".into(),
+    ));
+    let rect = ctx.viewport_rect();
+    painter.rect_filled(
+        rect,
+        0.0,
+        egui::Color32::from_black_alpha((alpha.clamp(0.0, 1.0) * 235.0) as u8),
+    );
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        text,
+        egui::FontId::proportional(32.0),
+        colour,
+    );
+}
+
+/// The lucidity meter: bright while she is clear, red when it runs low.
+fn lucidity_bar(ui: &mut egui::Ui, lucidity: &Lucidity) {
+    let level = lucidity.level();
+    let colour = if level < 0.3 {
+        theme::WARNING
+    } else {
+        theme::ACCENT
+    };
+    ui.add(
+        egui::ProgressBar::new(level)
+            .desired_width(260.0)
+            .fill(colour)
+            .text(
+                egui::RichText::new(format!("Lucidity {:.0}%", level * 100.0))
+                    .color(egui::Color32::WHITE),
+            ),
+    );
+}
+
+/// Ticks a hazard's warning stays up after it last hurt her (half a second).
+const HURT_SHOWN_TICKS: u32 = 30;
+
+/// What is hurting her, and what to do about it; the screen's edge reddens.
+fn hurting(ctx: &egui::Context, lucidity: &Lucidity) {
+    let hurting = lucidity.hurting(HURT_SHOWN_TICKS);
+    if hurting.is_empty() {
+        return;
+    }
+    let rect = ctx.viewport_rect();
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Background,
+        "hurt_edge".into(),
+    ));
+    let pulse = 0.5 + 0.5 * (ctx.input(|i| i.time) as f32 * 6.0).sin();
+    painter.rect_stroke(
+        rect.shrink(10.0),
+        0.0,
+        egui::Stroke::new(20.0, theme::WARNING.gamma_multiply(0.25 + 0.25 * pulse)),
+        egui::StrokeKind::Middle,
+    );
+    egui::Area::new("hud_hurting".into())
+        .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -48.0])
+        .interactable(false)
+        .show(ctx, |ui| {
+            theme::glass_frame().show(ui, |ui| {
+                for kind in hurting.iter().take(3) {
+                    ui.label(
+                        egui::RichText::new(kind.warning())
+                            .color(theme::WARNING)
+                            .size(18.0),
+                    );
+                }
+            });
+        });
+}
+
+/// Near the core: whether the way to the dreamer is open, and what opens it.
+fn core_hint(
+    ctx: &egui::Context,
+    dive: &ActiveDive,
+    dream: &CurrentDream,
+    juno: Vec3,
+    moments: &HudMoments,
+) {
+    let name = &dive.spec.dreamer.name;
+    let near = juno.xz().distance(dream.core.position.xz()) < 16.0;
+    let text = if moments.core_opened.is_some() {
+        format!("The way to {name} is open: go to the white pillar of light")
+    } else if near && !dive.core_open() {
+        let missing = dive.spec.dream.core.anchors_needed - dive.understood.len();
+        format!(
+            "A veil keeps you from {name}: understand {missing} more memor{} (the coloured pillars)",
+            if missing == 1 { "y" } else { "ies" }
+        )
+    } else if near {
+        format!("{name} is here: step up to them")
+    } else {
+        return;
+    };
+    egui::Area::new("hud_core".into())
+        .anchor(egui::Align2::CENTER_TOP, [0.0, 24.0])
+        .interactable(false)
+        .show(ctx, |ui| {
+            theme::glass_frame().show(ui, |ui| {
+                ui.label(egui::RichText::new(text).color(theme::MEMORY).size(17.0));
+            });
+        });
 }
 
 /// Level files edited during play: a broken edit is shown with where it is broken (the

@@ -1,0 +1,160 @@
+//! The dream's core and the confrontation. A veil keeps Juno from the dreamer until
+//! she understands enough of their memories (`core.anchors_needed`); then, standing
+//! before them, she talks with them (the dialogue file). Choices she has the memories
+//! for can help them face the fear: the loop breaks and they are free. Pushing or
+//! pleading wrongly sends her into a harsher loop.
+
+use std::collections::BTreeSet;
+
+use bevy::prelude::*;
+
+use super::{
+    ActiveDive, Collapse, CurrentDream, DreamPhase, LoopState, NightmareLoop, dive_in_play,
+    loop_running,
+};
+use crate::juno::Juno;
+use crate::levels::{Choice, Next};
+use crate::screens::Pause;
+
+/// Radius of the veil around the dreamer while the way is closed, metres.
+pub const CORE_VEIL_RADIUS: f32 = 3.0;
+/// How close to the dreamer Juno must come for the confrontation to begin, metres.
+pub const CONFRONT_REACH: f32 = 2.6;
+
+/// The veil around the dreamer: solid while the way to them is closed.
+#[derive(Component, Debug, Default, Clone, Copy)]
+pub struct CoreVeil;
+
+/// The answer the player picked (index into the node's choices), taken on the next
+/// fixed tick. The HUD sets it; a replay sets it at the tick it was recorded.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PendingAnswer(pub Option<usize>);
+
+/// Dreamers freed this session, by dream id.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct FreedDreamers(pub BTreeSet<String>);
+
+/// Sent when the veil lifts.
+#[derive(Message, Debug, Clone, Copy)]
+pub struct CoreOpened;
+
+/// Sent when the dreamer is freed.
+#[derive(Message, Debug, Clone)]
+pub struct DreamerFreed {
+    pub dream_id: String,
+}
+
+impl ActiveDive {
+    /// Whether Juno understands enough memories for the way to the dreamer to open.
+    pub fn core_open(&self) -> bool {
+        self.understood.len() >= self.spec.dream.core.anchors_needed
+    }
+}
+
+/// Whether Juno, understanding `understood` memories, can say `choice`.
+pub fn can_say(choice: &Choice, understood: usize) -> bool {
+    understood >= choice.needs_anchors
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<PendingAnswer>()
+        .init_resource::<FreedDreamers>()
+        .add_message::<CoreOpened>()
+        .add_message::<DreamerFreed>()
+        .add_systems(
+            FixedUpdate,
+            (lift_veil, begin_confrontation)
+                .chain()
+                .in_set(crate::SimSystems::Dream)
+                .run_if(in_state(DreamPhase::Exploring))
+                .run_if(in_state(Pause::Running))
+                .run_if(loop_running),
+        )
+        .add_systems(
+            FixedUpdate,
+            answer
+                .in_set(crate::SimSystems::Dream)
+                .run_if(in_state(DreamPhase::Exploring))
+                .run_if(in_state(Pause::Running))
+                .run_if(dive_in_play),
+        )
+        .add_systems(
+            OnEnter(crate::screens::AppState::Dream),
+            |mut answer: ResMut<PendingAnswer>| answer.0 = None,
+        );
+}
+
+fn lift_veil(
+    mut commands: Commands,
+    dive: Res<ActiveDive>,
+    veils: Query<Entity, With<CoreVeil>>,
+    mut opened: MessageWriter<CoreOpened>,
+) {
+    if !dive.core_open() {
+        return;
+    }
+    for veil in &veils {
+        commands.entity(veil).despawn();
+        info!("the way to {} opens", dive.spec.dreamer.name);
+        opened.write(CoreOpened);
+    }
+}
+
+fn begin_confrontation(
+    dive: Res<ActiveDive>,
+    dream: Res<CurrentDream>,
+    juno: Single<&Transform, With<Juno>>,
+    mut nightmare: ResMut<NightmareLoop>,
+    mut answer: ResMut<PendingAnswer>,
+) {
+    let core = dream.core.position;
+    let at = juno.translation;
+    let near = at.xz().distance(core.xz()) <= CONFRONT_REACH && (at.y - core.y).abs() < 3.0;
+    if near && dive.core_open() {
+        info!("{} turns to Juno", dive.spec.dreamer.name);
+        nightmare.state = LoopState::Confronting {
+            node: dive.spec.dialogue.start.clone(),
+        };
+        // Nothing clicked before the talk began answers in it.
+        answer.0 = None;
+    }
+}
+
+fn answer(
+    mut pending: ResMut<PendingAnswer>,
+    dive: Res<ActiveDive>,
+    mut nightmare: ResMut<NightmareLoop>,
+    mut freed: ResMut<FreedDreamers>,
+    mut freed_message: MessageWriter<DreamerFreed>,
+) {
+    let Some(picked) = pending.0.take() else {
+        return;
+    };
+    let LoopState::Confronting { node } = &nightmare.state else {
+        return;
+    };
+    let Some(node) = dive.spec.dialogue.node(node) else {
+        return;
+    };
+    let Some(choice) = node.choices.get(picked) else {
+        return;
+    };
+    if !can_say(choice, dive.understood.len()) {
+        return;
+    }
+    info!("Juno: {}", choice.say);
+    match &choice.next {
+        Next::Goto(id) => {
+            nightmare.state = LoopState::Confronting { node: id.clone() };
+        }
+        Next::Free => {
+            info!("{} is free", dive.spec.dreamer.name);
+            nightmare.state = LoopState::Freed;
+            freed.0.insert(dive.spec.id().to_owned());
+            freed_message.write(DreamerFreed {
+                dream_id: dive.spec.id().to_owned(),
+            });
+        }
+        Next::Relapse => nightmare.collapse(Collapse::Relapse),
+    }
+}

@@ -1,0 +1,171 @@
+//! At the core: the dreamer's words and Juno's answers (mouse, or the number keys), and
+//! the freed moment with the way back to the waking world.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use crate::dive::{ActiveDive, LoopState, NightmareLoop, PendingAnswer, can_say};
+use crate::screens::{AppState, Pause};
+use crate::theme;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        (talk, freed)
+            .run_if(in_state(AppState::Dream))
+            .run_if(in_state(Pause::Running)),
+    );
+}
+
+/// The number keys that pick an answer, in order.
+const ANSWER_KEYS: [KeyCode; 6] = [
+    KeyCode::Digit1,
+    KeyCode::Digit2,
+    KeyCode::Digit3,
+    KeyCode::Digit4,
+    KeyCode::Digit5,
+    KeyCode::Digit6,
+];
+
+fn talk(
+    mut contexts: EguiContexts,
+    dive: Res<ActiveDive>,
+    nightmare: Option<Res<NightmareLoop>>,
+    keys: Option<Res<ButtonInput<KeyCode>>>,
+    mut answer: ResMut<PendingAnswer>,
+) -> Result {
+    let Some(LoopState::Confronting { node }) = nightmare.as_deref().map(|n| &n.state) else {
+        return Ok(());
+    };
+    let Some(node) = dive.spec.dialogue.node(node) else {
+        return Ok(());
+    };
+    let understood = dive.understood.len();
+    let ctx = contexts.ctx_mut()?;
+    let colour = theme::dreamer_colour(&dive.spec.dreamer);
+    egui::Window::new("Confrontation")
+        .title_bar(false)
+        .resizable(false)
+        .collapsible(false)
+        .fixed_size([760.0, 0.0])
+        .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -40.0])
+        .frame(theme::glass_frame().inner_margin(20.0))
+        .show(ctx, |ui| {
+            ui.label(
+                egui::RichText::new(&node.speaker)
+                    .color(colour)
+                    .strong()
+                    .size(20.0),
+            );
+            ui.add_space(4.0);
+            ui.label(egui::RichText::new(&node.text).size(19.0).italics());
+            ui.add_space(14.0);
+            for (i, choice) in node.choices.iter().enumerate() {
+                let open = can_say(choice, understood);
+                let label = if open {
+                    format!("{}. {}", i + 1, choice.say)
+                } else {
+                    format!(
+                        "{}. {}   (needs {} memories; you understand {understood})",
+                        i + 1,
+                        choice.say,
+                        choice.needs_anchors
+                    )
+                };
+                let text = if open {
+                    egui::RichText::new(label).size(17.0)
+                } else {
+                    egui::RichText::new(label).size(17.0).color(theme::DIM)
+                };
+                let button = ui.add_enabled(
+                    open,
+                    egui::Button::new(text)
+                        .wrap()
+                        .min_size(egui::vec2(720.0, 34.0)),
+                );
+                let pressed = keys
+                    .as_deref()
+                    .zip(ANSWER_KEYS.get(i))
+                    .is_some_and(|(k, key)| k.just_pressed(*key));
+                if open && (button.clicked() || pressed) {
+                    answer.0 = Some(i);
+                }
+            }
+            if node.choices.iter().any(|c| !can_say(c, understood)) {
+                ui.add_space(6.0);
+                ui.label(
+                    egui::RichText::new(
+                        "Some words need memories you have not understood yet: find more anchors in a later loop.",
+                    )
+                    .color(theme::DIM)
+                    .small(),
+                );
+            }
+        });
+    Ok(())
+}
+
+fn freed(
+    mut contexts: EguiContexts,
+    dive: Res<ActiveDive>,
+    nightmare: Option<Res<NightmareLoop>>,
+    keys: Option<Res<ButtonInput<KeyCode>>>,
+    mut next: ResMut<NextState<AppState>>,
+) -> Result {
+    if nightmare.is_none_or(|n| n.state != LoopState::Freed) {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    let name = &dive.spec.dreamer.name;
+    // Dawn: the nightmare's dark gives way to a warm light.
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Background,
+        "freed_dawn".into(),
+    ));
+    painter.rect_filled(
+        ctx.viewport_rect(),
+        0.0,
+        egui::Color32::from_rgba_unmultiplied(255, 214, 160, 70),
+    );
+    let mut wake = keys
+        .as_deref()
+        .is_some_and(|k| k.just_pressed(KeyCode::Enter));
+    egui::Window::new("Freed")
+        .title_bar(false)
+        .resizable(false)
+        .collapsible(false)
+        .fixed_size([620.0, 0.0])
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .frame(theme::glass_frame().inner_margin(24.0))
+        .show(ctx, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.label(theme::title_text(&format!("{name} is free"), 40.0));
+                ui.add_space(8.0);
+                ui.label(
+                    egui::RichText::new(format!(
+                        "The loop is broken. {name} faces the fear and wakes, holding on to what was theirs:"
+                    ))
+                    .size(17.0),
+                );
+                ui.add_space(8.0);
+                for index in &dive.understood {
+                    if let Some(anchor) = dive.spec.dream.anchors.get(*index) {
+                        ui.label(
+                            egui::RichText::new(format!("· {}", anchor.title))
+                                .color(theme::MEMORY)
+                                .size(16.0),
+                        );
+                    }
+                }
+                ui.add_space(16.0);
+                if theme::menu_button(ui, "Wake up").clicked() {
+                    wake = true;
+                }
+                ui.label(egui::RichText::new("Enter").color(theme::DIM).small());
+            });
+        });
+    if wake {
+        next.set(AppState::ControlRoom);
+    }
+    Ok(())
+}

@@ -1,0 +1,371 @@
+//! Inside the nightmares, headless: lucidity wears down and its loss collapses the loop;
+//! every hazard in Leo's and Mara's dreams hurts Juno where it should and says so;
+//! understood anchors stay lit from loop to loop and open the core; the confrontation
+//! frees the dreamer with the right words and sends Juno into a harsher loop with the
+//! wrong ones.
+
+use bevy::prelude::*;
+use sleep_sync::dive::hazards::{DissolvingPatch, RisingPool};
+use sleep_sync::dive::{
+    ActiveDive, Collapse, CoreVeil, CurrentDream, DreamerFreed, FreedDreamers, Hazard,
+    HazardEffects, LoopState, Lucidity, MemoryAnchor, NightmareLoop, PendingAnswer, Understood,
+};
+use sleep_sync::dream::HazardKind;
+use sleep_sync::juno::JUNO_CENTRE_HEIGHT;
+use sleep_sync::testing::{dive_into, end_loop, headless_app, move_juno_to, run_until};
+
+/// Juno's centre standing at `xz` on the ground.
+fn standing_at(app: &App, xz: Vec2) -> Vec3 {
+    let ground = app
+        .world()
+        .resource::<CurrentDream>()
+        .heightfield
+        .height_at(xz);
+    Vec3::new(xz.x, ground + JUNO_CENTRE_HEIGHT + 0.05, xz.y)
+}
+
+fn hazards(app: &mut App) -> Vec<(Entity, Hazard, Vec3)> {
+    let world = app.world_mut();
+    world
+        .query::<(Entity, &Hazard, &Transform)>()
+        .iter(world)
+        .map(|(e, h, t)| (e, *h, t.translation))
+        .collect()
+}
+
+fn lucidity(app: &App) -> Lucidity {
+    app.world().resource::<Lucidity>().clone()
+}
+
+#[test]
+fn lucidity_wears_down_with_time_and_its_loss_collapses_the_loop() {
+    let mut app = headless_app();
+    let spec = dive_into(&mut app, "leo");
+    for _ in 0..120 {
+        app.update();
+    }
+    let level = lucidity(&app).level();
+    let expected = 1.0 - 2.0 / spec.dream.nightmare.lucidity_seconds;
+    assert!(
+        (level - expected).abs() < 0.005,
+        "after 2 s alone: {level}, expected about {expected}"
+    );
+    // Nearly gone: the next ticks take the rest and the loop collapses.
+    app.world_mut()
+        .resource_mut::<Lucidity>()
+        .drain(level - 0.0005, None);
+    run_until(&mut app, 120, |w| {
+        matches!(
+            w.resource::<NightmareLoop>().state,
+            LoopState::Collapsing {
+                reason: Collapse::LucidityLost,
+                ..
+            }
+        )
+    });
+    run_until(&mut app, 20_000, |w| {
+        std::thread::sleep(std::time::Duration::from_micros(200));
+        w.get_resource::<NightmareLoop>()
+            .is_some_and(|n| n.index == 1 && n.is_running())
+    });
+    assert_eq!(lucidity(&app).level(), 1.0, "each loop starts lucid");
+}
+
+/// Puts Juno where hazard `kind` reaches her and checks it drains her and is named.
+fn hazard_hurts(app: &mut App, kind: HazardKind) {
+    let (_, hazard, at) = hazards(app)
+        .into_iter()
+        .find(|(_, h, _)| h.kind == kind)
+        .unwrap_or_else(|| panic!("a {kind:?} in the dream"));
+    app.insert_resource(Lucidity::full());
+    let home = hazard.home.xz();
+    let (place, frames) = match kind {
+        // Beside it: it is on her at once.
+        HazardKind::Chaser => (at.xz() + Vec2::new(1.0, 0.0), 30),
+        // Standing still near its place: it wakes and walks her path to her.
+        HazardKind::MirrorCopy => (home + Vec2::new(2.0, 0.0), 420),
+        HazardKind::DissolvingGround => (home, 90),
+        HazardKind::Strings => (home + Vec2::new(5.0, 0.0), 30),
+        HazardKind::Watcher => (home + Vec2::new(3.0, 0.0), 30),
+        HazardKind::RisingFog | HazardKind::RisingWater => {
+            // Late in the loop the pool has risen over her head.
+            let mut nightmare = app.world_mut().resource_mut::<NightmareLoop>();
+            let length = nightmare.timer.duration();
+            nightmare.timer.set_elapsed(length.mul_f32(0.95));
+            (home, 30)
+        }
+    };
+    let juno = standing_at(app, place);
+    move_juno_to(app, juno);
+    let mut pulled = false;
+    let mut slowed = false;
+    for _ in 0..frames {
+        app.update();
+        let effects = app.world().resource::<HazardEffects>();
+        pulled |= effects.pull != Vec3::ZERO;
+        slowed |= effects.slow < 1.0;
+        if kind == HazardKind::Chaser {
+            // Keep her beside it while it reaches for her.
+            let (_, _, at) = hazards(app)
+                .into_iter()
+                .find(|(_, h, _)| h.kind == kind)
+                .expect("the chaser");
+            let beside = standing_at(app, at.xz() + Vec2::new(1.0, 0.0));
+            move_juno_to(app, beside);
+        }
+    }
+    let l = lucidity(app);
+    assert!(
+        l.taken_by(kind) > 0.0,
+        "{kind:?} at {home} did not drain Juno placed at {juno}"
+    );
+    assert!(
+        l.hurting(600).contains(&kind),
+        "{kind:?} hurt her but is not named: {:?}",
+        l.hurting(600)
+    );
+    match kind {
+        HazardKind::Strings => assert!(pulled, "the strings pull her"),
+        HazardKind::DissolvingGround => {
+            assert!(slowed, "dissolved ground slows her");
+            let given = {
+                let world = app.world_mut();
+                world
+                    .query::<&DissolvingPatch>()
+                    .iter(world)
+                    .any(|p| p.0.given_way)
+            };
+            assert!(given, "the patch under her has given way");
+        }
+        HazardKind::RisingFog => {
+            let world = app.world_mut();
+            let level = world
+                .query::<(&Hazard, &RisingPool)>()
+                .iter(world)
+                .find(|(h, _)| h.kind == kind)
+                .map(|(_, p)| p.level)
+                .expect("a pool");
+            assert!(level > hazard.home.y + 1.7, "risen over her head: {level}");
+        }
+        _ => {}
+    }
+    println!("{kind:?}: took {:.3} of the meter", l.taken_by(kind));
+}
+
+#[test]
+fn every_hazard_in_leos_and_maras_dreams_hurts_and_is_named() {
+    for (dream, kinds) in [
+        (
+            "leo",
+            &[
+                HazardKind::MirrorCopy,
+                HazardKind::DissolvingGround,
+                HazardKind::Chaser,
+            ][..],
+        ),
+        (
+            "mara",
+            &[
+                HazardKind::RisingFog,
+                HazardKind::Watcher,
+                HazardKind::Strings,
+                HazardKind::Chaser,
+            ][..],
+        ),
+    ] {
+        let mut app = headless_app();
+        dive_into(&mut app, dream);
+        let present: Vec<HazardKind> = hazards(&mut app).iter().map(|(_, h, _)| h.kind).collect();
+        for kind in kinds {
+            assert!(
+                present.contains(kind),
+                "{dream}: no {kind:?} in {present:?}"
+            );
+            hazard_hurts(&mut app, *kind);
+        }
+    }
+}
+
+/// Touches anchor `index` by putting Juno on it.
+fn touch_anchor(app: &mut App, index: usize) {
+    let at = {
+        let world = app.world_mut();
+        world
+            .query::<(&MemoryAnchor, &Transform)>()
+            .iter(world)
+            .find(|(a, _)| a.index == index)
+            .map(|(_, t)| t.translation)
+            .expect("the anchor")
+    };
+    move_juno_to(app, at);
+    run_until(app, 30, |w| {
+        w.resource::<ActiveDive>().understood.contains(&index)
+    });
+}
+
+fn veils(app: &mut App) -> usize {
+    let world = app.world_mut();
+    world.query::<&CoreVeil>().iter(world).count()
+}
+
+#[test]
+fn understood_anchors_stay_lit_across_loops_and_open_the_core() {
+    let mut app = headless_app();
+    dive_into(&mut app, "leo");
+    app.insert_resource(Lucidity::full());
+    app.world_mut().resource_mut::<Lucidity>().drain(0.5, None);
+    touch_anchor(&mut app, 0);
+    assert!(
+        lucidity(&app).level() > 0.5 + 0.3,
+        "a new memory refills lucidity"
+    );
+    assert_eq!(veils(&mut app), 1, "one memory: the way is still closed");
+    touch_anchor(&mut app, 1);
+    app.update();
+    assert_eq!(veils(&mut app), 0, "two memories: the veil lifts");
+    end_loop(&mut app);
+    let lit: Vec<usize> = {
+        let world = app.world_mut();
+        let mut lit: Vec<usize> = world
+            .query_filtered::<&MemoryAnchor, With<Understood>>()
+            .iter(world)
+            .map(|a| a.index)
+            .collect();
+        lit.sort_unstable();
+        lit
+    };
+    assert_eq!(lit, [0, 1], "understood anchors stand lit in the next loop");
+    assert_eq!(veils(&mut app), 0, "and the way stays open");
+    assert_eq!(app.world().resource::<NightmareLoop>().anchors_found, 0);
+    // Touching a lit one again steadies her a little, once.
+    app.world_mut().resource_mut::<Lucidity>().drain(0.5, None);
+    let before = lucidity(&app).level();
+    touch_anchor(&mut app, 0);
+    app.update();
+    let after = lucidity(&app).level();
+    let lit_refill = app
+        .world()
+        .resource::<ActiveDive>()
+        .spec
+        .dream
+        .nightmare
+        .lit_anchor_refill;
+    assert!(
+        (after - before - lit_refill).abs() < 0.01,
+        "a lit anchor gives back {lit_refill}: {before} → {after}"
+    );
+}
+
+/// Understands every anchor, forms a fresh loop, and walks Juno up to the dreamer.
+fn confront(app: &mut App, dream: &str) {
+    dive_into(app, dream);
+    let all = app
+        .world()
+        .resource::<ActiveDive>()
+        .spec
+        .dream
+        .anchors
+        .len();
+    app.world_mut().resource_mut::<ActiveDive>().understood = (0..all).collect();
+    end_loop(app);
+    let core = app.world().resource::<CurrentDream>().core.position;
+    let juno = standing_at(app, core.xz() + Vec2::new(1.6, 0.0));
+    move_juno_to(app, juno);
+    run_until(app, 30, |w| {
+        matches!(
+            w.resource::<NightmareLoop>().state,
+            LoopState::Confronting { .. }
+        )
+    });
+}
+
+fn say(app: &mut App, choice: usize) {
+    app.world_mut().resource_mut::<PendingAnswer>().0 = Some(choice);
+    app.update();
+    app.update();
+}
+
+fn node(app: &App) -> String {
+    match &app.world().resource::<NightmareLoop>().state {
+        LoopState::Confronting { node } => node.clone(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_right_words_free_the_dreamer() {
+    let mut app = headless_app();
+    confront(&mut app, "leo");
+    assert_eq!(node(&app), "arrival");
+    let remaining = app.world().resource::<NightmareLoop>().remaining();
+    for _ in 0..60 {
+        app.update();
+    }
+    assert_eq!(
+        app.world().resource::<NightmareLoop>().remaining(),
+        remaining,
+        "time stands still while they talk"
+    );
+    say(&mut app, 0);
+    assert_eq!(node(&app), "companion");
+    say(&mut app, 0);
+    assert_eq!(node(&app), "sketchbook");
+    say(&mut app, 0);
+    assert_eq!(
+        app.world().resource::<NightmareLoop>().state,
+        LoopState::Freed
+    );
+    assert!(app.world().resource::<FreedDreamers>().0.contains("leo"));
+    let freed = app.world().resource::<Messages<DreamerFreed>>();
+    assert_eq!(freed.get_cursor().read(freed).count(), 1);
+}
+
+#[test]
+fn words_need_their_memories_and_the_wrong_ones_bring_a_harsher_loop() {
+    let mut app = headless_app();
+    confront(&mut app, "mara");
+    // With one memory understood, a choice that needs two cannot be said.
+    app.world_mut().resource_mut::<ActiveDive>().understood = [0].into();
+    say(&mut app, 0);
+    assert_eq!(node(&app), "steered");
+    say(&mut app, 2);
+    assert_eq!(node(&app), "watcher");
+    say(&mut app, 0);
+    assert_eq!(
+        node(&app),
+        "watcher",
+        "it needs two memories: nothing happens"
+    );
+    say(&mut app, 1);
+    assert!(matches!(
+        app.world().resource::<NightmareLoop>().state,
+        LoopState::Collapsing {
+            reason: Collapse::Relapse,
+            ..
+        }
+    ));
+    let relapse_loops = app
+        .world()
+        .resource::<ActiveDive>()
+        .spec
+        .dream
+        .nightmare
+        .relapse_loops;
+    run_until(&mut app, 20_000, |w| {
+        std::thread::sleep(std::time::Duration::from_micros(200));
+        w.get_resource::<NightmareLoop>()
+            .is_some_and(|n| n.is_running() && n.index > 1)
+    });
+    let dive = app.world().resource::<ActiveDive>();
+    assert_eq!(
+        dive.loop_index,
+        1 + relapse_loops,
+        "a harsher loop, skipped ahead"
+    );
+    assert_eq!(dive.relapses, 1);
+    assert_eq!(
+        dive.understood.len(),
+        1,
+        "what she understood carries over even so"
+    );
+}
