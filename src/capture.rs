@@ -318,33 +318,27 @@ impl Stage<'_, '_> {
                 else {
                     return true;
                 };
-                // Where it reaches her, looking at it from a step away.
-                let home = hazard.home.xz();
-                let (stand, look_at, pitch) = match kind {
-                    HazardKind::Chaser => (at.xz() + Vec2::new(5.0, 3.0), at, -0.25),
-                    HazardKind::MirrorCopy => (home + Vec2::new(4.0, 2.0), hazard.home, -0.3),
-                    HazardKind::DissolvingGround => (
-                        home + Vec2::new(rules.dissolving_ground.radius + 1.5, 0.0),
-                        hazard.home,
-                        -0.6,
-                    ),
-                    HazardKind::RisingFog | HazardKind::RisingWater => (
-                        home + Vec2::new(4.0, 0.0),
+                // Where it reaches her, looking at it from a few steps away.
+                let (distance, look_at, pitch) = match kind {
+                    HazardKind::Chaser => (5.0, at, -0.25),
+                    HazardKind::MirrorCopy => (4.0, hazard.home, -0.3),
+                    HazardKind::DissolvingGround => {
+                        (rules.dissolving_ground.radius + 1.5, hazard.home, -0.6)
+                    }
+                    // Inside its edge, the camera outside: the pool seen whole.
+                    HazardKind::RisingFog => (
+                        (rules.rising_fog.radius - 2.5).max(2.0),
                         hazard.home + Vec3::Y * 2.0,
-                        -0.15,
+                        -0.3,
                     ),
-                    HazardKind::Strings => (
-                        home + Vec2::new(5.0, 0.0),
-                        hazard.home + Vec3::Y * 3.0,
-                        -0.1,
-                    ),
-                    HazardKind::Watcher => (
-                        home + Vec2::new(9.0, 4.0),
-                        hazard.home + Vec3::Y * 2.5,
-                        -0.2,
-                    ),
+                    HazardKind::RisingWater => (4.0, hazard.home + Vec3::Y * 2.0, -0.15),
+                    HazardKind::Strings => (5.0, hazard.home + Vec3::Y * 3.0, -0.1),
+                    HazardKind::Watcher => (9.0, hazard.home + Vec3::Y * 2.5, -0.2),
                 };
+                let stand = vantage(dream, look_at, distance);
                 if first {
+                    // A fresh meter for each picture: the tour is not a test of nerve.
+                    self.commands.insert_resource(crate::dive::Lucidity::full());
                     if matches!(kind, HazardKind::RisingFog | HazardKind::RisingWater) {
                         // Late in the loop, when it has risen.
                         let length = nightmare.timer.duration();
@@ -360,6 +354,7 @@ impl Stage<'_, '_> {
                 let core = dream.core.position;
                 let away = (dream.spawn - core).with_y(0.0).normalize_or(Vec3::X);
                 if first {
+                    self.commands.insert_resource(crate::dive::Lucidity::full());
                     dive.understood.clear();
                     place(&mut self.commands, (core + away * 5.0).xz());
                 }
@@ -427,6 +422,35 @@ fn view_core(
         });
     }
     face(juno, core, -0.35);
+}
+
+/// Where to stand `distance` metres from `target` so the camera behind Juno has room:
+/// of twelve directions, the one on reachable ground whose camera boom the ground
+/// shortens least.
+fn vantage(dream: &CurrentDream, target: Vec3, distance: f32) -> Vec2 {
+    let ground = |xz: Vec2| dream.heightfield.height_at(xz);
+    let mut best = (f32::MIN, target.xz() + Vec2::X * distance);
+    for k in 0..12 {
+        let out = Vec2::from_angle(k as f32 * std::f32::consts::TAU / 12.0);
+        let stand = target.xz() + out * distance;
+        let (x, z) = dream.heightfield.nearest_sample(stand);
+        let n = dream.heightfield.samples();
+        if !dream.reachable.get(z * n + x).copied().unwrap_or(false) {
+            continue;
+        }
+        let eye = Vec3::new(stand.x, ground(stand) + 1.7, stand.y);
+        let to = target - eye;
+        let look = LookAngles {
+            yaw: f32::atan2(-to.x, -to.z),
+            pitch: -0.25,
+        };
+        let camera = crate::juno::camera_position(eye, look, 7.0, None, ground);
+        let room = camera.distance(eye);
+        if room > best.0 + 0.25 {
+            best = (room, stand);
+        }
+    }
+    best.1
 }
 
 /// Turns Juno and the camera towards `target`, the camera pitched by `pitch`.

@@ -148,6 +148,7 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<ControlSettings>()
         .init_resource::<PictureSettings>()
         .init_resource::<SettingsProblem>()
+        .insert_resource(SettingsPlace(where_kept()))
         .add_systems(PreStartup, sanitize);
 }
 
@@ -160,12 +161,27 @@ pub fn persist(app: &mut App, app_id: &str) {
             .and_then(|dir| set_aside_unreadable(&dir.join(app_id).join("settings.toml")));
         app.insert_resource(SettingsProblem(problem));
     }
-    app.add_plugins(SettingsPlugin::new(app_id))
-        .add_systems(Last, (save_after_change, save_at_exit).chain());
+    app.add_plugins(SettingsPlugin::new(app_id)).add_systems(
+        Last,
+        (save_after_change.run_if(settings_changed), save_at_exit).chain(),
+    );
+}
+
+/// Where the settings are kept, as the player is told (looked up once, at start).
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct SettingsPlace(pub String);
+
+/// Whether any of the player's settings changed since the system asking last ran.
+pub fn settings_changed(
+    sound: Res<SoundSettings>,
+    controls: Res<ControlSettings>,
+    picture: Res<PictureSettings>,
+) -> bool {
+    sound.is_changed() || controls.is_changed() || picture.is_changed()
 }
 
 /// Where the settings are kept, for the player.
-pub fn where_kept() -> String {
+fn where_kept() -> String {
     if cfg!(target_arch = "wasm32") {
         return "Saved in this browser.".to_owned();
     }
@@ -190,16 +206,9 @@ fn sanitize(
 }
 
 /// Any change is written shortly after the last one (debounced by `bevy_settings`).
-fn save_after_change(
-    sound: Res<SoundSettings>,
-    controls: Res<ControlSettings>,
-    picture: Res<PictureSettings>,
-    mut commands: Commands,
-    mut first_run: Local<bool>,
-) {
-    let changed = sound.is_changed() || controls.is_changed() || picture.is_changed();
+fn save_after_change(mut commands: Commands, mut first_run: Local<bool>) {
     // The first run sees the values just loaded as changes.
-    if changed && std::mem::replace(&mut *first_run, true) {
+    if std::mem::replace(&mut *first_run, true) {
         commands.queue(SaveSettingsDeferred(SAVE_DELAY));
     }
 }

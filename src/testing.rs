@@ -223,10 +223,10 @@ pub fn replay_headless(
         if let Some(failed) = app.world().get_resource::<ReplayFailed>() {
             return Err(failed.0.clone());
         }
-        if let Some(replay) = app.world().get_resource::<Replaying>() {
-            if replay.done {
-                return Ok(replay.outcome);
-            }
+        if let Some(replay) = app.world().get_resource::<Replaying>()
+            && replay.done
+        {
+            return Ok(replay.outcome);
         }
         let forming = app
             .world()

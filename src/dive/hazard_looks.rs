@@ -93,7 +93,7 @@ fn make_assets(
             ..default()
         }),
         tile: materials.add(glow(0.9, 0.2, 0.75)),
-        fog: materials.add(translucent(Color::srgba(0.55, 0.6, 0.8, 0.35))),
+        fog: materials.add(translucent(Color::srgba(0.72, 0.76, 0.92, 0.55))),
         water: materials.add(translucent(Color::srgba(0.1, 0.25, 0.4, 0.6))),
         string: materials.add(glow(1.0, 0.8, 0.45)),
         chaser: meshes.add(Capsule3d::new(0.6, 1.4)),

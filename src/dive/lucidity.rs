@@ -46,7 +46,8 @@ impl Lucidity {
 
     /// Takes `amount` away (never below 0), by `cause` if a hazard did it.
     pub fn drain(&mut self, amount: f32, cause: Option<HazardKind>) {
-        if !(amount > 0.0) {
+        // NaN and negative amounts take nothing.
+        if amount.is_nan() || amount <= 0.0 {
             return;
         }
         let taken = amount.min(self.level);

@@ -222,7 +222,7 @@ fn hud(
         });
     hurting(ctx, lucidity);
     let juno = play.juno.single().map(|t| t.translation).ok();
-    if let (Some(dream), Some(juno)) = (play.dream.as_deref(), juno) {
+    if let (Some(dream), Some(juno), true) = (play.dream.as_deref(), juno, nightmare.is_running()) {
         core_hint(ctx, &dive, dream, juno, &moments);
     }
     egui::Area::new("hud_hint".into())
@@ -344,6 +344,8 @@ fn hurting(ctx: &egui::Context, lucidity: &Lucidity) {
         egui::StrokeKind::Middle,
     );
     egui::Area::new("hud_hurting".into())
+        // Warnings come and go with what hurts: at full strength at once.
+        .fade_in(false)
         .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -48.0])
         .interactable(false)
         .show(ctx, |ui| {
@@ -383,6 +385,8 @@ fn core_hint(
         return;
     };
     egui::Area::new("hud_core".into())
+        // Warnings come and go with what hurts: at full strength at once.
+        .fade_in(false)
         .anchor(egui::Align2::CENTER_TOP, [0.0, 24.0])
         .interactable(false)
         .show(ctx, |ui| {

@@ -5,7 +5,9 @@
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::prelude::*;
 
-use super::{JUNO_HALF_SEGMENT, JUNO_RADIUS, Juno, LookAngles};
+use bevy_rapier3d::prelude::{QueryFilter, ReadRapierContext};
+
+use super::{JUNO_HALF_SEGMENT, JUNO_RADIUS, Juno, JunoTuning, LookAngles};
 use crate::dive::CurrentDream;
 use crate::screens::AppState;
 use crate::settings::PictureSettings;
@@ -14,11 +16,8 @@ use crate::settings::PictureSettings;
 #[derive(Component, Debug, Default, Clone, Copy)]
 pub struct GameCamera;
 
-/// Camera distance behind Juno, metres.
-const BOOM_LENGTH: f32 = 7.0;
-/// Height of the point the camera looks at, above Juno's centre.
-const LOOK_HEIGHT: f32 = 0.8;
-/// The camera keeps at least this far above the ground.
+/// The camera keeps at least this far above the ground, and this far in front of
+/// anything solid behind it.
 const GROUND_CLEARANCE: f32 = 0.6;
 
 pub(super) fn plugin(app: &mut App) {
@@ -67,37 +66,66 @@ fn tonemapping() -> Tonemapping {
     }
 }
 
-/// Where the camera should be: the boom, shortened where the ground is in the way.
-pub fn camera_position(target: Vec3, look: LookAngles, ground: impl Fn(Vec2) -> f32) -> Vec3 {
-    let rotation = Quat::from_euler(EulerRot::YXZ, look.yaw, look.pitch, 0.0);
-    let back = rotation * Vec3::Z;
+/// Where the camera should be: a boom of `boom` metres behind `target`, shortened where
+/// the ground is in the way, and to `solid_at` metres if something solid is nearer.
+pub fn camera_position(
+    target: Vec3,
+    look: LookAngles,
+    boom: f32,
+    solid_at: Option<f32>,
+    ground: impl Fn(Vec2) -> f32,
+) -> Vec3 {
+    let back = boom_direction(look);
     let steps = 16;
-    let mut length = BOOM_LENGTH;
+    let mut length = boom;
     for k in 1..=steps {
-        let d = BOOM_LENGTH * k as f32 / steps as f32;
+        let d = boom * k as f32 / steps as f32;
         let p = target + back * d;
         if ground(p.xz()) + GROUND_CLEARANCE > p.y {
-            length = (BOOM_LENGTH * (k - 1) as f32 / steps as f32).max(0.5);
+            length = (boom * (k - 1) as f32 / steps as f32).max(0.5);
             break;
         }
+    }
+    if let Some(hit) = solid_at {
+        length = length.min((hit - GROUND_CLEARANCE).max(0.5));
     }
     let mut position = target + back * length;
     position.y = position.y.max(ground(position.xz()) + GROUND_CLEARANCE);
     position
 }
 
+/// The way from Juno to the camera.
+fn boom_direction(look: LookAngles) -> Vec3 {
+    Quat::from_euler(EulerRot::YXZ, look.yaw, look.pitch, 0.0) * Vec3::Z
+}
+
 fn follow_juno(
     time: Res<Time<Real>>,
     dream: Option<Res<CurrentDream>>,
-    juno: Single<(&Transform, &LookAngles), With<Juno>>,
+    tuning: Res<JunoTuning>,
+    physics: ReadRapierContext,
+    juno: Single<(Entity, &Transform, &LookAngles), With<Juno>>,
     mut camera: Single<&mut Transform, (With<GameCamera>, Without<Juno>)>,
 ) {
     let Some(dream) = dream else {
         return;
     };
-    let (juno_transform, look) = *juno;
-    let target = juno_transform.translation + Vec3::Y * LOOK_HEIGHT;
-    let wanted = camera_position(target, *look, |xz| dream.heightfield.height_at(xz));
+    let (entity, juno_transform, look) = *juno;
+    let target = juno_transform.translation + Vec3::Y * tuning.camera_height;
+    // Props, the veil, the dreamer: whatever solid is between her and the camera.
+    let solid_at = physics.single().ok().and_then(|context| {
+        let filter = QueryFilter::default()
+            .exclude_collider(entity)
+            .exclude_sensors();
+        context.with_query_pipeline(filter, |pipeline| {
+            pipeline
+                .cast_ray(target, boom_direction(*look), tuning.camera_distance, true)
+                .map(|(_, toi)| toi)
+        })
+    });
+    let wanted = camera_position(target, *look, tuning.camera_distance, solid_at, |xz| {
+        dream.heightfield.height_at(xz)
+    });
     let blend = 1.0 - (-14.0 * time.delta_secs()).exp();
     let mut position = camera.translation.lerp(wanted, blend);
     // Smoothing must never drag the camera under the ground.
@@ -156,11 +184,11 @@ mod tests {
             yaw: 0.0,
             pitch: -0.3,
         };
-        let flat = camera_position(Vec3::new(0.0, 1.0, 0.0), look, |_| 0.0);
+        let flat = camera_position(Vec3::new(0.0, 1.0, 0.0), look, 7.0, None, |_| 0.0);
         assert!(flat.z > 0.0, "behind Juno when she looks along -Z");
         assert!(flat.y >= GROUND_CLEARANCE);
         // A wall of ground rising behind her pulls the camera in.
-        let walled = camera_position(Vec3::new(0.0, 1.0, 0.0), look, |xz| {
+        let walled = camera_position(Vec3::new(0.0, 1.0, 0.0), look, 7.0, None, |xz| {
             if xz.y > 2.0 { 50.0 } else { 0.0 }
         });
         assert!(
@@ -168,5 +196,12 @@ mod tests {
             "camera pulled in front of the wall: {walled}"
         );
         assert!(walled.y >= GROUND_CLEARANCE);
+        // Something solid 3 m behind her: the camera stays in front of it.
+        let target = Vec3::new(0.0, 1.0, 0.0);
+        let blocked = camera_position(target, look, 7.0, Some(3.0), |_| 0.0);
+        assert!(
+            blocked.distance(target) <= 3.0 - GROUND_CLEARANCE + 1e-3,
+            "camera behind the solid thing: {blocked}"
+        );
     }
 }

@@ -60,7 +60,7 @@ fn follow_tuning_file(
     }
 }
 
-#[allow(clippy::type_complexity)]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 fn move_juno(
     time: Res<Time>,
     tuning: Res<JunoTuning>,

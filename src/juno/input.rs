@@ -64,10 +64,6 @@ pub struct LookAngles {
     pub pitch: f32,
 }
 
-/// Radians per pixel of mouse motion.
-const MOUSE_SENSITIVITY: f32 = 0.0025;
-/// Radians per second at full right-stick.
-const STICK_TURN_RATE: f32 = 2.6;
 /// Pitch limits: from steeply above to slightly below the horizon.
 const PITCH_RANGE: (f32, f32) = (-1.25, 0.35);
 
@@ -161,6 +157,7 @@ fn read_look(
     gamepads: Query<&Gamepad>,
     time: Res<Time<Real>>,
     controls: Res<ControlSettings>,
+    tuning: Res<super::JunoTuning>,
     mut juno: Query<&mut LookAngles, With<Juno>>,
 ) {
     let Ok(mut look) = juno.single_mut() else {
@@ -172,12 +169,12 @@ fn read_look(
         .single()
         .is_ok_and(|c| c.grab_mode != CursorGrabMode::None);
     if let Some(mouse) = mouse.filter(|_| grabbed) {
-        delta += mouse.delta * MOUSE_SENSITIVITY;
+        delta += mouse.delta * tuning.mouse_turn;
     }
     for pad in &gamepads {
         let stick = pad.right_stick();
         if stick.length() > 0.15 {
-            delta += Vec2::new(stick.x, -stick.y) * STICK_TURN_RATE * time.delta_secs();
+            delta += Vec2::new(stick.x, -stick.y) * tuning.stick_turn * time.delta_secs();
         }
     }
     *look = turn(*look, delta, &controls);

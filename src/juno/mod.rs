@@ -8,7 +8,7 @@ mod input;
 use bevy::prelude::*;
 use bevy_rapier3d::prelude::*;
 
-pub use camera::GameCamera;
+pub use camera::{GameCamera, camera_position};
 pub use controller::{JunoMotion, JunoRescues, JunoTuning};
 pub use input::{LookAngles, PlayerIntent, TickIntent};
 

@@ -34,6 +34,16 @@ pub struct JunoTuning {
     pub max_slope_degrees: f32,
     /// Ledges up to this height she steps up without jumping, metres.
     pub step_height: f32,
+    /// How far behind her the camera follows, metres (nearer where something is in
+    /// the way: it never goes through the ground or anything solid).
+    pub camera_distance: f32,
+    /// Height of the point the camera looks at, above her centre, metres.
+    pub camera_height: f32,
+    /// Radians the camera turns per pixel of mouse motion (times the look sensitivity
+    /// setting).
+    pub mouse_turn: f32,
+    /// Radians per second the camera turns at full right stick.
+    pub stick_turn: f32,
 }
 
 impl Default for JunoTuning {
@@ -50,6 +60,10 @@ impl Default for JunoTuning {
             terminal_speed: 40.0,
             max_slope_degrees: limits.max_slope_angle().to_degrees(),
             step_height: limits.step_height,
+            camera_distance: 7.0,
+            camera_height: 0.8,
+            mouse_turn: 0.0025,
+            stick_turn: 2.6,
         }
     }
 }
@@ -70,7 +84,7 @@ impl JunoTuning {
     }
 
     pub(super) fn check(&self, c: &mut Checks, at: &str) {
-        let numbers: [(&str, f32, RangeInclusive<f32>, &str); 10] = [
+        let numbers: [(&str, f32, RangeInclusive<f32>, &str); 14] = [
             ("walk_speed", self.walk_speed, 1.0..=30.0, " m/s"),
             ("ground_accel", self.ground_accel, 1.0..=500.0, " m/s²"),
             ("air_accel", self.air_accel, 0.0..=500.0, " m/s²"),
@@ -81,6 +95,10 @@ impl JunoTuning {
             ("terminal_speed", self.terminal_speed, 1.0..=200.0, " m/s"),
             ("max_slope_degrees", self.max_slope_degrees, 0.0..=80.0, "°"),
             ("step_height", self.step_height, 0.0..=1.5, " m"),
+            ("camera_distance", self.camera_distance, 1.0..=30.0, " m"),
+            ("camera_height", self.camera_height, -1.0..=5.0, " m"),
+            ("mouse_turn", self.mouse_turn, 0.0001..=0.05, " rad/pixel"),
+            ("stick_turn", self.stick_turn, 0.1..=20.0, " rad/s"),
         ];
         for (field, value, range, unit) in numbers {
             c.number(format_args!("{at}.{field}"), value, range, unit);

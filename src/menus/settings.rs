@@ -30,6 +30,7 @@ pub struct SettingsEditor<'w> {
     controls: ResMut<'w, ControlSettings>,
     picture: ResMut<'w, PictureSettings>,
     problem: Res<'w, SettingsProblem>,
+    place: Res<'w, crate::settings::SettingsPlace>,
 }
 
 impl SettingsEditor<'_> {
@@ -107,7 +108,7 @@ impl SettingsEditor<'_> {
             });
         ui.add_space(8.0);
         ui.label(
-            egui::RichText::new(crate::settings::where_kept())
+            egui::RichText::new(&self.place.0)
                 .color(theme::DIM)
                 .size(13.0),
         );

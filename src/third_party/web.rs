@@ -25,11 +25,7 @@ pub(crate) fn plugin(app: &mut App) {
         )
         .add_systems(
             Last,
-            show_settings.run_if(
-                resource_changed::<SoundSettings>
-                    .or_else(resource_changed::<ControlSettings>)
-                    .or_else(resource_changed::<PictureSettings>),
-            ),
+            show_settings.run_if(crate::settings::settings_changed),
         );
     if page_asks_for_panic() {
         app.add_systems(Startup, || {

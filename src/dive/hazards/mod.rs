@@ -229,7 +229,7 @@ fn mirror(
             continue;
         };
         let follow = follow - Vec3::Y * JUNO_CENTRE_HEIGHT;
-        let next = behaviour::mirror_step(
+        let mut next = behaviour::mirror_step(
             transform.translation,
             follow,
             hazard.home,
@@ -237,6 +237,10 @@ fn mirror(
             9.0,
             scene.dt(),
         );
+        // It reaches for her; it does not stand inside her.
+        if next.xz().distance(juno.xz()) < rules.reach * 0.5 {
+            next = transform.translation;
+        }
         // It mimics her: it faces the way she faced then.
         let heading = next.xz() - transform.translation.xz();
         if heading.length_squared() > 1e-6 {
