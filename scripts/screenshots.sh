@@ -35,6 +35,8 @@ for dream in leo mara; do
   rm -rf "$tour" && mkdir -p "$tour"
   run --tour "$tour" --nightmare --dive "$dream"
   for shot in "$tour"/*.png; do
+    # The dream from its spawn is already docs/screenshot-$dream.png.
+    [ "$(basename "$shot")" = dream.png ] && continue
     cp "$shot" "docs/nightmare-$dream-$(basename "$shot")"
   done
 done

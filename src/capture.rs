@@ -4,9 +4,13 @@
 //! control room, dream, pause menu — saving one picture each (`sleep-sync --tour DIR`).
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bevy::prelude::*;
+use bevy::render::render_resource::PipelineCache;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
+use bevy::render::{Render, RenderApp, RenderSystems};
 
 use crate::dive::{
     ActiveDive, CurrentDream, DreamPhase, Hazard, LoopState, MemoryAnchor, NightmareLoop,
@@ -87,11 +91,38 @@ enum Step {
     Freed,
 }
 
+/// Render pipelines still compiling, as the render world last counted them. Shaders
+/// compile in the background and whatever uses one is not drawn until it is ready: a
+/// picture waits for none to be left (on a loaded machine under lavapipe that takes
+/// seconds, and a picture taken earlier shows an empty dream).
+#[derive(Resource, Clone, Default)]
+struct PipelinesCompiling(Arc<AtomicUsize>);
+
+/// Pictures written, and whether the renderer is ready for the next.
+#[derive(bevy::ecs::system::SystemParam)]
+struct Shots<'w> {
+    written: Res<'w, ShotsWritten>,
+    compiling: Res<'w, PipelinesCompiling>,
+}
+
 /// Adds the autopilot. Needs [`crate::ClientPlugin`] and an [`AutoPilot`] resource.
 pub fn plugin(app: &mut App) {
+    let compiling = PipelinesCompiling::default();
     app.init_resource::<Progress>()
         .init_resource::<ShotsWritten>()
+        .insert_resource(compiling.clone())
         .add_systems(Update, drive.run_if(resource_exists::<AutoPilot>));
+    if let Some(render) = app.get_sub_app_mut(RenderApp) {
+        render
+            .insert_resource(compiling)
+            .add_systems(Render, count_compiling.in_set(RenderSystems::Cleanup));
+    }
+}
+
+fn count_compiling(cache: Res<PipelineCache>, compiling: Res<PipelinesCompiling>) {
+    compiling
+        .0
+        .store(cache.waiting_pipelines().count(), Ordering::Relaxed);
 }
 
 impl AutoPilot {
@@ -146,7 +177,7 @@ impl AutoPilot {
 fn drive(
     pilot: Res<AutoPilot>,
     mut progress: ResMut<Progress>,
-    written: Res<ShotsWritten>,
+    shots: Shots,
     state: Res<State<AppState>>,
     phase: Option<Res<State<DreamPhase>>>,
     levels: Res<Levels>,
@@ -184,7 +215,7 @@ fn drive(
         return;
     }
     if progress.waiting_for_shot {
-        if written.0 as usize > progress.step {
+        if shots.written.0 as usize > progress.step {
             progress.waiting_for_shot = false;
             progress.step += 1;
             progress.step_frames = 0;
@@ -255,6 +286,12 @@ fn drive(
         return;
     }
     progress.step_frames += 1;
+    // Settled once no shader is left compiling, a few frames after the last one.
+    if shots.compiling.0.load(Ordering::Relaxed) > 0 {
+        progress.step_frames = progress
+            .step_frames
+            .min(pilot.settle_frames.saturating_sub(3));
+    }
     if progress.step_frames < pilot.settle_frames {
         return;
     }
@@ -339,11 +376,13 @@ impl Stage<'_, '_> {
                 if first {
                     // A fresh meter for each picture: the tour is not a test of nerve.
                     self.commands.insert_resource(crate::dive::Lucidity::full());
-                    if matches!(kind, HazardKind::RisingFog | HazardKind::RisingWater) {
-                        // Late in the loop, when it has risen.
-                        let length = nightmare.timer.duration();
-                        nightmare.timer.set_elapsed(length.mul_f32(0.9));
-                    }
+                    // Pools are pictured late in the loop, when they have risen; the
+                    // rest early, so the loop does not end under the picture.
+                    let late = matches!(kind, HazardKind::RisingFog | HazardKind::RisingWater);
+                    let length = nightmare.timer.duration();
+                    nightmare
+                        .timer
+                        .set_elapsed(length.mul_f32(if late { 0.8 } else { 0.1 }));
                     place(&mut self.commands, stand);
                 }
                 // The camera stands behind her, so she faces it from the far side.
@@ -355,6 +394,8 @@ impl Stage<'_, '_> {
                 let away = (dream.spawn - core).with_y(0.0).normalize_or(Vec3::X);
                 if first {
                     self.commands.insert_resource(crate::dive::Lucidity::full());
+                    let length = nightmare.timer.duration();
+                    nightmare.timer.set_elapsed(length.mul_f32(0.1));
                     dive.understood.clear();
                     place(&mut self.commands, (core + away * 5.0).xz());
                 }

@@ -12,7 +12,9 @@ use bevy::prelude::*;
 
 pub use synth::Synth;
 
-use crate::dive::{AnchorFound, CoreOpened, CurrentDream, DreamerFreed, LoopCollapsed, Lucidity};
+use crate::dive::{
+    AnchorFound, CoreOpened, CurrentDream, DreamerFreed, LoopCollapsed, Lucidity, loop_running,
+};
 use crate::screens::{AppState, Pause};
 use crate::settings::SoundSettings;
 
@@ -76,7 +78,13 @@ pub fn plugin(app: &mut App) {
             Update,
             (
                 loop_drone.run_if(resource_exists_and_changed::<CurrentDream>),
-                (anchor_chime, collapse_rush, hurt_thud, core_and_freedom),
+                (
+                    anchor_chime,
+                    collapse_rush,
+                    // At the core and once free nothing hurts her.
+                    hurt_thud.run_if(loop_running),
+                    core_and_freedom,
+                ),
             )
                 .in_set(crate::AppSystems::Update)
                 .run_if(in_state(AppState::Dream)),

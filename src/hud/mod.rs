@@ -220,7 +220,10 @@ fn hud(
                 );
             });
         });
-    hurting(ctx, lucidity);
+    // Only while the loop runs: at the core and once free nothing hurts her.
+    if nightmare.is_running() {
+        hurting(ctx, lucidity);
+    }
     let juno = play.juno.single().map(|t| t.translation).ok();
     if let (Some(dream), Some(juno), true) = (play.dream.as_deref(), juno, nightmare.is_running()) {
         core_hint(ctx, &dive, dream, juno, &moments);
@@ -351,10 +354,13 @@ fn hurting(ctx: &egui::Context, lucidity: &Lucidity) {
         .show(ctx, |ui| {
             theme::glass_frame().show(ui, |ui| {
                 for kind in hurting.iter().take(3) {
-                    ui.label(
-                        egui::RichText::new(kind.warning())
-                            .color(theme::WARNING)
-                            .size(18.0),
+                    ui.add(
+                        egui::Label::new(
+                            egui::RichText::new(kind.warning())
+                                .color(theme::WARNING)
+                                .size(18.0),
+                        )
+                        .wrap_mode(egui::TextWrapMode::Extend),
                     );
                 }
             });
