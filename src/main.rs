@@ -239,6 +239,7 @@ fn main() -> ExitCode {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 const REPLAY_USAGE: &str = "\
 Usage: sleep-sync replay FILE [--headless] [--mod PATH]...
 

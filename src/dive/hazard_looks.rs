@@ -6,7 +6,7 @@ use bevy::light::NotShadowCaster;
 use bevy::prelude::*;
 
 use super::hazards::{DissolvingPatch, RisingPool, WATCHER_EYE, Watcher};
-use super::{ActiveDive, CurrentDream, Hazard};
+use super::{ActiveDive, CurrentDream, Hazard, NightmareLoop};
 use crate::dream::HazardKind;
 use crate::juno::{JUNO_HALF_SEGMENT, JUNO_RADIUS, Juno};
 use crate::screens::AppState;
@@ -272,18 +272,21 @@ fn dress(
     root.insert(look);
 }
 
-/// A hazard lights up red while it hurts her.
+/// A hazard lights up red while it hurts her (never at the core or once she is free:
+/// nothing hurts there).
 fn show_hurt(
-    hazards: Query<(&Hazard, &HazardLook), Changed<Hazard>>,
+    hazards: Query<(&Hazard, &HazardLook)>,
+    nightmare: Option<Res<NightmareLoop>>,
     assets: Res<HazardAssets>,
     mut materials: Query<&mut MeshMaterial3d<StandardMaterial>>,
 ) {
+    let running = nightmare.is_some_and(|n| n.is_running());
     for (hazard, look) in &hazards {
         for &part in &look.body {
             let Ok(mut material) = materials.get_mut(part) else {
                 continue;
             };
-            let wanted = if hazard.hurting {
+            let wanted = if hazard.hurting && running {
                 &assets.hurting
             } else {
                 match hazard.kind {
@@ -364,8 +367,10 @@ fn show_pools(
 fn show_reach(
     hazards: Query<(&Hazard, &Transform, &HazardLook, Option<&Watcher>)>,
     juno: Query<&Transform, With<Juno>>,
+    nightmare: Option<Res<NightmareLoop>>,
     mut beams: Query<&mut Transform, (Without<Hazard>, Without<Juno>)>,
 ) {
+    let running = nightmare.is_some_and(|n| n.is_running());
     let Ok(juno) = juno.single() else {
         return;
     };
@@ -382,7 +387,7 @@ fn show_reach(
         };
         let to = juno.translation - at.translation;
         let line = to - from;
-        *beam = if reaching && line.length() > 0.1 {
+        *beam = if running && reaching && line.length() > 0.1 {
             Transform::from_translation(from + line * 0.5)
                 .with_rotation(Quat::from_rotation_arc(Vec3::Y, line.normalize()))
                 .with_scale(Vec3::new(1.5, line.length(), 1.5))
