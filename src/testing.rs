@@ -178,6 +178,32 @@ pub fn send_key(app: &mut App, key_code: KeyCode, logical_key: Key, state: Butto
     });
 }
 
+/// Entities in the world, not counting resources (which are entities too).
+pub fn entity_count(app: &mut App) -> usize {
+    app.world_mut()
+        .query_filtered::<Entity, Without<bevy::ecs::resource::IsResource>>()
+        .iter(app.world())
+        .count()
+}
+
+/// Entities of the current loop: everything [`crate::dive::LoopScoped`] and its
+/// children.
+pub fn loop_entity_count(app: &mut App) -> usize {
+    let mut stack: Vec<Entity> = app
+        .world_mut()
+        .query_filtered::<Entity, With<crate::dive::LoopScoped>>()
+        .iter(app.world())
+        .collect();
+    let mut count = 0;
+    while let Some(entity) = stack.pop() {
+        count += 1;
+        if let Some(children) = app.world().get::<Children>(entity) {
+            stack.extend(children.iter());
+        }
+    }
+    count
+}
+
 /// Where Juno is.
 ///
 /// # Panics

@@ -1,46 +1,19 @@
 //! Nightmare loops: resets leak nothing, the dream mutates, pausing stops time, and
 //! touching a memory anchor collects it.
 
-use bevy::ecs::resource::IsResource;
 use bevy::input::ButtonState;
 use bevy::input::keyboard::Key;
 use bevy::prelude::*;
 use sleep_sync::dive::{
-    ActiveDive, AnchorFound, CHUNK_CELLS, Collected, CurrentDream, LoopScoped, MemoryAnchor,
-    NightmareLoop, prop_collider,
+    ActiveDive, AnchorFound, CHUNK_CELLS, Collected, CurrentDream, MemoryAnchor, NightmareLoop,
+    prop_collider,
 };
 use sleep_sync::juno::Juno;
 use sleep_sync::screens::{AppState, Pause};
 use sleep_sync::testing::{
-    dive_into, end_loop, headless_app, juno_position, move_juno_to, run_until, send_key,
-    wait_for_exploring,
+    dive_into, end_loop, entity_count, headless_app, juno_position, loop_entity_count,
+    move_juno_to, run_until, send_key, wait_for_exploring,
 };
-
-/// Entities in the world, not counting resources (which are entities too).
-fn entity_count(app: &mut App) -> usize {
-    app.world_mut()
-        .query_filtered::<Entity, Without<IsResource>>()
-        .iter(app.world())
-        .count()
-}
-
-/// Entities of the current loop: everything [`LoopScoped`] and its children.
-fn loop_entity_count(app: &mut App) -> usize {
-    let roots: Vec<Entity> = app
-        .world_mut()
-        .query_filtered::<Entity, With<LoopScoped>>()
-        .iter(app.world())
-        .collect();
-    let mut count = 0;
-    let mut stack = roots;
-    while let Some(entity) = stack.pop() {
-        count += 1;
-        if let Some(children) = app.world().get::<Children>(entity) {
-            stack.extend(children.iter());
-        }
-    }
-    count
-}
 
 /// What the current loop's dream says its world is made of: the terrain and its chunks,
 /// water, anchors, the core (and its solid centre), props (and their solid parts), and

@@ -3,11 +3,12 @@
 //! never made again; and after waking up the world is back to what it was before the
 //! dive. Figures are printed (`cargo test --test soak -- --nocapture`).
 
-use bevy::ecs::resource::IsResource;
 use bevy::prelude::*;
-use sleep_sync::dive::{CHUNK_CELLS, CurrentDream, LoopScoped, NightmareLoop};
+use sleep_sync::dive::{CHUNK_CELLS, CurrentDream, NightmareLoop};
 use sleep_sync::screens::AppState;
-use sleep_sync::testing::{dive_into, end_loop, headless_app_with_looks, run_until};
+use sleep_sync::testing::{
+    dive_into, end_loop, entity_count, headless_app_with_looks, loop_entity_count, run_until,
+};
 
 /// Resets in the soak: 1000, or `SLEEP_SYNC_SOAK_RESETS` for a quick look.
 fn resets() -> u32 {
@@ -26,11 +27,7 @@ struct Counts {
 }
 
 fn counts(app: &mut App) -> Counts {
-    let entities = app
-        .world_mut()
-        .query_filtered::<Entity, Without<IsResource>>()
-        .iter(app.world())
-        .count();
+    let entities = entity_count(app);
     let world = app.world();
     Counts {
         entities,
@@ -38,23 +35,6 @@ fn counts(app: &mut App) -> Counts {
         materials: world.resource::<Assets<StandardMaterial>>().len(),
         images: world.resource::<Assets<Image>>().len(),
     }
-}
-
-/// Entities of the current loop: everything [`LoopScoped`] and its children.
-fn loop_entities(app: &mut App) -> usize {
-    let mut stack: Vec<Entity> = app
-        .world_mut()
-        .query_filtered::<Entity, With<LoopScoped>>()
-        .iter(app.world())
-        .collect();
-    let mut count = 0;
-    while let Some(entity) = stack.pop() {
-        count += 1;
-        if let Some(children) = app.world().get::<Children>(entity) {
-            stack.extend(children.iter());
-        }
-    }
-    count
 }
 
 /// Meshes that belong to the current loop: its terrain chunks, its anchors' sphere and
@@ -84,7 +64,7 @@ fn a_thousand_loop_resets_leave_nothing_behind() {
     dive_into(&mut app, "leo");
     settle(&mut app);
     let first = counts(&mut app);
-    let outside = first.entities - loop_entities(&mut app);
+    let outside = first.entities - loop_entity_count(&mut app);
     let shared_meshes = first.meshes - loop_meshes(&app);
     let (mut fewest, mut most) = (usize::MAX, 0);
     let start = std::time::Instant::now();
@@ -93,7 +73,7 @@ fn a_thousand_loop_resets_leave_nothing_behind() {
         end_loop(&mut app);
         settle(&mut app);
         let now = counts(&mut app);
-        let in_loop = loop_entities(&mut app);
+        let in_loop = loop_entity_count(&mut app);
         fewest = fewest.min(now.entities);
         most = most.max(now.entities);
         assert_eq!(

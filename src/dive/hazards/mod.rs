@@ -273,7 +273,6 @@ fn dissolve(
 fn rise(mut scene: Scene, mut hazards: Query<(&mut Hazard, &mut RisingPool)>) {
     let head = scene.juno() + Vec3::Y * 0.7;
     let fraction = scene.nightmare.timer.fraction();
-    let (lowest, _) = scene.dream.heightfield.range();
     for (mut hazard, mut pool) in &mut hazards {
         let rules = match hazard.kind {
             HazardKind::RisingFog => scene.rules().rising_fog,
@@ -282,7 +281,12 @@ fn rise(mut scene: Scene, mut hazards: Query<(&mut Hazard, &mut RisingPool)>) {
         };
         // A pool over the whole dream rises from its water (or its lowest ground).
         let base = if rules.radius <= 0.0 {
-            scene.dream.water_level.unwrap_or(lowest)
+            // Only such pools need the lowest ground: a scan of every sample, not
+            // one to make on every tick for nothing.
+            scene
+                .dream
+                .water_level
+                .unwrap_or_else(|| scene.dream.heightfield.range().0)
         } else {
             hazard.home.y
         };
