@@ -7,5 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 bash scripts/setup.sh
-cargo bench --locked --profile dev --bench dream --bench levels -- --noplot "$@" 2>&1 \
+cargo bench --locked --profile dev --bench dream --bench levels --bench network -- --noplot "$@" 2>&1 \
     | tee "$CARGO_TARGET_DIR/bench-output.txt"

@@ -20,6 +20,9 @@ use crate::dream::HazardKind;
 use crate::juno::{Juno, LookAngles, PlaceJuno};
 use crate::levels::Levels;
 use crate::levels::Next;
+use crate::levels::story::Story;
+use crate::screens::control_room::design::DesignRun;
+use crate::screens::control_room::{ControlRoom, Desk, Panel};
 use crate::screens::{AppState, FreeDive, Pause};
 
 /// What the autopilot should do.
@@ -43,6 +46,9 @@ pub struct AutoPilot {
     /// With `tour`: instead of the menus, the nightmare — each hazard at work, the veiled
     /// core, the confrontation and the freed moment.
     pub nightmare: bool,
+    /// With `tour`: instead of the menus, the control room's panels, staged as a player
+    /// would have them through the story.
+    pub control_room: bool,
 }
 
 /// Where the autopilot stands Juno for the dream's picture.
@@ -89,6 +95,120 @@ enum Step {
     Confrontation,
     /// The dreamer freed.
     Freed,
+    /// A control room panel.
+    Desk(DeskView),
+}
+
+/// A picture of the control room, staged as the story would have it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DeskView {
+    Overview,
+    Sleeper,
+    Inspector,
+    Inbox,
+    Confrontation,
+    Overload,
+    Console,
+    Alternative,
+}
+
+impl DeskView {
+    pub const ALL: [DeskView; 8] = [
+        DeskView::Overview,
+        DeskView::Sleeper,
+        DeskView::Inspector,
+        DeskView::Inbox,
+        DeskView::Confrontation,
+        DeskView::Overload,
+        DeskView::Console,
+        DeskView::Alternative,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            DeskView::Overview => "overview",
+            DeskView::Sleeper => "sleeper",
+            DeskView::Inspector => "inspector",
+            DeskView::Inbox => "inbox",
+            DeskView::Confrontation => "confrontation",
+            DeskView::Overload => "overload",
+            DeskView::Console => "console",
+            DeskView::Alternative => "alternative",
+        }
+    }
+
+    /// Brings the desk to this picture's moment, through the same calls the panels make.
+    fn stage(self, desk: &mut Desk, story: &Story) {
+        use crate::levels::story::Action;
+        use crate::network::analysis::Query;
+        use crate::network::{Cohort, Measure, Param};
+        desk.paused = true;
+        let found = |desk: &mut Desk| {
+            desk.query = Query {
+                param: Param::Continuity,
+                measure: Measure::Valence,
+                cohort: Cohort::All,
+                lag: 10,
+                window: 1440,
+            };
+            desk.analyse();
+            desk.pin(story);
+        };
+        match self {
+            DeskView::Overview => desk.open = [Panel::Overview, Panel::Inbox].into(),
+            DeskView::Sleeper => {
+                desk.selected = 0;
+                desk.open = [Panel::Overview, Panel::Sleeper].into();
+            }
+            DeskView::Inspector => {
+                desk.query.param = Param::LinkGain;
+                desk.query.measure = Measure::Arousal;
+                desk.analyse();
+                desk.pin(story);
+                found(desk);
+                desk.open = [Panel::Overview, Panel::Algorithm].into();
+            }
+            DeskView::Inbox => {
+                desk.open_message = story
+                    .messages
+                    .iter()
+                    .position(|m| m.action == Some(Action::Confront));
+                desk.read.extend(desk.open_message);
+                desk.open = [Panel::Overview, Panel::Inbox].into();
+            }
+            DeskView::Confrontation => {
+                desk.act(Action::Confront, story);
+                desk.next_line(story);
+            }
+            DeskView::Overload => {
+                while desk.confrontation.is_some() {
+                    desk.next_line(story);
+                }
+                desk.network.run(150);
+                desk.open = [Panel::Overview, Panel::Inbox].into();
+            }
+            DeskView::Console => {
+                desk.open = [Panel::Overview, Panel::Console].into();
+                desk.calibrate("leo");
+                if let Some(c) = &mut desk.console.calibration {
+                    for _ in 0..100 {
+                        let push = (-3.0 * c.error).clamp(-1.0, 1.0);
+                        c.step(1.0 / 60.0, push);
+                    }
+                }
+            }
+            DeskView::Alternative => {
+                desk.freed("leo", story);
+                desk.freed("mara", story);
+                desk.run_design();
+                if let Some(run) = &mut desk.design.run {
+                    run.advance(DesignRun::total_minutes());
+                }
+                desk.adopt(story);
+                desk.open = [Panel::Alternative].into();
+            }
+        }
+    }
 }
 
 /// Render pipelines still compiling, as the render world last counted them. Shaders
@@ -128,6 +248,9 @@ fn count_compiling(cache: Res<PipelineCache>, compiling: Res<PipelinesCompiling>
 impl AutoPilot {
     /// The steps, given the hazard kinds of the dream in play (none before it forms).
     fn steps(&self, hazards: &[HazardKind]) -> Vec<Step> {
+        if self.tour.is_some() && self.control_room {
+            return DeskView::ALL.map(Step::Desk).to_vec();
+        }
         match (&self.tour, self.nightmare) {
             (Some(_), true) => {
                 let mut steps = vec![Step::Dream];
@@ -164,6 +287,7 @@ impl AutoPilot {
             Step::CoreVeiled => "core-veiled.png".to_owned(),
             Step::Confrontation => "confrontation.png".to_owned(),
             Step::Freed => "freed.png".to_owned(),
+            Step::Desk(view) => format!("control-room-{}.png", view.name()),
         };
         match (&self.tour, step) {
             (Some(dir), _) => Some(dir.join(name)),
@@ -230,11 +354,20 @@ fn drive(
             free_dive.0 = true;
             true
         }
-        (Step::ControlRoom | Step::Dream, AppState::Title) => {
+        (Step::ControlRoom | Step::Dream | Step::Desk(_), AppState::Title) => {
             next.set(AppState::ControlRoom);
             false
         }
         (Step::ControlRoom, AppState::ControlRoom) => true,
+        (Step::Desk(view), AppState::ControlRoom) => match stage.room.as_mut() {
+            Some(room) => {
+                if progress.step_frames == 0 {
+                    view.stage(&mut room.0, &levels.library.story);
+                }
+                true
+            }
+            None => false,
+        },
         (Step::Dream, AppState::ControlRoom) => {
             let Some(spec) = levels.library.dive(&pilot.dreamer) else {
                 let known: Vec<&str> = levels.library.dreams.keys().map(String::as_str).collect();
@@ -322,6 +455,7 @@ struct Stage<'w, 's> {
     dive: Option<ResMut<'w, ActiveDive>>,
     nightmare: Option<ResMut<'w, NightmareLoop>>,
     answer: ResMut<'w, PendingAnswer>,
+    room: Option<ResMut<'w, ControlRoom>>,
     hazards: Query<'w, 's, (&'static Hazard, &'static Transform), Without<Juno>>,
 }
 

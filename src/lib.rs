@@ -18,6 +18,7 @@ pub mod dive;
 pub mod dream;
 pub mod juno;
 pub mod levels;
+pub mod network;
 pub mod replay;
 pub mod screens;
 pub mod settings;

@@ -33,6 +33,7 @@ Options:
                        of each in DIR, then exit
   --nightmare          with --tour: picture the nightmare instead of the menus: each
                        hazard at work, the veiled core, the confrontation, the freed dreamer
+  --control-room       with --tour: picture the control room's panels through the story
   -h, --help           print this help";
 
 /// Prints a line to stdout; a closed pipe (`sleep-sync validate | head`) is not an error.
@@ -57,6 +58,7 @@ struct Options {
     view: View,
     record: Option<PathBuf>,
     nightmare: bool,
+    control_room: bool,
 }
 
 fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
@@ -87,6 +89,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
             "--tour" => options.tour = Some(PathBuf::from(value("--tour")?)),
             "--record" => options.record = Some(PathBuf::from(value("--record")?)),
             "--nightmare" => options.nightmare = true,
+            "--control-room" => options.control_room = true,
             "--view" => {
                 options.view = match value("--view")?.as_str() {
                     "spawn" => View::Spawn,
@@ -99,6 +102,9 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
     }
     if options.nightmare && options.tour.is_none() {
         return Err("--nightmare goes with --tour DIR".to_owned());
+    }
+    if options.control_room && (options.tour.is_none() || options.nightmare) {
+        return Err("--control-room goes with --tour DIR (and not --nightmare)".to_owned());
     }
     if options.tour.is_some() {
         if options.screenshot.is_some() {
@@ -230,6 +236,7 @@ fn main() -> ExitCode {
             max_frames: 20_000,
             view: options.view,
             nightmare: options.nightmare,
+            control_room: options.control_room,
         });
         capture::plugin(&mut app);
     }
@@ -485,6 +492,12 @@ mod tests {
         let tour = parse(&["--tour", "shots"]).unwrap().unwrap();
         assert_eq!(tour.dive.as_deref(), Some("leo"));
         assert_eq!(tour.tour, Some(PathBuf::from("shots")));
+        let desk = parse(&["--tour", "shots", "--control-room"])
+            .unwrap()
+            .unwrap();
+        assert!(desk.control_room);
+        assert!(parse(&["--control-room"]).is_err());
+        assert!(parse(&["--tour", "d", "--control-room", "--nightmare"]).is_err());
         let modded = parse(&["--mod", "a", "--mod", "b"]).unwrap().unwrap();
         assert_eq!(modded.mods, [PathBuf::from("a"), PathBuf::from("b")]);
         assert!(parse(&["--mod"]).is_err());

@@ -73,6 +73,8 @@ pub struct PictureSettings {
     pub field_of_view: f32,
     /// The dream's sun casts shadows (the costliest part of a frame in the browser).
     pub shadows: bool,
+    /// How large menus, panels and the HUD are drawn, within [`UI_SCALE`].
+    pub ui_scale: f32,
 }
 
 impl Default for PictureSettings {
@@ -80,6 +82,7 @@ impl Default for PictureSettings {
         Self {
             field_of_view: 45.0,
             shadows: true,
+            ui_scale: 1.0,
         }
     }
 }
@@ -88,6 +91,8 @@ impl Default for PictureSettings {
 pub const LOOK_SENSITIVITY: (f32, f32) = (0.25, 4.0);
 /// The range of [`PictureSettings::field_of_view`], degrees.
 pub const FIELD_OF_VIEW: (f32, f32) = (35.0, 80.0);
+/// The range of [`PictureSettings::ui_scale`].
+pub const UI_SCALE: (f32, f32) = (0.75, 2.0);
 
 /// `value` within `range`; `fallback` for a value that is not a number.
 fn within(value: f32, range: (f32, f32), fallback: f32) -> f32 {
@@ -121,7 +126,8 @@ impl ControlSettings {
 }
 
 impl PictureSettings {
-    /// The same settings with the field of view within [`FIELD_OF_VIEW`].
+    /// The same settings with the field of view within [`FIELD_OF_VIEW`] and the
+    /// interface's scale within [`UI_SCALE`].
     pub fn sanitized(self) -> Self {
         Self {
             field_of_view: within(
@@ -129,6 +135,7 @@ impl PictureSettings {
                 FIELD_OF_VIEW,
                 Self::default().field_of_view,
             ),
+            ui_scale: within(self.ui_scale, UI_SCALE, 1.0),
             ..self
         }
     }

@@ -79,6 +79,17 @@ pub fn headless_app_with_looks() -> App {
 /// # Panics
 /// If the levels have any problem or lack the dream: the shipped levels are broken.
 pub fn shipped_dive(id: &str) -> DiveSpec {
+    shipped_library()
+        .dive(id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no dream {id:?} in levels/"))
+}
+
+/// The library of the repository's `levels/` (no mods), read and checked.
+///
+/// # Panics
+/// If the levels have any problem: the shipped levels are broken.
+pub fn shipped_library() -> levels::Library {
     let root = levels::data_root();
     let assembly = levels::disk::load(&root.join("levels"), &[], &root);
     let errors: Vec<String> = assembly.errors.iter().map(ToString::to_string).collect();
@@ -87,11 +98,7 @@ pub fn shipped_dive(id: &str) -> DiveSpec {
         "the shipped levels have problems:\n{}",
         errors.join("\n")
     );
-    assembly
-        .library
-        .dive(id)
-        .cloned()
-        .unwrap_or_else(|| panic!("no dream {id:?} in levels/"))
+    assembly.library
 }
 
 /// Steps `app` until `done` holds, at most `max_frames` times. Returns the frames taken.

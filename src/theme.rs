@@ -16,7 +16,19 @@ pub const DIM: egui::Color32 = egui::Color32::from_rgb(150, 160, 180);
 pub const GLASS: egui::Color32 = egui::Color32::from_rgba_premultiplied(8, 12, 24, 215);
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(EguiPrimaryContextPass, apply_style);
+    app.add_systems(EguiPrimaryContextPass, (apply_style, apply_ui_scale));
+}
+
+/// Draws every menu, panel and the HUD at the player's interface size.
+fn apply_ui_scale(
+    mut contexts: EguiContexts,
+    picture: Res<crate::settings::PictureSettings>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    if (ctx.zoom_factor() - picture.ui_scale).abs() > 1e-3 {
+        ctx.set_zoom_factor(picture.ui_scale);
+    }
+    Ok(())
 }
 
 /// Sets the style once, on the first frame egui has a context.

@@ -369,3 +369,59 @@ fn words_need_their_memories_and_the_wrong_ones_bring_a_harsher_loop() {
         "what she understood carries over even so"
     );
 }
+
+/// A dive from the console has Father holding the link: each collapse costs it, and when
+/// it is gone Juno wakes in the control room, which is told why. A free dive has none.
+#[test]
+fn a_lost_link_wakes_juno_and_a_free_dive_has_none() {
+    use sleep_sync::dive::{DiveLink, LinkLost};
+    use sleep_sync::screens::AppState;
+
+    let mut app = headless_app();
+    dive_into(&mut app, "mara");
+    assert!(app.world().get_resource::<DiveLink>().is_none());
+    app.world_mut()
+        .resource_mut::<NextState<AppState>>()
+        .set(AppState::ControlRoom);
+    run_until(&mut app, 100, |w| {
+        *w.resource::<State<AppState>>().get() == AppState::ControlRoom
+    });
+
+    let spec = app
+        .world()
+        .resource::<sleep_sync::levels::Levels>()
+        .library
+        .dive("leo")
+        .cloned()
+        .expect("leo");
+    let mut dive = ActiveDive::new(spec);
+    dive.link = Some(0.3);
+    app.insert_resource(dive);
+    app.world_mut()
+        .resource_mut::<NextState<AppState>>()
+        .set(AppState::Dream);
+    sleep_sync::testing::wait_for_exploring(&mut app);
+    app.update();
+    let stability = |app: &App| app.world().resource::<DiveLink>().stability;
+    assert!((stability(&app) - 0.3).abs() < 1e-6);
+    end_loop(&mut app);
+    app.update();
+    assert!((stability(&app) - 0.1).abs() < 1e-5, "{}", stability(&app));
+    // The next collapse takes the rest: she wakes.
+    {
+        let mut nightmare = app.world_mut().resource_mut::<NightmareLoop>();
+        let length = nightmare.timer.duration();
+        nightmare.timer.set_elapsed(length);
+    }
+    run_until(&mut app, 2_000, |w| {
+        *w.resource::<State<AppState>>().get() == AppState::ControlRoom
+    });
+    let why = app
+        .world()
+        .resource::<LinkLost>()
+        .0
+        .clone()
+        .expect("told why");
+    assert!(why.contains("Father lost the link"), "{why}");
+    assert!(app.world().get_resource::<DiveLink>().is_none());
+}

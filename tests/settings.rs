@@ -95,7 +95,7 @@ fn hand_edited_values_are_pulled_into_range(config: &Path) {
     std::fs::create_dir_all(config.join(id)).unwrap();
     std::fs::write(
         file(config, id),
-        "[sound]\nmaster = 7.0\neffects = -1.0\n\n[picture]\nfield_of_view = 500.0\n\
+        "[sound]\nmaster = 7.0\neffects = -1.0\n\n[picture]\nfield_of_view = 500.0\nui_scale = 9.0\n\
          [controls]\nlook_sensitivity = 0.0\nunknown_key = 3\n",
     )
     .unwrap();
@@ -106,6 +106,10 @@ fn hand_edited_values_are_pulled_into_range(config: &Path) {
     assert_eq!(
         app.world().resource::<PictureSettings>().field_of_view,
         settings::FIELD_OF_VIEW.1
+    );
+    assert_eq!(
+        app.world().resource::<PictureSettings>().ui_scale,
+        settings::UI_SCALE.1
     );
     assert_eq!(
         app.world().resource::<ControlSettings>().look_sensitivity,

@@ -6,6 +6,7 @@ mod confrontation;
 mod forge;
 mod hazard_looks;
 pub mod hazards;
+mod link;
 mod lucidity;
 mod nightmare_loop;
 mod reload;
@@ -23,6 +24,7 @@ pub use confrontation::{
 };
 pub use forge::{CHUNK_CELLS, DreamForge, GeneratedDream, terrain_collider};
 pub use hazards::{Hazard, HazardEffects};
+pub use link::{DiveLink, LinkLost};
 pub use lucidity::Lucidity;
 pub use nightmare_loop::{
     COLLAPSE_TICKS, Collapse, DiveTicks, LoopCollapsed, LoopState, NightmareLoop, dive_in_play,
@@ -47,6 +49,10 @@ pub struct ActiveDive {
     pub understood: BTreeSet<usize>,
     /// Times a wrong word at the core sent her into a harsher loop.
     pub relapses: u32,
+    /// The link Father holds, with its stability as the dive starts (the console's
+    /// calibration). None for a dive that did not come through the console (a free
+    /// dive, a replay, `--dive`): nothing holds it and nothing can lose it.
+    pub link: Option<f32>,
 }
 
 impl ActiveDive {
@@ -57,6 +63,7 @@ impl ActiveDive {
             loop_index: 0,
             understood: BTreeSet::new(),
             relapses: 0,
+            link: None,
         }
     }
 }
@@ -91,6 +98,7 @@ pub(super) fn plugin(app: &mut App) {
         hazards::plugin,
         lucidity::plugin,
         reload::plugin,
+        link::plugin,
     ));
 }
 

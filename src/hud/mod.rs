@@ -4,6 +4,7 @@
 //! core and the freed moment are in [`confrontation`].
 
 mod confrontation;
+mod father;
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -66,6 +67,7 @@ pub(super) fn plugin(app: &mut App) {
             hud.run_if(in_state(AppState::Dream)),
         );
     confrontation::plugin(app);
+    father::plugin(app);
 }
 
 fn remember_moments(

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::check::{Checks, LevelDoc};
 use super::rules::JunoTuning;
+use super::story::Story;
 
 /// `main.campaign.ron`: the base game's dives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -14,6 +15,9 @@ pub struct CampaignFile {
     /// How Juno's body moves in every dream. Optional: the defaults.
     #[serde(default)]
     pub juno: JunoTuning,
+    /// The control room's story. Optional: a control room with no story to tell.
+    #[serde(default)]
+    pub story: Story,
 }
 
 impl LevelDoc for CampaignFile {
@@ -25,6 +29,7 @@ impl LevelDoc for CampaignFile {
         }
         check_dives(c, &self.dives);
         self.juno.check(c, "juno");
+        self.story.check(c, &self.dives);
     }
 }
 

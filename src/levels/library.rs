@@ -12,6 +12,7 @@ use super::error::LevelError;
 use super::file::{LevelDocument, LevelFile, Source};
 use super::locate::Locator;
 use super::rules::JunoTuning;
+use super::story::Story;
 use crate::dream::DreamRecipe;
 
 /// One dreamer, dream or dialogue, and the file it came from.
@@ -64,6 +65,8 @@ pub struct Library {
     pub campaign: Vec<String>,
     /// How Juno's body moves (the campaign file's `juno`).
     pub juno: JunoTuning,
+    /// The control room's story (the campaign file's `story`).
+    pub story: Story,
     /// Every playable dream, put together once (menus read it every frame): base game
     /// first, then each mod's, by id.
     dives: Vec<DiveSpec>,
@@ -210,6 +213,7 @@ impl Library {
         lib.campaign = dives;
         if let Some(LevelDocument::Campaign(c)) = campaign.map(|f| &f.doc) {
             lib.juno = c.juno;
+            lib.story = c.story.clone();
         }
         out.errors = problems.finish(&files);
         out

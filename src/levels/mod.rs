@@ -19,6 +19,7 @@ mod library;
 mod live;
 mod locate;
 mod rules;
+pub mod story;
 
 use bevy::asset::io::{AssetSourceBuilder, Reader};
 use bevy::asset::{AssetLoader, LoadContext};
@@ -39,6 +40,7 @@ pub use rules::{
     ChaserRules, DissolvingRules, JunoTuning, MirrorRules, NightmareRules, RisingRules,
     StringRules, WatcherRules,
 };
+pub use story::Story;
 
 /// The asset source of the base game's `levels/` folder.
 pub const LEVELS_SOURCE: &str = "levels";

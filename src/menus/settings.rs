@@ -8,7 +8,7 @@ use bevy_egui::egui;
 
 use crate::settings::{
     ControlSettings, FIELD_OF_VIEW, LOOK_SENSITIVITY, PictureSettings, SettingsProblem,
-    SoundSettings,
+    SoundSettings, UI_SCALE,
 };
 use crate::theme;
 
@@ -104,6 +104,14 @@ impl SettingsEditor<'_> {
                 });
                 row(ui, "Shadows", |ui| {
                     ui.checkbox(&mut picture.shadows, "the dream's sun casts them");
+                });
+                row(ui, "Interface size", |ui| {
+                    let range = UI_SCALE.0..=UI_SCALE.1;
+                    ui.add(
+                        egui::Slider::new(&mut picture.ui_scale, range)
+                            .step_by(0.05)
+                            .suffix("×"),
+                    );
                 });
             });
         ui.add_space(8.0);

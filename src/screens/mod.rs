@@ -1,7 +1,7 @@
 //! The game's screens, as states: Loading → Title → ControlRoom → Dream, with a Pause
 //! overlay inside the dream that stops virtual time.
 
-mod control_room;
+pub mod control_room;
 mod loading;
 mod title;
 

@@ -55,6 +55,7 @@ fn title_screen(
                 return;
             }
             if theme::menu_button(ui, "New game").clicked() {
+                commands.remove_resource::<crate::screens::control_room::ControlRoom>();
                 next.set(AppState::ControlRoom);
             }
             if theme::menu_button(ui, "Free dive").clicked() {

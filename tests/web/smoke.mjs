@@ -100,11 +100,21 @@ try {
   await clickAt(...SETTINGS_BACK);
   await page.waitForTimeout(1000);
 
-  // New game → Dive (Leo).
+  // New game → the control room (the network simulation and its charts run).
   await clickAt(640, 315); // New game
   await onScreen("ControlRoom", 60);
+  await page.waitForTimeout(2000);
+  if (problems.length) throw new Error(problems.join("\n"));
+  console.log(`the control room ran (${seconds()} s)`);
+
+  // A fresh page → Free dive → Leo (the story's dive console needs the whole
+  // investigation first; the free dive reaches the same dream).
+  await page.reload();
+  await onScreen("Title", 300);
   await page.waitForTimeout(1000);
-  await clickAt(812, 251); // Dive, on Leo's row
+  await clickAt(640, 363); // Free dive
+  await page.waitForTimeout(1000);
+  await clickAt(1052, 408); // Dive, on Leo's row
   // The dream forms on the main thread in the browser; then let it draw for a moment.
   await onScreen("Dream:Exploring", 300);
   await page.waitForTimeout(3000);

@@ -1,0 +1,124 @@
+//! The dive link Father holds from the control room. Its stability starts at what Juno's
+//! calibration earned, falls with every collapsed loop and every relapse, rises a little
+//! with each memory understood; at zero the link is lost and Juno wakes.
+
+use bevy::prelude::*;
+
+use super::{ActiveDive, NightmareLoop, dive_in_play};
+use crate::levels::Levels;
+use crate::levels::story::LinkRules;
+use crate::screens::AppState;
+
+/// The link's state during a dive.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct DiveLink {
+    /// 0..1; the dive ends at 0.
+    pub stability: f32,
+    /// Stability when the dive began.
+    pub start: f32,
+    /// The loop the dive began in.
+    pub start_loop: u32,
+    pub rules: LinkRules,
+}
+
+impl DiveLink {
+    /// The stability after `loops_ended` loops of which `relapses` were relapses (each
+    /// skipping `relapse_loops`), with `understood` memories.
+    pub fn stability_after(
+        &self,
+        loops_ended: u32,
+        relapses: u32,
+        relapse_loops: u32,
+        understood: usize,
+    ) -> f32 {
+        let relapsed_loops = relapses * relapse_loops.max(1);
+        let collapses = loops_ended.saturating_sub(relapsed_loops);
+        (self.start
+            - self.rules.per_collapse * collapses as f32
+            - self.rules.per_relapse * relapses as f32
+            + self.rules.per_memory * understood as f32)
+            .clamp(0.0, 1.0)
+    }
+}
+
+/// Why the last dive ended early, for the control room (taken when it reads it).
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct LinkLost(pub Option<String>);
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<LinkLost>()
+        .add_systems(OnEnter(AppState::Dream), connect)
+        .add_systems(OnExit(AppState::Dream), |mut commands: Commands| {
+            commands.remove_resource::<DiveLink>()
+        })
+        .add_systems(
+            FixedUpdate,
+            hold_link
+                .in_set(crate::SimSystems::Loop)
+                .run_if(resource_exists::<DiveLink>)
+                .run_if(dive_in_play),
+        );
+}
+
+fn connect(dive: Option<Res<ActiveDive>>, levels: Res<Levels>, mut commands: Commands) {
+    // Only a dive started from the console has Father holding a link.
+    let Some((dive, start)) = dive.and_then(|d| d.link.map(|link| (d, link))) else {
+        return;
+    };
+    let start = start.clamp(0.0, 1.0);
+    commands.insert_resource(DiveLink {
+        stability: start,
+        start,
+        start_loop: dive.loop_index,
+        rules: levels.library.story.link,
+    });
+}
+
+/// Follows the dive's losses and gains; wakes Juno when the link is gone.
+fn hold_link(
+    mut link: ResMut<DiveLink>,
+    dive: Res<ActiveDive>,
+    nightmare: Res<NightmareLoop>,
+    mut lost: ResMut<LinkLost>,
+    mut next: ResMut<NextState<AppState>>,
+) {
+    let loops_ended = nightmare.index.saturating_sub(link.start_loop);
+    let stability = link.stability_after(
+        loops_ended,
+        dive.relapses,
+        dive.spec.dream.nightmare.relapse_loops,
+        dive.understood.len(),
+    );
+    if stability != link.stability {
+        link.stability = stability;
+    }
+    if stability <= 0.0 && lost.0.is_none() {
+        lost.0 = Some(format!(
+            "Father lost the link in {}'s loop {}: Juno woke. Calibrate and dive again.",
+            dive.spec.dreamer.name,
+            nightmare.index + 1
+        ));
+        next.set(AppState::ControlRoom);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapses_and_relapses_cost_and_memories_give() {
+        let link = DiveLink {
+            stability: 1.0,
+            start: 0.9,
+            start_loop: 0,
+            rules: LinkRules::default(),
+        };
+        assert!((link.stability_after(0, 0, 2, 0) - 0.9).abs() < 1e-6);
+        assert!((link.stability_after(1, 0, 2, 0) - 0.7).abs() < 1e-6);
+        // A relapse skips two loops but costs one relapse, not two collapses.
+        assert!((link.stability_after(2, 1, 2, 0) - 0.6).abs() < 1e-6);
+        assert!((link.stability_after(1, 0, 2, 2) - 0.8).abs() < 1e-6);
+        assert_eq!(link.stability_after(9, 0, 2, 0), 0.0);
+    }
+}

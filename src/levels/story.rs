@@ -1,0 +1,310 @@
+//! The control room's story, from the campaign file's `story:`: the network Juno watches,
+//! her family among its sleepers, the messages that arrive and when, the confrontation
+//! with Father that overloads the network, Father's voice on the dive link, and the
+//! epilogues the alternative network earns.
+
+use serde::{Deserialize, Serialize};
+
+use super::check::Checks;
+
+/// The campaign file's `story`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Story {
+    pub network: NetworkSetup,
+    /// The story's sleepers, the network's first; each names the dream Juno dives into
+    /// to free them.
+    pub family: Vec<FamilyMember>,
+    pub messages: Vec<Message>,
+    /// Juno and Father at headquarters; when it ends, the network overloads.
+    pub confrontation: Vec<Line>,
+    /// Network hours from the overload until the loops set: after that the cascade
+    /// spreads faster and the link is harder to calibrate.
+    pub pressure_hours: f32,
+    pub link: LinkRules,
+    /// What Father says on the dive link, and when.
+    pub father: Vec<FatherLine>,
+    /// The epilogue's paragraphs; each shows when all its conditions hold.
+    pub epilogue: Vec<Epilogue>,
+}
+
+impl Default for Story {
+    fn default() -> Self {
+        Self {
+            network: NetworkSetup::default(),
+            family: Vec::new(),
+            messages: Vec::new(),
+            confrontation: Vec::new(),
+            pressure_hours: 36.0,
+            link: LinkRules::default(),
+            father: Vec::new(),
+            epilogue: Vec::new(),
+        }
+    }
+}
+
+/// The simulated network.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkSetup {
+    /// Sleepers on the network (1,000–200,000).
+    pub sleepers: u32,
+    pub seed: u64,
+    /// Network hours simulated before Juno sits down, so the charts have a past.
+    pub warm_up_hours: u32,
+}
+
+impl Default for NetworkSetup {
+    fn default() -> Self {
+        Self {
+            sleepers: 12_000,
+            seed: 2045,
+            warm_up_hours: 31,
+        }
+    }
+}
+
+/// One of Juno's family on the network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FamilyMember {
+    /// The dream id of their nightmare (a dive in `dives`).
+    pub dive: String,
+    /// Hour of the day they go to sleep (23.5 is 23:30).
+    pub bedtime: f32,
+    /// Hours they sleep.
+    pub sleep_hours: f32,
+    /// How strongly the network takes hold of them, 0–1.
+    pub susceptibility: f32,
+    /// The mood they return to, -1–1.
+    pub calm: f32,
+    /// Dependence on the network at the start, 0–1.
+    pub dependence: f32,
+    /// Juno's notes, shown in the sleeper panel.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// A message in Juno's inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Message {
+    pub from: String,
+    pub subject: String,
+    pub body: String,
+    pub when: Trigger,
+    /// What answering it does. Optional.
+    #[serde(default)]
+    pub action: Option<Action>,
+}
+
+/// When a message arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Trigger {
+    /// When Juno sits down.
+    Start,
+    /// After this many network hours at the console.
+    AfterHours(f32),
+    /// When the story reaches this point.
+    On(StoryFlag),
+}
+
+/// What a message's button does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    /// Go to headquarters and confront Father (needs the steering found).
+    Confront,
+    /// Open the alternative network's designer.
+    DesignAlternative,
+}
+
+/// A point the story has reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum StoryFlag {
+    /// Juno's analysis showed the engagement term steering emotions.
+    SteeringFound,
+    /// The confrontation ended: the network overloaded.
+    Overload,
+    /// The pressure clock ran out.
+    LoopsSetting,
+    /// Every family dreamer freed.
+    AllFreed,
+    /// The alternative network adopted.
+    AlternativeAdopted,
+}
+
+/// A line of the confrontation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    pub who: String,
+    pub text: String,
+}
+
+/// How the dive link's stability changes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinkRules {
+    /// Lost when a loop collapses (time or lucidity).
+    pub per_collapse: f32,
+    /// Lost when a wrong word relapses the dreamer.
+    pub per_relapse: f32,
+    /// Regained for each memory newly understood.
+    pub per_memory: f32,
+    /// Below this Father warns that the link is failing.
+    pub warn_below: f32,
+}
+
+impl Default for LinkRules {
+    fn default() -> Self {
+        Self {
+            per_collapse: 0.2,
+            per_relapse: 0.3,
+            per_memory: 0.05,
+            warn_below: 0.35,
+        }
+    }
+}
+
+/// Something that happens on a dive, for Father's lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DiveMoment {
+    Start,
+    Memory,
+    Collapse,
+    CoreOpen,
+    LinkLow,
+    Freed,
+}
+
+/// What Father says when it happens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FatherLine {
+    pub when: DiveMoment,
+    pub text: String,
+}
+
+/// How the alternative network turned out, as the epilogue reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Outcome {
+    DependenceFell,
+    DependenceRose,
+    NightmaresFell,
+    NightmaresRose,
+    OptIn,
+    SteeringOff,
+    SteeringOn,
+    EverythingKept,
+    NothingKept,
+}
+
+/// One paragraph of the epilogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Epilogue {
+    #[serde(default)]
+    pub when: Vec<Outcome>,
+    pub text: String,
+}
+
+impl Story {
+    pub(super) fn check(&self, c: &mut Checks, dives: &[String]) {
+        c.number(
+            "story.network.sleepers",
+            self.network.sleepers as f32,
+            1000.0..=200_000.0,
+            " sleepers",
+        );
+        c.number(
+            "story.network.warm_up_hours",
+            self.network.warm_up_hours as f32,
+            0.0..=96.0,
+            " h",
+        );
+        c.number(
+            "story.pressure_hours",
+            self.pressure_hours,
+            1.0..=240.0,
+            " h",
+        );
+        let known: Vec<&str> = dives.iter().map(String::as_str).collect();
+        for (i, member) in self.family.iter().enumerate() {
+            let at = format!("story.family[{i}]");
+            c.reference(format_args!("{at}.dive"), "dive", &member.dive, &known);
+            c.number(
+                format_args!("{at}.bedtime"),
+                member.bedtime,
+                0.0..=24.0,
+                " h",
+            );
+            c.number(
+                format_args!("{at}.sleep_hours"),
+                member.sleep_hours,
+                3.0..=14.0,
+                " h",
+            );
+            for (field, value, low) in [
+                ("susceptibility", member.susceptibility, 0.0),
+                ("calm", member.calm, -1.0),
+                ("dependence", member.dependence, 0.0),
+            ] {
+                c.number(format_args!("{at}.{field}"), value, low..=1.0, "");
+            }
+            for (n, note) in member.notes.iter().enumerate() {
+                c.text(format_args!("{at}.notes[{n}]"), note, 400);
+            }
+        }
+        for (i, m) in self.messages.iter().enumerate() {
+            let at = format!("story.messages[{i}]");
+            c.text(format_args!("{at}.from"), &m.from, 60);
+            c.text(format_args!("{at}.subject"), &m.subject, 100);
+            c.text(format_args!("{at}.body"), &m.body, 2000);
+            if let Trigger::AfterHours(h) = m.when {
+                c.number(format_args!("{at}.when"), h, 0.0..=1000.0, " h");
+            }
+        }
+        for (i, line) in self.confrontation.iter().enumerate() {
+            // An empty `who` is the narrator.
+            if line.who.chars().count() > 40 {
+                c.fail(
+                    format_args!("story.confrontation[{i}].who"),
+                    "expected at most 40 characters",
+                );
+            }
+            c.text(
+                format_args!("story.confrontation[{i}].text"),
+                &line.text,
+                600,
+            );
+        }
+        let link = &self.link;
+        for (field, value) in [
+            ("per_collapse", link.per_collapse),
+            ("per_relapse", link.per_relapse),
+            ("per_memory", link.per_memory),
+            ("warn_below", link.warn_below),
+        ] {
+            c.number(format_args!("story.link.{field}"), value, 0.0..=1.0, "");
+        }
+        for (i, line) in self.father.iter().enumerate() {
+            c.text(format_args!("story.father[{i}].text"), &line.text, 300);
+        }
+        for (i, e) in self.epilogue.iter().enumerate() {
+            c.text(format_args!("story.epilogue[{i}].text"), &e.text, 1000);
+        }
+    }
+
+    /// The family member whose nightmare is dive `id`, with their sleeper index.
+    pub fn member(&self, dive: &str) -> Option<(usize, &FamilyMember)> {
+        self.family.iter().enumerate().find(|(_, m)| m.dive == dive)
+    }
+
+    /// Father's lines for `moment`.
+    pub fn father_says(&self, moment: DiveMoment) -> impl Iterator<Item = &str> {
+        self.father
+            .iter()
+            .filter(move |l| l.when == moment)
+            .map(|l| l.text.as_str())
+    }
+}

@@ -1,0 +1,358 @@
+//! The Sleep Sync network as SomnoTech's servers see it: every sleeper's night, minute by
+//! minute, steered by the tuning algorithm; the statistics the control room charts; the
+//! overload; and the alternative network's rules. Plain Rust with no ECS access, stepped
+//! one simulated minute at a time, and the same for the same seed on every platform.
+
+pub mod algorithm;
+pub mod analysis;
+pub mod calibration;
+pub mod policy;
+mod sleepers;
+
+pub use algorithm::{Param, Params};
+pub use analysis::{Cohort, Finding, History, Measure};
+pub use policy::{AltRules, DataKept, Invites, Policy};
+pub use sleepers::{SleeperSnapshot, Stage, Traits};
+
+use std::collections::VecDeque;
+
+use algorithm::Feedback;
+use sleepers::{GroupSum, Sleepers, Tick};
+
+use crate::dream::mix_seed;
+
+/// Simulated minutes in a day.
+pub const MINUTES_PER_DAY: u32 = 1440;
+/// How often the archive keeps every sleeper's state, minutes.
+pub const ARCHIVE_EVERY: u64 = 10;
+/// Archive frames kept: one day.
+pub const ARCHIVE_FRAMES: usize = (MINUTES_PER_DAY as u64 / ARCHIVE_EVERY) as usize;
+/// Incidents the log keeps.
+const INCIDENTS_KEPT: usize = 400;
+
+/// A uniform number in `[0, 1)` from a seed, a salt and an index: the network's only
+/// randomness, so each sleeper's minute depends on nothing but its own inputs.
+pub fn hash01(seed: u64, salt: u64, index: u64) -> f32 {
+    let mixed = mix_seed(seed ^ index.wrapping_mul(0xD6E8_FEB8_6659_FD93), salt);
+    (mixed >> 40) as f32 / (1u64 << 24) as f32
+}
+
+/// The network's statistics for one minute.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Stats {
+    pub minute: u64,
+    pub asleep: u32,
+    pub connected: u32,
+    pub looping: u32,
+    /// Sleepers who fell into a nightmare loop this minute.
+    pub new_loops: u32,
+    /// Sleepers woken from one this minute.
+    pub ended_loops: u32,
+    /// Means over connected sleepers, per cohort ([`Cohort::ALL`] order).
+    pub cohorts: [CohortStats; 3],
+    /// Mean dependence over every sleeper.
+    pub dependence: f32,
+    /// Mean nightmare risk over every sleeper.
+    pub risk: f32,
+    /// Sleepers in each stage, [`Stage::ALL`] order.
+    pub stages: [u32; 5],
+}
+
+/// Means over the connected sleepers of one cohort in one minute.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CohortStats {
+    pub connected: u32,
+    pub sync: f32,
+    pub valence: f32,
+    pub arousal: f32,
+    pub dependence: f32,
+    pub risk: f32,
+}
+
+/// Something the control room's incident log shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    pub minute: u64,
+    pub kind: IncidentKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum IncidentKind {
+    /// Sleepers who fell into nightmare loops in the hour before `minute`.
+    Nightmares { count: u32, worst: u32 },
+    /// The overload began.
+    Overload,
+    /// Sleepers trapped in loops during the overload, as the alarm reported them.
+    Cascade { looping: u32 },
+    /// The trapped sleepers released.
+    Released,
+}
+
+/// The overload: the network running flat out, loops spreading through shared sessions
+/// and no one woken from them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Overload {
+    pub since: u64,
+}
+
+/// The Sleep Sync network.
+#[derive(Debug, Clone)]
+pub struct Network {
+    seed: u64,
+    minute: u64,
+    policy: Policy,
+    params: Params,
+    feedback: Feedback,
+    /// Risk and dependence summed over today so far, for tomorrow's feedback.
+    today: (f64, f64, u32),
+    sleepers: Sleepers,
+    groups: Vec<GroupSum>,
+    next_groups: Vec<GroupSum>,
+    overload: Option<Overload>,
+    stats: Stats,
+    history: History,
+    archive: Archive,
+    incidents: VecDeque<Incident>,
+    hour: (u32, u32),
+}
+
+impl Network {
+    /// A network of `count` sleepers under `policy`; the first ones are `family`, the
+    /// story's sleepers with their own traits.
+    pub fn new(seed: u64, count: usize, policy: Policy, family: &[Traits]) -> Self {
+        let rules = policy.rules();
+        let sleepers = Sleepers::new(seed, count.max(family.len()), rules, family);
+        let groups = vec![GroupSum::default(); sleepers.group_count()];
+        Self {
+            seed,
+            minute: 0,
+            policy,
+            params: algorithm::somnotech(
+                seed,
+                0,
+                Feedback::default(),
+                rules.emotional_steering,
+                true,
+            ),
+            feedback: Feedback {
+                risk: 0.1,
+                dependence: 0.3,
+            },
+            today: (0.0, 0.0, 0),
+            archive: Archive::new(sleepers.len()),
+            sleepers,
+            next_groups: groups.clone(),
+            groups,
+            overload: None,
+            stats: Stats::default(),
+            history: History::default(),
+            incidents: VecDeque::new(),
+            hour: (0, 0),
+        }
+    }
+
+    /// Simulates one minute.
+    pub fn step(&mut self) {
+        let rules = self.policy.rules();
+        let day = self.minute / u64::from(MINUTES_PER_DAY);
+        self.params = match self.overload {
+            Some(_) => Params::overloaded(),
+            None => algorithm::somnotech(
+                self.seed,
+                self.minute,
+                self.feedback,
+                rules.emotional_steering,
+                rules.data_kept == DataKept::Everything,
+            ),
+        };
+        let tick = Tick {
+            seed: self.seed,
+            minute: self.minute,
+            params: self.params,
+            shared_night: self.policy.shared_night(day),
+            monitored: rules.data_kept.monitors(),
+            overload: self.overload.is_some(),
+        };
+        for group in &mut self.next_groups {
+            *group = GroupSum::default();
+        }
+        let stats = self
+            .sleepers
+            .step(&tick, &self.groups, &mut self.next_groups);
+        std::mem::swap(&mut self.groups, &mut self.next_groups);
+        self.stats = Stats {
+            minute: self.minute,
+            ..stats
+        };
+        self.history.push(self.params, self.stats);
+        if self.minute.is_multiple_of(ARCHIVE_EVERY) {
+            self.archive.keep(self.minute, &self.sleepers);
+        }
+        self.log_incidents();
+        self.learn_from_today();
+        self.minute += 1;
+    }
+
+    /// Simulates `minutes` minutes.
+    pub fn run(&mut self, minutes: u64) {
+        for _ in 0..minutes {
+            self.step();
+        }
+    }
+
+    fn learn_from_today(&mut self) {
+        self.today.0 += f64::from(self.stats.risk);
+        self.today.1 += f64::from(self.stats.dependence);
+        self.today.2 += 1;
+        if (self.minute + 1).is_multiple_of(u64::from(MINUTES_PER_DAY)) {
+            let n = f64::from(self.today.2.max(1));
+            self.feedback = Feedback {
+                risk: (self.today.0 / n) as f32,
+                dependence: (self.today.1 / n) as f32,
+            };
+            self.today = (0.0, 0.0, 0);
+        }
+    }
+
+    fn log_incidents(&mut self) {
+        self.hour.0 += self.stats.new_loops;
+        self.hour.1 = self.hour.1.max(self.stats.new_loops);
+        let minute = self.minute + 1;
+        if minute.is_multiple_of(60) && self.hour.0 > 0 {
+            let (count, worst) = self.hour;
+            self.incident(IncidentKind::Nightmares { count, worst });
+        }
+        if minute.is_multiple_of(60) {
+            self.hour = (0, 0);
+        }
+        if self.overload.is_some() && minute.is_multiple_of(30) {
+            self.incident(IncidentKind::Cascade {
+                looping: self.stats.looping,
+            });
+        }
+    }
+
+    fn incident(&mut self, kind: IncidentKind) {
+        if self.incidents.len() == INCIDENTS_KEPT {
+            self.incidents.pop_front();
+        }
+        self.incidents.push_back(Incident {
+            minute: self.minute,
+            kind,
+        });
+    }
+
+    /// The overload begins: every parameter flat out, loops no longer end, and the
+    /// `trapped` sleepers (Leo and Mara) fall into theirs at once.
+    pub fn overload(&mut self, trapped: &[usize]) {
+        if self.overload.is_some() {
+            return;
+        }
+        self.overload = Some(Overload { since: self.minute });
+        for &index in trapped {
+            self.sleepers.trap(index);
+        }
+        self.incident(IncidentKind::Overload);
+    }
+
+    /// The overload ends: parameters back to the policy's, and loops may end again.
+    pub fn release(&mut self) {
+        if self.overload.take().is_some() {
+            self.incident(IncidentKind::Released);
+        }
+    }
+
+    /// Sets one sleeper free of their loop (a dreamer Juno freed).
+    pub fn free(&mut self, index: usize) {
+        self.sleepers.free(index);
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    pub fn minute(&self) -> u64 {
+        self.minute
+    }
+    pub fn policy(&self) -> Policy {
+        self.policy
+    }
+    pub fn params(&self) -> Params {
+        self.params
+    }
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+    pub fn overloaded(&self) -> Option<Overload> {
+        self.overload
+    }
+    pub fn incidents(&self) -> impl DoubleEndedIterator<Item = &Incident> {
+        self.incidents.iter()
+    }
+    pub fn len(&self) -> usize {
+        self.sleepers.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.sleepers.len() == 0
+    }
+
+    /// One sleeper now.
+    pub fn sleeper(&self, index: usize) -> Option<SleeperSnapshot> {
+        self.sleepers.snapshot(index, self.minute)
+    }
+
+    /// One sleeper's archived states over the last day, oldest first, with the minute of
+    /// each.
+    pub fn sleeper_history(&self, index: usize) -> Vec<(u64, SleeperSnapshot)> {
+        self.archive.of(index)
+    }
+
+    /// Each sleeper's value of `f` now, for the map.
+    pub fn map_values(&self, f: impl Fn(&SleeperSnapshot) -> f32) -> Vec<f32> {
+        (0..self.len())
+            .filter_map(|i| self.sleeper(i))
+            .map(|s| f(&s))
+            .collect()
+    }
+}
+
+/// Every sleeper's state every [`ARCHIVE_EVERY`] minutes over the last day, a byte per
+/// value (the detail panel's charts need no more).
+#[derive(Debug, Clone)]
+struct Archive {
+    sleepers: usize,
+    frames: VecDeque<(u64, Vec<[u8; 5]>)>,
+}
+
+impl Archive {
+    fn new(sleepers: usize) -> Self {
+        Self {
+            sleepers,
+            frames: VecDeque::with_capacity(ARCHIVE_FRAMES),
+        }
+    }
+
+    fn keep(&mut self, minute: u64, sleepers: &Sleepers) {
+        let mut frame = if self.frames.len() == ARCHIVE_FRAMES {
+            self.frames.pop_front().map(|(_, f)| f).unwrap_or_default()
+        } else {
+            Vec::with_capacity(self.sleepers)
+        };
+        frame.clear();
+        frame.extend((0..self.sleepers).map(|i| sleepers.packed(i)));
+        self.frames.push_back((minute, frame));
+    }
+
+    fn of(&self, index: usize) -> Vec<(u64, SleeperSnapshot)> {
+        self.frames
+            .iter()
+            .filter_map(|(minute, frame)| {
+                frame
+                    .get(index)
+                    .map(|packed| (*minute, SleeperSnapshot::unpack(*packed)))
+            })
+            .collect()
+    }
+}

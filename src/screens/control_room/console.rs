@@ -1,0 +1,242 @@
+//! The dive console (choose a trapped dreamer, calibrate the link by holding its phase
+//! steady, dive) and the alternative network's designer.
+
+use bevy_egui::egui;
+
+use super::desk::{Desk, Request};
+use crate::levels::DiveSpec;
+use crate::levels::story::{Story, StoryFlag};
+use crate::network::calibration::STEADY_SECONDS;
+use crate::network::{DataKept, Invites};
+use crate::theme;
+
+pub fn console(
+    ui: &mut egui::Ui,
+    desk: &mut Desk,
+    dives: &[&DiveSpec],
+    requests: &mut Vec<Request>,
+) {
+    if !desk.flags.contains(&StoryFlag::Overload) {
+        ui.label(
+            egui::RichText::new(
+                "The dive link is for therapy sessions and emergencies. No sleeper is trapped.",
+            )
+            .color(theme::DIM),
+        );
+        return;
+    }
+    if let Some(left) = desk.pressure_left() {
+        let colour = if left == 0 {
+            theme::WARNING
+        } else {
+            theme::MEMORY
+        };
+        let text = if left == 0 {
+            "The loops are setting: the link is harder to hold".to_owned()
+        } else {
+            format!(
+                "Loops set in {}h {:02}m (network time)",
+                left / 60,
+                left % 60
+            )
+        };
+        ui.colored_label(colour, text);
+    }
+    if let Some(report) = &desk.console.report {
+        ui.colored_label(theme::WARNING, report);
+    }
+    ui.label(egui::RichText::new("Dreamer").strong());
+    for dive in dives {
+        let id = dive.id();
+        let freed = desk.freed.contains(id);
+        ui.horizontal(|ui| {
+            ui.label(
+                egui::RichText::new(&dive.dreamer.name)
+                    .color(theme::dreamer_colour(&dive.dreamer))
+                    .strong(),
+            );
+            if freed {
+                ui.colored_label(theme::MEMORY, "FREE · loop broken");
+            } else if desk.can_dive(id) {
+                let chosen = desk.console.dive.as_deref() == Some(id);
+                if ui
+                    .selectable_label(chosen, format!("Link to {}", dive.dreamer.name))
+                    .clicked()
+                {
+                    desk.calibrate(id);
+                }
+            } else {
+                ui.label(egui::RichText::new("not on the link").color(theme::DIM));
+            }
+        });
+    }
+    let Some(calibration) = &mut desk.console.calibration else {
+        return;
+    };
+    ui.separator();
+    ui.label(egui::RichText::new("Calibrate the link: hold the phase inside the band").strong());
+    ui.label(
+        egui::RichText::new(
+            "Hold ← / → (or A / D), or press and hold the buttons, to push against the drift.",
+        )
+        .small()
+        .color(theme::DIM),
+    );
+    let (rect, _) = ui.allocate_exact_size(
+        egui::vec2(ui.available_width().min(420.0), 46.0),
+        egui::Sense::hover(),
+    );
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 4.0, egui::Color32::from_rgb(6, 10, 20));
+    let x = |v: f32| rect.center().x + v * rect.width() * 0.5;
+    let band =
+        egui::Rect::from_x_y_ranges(x(-calibration.band)..=x(calibration.band), rect.y_range());
+    let inside = calibration.inside();
+    painter.rect_filled(
+        band,
+        0.0,
+        egui::Color32::from_rgba_unmultiplied(110, 220, 255, 40),
+    );
+    painter.line_segment(
+        [
+            egui::pos2(x(calibration.error), rect.top()),
+            egui::pos2(x(calibration.error), rect.bottom()),
+        ],
+        egui::Stroke::new(
+            3.0,
+            if inside {
+                theme::ACCENT
+            } else {
+                theme::WARNING
+            },
+        ),
+    );
+    let mut push = 0.0;
+    ui.horizontal(|ui| {
+        if ui.button("◀ push").is_pointer_button_down_on() {
+            push -= 1.0;
+        }
+        if ui.button("push ▶").is_pointer_button_down_on() {
+            push += 1.0;
+        }
+    });
+    ui.input(|i| {
+        if i.key_down(egui::Key::ArrowLeft) || i.key_down(egui::Key::A) {
+            push -= 1.0;
+        }
+        if i.key_down(egui::Key::ArrowRight) || i.key_down(egui::Key::D) {
+            push += 1.0;
+        }
+    });
+    let dt = ui.input(|i| i.stable_dt).min(0.1);
+    calibration.step(dt, push);
+    ui.add(egui::ProgressBar::new(calibration.progress()).text(format!(
+        "steady {:.1} / {STEADY_SECONDS:.0} s",
+        calibration.steady
+    )));
+    if calibration.done() {
+        let link = calibration.quality();
+        ui.colored_label(
+            theme::MEMORY,
+            format!("Link calibrated · stability {:.0}%", link * 100.0),
+        );
+        if ui
+            .add_sized([160.0, 36.0], egui::Button::new("Dive"))
+            .clicked()
+            && let Some(dive) = desk.console.dive.clone()
+        {
+            requests.push(Request::Dive { dive, link });
+        }
+    } else {
+        ui.ctx().request_repaint();
+    }
+}
+
+pub fn alternative(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
+    if !desk.flags.contains(&StoryFlag::AllFreed) {
+        ui.label(egui::RichText::new("Bring Leo and Mara home first.").color(theme::DIM));
+        return;
+    }
+    let running = desk.design.run.as_ref().is_some_and(|r| !r.done());
+    let rules = &mut desk.design.rules;
+    ui.add_enabled_ui(!running, |ui| {
+        ui.checkbox(
+            &mut rules.opt_in,
+            "Consent: sleepers join only if they choose to",
+        );
+        ui.checkbox(
+            &mut rules.individual_by_default,
+            "Individual dreaming by default",
+        );
+        ui.add(
+            egui::Slider::new(&mut rules.shared_nights_per_week, 0..=7)
+                .text("shared nights a week"),
+        );
+        ui.horizontal(|ui| {
+            ui.label("Who invites:");
+            for invites in Invites::ALL {
+                ui.selectable_value(&mut rules.invites, invites, invites.label());
+            }
+        });
+        ui.checkbox(
+            &mut rules.emotional_steering,
+            "Emotional steering (the engagement term)",
+        );
+        ui.horizontal(|ui| {
+            ui.label("Data kept:");
+            for kept in DataKept::ALL {
+                ui.selectable_value(&mut rules.data_kept, kept, kept.label());
+            }
+        });
+    });
+    if ui
+        .add_enabled(!running, egui::Button::new("Run both networks"))
+        .clicked()
+    {
+        desk.run_design();
+    }
+    let Some(run) = &desk.design.run else {
+        return;
+    };
+    ui.add(egui::ProgressBar::new(run.progress()).text(format!(
+        "{} sleepers each, {} days",
+        super::design::DESIGN_SLEEPERS,
+        super::design::DESIGN_DAYS
+    )));
+    let [dep_s, dep_a] = run.dependence();
+    let [nm_s, nm_a] = run.nightmares_per_night();
+    let better = |a: f32, s: f32| if a < s { theme::MEMORY } else { theme::WARNING };
+    egui::Grid::new("design-results")
+        .num_columns(3)
+        .show(ui, |ui| {
+            ui.label("");
+            ui.strong("SomnoTech");
+            ui.strong("yours");
+            ui.end_row();
+            ui.label("mean dependence");
+            ui.label(format!("{dep_s:.2}"));
+            ui.colored_label(better(dep_a, dep_s), format!("{dep_a:.2}"));
+            ui.end_row();
+            ui.label("nightmares a night");
+            ui.label(format!("{nm_s:.1}"));
+            ui.colored_label(better(nm_a, nm_s), format!("{nm_a:.1}"));
+            ui.end_row();
+        });
+    if run.done() && run.rules == desk.design.rules {
+        if !desk.flags.contains(&StoryFlag::AlternativeAdopted) {
+            if ui.button("Adopt this network").clicked() {
+                desk.adopt(story);
+            }
+        } else {
+            ui.separator();
+            ui.label(
+                egui::RichText::new("Epilogue")
+                    .strong()
+                    .color(theme::MEMORY),
+            );
+            for paragraph in desk.epilogue(story) {
+                ui.add(egui::Label::new(paragraph).wrap());
+            }
+        }
+    }
+}

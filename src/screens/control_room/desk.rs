@@ -1,0 +1,378 @@
+//! Juno's desk in the control room, as plain data: the network she watches, how far the
+//! story has come, her findings, the dive console and the alternative's designer. The
+//! panels draw it and change it; the Bevy systems only step it and act on its requests.
+
+use std::collections::BTreeSet;
+
+use bevy_egui::egui;
+
+use super::design::{Design, DesignRun};
+use crate::levels::story::{Action, Story, StoryFlag, Trigger};
+use crate::network::analysis::{Correlation, Query};
+use crate::network::calibration::{self, Calibration};
+use crate::network::{AltRules, Finding, MINUTES_PER_DAY, Network, Policy, Traits};
+
+/// Network minutes per real second at each of the console's speeds.
+pub const SPEEDS: [f32; 3] = [1.0, 10.0, 60.0];
+
+/// Which panels are open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Panel {
+    Overview,
+    Sleeper,
+    Algorithm,
+    Inbox,
+    Console,
+    Alternative,
+}
+
+impl Panel {
+    pub const ALL: [Panel; 6] = [
+        Panel::Overview,
+        Panel::Sleeper,
+        Panel::Algorithm,
+        Panel::Inbox,
+        Panel::Console,
+        Panel::Alternative,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Panel::Overview => "Network overview",
+            Panel::Sleeper => "Sleeper detail",
+            Panel::Algorithm => "Algorithm inspector",
+            Panel::Inbox => "Messages & incidents",
+            Panel::Console => "Dive console",
+            Panel::Alternative => "Alternative network",
+        }
+    }
+
+    /// The function key that opens and closes it.
+    pub fn key(self) -> egui::Key {
+        match self {
+            Panel::Overview => egui::Key::F1,
+            Panel::Sleeper => egui::Key::F2,
+            Panel::Algorithm => egui::Key::F3,
+            Panel::Inbox => egui::Key::F4,
+            Panel::Console => egui::Key::F5,
+            Panel::Alternative => egui::Key::F6,
+        }
+    }
+}
+
+/// What the desk asks of the game.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// Dive into dream `dive` with the calibrated link's stability.
+    Dive {
+        dive: String,
+        link: f32,
+    },
+    BackToTitle,
+}
+
+/// The dive console's state.
+#[derive(Debug, Clone, Default)]
+pub struct ConsoleState {
+    pub dive: Option<String>,
+    pub calibration: Option<Calibration>,
+    /// The last dive's end, as Father reported it.
+    pub report: Option<String>,
+}
+
+/// Juno's desk.
+#[derive(Debug, Clone)]
+pub struct Desk {
+    pub network: Network,
+    /// Which [`SPEEDS`] the network runs at.
+    pub speed: usize,
+    pub paused: bool,
+    /// Network minutes owed to the clock (real time runs smoother than whole minutes).
+    carry: f32,
+    /// Minute Juno sat down.
+    pub start_minute: u64,
+    pub flags: BTreeSet<StoryFlag>,
+    /// Messages arrived, by index into the story's, with the network minute they came.
+    pub inbox: Vec<(usize, u64)>,
+    pub read: BTreeSet<usize>,
+    pub open_message: Option<usize>,
+    /// The confrontation's line on screen, while it plays.
+    pub confrontation: Option<usize>,
+    pub findings: Vec<Finding>,
+    pub query: Query,
+    pub last_analysis: Option<Correlation>,
+    pub selected: usize,
+    pub open: BTreeSet<Panel>,
+    pub console: ConsoleState,
+    pub design: Design,
+    /// Dives freed, by id.
+    pub freed: BTreeSet<String>,
+    pub overload_minute: Option<u64>,
+    pub pressure_minutes: u64,
+    /// Family members' sleeper indices, with their dive ids.
+    pub family: Vec<(usize, String)>,
+}
+
+impl Desk {
+    /// The desk as Juno sits down: the network built from the story and warmed up.
+    pub fn new(story: &Story) -> Self {
+        let setup = story.network;
+        let family: Vec<Traits> = story
+            .family
+            .iter()
+            .map(|m| Traits {
+                bedtime: (m.bedtime * 60.0) as u16 % MINUTES_PER_DAY as u16,
+                sleep_minutes: (m.sleep_hours * 60.0) as u16,
+                susceptibility: m.susceptibility,
+                calm: m.calm,
+                dependence: m.dependence,
+            })
+            .collect();
+        let mut network = Network::new(
+            setup.seed,
+            setup.sleepers as usize,
+            Policy::SomnoTech,
+            &family,
+        );
+        network.run(u64::from(setup.warm_up_hours) * 60);
+        let start_minute = network.minute();
+        let mut desk = Self {
+            network,
+            speed: 1,
+            paused: false,
+            carry: 0.0,
+            start_minute,
+            flags: BTreeSet::new(),
+            inbox: Vec::new(),
+            read: BTreeSet::new(),
+            open_message: None,
+            confrontation: None,
+            findings: Vec::new(),
+            query: Query::default(),
+            last_analysis: None,
+            selected: 0,
+            open: [Panel::Overview, Panel::Inbox, Panel::Algorithm].into(),
+            console: ConsoleState::default(),
+            design: Design {
+                rules: AltRules::default(),
+                run: None,
+            },
+            freed: BTreeSet::new(),
+            overload_minute: None,
+            pressure_minutes: (story.pressure_hours * 60.0) as u64,
+            family: story
+                .family
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (i, m.dive.clone()))
+                .collect(),
+        };
+        desk.deliver(story);
+        desk
+    }
+
+    /// Runs the network for `seconds` of real time at the console's speed (nothing while
+    /// paused), and the designer's comparison if one is running.
+    pub fn advance(&mut self, seconds: f32, story: &Story) {
+        if !self.paused && seconds.is_finite() && seconds > 0.0 {
+            self.carry += seconds * SPEEDS[self.speed.min(SPEEDS.len() - 1)];
+            let whole = self.carry.floor();
+            self.carry -= whole;
+            self.network.run(whole as u64);
+        }
+        if let Some(run) = &mut self.design.run {
+            run.advance(240);
+        }
+        self.pressure();
+        self.deliver(story);
+    }
+
+    /// Network minutes left on the pressure clock, once the overload began.
+    pub fn pressure_left(&self) -> Option<u64> {
+        self.overload_minute
+            .map(|since| (since + self.pressure_minutes).saturating_sub(self.network.minute()))
+    }
+
+    /// When the pressure clock runs out the loops set: calibrating the link gets harder.
+    fn pressure(&mut self) {
+        if self.pressure_left() == Some(0) {
+            self.flags.insert(StoryFlag::LoopsSetting);
+        }
+    }
+
+    /// Messages whose time has come arrive.
+    pub fn deliver(&mut self, story: &Story) {
+        let hours = (self.network.minute() - self.start_minute) as f32 / 60.0;
+        for (i, message) in story.messages.iter().enumerate() {
+            if self.inbox.iter().any(|(m, _)| *m == i) {
+                continue;
+            }
+            let due = match message.when {
+                Trigger::Start => true,
+                Trigger::AfterHours(h) => hours >= h,
+                Trigger::On(flag) => self.flags.contains(&flag),
+            };
+            if due {
+                self.inbox.push((i, self.network.minute()));
+            }
+        }
+    }
+
+    pub fn unread(&self) -> usize {
+        self.inbox
+            .iter()
+            .filter(|(i, _)| !self.read.contains(i))
+            .count()
+    }
+
+    /// Runs the analysis Juno set up.
+    pub fn analyse(&mut self) -> Correlation {
+        let result = self.network.history().correlate(self.query);
+        self.last_analysis = Some(result);
+        result
+    }
+
+    /// Pins the last analysis to her findings; a finding that shows the steering sets
+    /// the story's flag.
+    pub fn pin(&mut self, story: &Story) {
+        let Some(result) = self.last_analysis else {
+            return;
+        };
+        let finding = Finding(result);
+        if !self.findings.contains(&finding) {
+            self.findings.push(finding);
+        }
+        if finding.reveals_steering() {
+            self.flags.insert(StoryFlag::SteeringFound);
+            self.deliver(story);
+        }
+    }
+
+    /// Whether a message's action can be taken now.
+    pub fn can(&self, action: Action) -> bool {
+        match action {
+            Action::Confront => {
+                self.flags.contains(&StoryFlag::SteeringFound)
+                    && !self.flags.contains(&StoryFlag::Overload)
+            }
+            Action::DesignAlternative => self.flags.contains(&StoryFlag::AllFreed),
+        }
+    }
+
+    /// Takes a message's action.
+    pub fn act(&mut self, action: Action, story: &Story) {
+        if !self.can(action) {
+            return;
+        }
+        match action {
+            Action::Confront => {
+                self.confrontation = Some(0);
+                if story.confrontation.is_empty() {
+                    self.overload(story);
+                }
+            }
+            Action::DesignAlternative => {
+                self.open.insert(Panel::Alternative);
+            }
+        }
+    }
+
+    /// The next line of the confrontation; after the last, the overload.
+    pub fn next_line(&mut self, story: &Story) {
+        let Some(line) = self.confrontation else {
+            return;
+        };
+        if line + 1 < story.confrontation.len() {
+            self.confrontation = Some(line + 1);
+        } else {
+            self.confrontation = None;
+            self.overload(story);
+        }
+    }
+
+    /// The network overloads: Juno's family (and thousands more) trapped in loops; the
+    /// pressure clock starts; the dive console opens.
+    pub fn overload(&mut self, story: &Story) {
+        if !self.flags.insert(StoryFlag::Overload) {
+            return;
+        }
+        let trapped: Vec<usize> = self.family.iter().map(|(i, _)| *i).collect();
+        self.network.overload(&trapped);
+        self.overload_minute = Some(self.network.minute());
+        self.open.insert(Panel::Console);
+        self.deliver(story);
+    }
+
+    /// Whether dive `id` can be started from the console: its sleeper is trapped and not
+    /// yet freed.
+    pub fn can_dive(&self, id: &str) -> bool {
+        self.flags.contains(&StoryFlag::Overload)
+            && !self.freed.contains(id)
+            && self.family.iter().any(|(_, d)| d == id)
+    }
+
+    /// Starts calibrating the link for dive `id`.
+    pub fn calibrate(&mut self, id: &str) {
+        if !self.can_dive(id) {
+            return;
+        }
+        let band = if self.flags.contains(&StoryFlag::LoopsSetting) {
+            calibration::BAND * 0.7
+        } else {
+            calibration::BAND
+        };
+        self.console.dive = Some(id.to_owned());
+        self.console.calibration = Some(Calibration::new(
+            self.network.seed() ^ self.network.minute(),
+            band,
+        ));
+    }
+
+    /// A dreamer freed: their sleeper leaves the loop; when the whole family is free the
+    /// overload is released.
+    pub fn freed(&mut self, id: &str, story: &Story) {
+        if !self.freed.insert(id.to_owned()) {
+            return;
+        }
+        if let Some((index, _)) = self.family.iter().find(|(_, d)| d == id) {
+            self.network.free(*index);
+        }
+        let all = self.family.iter().all(|(_, d)| self.freed.contains(d));
+        if all && !self.family.is_empty() && self.flags.insert(StoryFlag::AllFreed) {
+            self.network.release();
+            self.deliver(story);
+        }
+    }
+
+    /// Runs the designer's comparison with the rules on the table.
+    pub fn run_design(&mut self) {
+        self.design.run = Some(DesignRun::new(self.network.seed(), self.design.rules));
+    }
+
+    /// Adopts the alternative once its run is done.
+    pub fn adopt(&mut self, story: &Story) {
+        if self.design.run.as_ref().is_some_and(DesignRun::done) {
+            self.flags.insert(StoryFlag::AlternativeAdopted);
+            self.deliver(story);
+        }
+    }
+
+    /// The epilogue's paragraphs that the adopted design earned.
+    pub fn epilogue<'s>(&self, story: &'s Story) -> Vec<&'s str> {
+        let Some(run) = self
+            .design
+            .run
+            .as_ref()
+            .filter(|_| self.flags.contains(&StoryFlag::AlternativeAdopted))
+        else {
+            return Vec::new();
+        };
+        let outcomes = run.outcomes();
+        story
+            .epilogue
+            .iter()
+            .filter(|e| e.when.iter().all(|o| outcomes.contains(o)))
+            .map(|e| e.text.as_str())
+            .collect()
+    }
+}

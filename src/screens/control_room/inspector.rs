@@ -1,0 +1,185 @@
+//! The algorithm inspector: SomnoTech's tuning parameters with their documented purpose
+//! and their values over time, and the analysis bench where Juno tests whether a
+//! parameter moves what it should not. Her pinned findings are the story's evidence.
+
+use bevy_egui::egui;
+use egui_plot::{Line, Plot, PlotPoints};
+
+use super::desk::Desk;
+use crate::levels::story::{Story, StoryFlag};
+use crate::network::analysis::MIN_SAMPLES;
+use crate::network::{Cohort, MINUTES_PER_DAY, Measure, Param};
+use crate::theme;
+
+/// Lags offered, minutes.
+const LAGS: [usize; 5] = [0, 5, 10, 20, 40];
+/// Windows offered, hours.
+const WINDOWS: [usize; 3] = [12, 24, 48];
+
+pub fn inspector(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
+    let params = desk.network.params();
+    egui::CollapsingHeader::new("Parameters (SomnoTech documentation)")
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::Grid::new("params")
+                .num_columns(3)
+                .striped(true)
+                .show(ui, |ui| {
+                    for param in Param::ALL {
+                        let selected = desk.query.param == param;
+                        if ui.selectable_label(selected, param.label()).clicked() {
+                            desk.query.param = param;
+                        }
+                        ui.monospace(format!("{:6.2}", params.get(param)));
+                        ui.add(
+                            egui::Label::new(
+                                egui::RichText::new(param.documented_purpose())
+                                    .small()
+                                    .color(theme::DIM),
+                            )
+                            .wrap(),
+                        );
+                        ui.end_row();
+                    }
+                });
+        });
+    // The selected parameter over the last day.
+    let history = desk.network.history();
+    let take = history.len().min(MINUTES_PER_DAY as usize);
+    let param = desk.query.param;
+    let line: Vec<[f64; 2]> = history
+        .recent(take)
+        .step_by(4)
+        .map(|(p, s)| [s.minute as f64 / 60.0, f64::from(p.get(param))])
+        .collect();
+    let (low, high) = param.range();
+    Plot::new("param-history")
+        .height(80.0)
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .include_y(f64::from(low))
+        .include_y(f64::from(high))
+        .show(ui, |plot| {
+            plot.line(Line::new(param.label(), PlotPoints::from(line)).color(theme::ACCENT));
+        });
+
+    ui.separator();
+    ui.label(egui::RichText::new("Analysis bench").strong());
+    ui.label(
+        egui::RichText::new(
+            "Does a parameter move a measure of the sleepers? Pick both, a cohort, and how \
+             long after the parameter to look. Only minutes with sleepers connected count.",
+        )
+        .small()
+        .color(theme::DIM),
+    );
+    egui::Grid::new("bench").num_columns(2).show(ui, |ui| {
+        ui.label("parameter");
+        combo(ui, "bench-param", &mut desk.query.param, &Param::ALL, |p| {
+            p.label()
+        });
+        ui.end_row();
+        ui.label("measure");
+        combo(
+            ui,
+            "bench-measure",
+            &mut desk.query.measure,
+            &Measure::ALL,
+            |m| m.label(),
+        );
+        ui.end_row();
+        ui.label("cohort");
+        combo(
+            ui,
+            "bench-cohort",
+            &mut desk.query.cohort,
+            &Cohort::ALL,
+            |c| c.label(),
+        );
+        ui.end_row();
+        ui.label("measured after");
+        ui.horizontal(|ui| {
+            for lag in LAGS {
+                ui.selectable_value(&mut desk.query.lag, lag, format!("{lag} min"));
+            }
+        });
+        ui.end_row();
+        ui.label("over the last");
+        ui.horizontal(|ui| {
+            for hours in WINDOWS {
+                ui.selectable_value(&mut desk.query.window, hours * 60, format!("{hours} h"));
+            }
+        });
+        ui.end_row();
+    });
+    ui.horizontal(|ui| {
+        if ui.button("Analyse").clicked() {
+            desk.analyse();
+        }
+        let can_pin = desk.last_analysis.is_some();
+        if ui
+            .add_enabled(can_pin, egui::Button::new("Pin to findings"))
+            .clicked()
+        {
+            desk.pin(story);
+        }
+    });
+    if let Some(result) = desk.last_analysis {
+        let q = result.query;
+        let strong = result.samples >= MIN_SAMPLES && result.r.abs() >= 0.5;
+        ui.colored_label(
+            if strong { theme::MEMORY } else { theme::ACCENT },
+            format!(
+                "{} → {} of {}, {} min later: r = {:+.2} over {} sleeping minutes — {}",
+                q.param.label(),
+                q.measure.label(),
+                q.cohort.label(),
+                q.lag,
+                result.r,
+                result.samples,
+                result.verdict()
+            ),
+        );
+    }
+    if !desk.findings.is_empty() {
+        ui.separator();
+        ui.label(egui::RichText::new("Findings").strong());
+        for finding in &desk.findings {
+            let q = finding.0.query;
+            ui.label(format!(
+                "• {} → {} ({}, +{} min): r = {:+.2}, {}",
+                q.param.label(),
+                q.measure.label(),
+                q.cohort.label(),
+                q.lag,
+                finding.0.r,
+                finding.0.verdict()
+            ));
+        }
+    }
+    if desk.flags.contains(&StoryFlag::SteeringFound) {
+        ui.colored_label(
+            theme::WARNING,
+            "Scene continuity moves how sleepers feel. Its documentation says nothing of emotion.",
+        );
+    }
+}
+
+/// A drop-down of `options`.
+fn combo<T: Copy + PartialEq>(
+    ui: &mut egui::Ui,
+    id: &str,
+    value: &mut T,
+    options: &[T],
+    label: impl Fn(T) -> &'static str,
+) {
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(label(*value))
+        .width(260.0)
+        .show_ui(ui, |ui| {
+            for option in options {
+                ui.selectable_value(value, *option, label(*option));
+            }
+        });
+}

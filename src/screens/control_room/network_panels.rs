@@ -1,0 +1,311 @@
+//! The network overview (charts over time, the map of sleepers, incident counts) and the
+//! sleeper detail (vital signs, hypnogram, emotion history, dependence trend).
+
+use bevy_egui::egui;
+use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
+
+use super::desk::{Desk, Panel};
+use crate::levels::story::Story;
+use crate::network::{MINUTES_PER_DAY, SleeperSnapshot, Stage};
+use crate::theme;
+
+/// Minutes the overview's charts span.
+const CHART_MINUTES: usize = MINUTES_PER_DAY as usize;
+/// Points each chart line is thinned to.
+const CHART_POINTS: usize = 360;
+/// The map's columns.
+const MAP_COLUMNS: usize = 120;
+
+/// Hours since the network's first minute, for chart axes.
+fn hours(minute: u64) -> f64 {
+    minute as f64 / 60.0
+}
+
+/// The time of day of `minute`, as the console prints it.
+pub fn clock(minute: u64) -> String {
+    let of_day = minute % u64::from(MINUTES_PER_DAY);
+    format!(
+        "day {} · {:02}:{:02}",
+        minute / u64::from(MINUTES_PER_DAY) + 1,
+        of_day / 60,
+        of_day % 60
+    )
+}
+
+/// A chart line of `f` over the history's last day, thinned to [`CHART_POINTS`].
+fn series(desk: &Desk, f: impl Fn(&crate::network::Stats) -> f32) -> Vec<[f64; 2]> {
+    let history = desk.network.history();
+    let take = history.len().min(CHART_MINUTES);
+    let stride = (take / CHART_POINTS).max(1);
+    history
+        .recent(take)
+        .step_by(stride)
+        .map(|(_, s)| [hours(s.minute), f64::from(f(s))])
+        .collect()
+}
+
+fn chart(ui: &mut egui::Ui, id: &str, height: f32, lines: Vec<Line<'_>>) {
+    Plot::new(id)
+        .height(height)
+        .legend(Legend::default())
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .x_axis_label("network hours")
+        .show(ui, |plot| {
+            for line in lines {
+                plot.line(line);
+            }
+        });
+}
+
+pub fn overview(ui: &mut egui::Ui, desk: &mut Desk) {
+    let stats = *desk.network.stats();
+    let n = desk.network.len().max(1) as f32;
+    let critical = desk.network.overloaded().is_some();
+    ui.horizontal_wrapped(|ui| {
+        let looping_colour = if critical {
+            theme::WARNING
+        } else {
+            theme::ACCENT
+        };
+        ui.label(format!("{} sleepers", desk.network.len()));
+        ui.label(format!("{} asleep", stats.asleep));
+        ui.label(format!("{} connected", stats.connected));
+        ui.colored_label(
+            looping_colour,
+            format!("{} in nightmare loops", stats.looping),
+        );
+        ui.label(format!("dependence {:.2}", stats.dependence));
+    });
+    let last_day = desk
+        .network
+        .history()
+        .recent(CHART_MINUTES)
+        .map(|(_, s)| s.new_loops)
+        .sum::<u32>();
+    ui.label(
+        egui::RichText::new(format!("Nightmare incidents in the last 24 h: {last_day}")).color(
+            if last_day > 50 {
+                theme::WARNING
+            } else {
+                theme::DIM
+            },
+        ),
+    );
+    chart(
+        ui,
+        "overview-load",
+        110.0,
+        vec![
+            Line::new(
+                "asleep",
+                PlotPoints::from(series(desk, |s| s.asleep as f32 / n)),
+            ),
+            Line::new(
+                "in a loop",
+                PlotPoints::from(series(desk, |s| s.looping as f32 / n)),
+            )
+            .color(theme::WARNING),
+            Line::new(
+                "dependence",
+                PlotPoints::from(series(desk, |s| s.dependence)),
+            )
+            .color(theme::MEMORY),
+        ],
+    );
+    chart(
+        ui,
+        "overview-emotion",
+        110.0,
+        vec![
+            Line::new(
+                "valence",
+                PlotPoints::from(series(desk, |s| s.cohorts[0].valence)),
+            ),
+            Line::new(
+                "arousal",
+                PlotPoints::from(series(desk, |s| s.cohorts[0].arousal)),
+            ),
+            Line::new(
+                "sync",
+                PlotPoints::from(series(desk, |s| s.cohorts[0].sync)),
+            ),
+        ],
+    );
+    ui.label(
+        egui::RichText::new(
+            "Map: one cell per sleeper, by nightmare risk (red: in a loop). Click one to open it.",
+        )
+        .color(theme::DIM),
+    );
+    if let Some(index) = map(ui, desk) {
+        desk.selected = index;
+        desk.open.insert(Panel::Sleeper);
+    }
+}
+
+/// The sleepers as a grid of cells coloured by risk; returns the sleeper clicked.
+fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
+    let count = desk.network.len();
+    let per_cell = count.div_ceil(MAP_COLUMNS * 100).max(1);
+    let cells = count.div_ceil(per_cell);
+    let rows = cells.div_ceil(MAP_COLUMNS);
+    let width = ui.available_width().min(480.0);
+    let cell = width / MAP_COLUMNS as f32;
+    let (rect, response) =
+        ui.allocate_exact_size(egui::vec2(width, cell * rows as f32), egui::Sense::click());
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, egui::Color32::from_rgb(6, 10, 20));
+    for c in 0..cells {
+        let first = c * per_cell;
+        let (mut risk, mut looping) = (0.0f32, false);
+        for i in first..(first + per_cell).min(count) {
+            if let Some(s) = desk.network.sleeper(i) {
+                risk = risk.max(s.risk);
+                looping |= s.looping;
+            }
+        }
+        let colour = if looping {
+            theme::WARNING
+        } else {
+            let t = risk.clamp(0.0, 1.0);
+            egui::Color32::from_rgb(
+                (40.0 + 200.0 * t) as u8,
+                (90.0 + 80.0 * (1.0 - t)) as u8,
+                (200.0 * (1.0 - t) + 40.0) as u8,
+            )
+        };
+        let x = rect.left() + (c % MAP_COLUMNS) as f32 * cell;
+        let y = rect.top() + (c / MAP_COLUMNS) as f32 * cell;
+        painter.rect_filled(
+            egui::Rect::from_min_size(egui::pos2(x, y), egui::vec2(cell, cell)),
+            0.0,
+            colour,
+        );
+    }
+    let at = response
+        .interact_pointer_pos()
+        .filter(|_| response.clicked())?;
+    let column = ((at.x - rect.left()) / cell) as usize;
+    let row = ((at.y - rect.top()) / cell) as usize;
+    let index = (row * MAP_COLUMNS + column.min(MAP_COLUMNS - 1)) * per_cell;
+    (index < count).then_some(index)
+}
+
+pub fn sleeper(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
+    ui.horizontal(|ui| {
+        ui.label("Sleeper #");
+        let last = desk.network.len().saturating_sub(1);
+        ui.add(egui::DragValue::new(&mut desk.selected).range(0..=last));
+        for (i, member) in story.family.iter().enumerate() {
+            let name = crate::screens::control_room::family_name(member);
+            if ui.selectable_label(desk.selected == i, name).clicked() {
+                desk.selected = i;
+            }
+        }
+    });
+    let Some(now) = desk.network.sleeper(desk.selected) else {
+        return;
+    };
+    if let Some(member) = story.family.get(desk.selected) {
+        ui.label(
+            egui::RichText::new(crate::screens::control_room::family_name(member))
+                .color(theme::MEMORY)
+                .strong(),
+        );
+        for note in &member.notes {
+            ui.label(egui::RichText::new(note).italics());
+        }
+    }
+    vitals(ui, &now);
+    let past = desk.network.sleeper_history(desk.selected);
+    let points = |f: &dyn Fn(&SleeperSnapshot) -> f32| -> Vec<[f64; 2]> {
+        past.iter()
+            .map(|(m, s)| [hours(*m), f64::from(f(s))])
+            .collect()
+    };
+    ui.label(egui::RichText::new("Hypnogram (last 24 h)").color(theme::DIM));
+    Plot::new(("hypnogram", desk.selected))
+        .height(90.0)
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .include_y(0.3)
+        .include_y(-4.3)
+        .y_axis_formatter(|mark, _| {
+            Stage::ALL
+                .iter()
+                .find(|s| (f64::from(s.depth()) - mark.value).abs() < 0.01)
+                .map(|s| s.label().to_owned())
+                .unwrap_or_default()
+        })
+        .show(ui, |plot| {
+            plot.line(Line::new(
+                "stage",
+                PlotPoints::from(points(&|s| s.stage.depth())),
+            ));
+            let looping: Vec<[f64; 2]> = past
+                .iter()
+                .filter(|(_, s)| s.looping)
+                .map(|(m, _)| [hours(*m), 0.2])
+                .collect();
+            plot.points(
+                Points::new("in a loop", PlotPoints::from(looping))
+                    .color(theme::WARNING)
+                    .radius(3.0),
+            );
+        });
+    ui.label(egui::RichText::new("Emotion and dependence").color(theme::DIM));
+    chart(
+        ui,
+        &format!("emotion-{}", desk.selected),
+        110.0,
+        vec![
+            Line::new("valence", PlotPoints::from(points(&|s| s.valence))),
+            Line::new("arousal", PlotPoints::from(points(&|s| s.arousal))),
+            Line::new("dependence", PlotPoints::from(points(&|s| s.dependence)))
+                .color(theme::MEMORY),
+        ],
+    );
+}
+
+fn vitals(ui: &mut egui::Ui, s: &SleeperSnapshot) {
+    egui::Grid::new("vitals").num_columns(4).show(ui, |ui| {
+        ui.label("stage");
+        ui.strong(if s.looping {
+            "NIGHTMARE LOOP"
+        } else {
+            s.stage.label()
+        });
+        ui.label("heart");
+        ui.strong(format!("{:.0} bpm", s.heart_rate));
+        ui.end_row();
+        ui.label("breathing");
+        ui.strong(format!("{:.0} /min", s.breathing));
+        ui.label("sync");
+        ui.strong(if s.connected {
+            format!("{:.0}%", s.sync * 100.0)
+        } else {
+            "offline".into()
+        });
+        ui.end_row();
+        ui.label("valence");
+        ui.strong(format!("{:+.2}", s.valence));
+        ui.label("arousal");
+        ui.strong(format!("{:.2}", s.arousal));
+        ui.end_row();
+        ui.label("dependence");
+        ui.strong(format!("{:.2}", s.dependence));
+        ui.label("nightmare risk");
+        ui.colored_label(
+            if s.risk > 0.5 {
+                theme::WARNING
+            } else {
+                theme::ACCENT
+            },
+            format!("{:.2}", s.risk),
+        );
+        ui.end_row();
+    });
+}

@@ -1,0 +1,416 @@
+//! The control room: the steering is found by analysis and nothing less, the
+//! confrontation overloads the network, freeing the family releases it, the alternative
+//! moves the statistics the documented way, and every panel works under egui_kittest.
+
+use bevy_egui::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use sleep_sync::levels::story::{Action, Story, StoryFlag};
+use sleep_sync::levels::{DiveSpec, Library};
+use sleep_sync::network::analysis::Query;
+use sleep_sync::network::{AltRules, Cohort, DataKept, Measure, Param};
+use sleep_sync::screens::control_room::design::DesignRun;
+use sleep_sync::screens::control_room::{Desk, Panel, Request, show};
+use sleep_sync::testing::shipped_library;
+
+fn story() -> Story {
+    shipped_library().story
+}
+
+fn query(param: Param, measure: Measure, window: usize) -> Query {
+    Query {
+        param,
+        measure,
+        cohort: Cohort::All,
+        lag: 10,
+        window,
+    }
+}
+
+/// Analyses `q` and pins it, as the inspector's two buttons do.
+fn analyse_and_pin(desk: &mut Desk, story: &Story, q: Query) {
+    desk.query = q;
+    desk.analyse();
+    desk.pin(story);
+}
+
+#[test]
+fn the_steering_is_found_by_analysis_and_by_nothing_less() {
+    let story = story();
+    let mut desk = Desk::new(&story);
+    // Time alone, an answer without evidence, or the right pair without enough data.
+    desk.advance(120.0, &story);
+    desk.act(Action::Confront, &story);
+    assert!(desk.confrontation.is_none(), "confronted without evidence");
+    for param in Param::ALL {
+        if param == Param::Continuity {
+            continue;
+        }
+        for measure in Measure::ALL {
+            analyse_and_pin(&mut desk, &story, query(param, measure, 1440));
+        }
+    }
+    analyse_and_pin(
+        &mut desk,
+        &story,
+        query(Param::Continuity, Measure::Sync, 1440),
+    );
+    analyse_and_pin(
+        &mut desk,
+        &story,
+        query(Param::Continuity, Measure::Dependence, 1440),
+    );
+    analyse_and_pin(
+        &mut desk,
+        &story,
+        query(Param::Continuity, Measure::Valence, 60),
+    );
+    assert!(
+        !desk.flags.contains(&StoryFlag::SteeringFound),
+        "found without the analysis that shows it: {:?}",
+        desk.findings
+    );
+    // No parameter but the hidden one moves emotion as strongly.
+    let strongest_other = desk
+        .findings
+        .iter()
+        .filter(|f| f.0.query.param != Param::Continuity && f.0.query.measure.is_emotion())
+        .map(|f| f.0.r.abs())
+        .fold(0.0, f32::max);
+    // The scripted analysis: the engagement term against valence and arousal.
+    analyse_and_pin(
+        &mut desk,
+        &story,
+        query(Param::Continuity, Measure::Valence, 1440),
+    );
+    let valence = desk.last_analysis.expect("analysed");
+    analyse_and_pin(
+        &mut desk,
+        &story,
+        query(Param::Continuity, Measure::Arousal, 1440),
+    );
+    let arousal = desk.last_analysis.expect("analysed");
+    println!(
+        "continuity → valence r = {:+.2} ({} min), → arousal r = {:+.2}; strongest other on emotion |r| = {strongest_other:.2}",
+        valence.r, valence.samples, arousal.r
+    );
+    assert!(
+        valence.r < -0.5 && arousal.r > 0.5,
+        "{valence:?} {arousal:?}"
+    );
+    assert!(
+        strongest_other < 0.5,
+        "another parameter looks as guilty: {strongest_other}"
+    );
+    assert!(desk.flags.contains(&StoryFlag::SteeringFound));
+    // Priya's reply and Father's summons arrive with it.
+    let arrived: Vec<&str> = desk
+        .inbox
+        .iter()
+        .map(|(i, _)| story.messages[*i].from.as_str())
+        .collect();
+    assert!(arrived.contains(&"Father"), "{arrived:?}");
+}
+
+fn found(story: &Story) -> Desk {
+    let mut desk = Desk::new(story);
+    analyse_and_pin(
+        &mut desk,
+        story,
+        query(Param::Continuity, Measure::Valence, 1440),
+    );
+    assert!(desk.flags.contains(&StoryFlag::SteeringFound));
+    desk
+}
+
+#[test]
+fn the_confrontation_overloads_the_network_and_freeing_the_family_releases_it() {
+    let story = story();
+    let mut desk = found(&story);
+    let mut calm = desk.clone();
+    desk.act(Action::Confront, &story);
+    for _ in 0..story.confrontation.len() {
+        assert!(!desk.flags.contains(&StoryFlag::Overload));
+        desk.next_line(&story);
+    }
+    assert!(desk.flags.contains(&StoryFlag::Overload));
+    assert!(desk.pressure_left().is_some());
+    // Six network hours later, against the same network left alone.
+    for _ in 0..36 {
+        desk.advance(1.0, &story);
+        calm.advance(1.0, &story);
+    }
+    let (hot, cold) = (desk.network.stats(), calm.network.stats());
+    println!(
+        "six hours on: {} vs {} in loops, risk {:.2} vs {:.2}",
+        hot.looping, cold.looping, hot.risk, cold.risk
+    );
+    assert!(
+        hot.looping > 20 * cold.looping.max(1),
+        "{} vs {}",
+        hot.looping,
+        cold.looping
+    );
+    assert!(hot.risk > cold.risk);
+    for (index, _) in &desk.family {
+        assert!(desk.network.sleeper(*index).expect("family").looping);
+    }
+    assert!(desk.can_dive("leo") && desk.can_dive("mara"));
+    desk.freed("leo", &story);
+    assert!(!desk.network.sleeper(0).expect("Leo").looping);
+    assert!(
+        desk.network.overloaded().is_some(),
+        "released with Mara still trapped"
+    );
+    desk.freed("mara", &story);
+    assert!(desk.network.overloaded().is_none());
+    assert!(desk.flags.contains(&StoryFlag::AllFreed));
+    assert!(desk.can(Action::DesignAlternative));
+}
+
+fn run(rules: AltRules) -> DesignRun {
+    let mut run = DesignRun::new(2045, rules);
+    run.advance(DesignRun::total_minutes());
+    assert!(run.done());
+    run
+}
+
+#[test]
+fn the_alternatives_rules_move_the_statistics_the_documented_way() {
+    let kind = run(AltRules::default());
+    let [dep_s, dep_a] = kind.dependence();
+    let [nm_s, nm_a] = kind.nightmares_per_night();
+    println!(
+        "default alternative: dependence {dep_s:.2} → {dep_a:.2}, nightmares/night {nm_s:.1} → {nm_a:.1}"
+    );
+    assert!(dep_a < dep_s * 0.6, "dependence {dep_s} → {dep_a}");
+    assert!(nm_a < nm_s, "nightmares {nm_s} → {nm_a}");
+    // Steering left on, everyone enrolled and shared every night: dependence stays up.
+    let steered = run(AltRules {
+        opt_in: false,
+        individual_by_default: false,
+        emotional_steering: true,
+        data_kept: DataKept::Everything,
+        ..AltRules::default()
+    });
+    println!("steering kept: dependence {:.2}", steered.dependence()[1]);
+    assert!(steered.dependence()[1] > dep_a * 1.5);
+    // Keeping nothing means no one wakes a sleeper from a nightmare.
+    let blind = run(AltRules {
+        data_kept: DataKept::Nothing,
+        opt_in: false,
+        ..AltRules::default()
+    });
+    let watched = run(AltRules {
+        opt_in: false,
+        ..AltRules::default()
+    });
+    println!(
+        "loop minutes: nothing kept {} vs summaries {}",
+        blind.alternative.stats().looping,
+        watched.alternative.stats().looping
+    );
+    let loop_minutes = |r: &DesignRun| -> u32 {
+        r.alternative
+            .history()
+            .recent(1440 * 5)
+            .map(|(_, s)| s.looping)
+            .sum()
+    };
+    assert!(loop_minutes(&blind) > loop_minutes(&watched));
+}
+
+// ---- The panels, driven through egui as a player would (egui_kittest) ----
+
+struct Room {
+    desk: Desk,
+    story: Story,
+    library: Library,
+    requests: Vec<Request>,
+}
+
+fn harness(desk: Desk) -> Harness<'static, Room> {
+    let library = shipped_library();
+    let story = library.story.clone();
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .with_max_steps(400)
+        .build_ui_state(
+            |ui, room: &mut Room| {
+                let dives: Vec<&DiveSpec> = room.library.campaign_dives().collect();
+                let mut requests = show(ui.ctx(), &mut room.desk, &room.story, &dives);
+                room.requests.append(&mut requests);
+            },
+            Room {
+                desk,
+                story,
+                library,
+                requests: Vec::new(),
+            },
+        )
+}
+
+#[test]
+fn every_panel_opens_and_its_controls_work() {
+    let story = story();
+    let mut h = harness(Desk::new(&story));
+    // Every panel by its key, and closed again.
+    for panel in Panel::ALL {
+        let was = h.state().desk.open.contains(&panel);
+        h.key_press(panel.key());
+        h.run_steps(2);
+        assert_eq!(h.state().desk.open.contains(&panel), !was, "{panel:?}");
+        h.key_press(panel.key());
+        h.run_steps(2);
+    }
+    // The inspector's bench through its buttons (each panel alone: they overlap).
+    h.state_mut().desk.open = [Panel::Algorithm].into();
+    h.run_steps(3);
+    h.get_by_label("Analyse").click();
+    h.run_steps(2);
+    assert!(h.state().desk.last_analysis.is_some());
+    h.get_by_label("Pin to findings").click();
+    h.run_steps(2);
+    assert_eq!(h.state().desk.findings.len(), 1);
+    // Reading a message marks it read.
+    h.state_mut().desk.open = [Panel::Inbox].into();
+    h.run_steps(3);
+    let unread = h.state().desk.unread();
+    h.get_by_label_contains("Welcome to the night shift")
+        .click();
+    h.run_steps(2);
+    assert_eq!(h.state().desk.unread(), unread - 1);
+    // Pause and the speeds.
+    h.get_by_label("⏸ Pause").click();
+    h.run_steps(2);
+    assert!(h.state().desk.paused);
+    h.get_by_label("60 min/s").click();
+    h.run_steps(2);
+    assert_eq!(h.state().desk.speed, 2);
+    h.get_by_label("Back to title").click();
+    h.run_steps(2);
+    assert!(h.state().requests.contains(&Request::BackToTitle));
+}
+
+#[test]
+fn from_the_summons_to_a_dive_through_the_panels() {
+    let story = story();
+    let mut h = harness(found(&story));
+    h.state_mut().desk.open = [Panel::Inbox].into();
+    h.run_steps(2);
+    h.get_by_label_contains("Come to headquarters").click();
+    h.run_steps(2);
+    h.get_by_label("Go to headquarters: confront Father")
+        .click();
+    h.run_steps(2);
+    // Through the talk by keyboard: Enter for the next line.
+    for line in 0..story.confrontation.len() {
+        assert_eq!(h.state().desk.confrontation, Some(line));
+        h.key_press(egui::Key::Enter);
+        h.run_steps(2);
+    }
+    assert!(h.state().desk.flags.contains(&StoryFlag::Overload));
+    assert!(h.state().desk.open.contains(&Panel::Console));
+    h.state_mut().desk.open = [Panel::Console].into();
+    h.run_steps(2);
+    h.get_by_label("Link to Leo").click();
+    h.run_steps(2);
+    assert!(h.state().desk.console.calibration.is_some());
+    // Hold the phase with the arrow keys, as a steady hand does.
+    let mut held: Option<egui::Key> = None;
+    for _ in 0..1200 {
+        let Some(c) = h.state().desk.console.calibration.clone() else {
+            break;
+        };
+        if c.done() {
+            break;
+        }
+        let want = if c.error > 0.05 {
+            Some(egui::Key::ArrowLeft)
+        } else if c.error < -0.05 {
+            Some(egui::Key::ArrowRight)
+        } else {
+            None
+        };
+        if want != held {
+            if let Some(key) = held {
+                h.key_up(key);
+            }
+            if let Some(key) = want {
+                h.key_down(key);
+            }
+            held = want;
+        }
+        h.step();
+    }
+    if let Some(key) = held {
+        h.key_up(key);
+    }
+    h.run_steps(2);
+    let calibration = h
+        .state()
+        .desk
+        .console
+        .calibration
+        .clone()
+        .expect("calibrating");
+    assert!(
+        calibration.done(),
+        "the link never calibrated: {calibration:?}"
+    );
+    h.get_by_label("Dive").click();
+    h.run_steps(2);
+    let dive = h.state().requests.iter().find_map(|r| match r {
+        Request::Dive { dive, link } => Some((dive.clone(), *link)),
+        _ => None,
+    });
+    let (dive, link) = dive.expect("no dive asked for");
+    assert_eq!(dive, "leo");
+    assert!((0.6..=1.0).contains(&link));
+}
+
+#[test]
+fn the_designer_runs_and_the_epilogue_follows_the_design() {
+    let story = story();
+    let mut desk = found(&story);
+    desk.overload(&story);
+    desk.freed("leo", &story);
+    desk.freed("mara", &story);
+    let mut h = harness(desk);
+    h.state_mut().desk.open = [Panel::Alternative].into();
+    h.run_steps(2);
+    h.get_by_label("Run both networks").click();
+    h.run_steps(2);
+    assert!(h.state().desk.design.run.is_some());
+    for _ in 0..200 {
+        h.state_mut().desk.advance(0.0, &story);
+        if h.state()
+            .desk
+            .design
+            .run
+            .as_ref()
+            .is_some_and(DesignRun::done)
+        {
+            break;
+        }
+    }
+    h.run_steps(2);
+    h.get_by_label("Adopt this network").click();
+    h.run_steps(2);
+    assert!(
+        h.state()
+            .desk
+            .flags
+            .contains(&StoryFlag::AlternativeAdopted)
+    );
+    let epilogue = h.state().desk.epilogue(&story);
+    assert!(
+        epilogue.iter().any(|p| p.contains("dependence falls")),
+        "{epilogue:?}"
+    );
+    assert!(
+        !epilogue
+            .iter()
+            .any(|p| p.contains("You left the steering on"))
+    );
+}

@@ -1,0 +1,143 @@
+//! The network simulation: deterministic, in range, and moved in the documented direction
+//! by the engagement term, the overload and the alternative's rules.
+
+use proptest::prelude::*;
+use sleep_sync::network::analysis::Query;
+use sleep_sync::network::{
+    AltRules, Cohort, DataKept, Finding, Invites, MINUTES_PER_DAY, Measure, Network, Param, Policy,
+};
+
+const DAY: u64 = MINUTES_PER_DAY as u64;
+
+fn network(seed: u64, count: usize, policy: Policy) -> Network {
+    Network::new(seed, count, policy, &[])
+}
+
+/// Every value of every sleeper and every statistic in range.
+fn assert_in_range(net: &Network) {
+    let stats = net.stats();
+    for value in [stats.dependence, stats.risk] {
+        assert!((0.0..=1.0).contains(&value), "{stats:?}");
+    }
+    for c in &stats.cohorts {
+        assert!(c.sync.is_finite() && c.valence.is_finite() && c.arousal.is_finite());
+    }
+    for i in 0..net.len() {
+        let s = net.sleeper(i).expect("sleeper");
+        for v in [s.sync, s.arousal, s.dependence, s.risk] {
+            assert!((0.0..=1.0).contains(&v), "sleeper {i}: {s:?}");
+        }
+        assert!((-1.0..=1.0).contains(&s.valence), "sleeper {i}: {s:?}");
+        assert!(s.heart_rate.is_finite() && s.heart_rate > 30.0 && s.heart_rate < 140.0);
+    }
+    assert!(stats.looping as usize <= net.len());
+    assert_eq!(stats.stages.iter().sum::<u32>() as usize, net.len());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_same_seed_gives_the_same_network(seed in any::<u64>(), minutes in 1u64..600) {
+        let mut a = network(seed, 300, Policy::SomnoTech);
+        let mut b = network(seed, 300, Policy::SomnoTech);
+        a.run(minutes);
+        b.run(minutes);
+        prop_assert_eq!(a.stats(), b.stats());
+        for i in 0..a.len() {
+            prop_assert_eq!(a.sleeper(i), b.sleeper(i));
+        }
+    }
+
+    #[test]
+    fn values_stay_in_range(seed in any::<u64>(), start in 0u64..DAY, overload in any::<bool>()) {
+        let rules = AltRules {
+            opt_in: seed % 2 == 0,
+            individual_by_default: seed % 3 == 0,
+            shared_nights_per_week: (seed % 8) as u8,
+            invites: Invites::ALL[(seed % 3) as usize],
+            emotional_steering: seed % 5 != 0,
+            data_kept: DataKept::ALL[(seed / 7 % 3) as usize],
+        };
+        let policy = if seed % 4 == 0 { Policy::SomnoTech } else { Policy::Alternative(rules) };
+        let mut net = network(seed, 400, policy);
+        net.run(start);
+        if overload {
+            net.overload(&[0, 1]);
+        }
+        for _ in 0..6 {
+            net.run(50);
+            assert_in_range(&net);
+        }
+    }
+}
+
+#[test]
+fn other_seeds_give_other_networks() {
+    let mut a = network(1, 300, Policy::SomnoTech);
+    let mut b = network(2, 300, Policy::SomnoTech);
+    a.run(DAY);
+    b.run(DAY);
+    assert_ne!(a.stats(), b.stats());
+}
+
+/// Prints a few days of the network, to tune it by (`-- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn print_days() {
+    for (name, policy) in [
+        ("somnotech", Policy::SomnoTech),
+        ("alternative", Policy::Alternative(AltRules::default())),
+    ] {
+        let mut net = network(2045, 12_000, policy);
+        for hour in 0..(24 * 5) {
+            if hour == 24 * 4 + 1 {
+                net.overload(&[0, 1]);
+            }
+            net.run(60);
+            let s = net.stats();
+            let c = &s.cohorts[0];
+            if hour % 3 == 2 {
+                println!(
+                    "{name} h{hour:3} asleep {:5} conn {:5} loop {:4} dep {:.3} risk {:.3} | sync {:.2} val {:+.3} aro {:.3} heavy {:5} light {:5}",
+                    s.asleep,
+                    s.connected,
+                    s.looping,
+                    s.dependence,
+                    s.risk,
+                    c.sync,
+                    c.valence,
+                    c.arousal,
+                    s.cohorts[1].connected,
+                    s.cohorts[2].connected
+                );
+            }
+        }
+        for param in Param::ALL {
+            for measure in Measure::ALL {
+                let line: Vec<String> = [0usize, 5, 15, 30]
+                    .iter()
+                    .map(|lag| {
+                        let c = net.history().correlate(Query {
+                            param,
+                            measure,
+                            cohort: Cohort::All,
+                            lag: *lag,
+                            window: DAY as usize,
+                        });
+                        format!("{:+.2}", c.r)
+                    })
+                    .collect();
+                println!(
+                    "{name} {:20} {:18} {}",
+                    param.label(),
+                    measure.label(),
+                    line.join(" ")
+                );
+            }
+        }
+        let incidents = net.incidents().count();
+        println!("{name} incidents logged {incidents}");
+        let _ = Finding;
+    }
+}
