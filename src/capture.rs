@@ -191,8 +191,8 @@ impl DeskView {
                 desk.open = [Panel::Overview, Panel::Console].into();
                 desk.calibrate("leo");
                 if let Some(c) = &mut desk.console.calibration {
-                    for _ in 0..100 {
-                        let push = (-3.0 * c.error).clamp(-1.0, 1.0);
+                    for _ in 0..200 {
+                        let push = (-2.5 * c.error - 0.8 * c.velocity()).clamp(-1.0, 1.0);
                         c.step(1.0 / 60.0, push);
                     }
                 }

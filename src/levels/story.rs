@@ -59,7 +59,7 @@ impl Default for NetworkSetup {
         Self {
             sleepers: 12_000,
             seed: 2045,
-            warm_up_hours: 31,
+            warm_up_hours: 46,
         }
     }
 }

@@ -142,7 +142,7 @@ pub fn somnotech(
     steering: bool,
     personalised: bool,
 ) -> Params {
-    let day = minute / MINUTES_PER_DAY as u64;
+    let day = super::night_of(minute);
     let of_day = (minute % MINUTES_PER_DAY as u64) as f32;
     // The night, 22:00 to 08:00, as 0..1 (outside it 0).
     let night = ((of_day + 120.0) % MINUTES_PER_DAY as f32) / 600.0;

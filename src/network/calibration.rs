@@ -80,6 +80,11 @@ impl Calibration {
         self.elapsed += dt;
     }
 
+    /// How fast the error is moving, per second.
+    pub fn velocity(&self) -> f32 {
+        self.velocity
+    }
+
     pub fn inside(&self) -> bool {
         self.error.abs() < self.band
     }

@@ -37,6 +37,12 @@ pub fn hash01(seed: u64, salt: u64, index: u64) -> f32 {
     (mixed >> 40) as f32 / (1u64 << 24) as f32
 }
 
+/// The night `minute` belongs to. Nights turn over at noon, when the optimiser retunes
+/// for the coming night: nothing it sets changes while people sleep.
+pub fn night_of(minute: u64) -> u64 {
+    (minute + u64::from(MINUTES_PER_DAY) / 2) / u64::from(MINUTES_PER_DAY)
+}
+
 /// The network's statistics for one minute.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Stats {
@@ -154,7 +160,7 @@ impl Network {
     /// Simulates one minute.
     pub fn step(&mut self) {
         let rules = self.policy.rules();
-        let day = self.minute / u64::from(MINUTES_PER_DAY);
+        let night = night_of(self.minute);
         self.params = match self.overload {
             Some(_) => Params::overloaded(),
             None => algorithm::somnotech(
@@ -169,7 +175,7 @@ impl Network {
             seed: self.seed,
             minute: self.minute,
             params: self.params,
-            shared_night: self.policy.shared_night(day),
+            shared_night: self.policy.shared_night(night),
             monitored: rules.data_kept.monitors(),
             overload: self.overload.is_some(),
         };
@@ -204,7 +210,7 @@ impl Network {
         self.today.0 += f64::from(self.stats.risk);
         self.today.1 += f64::from(self.stats.dependence);
         self.today.2 += 1;
-        if (self.minute + 1).is_multiple_of(u64::from(MINUTES_PER_DAY)) {
+        if night_of(self.minute + 1) != night_of(self.minute) {
             let n = f64::from(self.today.2.max(1));
             self.feedback = Feedback {
                 risk: (self.today.0 / n) as f32,

@@ -272,7 +272,7 @@ impl Sleepers {
     pub fn step(&mut self, tick: &Tick, groups: &[GroupSum], next: &mut [GroupSum]) -> Stats {
         let p = &tick.params;
         let of_day = (tick.minute % 1440) as u16;
-        let day = tick.minute / 1440;
+        let day = super::night_of(tick.minute);
         let cycle = p.cycle_minutes.max(30.0);
         let group_size = self.group_size as usize;
         let mut stats = Stats::default();
@@ -380,7 +380,7 @@ impl Sleepers {
                     0.0
                 };
                 let rate = if tick.overload {
-                    0.004 + 0.06 * spread
+                    0.002 + 0.05 * spread
                 } else {
                     0.02 * spread
                 };

@@ -77,7 +77,7 @@ pub fn console(
     ui.label(egui::RichText::new("Calibrate the link: hold the phase inside the band").strong());
     ui.label(
         egui::RichText::new(
-            "Hold ← / → (or A / D), or press and hold the buttons, to push against the drift.",
+            "Hold the Left / Right arrow keys (or A / D), or press and hold the buttons, to push against the drift.",
         )
         .small()
         .color(theme::DIM),
@@ -92,10 +92,13 @@ pub fn console(
     let band =
         egui::Rect::from_x_y_ranges(x(-calibration.band)..=x(calibration.band), rect.y_range());
     let inside = calibration.inside();
-    painter.rect_filled(
-        band,
-        0.0,
-        egui::Color32::from_rgba_unmultiplied(110, 220, 255, 40),
+    painter.rect_filled(band, 0.0, egui::Color32::from_rgb(20, 70, 90));
+    painter.line_segment(
+        [
+            egui::pos2(x(0.0), rect.top()),
+            egui::pos2(x(0.0), rect.bottom()),
+        ],
+        egui::Stroke::new(1.0, theme::DIM),
     );
     painter.line_segment(
         [
@@ -113,10 +116,10 @@ pub fn console(
     );
     let mut push = 0.0;
     ui.horizontal(|ui| {
-        if ui.button("◀ push").is_pointer_button_down_on() {
+        if ui.button("< push").is_pointer_button_down_on() {
             push -= 1.0;
         }
-        if ui.button("push ▶").is_pointer_button_down_on() {
+        if ui.button("push >").is_pointer_button_down_on() {
             push += 1.0;
         }
     });
@@ -128,8 +131,16 @@ pub fn console(
             push += 1.0;
         }
     });
-    let dt = ui.input(|i| i.stable_dt).min(0.1);
-    calibration.step(dt, push);
+    // The link holds still while the console is paused, like the network.
+    if desk.paused {
+        ui.colored_label(
+            theme::MEMORY,
+            "Paused: run the console (Space) to calibrate.",
+        );
+    } else {
+        let dt = ui.input(|i| i.stable_dt).min(0.1);
+        calibration.step(dt, push);
+    }
     ui.add(egui::ProgressBar::new(calibration.progress()).text(format!(
         "steady {:.1} / {STEADY_SECONDS:.0} s",
         calibration.steady

@@ -189,6 +189,7 @@ impl Desk {
 
     /// Network minutes left on the pressure clock, once the overload began.
     pub fn pressure_left(&self) -> Option<u64> {
+        self.network.overloaded()?;
         self.overload_minute
             .map(|since| (since + self.pressure_minutes).saturating_sub(self.network.minute()))
     }

@@ -5,7 +5,7 @@ use bevy_egui::egui;
 
 use super::desk::Desk;
 use super::network_panels::clock;
-use crate::levels::story::{Action, Story};
+use crate::levels::story::{Action, Story, StoryFlag};
 use crate::network::IncidentKind;
 use crate::theme;
 
@@ -65,7 +65,7 @@ fn messages(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
         if button.clicked() {
             desk.act(action, story);
         }
-        if !can && action == Action::Confront {
+        if !can && action == Action::Confront && !desk.flags.contains(&StoryFlag::SteeringFound) {
             ui.label(
                 egui::RichText::new("You need evidence first: pin a finding that shows it.")
                     .small()
@@ -85,7 +85,8 @@ fn incidents(ui: &mut egui::Ui, desk: &Desk) {
                 let (text, colour) = match &incident.kind {
                     IncidentKind::Nightmares { count, worst } => (
                         format!(
-                            "{count} sleepers fell into nightmare loops (worst minute: {worst})"
+                            "{count} {} fell into nightmare loops (worst minute: {worst})",
+                            if *count == 1 { "sleeper" } else { "sleepers" }
                         ),
                         if *count > 20 {
                             theme::WARNING

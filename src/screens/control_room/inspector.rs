@@ -17,32 +17,33 @@ const LAGS: [usize; 5] = [0, 5, 10, 20, 40];
 const WINDOWS: [usize; 3] = [12, 24, 48];
 
 pub fn inspector(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
+    ui.columns(2, |columns| {
+        parameters(&mut columns[0], desk);
+        bench(&mut columns[1], desk, story);
+    });
+}
+
+/// Each parameter, its value now and SomnoTech's documentation; the selected one plotted.
+fn parameters(ui: &mut egui::Ui, desk: &mut Desk) {
     let params = desk.network.params();
-    egui::CollapsingHeader::new("Parameters (SomnoTech documentation)")
-        .default_open(true)
-        .show(ui, |ui| {
-            egui::Grid::new("params")
-                .num_columns(3)
-                .striped(true)
-                .show(ui, |ui| {
-                    for param in Param::ALL {
-                        let selected = desk.query.param == param;
-                        if ui.selectable_label(selected, param.label()).clicked() {
-                            desk.query.param = param;
-                        }
-                        ui.monospace(format!("{:6.2}", params.get(param)));
-                        ui.add(
-                            egui::Label::new(
-                                egui::RichText::new(param.documented_purpose())
-                                    .small()
-                                    .color(theme::DIM),
-                            )
-                            .wrap(),
-                        );
-                        ui.end_row();
-                    }
-                });
+    ui.label(egui::RichText::new("Parameters (SomnoTech documentation)").strong());
+    for param in Param::ALL {
+        ui.horizontal(|ui| {
+            let selected = desk.query.param == param;
+            if ui.selectable_label(selected, param.label()).clicked() {
+                desk.query.param = param;
+            }
+            ui.monospace(format!("{:6.2}", params.get(param)));
         });
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(param.documented_purpose())
+                    .small()
+                    .color(theme::DIM),
+            )
+            .wrap(),
+        );
+    }
     // The selected parameter over the last day.
     let history = desk.network.history();
     let take = history.len().min(MINUTES_PER_DAY as usize);
@@ -63,8 +64,10 @@ pub fn inspector(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
         .show(ui, |plot| {
             plot.line(Line::new(param.label(), PlotPoints::from(line)).color(theme::ACCENT));
         });
+}
 
-    ui.separator();
+/// The analysis bench: a parameter against a measure, and the findings pinned.
+fn bench(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
     ui.label(egui::RichText::new("Analysis bench").strong());
     ui.label(
         egui::RichText::new(
@@ -99,18 +102,22 @@ pub fn inspector(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
         );
         ui.end_row();
         ui.label("measured after");
-        ui.horizontal(|ui| {
-            for lag in LAGS {
-                ui.selectable_value(&mut desk.query.lag, lag, format!("{lag} min"));
-            }
-        });
+        egui::ComboBox::from_id_salt("bench-lag")
+            .selected_text(format!("{} min", desk.query.lag))
+            .show_ui(ui, |ui| {
+                for lag in LAGS {
+                    ui.selectable_value(&mut desk.query.lag, lag, format!("{lag} min"));
+                }
+            });
         ui.end_row();
         ui.label("over the last");
-        ui.horizontal(|ui| {
-            for hours in WINDOWS {
-                ui.selectable_value(&mut desk.query.window, hours * 60, format!("{hours} h"));
-            }
-        });
+        egui::ComboBox::from_id_salt("bench-window")
+            .selected_text(format!("{} h", desk.query.window / 60))
+            .show_ui(ui, |ui| {
+                for hours in WINDOWS {
+                    ui.selectable_value(&mut desk.query.window, hours * 60, format!("{hours} h"));
+                }
+            });
         ui.end_row();
     });
     ui.horizontal(|ui| {
@@ -131,7 +138,7 @@ pub fn inspector(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
         ui.colored_label(
             if strong { theme::MEMORY } else { theme::ACCENT },
             format!(
-                "{} → {} of {}, {} min later: r = {:+.2} over {} sleeping minutes — {}",
+                "{} against {} of {}, {} min later: r = {:+.2} over {} sleeping minutes: {}",
                 q.param.label(),
                 q.measure.label(),
                 q.cohort.label(),
@@ -148,7 +155,7 @@ pub fn inspector(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
         for finding in &desk.findings {
             let q = finding.0.query;
             ui.label(format!(
-                "• {} → {} ({}, +{} min): r = {:+.2}, {}",
+                "• {} against {} ({}, +{} min): r = {:+.2}, {}",
                 q.param.label(),
                 q.measure.label(),
                 q.cohort.label(),
@@ -176,7 +183,7 @@ fn combo<T: Copy + PartialEq>(
 ) {
     egui::ComboBox::from_id_salt(id)
         .selected_text(label(*value))
-        .width(260.0)
+        .width(200.0)
         .show_ui(ui, |ui| {
             for option in options {
                 ui.selectable_value(value, *option, label(*option));

@@ -175,11 +175,11 @@ pub fn show(
 /// Where each panel first opens, tiled for 1280×720.
 fn home(panel: Panel) -> (egui::Pos2, egui::Vec2) {
     let (x, y, w, h) = match panel {
-        Panel::Overview => (8.0, 64.0, 500.0, 640.0),
-        Panel::Sleeper => (520.0, 64.0, 420.0, 560.0),
-        Panel::Algorithm => (520.0, 64.0, 750.0, 640.0),
-        Panel::Inbox => (8.0, 380.0, 620.0, 330.0),
-        Panel::Console => (660.0, 300.0, 460.0, 400.0),
+        Panel::Overview => (8.0, 64.0, 500.0, 650.0),
+        Panel::Sleeper => (520.0, 64.0, 440.0, 650.0),
+        Panel::Algorithm => (520.0, 64.0, 752.0, 650.0),
+        Panel::Inbox => (520.0, 64.0, 752.0, 460.0),
+        Panel::Console => (520.0, 64.0, 500.0, 520.0),
         Panel::Alternative => (200.0, 70.0, 880.0, 600.0),
     };
     (egui::pos2(x, y), egui::vec2(w, h))

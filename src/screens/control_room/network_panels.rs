@@ -2,11 +2,12 @@
 //! sleeper detail (vital signs, hypnogram, emotion history, dependence trend).
 
 use bevy_egui::egui;
-use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
+use egui_plot::{Line, Plot, PlotPoints, Points};
 
 use super::desk::{Desk, Panel};
 use crate::levels::story::Story;
-use crate::network::{MINUTES_PER_DAY, SleeperSnapshot, Stage};
+use crate::network::analysis::MIN_CONNECTED;
+use crate::network::{CohortStats, MINUTES_PER_DAY, SleeperSnapshot, Stage};
 use crate::theme;
 
 /// Minutes the overview's charts span.
@@ -44,20 +45,51 @@ fn series(desk: &Desk, f: impl Fn(&crate::network::Stats) -> f32) -> Vec<[f64; 2
         .collect()
 }
 
-fn chart(ui: &mut egui::Ui, id: &str, height: f32, lines: Vec<Line<'_>>) {
+/// Like [`series`], of the connected sleepers' means, over the minutes anyone was connected.
+fn connected(desk: &Desk, f: impl Fn(&CohortStats) -> f32) -> Vec<[f64; 2]> {
+    let history = desk.network.history();
+    let take = history.len().min(CHART_MINUTES);
+    let stride = (take / CHART_POINTS).max(1);
+    history
+        .recent(take)
+        .step_by(stride)
+        .filter(|(_, s)| s.cohorts[0].connected >= MIN_CONNECTED)
+        .map(|(_, s)| [hours(s.minute), f64::from(f(&s.cohorts[0]))])
+        .collect()
+}
+
+/// A chart of `lines` (name, colour, points) under a key of their names in their colours.
+fn chart(
+    ui: &mut egui::Ui,
+    id: &str,
+    height: f32,
+    lines: Vec<(&str, egui::Color32, Vec<[f64; 2]>)>,
+) {
+    ui.horizontal(|ui| {
+        for (name, colour, _) in &lines {
+            ui.label(
+                egui::RichText::new(format!("— {name}"))
+                    .color(*colour)
+                    .small(),
+            );
+        }
+    });
     Plot::new(id)
         .height(height)
-        .legend(Legend::default())
         .allow_scroll(false)
         .allow_zoom(false)
         .allow_drag(false)
         .x_axis_label("network hours")
         .show(ui, |plot| {
-            for line in lines {
-                plot.line(line);
+            for (name, colour, points) in lines {
+                plot.line(Line::new(name, PlotPoints::from(points)).color(colour));
             }
         });
 }
+
+/// Chart colours beside the theme's.
+const BLUE: egui::Color32 = egui::Color32::from_rgb(120, 150, 255);
+const GREEN: egui::Color32 = egui::Color32::from_rgb(130, 220, 140);
 
 pub fn overview(ui: &mut egui::Ui, desk: &mut Desk) {
     let stats = *desk.network.stats();
@@ -96,46 +128,30 @@ pub fn overview(ui: &mut egui::Ui, desk: &mut Desk) {
     chart(
         ui,
         "overview-load",
-        110.0,
+        100.0,
         vec![
-            Line::new(
-                "asleep",
-                PlotPoints::from(series(desk, |s| s.asleep as f32 / n)),
-            ),
-            Line::new(
+            ("asleep", BLUE, series(desk, |s| s.asleep as f32 / n)),
+            (
                 "in a loop",
-                PlotPoints::from(series(desk, |s| s.looping as f32 / n)),
-            )
-            .color(theme::WARNING),
-            Line::new(
-                "dependence",
-                PlotPoints::from(series(desk, |s| s.dependence)),
-            )
-            .color(theme::MEMORY),
+                theme::WARNING,
+                series(desk, |s| s.looping as f32 / n),
+            ),
+            ("dependence", theme::MEMORY, series(desk, |s| s.dependence)),
         ],
     );
     chart(
         ui,
         "overview-emotion",
-        110.0,
+        100.0,
         vec![
-            Line::new(
-                "valence",
-                PlotPoints::from(series(desk, |s| s.cohorts[0].valence)),
-            ),
-            Line::new(
-                "arousal",
-                PlotPoints::from(series(desk, |s| s.cohorts[0].arousal)),
-            ),
-            Line::new(
-                "sync",
-                PlotPoints::from(series(desk, |s| s.cohorts[0].sync)),
-            ),
+            ("valence", theme::ACCENT, connected(desk, |c| c.valence)),
+            ("arousal", theme::WARNING, connected(desk, |c| c.arousal)),
+            ("sync", GREEN, connected(desk, |c| c.sync)),
         ],
     );
     ui.label(
         egui::RichText::new(
-            "Map: one cell per sleeper, by nightmare risk (red: in a loop). Click one to open it.",
+            "Map: one cell per sleeper, blue (calm) to amber (nightmare risk); red: in a loop. Click one to open it.",
         )
         .color(theme::DIM),
     );
@@ -166,15 +182,13 @@ fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
                 looping |= s.looping;
             }
         }
+        // Risk from night blue to amber; a loop in bright red.
         let colour = if looping {
-            theme::WARNING
+            egui::Color32::from_rgb(255, 60, 60)
         } else {
             let t = risk.clamp(0.0, 1.0);
-            egui::Color32::from_rgb(
-                (40.0 + 200.0 * t) as u8,
-                (90.0 + 80.0 * (1.0 - t)) as u8,
-                (200.0 * (1.0 - t) + 40.0) as u8,
-            )
+            let mix = |a: f32, b: f32| (a + (b - a) * t) as u8;
+            egui::Color32::from_rgb(mix(25.0, 235.0), mix(45.0, 180.0), mix(95.0, 60.0))
         };
         let x = rect.left() + (c % MAP_COLUMNS) as f32 * cell;
         let y = rect.top() + (c / MAP_COLUMNS) as f32 * cell;
@@ -260,12 +274,11 @@ pub fn sleeper(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
     chart(
         ui,
         &format!("emotion-{}", desk.selected),
-        110.0,
+        100.0,
         vec![
-            Line::new("valence", PlotPoints::from(points(&|s| s.valence))),
-            Line::new("arousal", PlotPoints::from(points(&|s| s.arousal))),
-            Line::new("dependence", PlotPoints::from(points(&|s| s.dependence)))
-                .color(theme::MEMORY),
+            ("valence", theme::ACCENT, points(&|s| s.valence)),
+            ("arousal", theme::WARNING, points(&|s| s.arousal)),
+            ("dependence", theme::MEMORY, points(&|s| s.dependence)),
         ],
     );
 }
