@@ -21,7 +21,6 @@ tour=$(mktemp -d)
 run --tour "$tour" --dive leo --mod docs/example-mod/night-swimmer
 cp "$tour/title.png" docs/screenshot-title.png
 cp "$tour/free-dive.png" docs/screenshot-free-dive.png
-cp "$tour/control-room.png" docs/screenshot-control-room.png
 cp "$tour/dream.png" docs/screenshot-leo.png
 cp "$tour/settings.png" docs/screenshot-settings.png
 run --dive mara --screenshot docs/screenshot-mara.png
@@ -40,5 +39,9 @@ for dream in leo mara; do
     cp "$shot" "docs/nightmare-$dream-$(basename "$shot")"
   done
 done
+# The control room's panels, staged through the story (docs/control-room.md).
+rm -rf "$tour" && mkdir -p "$tour"
+run --tour "$tour" --control-room
+cp "$tour"/control-room-*.png docs/
 rm -rf "$tour"
 echo "screenshots written to docs/"

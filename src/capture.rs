@@ -110,10 +110,12 @@ pub enum DeskView {
     Overload,
     Console,
     Alternative,
+    /// A dive started from the console, with Father's channel.
+    Dive,
 }
 
 impl DeskView {
-    pub const ALL: [DeskView; 8] = [
+    pub const ALL: [DeskView; 9] = [
         DeskView::Overview,
         DeskView::Sleeper,
         DeskView::Inspector,
@@ -122,6 +124,7 @@ impl DeskView {
         DeskView::Overload,
         DeskView::Console,
         DeskView::Alternative,
+        DeskView::Dive,
     ];
 
     fn name(self) -> &'static str {
@@ -134,6 +137,7 @@ impl DeskView {
             DeskView::Overload => "overload",
             DeskView::Console => "console",
             DeskView::Alternative => "alternative",
+            DeskView::Dive => "dive",
         }
     }
 
@@ -197,6 +201,8 @@ impl DeskView {
                     }
                 }
             }
+            // Staged by the autopilot itself: it starts the dive.
+            DeskView::Dive => {}
             DeskView::Alternative => {
                 desk.freed("leo", story);
                 desk.freed("mara", story);
@@ -359,6 +365,23 @@ fn drive(
             false
         }
         (Step::ControlRoom, AppState::ControlRoom) => true,
+        // A dive from the console: Father's channel over the dream.
+        (Step::Desk(DeskView::Dive), AppState::ControlRoom) => {
+            if let Some(spec) = levels.library.dive(&pilot.dreamer) {
+                let mut dive = ActiveDive::new(spec.clone());
+                dive.link = Some(0.8);
+                commands.insert_resource(dive);
+                next.set(AppState::Dream);
+            }
+            false
+        }
+        (Step::Desk(DeskView::Dive), AppState::Dream) => {
+            let exploring = phase.is_some_and(|p| *p.get() == DreamPhase::Exploring);
+            if exploring && progress.step_frames == 0 {
+                face_first_anchor(&mut juno, &anchors);
+            }
+            exploring
+        }
         (Step::Desk(view), AppState::ControlRoom) => match stage.room.as_mut() {
             Some(room) => {
                 if progress.step_frames == 0 {

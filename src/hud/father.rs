@@ -75,7 +75,7 @@ struct Moments<'w, 's> {
 }
 
 fn listen(
-    time: Res<Time<Real>>,
+    time: Res<Time>,
     mut moments: Moments,
     mut channel: ResMut<FatherChannel>,
     link: Option<Res<DiveLink>>,
@@ -122,7 +122,10 @@ fn channel(mut contexts: EguiContexts, channel: Res<FatherChannel>, link: Res<Di
                         egui::ProgressBar::new(link.stability)
                             .desired_width(120.0)
                             .fill(if low { theme::WARNING } else { theme::ACCENT })
-                            .text(format!("{:.0}%", link.stability * 100.0)),
+                            .text(
+                                egui::RichText::new(format!("{:.0}%", link.stability * 100.0))
+                                    .color(egui::Color32::BLACK),
+                            ),
                     );
                 });
                 if let Some(line) = channel.line.as_ref().filter(|_| channel.age < LINE_SECONDS) {
