@@ -414,3 +414,101 @@ fn the_designer_runs_and_the_epilogue_follows_the_design() {
             .any(|p| p.contains("You left the steering on"))
     );
 }
+
+// ---- The desk in the game: built in the background, stepped on the fixed clock ----
+
+#[test]
+fn the_network_runs_in_the_game_pauses_with_it_and_hears_of_freed_dreamers() {
+    use bevy::prelude::*;
+    use sleep_sync::dive::{ActiveDive, FreedDreamers};
+    use sleep_sync::screens::control_room::{ControlRoom, plugin};
+    use sleep_sync::screens::{AppState, Pause};
+    use sleep_sync::testing::{headless_app, run_until, wait_for_exploring};
+
+    let mut app = headless_app();
+    app.add_plugins(plugin);
+    let on = |state: AppState| move |w: &mut World| *w.resource::<State<AppState>>().get() == state;
+    run_until(&mut app, 2_000, on(AppState::Title));
+    app.world_mut()
+        .resource_mut::<NextState<AppState>>()
+        .set(AppState::ControlRoom);
+    run_until(&mut app, 10, on(AppState::ControlRoom));
+    app.update();
+    let minute = |app: &App| app.world().resource::<ControlRoom>().0.network.minute();
+    let sat_down = minute(&app);
+    assert_eq!(sat_down, 46 * 60, "warmed up to 22:00 on the second night");
+    // Two seconds at 10 network minutes a second.
+    for _ in 0..120 {
+        app.update();
+    }
+    let ran = minute(&app) - sat_down;
+    assert!((18..=21).contains(&ran), "{ran} network minutes in 2 s");
+
+    // The overload, then a dive from the console into Mara's loop.
+    let story = app
+        .world()
+        .resource::<sleep_sync::levels::Levels>()
+        .library
+        .story
+        .clone();
+    app.world_mut()
+        .resource_mut::<ControlRoom>()
+        .0
+        .overload(&story);
+    assert!(
+        app.world()
+            .resource::<ControlRoom>()
+            .0
+            .network
+            .sleeper(1)
+            .unwrap()
+            .looping
+    );
+    let spec = sleep_sync::testing::shipped_dive("mara");
+    let mut dive = ActiveDive::new(spec);
+    dive.link = Some(0.9);
+    app.insert_resource(dive);
+    app.world_mut()
+        .resource_mut::<NextState<AppState>>()
+        .set(AppState::Dream);
+    wait_for_exploring(&mut app);
+    // The network keeps running during the dive, and stops while the game is paused.
+    let before = minute(&app);
+    for _ in 0..60 {
+        app.update();
+    }
+    assert!(minute(&app) > before, "the network stopped during the dive");
+    app.world_mut()
+        .resource_mut::<NextState<Pause>>()
+        .set(Pause::Paused);
+    app.update();
+    let paused_at = minute(&app);
+    for _ in 0..60 {
+        app.update();
+    }
+    assert_eq!(
+        minute(&app),
+        paused_at,
+        "the network ran while the game was paused"
+    );
+    app.world_mut()
+        .resource_mut::<NextState<Pause>>()
+        .set(Pause::Running);
+    // Mara freed (as the confrontation does), then back at the console.
+    app.world_mut()
+        .resource_mut::<FreedDreamers>()
+        .0
+        .insert("mara".to_owned());
+    app.world_mut()
+        .resource_mut::<NextState<AppState>>()
+        .set(AppState::ControlRoom);
+    run_until(&mut app, 10, on(AppState::ControlRoom));
+    app.update();
+    let desk = &app.world().resource::<ControlRoom>().0;
+    assert!(desk.freed.contains("mara"));
+    assert!(
+        !desk.network.sleeper(1).unwrap().looping,
+        "Mara is still in her loop"
+    );
+    assert!(desk.network.overloaded().is_some(), "Leo is still trapped");
+}

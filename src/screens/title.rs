@@ -25,6 +25,13 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Resource, Debug, Default)]
 pub struct FreeDive(pub bool);
 
+/// Quitting, and whether there is a game to continue.
+#[derive(bevy::ecs::system::SystemParam)]
+struct Leave<'w> {
+    exit: MessageWriter<'w, AppExit>,
+    game: Option<Res<'w, crate::screens::control_room::ControlRoom>>,
+}
+
 fn title_screen(
     mut contexts: EguiContexts,
     levels: Res<Levels>,
@@ -32,7 +39,7 @@ fn title_screen(
     mut settings: SettingsEditor,
     mut commands: Commands,
     mut next: ResMut<NextState<AppState>>,
-    mut exit: MessageWriter<AppExit>,
+    mut leave: Leave,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     if settings.is_open() {
@@ -54,6 +61,10 @@ fn title_screen(
                 free_dive_list(ui, &levels, &mut free_dive, &mut commands, &mut next);
                 return;
             }
+            // A game under way (back at the title from the control room) goes on.
+            if leave.game.is_some() && theme::menu_button(ui, "Continue").clicked() {
+                next.set(AppState::ControlRoom);
+            }
             if theme::menu_button(ui, "New game").clicked() {
                 commands.remove_resource::<crate::screens::control_room::ControlRoom>();
                 next.set(AppState::ControlRoom);
@@ -65,7 +76,7 @@ fn title_screen(
                 settings.open();
             }
             if theme::menu_button(ui, "Quit").clicked() {
-                exit.write(AppExit::Success);
+                leave.exit.write(AppExit::Success);
             }
             ui.add_space(32.0);
             ui.label(

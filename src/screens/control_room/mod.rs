@@ -16,20 +16,36 @@ mod network_panels;
 pub use desk::{Desk, Panel, Request, SPEEDS};
 
 use bevy::prelude::*;
+use bevy::tasks::{AsyncComputeTaskPool, Task, block_on};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::AppState;
 use crate::dive::{ActiveDive, FreedDreamers, LinkLost};
 use crate::levels::story::{FamilyMember, Story, StoryFlag};
-use crate::levels::{DiveSpec, Levels};
+use crate::levels::{DiveSpec, Levels, LevelsReloaded};
 use crate::theme;
 
 /// Juno's desk, while a game is under way.
 #[derive(Resource, Debug, Clone)]
 pub struct ControlRoom(pub Desk);
 
-pub(super) fn plugin(app: &mut App) {
+/// The next game's desk, warming its network up in the background while the title screen
+/// shows (46 network hours of 12,000 sleepers take over a second).
+#[derive(Resource)]
+struct NextDesk(Task<Desk>);
+
+/// The control room: its desk stepped on the fixed clock and its panels. Part of the
+/// client; tests add it to a headless app.
+pub fn plugin(app: &mut App) {
     app.add_systems(
+        Update,
+        prepare_desk.run_if(in_state(AppState::Title).and_then(not(resource_exists::<NextDesk>))),
+    )
+    .add_systems(
+        Update,
+        forget_prepared_desk.run_if(on_message::<LevelsReloaded>),
+    )
+    .add_systems(
         OnEnter(AppState::ControlRoom),
         (sit_down, back_from_dive).chain(),
     )
@@ -45,11 +61,36 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-/// A new game's desk, built from the campaign's story the first time Juno sits down.
-fn sit_down(room: Option<Res<ControlRoom>>, levels: Res<Levels>, mut commands: Commands) {
-    if room.is_none() {
-        commands.insert_resource(ControlRoom(Desk::new(&levels.library.story)));
+fn prepare_desk(levels: Res<Levels>, mut commands: Commands) {
+    if levels.ready {
+        let story = levels.library.story.clone();
+        let task = AsyncComputeTaskPool::get().spawn(async move { Desk::new(&story) });
+        commands.insert_resource(NextDesk(task));
     }
+}
+
+/// Edited level files may have changed the story: the next desk is built again.
+fn forget_prepared_desk(mut commands: Commands) {
+    commands.remove_resource::<NextDesk>();
+}
+
+/// A new game's desk, built from the campaign's story the first time Juno sits down (the
+/// one prepared in the background if there is one).
+fn sit_down(
+    room: Option<Res<ControlRoom>>,
+    next: Option<ResMut<NextDesk>>,
+    levels: Res<Levels>,
+    mut commands: Commands,
+) {
+    if room.is_some() {
+        return;
+    }
+    let desk = match next {
+        Some(mut next) => block_on(&mut next.0),
+        None => Desk::new(&levels.library.story),
+    };
+    commands.remove_resource::<NextDesk>();
+    commands.insert_resource(ControlRoom(desk));
 }
 
 /// After a dive: freed dreamers leave their loops; a lost link is reported.
