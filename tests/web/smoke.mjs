@@ -18,8 +18,8 @@ const { chromium } = require("playwright-core");
 const [url, shot] = process.argv.slice(2);
 // Where things are on the 1280×720 page (the same layout as the desktop's 1280×720 window).
 const TITLE_SETTINGS = [640, 411];
-const INVERT_LOOK = [606, 383]; // the settings menu's "Invert look" box
-const SETTINGS_BACK = [640, 621];
+const INVERT_LOOK = [603, 356]; // the settings menu's "Invert look" box
+const SETTINGS_BACK = [640, 647];
 // bevy_settings keeps "<app id>-<file>" in localStorage (src/settings.rs APP_ID).
 const SETTINGS_KEY = "studio.sleepsync.SleepSync-settings";
 const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
@@ -105,7 +105,11 @@ try {
   await onScreen("ControlRoom", 60);
   await page.waitForTimeout(2000);
   if (problems.length) throw new Error(problems.join("\n"));
-  console.log(`the control room ran (${seconds()} s)`);
+  const room = await page.screenshot();
+  writeFileSync(shot.replace(/\.png$/, "-control-room.png"), room);
+  const roomStats = stats(room);
+  console.log(`the control room ran: mean luminance ${roomStats.mean.toFixed(1)}, variance ${roomStats.variance.toFixed(0)} (${seconds()} s)`);
+  if (roomStats.variance < 50) throw new Error(`the control room is blank (variance ${roomStats.variance.toFixed(1)})`);
 
   // A fresh page → Free dive → Leo (the story's dive console needs the whole
   // investigation first; the free dive reaches the same dream).
@@ -114,7 +118,7 @@ try {
   await page.waitForTimeout(1000);
   await clickAt(640, 363); // Free dive
   await page.waitForTimeout(1000);
-  await clickAt(1052, 408); // Dive, on Leo's row
+  await clickAt(864, 408); // Dive, on Leo's row
   // The dream forms on the main thread in the browser; then let it draw for a moment.
   await onScreen("Dream:Exploring", 300);
   await page.waitForTimeout(3000);

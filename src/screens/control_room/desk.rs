@@ -151,7 +151,7 @@ impl Desk {
             query: Query::default(),
             last_analysis: None,
             selected: 0,
-            open: [Panel::Overview, Panel::Inbox, Panel::Algorithm].into(),
+            open: [Panel::Overview, Panel::Inbox].into(),
             console: ConsoleState::default(),
             design: Design {
                 rules: AltRules::default(),

@@ -123,27 +123,34 @@ pub fn confrontation(ctx: &egui::Context, desk: &mut Desk, story: &Story) {
     };
     let mut next = false;
     // A modal: nothing else in the control room answers while it plays.
-    egui::Modal::new(egui::Id::new("confrontation")).show(ctx, |ui| {
-        ui.set_width(620.0);
-        ui.label(egui::RichText::new("SomnoTech headquarters").color(theme::DIM));
-        if !line.who.is_empty() {
-            ui.label(
-                egui::RichText::new(&line.who)
-                    .strong()
-                    .color(theme::MEMORY)
-                    .size(20.0),
-            );
-        }
-        ui.add(egui::Label::new(egui::RichText::new(&line.text).size(19.0)).wrap());
-        ui.add_space(8.0);
-        let last = desk.confrontation.map(|i| i + 1) == Some(story.confrontation.len());
-        let label = if last { "…" } else { "Continue" };
-        let button = ui.button(label);
-        if button.clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-            next = true;
-        }
-        button.request_focus();
-    });
+    egui::Modal::new(egui::Id::new("confrontation"))
+        .frame(
+            egui::Frame::popup(&ctx.global_style())
+                .fill(super::PANEL)
+                .inner_margin(16.0),
+        )
+        .backdrop_color(egui::Color32::from_black_alpha(170))
+        .show(ctx, |ui| {
+            ui.set_width(620.0);
+            ui.label(egui::RichText::new("SomnoTech headquarters").color(theme::DIM));
+            if !line.who.is_empty() {
+                ui.label(
+                    egui::RichText::new(&line.who)
+                        .strong()
+                        .color(theme::MEMORY)
+                        .size(20.0),
+                );
+            }
+            ui.add(egui::Label::new(egui::RichText::new(&line.text).size(19.0)).wrap());
+            ui.add_space(8.0);
+            let last = desk.confrontation.map(|i| i + 1) == Some(story.confrontation.len());
+            let label = if last { "…" } else { "Continue" };
+            let button = ui.button(label);
+            if button.clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                next = true;
+            }
+            button.request_focus();
+        });
     if next {
         desk.next_line(story);
     }

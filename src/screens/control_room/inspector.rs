@@ -13,8 +13,8 @@ use crate::theme;
 
 /// Lags offered, minutes.
 const LAGS: [usize; 5] = [0, 5, 10, 20, 40];
-/// Windows offered, hours.
-const WINDOWS: [usize; 3] = [12, 24, 48];
+/// Windows offered, minutes.
+const WINDOWS: [usize; 3] = [12 * 60, 24 * 60, 48 * 60];
 
 pub fn inspector(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
     ui.columns(2, |columns| {
@@ -102,22 +102,14 @@ fn bench(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
         );
         ui.end_row();
         ui.label("measured after");
-        egui::ComboBox::from_id_salt("bench-lag")
-            .selected_text(format!("{} min", desk.query.lag))
-            .show_ui(ui, |ui| {
-                for lag in LAGS {
-                    ui.selectable_value(&mut desk.query.lag, lag, format!("{lag} min"));
-                }
-            });
+        combo(ui, "bench-lag", &mut desk.query.lag, &LAGS, |lag| {
+            format!("{lag} min")
+        });
         ui.end_row();
         ui.label("over the last");
-        egui::ComboBox::from_id_salt("bench-window")
-            .selected_text(format!("{} h", desk.query.window / 60))
-            .show_ui(ui, |ui| {
-                for hours in WINDOWS {
-                    ui.selectable_value(&mut desk.query.window, hours * 60, format!("{hours} h"));
-                }
-            });
+        combo(ui, "bench-window", &mut desk.query.window, &WINDOWS, |m| {
+            format!("{} h", m / 60)
+        });
         ui.end_row();
     });
     ui.horizontal(|ui| {
@@ -174,12 +166,12 @@ fn bench(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
 }
 
 /// A drop-down of `options`.
-fn combo<T: Copy + PartialEq>(
+fn combo<T: Copy + PartialEq, L: Into<egui::WidgetText>>(
     ui: &mut egui::Ui,
     id: &str,
     value: &mut T,
     options: &[T],
-    label: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> L,
 ) {
     egui::ComboBox::from_id_salt(id)
         .selected_text(label(*value))

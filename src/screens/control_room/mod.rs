@@ -191,6 +191,8 @@ pub fn show(
         let mut open = true;
         let (pos, size) = home(panel);
         egui::Window::new(panel.title())
+            // Opaque: panels overlap, and text showing through another is unreadable.
+            .frame(egui::Frame::window(&ctx.global_style()).fill(PANEL))
             .open(&mut open)
             .default_pos(pos)
             .default_size(size)
@@ -212,6 +214,9 @@ pub fn show(
     inbox::confrontation(ctx, desk, story);
     requests
 }
+
+/// The panels' fill: the theme's glass, opaque.
+pub(super) const PANEL: egui::Color32 = egui::Color32::from_rgb(10, 15, 28);
 
 /// Where each panel first opens, tiled for 1280×720.
 fn home(panel: Panel) -> (egui::Pos2, egui::Vec2) {

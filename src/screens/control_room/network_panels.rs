@@ -7,7 +7,7 @@ use egui_plot::{Line, Plot, PlotPoints, Points};
 use super::desk::{Desk, Panel};
 use crate::levels::story::Story;
 use crate::network::analysis::MIN_CONNECTED;
-use crate::network::{CohortStats, MINUTES_PER_DAY, SleeperSnapshot, Stage};
+use crate::network::{CohortStats, MINUTES_PER_DAY, SleeperSnapshot, Stage, Stats};
 use crate::theme;
 
 /// Minutes the overview's charts span.
@@ -33,28 +33,26 @@ pub fn clock(minute: u64) -> String {
     )
 }
 
-/// A chart line of `f` over the history's last day, thinned to [`CHART_POINTS`].
-fn series(desk: &Desk, f: impl Fn(&crate::network::Stats) -> f32) -> Vec<[f64; 2]> {
+/// The history's last day, thinned to [`CHART_POINTS`] minutes.
+fn charted(desk: &Desk) -> impl Iterator<Item = &Stats> {
     let history = desk.network.history();
     let take = history.len().min(CHART_MINUTES);
     let stride = (take / CHART_POINTS).max(1);
-    history
-        .recent(take)
-        .step_by(stride)
-        .map(|(_, s)| [hours(s.minute), f64::from(f(s))])
+    history.recent(take).step_by(stride).map(|(_, s)| s)
+}
+
+/// A chart line of `f` over the last day.
+fn series(desk: &Desk, f: impl Fn(&Stats) -> f32) -> Vec<[f64; 2]> {
+    charted(desk)
+        .map(|s| [hours(s.minute), f64::from(f(s))])
         .collect()
 }
 
-/// Like [`series`], of the connected sleepers' means, over the minutes anyone was connected.
+/// A chart line of the connected sleepers' means, over the minutes anyone was connected.
 fn connected(desk: &Desk, f: impl Fn(&CohortStats) -> f32) -> Vec<[f64; 2]> {
-    let history = desk.network.history();
-    let take = history.len().min(CHART_MINUTES);
-    let stride = (take / CHART_POINTS).max(1);
-    history
-        .recent(take)
-        .step_by(stride)
-        .filter(|(_, s)| s.cohorts[0].connected >= MIN_CONNECTED)
-        .map(|(_, s)| [hours(s.minute), f64::from(f(&s.cohorts[0]))])
+    charted(desk)
+        .filter(|s| s.cohorts[0].connected >= MIN_CONNECTED)
+        .map(|s| [hours(s.minute), f64::from(f(&s.cohorts[0]))])
         .collect()
 }
 
