@@ -128,6 +128,9 @@ fn the_confrontation_overloads_the_network_and_freeing_the_family_releases_it() 
     let story = story();
     let mut desk = found(&story);
     let mut calm = desk.clone();
+    // Before the overload no one is trapped: nothing to free.
+    desk.freed("leo", &story);
+    assert!(desk.freed.is_empty());
     desk.act(Action::Confront, &story);
     for _ in 0..story.confrontation.len() {
         assert!(!desk.flags.contains(&StoryFlag::Overload));
@@ -413,6 +416,14 @@ fn the_designer_runs_and_the_epilogue_follows_the_design() {
             .iter()
             .any(|p| p.contains("You left the steering on"))
     );
+    // Adopted is adopted: a later run with other rules does not rewrite the epilogue.
+    let desk = &mut h.state_mut().desk;
+    desk.design.rules.emotional_steering = true;
+    desk.run_design();
+    if let Some(run) = &mut desk.design.run {
+        run.advance(DesignRun::total_minutes());
+    }
+    assert_eq!(desk.epilogue(&story), epilogue);
 }
 
 // ---- The desk in the game: built in the background, stepped on the fixed clock ----
@@ -468,6 +479,11 @@ fn the_network_runs_in_the_game_pauses_with_it_and_hears_of_freed_dreamers() {
     let mut dive = ActiveDive::new(spec);
     dive.link = Some(0.9);
     app.insert_resource(dive);
+    // As the console's Dive button does.
+    app.world_mut()
+        .resource_mut::<ControlRoom>()
+        .0
+        .begin_dive("mara");
     app.world_mut()
         .resource_mut::<NextState<AppState>>()
         .set(AppState::Dream);
@@ -495,10 +511,12 @@ fn the_network_runs_in_the_game_pauses_with_it_and_hears_of_freed_dreamers() {
         .resource_mut::<NextState<Pause>>()
         .set(Pause::Running);
     // Mara freed (as the confrontation does), then back at the console.
-    app.world_mut()
-        .resource_mut::<FreedDreamers>()
-        .0
-        .insert("mara".to_owned());
+    {
+        let mut freed = app.world_mut().resource_mut::<FreedDreamers>();
+        freed.0.insert("mara".to_owned());
+        // Leo freed in some other dive (a free dive, an earlier game) is no news here.
+        freed.0.insert("leo".to_owned());
+    }
     app.world_mut()
         .resource_mut::<NextState<AppState>>()
         .set(AppState::ControlRoom);
@@ -510,5 +528,13 @@ fn the_network_runs_in_the_game_pauses_with_it_and_hears_of_freed_dreamers() {
         !desk.network.sleeper(1).unwrap().looping,
         "Mara is still in her loop"
     );
+    assert!(
+        !desk.freed.contains("leo"),
+        "Leo freed by a dive the console never began"
+    );
     assert!(desk.network.overloaded().is_some(), "Leo is still trapped");
+    assert!(
+        app.world().resource::<FreedDreamers>().0.is_empty(),
+        "read once"
+    );
 }

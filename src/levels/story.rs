@@ -18,8 +18,8 @@ pub struct Story {
     pub messages: Vec<Message>,
     /// Juno and Father at headquarters; when it ends, the network overloads.
     pub confrontation: Vec<Line>,
-    /// Network hours from the overload until the loops set: after that the cascade
-    /// spreads faster and the link is harder to calibrate.
+    /// Network hours from the overload until the loops set: after that the link's
+    /// calibration band is 30% narrower.
     pub pressure_hours: f32,
     pub link: LinkRules,
     /// What Father says on the dive link, and when.

@@ -94,8 +94,9 @@ pub struct SleeperSnapshot {
     pub arousal: f32,
     pub dependence: f32,
     pub risk: f32,
-    /// Minutes since bedtime while asleep.
+    /// Beats a minute, from arousal (and a loop's distress).
     pub heart_rate: f32,
+    /// Breaths a minute, the same way.
     pub breathing: f32,
 }
 

@@ -168,7 +168,9 @@ pub fn alternative(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
         ui.label(egui::RichText::new("Bring Leo and Mara home first.").color(theme::DIM));
         return;
     }
-    let running = desk.design.run.as_ref().is_some_and(|r| !r.done());
+    // Once adopted the design is the network: nothing on the table changes.
+    let running =
+        desk.design.run.as_ref().is_some_and(|r| !r.done()) || desk.design.adopted.is_some();
     let rules = &mut desk.design.rules;
     ui.add_enabled_ui(!running, |ui| {
         ui.checkbox(

@@ -17,6 +17,8 @@ pub const DESIGN_DAYS: u64 = 5;
 pub struct Design {
     pub rules: AltRules,
     pub run: Option<DesignRun>,
+    /// How the adopted design turned out: fixed at adoption, whatever runs after.
+    pub adopted: Option<BTreeSet<Outcome>>,
 }
 
 /// SomnoTech's network and the player's, run side by side from the same seed.

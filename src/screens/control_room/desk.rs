@@ -78,6 +78,8 @@ pub struct ConsoleState {
     pub calibration: Option<Calibration>,
     /// The last dive's end, as Father reported it.
     pub report: Option<String>,
+    /// The dive under way from this console: only its dreamer can come back freed.
+    pub diving: Option<String>,
 }
 
 /// Juno's desk.
@@ -156,6 +158,7 @@ impl Desk {
             design: Design {
                 rules: AltRules::default(),
                 run: None,
+                adopted: None,
             },
             freed: BTreeSet::new(),
             overload_minute: None,
@@ -312,6 +315,26 @@ impl Desk {
             && self.family.iter().any(|(_, d)| d == id)
     }
 
+    /// A dive from the console begins: the console is cleared for the next one.
+    pub fn begin_dive(&mut self, id: &str) {
+        self.console = ConsoleState {
+            diving: Some(id.to_owned()),
+            ..ConsoleState::default()
+        };
+    }
+
+    /// Back from a dive: of the dreamers the dream reports freed, only the one this
+    /// console dived for counts (a free dive, a replay or an earlier game frees no one
+    /// in this story).
+    pub fn back_from_dive(&mut self, freed: &[String], story: &Story) {
+        let Some(diving) = self.console.diving.take() else {
+            return;
+        };
+        if freed.contains(&diving) {
+            self.freed(&diving, story);
+        }
+    }
+
     /// Starts calibrating the link for dive `id`.
     pub fn calibrate(&mut self, id: &str) {
         if !self.can_dive(id) {
@@ -332,9 +355,10 @@ impl Desk {
     /// A dreamer freed: their sleeper leaves the loop; when the whole family is free the
     /// overload is released.
     pub fn freed(&mut self, id: &str, story: &Story) {
-        if !self.freed.insert(id.to_owned()) {
+        if !self.can_dive(id) {
             return;
         }
+        self.freed.insert(id.to_owned());
         if let Some((index, _)) = self.family.iter().find(|(_, d)| d == id) {
             self.network.free(*index);
         }
@@ -352,7 +376,11 @@ impl Desk {
 
     /// Adopts the alternative once its run is done.
     pub fn adopt(&mut self, story: &Story) {
-        if self.design.run.as_ref().is_some_and(DesignRun::done) {
+        if self.design.adopted.is_some() {
+            return;
+        }
+        if let Some(run) = self.design.run.as_ref().filter(|r| r.done()) {
+            self.design.adopted = Some(run.outcomes());
             self.flags.insert(StoryFlag::AlternativeAdopted);
             self.deliver(story);
         }
@@ -360,15 +388,9 @@ impl Desk {
 
     /// The epilogue's paragraphs that the adopted design earned.
     pub fn epilogue<'s>(&self, story: &'s Story) -> Vec<&'s str> {
-        let Some(run) = self
-            .design
-            .run
-            .as_ref()
-            .filter(|_| self.flags.contains(&StoryFlag::AlternativeAdopted))
-        else {
+        let Some(outcomes) = &self.design.adopted else {
             return Vec::new();
         };
-        let outcomes = run.outcomes();
         story
             .epilogue
             .iter()

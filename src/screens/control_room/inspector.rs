@@ -7,7 +7,6 @@ use egui_plot::{Line, Plot, PlotPoints};
 
 use super::desk::Desk;
 use crate::levels::story::{Story, StoryFlag};
-use crate::network::analysis::MIN_SAMPLES;
 use crate::network::{Cohort, MINUTES_PER_DAY, Measure, Param};
 use crate::theme;
 
@@ -126,7 +125,7 @@ fn bench(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
     });
     if let Some(result) = desk.last_analysis {
         let q = result.query;
-        let strong = result.samples >= MIN_SAMPLES && result.r.abs() >= 0.5;
+        let strong = result.is_evidence();
         ui.colored_label(
             if strong { theme::MEMORY } else { theme::ACCENT },
             format!(

@@ -96,16 +96,16 @@ fn sit_down(
 /// After a dive: freed dreamers leave their loops; a lost link is reported.
 fn back_from_dive(
     room: Option<ResMut<ControlRoom>>,
-    freed: Res<FreedDreamers>,
+    mut freed: ResMut<FreedDreamers>,
     mut lost: ResMut<LinkLost>,
     levels: Res<Levels>,
 ) {
+    // Read once: a dreamer freed is news for the dive that freed them, not later ones.
+    let freed: Vec<String> = std::mem::take(&mut freed.0).into_iter().collect();
     let Some(mut room) = room else {
         return;
     };
-    for id in &freed.0 {
-        room.0.freed(id, &levels.library.story);
-    }
+    room.0.back_from_dive(&freed, &levels.library.story);
     if let Some(report) = lost.0.take() {
         room.0.console.report = Some(report);
         room.0.console.calibration = None;
@@ -144,7 +144,7 @@ fn control_room(
                     let mut active = ActiveDive::new(spec.clone());
                     active.link = Some(link);
                     commands.insert_resource(active);
-                    room.0.console = Default::default();
+                    room.0.begin_dive(&dive);
                     next.set(AppState::Dream);
                 }
             }
