@@ -12,6 +12,11 @@ use crate::network::analysis::{Correlation, Query};
 use crate::network::calibration::{self, Calibration};
 use crate::network::{AltRules, Finding, MINUTES_PER_DAY, Network, Policy, Traits};
 
+/// Minutes of the designer's two networks run per fixed tick: about half a million
+/// sleeper-minutes (~20 ms, from the benchmark), so a five-day run spreads over two
+/// seconds of frames instead of hitching each one.
+const DESIGN_MINUTES_PER_TICK: u64 = 60;
+
 /// Network minutes per real second at each of the console's speeds.
 pub const SPEEDS: [f32; 3] = [1.0, 10.0, 60.0];
 
@@ -184,7 +189,7 @@ impl Desk {
             self.network.run(whole as u64);
         }
         if let Some(run) = &mut self.design.run {
-            run.advance(240);
+            run.advance(DESIGN_MINUTES_PER_TICK);
         }
         self.pressure();
         self.deliver(story);
