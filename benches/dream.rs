@@ -12,12 +12,12 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{BenchmarkId, Criterion};
+use sleep_sync::dev::testing::shipped_dive as dreamer;
 use sleep_sync::dive::{CHUNK_CELLS, terrain_collider};
 use sleep_sync::dream::{
     Dream, DreamRecipe, GenOptions, Heightfield, MovementLimits, TerrainSize, reachable_from,
     reference_heights,
 };
-use sleep_sync::testing::shipped_dive as dreamer;
 
 fn recipe(id: &str, samples: usize) -> DreamRecipe {
     let d = dreamer(id);

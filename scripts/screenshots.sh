@@ -1,36 +1,46 @@
 #!/usr/bin/env bash
 # Renders the README's pictures into docs/ with the real game under Xvfb and Mesa's
-# lavapipe (no GPU needed): every screen diving into Leo's dream, Mara's dream, the way
-# into each dream's core, each nightmare's hazards, core, confrontation and freed
-# moment, and the preview maps (CPU only).
+# lavapipe (no GPU needed): every screen, diving into the campaign's first dream; each
+# campaign dream and the way into its core; each nightmare's hazards, core,
+# confrontation and freed moment; the control room's panels; and the preview maps (CPU
+# only). The tour is a dev tool: the game is built with `--features dev`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 scripts/setup.sh --test
 # The game as the tests build it (building one test target builds the game too): the
-# same build the test command uses, where `cargo build` would build the dependencies
-# again with other features.
-cargo test --locked --no-run --test rendered_frame
+# same build the test command uses (with the dev tools), where `cargo build` would build
+# the dependencies again with other features.
+cargo test --locked --no-run --features dev --test rendered_frame
 game="$CARGO_TARGET_DIR/debug/sleep-sync"
 icd=$(ls /usr/share/vulkan/icd.d/lvp_icd.*.json | head -n 1)
 run() {
   xvfb-run -a -s "-screen 0 1280x720x24" \
     env WGPU_BACKEND=vulkan VK_ICD_FILENAMES="$icd" "$game" "$@"
 }
+# The campaign's dreams, in order, from its file: `dives: ["a", "b"],`.
+dives=$(sed -n 's/^[[:space:]]*dives:[[:space:]]*\[\(.*\)\].*/\1/p' levels/main.campaign.ron \
+  | head -n 1 | tr -d '" ' | tr ',' ' ')
+first=${dives%% *}
+if [ -z "$first" ]; then
+  echo "no dives found in levels/main.campaign.ron" >&2
+  exit 1
+fi
 tour=$(mktemp -d)
-run --tour "$tour" --dive leo --mod docs/example-mod/night-swimmer
+# The tour dives into the campaign's first dream.
+run --tour "$tour" --mod docs/example-mod/night-swimmer
 cp "$tour/title.png" docs/screenshot-title.png
 cp "$tour/free-dive.png" docs/screenshot-free-dive.png
-cp "$tour/dream.png" docs/screenshot-leo.png
+cp "$tour/dream.png" "docs/screenshot-$first.png"
 cp "$tour/settings.png" docs/screenshot-settings.png
-run --dive mara --screenshot docs/screenshot-mara.png
-run --dive leo --view core --screenshot docs/screenshot-leo-core.png
-run --dive mara --view core --screenshot docs/screenshot-mara-core.png
-"$game" preview --dream leo --out docs/preview-leo.png
-"$game" preview --dream mara --out docs/preview-mara.png
+for dream in $dives; do
+  [ "$dream" = "$first" ] || run --dive "$dream" --screenshot "docs/screenshot-$dream.png"
+  run --dive "$dream" --view core --screenshot "docs/screenshot-$dream-core.png"
+  "$game" preview --dream "$dream" --out "docs/preview-$dream.png"
+done
 # Inside each nightmare: every hazard at work, the veiled core, the confrontation and
 # the freed dreamer (docs/nightmares.md shows them).
-for dream in leo mara; do
+for dream in $dives; do
   rm -rf "$tour" && mkdir -p "$tour"
   run --tour "$tour" --nightmare --dive "$dream"
   for shot in "$tour"/*.png; do

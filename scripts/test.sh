@@ -13,12 +13,43 @@ started=$(date +%s)
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo test"
+# The tests use the dev tools (the helpers in src/dev/, the tour): Cargo.toml makes
+# those tests require the `dev` feature, and cargo skips such a test without a word
+# when the feature is off. So: `--features dev`, then a check that every test file ran.
+step "cargo test --features dev"
 log="$CARGO_TARGET_DIR/test-output.txt"
-SLEEP_SYNC_REQUIRE_RENDER=1 cargo test --locked --all-targets -- --show-output 2>&1 | tee "$log"
+SLEEP_SYNC_REQUIRE_RENDER=1 cargo test --locked --all-targets --features dev -- --show-output 2>&1 | tee "$log"
 
-step "cargo clippy -D warnings"
-cargo clippy --locked --all-targets -- -D warnings
+step "every test and benchmark file ran"
+missing=()
+for file in src/lib.rs src/main.rs tests/*.rs benches/*.rs; do
+  case "$file" in
+    src/*) pattern="Running unittests $file " ;;
+    *) pattern="Running $file " ;;
+  esac
+  grep -qF "$pattern" "$log" || missing+=("$file")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "these did not run (a target skipped, e.g. for a missing required feature?): ${missing[*]}" >&2
+  exit 1
+fi
+# ...and each test file (and the library's unit tests) ran at least one test.
+empty=$(awk '
+  /^ *Running / { file = ($2 == "unittests") ? $3 : $2; next }
+  /^test result: / {
+    if ((file ~ /^tests\// || file == "src/lib.rs") && $4 + 0 == 0) print file
+    file = ""
+  }
+' "$log")
+if [ -n "$empty" ]; then
+  echo "these ran no tests: $empty" >&2
+  exit 1
+fi
+echo "all $(ls tests/*.rs benches/*.rs | wc -l) test and benchmark files ran, and the unit tests"
+
+step "cargo clippy -D warnings (with the dev tools, and the game as released without)"
+cargo clippy --locked --all-targets --features dev -- -D warnings
+cargo clippy --locked --lib --bins -- -D warnings
 
 step "the browser build (web-release, no wasm-opt) played in headless Chromium"
 web="$CARGO_TARGET_DIR/web-test"

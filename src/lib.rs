@@ -11,56 +11,37 @@
 //!   meshes and lights, sound, and the egui screens and HUD.
 
 pub mod audio;
-pub mod capture;
+pub mod campaign;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod commands;
+#[cfg(all(feature = "dev", not(target_arch = "wasm32")))]
+pub mod dev;
 pub mod dive;
 pub mod dream;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod headless;
 pub mod juno;
 pub mod levels;
 pub mod network;
 pub mod replay;
+pub mod schedule;
 pub mod screens;
 pub mod settings;
 #[cfg(not(target_arch = "wasm32"))]
-pub mod testing;
+pub mod snapshot;
+pub mod state;
+pub mod world;
 
 mod hud;
+mod looks;
 mod menus;
 mod theme;
 mod third_party;
 
 use bevy::prelude::*;
 
-/// Frame order of the game's own `Update` systems, declared once.
-#[derive(SystemSet, Debug, Clone, Copy, Eq, PartialEq, Hash)]
-pub enum AppSystems {
-    /// Timers advance.
-    TickTimers,
-    /// Devices are read into intents.
-    RecordInput,
-    /// Everything else.
-    Update,
-}
-
-/// Order of the fixed-step simulation, declared once (`third_party::rapier` puts
-/// physics between `Move` and `Hazards`). Everything that decides how a dive goes runs
-/// here, on the fixed clock, so a recorded run replays tick for tick.
-#[derive(SystemSet, Debug, Clone, Copy, Eq, PartialEq, Hash)]
-pub enum SimSystems {
-    /// The tick is counted.
-    Tick,
-    /// This tick's intent is taken: from the devices (and recorded) or from a replay.
-    Intent,
-    /// Juno decides where to move.
-    Move,
-    /// Hazards act on where she is now.
-    Hazards,
-    /// Anchors, the core, lucidity.
-    Dream,
-    /// The loop's clock: collapses and the next loop.
-    Loop,
-}
+pub use crate::schedule::{AppSystems, DiveSystems, SimSystems};
+use crate::state::{DreamPhase, Pause};
 
 /// Everything that plays. Needs `AssetPlugin` (with [`levels::register_asset_sources`]
 /// called before it), `StatesPlugin` and `TransformPlugin`; no window or renderer.
@@ -83,16 +64,38 @@ impl Plugin for GamePlugin {
         app.edit_schedule(FixedUpdate, |schedule| {
             schedule.set_executor(bevy::ecs::schedule::SingleThreadedExecutor::new());
         });
+        configure_dive_sets(app, Update);
+        configure_dive_sets(app, FixedUpdate);
         app.add_plugins((
+            state::plugin,
             third_party::rapier::plugin,
-            screens::plugin,
             settings::plugin,
             levels::plugin,
             dive::plugin,
             juno::plugin,
             replay::plugin,
+            campaign::plugin,
         ));
     }
+}
+
+/// The conditions of [`DiveSystems`] in `schedule`: the only place they are written.
+fn configure_dive_sets(app: &mut App, schedule: impl bevy::ecs::schedule::ScheduleLabel) {
+    app.configure_sets(
+        schedule,
+        (
+            DiveSystems::InPlay
+                .run_if(in_state(DreamPhase::Exploring))
+                .run_if(in_state(Pause::Running))
+                .run_if(dive::dive_in_play),
+            DiveSystems::LoopRunning
+                .in_set(DiveSystems::InPlay)
+                .run_if(dive::loop_running),
+            DiveSystems::PlayerSteers
+                .in_set(DiveSystems::InPlay)
+                .run_if(not(resource_exists::<replay::Replaying>)),
+        ),
+    );
 }
 
 /// What a player sees and touches, on top of [`GamePlugin`]. Needs `DefaultPlugins`.
@@ -107,8 +110,7 @@ impl Plugin for ClientPlugin {
             screens::ui_plugin,
             menus::plugin,
             hud::plugin,
-            dive::visuals_plugin,
-            juno::client_plugin,
+            looks::plugin,
         ));
         #[cfg(target_arch = "wasm32")]
         app.add_plugins(third_party::web::plugin);

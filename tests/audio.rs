@@ -6,11 +6,11 @@
 use bevy::audio::{AudioPlugin, PlaybackSettings, Volume};
 use bevy::prelude::*;
 use sleep_sync::audio::{Drone, SoundKind, Synth};
-use sleep_sync::dive::MemoryAnchor;
-use sleep_sync::settings::SoundSettings;
-use sleep_sync::testing::{
+use sleep_sync::dev::testing::{
     dive_into, end_loop, headless_app, juno_position, move_juno_to, wait_for_exploring,
 };
+use sleep_sync::dive::MemoryAnchor;
+use sleep_sync::settings::SoundSettings;
 
 fn game() -> App {
     let mut app = headless_app();
@@ -116,8 +116,8 @@ fn loops_anchors_and_collapses_are_heard_and_nothing_piles_up() {
 
     // Waking up silences the dream.
     app.world_mut()
-        .resource_mut::<NextState<sleep_sync::screens::AppState>>()
-        .set(sleep_sync::screens::AppState::ControlRoom);
+        .resource_mut::<NextState<sleep_sync::state::AppState>>()
+        .set(sleep_sync::state::AppState::ControlRoom);
     run_seconds(&mut app, 2.0);
     assert!(sounds(&mut app).is_empty(), "the drone fades out on waking");
 }

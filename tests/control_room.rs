@@ -5,13 +5,14 @@
 use bevy_egui::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use sleep_sync::campaign::design::DesignRun;
+use sleep_sync::campaign::{Desk, Panel, Request};
+use sleep_sync::dev::testing::shipped_library;
 use sleep_sync::levels::story::{Action, Story, StoryFlag};
 use sleep_sync::levels::{DiveSpec, Library};
 use sleep_sync::network::analysis::Query;
 use sleep_sync::network::{AltRules, Cohort, DataKept, Measure, Param};
-use sleep_sync::screens::control_room::design::DesignRun;
-use sleep_sync::screens::control_room::{Desk, Panel, Request, show};
-use sleep_sync::testing::shipped_library;
+use sleep_sync::screens::control_room::{PanelLooks, show};
 
 fn story() -> Story {
     shipped_library().story
@@ -241,7 +242,13 @@ fn harness(desk: Desk) -> Harness<'static, Room> {
         .build_ui_state(
             |ui, room: &mut Room| {
                 let dives: Vec<&DiveSpec> = room.library.campaign_dives().collect();
-                let mut requests = show(ui.ctx(), &mut room.desk, &room.story, &dives);
+                let mut requests = show(ui.ctx(), &room.desk, &room.story, &dives);
+                // As the game does: the panels' requests change the desk, and the link
+                // being calibrated is stepped on the clock (here one frame a step).
+                for request in &requests {
+                    room.desk.apply(request, &room.story);
+                }
+                room.desk.step_link(1.0 / 60.0);
                 room.requests.append(&mut requests);
             },
             Room {
@@ -431,13 +438,12 @@ fn the_designer_runs_and_the_epilogue_follows_the_design() {
 #[test]
 fn the_network_runs_in_the_game_pauses_with_it_and_hears_of_freed_dreamers() {
     use bevy::prelude::*;
+    use sleep_sync::campaign::ControlRoom;
+    use sleep_sync::dev::testing::{headless_app, run_until, wait_for_exploring};
     use sleep_sync::dive::{ActiveDive, FreedDreamers};
-    use sleep_sync::screens::control_room::{ControlRoom, plugin};
-    use sleep_sync::screens::{AppState, Pause};
-    use sleep_sync::testing::{headless_app, run_until, wait_for_exploring};
+    use sleep_sync::state::{AppState, Pause};
 
     let mut app = headless_app();
-    app.add_plugins(plugin);
     let on = |state: AppState| move |w: &mut World| *w.resource::<State<AppState>>().get() == state;
     run_until(&mut app, 2_000, on(AppState::Title));
     app.world_mut()
@@ -475,7 +481,7 @@ fn the_network_runs_in_the_game_pauses_with_it_and_hears_of_freed_dreamers() {
             .unwrap()
             .looping
     );
-    let spec = sleep_sync::testing::shipped_dive("mara");
+    let spec = sleep_sync::dev::testing::shipped_dive("mara");
     let mut dive = ActiveDive::new(spec);
     dive.link = Some(0.9);
     app.insert_resource(dive);
@@ -537,4 +543,121 @@ fn the_network_runs_in_the_game_pauses_with_it_and_hears_of_freed_dreamers() {
         app.world().resource::<FreedDreamers>().0.is_empty(),
         "read once"
     );
+}
+
+/// The control room's story from New game to a dive, in the game alone: no egui, no
+/// panels — only the requests the panels would send.
+#[test]
+fn the_story_plays_headless_from_new_game_to_a_dive_by_requests() {
+    use bevy::prelude::*;
+    use sleep_sync::campaign::ControlRoom;
+    use sleep_sync::dev::testing::{headless_app, run_until, wait_for_exploring};
+    use sleep_sync::dive::ActiveDive;
+    use sleep_sync::state::AppState;
+
+    let mut app = headless_app();
+    let on = |state: AppState| move |w: &mut World| *w.resource::<State<AppState>>().get() == state;
+    run_until(&mut app, 2_000, on(AppState::Title));
+    // New game.
+    app.world_mut()
+        .resource_mut::<NextState<AppState>>()
+        .set(AppState::ControlRoom);
+    run_until(&mut app, 10, on(AppState::ControlRoom));
+    app.update();
+    let send = |app: &mut App, request: Request| {
+        app.world_mut().write_message(request);
+        app.update();
+    };
+    let desk = |app: &App| app.world().resource::<ControlRoom>().0.clone();
+    let story = app
+        .world()
+        .resource::<sleep_sync::levels::Levels>()
+        .library
+        .story
+        .clone();
+
+    // Confronting without evidence does nothing.
+    send(&mut app, Request::Act(Action::Confront));
+    assert!(desk(&app).confrontation.is_none());
+    // The analysis that shows the steering, pinned.
+    send(
+        &mut app,
+        Request::Query(query(Param::Continuity, Measure::Valence, 1440)),
+    );
+    send(&mut app, Request::Analyse);
+    send(&mut app, Request::Pin);
+    assert!(desk(&app).flags.contains(&StoryFlag::SteeringFound));
+    assert_eq!(desk(&app).findings.len(), 1);
+    // The confrontation, line by line, then the overload.
+    send(&mut app, Request::Act(Action::Confront));
+    for line in 0..story.confrontation.len() {
+        assert_eq!(desk(&app).confrontation, Some(line));
+        send(&mut app, Request::NextLine);
+    }
+    let overloaded = desk(&app);
+    assert!(overloaded.flags.contains(&StoryFlag::Overload));
+    assert!(overloaded.open.contains(&Panel::Console));
+    assert!(overloaded.network.overloaded().is_some());
+
+    // The link to the first of the family, held steady on the game's clock.
+    let first = story.family[0].dive.clone();
+    send(&mut app, Request::Calibrate(first.clone()));
+    let mut link = None;
+    for _ in 0..3_000 {
+        let Some(calibration) = desk(&app).console.calibration else {
+            panic!("not calibrating");
+        };
+        if calibration.done() {
+            link = Some(calibration.quality());
+            break;
+        }
+        let push = if calibration.error > 0.05 {
+            -1.0
+        } else if calibration.error < -0.05 {
+            1.0
+        } else {
+            0.0
+        };
+        send(&mut app, Request::PushLink(push));
+    }
+    let link = link.expect("the link never calibrated");
+    send(
+        &mut app,
+        Request::Dive {
+            dive: first.clone(),
+            link,
+        },
+    );
+    wait_for_exploring(&mut app);
+    let dive = app.world().resource::<ActiveDive>();
+    assert_eq!(dive.spec.id(), first);
+    assert_eq!(dive.link, Some(link));
+    assert_eq!(desk(&app).console.diving.as_deref(), Some(first.as_str()));
+}
+
+#[test]
+fn a_push_on_the_link_is_let_go_when_the_console_stops_saying_so() {
+    let story = story();
+    let mut desk = found(&story);
+    desk.overload(&story);
+    desk.apply(&Request::Calibrate(story.family[0].dive.clone()), &story);
+    assert!(desk.console.calibration.is_some());
+    let (mut none, mut once, mut held) = (desk.clone(), desk.clone(), desk);
+    // `held`: the console says "push right" every frame; `once`: it says so once and
+    // then nothing (its window closed); `none`: never.
+    once.apply(&Request::PushLink(1.0), &story);
+    for _ in 0..30 {
+        held.apply(&Request::PushLink(1.0), &story);
+        for desk in [&mut none, &mut once, &mut held] {
+            desk.step_link(1.0 / 60.0);
+        }
+    }
+    let error = |d: &Desk| d.console.calibration.as_ref().expect("calibrating").error;
+    let (e_none, e_once, e_held) = (error(&none), error(&once), error(&held));
+    assert!(e_once > e_none, "the push never counted: {e_once} {e_none}");
+    assert!(
+        e_held - e_none > 2.0 * (e_once - e_none),
+        "a push said once went on: none {e_none}, once {e_once}, held {e_held}"
+    );
+    assert_eq!(once.console.push_held, 0.0);
 }

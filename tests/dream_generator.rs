@@ -2,12 +2,12 @@
 //! reachability of everything Juno is meant to reach.
 
 use bevy::math::Vec3Swizzles;
+use sleep_sync::dev::testing::shipped_dive as dreamer;
 use sleep_sync::dream::{
     ANCHOR_HOVER, Dream, DreamRecipe, FearTag, FearWeight, GenOptions, Heightfield, MovementLimits,
     TerrainSize,
 };
 use sleep_sync::levels::DiveSpec;
-use sleep_sync::testing::shipped_dive as dreamer;
 
 fn generate(d: &DiveSpec, loop_index: u32) -> Dream {
     Dream::generate(
@@ -180,14 +180,17 @@ fn loops_grow_more_hostile_monotonically() {
             let (a, b) = (&pair[0], &pair[1]);
             let at = format!("{id} loop {k} → {}", k + 1);
             assert!(b.hostility > a.hostility, "{at}: hostility");
-            assert!(b.amplitude > a.amplitude, "{at}: terrain height");
-            assert!(b.warp > a.warp, "{at}: warp");
+            assert!(
+                b.terrain.amplitude > a.terrain.amplitude,
+                "{at}: terrain height"
+            );
+            assert!(b.terrain.warp > a.terrain.warp, "{at}: warp");
             assert!(
                 b.fog_end < a.fog_end && b.fog_start < a.fog_start,
                 "{at}: fog"
             );
             assert!(
-                b.water >= a.water && b.chasm >= a.chasm,
+                b.terrain.water >= a.terrain.water && b.terrain.chasm >= a.terrain.chasm,
                 "{at}: water, chasms"
             );
             assert!(b.hazard_count >= a.hazard_count, "{at}: hazards");
@@ -466,7 +469,7 @@ mod properties {
             let recipe = DreamRecipe::new(&fears, seed, loop_index, size);
             let dream = Dream::generate(&recipe, anchors, &MovementLimits::default());
             let what = format!("{fears:?} seed {seed} loop {loop_index} {samples}²");
-            let a = recipe.amplitude;
+            let a = recipe.terrain.amplitude;
             for &h in dream.heightfield.heights() {
                 prop_assert!(h.is_finite(), "{what}: height {h}");
                 prop_assert!(h > -3.0 * a - 1.0 && h < 4.0 * a + 1.0, "{what}: height {h}, amplitude {a}");

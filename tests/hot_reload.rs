@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
-use sleep_sync::dive::{ActiveDive, CurrentDream, DreamPhase};
-use sleep_sync::levels::{self, Levels};
-use sleep_sync::testing::{
+use sleep_sync::dev::testing::{
     dive_into, headless_app_with_mods, juno_position, run_until, wait_for_exploring,
 };
+use sleep_sync::dive::{ActiveDive, CurrentDream};
+use sleep_sync::levels::{self, Levels};
+use sleep_sync::state::DreamPhase;
 
 /// Copies the example mod into a scratch folder the test may edit.
 fn scratch_mod() -> PathBuf {
@@ -58,7 +59,7 @@ fn editing_the_dream_in_play_reshapes_it_and_a_broken_edit_keeps_the_last_good_v
     let before = app.world().resource::<CurrentDream>().0.clone();
     // Juno walks off somewhere: the reshaped dream should put her down near there.
     let stood = before.anchors[0] - Vec3::Y * 0.5;
-    sleep_sync::testing::move_juno_to(&mut app, stood);
+    sleep_sync::dev::testing::move_juno_to(&mut app, stood);
     app.update();
 
     // A good edit: another seed. The dream re-forms in place.

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use sleep_sync::commands::new_dream;
+use sleep_sync::dev::testing::{dive_into, headless_app_with_mods};
 use sleep_sync::levels::{self, Assembly, disk};
-use sleep_sync::testing::{dive_into, headless_app_with_mods};
 
 fn root() -> PathBuf {
     levels::data_root()

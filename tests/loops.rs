@@ -4,16 +4,16 @@
 use bevy::input::ButtonState;
 use bevy::input::keyboard::Key;
 use bevy::prelude::*;
+use sleep_sync::dev::testing::{
+    dive_into, end_loop, entity_count, headless_app, juno_position, loop_entity_count,
+    move_juno_to, run_until, send_key, wait_for_exploring,
+};
 use sleep_sync::dive::{
     ActiveDive, AnchorFound, CHUNK_CELLS, Collected, CurrentDream, MemoryAnchor, NightmareLoop,
     prop_collider,
 };
 use sleep_sync::juno::Juno;
-use sleep_sync::screens::{AppState, Pause};
-use sleep_sync::testing::{
-    dive_into, end_loop, entity_count, headless_app, juno_position, loop_entity_count,
-    move_juno_to, run_until, send_key, wait_for_exploring,
-};
+use sleep_sync::state::{AppState, Pause};
 
 /// What the current loop's dream says its world is made of: the terrain and its chunks,
 /// water, anchors, the core (and its solid centre), props (and their solid parts), and

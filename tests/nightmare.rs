@@ -5,6 +5,7 @@
 //! wrong ones.
 
 use bevy::prelude::*;
+use sleep_sync::dev::testing::{dive_into, end_loop, headless_app, move_juno_to, run_until};
 use sleep_sync::dive::hazards::{DissolvingPatch, RisingPool};
 use sleep_sync::dive::{
     ActiveDive, Collapse, CoreVeil, CurrentDream, DreamerFreed, FreedDreamers, Hazard,
@@ -12,7 +13,6 @@ use sleep_sync::dive::{
 };
 use sleep_sync::dream::HazardKind;
 use sleep_sync::juno::JUNO_CENTRE_HEIGHT;
-use sleep_sync::testing::{dive_into, end_loop, headless_app, move_juno_to, run_until};
 
 /// Juno's centre standing at `xz` on the ground.
 fn standing_at(app: &App, xz: Vec2) -> Vec3 {
@@ -375,7 +375,7 @@ fn words_need_their_memories_and_the_wrong_ones_bring_a_harsher_loop() {
 #[test]
 fn a_lost_link_wakes_juno_and_a_free_dive_has_none() {
     use sleep_sync::dive::{DiveLink, LinkLost};
-    use sleep_sync::screens::AppState;
+    use sleep_sync::state::AppState;
 
     let mut app = headless_app();
     dive_into(&mut app, "mara");
@@ -400,7 +400,7 @@ fn a_lost_link_wakes_juno_and_a_free_dive_has_none() {
     app.world_mut()
         .resource_mut::<NextState<AppState>>()
         .set(AppState::Dream);
-    sleep_sync::testing::wait_for_exploring(&mut app);
+    sleep_sync::dev::testing::wait_for_exploring(&mut app);
     app.update();
     let stability = |app: &App| app.world().resource::<DiveLink>().stability;
     assert!((stability(&app) - 0.3).abs() < 1e-6);
@@ -416,10 +416,14 @@ fn a_lost_link_wakes_juno_and_a_free_dive_has_none() {
     run_until(&mut app, 2_000, |w| {
         *w.resource::<State<AppState>>().get() == AppState::ControlRoom
     });
+    // The control room (game state since issue 16) takes the news as it sits down.
+    assert!(app.world().resource::<LinkLost>().0.is_none(), "read once");
     let why = app
         .world()
-        .resource::<LinkLost>()
+        .resource::<sleep_sync::campaign::ControlRoom>()
         .0
+        .console
+        .report
         .clone()
         .expect("told why");
     assert!(why.contains("Father lost the link"), "{why}");

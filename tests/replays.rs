@@ -12,6 +12,8 @@ use std::collections::{BinaryHeap, HashMap};
 use std::path::PathBuf;
 
 use bevy::prelude::*;
+use sleep_sync::commands::replay_headless;
+use sleep_sync::dev::testing::{dive_into, headless_app};
 use sleep_sync::dive::{
     ActiveDive, CurrentDream, Hazard, LoopState, MemoryAnchor, NightmareLoop, PendingAnswer,
     can_say,
@@ -20,7 +22,6 @@ use sleep_sync::dream::{Dream, HazardKind, MovementLimits};
 use sleep_sync::juno::{Juno, LookAngles, PlayerIntent};
 use sleep_sync::levels::Next;
 use sleep_sync::replay::{Outcome, Recording, ReplayFile};
-use sleep_sync::testing::{dive_into, headless_app, replay_headless};
 
 fn shipped(dream: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

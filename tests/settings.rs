@@ -9,10 +9,10 @@
 use std::path::{Path, PathBuf};
 
 use bevy::prelude::*;
+use sleep_sync::dev::testing::{headless_app, run_until};
 use sleep_sync::settings::{
     self, ControlSettings, PictureSettings, SettingsProblem, SoundSettings,
 };
-use sleep_sync::testing::{headless_app, run_until};
 
 /// A headless game that keeps its settings under `app_id`.
 fn game(app_id: &str) -> App {

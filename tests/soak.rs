@@ -4,11 +4,11 @@
 //! dive. Figures are printed (`cargo test --test soak -- --nocapture`).
 
 use bevy::prelude::*;
-use sleep_sync::dive::{CHUNK_CELLS, CurrentDream, NightmareLoop};
-use sleep_sync::screens::AppState;
-use sleep_sync::testing::{
+use sleep_sync::dev::testing::{
     dive_into, end_loop, entity_count, headless_app_with_looks, loop_entity_count, run_until,
 };
+use sleep_sync::dive::{CHUNK_CELLS, CurrentDream, NightmareLoop};
+use sleep_sync::state::AppState;
 
 /// Resets in the soak: 1000, or `SLEEP_SYNC_SOAK_RESETS` for a quick look.
 fn resets() -> u32 {

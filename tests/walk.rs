@@ -5,9 +5,9 @@
 use bevy::input::ButtonState;
 use bevy::input::keyboard::Key;
 use bevy::prelude::*;
+use sleep_sync::dev::testing::{FRAME_SECONDS, dive_into, headless_app, send_key};
 use sleep_sync::dive::CurrentDream;
 use sleep_sync::juno::{JUNO_CENTRE_HEIGHT, Juno, JunoMotion, JunoRescues, LookAngles};
-use sleep_sync::testing::{FRAME_SECONDS, dive_into, headless_app, send_key};
 
 struct WalkReport {
     distance: f32,

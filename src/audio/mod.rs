@@ -15,8 +15,8 @@ pub use synth::Synth;
 use crate::dive::{
     AnchorFound, CoreOpened, CurrentDream, DreamerFreed, LoopCollapsed, Lucidity, loop_running,
 };
-use crate::screens::{AppState, Pause};
 use crate::settings::SoundSettings;
+use crate::state::{AppState, Pause};
 
 /// Which volume setting a sound answers to.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,16 +1,31 @@
-//! Command-line tools that need no window: `preview`, `validate` and `new-dream`.
+//! The command line: one reading of it into a [`Command`] ([`parse`]), and the tools
+//! that need no window: `replay --headless`, `validate`, `new-dream` and `preview`.
+//! Playing, and a replay in a window, are the client's: `main` starts those.
 
+mod cli;
 mod new_dream;
 mod preview;
+mod replay;
 mod validate;
 
 use std::path::{Path, PathBuf};
 
-pub use new_dream::{NEW_DREAM_USAGE, new_dream};
-pub use preview::{PREVIEW_USAGE, PreviewArgs, preview};
-pub use validate::{VALIDATE_USAGE, validate};
+pub use cli::{Command, MAX_LOOP, Options, Tour, TourKind, USAGE, UsageError, View, parse};
+pub use new_dream::{NEW_DREAM_USAGE, NewDreamArgs, new_dream, run as run_new_dream};
+pub use preview::{PREVIEW_USAGE, PreviewArgs, preview, run as run_preview};
+pub use replay::{
+    REPLAY_USAGE, ReplayArgs, replay_headless, request as replay_request,
+    run_headless as run_replay_headless,
+};
+pub use validate::{VALIDATE_USAGE, parse_paths, run as run_validate, validate};
 
 use crate::levels::{self, Assembly, DiveSpec, FileKind, check_unknown};
+
+/// Prints a line to stdout; a closed pipe (`sleep-sync validate | head`) is not an error.
+pub fn say(line: impl std::fmt::Display) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
 
 /// The base game, every mod under `mods/`, then `extra` (mod folders or files inside
 /// one), read from disk and put together.

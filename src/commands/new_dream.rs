@@ -2,7 +2,9 @@
 //! dialogue that validate and play as they are — the start of a modder's own dream.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
+use super::say;
 use crate::levels::{self, Checks};
 
 pub const NEW_DREAM_USAGE: &str = "\
@@ -12,6 +14,61 @@ Writes a new mod, FOLDER/NAME (FOLDER is mods/ unless given), holding a commente
 template dreamer, dream and dialogue named NAME that validate and play as they are.
 NAME is an id: a-z, 0-9, '_' or '-'. Existing files are never overwritten.
 Then: edit the files, `sleep-sync validate`, and pick the dream under Free dive.";
+
+/// What `sleep-sync new-dream` was asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewDreamArgs {
+    pub name: String,
+    /// The folder to write the mod into (`mods/` if `None`).
+    pub into: Option<PathBuf>,
+}
+
+impl NewDreamArgs {
+    /// Parses the arguments after `new-dream`.
+    pub fn parse(args: &[String]) -> Result<Self, String> {
+        match args {
+            [name] => Ok(Self {
+                name: name.clone(),
+                into: None,
+            }),
+            [name, flag, folder] if flag == "--into" => Ok(Self {
+                name: name.clone(),
+                into: Some(PathBuf::from(folder)),
+            }),
+            _ => Err("expected a NAME".to_owned()),
+        }
+    }
+}
+
+/// `sleep-sync new-dream`: writes the mod and says what to do next; exit 1 if it could
+/// not be written.
+pub fn run(args: &NewDreamArgs) -> ExitCode {
+    let name = &args.name;
+    match new_dream(name, args.into.as_deref()) {
+        Ok(written) => {
+            for path in written {
+                say(format!("wrote {}", path.display()));
+            }
+            match &args.into {
+                None => say(
+                    "Edit them, run `sleep-sync validate`, then play it from the title screen's Free dive.",
+                ),
+                Some(folder) => {
+                    let folder = folder.join(name);
+                    say(format!(
+                        "Edit them, run `sleep-sync validate {0}`, then play it with `sleep-sync --mod {0}` (Free dive, or --dive {name}).",
+                        folder.display()
+                    ))
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("sleep-sync new-dream: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
 
 /// Writes the template mod for `name` into `into` (or `mods/`). Returns what it wrote.
 pub fn new_dream(name: &str, into: Option<&Path>) -> Result<Vec<PathBuf>, String> {

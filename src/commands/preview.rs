@@ -1,9 +1,10 @@
 //! `sleep-sync preview`: a map of a dream, drawn without a GPU.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Instant;
 
-use super::find_dive;
+use super::{find_dive, say};
 use crate::dream::{Dream, GenOptions, MAX_MUTATIONS, MovementLimits, TerrainSize, preview};
 
 pub const PREVIEW_USAGE: &str = "\
@@ -14,7 +15,7 @@ Draws a shaded relief map of a dream (no GPU needed): spawn (white), memory anch
 cannot reach is dimmed.
 
 Options:
-  --dream ID|PATH   a dream id (leo, mara, or a mod's) or a *.dream.ron file
+  --dream ID|PATH   a dream id (the base game's or a mod's) or a *.dream.ron file
   --out FILE.png    where to write the map
   --mod PATH        also read the mod folder PATH (repeatable)
   --seed N          use this seed instead of the dream's
@@ -102,6 +103,21 @@ impl PreviewArgs {
     }
 }
 
+/// `sleep-sync preview`: exit 1 on a dream that cannot be read or a map that cannot be
+/// written.
+pub fn run(args: &PreviewArgs) -> ExitCode {
+    match preview(args) {
+        Ok(summary) => {
+            say(summary);
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("sleep-sync preview: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 /// Generates the dream `args` describe and writes its map. Returns a one-line summary.
 pub fn preview(args: &PreviewArgs) -> Result<String, String> {
     let mut spec = find_dive(&args.dream, &args.mods)?;
@@ -159,27 +175,40 @@ mod tests {
     #[test]
     fn preview_arguments() {
         let a = parse(&[
-            "--dream", "leo", "--out", "m.png", "--loop", "3", "--size", "513",
+            "--dream", "d", "--out", "m.png", "--loop", "3", "--size", "513",
         ])
         .expect("valid");
         assert_eq!(a.loop_index, 2);
         assert_eq!(a.samples, Some(513));
         assert_eq!(a.pixels, 512);
         assert!(parse(&["--out", "m.png"]).is_err());
-        assert!(parse(&["--dream", "leo"]).is_err());
-        assert!(parse(&["--dream", "leo", "--out", "m.png", "--loop", "0"]).is_err());
-        assert!(parse(&["--dream", "leo", "--out", "m.png", "--seed", "-1"]).is_err());
-        assert!(parse(&["--dream", "leo", "--out", "m.png", "--pixels", "9"]).is_err());
-        assert!(parse(&["--dream", "leo", "--out", "m.png", "--what"]).is_err());
+        assert!(parse(&["--dream", "d"]).is_err());
+        assert!(parse(&["--dream", "d", "--out", "m.png", "--loop", "0"]).is_err());
+        assert!(parse(&["--dream", "d", "--out", "m.png", "--seed", "-1"]).is_err());
+        assert!(parse(&["--dream", "d", "--out", "m.png", "--pixels", "9"]).is_err());
+        assert!(parse(&["--dream", "d", "--out", "m.png", "--what"]).is_err());
     }
 
     #[test]
     fn unknown_dreams_list_the_known_ones() {
+        let library = super::super::load_library(&[]).library;
+        let known: Vec<&str> = library.dreams.keys().map(String::as_str).collect();
         let err = find_dive("spiders", &[]).expect_err("no such dream");
         assert!(err.contains("no dream \"spiders\""), "{err}");
-        assert!(err.contains("leo") && err.contains("mara"), "{err}");
-        let err = find_dive("mra", &[]).expect_err("no such dream");
-        assert!(err.contains("did you mean `mara`?"), "{err}");
+        assert!(known.iter().all(|id| err.contains(id)), "{err}");
+        // A letter left out of a known id: that id is suggested.
+        let longest = known
+            .iter()
+            .max_by_key(|id| id.chars().count())
+            .expect("the base game has dreams");
+        let slip: String = longest
+            .chars()
+            .enumerate()
+            .filter(|&(i, _)| i != 1)
+            .map(|(_, c)| c)
+            .collect();
+        let err = find_dive(&slip, &[]).expect_err("no such dream");
+        assert!(err.contains(&format!("did you mean `{longest}`?")), "{err}");
         let err = find_dive("nowhere/dreams/x.dream.ron", &[]).expect_err("no such file");
         assert!(
             err.contains("nowhere/dreams/x.dream.ron: cannot read"),

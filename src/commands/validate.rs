@@ -2,8 +2,9 @@
 //! folders or files, and reports every problem at once.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use super::load_library;
+use super::{load_library, say};
 use crate::dream::{Dream, GenOptions, MovementLimits};
 use crate::levels::{Assembly, Library};
 
@@ -22,6 +23,25 @@ file:line:column: field: message. Then it generates loops 1 and 5 of every playa
 dream, as the game would, and reports a dream whose memory anchors cannot all be placed
 where Juno can reach them (a problem) or whose reachable ground is cramped (a warning).
 Exits 1 if there is any problem, 0 if none (warnings do not fail).";
+
+/// The paths to validate, from the arguments after `validate`.
+pub fn parse_paths(args: &[String]) -> Result<Vec<PathBuf>, String> {
+    match args.iter().find(|a| a.starts_with('-')) {
+        Some(flag) => Err(format!("unknown argument {flag:?}")),
+        None => Ok(args.iter().map(PathBuf::from).collect()),
+    }
+}
+
+/// `sleep-sync validate`: prints the report; exit 1 if any level file has a problem.
+pub fn run(paths: &[PathBuf]) -> ExitCode {
+    let validation = validate(paths);
+    say(&validation.report);
+    if validation.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
 
 /// What validation found: the report to print, and whether every file is sound.
 pub struct Validation {

@@ -4,9 +4,8 @@
 
 use bevy::prelude::*;
 
-use super::{ActiveDive, DreamPhase, Lucidity, NightmareLoop, loop_running};
+use super::{ActiveDive, Lucidity, NightmareLoop};
 use crate::juno::Juno;
-use crate::screens::Pause;
 
 /// How close Juno's centre must come to an anchor's centre to touch it, metres.
 pub const ANCHOR_REACH: f32 = 1.6;
@@ -40,9 +39,7 @@ pub(super) fn plugin(app: &mut App) {
         FixedUpdate,
         collect_anchors
             .in_set(crate::SimSystems::Dream)
-            .run_if(in_state(DreamPhase::Exploring))
-            .run_if(in_state(Pause::Running))
-            .run_if(loop_running),
+            .in_set(crate::DiveSystems::LoopRunning),
     );
 }
 

@@ -8,13 +8,11 @@ use std::collections::BTreeSet;
 
 use bevy::prelude::*;
 
-use super::{
-    ActiveDive, Collapse, CurrentDream, DreamPhase, LoopState, NightmareLoop, dive_in_play,
-    loop_running,
-};
+use crate::state::DiveResources;
+
+use super::{ActiveDive, Collapse, CurrentDream, LoopState, NightmareLoop};
 use crate::juno::Juno;
 use crate::levels::{Choice, Next};
-use crate::screens::Pause;
 
 /// Radius of the veil around the dreamer while the way is closed, metres.
 pub const CORE_VEIL_RADIUS: f32 = 3.0;
@@ -57,7 +55,7 @@ pub fn can_say(choice: &Choice, understood: usize) -> bool {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<PendingAnswer>()
+    app.init_dive_resource::<PendingAnswer>()
         .init_resource::<FreedDreamers>()
         .add_message::<CoreOpened>()
         .add_message::<DreamerFreed>()
@@ -66,21 +64,13 @@ pub(super) fn plugin(app: &mut App) {
             (lift_veil, begin_confrontation)
                 .chain()
                 .in_set(crate::SimSystems::Dream)
-                .run_if(in_state(DreamPhase::Exploring))
-                .run_if(in_state(Pause::Running))
-                .run_if(loop_running),
+                .in_set(crate::DiveSystems::LoopRunning),
         )
         .add_systems(
             FixedUpdate,
             answer
                 .in_set(crate::SimSystems::Dream)
-                .run_if(in_state(DreamPhase::Exploring))
-                .run_if(in_state(Pause::Running))
-                .run_if(dive_in_play),
-        )
-        .add_systems(
-            OnEnter(crate::screens::AppState::Dream),
-            |mut answer: ResMut<PendingAnswer>| answer.0 = None,
+                .in_set(crate::DiveSystems::InPlay),
         );
 }
 

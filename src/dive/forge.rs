@@ -19,7 +19,7 @@ use crate::dream::{
     Dream, GenOptions, Heightfield, MovementLimits, Progress, TerrainMeshData, default_threads,
 };
 use crate::levels::DiveSpec;
-use crate::screens::AppState;
+use crate::state::AppState;
 
 /// A dream, generated and ready to become entities.
 pub struct GeneratedDream {

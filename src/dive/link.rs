@@ -4,10 +4,12 @@
 
 use bevy::prelude::*;
 
+use crate::state::DiveResources;
+
 use super::{ActiveDive, NightmareLoop, dive_in_play};
 use crate::levels::Levels;
 use crate::levels::story::LinkRules;
-use crate::screens::AppState;
+use crate::state::AppState;
 
 /// The link's state during a dive.
 #[derive(Resource, Debug, Clone, Copy, PartialEq)]
@@ -48,9 +50,7 @@ pub struct LinkLost(pub Option<String>);
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<LinkLost>()
         .add_systems(OnEnter(AppState::Dream), connect)
-        .add_systems(OnExit(AppState::Dream), |mut commands: Commands| {
-            commands.remove_resource::<DiveLink>()
-        })
+        .end_with_dive::<DiveLink>()
         .add_systems(
             FixedUpdate,
             hold_link

@@ -3,9 +3,10 @@
 
 use bevy::prelude::*;
 
-use super::{ActiveDive, DreamPhase, loop_running};
+use crate::state::DiveResources;
+
+use super::ActiveDive;
 use crate::dream::HazardKind;
-use crate::screens::Pause;
 
 /// Juno's lucidity, 0 (lost) to 1 (fully lucid), and what has been wearing it down.
 #[derive(Resource, Debug, Clone, PartialEq)]
@@ -91,21 +92,14 @@ impl Lucidity {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<Lucidity>()
-        .add_systems(
-            FixedUpdate,
-            (
-                age_readouts.in_set(crate::SimSystems::Tick),
-                wear_down.in_set(crate::SimSystems::Dream),
-            )
-                .run_if(in_state(DreamPhase::Exploring))
-                .run_if(in_state(Pause::Running))
-                .run_if(loop_running),
+    app.init_dive_resource::<Lucidity>().add_systems(
+        FixedUpdate,
+        (
+            age_readouts.in_set(crate::SimSystems::Tick),
+            wear_down.in_set(crate::SimSystems::Dream),
         )
-        .add_systems(
-            OnEnter(crate::screens::AppState::Dream),
-            |mut l: ResMut<Lucidity>| *l = Lucidity::full(),
-        );
+            .in_set(crate::DiveSystems::LoopRunning),
+    );
 }
 
 fn age_readouts(mut lucidity: ResMut<Lucidity>) {

@@ -4,26 +4,26 @@
 mod anchors;
 mod confrontation;
 mod forge;
-mod hazard_looks;
 pub mod hazards;
 mod link;
 mod lucidity;
 mod nightmare_loop;
 mod reload;
-mod visuals;
 mod world;
 
 use std::collections::BTreeSet;
 
 use bevy::prelude::*;
 
+pub use crate::juno::HazardEffects;
+pub use crate::world::CurrentDream;
 pub use anchors::{ANCHOR_REACH, AnchorFound, Collected, MemoryAnchor, Understood};
 pub use confrontation::{
     CONFRONT_REACH, CORE_VEIL_RADIUS, CoreOpened, CoreVeil, DreamerFreed, FreedDreamers,
     PendingAnswer, can_say,
 };
 pub use forge::{CHUNK_CELLS, DreamForge, GeneratedDream, terrain_collider};
-pub use hazards::{Hazard, HazardEffects};
+pub use hazards::Hazard;
 pub use link::{DiveLink, LinkLost};
 pub use lucidity::Lucidity;
 pub use nightmare_loop::{
@@ -32,12 +32,12 @@ pub use nightmare_loop::{
 };
 pub use reload::Reshaping;
 pub use world::{
-    CurrentDream, DreamCoreSite, DreamProp, HazardSite, LoopScoped, STAIR_RISE, STAIR_RUN, Terrain,
-    TerrainChunk, WaterSurface, prop_collider,
+    DreamCoreSite, DreamProp, HazardSite, LoopScoped, STAIR_RISE, STAIR_RUN, Terrain, TerrainChunk,
+    WaterSurface, prop_collider,
 };
 
 use crate::levels::DiveSpec;
-use crate::screens::AppState;
+use crate::state::DiveResources;
 
 /// The dive in progress: which dream (with its dreamer and dialogue), and which loop.
 #[derive(Resource, Debug, Clone)]
@@ -56,7 +56,8 @@ pub struct ActiveDive {
 }
 
 impl ActiveDive {
-    /// A dive starting at the first loop. Insert it, then enter [`AppState::Dream`].
+    /// A dive starting at the first loop. Insert it, then enter
+    /// [`AppState::Dream`](crate::state::AppState::Dream).
     pub fn new(spec: DiveSpec) -> Self {
         Self {
             spec,
@@ -68,27 +69,11 @@ impl ActiveDive {
     }
 }
 
-/// Whether the current loop's world exists yet.
-#[derive(SubStates, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[source(AppState = AppState::Dream)]
-pub enum DreamPhase {
-    /// Waiting for the generator; the world of the previous loop, if any, is still there.
-    #[default]
-    Forming,
-    /// The loop is running.
-    Exploring,
-}
-
 pub(super) fn plugin(app: &mut App) {
-    app.add_sub_state::<DreamPhase>().add_systems(
-        OnExit(AppState::Dream),
-        // Waking up ends the dive: nothing of it outlives the dream.
-        (
-            end_of_dive::<ActiveDive>,
-            end_of_dive::<CurrentDream>,
-            end_of_dive::<NightmareLoop>,
-        ),
-    );
+    // Waking up ends the dive: nothing of it outlives the dream.
+    app.end_with_dive::<ActiveDive>()
+        .end_with_dive::<CurrentDream>()
+        .end_with_dive::<NightmareLoop>();
     app.add_plugins((
         forge::plugin,
         world::plugin,
@@ -100,15 +85,4 @@ pub(super) fn plugin(app: &mut App) {
         reload::plugin,
         link::plugin,
     ));
-}
-
-/// Materials, lights, fog and sky for the dream (needs the renderer).
-pub(crate) fn visuals_plugin(app: &mut App) {
-    visuals::plugin(app);
-    hazard_looks::plugin(app);
-}
-
-/// Removes a resource that belongs to the dive.
-fn end_of_dive<R: Resource>(mut commands: Commands) {
-    commands.remove_resource::<R>();
 }

@@ -8,8 +8,10 @@
 
 use bevy::prelude::*;
 
-use super::{ActiveDive, DreamForge, DreamPhase, Lucidity};
-use crate::screens::Pause;
+use crate::state::DiveResources;
+
+use super::{ActiveDive, DreamForge, Lucidity};
+use crate::state::DreamPhase;
 
 /// Fixed ticks the collapse takes between the loop ending and the next one forming.
 pub const COLLAPSE_TICKS: u32 = 75;
@@ -140,27 +142,19 @@ pub fn loop_running(nightmare: Option<Res<NightmareLoop>>) -> bool {
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<LoopCollapsed>()
-        .init_resource::<DiveTicks>()
-        .add_systems(
-            OnEnter(crate::screens::AppState::Dream),
-            |mut ticks: ResMut<DiveTicks>| ticks.0 = 0,
-        )
+        .init_dive_resource::<DiveTicks>()
         .add_systems(
             FixedUpdate,
             count_tick
                 .in_set(crate::SimSystems::Tick)
-                .run_if(in_state(DreamPhase::Exploring))
-                .run_if(in_state(Pause::Running))
-                .run_if(dive_in_play),
+                .in_set(crate::DiveSystems::InPlay),
         )
         .add_systems(
             FixedUpdate,
             (tick_loop, collapse_when_lucidity_is_gone, fall_apart)
                 .chain()
                 .in_set(crate::SimSystems::Loop)
-                .run_if(in_state(DreamPhase::Exploring))
-                .run_if(in_state(Pause::Running))
-                .run_if(dive_in_play),
+                .in_set(crate::DiveSystems::InPlay),
         );
 }
 

@@ -5,10 +5,13 @@
 
 use bevy::prelude::*;
 
-use super::{ActiveDive, DreamForge, DreamPhase};
+use crate::state::DiveResources;
+
+use super::{ActiveDive, DreamForge};
 use crate::juno::Juno;
 use crate::levels::{Levels, LevelsReloaded};
-use crate::screens::AppState;
+use crate::state::AppState;
+use crate::state::DreamPhase;
 
 /// Set while a loop is re-formed after its files changed: where Juno stood.
 #[derive(Resource, Debug, Clone, Copy)]
@@ -24,7 +27,7 @@ pub(super) fn plugin(app: &mut App) {
             .before(super::world::form_loop)
             .run_if(in_state(AppState::Dream)),
     )
-    .add_systems(OnExit(AppState::Dream), super::end_of_dive::<Reshaping>);
+    .end_with_dive::<Reshaping>();
 }
 
 fn reshape_on_reload(

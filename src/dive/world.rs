@@ -1,24 +1,22 @@
 //! Building a loop's world from a generated dream: terrain with its collider, water,
 //! memory anchors — and putting Juno at the spawn.
 
-use std::sync::Arc;
-
 use bevy::prelude::*;
+
+use crate::state::DiveResources;
 use bevy_rapier3d::prelude::Collider;
 
 use super::forge::GeneratedDream;
 use super::hazards::make_hazard;
 use super::{
-    ActiveDive, CORE_VEIL_RADIUS, CoreVeil, DreamForge, DreamPhase, Lucidity, MemoryAnchor,
-    NightmareLoop, Understood,
+    ActiveDive, CORE_VEIL_RADIUS, CoreVeil, DreamForge, Lucidity, MemoryAnchor, NightmareLoop,
+    Understood,
 };
 use crate::dream::{Dream, HazardKind, PropKind};
 use crate::juno::PlaceJuno;
-use crate::screens::AppState;
-
-/// The dream being played. Systems that need the ground (camera, controller) read it here.
-#[derive(Resource, Clone, Deref)]
-pub struct CurrentDream(pub Arc<Dream>);
+use crate::state::AppState;
+use crate::state::DreamPhase;
+use crate::world::CurrentDream;
 
 /// Belongs to one loop: despawned when the loop collapses.
 #[derive(Component, Debug, Default, Clone, Copy)]
@@ -56,7 +54,7 @@ pub(super) fn plugin(app: &mut App) {
             .in_set(crate::AppSystems::Update)
             .run_if(in_state(DreamPhase::Forming)),
     )
-    .add_systems(OnExit(AppState::Dream), super::end_of_dive::<Unfurnished>);
+    .end_with_dive::<Unfurnished>();
 }
 
 /// The new loop's ground is in place; its furnishings (core, anchors, props, hazards)

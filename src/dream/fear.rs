@@ -7,6 +7,8 @@
 use bevy::color::LinearRgba;
 use serde::{Deserialize, Serialize};
 
+use super::terrain_shape::TerrainShape;
+
 /// One fear a dream can be made of. Unknown names are a parse error, never a silent default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FearTag {
@@ -92,13 +94,16 @@ impl FearTag {
         let base = FearTraits::default();
         match self {
             FearTag::Dissolution => FearTraits {
-                amplitude: 22.0,
-                ridged: 0.2,
-                terraces: 0.9,
-                terrace_steps: 7.0,
-                pixel_step: 4.0,
-                chasm: 0.35,
-                grid_glow: 0.6,
+                terrain: TerrainShape {
+                    amplitude: 22.0,
+                    ridged: 0.2,
+                    terraces: 0.9,
+                    terrace_steps: 7.0,
+                    pixel_step: 4.0,
+                    chasm: 0.35,
+                    grid_glow: 0.6,
+                    ..base.terrain
+                },
                 low: rgb(0.004, 0.0, 0.015),
                 mid: rgb(0.06, 0.008, 0.13),
                 high: rgb(0.03, 0.45, 0.6),
@@ -111,12 +116,15 @@ impl FearTag {
                 ..base
             },
             FearTag::Mirrors => FearTraits {
-                amplitude: 16.0,
-                ridged: 0.5,
-                terraces: 0.6,
-                terrace_steps: 5.0,
-                pixel_step: 2.0,
-                grid_glow: 1.0,
+                terrain: TerrainShape {
+                    amplitude: 16.0,
+                    ridged: 0.5,
+                    terraces: 0.6,
+                    terrace_steps: 5.0,
+                    pixel_step: 2.0,
+                    grid_glow: 1.0,
+                    ..base.terrain
+                },
                 low: rgb(0.0, 0.004, 0.02),
                 mid: rgb(0.012, 0.05, 0.14),
                 high: rgb(0.5, 0.75, 1.0),
@@ -129,9 +137,12 @@ impl FearTag {
                 ..base
             },
             FearTag::Endlessness => FearTraits {
-                amplitude: 12.0,
-                frequency: 0.6,
-                billow: 0.7,
+                terrain: TerrainShape {
+                    amplitude: 12.0,
+                    frequency: 0.6,
+                    billow: 0.7,
+                    ..base.terrain
+                },
                 low: rgb(0.008, 0.012, 0.03),
                 mid: rgb(0.04, 0.05, 0.09),
                 high: rgb(0.2, 0.2, 0.27),
@@ -144,9 +155,12 @@ impl FearTag {
                 ..base
             },
             FearTag::LosingControl => FearTraits {
-                amplitude: 18.0,
-                warp: 28.0,
-                billow: 0.3,
+                terrain: TerrainShape {
+                    amplitude: 18.0,
+                    warp: 28.0,
+                    billow: 0.3,
+                    ..base.terrain
+                },
                 low: rgb(0.02, 0.01, 0.03),
                 mid: rgb(0.09, 0.05, 0.09),
                 high: rgb(0.32, 0.25, 0.3),
@@ -157,9 +171,12 @@ impl FearTag {
                 ..base
             },
             FearTag::Sleeplessness => FearTraits {
-                amplitude: 10.0,
-                billow: 0.5,
-                water: 0.25,
+                terrain: TerrainShape {
+                    amplitude: 10.0,
+                    billow: 0.5,
+                    water: 0.25,
+                    ..base.terrain
+                },
                 low: rgb(0.006, 0.008, 0.02),
                 mid: rgb(0.03, 0.04, 0.08),
                 high: rgb(0.16, 0.18, 0.28),
@@ -173,9 +190,12 @@ impl FearTag {
                 ..base
             },
             FearTag::BeingWatched => FearTraits {
-                amplitude: 26.0,
-                ridged: 0.8,
-                rim: 0.6,
+                terrain: TerrainShape {
+                    amplitude: 26.0,
+                    ridged: 0.8,
+                    rim: 0.6,
+                    ..base.terrain
+                },
                 low: rgb(0.04, 0.03, 0.03),
                 mid: rgb(0.16, 0.12, 0.1),
                 high: rgb(0.55, 0.5, 0.42),
@@ -184,10 +204,13 @@ impl FearTag {
                 ..base
             },
             FearTag::Falling => FearTraits {
-                amplitude: 30.0,
-                ridged: 0.4,
-                chasm: 0.8,
-                craters: 0.8,
+                terrain: TerrainShape {
+                    amplitude: 30.0,
+                    ridged: 0.4,
+                    chasm: 0.8,
+                    craters: 0.8,
+                    ..base.terrain
+                },
                 low: rgb(0.02, 0.02, 0.03),
                 mid: rgb(0.35, 0.3, 0.3),
                 high: rgb(0.8, 0.78, 0.75),
@@ -197,10 +220,13 @@ impl FearTag {
                 ..base
             },
             FearTag::Drowning => FearTraits {
-                amplitude: 14.0,
-                water: 0.45,
-                billow: 0.4,
-                island: 0.6,
+                terrain: TerrainShape {
+                    amplitude: 14.0,
+                    water: 0.45,
+                    billow: 0.4,
+                    island: 0.6,
+                    ..base.terrain
+                },
                 low: rgb(0.05, 0.12, 0.15),
                 mid: rgb(0.15, 0.35, 0.35),
                 high: rgb(0.6, 0.7, 0.6),
@@ -210,8 +236,11 @@ impl FearTag {
                 ..base
             },
             FearTag::Abandonment => FearTraits {
-                amplitude: 6.0,
-                frequency: 0.5,
+                terrain: TerrainShape {
+                    amplitude: 6.0,
+                    frequency: 0.5,
+                    ..base.terrain
+                },
                 low: rgb(0.5, 0.5, 0.48),
                 mid: rgb(0.62, 0.6, 0.56),
                 high: rgb(0.8, 0.78, 0.74),
@@ -345,34 +374,8 @@ pub struct FearWeight {
 /// The numbers a fear contributes to a dream. Blended by weight into a recipe.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FearTraits {
-    /// Height range of the noise, metres.
-    pub amplitude: f32,
-    /// Multiplier on the base noise frequency (lower = broader shapes).
-    pub frequency: f32,
-    /// Share of ridged multifractal noise, 0..1.
-    pub ridged: f32,
-    /// Share of billow noise, 0..1.
-    pub billow: f32,
-    /// Domain warp strength, metres.
-    pub warp: f32,
-    /// How strongly heights snap to terraces, 0..1.
-    pub terraces: f32,
-    /// Number of terrace levels over the height range.
-    pub terrace_steps: f32,
-    /// Horizontal pixel-stepping cell, metres (0 = smooth).
-    pub pixel_step: f32,
-    /// Depth and width of chasms, 0..1.
-    pub chasm: f32,
-    /// Raised ridges along the dream's rim, 0..1.
-    pub rim: f32,
-    /// How far the land sinks away from the centre, 0..1: islands under high water.
-    pub island: f32,
-    /// How cratered the ground is, 0..1 (up to eight craters).
-    pub craters: f32,
-    /// Water level as a fraction of the height range (0 = no water).
-    pub water: f32,
-    /// Strength of the glowing grid drawn on the ground, 0..1.
-    pub grid_glow: f32,
+    /// The ground the fear makes.
+    pub terrain: TerrainShape,
     pub low: LinearRgba,
     pub mid: LinearRgba,
     pub high: LinearRgba,
@@ -393,20 +396,7 @@ pub struct FearTraits {
 impl Default for FearTraits {
     fn default() -> Self {
         Self {
-            amplitude: 16.0,
-            frequency: 1.0,
-            ridged: 0.0,
-            billow: 0.0,
-            warp: 0.0,
-            terraces: 0.0,
-            terrace_steps: 6.0,
-            pixel_step: 0.0,
-            chasm: 0.0,
-            rim: 0.0,
-            island: 0.0,
-            craters: 0.0,
-            water: 0.0,
-            grid_glow: 0.0,
+            terrain: TerrainShape::default(),
             low: rgb(0.1, 0.1, 0.12),
             mid: rgb(0.3, 0.3, 0.32),
             high: rgb(0.7, 0.7, 0.72),
@@ -441,23 +431,11 @@ impl FearTraits {
         acc
     }
 
+    /// Everything zero and black: where a weighted sum starts.
     fn zero() -> Self {
         let black = LinearRgba::NONE;
         Self {
-            amplitude: 0.0,
-            frequency: 0.0,
-            ridged: 0.0,
-            billow: 0.0,
-            warp: 0.0,
-            terraces: 0.0,
-            terrace_steps: 0.0,
-            pixel_step: 0.0,
-            chasm: 0.0,
-            rim: 0.0,
-            island: 0.0,
-            craters: 0.0,
-            water: 0.0,
-            grid_glow: 0.0,
+            terrain: TerrainShape::ZERO,
             low: black,
             mid: black,
             high: black,
@@ -471,21 +449,9 @@ impl FearTraits {
         }
     }
 
+    /// Adds `other` times `w`: one term of a weighted mean.
     fn add_scaled(&mut self, other: &FearTraits, w: f32) {
-        self.amplitude += other.amplitude * w;
-        self.frequency += other.frequency * w;
-        self.ridged += other.ridged * w;
-        self.billow += other.billow * w;
-        self.warp += other.warp * w;
-        self.terraces += other.terraces * w;
-        self.terrace_steps += other.terrace_steps * w;
-        self.pixel_step += other.pixel_step * w;
-        self.chasm += other.chasm * w;
-        self.rim += other.rim * w;
-        self.island += other.island * w;
-        self.craters += other.craters * w;
-        self.water += other.water * w;
-        self.grid_glow += other.grid_glow * w;
+        self.terrain.add_scaled(&other.terrain, w);
         for (mine, theirs) in [
             (&mut self.low, other.low),
             (&mut self.mid, other.mid),
@@ -533,10 +499,10 @@ mod tests {
             },
         ];
         let t = FearTraits::blend(&mix);
-        let expected = 0.25 * FearTag::Drowning.traits().water;
-        assert!((t.water - expected).abs() < 1e-6);
+        let expected = 0.25 * FearTag::Drowning.traits().terrain.water;
+        assert!((t.terrain.water - expected).abs() < 1e-6);
         let amp = 0.25 * 14.0 + 0.75 * 6.0;
-        assert!((t.amplitude - amp).abs() < 1e-5);
+        assert!((t.terrain.amplitude - amp).abs() < 1e-5);
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! The dream's ground: a square grid of heights, generated from layered noise.
 
-use super::GenOptions;
+use bevy::math::{Vec2, Vec3};
+
+use super::math::smoothstep;
 use super::noise_field;
+use super::options::GenOptions;
+use super::parallel::for_rows;
 use super::recipe::DreamRecipe;
 use super::rng::{DreamRng, mix_seed};
-use bevy::math::{Vec2, Vec3};
 
 /// A square grid of heights centred on the world origin.
 ///
@@ -57,21 +60,22 @@ impl Heightfield {
         let half = (n - 1) as f32 * 0.5;
         let centre = n / 2;
         let craters = craters(recipe);
-        let a = recipe.amplitude;
-        noise_field::for_rows(&mut heights, n, threads, |z, row| {
+        let shape = &recipe.terrain;
+        let a = shape.amplitude;
+        for_rows(&mut heights, n, threads, |z, row| {
             for (x, h) in row.iter_mut().enumerate() {
                 let world = Vec2::new((x as f32 - half) * cell, (z as f32 - half) * cell);
                 for crater in &craters {
                     *h += crater.depth_at(world);
                 }
-                if recipe.island > 0.0 {
+                if shape.island > 0.0 {
                     let r = world.length() / (half * cell);
-                    *h -= a * recipe.island * smoothstep(0.3, 0.8, r);
+                    *h -= a * shape.island * smoothstep(0.3, 0.8, r);
                 }
             }
         });
         let centre_height = heights[centre * n + centre];
-        noise_field::for_rows(&mut heights, n, threads, |z, row| {
+        for_rows(&mut heights, n, threads, |z, row| {
             for (x, h) in row.iter_mut().enumerate() {
                 let world = Vec2::new((x as f32 - half) * cell, (z as f32 - half) * cell);
                 // A calm landing around the spawn, so a dive never starts on a cliff.
@@ -79,12 +83,13 @@ impl Heightfield {
                 *h = centre_height + (*h - centre_height) * settle;
                 // The dream curls up at its edges: Juno cannot walk out of it.
                 let edge = world.x.abs().max(world.y.abs()) / (half * cell);
-                *h += recipe.amplitude * (1.0 + 1.5 * recipe.rim) * smoothstep(0.82, 1.0, edge);
+                *h += shape.amplitude * (1.0 + 1.5 * shape.rim) * smoothstep(0.82, 1.0, edge);
             }
         });
         Self::from_heights(n, cell, heights)
     }
 
+    /// Samples per side.
     pub fn samples(&self) -> usize {
         self.samples
     }
@@ -94,6 +99,7 @@ impl Heightfield {
         self.cell
     }
 
+    /// Every height, row-major (`heights[z * samples + x]`).
     pub fn heights(&self) -> &[f32] {
         &self.heights
     }
@@ -225,7 +231,7 @@ impl Crater {
 /// The recipe's craters: up to eight, placed by the terrain seed inside the rim and
 /// away from the landing, so a loop's craters are the same craters grown deeper.
 fn craters(recipe: &DreamRecipe) -> Vec<Crater> {
-    let count = (recipe.craters * 8.0 + 0.5) as usize;
+    let count = (recipe.terrain.craters * 8.0 + 0.5) as usize;
     let mut rng = DreamRng::new(mix_seed(recipe.terrain_seed as u64, 0xC4A7));
     let half = recipe.size.extent * 0.5;
     let mut out = Vec::with_capacity(count);
@@ -242,12 +248,6 @@ fn craters(recipe: &DreamRecipe) -> Vec<Crater> {
         });
     }
     out
-}
-
-/// Hermite smoothstep of `x` between `a` and `b`.
-pub fn smoothstep(a: f32, b: f32, x: f32) -> f32 {
-    let t = ((x - a) / (b - a)).clamp(0.0, 1.0);
-    t * t * (3.0 - 2.0 * t)
 }
 
 #[cfg(test)]

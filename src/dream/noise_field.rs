@@ -20,7 +20,8 @@
 
 use noise::{Billow, Fbm, MultiFractal, NoiseFn, Perlin, RidgedMulti};
 
-use super::heightfield::smoothstep;
+use super::math::smoothstep;
+use super::parallel::{for_rows, in_bands};
 use super::recipe::DreamRecipe;
 
 /// Samples per wavelength below which an octave is evaluated exactly at every sample.
@@ -190,8 +191,9 @@ impl<'r> Layers<'r> {
     pub(super) fn new(recipe: &'r DreamRecipe) -> Self {
         let seed = recipe.terrain_seed;
         let (freq, octaves) = (recipe.frequency, recipe.octaves);
-        let smooth = (1.0 - recipe.ridged - recipe.billow).max(0.0);
-        let total = (smooth + recipe.ridged + recipe.billow).max(1e-6);
+        let shape = &recipe.terrain;
+        let smooth = (1.0 - shape.ridged - shape.billow).max(0.0);
+        let total = (smooth + shape.ridged + shape.billow).max(1e-6);
         Self {
             recipe,
             fbm: Fractal::new(Shape::Fbm, seed, octaves, freq, 2.0),
@@ -218,7 +220,7 @@ impl<'r> Layers<'r> {
                 DEFAULT_LACUNARITY,
             ),
             chasm: Perlin::new(seed.wrapping_add(5)),
-            shares: [smooth / total, recipe.ridged / total, recipe.billow / total],
+            shares: [smooth / total, shape.ridged / total, shape.billow / total],
         }
     }
 
@@ -227,35 +229,35 @@ impl<'r> Layers<'r> {
         let r = self.recipe;
         let p = [world[0] as f64 + r.drift[0], world[1] as f64 + r.drift[1]];
         [
-            p[0] + r.warp as f64 * warp[0],
-            p[1] + r.warp as f64 * warp[1],
+            p[0] + r.terrain.warp as f64 * warp[0],
+            p[1] + r.terrain.warp as f64 * warp[1],
         ]
     }
 
     /// Snaps a domain point to the centre of its pixel cell (pixel-stepped dreams).
     fn pixel_cell(&self, p: [f64; 2]) -> [i64; 2] {
-        let s = self.recipe.pixel_step as f64;
+        let s = self.recipe.terrain.pixel_step as f64;
         [(p[0] / s).floor() as i64, (p[1] / s).floor() as i64]
     }
 
     fn pixel_centre(&self, cell: [i64; 2]) -> [f64; 2] {
-        let s = self.recipe.pixel_step as f64;
+        let s = self.recipe.terrain.pixel_step as f64;
         [cell[0] as f64 * s + s * 0.5, cell[1] as f64 * s + s * 0.5]
     }
 
     fn pixelated(&self) -> bool {
-        self.recipe.pixel_step > 0.25
+        self.recipe.terrain.pixel_step > 0.25
     }
 
     /// Whether the pixel lattice saves work: pixels at least a sample wide (else there
     /// are more pixels than samples to evaluate).
     fn lattice_pays(&self) -> bool {
-        self.pixelated() && self.recipe.pixel_step >= self.recipe.size.cell()
+        self.pixelated() && self.recipe.terrain.pixel_step >= self.recipe.size.cell()
     }
 
     /// The shaped height from the three fractal values and the chasm signal at a point.
     fn shape(&self, fbm: f64, ridged: f64, billow: f64, chasm: f64) -> f32 {
-        let r = self.recipe;
+        let r = &self.recipe.terrain;
         let [s_fbm, s_ridged, s_billow] = self.shares;
         let mut n = 0.0f32;
         if s_fbm > 0.0 {
@@ -308,7 +310,7 @@ impl<'r> Layers<'r> {
     fn shape_at(&self, p: [f64; 2], layer: impl Fn(Layer, [f64; 2]) -> f64) -> f32 {
         let [s_fbm, s_ridged, s_billow] = self.shares;
         let used = |share: f32, which: Layer| if share > 0.0 { layer(which, p) } else { 0.0 };
-        let chasm = if self.recipe.chasm > 0.0 {
+        let chasm = if self.recipe.terrain.chasm > 0.0 {
             layer(Layer::Chasm, self.chasm_point(p))
         } else {
             0.0
@@ -328,7 +330,7 @@ impl<'r> Layers<'r> {
         let slope: f64 = (0..w.sources.len())
             .map(|i| w.octave_weight(i) * PERLIN_SLOPE * w.octave_frequency(i))
             .sum();
-        1.0 + self.recipe.warp.max(0.0) as f64 * slope
+        1.0 + self.recipe.terrain.warp.max(0.0) as f64 * slope
     }
 }
 
@@ -406,7 +408,7 @@ impl Reference {
     fn height(&self, layers: &Layers, world: [f32; 2]) -> f32 {
         let unwarped = layers.domain_point(world, [0.0, 0.0]);
         let mut p = unwarped;
-        if layers.recipe.warp > 0.0 {
+        if layers.recipe.terrain.warp > 0.0 {
             let warp = [self.warp_x.get(unwarped), self.warp_z.get(unwarped)];
             p = layers.domain_point(world, warp);
         }
@@ -454,14 +456,14 @@ pub fn shaped_noise(recipe: &DreamRecipe, threads: usize, progress: &dyn Fn(f32)
     // 1. Where each sample reads the noise: its drifted, warped domain point.
     let mut points: Vec<[f64; 2]> = vec![[0.0; 2]; n * n];
     let unwarped = |i: usize| layers.domain_point(grid.world(i % n, i / n), [0.0, 0.0]);
-    if recipe.warp > 0.0 {
+    if recipe.terrain.warp > 0.0 {
         let wx = Planes::new(&layers.warp_x, &unwarped, grid, 1.0, 1.0, threads);
         let wz = Planes::new(&layers.warp_z, &unwarped, grid, 1.0, 1.0, threads);
         // Within this distance of a pixel cell's edge, the interpolated warp could put a
         // sample in the neighbouring cell (a whole terrace step off): such samples are
         // warped exactly. Interpolation errs by about 0.1% of the warp; this is 10 times that.
-        let doubt = 0.01 * recipe.warp as f64;
-        let pixel = recipe.pixel_step as f64;
+        let doubt = 0.01 * recipe.terrain.warp as f64;
+        let pixel = recipe.terrain.pixel_step as f64;
         let near_edge = |v: f64| {
             let t = v / pixel;
             let f = (t - t.floor()) * pixel;
@@ -509,7 +511,7 @@ pub fn shaped_noise(recipe: &DreamRecipe, threads: usize, progress: &dyn Fn(f32)
         let fbm = plane(&layers.fbm, s_fbm);
         let ridged = plane(&layers.ridged, s_ridged);
         let billow = plane(&layers.billow, s_billow);
-        let chasm = (recipe.chasm > 0.0).then(|| {
+        let chasm = (recipe.terrain.chasm > 0.0).then(|| {
             let f = recipe.frequency * 0.6;
             let stride = grid.stride_for(f * stretch, SAMPLES_PER_WAVELENGTH);
             octave_plane(&at, grid, stride, threads, |p| {
@@ -519,7 +521,7 @@ pub fn shaped_noise(recipe: &DreamRecipe, threads: usize, progress: &dyn Fn(f32)
         progress(0.3);
         // Chasms amplify their signal ~40-fold near their edges: where the interpolated
         // signal is near the chasm band, it is evaluated exactly.
-        let chasm_doubt = 0.07 * recipe.chasm as f64 + 0.01;
+        let chasm_doubt = 0.07 * recipe.terrain.chasm as f64 + 0.01;
         let mut heights = vec![0.0f32; n * n];
         for_rows(&mut heights, n, threads, |z, row| {
             for (x, h) in row.iter_mut().enumerate() {
@@ -726,67 +728,6 @@ fn pixel_lattice_heights(layers: &Layers, points: &[[f64; 2]], threads: usize) -
     heights
 }
 
-/// Below this many items a job is not worth a thread.
-const MIN_PARALLEL_ITEMS: usize = 16_384;
-
-/// Calls `f(row_index, row)` for every `row_len`-long row of `out`, on up to `threads`
-/// threads (contiguous bands of rows). One thread in the browser.
-pub(super) fn for_rows<T: Send>(
-    out: &mut [T],
-    row_len: usize,
-    threads: usize,
-    f: impl Fn(usize, &mut [T]) + Sync,
-) {
-    // Starting a thread costs tens of microseconds: small jobs run on this one.
-    let threads = if out.len() < MIN_PARALLEL_ITEMS {
-        1
-    } else {
-        threads
-    };
-    in_bands(out, row_len, threads, f);
-}
-
-/// Calls `f(i, &mut [item])` for every item of `out`, on up to `threads` threads: for
-/// few, heavy items (terrain chunks).
-pub(super) fn for_each_heavy<T: Send>(
-    out: &mut [T],
-    threads: usize,
-    f: impl Fn(usize, &mut [T]) + Sync,
-) {
-    in_bands(out, 1, threads, f);
-}
-
-fn in_bands<T: Send>(
-    out: &mut [T],
-    row_len: usize,
-    threads: usize,
-    f: impl Fn(usize, &mut [T]) + Sync,
-) {
-    let rows = out.len() / row_len.max(1);
-    let threads = if cfg!(target_arch = "wasm32") {
-        1
-    } else {
-        threads.clamp(1, rows.max(1))
-    };
-    if threads == 1 {
-        for (z, row) in out.chunks_mut(row_len).enumerate() {
-            f(z, row);
-        }
-        return;
-    }
-    let band = rows.div_ceil(threads);
-    std::thread::scope(|scope| {
-        for (b, chunk) in out.chunks_mut(band * row_len).enumerate() {
-            let f = &f;
-            scope.spawn(move || {
-                for (r, row) in chunk.chunks_mut(row_len).enumerate() {
-                    f(b * band + r, row);
-                }
-            });
-        }
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -842,20 +783,5 @@ mod tests {
             let got = stencil.apply(i, |m| f((m * stride) as f64 / 10.0) as f32) as f64;
             assert!((got - f(i as f64 / 10.0)).abs() < 1e-4, "sample {i}");
         }
-    }
-
-    #[test]
-    fn rows_in_parallel_visit_every_row_once() {
-        let (rows, len) = (301, 100);
-        let mut out = vec![0usize; rows * len];
-        for_rows(&mut out, len, 3, |z, row| {
-            row.iter_mut().for_each(|v| *v += z + 1)
-        });
-        for z in 0..rows {
-            assert!(out[z * len..(z + 1) * len].iter().all(|&v| v == z + 1));
-        }
-        let mut heavy = vec![0usize; 7];
-        for_each_heavy(&mut heavy, 3, |i, item| item[0] += i + 1);
-        assert_eq!(heavy, [1, 2, 3, 4, 5, 6, 7]);
     }
 }

@@ -89,8 +89,8 @@ pub fn render(dream: &Dream, side: usize) -> RgbImage {
             } * exposure;
             let shade = 0.3 + 0.9 * normal.dot(LIGHT).max(0.0);
             colour *= shade;
-            if dream.recipe.grid_glow > 0.0 && on_grid_line(at, side, extent) {
-                colour = colour.mix(&p.accent, 0.35 * dream.recipe.grid_glow);
+            if dream.recipe.terrain.grid_glow > 0.0 && on_grid_line(at, side, extent) {
+                colour = colour.mix(&p.accent, 0.35 * dream.recipe.terrain.grid_glow);
             }
             if let Some(level) = dream.water_level.filter(|&w| h < w) {
                 let depth = ((level - h) / span * 4.0).clamp(0.3, 0.85);

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::fear::{FearTraits, FearWeight, HazardKind};
 use super::rng::{DreamRng, mix_seed};
+use super::terrain_shape::TerrainShape;
 
 /// Loops after this many stop mutating further (hostility is within 1e-97 of 1 by then).
 pub const MAX_MUTATIONS: u32 = 1000;
@@ -148,16 +149,16 @@ impl Tuning {
                 .map(|v| v.clamp(*range.start(), *range.end()))
         };
         if let Some(h) = clamp(self.height, Self::HEIGHT) {
-            t.amplitude = h;
+            t.terrain.amplitude = h;
         }
         if let Some(s) = clamp(self.scale, Self::SCALE) {
-            t.frequency /= s;
+            t.terrain.frequency /= s;
         }
         if let Some(w) = clamp(self.warp, Self::WARP) {
-            t.warp = w;
+            t.terrain.warp = w;
         }
         if let Some(w) = clamp(self.water, Self::WATER) {
-            t.water = w;
+            t.terrain.water = w;
         }
         if let Some(f) = clamp(self.fog, Self::FOG) {
             t.fog_start = t.fog_start.min(f * 0.5);
@@ -190,28 +191,14 @@ pub struct DreamRecipe {
     /// 0 for the first loop.
     pub loop_index: u32,
     pub size: TerrainSize,
-    /// Height range of the noise, metres.
-    pub amplitude: f32,
-    /// Base noise frequency, cycles per metre.
+    /// The ground's shape on this loop: the fears' blend, tuned, grown with the loop and
+    /// clamped to what the generator supports (shares and strengths 0..1, water at most
+    /// 0.6, at least one terrace step, a frequency multiplier of at least 0.05).
+    pub terrain: TerrainShape,
+    /// Base noise frequency, cycles per metre: `terrain.frequency` × 0.012, in f64 for
+    /// the noise crate.
     pub frequency: f64,
     pub octaves: usize,
-    pub ridged: f32,
-    pub billow: f32,
-    /// Domain warp strength, metres.
-    pub warp: f32,
-    pub terraces: f32,
-    pub terrace_steps: f32,
-    /// Pixel-stepping cell, metres (0 = smooth).
-    pub pixel_step: f32,
-    pub chasm: f32,
-    pub rim: f32,
-    /// How far the land sinks away from the centre, 0..1 (islands).
-    pub island: f32,
-    /// How cratered the ground is, 0..1.
-    pub craters: f32,
-    /// Water level as a fraction of the height range (0 = no water), at most 0.6.
-    pub water: f32,
-    pub grid_glow: f32,
     /// How far the noise domain has drifted, metres: the ground shifts from loop to loop.
     pub drift: [f64; 2],
     pub palette: Palette,
@@ -261,6 +248,7 @@ impl DreamRecipe {
             (x / len, z / len)
         };
         let drift_len = loop_index.min(MAX_MUTATIONS) as f64 * 9.0;
+        let terrain = grown(&t.terrain, hostility);
         // Props per area: 28 on the default 192 m dream.
         let area = (size.extent / 192.0) * (size.extent / 192.0);
         Self {
@@ -270,21 +258,9 @@ impl DreamRecipe {
             placement_seed: mix_seed(seed, 1 + loop_index as u64),
             loop_index,
             size,
-            amplitude: t.amplitude * (1.0 + 0.35 * hostility),
-            frequency: 0.012 * t.frequency.max(0.05) as f64,
+            terrain,
+            frequency: 0.012 * terrain.frequency as f64,
             octaves: 6,
-            ridged: t.ridged.clamp(0.0, 1.0),
-            billow: t.billow.clamp(0.0, 1.0),
-            warp: t.warp + 10.0 * hostility,
-            terraces: t.terraces.clamp(0.0, 1.0),
-            terrace_steps: t.terrace_steps.max(1.0),
-            pixel_step: t.pixel_step.max(0.0),
-            chasm: (t.chasm + 0.2 * hostility * t.chasm.min(1.0)).clamp(0.0, 1.0),
-            rim: t.rim.clamp(0.0, 1.0),
-            island: t.island.clamp(0.0, 1.0),
-            craters: t.craters.clamp(0.0, 1.0),
-            water: (t.water + 0.1 * hostility * (t.water > 0.0) as u8 as f32).clamp(0.0, 0.6),
-            grid_glow: t.grid_glow.clamp(0.0, 1.0),
             drift: [drift_len * drift_dir.0, drift_len * drift_dir.1],
             palette: Palette {
                 low: t.low,
@@ -311,6 +287,29 @@ impl DreamRecipe {
     }
 }
 
+/// The fears' terrain grown for a loop (`hostility` 0 on the first, approaching 1):
+/// taller, more warped, deeper chasms, higher water; then clamped to what the generator
+/// supports.
+fn grown(t: &TerrainShape, hostility: f32) -> TerrainShape {
+    TerrainShape {
+        amplitude: t.amplitude * (1.0 + 0.35 * hostility),
+        frequency: t.frequency.max(0.05),
+        ridged: t.ridged.clamp(0.0, 1.0),
+        billow: t.billow.clamp(0.0, 1.0),
+        warp: t.warp + 10.0 * hostility,
+        terraces: t.terraces.clamp(0.0, 1.0),
+        terrace_steps: t.terrace_steps.max(1.0),
+        pixel_step: t.pixel_step.max(0.0),
+        chasm: (t.chasm + 0.2 * hostility * t.chasm.min(1.0)).clamp(0.0, 1.0),
+        rim: t.rim.clamp(0.0, 1.0),
+        island: t.island.clamp(0.0, 1.0),
+        craters: t.craters.clamp(0.0, 1.0),
+        water: (t.water + 0.1 * hostility * (t.water > 0.0) as u8 as f32).clamp(0.0, 0.6),
+        grid_glow: t.grid_glow.clamp(0.0, 1.0),
+    }
+}
+
+/// The fears with weights normalised to sum to 1; fears without weight are dropped.
 fn normalised(fears: &[FearWeight]) -> Vec<FearWeight> {
     let total: f32 = fears.iter().map(|f| f.weight.max(0.0)).sum();
     fears
@@ -341,7 +340,7 @@ mod tests {
         let b = DreamRecipe::new(&fears(), 7, 3, TerrainSize::default());
         assert_eq!(a.hostility, 0.0);
         assert!(b.hostility > 0.4);
-        assert!(b.amplitude > a.amplitude);
+        assert!(b.terrain.amplitude > a.terrain.amplitude);
         assert!(b.fog_end < a.fog_end);
         assert_ne!(a.drift, b.drift);
         assert_ne!(a.placement_seed, b.placement_seed);
@@ -360,7 +359,7 @@ mod tests {
         let r = DreamRecipe::new(&fears(), 1, u32::MAX, TerrainSize::default());
         assert!(r.hostility <= 1.0 && r.hostility > 0.99);
         assert!(r.drift.iter().all(|d| d.is_finite()));
-        assert!(r.amplitude.is_finite() && r.fog_end > 0.0);
+        assert!(r.terrain.amplitude.is_finite() && r.fog_end > 0.0);
     }
 
     #[test]
@@ -374,9 +373,9 @@ mod tests {
         };
         let a = DreamRecipe::tuned(&fears(), 7, 0, TerrainSize::default(), &tuning);
         let b = DreamRecipe::tuned(&fears(), 7, 3, TerrainSize::default(), &tuning);
-        assert_eq!(a.amplitude, 40.0);
-        assert!(b.amplitude > 40.0);
-        assert!(a.water >= 0.3);
+        assert_eq!(a.terrain.amplitude, 40.0);
+        assert!(b.terrain.amplitude > 40.0);
+        assert!(a.terrain.water >= 0.3);
         assert_eq!(a.hazard_count, 6);
         assert!(b.hazard_count > 6);
         assert_eq!(a.hazard_kinds, vec![HazardKind::Watcher]);
@@ -392,6 +391,6 @@ mod tests {
         let fields: Vec<&str> = wild.problems().iter().map(|p| p.0).collect();
         assert_eq!(fields, ["height", "scale"]);
         let r = DreamRecipe::tuned(&fears(), 7, 0, TerrainSize::default(), &wild);
-        assert!(r.amplitude.is_finite() && r.frequency.is_finite());
+        assert!(r.terrain.amplitude.is_finite() && r.frequency.is_finite());
     }
 }

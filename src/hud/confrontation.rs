@@ -5,7 +5,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::dive::{ActiveDive, LoopState, NightmareLoop, PendingAnswer, can_say};
-use crate::screens::{AppState, Pause};
+use crate::state::{AppState, Pause};
 use crate::theme;
 
 pub(super) fn plugin(app: &mut App) {

@@ -7,7 +7,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use crate::dive::{AnchorFound, CoreOpened, DiveLink, DreamerFreed, LoopCollapsed};
 use crate::levels::Levels;
 use crate::levels::story::DiveMoment;
-use crate::screens::AppState;
+use crate::state::AppState;
 use crate::theme;
 
 /// Seconds a line of Father's stays on screen.

@@ -10,12 +10,12 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::dive::{
-    ActiveDive, AnchorFound, CoreOpened, CurrentDream, DreamForge, DreamPhase, LoopCollapsed,
-    LoopState, Lucidity, NightmareLoop, Reshaping,
+    ActiveDive, AnchorFound, CoreOpened, CurrentDream, DreamForge, LoopCollapsed, LoopState,
+    Lucidity, NightmareLoop, Reshaping,
 };
 use crate::juno::Juno;
 use crate::levels::{LevelReport, Levels, LevelsReloaded};
-use crate::screens::AppState;
+use crate::state::{AppState, DreamPhase};
 use crate::theme;
 
 /// How long a found memory stays on screen, seconds.

@@ -5,10 +5,9 @@ use bevy::prelude::*;
 use bevy_rapier3d::prelude::*;
 
 use super::{JUNO_CENTRE_HEIGHT, Juno, Settling, TickIntent};
-use crate::dive::{CurrentDream, DreamPhase, HazardEffects, loop_running};
 pub use crate::levels::JunoTuning;
 use crate::levels::Levels;
-use crate::screens::Pause;
+use crate::world::CurrentDream;
 
 /// Juno's momentum and jump state between physics ticks.
 #[derive(Component, Debug, Default, Clone, Copy)]
@@ -33,9 +32,7 @@ pub(super) fn plugin(app: &mut App) {
             FixedUpdate,
             move_juno
                 .in_set(crate::SimSystems::Move)
-                .run_if(in_state(DreamPhase::Exploring))
-                .run_if(in_state(Pause::Running))
-                .run_if(loop_running),
+                .in_set(crate::DiveSystems::LoopRunning),
         )
         .add_systems(
             Update,
@@ -57,6 +54,24 @@ fn follow_tuning_file(
     info!("Juno's movement tuned from the campaign file");
     for mut body in &mut bodies {
         *body = super::character_controller(&tuning.limits());
+    }
+}
+
+/// What the hazards do to Juno's movement on the next tick.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct HazardEffects {
+    /// Pulled along at this velocity, m/s (horizontal).
+    pub pull: Vec3,
+    /// Her walking speed is multiplied by this.
+    pub slow: f32,
+}
+
+impl Default for HazardEffects {
+    fn default() -> Self {
+        Self {
+            pull: Vec3::ZERO,
+            slow: 1.0,
+        }
     }
 }
 

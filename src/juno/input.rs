@@ -4,12 +4,10 @@
 use bevy::input::mouse::AccumulatedMouseMotion;
 use bevy::prelude::*;
 use bevy::window::{CursorGrabMode, CursorOptions, PrimaryWindow};
-use bevy_egui::input::EguiWantsInput;
 
 use super::Juno;
-use crate::dive::DreamPhase;
-use crate::screens::{AppState, Pause};
 use crate::settings::ControlSettings;
+use crate::state::DreamPhase;
 
 /// What the player wants Juno to do, from whatever device.
 #[derive(Resource, Debug, Default, Clone, Copy)]
@@ -74,24 +72,13 @@ pub(super) fn plugin(app: &mut App) {
             FixedUpdate,
             take_intent
                 .in_set(crate::SimSystems::Intent)
-                .run_if(in_state(DreamPhase::Exploring))
-                .run_if(in_state(Pause::Running))
-                .run_if(crate::dive::dive_in_play)
-                .run_if(not(resource_exists::<crate::replay::Replaying>)),
+                .in_set(crate::DiveSystems::PlayerSteers),
         )
         .add_systems(
             Update,
             (read_movement, read_look)
                 .in_set(crate::AppSystems::RecordInput)
-                .run_if(not(resource_exists::<crate::replay::Replaying>))
-                .run_if(in_state(DreamPhase::Exploring))
-                .run_if(in_state(Pause::Running)),
-        )
-        .add_systems(
-            Update,
-            toggle_pause
-                .in_set(crate::AppSystems::RecordInput)
-                .run_if(in_state(AppState::Dream)),
+                .in_set(crate::DiveSystems::PlayerSteers),
         )
         // Nothing pressed while the dream was forming carries into the new loop.
         .add_systems(
@@ -101,10 +88,6 @@ pub(super) fn plugin(app: &mut App) {
                 tick.walk = [0, 0];
                 tick.jump = false;
             },
-        )
-        .add_systems(
-            Update,
-            grab_cursor.run_if(resource_exists::<ButtonInput<MouseButton>>),
         );
 }
 
@@ -191,69 +174,6 @@ pub fn turn(look: LookAngles, delta: Vec2, controls: &ControlSettings) -> LookAn
     LookAngles {
         yaw: (look.yaw - delta.x).rem_euclid(std::f32::consts::TAU),
         pitch: (look.pitch - delta.y).clamp(PITCH_RANGE.0, PITCH_RANGE.1),
-    }
-}
-
-/// Esc or Start pauses and resumes; in the settings menu it goes back to the pause menu.
-fn toggle_pause(
-    keys: Option<Res<ButtonInput<KeyCode>>>,
-    gamepads: Query<&Gamepad>,
-    pause: Res<State<Pause>>,
-    mut next: ResMut<NextState<Pause>>,
-    settings_menu: Option<ResMut<crate::menus::SettingsMenu>>,
-) {
-    let pressed = keys.is_some_and(|k| k.just_pressed(KeyCode::Escape))
-        || gamepads
-            .iter()
-            .any(|p| p.just_pressed(GamepadButton::Start));
-    if let Some(mut menu) = settings_menu.filter(|m| m.open && pressed) {
-        menu.open = false;
-        return;
-    }
-    if pressed {
-        next.set(match pause.get() {
-            Pause::Running => Pause::Paused,
-            Pause::Paused => Pause::Running,
-        });
-    }
-}
-
-/// The cursor is held (hidden, locked) while Juno is being steered in the dream, and
-/// free everywhere else. A click re-grabs it (browsers only allow that after a gesture).
-fn grab_cursor(
-    mut cursor: Query<(&mut CursorOptions, &Window), With<PrimaryWindow>>,
-    buttons: Res<ButtonInput<MouseButton>>,
-    pause: Option<Res<State<Pause>>>,
-    nightmare: Option<Res<crate::dive::NightmareLoop>>,
-    egui_input: Option<Res<EguiWantsInput>>,
-    mut was_playing: Local<bool>,
-) {
-    let Ok((mut cursor, window)) = cursor.single_mut() else {
-        return;
-    };
-    // The system or the browser frees the cursor when the window loses focus (Alt-Tab,
-    // the browser's own Esc); then a click must grab it again.
-    // At the core and once the dreamer is free the player answers with the mouse.
-    let steering = nightmare.is_none_or(|n| n.is_running());
-    let playing = pause.is_some_and(|p| *p.get() == Pause::Running) && window.focused && steering;
-    let over_ui = egui_input.is_some_and(|e| e.wants_any_pointer_input());
-    let grab = if playing && !*was_playing {
-        true
-    } else if !playing {
-        false
-    } else {
-        cursor.grab_mode != CursorGrabMode::None
-            || (buttons.just_pressed(MouseButton::Left) && !over_ui)
-    };
-    *was_playing = playing;
-    let mode = if grab {
-        CursorGrabMode::Locked
-    } else {
-        CursorGrabMode::None
-    };
-    if cursor.grab_mode != mode {
-        cursor.grab_mode = mode;
-        cursor.visible = !grab;
     }
 }
 

@@ -1,19 +1,17 @@
 //! Juno: her body in the dream (a rapier kinematic character controller), how the
-//! player's devices steer it, and — on the client — the camera that follows her.
+//! player's devices steer it.
 
-mod camera;
 mod controller;
 mod input;
 
 use bevy::prelude::*;
 use bevy_rapier3d::prelude::*;
 
-pub use camera::{GameCamera, camera_position};
-pub use controller::{JunoMotion, JunoRescues, JunoTuning};
+pub use controller::{HazardEffects, JunoMotion, JunoRescues, JunoTuning};
 pub use input::{LookAngles, PlayerIntent, TickIntent};
 
 use crate::dream::MovementLimits;
-use crate::screens::AppState;
+use crate::state::AppState;
 
 /// Juno's capsule: radius and the half-length of its straight middle, metres.
 pub const JUNO_RADIUS: f32 = 0.35;
@@ -41,11 +39,6 @@ pub struct Settling {
 pub(super) fn plugin(app: &mut App) {
     app.add_observer(place_juno);
     app.add_plugins((controller::plugin, input::plugin));
-}
-
-/// The camera and Juno's looks (needs the renderer).
-pub(super) fn client_plugin(app: &mut App) {
-    camera::plugin(app);
 }
 
 fn place_juno(

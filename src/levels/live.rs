@@ -11,6 +11,7 @@ use bevy::prelude::*;
 use super::file::Source;
 use super::library::Library;
 use super::{LevelAsset, LevelFile, LevelFolders};
+use crate::state::AppState;
 
 /// The levels in play.
 #[derive(Resource, Debug, Default, Clone)]
@@ -73,7 +74,20 @@ pub(super) fn plugin(app: &mut App) {
                 reload_changed.run_if(|levels: Res<Levels>| levels.ready),
             )
                 .in_set(crate::AppSystems::RecordInput),
+        )
+        .add_systems(
+            Update,
+            leave_when_loaded
+                .in_set(crate::AppSystems::Update)
+                .run_if(in_state(AppState::Loading)),
         );
+}
+
+/// On to the title once the levels are read, unless nothing at all can be played.
+fn leave_when_loaded(levels: Res<Levels>, mut next: ResMut<NextState<AppState>>) {
+    if levels.ready && !levels.library.all_dives().is_empty() {
+        next.set(AppState::Title);
+    }
 }
 
 fn start_loading(

@@ -11,6 +11,8 @@ use super::check::Checks;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Story {
+    /// The line under the game's name on the title screen: what the player is there for.
+    pub premise: String,
     pub network: NetworkSetup,
     /// The story's sleepers, the network's first; each names the dream Juno dives into
     /// to free them.
@@ -31,6 +33,7 @@ pub struct Story {
 impl Default for Story {
     fn default() -> Self {
         Self {
+            premise: String::new(),
             network: NetworkSetup::default(),
             family: Vec::new(),
             messages: Vec::new(),

@@ -3,11 +3,10 @@
 mod pause;
 mod settings;
 
-pub use settings::{SettingsEditor, SettingsMenu};
+pub use settings::SettingsEditor;
 
 use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
     pause::plugin(app);
-    settings::plugin(app);
 }

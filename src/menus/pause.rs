@@ -4,7 +4,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::SettingsEditor;
-use crate::screens::{AppState, Pause};
+use crate::state::{AppState, Menu, MenuCommand, Pause};
 use crate::theme;
 
 pub(super) fn plugin(app: &mut App) {
@@ -16,7 +16,8 @@ pub(super) fn plugin(app: &mut App) {
 
 fn pause_menu(
     mut contexts: EguiContexts,
-    mut next_pause: ResMut<NextState<Pause>>,
+    menu: Res<State<Menu>>,
+    mut menus: MessageWriter<MenuCommand>,
     mut next_screen: ResMut<NextState<AppState>>,
     mut exit: MessageWriter<AppExit>,
     mut settings: SettingsEditor,
@@ -31,8 +32,10 @@ fn pause_menu(
         0.0,
         egui::Color32::from_black_alpha(140),
     );
-    if settings.is_open() {
-        settings.window(ctx);
+    if *menu.get() == Menu::Settings {
+        if settings.window(ctx) {
+            menus.write(MenuCommand::Back);
+        }
         return Ok(());
     }
     egui::Window::new("Paused")
@@ -47,10 +50,10 @@ fn pause_menu(
                 ui.label(egui::RichText::new("The dream holds its breath.").color(theme::DIM));
                 ui.add_space(16.0);
                 if theme::menu_button(ui, "Resume").clicked() {
-                    next_pause.set(Pause::Running);
+                    menus.write(MenuCommand::Close);
                 }
                 if theme::menu_button(ui, "Settings").clicked() {
-                    settings.open();
+                    menus.write(MenuCommand::Open(Menu::Settings));
                 }
                 if theme::menu_button(ui, "Wake up").clicked() {
                     next_screen.set(AppState::ControlRoom);

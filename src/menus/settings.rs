@@ -1,5 +1,6 @@
 //! The settings menu: sound, controls and picture, a window in the middle of the screen.
-//! The title screen and the pause menu open it and hide their own buttons meanwhile;
+//! The title screen and the pause menu open it (the [`Menu::Settings`] state) and Back
+//! returns to them;
 //! changes apply at once and are saved shortly after (see `settings.rs`).
 
 use bevy::ecs::system::SystemParam;
@@ -12,20 +13,9 @@ use crate::settings::{
 };
 use crate::theme;
 
-/// Whether the settings menu is showing.
-#[derive(Resource, Debug, Default)]
-pub struct SettingsMenu {
-    pub open: bool,
-}
-
-pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<SettingsMenu>();
-}
-
 /// The settings and the menu's state, for the screens that show the menu.
 #[derive(SystemParam)]
 pub struct SettingsEditor<'w> {
-    menu: ResMut<'w, SettingsMenu>,
     sound: ResMut<'w, SoundSettings>,
     controls: ResMut<'w, ControlSettings>,
     picture: ResMut<'w, PictureSettings>,
@@ -34,21 +24,15 @@ pub struct SettingsEditor<'w> {
 }
 
 impl SettingsEditor<'_> {
-    pub fn is_open(&self) -> bool {
-        self.menu.open
-    }
-
-    pub fn open(&mut self) {
-        self.menu.open = true;
-    }
-
     /// What went wrong reading the settings file at start, for the title screen.
     pub fn problem(&self) -> Option<&str> {
         self.problem.0.as_deref()
     }
 
-    /// Draws the menu in a window in the middle of the screen. Back closes it.
-    pub fn window(&mut self, ctx: &egui::Context) {
+    /// Draws the menu in a window in the middle of the screen; true when the player
+    /// pressed Back (the caller sends [`MenuCommand::Back`](crate::state::MenuCommand)).
+    pub fn window(&mut self, ctx: &egui::Context) -> bool {
+        let mut back = false;
         egui::Window::new("Settings")
             .title_bar(false)
             .resizable(false)
@@ -61,13 +45,14 @@ impl SettingsEditor<'_> {
                 ui.set_width(400.0);
                 ui.vertical_centered(|ui| {
                     ui.add_space(8.0);
-                    self.show(ui);
+                    back = self.show(ui);
                     ui.add_space(8.0);
                 });
             });
+        back
     }
 
-    fn show(&mut self, ui: &mut egui::Ui) {
+    fn show(&mut self, ui: &mut egui::Ui) -> bool {
         // Edit copies: the resources change (and are saved) only when a value does.
         let (mut sound, mut controls, mut picture) = (*self.sound, *self.controls, *self.picture);
         ui.label(theme::title_text("Settings", 32.0));
@@ -126,12 +111,11 @@ impl SettingsEditor<'_> {
             controls = ControlSettings::default();
             picture = PictureSettings::default();
         }
-        if theme::menu_button(ui, "Back").clicked() {
-            self.menu.open = false;
-        }
+        let back = theme::menu_button(ui, "Back").clicked();
         self.sound.set_if_neq(sound);
         self.controls.set_if_neq(controls);
         self.picture.set_if_neq(picture);
+        back
     }
 }
 

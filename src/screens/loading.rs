@@ -4,31 +4,15 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::AppState;
 use crate::levels::Levels;
+use crate::state::AppState;
 use crate::theme;
-
-pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        Update,
-        leave_when_loaded
-            .in_set(crate::AppSystems::Update)
-            .run_if(in_state(AppState::Loading)),
-    );
-}
 
 pub(super) fn ui_plugin(app: &mut App) {
     app.add_systems(
         EguiPrimaryContextPass,
         loading_screen.run_if(in_state(AppState::Loading)),
     );
-}
-
-/// On to the title once the levels are read, unless nothing at all can be played.
-fn leave_when_loaded(levels: Res<Levels>, mut next: ResMut<NextState<AppState>>) {
-    if levels.ready && !levels.library.all_dives().is_empty() {
-        next.set(AppState::Title);
-    }
 }
 
 fn loading_screen(

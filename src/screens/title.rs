@@ -4,47 +4,42 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::AppState;
 use crate::dive::ActiveDive;
 use crate::levels::Levels;
 use crate::menus::SettingsEditor;
+use crate::state::{AppState, Menu, MenuCommand};
 use crate::theme;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<FreeDive>()
-        .add_systems(
-            EguiPrimaryContextPass,
-            title_screen.run_if(in_state(AppState::Title)),
-        )
-        .add_systems(OnExit(AppState::Title), |mut f: ResMut<FreeDive>| {
-            f.0 = false
-        });
+    app.add_systems(
+        EguiPrimaryContextPass,
+        title_screen.run_if(in_state(AppState::Title)),
+    );
 }
-
-/// Whether the title screen shows the free-dive list (every playable dream).
-#[derive(Resource, Debug, Default)]
-pub struct FreeDive(pub bool);
 
 /// Quitting, and whether there is a game to continue.
 #[derive(bevy::ecs::system::SystemParam)]
 struct Leave<'w> {
     exit: MessageWriter<'w, AppExit>,
-    game: Option<Res<'w, crate::screens::control_room::ControlRoom>>,
+    game: Option<Res<'w, crate::campaign::ControlRoom>>,
 }
 
 fn title_screen(
     mut contexts: EguiContexts,
     levels: Res<Levels>,
-    mut free_dive: ResMut<FreeDive>,
+    menu: Res<State<Menu>>,
+    mut menus: MessageWriter<MenuCommand>,
     mut settings: SettingsEditor,
     mut commands: Commands,
     mut next: ResMut<NextState<AppState>>,
     mut leave: Leave,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    if settings.is_open() {
+    if *menu.get() == Menu::Settings {
         theme::full_screen(ctx, |_| {});
-        settings.window(ctx);
+        if settings.window(ctx) {
+            menus.write(MenuCommand::Back);
+        }
         return Ok(());
     }
     theme::full_screen(ctx, |ui| {
@@ -57,8 +52,8 @@ fn title_screen(
                     .size(18.0),
             );
             ui.add_space(40.0);
-            if free_dive.0 {
-                free_dive_list(ui, &levels, &mut free_dive, &mut commands, &mut next);
+            if *menu.get() == Menu::FreeDive {
+                free_dive_list(ui, &levels, &mut menus, &mut commands, &mut next);
                 return;
             }
             // A game under way (back at the title from the control room) goes on.
@@ -66,29 +61,31 @@ fn title_screen(
                 next.set(AppState::ControlRoom);
             }
             if theme::menu_button(ui, "New game").clicked() {
-                commands.remove_resource::<crate::screens::control_room::ControlRoom>();
+                commands.remove_resource::<crate::campaign::ControlRoom>();
                 next.set(AppState::ControlRoom);
             }
             if theme::menu_button(ui, "Free dive").clicked() {
-                free_dive.0 = true;
+                menus.write(MenuCommand::Open(Menu::FreeDive));
             }
             if theme::menu_button(ui, "Settings").clicked() {
-                settings.open();
+                menus.write(MenuCommand::Open(Menu::Settings));
             }
             if theme::menu_button(ui, "Quit").clicked() {
                 leave.exit.write(AppExit::Success);
             }
             ui.add_space(32.0);
-            ui.label(
-                egui::RichText::new(
-                    "Your brother and your mother are trapped in looping nightmares.\nDive in and bring them home.",
-                )
-                .color(theme::DIM),
-            );
+            ui.label(egui::RichText::new(&levels.library.story.premise).color(theme::DIM));
             if !levels.library.mods.is_empty() {
                 ui.add_space(16.0);
-                let names: Vec<&str> = levels.library.mods.iter().map(|m| m.name.as_str()).collect();
-                ui.label(egui::RichText::new(format!("Mods: {}", names.join(", "))).color(theme::DIM));
+                let names: Vec<&str> = levels
+                    .library
+                    .mods
+                    .iter()
+                    .map(|m| m.name.as_str())
+                    .collect();
+                ui.label(
+                    egui::RichText::new(format!("Mods: {}", names.join(", "))).color(theme::DIM),
+                );
             }
             theme::level_problems(ui, &levels.report);
             if let Some(problem) = settings.problem() {
@@ -104,7 +101,7 @@ fn title_screen(
 fn free_dive_list(
     ui: &mut egui::Ui,
     levels: &Levels,
-    free_dive: &mut FreeDive,
+    menus: &mut MessageWriter<MenuCommand>,
     commands: &mut Commands,
     next: &mut NextState<AppState>,
 ) {
@@ -135,7 +132,7 @@ fn free_dive_list(
     });
     ui.add_space(12.0);
     if theme::menu_button(ui, "Back").clicked() {
-        free_dive.0 = false;
+        menus.write(MenuCommand::Back);
     }
 }
 

@@ -10,9 +10,9 @@
 
 use bevy::prelude::*;
 
-use crate::dive::DreamPhase;
-use crate::screens::AppState;
 use crate::settings::{ControlSettings, PictureSettings, SoundSettings};
+use crate::state::AppState;
+use crate::state::DreamPhase;
 
 /// Frames counted on the page; after these the page has long since seen the game.
 const COUNTED: u32 = 600;

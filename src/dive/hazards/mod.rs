@@ -9,10 +9,10 @@ pub mod behaviour;
 
 use bevy::prelude::*;
 
-use super::{ActiveDive, CurrentDream, DreamPhase, Lucidity, NightmareLoop, loop_running};
+use super::{ActiveDive, CurrentDream, Lucidity, NightmareLoop};
 use crate::dream::{HazardKind, MovementLimits};
-use crate::juno::{JUNO_CENTRE_HEIGHT, Juno};
-use crate::screens::Pause;
+use crate::juno::{HazardEffects, JUNO_CENTRE_HEIGHT, Juno};
+use crate::state::DreamPhase;
 use behaviour::{Dissolving, Trail};
 
 /// A hazard in play: what it is, where it started, and whether it is hurting Juno.
@@ -54,24 +54,6 @@ pub struct Watcher {
 /// How high a watcher's eye is above its foot, metres.
 pub const WATCHER_EYE: f32 = 2.5;
 
-/// What the hazards do to Juno's movement on the next tick.
-#[derive(Resource, Debug, Clone, Copy, PartialEq)]
-pub struct HazardEffects {
-    /// Pulled along at this velocity, m/s (horizontal).
-    pub pull: Vec3,
-    /// Her walking speed is multiplied by this.
-    pub slow: f32,
-}
-
-impl Default for HazardEffects {
-    fn default() -> Self {
-        Self {
-            pull: Vec3::ZERO,
-            slow: 1.0,
-        }
-    }
-}
-
 /// Juno's path in this loop, for mirror copies.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct JunoTrail(pub Trail);
@@ -112,9 +94,7 @@ pub(super) fn plugin(app: &mut App) {
             )
                 .chain()
                 .in_set(crate::SimSystems::Hazards)
-                .run_if(in_state(DreamPhase::Exploring))
-                .run_if(in_state(Pause::Running))
-                .run_if(loop_running),
+                .in_set(crate::DiveSystems::LoopRunning),
         )
         .add_systems(OnEnter(DreamPhase::Exploring), new_loop);
 }

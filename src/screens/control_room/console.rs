@@ -3,19 +3,16 @@
 
 use bevy_egui::egui;
 
-use super::desk::{Desk, Request};
+use super::family_name;
+use crate::campaign::design::{DESIGN_DAYS, DESIGN_SLEEPERS};
+use crate::campaign::{Desk, Request};
 use crate::levels::DiveSpec;
 use crate::levels::story::{Story, StoryFlag};
 use crate::network::calibration::STEADY_SECONDS;
 use crate::network::{DataKept, Invites};
 use crate::theme;
 
-pub fn console(
-    ui: &mut egui::Ui,
-    desk: &mut Desk,
-    dives: &[&DiveSpec],
-    requests: &mut Vec<Request>,
-) {
+pub fn console(ui: &mut egui::Ui, desk: &Desk, dives: &[&DiveSpec], requests: &mut Vec<Request>) {
     if !desk.flags.contains(&StoryFlag::Overload) {
         ui.label(
             egui::RichText::new(
@@ -63,14 +60,14 @@ pub fn console(
                     .selectable_label(chosen, format!("Link to {}", dive.dreamer.name))
                     .clicked()
                 {
-                    desk.calibrate(id);
+                    requests.push(Request::Calibrate(id.to_owned()));
                 }
             } else {
                 ui.label(egui::RichText::new("not on the link").color(theme::DIM));
             }
         });
     }
-    let Some(calibration) = &mut desk.console.calibration else {
+    let Some(calibration) = &desk.console.calibration else {
         return;
     };
     ui.separator();
@@ -131,15 +128,14 @@ pub fn console(
             push += 1.0;
         }
     });
-    // The link holds still while the console is paused, like the network.
+    // The game steps the link on its clock with the push held now; it holds still while
+    // the console is paused, like the network.
+    requests.push(Request::PushLink(push));
     if desk.paused {
         ui.colored_label(
             theme::MEMORY,
             "Paused: run the console (Space) to calibrate.",
         );
-    } else {
-        let dt = ui.input(|i| i.stable_dt).min(0.1);
-        calibration.step(dt, push);
     }
     ui.add(egui::ProgressBar::new(calibration.progress()).text(format!(
         "steady {:.1} / {STEADY_SECONDS:.0} s",
@@ -163,15 +159,19 @@ pub fn console(
     }
 }
 
-pub fn alternative(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
+pub fn alternative(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut Vec<Request>) {
     if !desk.flags.contains(&StoryFlag::AllFreed) {
-        ui.label(egui::RichText::new("Bring Leo and Mara home first.").color(theme::DIM));
+        let names: Vec<String> = story.family.iter().map(family_name).collect();
+        ui.label(
+            egui::RichText::new(format!("Bring {} home first.", and_list(&names)))
+                .color(theme::DIM),
+        );
         return;
     }
     // Once adopted the design is the network: nothing on the table changes.
     let running =
         desk.design.run.as_ref().is_some_and(|r| !r.done()) || desk.design.adopted.is_some();
-    let rules = &mut desk.design.rules;
+    let mut rules = desk.design.rules;
     ui.add_enabled_ui(!running, |ui| {
         ui.checkbox(
             &mut rules.opt_in,
@@ -202,19 +202,21 @@ pub fn alternative(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
             }
         });
     });
+    if rules != desk.design.rules {
+        requests.push(Request::Rules(rules));
+    }
     if ui
         .add_enabled(!running, egui::Button::new("Run both networks"))
         .clicked()
     {
-        desk.run_design();
+        requests.push(Request::RunDesign);
     }
     let Some(run) = &desk.design.run else {
         return;
     };
     ui.add(egui::ProgressBar::new(run.progress()).text(format!(
         "{} sleepers each, {} days",
-        super::design::DESIGN_SLEEPERS,
-        super::design::DESIGN_DAYS
+        DESIGN_SLEEPERS, DESIGN_DAYS
     )));
     let [dep_s, dep_a] = run.dependence();
     let [nm_s, nm_a] = run.nightmares_per_night();
@@ -238,7 +240,7 @@ pub fn alternative(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
     if run.done() && run.rules == desk.design.rules {
         if !desk.flags.contains(&StoryFlag::AlternativeAdopted) {
             if ui.button("Adopt this network").clicked() {
-                desk.adopt(story);
+                requests.push(Request::Adopt);
             }
         } else {
             ui.separator();
@@ -251,5 +253,28 @@ pub fn alternative(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
                 ui.add(egui::Label::new(paragraph).wrap());
             }
         }
+    }
+}
+
+/// "Leo", "Leo and Mara", "Leo, Mara and Nyx".
+fn and_list(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::and_list;
+
+    #[test]
+    fn names_are_listed_as_a_sentence_does() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(and_list(&names(&[])), "");
+        assert_eq!(and_list(&names(&["Leo"])), "Leo");
+        assert_eq!(and_list(&names(&["Leo", "Mara"])), "Leo and Mara");
+        assert_eq!(and_list(&names(&["A", "B", "C"])), "A, B and C");
     }
 }

@@ -3,20 +3,20 @@
 
 use bevy_egui::egui;
 
-use super::desk::Desk;
 use super::network_panels::clock;
+use crate::campaign::{Desk, Request};
 use crate::levels::story::{Action, Story, StoryFlag};
 use crate::network::IncidentKind;
 use crate::theme;
 
-pub fn inbox(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
+pub fn inbox(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut Vec<Request>) {
     ui.columns(2, |columns| {
-        messages(&mut columns[0], desk, story);
+        messages(&mut columns[0], desk, story, requests);
         incidents(&mut columns[1], desk);
     });
 }
 
-fn messages(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
+fn messages(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut Vec<Request>) {
     ui.label(egui::RichText::new(format!("Messages ({} unread)", desk.unread())).strong());
     egui::ScrollArea::vertical()
         .id_salt("messages")
@@ -37,8 +37,7 @@ fn messages(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
                     .selectable_label(desk.open_message == Some(index), text)
                     .clicked()
                 {
-                    desk.open_message = Some(index);
-                    desk.read.insert(index);
+                    requests.push(Request::OpenMessage(index));
                 }
             }
         });
@@ -63,7 +62,7 @@ fn messages(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
         let can = desk.can(action);
         let button = ui.add_enabled(can, egui::Button::new(label));
         if button.clicked() {
-            desk.act(action, story);
+            requests.push(Request::Act(action));
         }
         if !can && action == Action::Confront && !desk.flags.contains(&StoryFlag::SteeringFound) {
             ui.label(
@@ -117,7 +116,7 @@ fn incidents(ui: &mut egui::Ui, desk: &Desk) {
 }
 
 /// The confrontation at headquarters, over everything while it plays.
-pub fn confrontation(ctx: &egui::Context, desk: &mut Desk, story: &Story) {
+pub fn confrontation(ctx: &egui::Context, desk: &Desk, story: &Story, requests: &mut Vec<Request>) {
     let Some(line) = desk.confrontation.and_then(|i| story.confrontation.get(i)) else {
         return;
     };
@@ -152,6 +151,6 @@ pub fn confrontation(ctx: &egui::Context, desk: &mut Desk, story: &Story) {
             button.request_focus();
         });
     if next {
-        desk.next_line(story);
+        requests.push(Request::NextLine);
     }
 }

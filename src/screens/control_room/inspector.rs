@@ -5,8 +5,9 @@
 use bevy_egui::egui;
 use egui_plot::{Line, Plot, PlotPoints};
 
-use super::desk::Desk;
-use crate::levels::story::{Story, StoryFlag};
+use crate::campaign::{Desk, Request};
+use crate::levels::story::StoryFlag;
+use crate::network::analysis::Query;
 use crate::network::{Cohort, MINUTES_PER_DAY, Measure, Param};
 use crate::theme;
 
@@ -15,22 +16,25 @@ const LAGS: [usize; 5] = [0, 5, 10, 20, 40];
 /// Windows offered, minutes.
 const WINDOWS: [usize; 3] = [12 * 60, 24 * 60, 48 * 60];
 
-pub fn inspector(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
+pub fn inspector(ui: &mut egui::Ui, desk: &Desk, requests: &mut Vec<Request>) {
     ui.columns(2, |columns| {
-        parameters(&mut columns[0], desk);
-        bench(&mut columns[1], desk, story);
+        parameters(&mut columns[0], desk, requests);
+        bench(&mut columns[1], desk, requests);
     });
 }
 
 /// Each parameter, its value now and SomnoTech's documentation; the selected one plotted.
-fn parameters(ui: &mut egui::Ui, desk: &mut Desk) {
+fn parameters(ui: &mut egui::Ui, desk: &Desk, requests: &mut Vec<Request>) {
     let params = desk.network.params();
     ui.label(egui::RichText::new("Parameters (SomnoTech documentation)").strong());
     for param in Param::ALL {
         ui.horizontal(|ui| {
             let selected = desk.query.param == param;
             if ui.selectable_label(selected, param.label()).clicked() {
-                desk.query.param = param;
+                requests.push(Request::Query(Query {
+                    param,
+                    ..desk.query
+                }));
             }
             ui.monospace(format!("{:6.2}", params.get(param)));
         });
@@ -66,7 +70,7 @@ fn parameters(ui: &mut egui::Ui, desk: &mut Desk) {
 }
 
 /// The analysis bench: a parameter against a measure, and the findings pinned.
-fn bench(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
+fn bench(ui: &mut egui::Ui, desk: &Desk, requests: &mut Vec<Request>) {
     ui.label(egui::RichText::new("Analysis bench").strong());
     ui.label(
         egui::RichText::new(
@@ -76,9 +80,10 @@ fn bench(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
         .small()
         .color(theme::DIM),
     );
+    let mut query = desk.query;
     egui::Grid::new("bench").num_columns(2).show(ui, |ui| {
         ui.label("parameter");
-        combo(ui, "bench-param", &mut desk.query.param, &Param::ALL, |p| {
+        combo(ui, "bench-param", &mut query.param, &Param::ALL, |p| {
             p.label()
         });
         ui.end_row();
@@ -86,41 +91,40 @@ fn bench(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
         combo(
             ui,
             "bench-measure",
-            &mut desk.query.measure,
+            &mut query.measure,
             &Measure::ALL,
             |m| m.label(),
         );
         ui.end_row();
         ui.label("cohort");
-        combo(
-            ui,
-            "bench-cohort",
-            &mut desk.query.cohort,
-            &Cohort::ALL,
-            |c| c.label(),
-        );
+        combo(ui, "bench-cohort", &mut query.cohort, &Cohort::ALL, |c| {
+            c.label()
+        });
         ui.end_row();
         ui.label("measured after");
-        combo(ui, "bench-lag", &mut desk.query.lag, &LAGS, |lag| {
+        combo(ui, "bench-lag", &mut query.lag, &LAGS, |lag| {
             format!("{lag} min")
         });
         ui.end_row();
         ui.label("over the last");
-        combo(ui, "bench-window", &mut desk.query.window, &WINDOWS, |m| {
+        combo(ui, "bench-window", &mut query.window, &WINDOWS, |m| {
             format!("{} h", m / 60)
         });
         ui.end_row();
     });
+    if query != desk.query {
+        requests.push(Request::Query(query));
+    }
     ui.horizontal(|ui| {
         if ui.button("Analyse").clicked() {
-            desk.analyse();
+            requests.push(Request::Analyse);
         }
         let can_pin = desk.last_analysis.is_some();
         if ui
             .add_enabled(can_pin, egui::Button::new("Pin to findings"))
             .clicked()
         {
-            desk.pin(story);
+            requests.push(Request::Pin);
         }
     });
     if let Some(result) = desk.last_analysis {

@@ -1,119 +1,62 @@
-//! The SomnoTech control room: a living network of sleepers, the algorithm inspector
-//! where Juno finds the engagement term, messages and incidents, the confrontation that
-//! overloads the network, the dive console, and the alternative network's designer.
+//! The SomnoTech control room's panels: a living network of sleepers, the algorithm
+//! inspector where Juno finds the engagement term, messages and incidents, the
+//! confrontation that overloads the network, the dive console, and the alternative
+//! network's designer.
 //!
-//! The desk ([`Desk`]) is plain data; the panels ([`show`]) draw and change it and can be
-//! exercised without Bevy. This file only steps it on the fixed clock and acts on what it
-//! asks for.
+//! The panels ([`show`]) draw the desk ([`Desk`], the game's: `crate::campaign`) and send
+//! what the player asks for as [`Request`]s; the game makes the changes. They can be
+//! exercised without Bevy.
 
 mod console;
-pub mod design;
-pub mod desk;
 mod inbox;
 mod inspector;
 mod network_panels;
 
-pub use desk::{Desk, Panel, Request, SPEEDS};
-
 use bevy::prelude::*;
-use bevy::tasks::{AsyncComputeTaskPool, Task, block_on};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::AppState;
-use crate::dive::{ActiveDive, FreedDreamers, LinkLost};
+use crate::campaign::{ControlRoom, Desk, Panel, Request, SPEEDS};
 use crate::levels::story::{FamilyMember, Story, StoryFlag};
-use crate::levels::{DiveSpec, Levels, LevelsReloaded};
+use crate::levels::{DiveSpec, Levels};
+use crate::state::AppState;
 use crate::theme;
 
-/// Juno's desk, while a game is under way.
-#[derive(Resource, Debug, Clone)]
-pub struct ControlRoom(pub Desk);
-
-/// The next game's desk, warming its network up in the background while the title screen
-/// shows (46 network hours of 12,000 sleepers take over a second).
-#[derive(Resource)]
-struct NextDesk(Task<Desk>);
-
-/// The control room: its desk stepped on the fixed clock and its panels. Part of the
-/// client; tests add it to a headless app.
+/// The control room's panels, drawn over the desk.
 pub fn plugin(app: &mut App) {
     app.add_systems(
-        Update,
-        prepare_desk.run_if(in_state(AppState::Title).and_then(not(resource_exists::<NextDesk>))),
-    )
-    .add_systems(
-        Update,
-        forget_prepared_desk.run_if(on_message::<LevelsReloaded>),
-    )
-    .add_systems(
-        OnEnter(AppState::ControlRoom),
-        (sit_down, back_from_dive).chain(),
-    )
-    .add_systems(
-        FixedUpdate,
-        run_network
-            .run_if(resource_exists::<ControlRoom>)
-            .run_if(in_state(AppState::ControlRoom).or_else(in_state(AppState::Dream))),
-    )
-    .add_systems(
         EguiPrimaryContextPass,
         control_room.run_if(in_state(AppState::ControlRoom)),
     );
 }
 
-fn prepare_desk(levels: Res<Levels>, mut commands: Commands) {
-    if levels.ready {
-        let story = levels.library.story.clone();
-        let task = AsyncComputeTaskPool::get().spawn(async move { Desk::new(&story) });
-        commands.insert_resource(NextDesk(task));
+/// How a panel shows: its title and the function key that opens and closes it.
+pub trait PanelLooks {
+    fn title(self) -> &'static str;
+    fn key(self) -> egui::Key;
+}
+
+impl PanelLooks for Panel {
+    fn title(self) -> &'static str {
+        match self {
+            Panel::Overview => "Network overview",
+            Panel::Sleeper => "Sleeper detail",
+            Panel::Algorithm => "Algorithm inspector",
+            Panel::Inbox => "Messages & incidents",
+            Panel::Console => "Dive console",
+            Panel::Alternative => "Alternative network",
+        }
     }
-}
 
-/// Edited level files may have changed the story: the next desk is built again.
-fn forget_prepared_desk(mut commands: Commands) {
-    commands.remove_resource::<NextDesk>();
-}
-
-/// A new game's desk, built from the campaign's story the first time Juno sits down (the
-/// one prepared in the background if there is one).
-fn sit_down(
-    room: Option<Res<ControlRoom>>,
-    next: Option<ResMut<NextDesk>>,
-    levels: Res<Levels>,
-    mut commands: Commands,
-) {
-    if room.is_some() {
-        return;
+    fn key(self) -> egui::Key {
+        match self {
+            Panel::Overview => egui::Key::F1,
+            Panel::Sleeper => egui::Key::F2,
+            Panel::Algorithm => egui::Key::F3,
+            Panel::Inbox => egui::Key::F4,
+            Panel::Console => egui::Key::F5,
+            Panel::Alternative => egui::Key::F6,
+        }
     }
-    let desk = match next {
-        Some(mut next) => block_on(&mut next.0),
-        None => Desk::new(&levels.library.story),
-    };
-    commands.remove_resource::<NextDesk>();
-    commands.insert_resource(ControlRoom(desk));
-}
-
-/// After a dive: freed dreamers leave their loops; a lost link is reported.
-fn back_from_dive(
-    room: Option<ResMut<ControlRoom>>,
-    mut freed: ResMut<FreedDreamers>,
-    mut lost: ResMut<LinkLost>,
-    levels: Res<Levels>,
-) {
-    // Read once: a dreamer freed is news for the dive that freed them, not later ones.
-    let freed: Vec<String> = std::mem::take(&mut freed.0).into_iter().collect();
-    let Some(mut room) = room else {
-        return;
-    };
-    room.0.back_from_dive(&freed, &levels.library.story);
-    if let Some(report) = lost.0.take() {
-        room.0.console.report = Some(report);
-        room.0.console.calibration = None;
-    }
-}
-
-fn run_network(time: Res<Time<Fixed>>, mut room: ResMut<ControlRoom>, levels: Res<Levels>) {
-    room.0.advance(time.delta_secs(), &levels.library.story);
 }
 
 /// The name the console gives a family member: their dreamer's, from the dive's id.
@@ -127,30 +70,16 @@ pub fn family_name(member: &FamilyMember) -> String {
 
 fn control_room(
     mut contexts: EguiContexts,
-    room: Option<ResMut<ControlRoom>>,
+    room: Option<Res<ControlRoom>>,
     levels: Res<Levels>,
-    mut commands: Commands,
-    mut next: ResMut<NextState<AppState>>,
+    mut requests: MessageWriter<Request>,
 ) -> Result {
-    let Some(mut room) = room else {
+    let Some(room) = room else {
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?;
     let dives: Vec<&DiveSpec> = levels.library.campaign_dives().collect();
-    for request in show(ctx, &mut room.0, &levels.library.story, &dives) {
-        match request {
-            Request::Dive { dive, link } => {
-                if let Some(spec) = levels.library.dive(&dive) {
-                    let mut active = ActiveDive::new(spec.clone());
-                    active.link = Some(link);
-                    commands.insert_resource(active);
-                    room.0.begin_dive(&dive);
-                    next.set(AppState::Dream);
-                }
-            }
-            Request::BackToTitle => next.set(AppState::Title),
-        }
-    }
+    requests.write_batch(show(ctx, &room.0, &levels.library.story, &dives));
     if !levels.report.errors.is_empty() {
         egui::Window::new("Level problems")
             .anchor(egui::Align2::LEFT_BOTTOM, [8.0, -8.0])
@@ -160,25 +89,20 @@ fn control_room(
     Ok(())
 }
 
-/// Draws the control room and lets the player change it; returns what it asks of the
-/// game. Keys: F1–F6 open and close the panels, Space pauses the network, Tab moves
-/// between controls.
-pub fn show(
-    ctx: &egui::Context,
-    desk: &mut Desk,
-    story: &Story,
-    dives: &[&DiveSpec],
-) -> Vec<Request> {
+/// Draws the control room; returns what the player asked of the game ([`Desk::apply`]
+/// makes the desk's changes). Keys: F1–F6 open and close the panels, Space pauses the
+/// network, Tab moves between controls.
+pub fn show(ctx: &egui::Context, desk: &Desk, story: &Story, dives: &[&DiveSpec]) -> Vec<Request> {
     let mut requests = Vec::new();
     ctx.input(|i| {
         for panel in Panel::ALL {
-            if i.key_pressed(panel.key()) && !desk.open.remove(&panel) {
-                desk.open.insert(panel);
+            if i.key_pressed(panel.key()) {
+                requests.push(Request::TogglePanel(panel));
             }
         }
     });
     if ctx.input(|i| i.key_pressed(egui::Key::Space)) && ctx.memory(|m| m.focused().is_none()) {
-        desk.paused = !desk.paused;
+        requests.push(Request::TogglePause);
     }
     let mut root = theme::root_ui(ctx, "control_room");
     egui::CentralPanel::default()
@@ -200,18 +124,18 @@ pub fn show(
             .collapsible(true)
             .vscroll(true)
             .show(ctx, |ui| match panel {
-                Panel::Overview => network_panels::overview(ui, desk),
-                Panel::Sleeper => network_panels::sleeper(ui, desk, story),
-                Panel::Algorithm => inspector::inspector(ui, desk, story),
-                Panel::Inbox => inbox::inbox(ui, desk, story),
+                Panel::Overview => network_panels::overview(ui, desk, &mut requests),
+                Panel::Sleeper => network_panels::sleeper(ui, desk, story, &mut requests),
+                Panel::Algorithm => inspector::inspector(ui, desk, &mut requests),
+                Panel::Inbox => inbox::inbox(ui, desk, story, &mut requests),
                 Panel::Console => console::console(ui, desk, dives, &mut requests),
-                Panel::Alternative => console::alternative(ui, desk, story),
+                Panel::Alternative => console::alternative(ui, desk, story, &mut requests),
             });
         if !open {
-            desk.open.remove(&panel);
+            requests.push(Request::ClosePanel(panel));
         }
     }
-    inbox::confrontation(ctx, desk, story);
+    inbox::confrontation(ctx, desk, story, &mut requests);
     requests
 }
 
@@ -231,16 +155,21 @@ fn home(panel: Panel) -> (egui::Pos2, egui::Vec2) {
     (egui::pos2(x, y), egui::vec2(w, h))
 }
 
-fn top_bar(ui: &mut egui::Ui, desk: &mut Desk, requests: &mut Vec<Request>) {
+fn top_bar(ui: &mut egui::Ui, desk: &Desk, requests: &mut Vec<Request>) {
     ui.horizontal(|ui| {
         ui.label(theme::title_text("SomnoTech · Sleep Sync", 24.0));
         ui.monospace(network_panels::clock(desk.network.minute()));
         let pause = if desk.paused { "▶ Run" } else { "⏸ Pause" };
         if ui.button(pause).on_hover_text("Space").clicked() {
-            desk.paused = !desk.paused;
+            requests.push(Request::TogglePause);
         }
         for (i, speed) in SPEEDS.iter().enumerate() {
-            ui.selectable_value(&mut desk.speed, i, format!("{speed:.0} min/s"));
+            if ui
+                .selectable_label(desk.speed == i, format!("{speed:.0} min/s"))
+                .clicked()
+            {
+                requests.push(Request::Speed(i));
+            }
         }
         if desk.network.overloaded().is_some() {
             ui.colored_label(theme::WARNING, "⚠ OVERLOAD");
@@ -267,8 +196,8 @@ fn top_bar(ui: &mut egui::Ui, desk: &mut Desk, requests: &mut Vec<Request>) {
             if panel == Panel::Inbox && desk.unread() > 0 {
                 label.push_str(&format!(" ({})", desk.unread()));
             }
-            if ui.selectable_label(open, label).clicked() && !desk.open.remove(&panel) {
-                desk.open.insert(panel);
+            if ui.selectable_label(open, label).clicked() {
+                requests.push(Request::TogglePanel(panel));
             }
         }
     });

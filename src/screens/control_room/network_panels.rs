@@ -4,7 +4,7 @@
 use bevy_egui::egui;
 use egui_plot::{Line, Plot, PlotPoints, Points};
 
-use super::desk::{Desk, Panel};
+use crate::campaign::{Desk, Request};
 use crate::levels::story::Story;
 use crate::network::analysis::MIN_CONNECTED;
 use crate::network::{CohortStats, MINUTES_PER_DAY, SleeperSnapshot, Stage, Stats};
@@ -89,7 +89,7 @@ fn chart(
 const BLUE: egui::Color32 = egui::Color32::from_rgb(120, 150, 255);
 const GREEN: egui::Color32 = egui::Color32::from_rgb(130, 220, 140);
 
-pub fn overview(ui: &mut egui::Ui, desk: &mut Desk) {
+pub fn overview(ui: &mut egui::Ui, desk: &Desk, requests: &mut Vec<Request>) {
     let stats = *desk.network.stats();
     let n = desk.network.len().max(1) as f32;
     let critical = desk.network.overloaded().is_some();
@@ -154,8 +154,10 @@ pub fn overview(ui: &mut egui::Ui, desk: &mut Desk) {
         .color(theme::DIM),
     );
     if let Some(index) = map(ui, desk) {
-        desk.selected = index;
-        desk.open.insert(Panel::Sleeper);
+        requests.push(Request::Select {
+            sleeper: index,
+            show: true,
+        });
     }
 }
 
@@ -205,16 +207,23 @@ fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
     (index < count).then_some(index)
 }
 
-pub fn sleeper(ui: &mut egui::Ui, desk: &mut Desk, story: &Story) {
+pub fn sleeper(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut Vec<Request>) {
     ui.horizontal(|ui| {
         ui.label("Sleeper #");
         let last = desk.network.len().saturating_sub(1);
-        ui.add(egui::DragValue::new(&mut desk.selected).range(0..=last));
+        let mut selected = desk.selected;
+        ui.add(egui::DragValue::new(&mut selected).range(0..=last));
         for (i, member) in story.family.iter().enumerate() {
             let name = crate::screens::control_room::family_name(member);
             if ui.selectable_label(desk.selected == i, name).clicked() {
-                desk.selected = i;
+                selected = i;
             }
+        }
+        if selected != desk.selected {
+            requests.push(Request::Select {
+                sleeper: selected,
+                show: false,
+            });
         }
     });
     let Some(now) = desk.network.sleeper(desk.selected) else {

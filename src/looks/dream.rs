@@ -7,14 +7,14 @@ use bevy::light::{CascadeShadowConfigBuilder, NotShadowCaster};
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 
-use super::{
+use super::camera::GameCamera;
+use crate::dive::{
     CoreVeil, CurrentDream, DreamCoreSite, DreamProp, HazardSite, MemoryAnchor, STAIR_RISE,
     STAIR_RUN, TerrainChunk, Understood, WaterSurface,
 };
 use crate::dream::PropKind;
-use crate::juno::GameCamera;
-use crate::screens::AppState;
 use crate::settings::PictureSettings;
+use crate::state::AppState;
 
 /// Sky colour outside dreams: the control room's night.
 const WAKING_SKY: Color = Color::srgb(0.015, 0.02, 0.04);
@@ -271,7 +271,7 @@ fn recolour_materials(
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
     let p = dream.recipe.palette;
-    let glow = p.accent * (3.0 * dream.recipe.grid_glow);
+    let glow = p.accent * (3.0 * dream.recipe.terrain.grid_glow);
     let mut edit = |handle: &Handle<StandardMaterial>, f: &dyn Fn(&mut StandardMaterial)| {
         if let Some(mut material) = materials.get_mut(handle) {
             f(&mut material);
@@ -324,7 +324,9 @@ fn make_marker_meshes(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>) 
         dreamer: add(Capsule3d::new(0.45, 1.6).mesh().build()),
         hazard_ring: add(Torus::new(1.3, 1.5).mesh().build()),
         hazard_mote: add(Sphere::new(0.3).mesh().ico(2).expect("small icosphere")),
-        veil: add(Cylinder::new(super::CORE_VEIL_RADIUS, 4.0).mesh().build()),
+        veil: add(Cylinder::new(crate::dive::CORE_VEIL_RADIUS, 4.0)
+            .mesh()
+            .build()),
     });
     let mut parts: Vec<(PropKind, Parts)> = Vec::new();
     let at = |x: f32, y: f32, z: f32| Transform::from_xyz(x, y, z);

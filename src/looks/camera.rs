@@ -7,10 +7,10 @@ use bevy::prelude::*;
 
 use bevy_rapier3d::prelude::{QueryFilter, ReadRapierContext};
 
-use super::{JUNO_HALF_SEGMENT, JUNO_RADIUS, Juno, JunoTuning, LookAngles};
 use crate::dive::CurrentDream;
-use crate::screens::AppState;
+use crate::juno::{JUNO_HALF_SEGMENT, JUNO_RADIUS, Juno, JunoTuning, LookAngles};
 use crate::settings::PictureSettings;
+use crate::state::AppState;
 
 /// The one camera of the game; egui draws on it too.
 #[derive(Component, Debug, Default, Clone, Copy)]

@@ -1,26 +1,20 @@
-//! Headless apps for tests: the real game plugins on `MinimalPlugins`, no window, no
-//! renderer, stepped with a fixed time step.
+//! Helpers for tests of the real App, headless ([`crate::headless`]): stepping it, diving
+//! in, ending loops, pressing keys, counting entities, moving Juno by hand. Compiled only
+//! with the `dev` feature.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
-use bevy::asset::AssetPlugin;
-use bevy::ecs::schedule::ScheduleLabel;
 use bevy::input::ButtonState;
-use bevy::input::InputPlugin;
 use bevy::input::keyboard::{Key, KeyboardInput};
-use bevy::mesh::MeshPlugin;
 use bevy::prelude::*;
-use bevy::state::app::StatesPlugin;
-use bevy::state::state::StateTransition;
-use bevy::time::TimeUpdateStrategy;
 
-use crate::dive::{ActiveDive, DreamPhase, NightmareLoop};
+pub use crate::headless::FRAME_SECONDS;
+
+use crate::dive::{ActiveDive, NightmareLoop};
 use crate::juno::Juno;
 use crate::levels::{self, DiveSpec, Levels};
-use crate::screens::AppState;
-
-/// Seconds each `app.update()` advances.
-pub const FRAME_SECONDS: f64 = 1.0 / 60.0;
+use crate::state::{AppState, DreamPhase};
 
 /// The game without window or renderer, advancing [`FRAME_SECONDS`] per update, with
 /// level files loaded from the repository's `levels/`.
@@ -30,36 +24,8 @@ pub fn headless_app() -> App {
 
 /// [`headless_app`] with the mod folders `mods` loaded after the base game (as
 /// `--mod PATH` does). Level files are watched: editing one reloads it.
-pub fn headless_app_with_mods(mods: &[std::path::PathBuf]) -> App {
-    let mut app = App::new();
-    levels::register_asset_sources(&mut app, mods);
-    app.add_plugins((
-        MinimalPlugins,
-        AssetPlugin::default(),
-        MeshPlugin,
-        TransformPlugin,
-        StatesPlugin,
-        InputPlugin,
-    ))
-    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(
-        FRAME_SECONDS,
-    )))
-    .add_plugins(crate::GamePlugin);
-    // Headless there is nothing to overlap with: waking other threads for each small
-    // system would cost more than the systems (on two cores, most of a frame).
-    for schedule in [
-        First.intern(),
-        PreUpdate.intern(),
-        StateTransition.intern(),
-        Update.intern(),
-        PostUpdate.intern(),
-        Last.intern(),
-    ] {
-        app.edit_schedule(schedule, |s| {
-            s.set_executor(bevy::ecs::schedule::SingleThreadedExecutor::new());
-        });
-    }
-    app
+pub fn headless_app_with_mods(mods: &[PathBuf]) -> App {
+    crate::headless::app(mods)
 }
 
 /// [`headless_app`] with the dream's looks too (meshes and materials, no renderer):
@@ -69,7 +35,7 @@ pub fn headless_app_with_looks() -> App {
     app.init_asset::<Image>()
         .init_asset::<StandardMaterial>()
         .init_resource::<GlobalAmbientLight>()
-        .add_plugins(crate::dive::visuals_plugin);
+        .add_plugins(crate::looks::dream_looks_plugin);
     app
 }
 
@@ -232,45 +198,4 @@ pub fn move_juno_to(app: &mut App, position: Vec3) {
         .single_mut(world)
         .expect("exactly one Juno");
     transform.translation = position;
-}
-
-/// Plays a replay in a headless app (no window, no renderer) and returns how it went:
-/// the outcome, or why it could not be played.
-pub fn replay_headless(
-    file: crate::replay::ReplayFile,
-    name: &str,
-    mods: &[std::path::PathBuf],
-) -> Result<crate::replay::Outcome, String> {
-    use crate::replay::{ReplayFailed, ReplayRequest, Replaying};
-    let mut app = headless_app_with_mods(mods);
-    // Forming a loop takes frames; playing one takes a frame a tick.
-    let most_frames = file.ticks + 50_000;
-    app.insert_resource(ReplayRequest {
-        file,
-        name: name.to_owned(),
-        exit_when_done: false,
-        linger_seconds: 0.0,
-    });
-    for _ in 0..most_frames {
-        app.update();
-        if let Some(failed) = app.world().get_resource::<ReplayFailed>() {
-            return Err(failed.0.clone());
-        }
-        if let Some(replay) = app.world().get_resource::<Replaying>()
-            && replay.done
-        {
-            return Ok(replay.outcome);
-        }
-        let forming = app
-            .world()
-            .get_resource::<State<DreamPhase>>()
-            .is_none_or(|p| *p.get() != DreamPhase::Exploring);
-        if forming {
-            // Generation runs on other threads: give them real time.
-            std::thread::sleep(Duration::from_millis(1));
-        }
-    }
-    Err(format!(
-        "{name}: the replay did not finish in {most_frames} frames"
-    ))
 }

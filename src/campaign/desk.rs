@@ -1,10 +1,11 @@
 //! Juno's desk in the control room, as plain data: the network she watches, how far the
 //! story has come, her findings, the dive console and the alternative's designer. The
-//! panels draw it and change it; the Bevy systems only step it and act on its requests.
+//! panels draw it and ask for changes ([`Request`]); [`Desk::apply`] makes them, and the
+//! game's systems step it on the fixed clock.
 
 use std::collections::BTreeSet;
 
-use bevy_egui::egui;
+use bevy::prelude::Message;
 
 use super::design::{Design, DesignRun};
 use crate::levels::story::{Action, Story, StoryFlag, Trigger};
@@ -20,7 +21,12 @@ const DESIGN_MINUTES_PER_TICK: u64 = 60;
 /// Network minutes per real second at each of the console's speeds.
 pub const SPEEDS: [f32; 3] = [1.0, 10.0, 60.0];
 
-/// Which panels are open.
+/// The link's push, held on the console, counts for this long after the console last
+/// said so (a closed or stalled console lets go of the link instead of pushing forever).
+const PUSH_HELD_SECONDS: f32 = 0.1;
+
+/// The panels on Juno's desk. Which are open is the desk's (the story opens the console
+/// at the overload); how they look and their keys are the presentation's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Panel {
     Overview,
@@ -40,33 +46,11 @@ impl Panel {
         Panel::Console,
         Panel::Alternative,
     ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Panel::Overview => "Network overview",
-            Panel::Sleeper => "Sleeper detail",
-            Panel::Algorithm => "Algorithm inspector",
-            Panel::Inbox => "Messages & incidents",
-            Panel::Console => "Dive console",
-            Panel::Alternative => "Alternative network",
-        }
-    }
-
-    /// The function key that opens and closes it.
-    pub fn key(self) -> egui::Key {
-        match self {
-            Panel::Overview => egui::Key::F1,
-            Panel::Sleeper => egui::Key::F2,
-            Panel::Algorithm => egui::Key::F3,
-            Panel::Inbox => egui::Key::F4,
-            Panel::Console => egui::Key::F5,
-            Panel::Alternative => egui::Key::F6,
-        }
-    }
 }
 
-/// What the desk asks of the game.
-#[derive(Debug, Clone, PartialEq)]
+/// What the control room's panels ask for: the desk's changes (made by [`Desk::apply`])
+/// and what only the game can do (a dive, the title).
+#[derive(Message, Debug, Clone, PartialEq)]
 pub enum Request {
     /// Dive into dream `dive` with the calibrated link's stability.
     Dive {
@@ -74,6 +58,36 @@ pub enum Request {
         link: f32,
     },
     BackToTitle,
+    /// Open a closed panel, close an open one.
+    TogglePanel(Panel),
+    ClosePanel(Panel),
+    /// Pause or run the network.
+    TogglePause,
+    /// Run the network at [`SPEEDS`]`[i]`.
+    Speed(usize),
+    /// Show a sleeper in the detail panel; `show` opens the panel too.
+    Select {
+        sleeper: usize,
+        show: bool,
+    },
+    /// Open message `i` (by index into the story's), which reads it.
+    OpenMessage(usize),
+    /// Take a message's action.
+    Act(Action),
+    /// The confrontation's next line.
+    NextLine,
+    /// Set up the analysis bench.
+    Query(Query),
+    Analyse,
+    Pin,
+    /// Begin calibrating the link for dive `id`.
+    Calibrate(String),
+    /// Push the link's phase: -1 left, 1 right, 0 let go.
+    PushLink(f32),
+    /// Put these rules on the designer's table.
+    Rules(AltRules),
+    RunDesign,
+    Adopt,
 }
 
 /// The dive console's state.
@@ -85,6 +99,9 @@ pub struct ConsoleState {
     pub report: Option<String>,
     /// The dive under way from this console: only its dreamer can come back freed.
     pub diving: Option<String>,
+    /// How hard the link is pushed (-1 to 1), and for how much longer it is held.
+    pub push: f32,
+    pub push_held: f32,
 }
 
 /// Juno's desk.
@@ -191,8 +208,84 @@ impl Desk {
         if let Some(run) = &mut self.design.run {
             run.advance(DESIGN_MINUTES_PER_TICK);
         }
+        self.step_link(seconds);
         self.pressure();
         self.deliver(story);
+    }
+
+    /// The link being calibrated drifts and is pushed for `seconds` (it holds still while
+    /// the console is paused, like the network).
+    pub fn step_link(&mut self, seconds: f32) {
+        let console = &mut self.console;
+        let push = if console.push_held > 0.0 {
+            console.push
+        } else {
+            0.0
+        };
+        console.push_held = (console.push_held - seconds).max(0.0);
+        if let Some(calibration) = &mut console.calibration
+            && !self.paused
+            && seconds.is_finite()
+            && seconds > 0.0
+        {
+            calibration.step(seconds.min(0.1), push);
+        }
+    }
+
+    /// Makes a change the panels asked for. A dive and the title are the game's to act
+    /// on: here they change nothing.
+    pub fn apply(&mut self, request: &Request, story: &Story) {
+        match request {
+            Request::Dive { .. } | Request::BackToTitle => {}
+            Request::TogglePanel(panel) => {
+                if !self.open.remove(panel) {
+                    self.open.insert(*panel);
+                }
+            }
+            Request::ClosePanel(panel) => {
+                self.open.remove(panel);
+            }
+            Request::TogglePause => self.paused = !self.paused,
+            Request::Speed(speed) => self.speed = (*speed).min(SPEEDS.len() - 1),
+            Request::Select { sleeper, show } => {
+                self.selected = (*sleeper).min(self.network.len().saturating_sub(1));
+                if *show {
+                    self.open.insert(Panel::Sleeper);
+                }
+            }
+            Request::OpenMessage(index) => {
+                if self.inbox.iter().any(|(i, _)| i == index) {
+                    self.open_message = Some(*index);
+                    self.read.insert(*index);
+                }
+            }
+            Request::Act(action) => self.act(*action, story),
+            Request::NextLine => self.next_line(story),
+            Request::Query(query) => self.query = *query,
+            Request::Analyse => {
+                self.analyse();
+            }
+            Request::Pin => self.pin(story),
+            Request::Calibrate(id) => self.calibrate(id),
+            Request::PushLink(push) => {
+                self.console.push = push.clamp(-1.0, 1.0);
+                self.console.push_held = PUSH_HELD_SECONDS;
+            }
+            Request::Rules(rules) => {
+                // Once a run is under way or adopted, nothing on the table changes.
+                let running = self.design.run.as_ref().is_some_and(|r| !r.done());
+                if !running && self.design.adopted.is_none() {
+                    self.design.rules = *rules;
+                }
+            }
+            Request::RunDesign => {
+                let running = self.design.run.as_ref().is_some_and(|r| !r.done());
+                if !running && self.design.adopted.is_none() {
+                    self.run_design();
+                }
+            }
+            Request::Adopt => self.adopt(story),
+        }
     }
 
     /// Network minutes left on the pressure clock, once the overload began.

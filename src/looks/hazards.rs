@@ -5,11 +5,11 @@
 use bevy::light::NotShadowCaster;
 use bevy::prelude::*;
 
-use super::hazards::{DissolvingPatch, RisingPool, WATCHER_EYE, Watcher};
-use super::{ActiveDive, CurrentDream, Hazard, NightmareLoop};
+use crate::dive::hazards::{DissolvingPatch, RisingPool, WATCHER_EYE, Watcher};
+use crate::dive::{ActiveDive, CurrentDream, Hazard, NightmareLoop};
 use crate::dream::HazardKind;
 use crate::juno::{JUNO_HALF_SEGMENT, JUNO_RADIUS, Juno};
-use crate::screens::AppState;
+use crate::state::AppState;
 
 /// The parts of a hazard that change as it acts.
 #[derive(Component, Debug, Clone, Default)]

@@ -1,0 +1,144 @@
+//! The campaign's first half, as game state: Juno's desk in the control room — the
+//! network she watches, the investigation, the confrontation and the overload, the dive
+//! console and its link, the alternative's designer and the epilogue it earns.
+//!
+//! The desk ([`Desk`]) is plain data with its rules; this file builds it, steps it on
+//! the fixed clock and makes the changes the panels ask for ([`Request`] messages). It
+//! runs headless: the panels that draw it are the presentation's.
+
+pub mod design;
+pub mod desk;
+
+pub use desk::{ConsoleState, Desk, Panel, Request, SPEEDS};
+
+use bevy::prelude::*;
+use bevy::tasks::{AsyncComputeTaskPool, Task, block_on};
+
+use crate::dive::{ActiveDive, FreedDreamers, LinkLost};
+use crate::levels::{Levels, LevelsReloaded};
+use crate::state::AppState;
+
+/// Juno's desk, while a game is under way.
+#[derive(Resource, Debug, Clone)]
+pub struct ControlRoom(pub Desk);
+
+/// The next game's desk, warming its network up in the background while the title screen
+/// shows (46 network hours of 12,000 sleepers take over a second).
+#[derive(Resource)]
+struct NextDesk(Task<Desk>);
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_message::<Request>()
+        .add_systems(
+            Update,
+            prepare_desk
+                .run_if(in_state(AppState::Title).and_then(not(resource_exists::<NextDesk>))),
+        )
+        .add_systems(
+            Update,
+            forget_prepared_desk.run_if(on_message::<LevelsReloaded>),
+        )
+        .add_systems(
+            Update,
+            follow_requests
+                .in_set(crate::AppSystems::Update)
+                .run_if(resource_exists::<ControlRoom>),
+        )
+        .add_systems(
+            OnEnter(AppState::ControlRoom),
+            (sit_down, back_from_dive).chain(),
+        )
+        .add_systems(
+            FixedUpdate,
+            run_network
+                .run_if(resource_exists::<ControlRoom>)
+                .run_if(in_state(AppState::ControlRoom).or_else(in_state(AppState::Dream))),
+        );
+}
+
+fn prepare_desk(levels: Res<Levels>, mut commands: Commands) {
+    if levels.ready {
+        let story = levels.library.story.clone();
+        let task = AsyncComputeTaskPool::get().spawn(async move { Desk::new(&story) });
+        commands.insert_resource(NextDesk(task));
+    }
+}
+
+/// Edited level files may have changed the story: the next desk is built again.
+fn forget_prepared_desk(mut commands: Commands) {
+    commands.remove_resource::<NextDesk>();
+}
+
+/// A new game's desk, built from the campaign's story the first time Juno sits down (the
+/// one prepared in the background if there is one).
+fn sit_down(
+    room: Option<Res<ControlRoom>>,
+    next: Option<ResMut<NextDesk>>,
+    levels: Res<Levels>,
+    mut commands: Commands,
+) {
+    if room.is_some() {
+        return;
+    }
+    let desk = match next {
+        Some(mut next) => block_on(&mut next.0),
+        None => Desk::new(&levels.library.story),
+    };
+    commands.remove_resource::<NextDesk>();
+    commands.insert_resource(ControlRoom(desk));
+}
+
+/// After a dive: freed dreamers leave their loops; a lost link is reported.
+fn back_from_dive(
+    room: Option<ResMut<ControlRoom>>,
+    mut freed: ResMut<FreedDreamers>,
+    mut lost: ResMut<LinkLost>,
+    levels: Res<Levels>,
+) {
+    // Read once: a dreamer freed is news for the dive that freed them, not later ones.
+    let freed: Vec<String> = std::mem::take(&mut freed.0).into_iter().collect();
+    let Some(mut room) = room else {
+        return;
+    };
+    room.0.back_from_dive(&freed, &levels.library.story);
+    if let Some(report) = lost.0.take() {
+        room.0.console.report = Some(report);
+        room.0.console.calibration = None;
+    }
+}
+
+fn run_network(time: Res<Time<Fixed>>, mut room: ResMut<ControlRoom>, levels: Res<Levels>) {
+    room.0.advance(time.delta_secs(), &levels.library.story);
+}
+
+/// The panels' requests: the desk changes, and a dive or the title begins.
+fn follow_requests(
+    mut requests: MessageReader<Request>,
+    mut room: ResMut<ControlRoom>,
+    levels: Res<Levels>,
+    screen: Res<State<AppState>>,
+    mut next: ResMut<NextState<AppState>>,
+    mut commands: Commands,
+) {
+    for request in requests.read() {
+        // Only the control room's own screen takes its requests (a stale one from the
+        // frame before a dive began is dropped).
+        if *screen.get() != AppState::ControlRoom {
+            continue;
+        }
+        room.0.apply(request, &levels.library.story);
+        match request {
+            Request::Dive { dive, link } => {
+                if let Some(spec) = levels.library.dive(dive) {
+                    let mut active = ActiveDive::new(spec.clone());
+                    active.link = Some(*link);
+                    commands.insert_resource(active);
+                    room.0.begin_dive(dive);
+                    next.set(AppState::Dream);
+                }
+            }
+            Request::BackToTitle => next.set(AppState::Title),
+            _ => {}
+        }
+    }
+}

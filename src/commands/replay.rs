@@ -1,0 +1,154 @@
+//! `sleep-sync replay FILE [--headless]`: a recorded dive played back, tick for tick,
+//! and how it went. Headless it plays here, in a game without window or renderer
+//! ([`crate::headless`]); in a window the client plays it from the request made here.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use bevy::prelude::*;
+
+use super::say;
+use crate::replay::{Outcome, ReplayFailed, ReplayFile, ReplayRequest, Replaying};
+use crate::state::DreamPhase;
+
+pub const REPLAY_USAGE: &str = "\
+Usage: sleep-sync replay FILE [--headless] [--mod PATH]...
+
+Plays a dive recorded with `sleep-sync play --record FILE` back, tick for tick, and
+prints how it went: the loop it ended in, memories understood, relapses, and whether the
+dreamer was freed. Exit code 0 if it played out as recorded, 1 if not (or if the file
+cannot be played: another version, changed level files), 2 on bad arguments.
+
+  --headless   no window: play it as fast as the machine can
+  --mod PATH   load a mod folder, as when it was recorded (repeatable)";
+
+/// What `sleep-sync replay` was asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplayArgs {
+    /// The replay file.
+    pub file: PathBuf,
+    /// Play it without a window.
+    pub headless: bool,
+    /// Mod folders to load, as when it was recorded.
+    pub mods: Vec<PathBuf>,
+}
+
+impl ReplayArgs {
+    /// Parses the arguments after `replay`.
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
+        let mut file = None;
+        let mut headless = false;
+        let mut mods = Vec::new();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--headless" => headless = true,
+                "--mod" => match args.next() {
+                    Some(path) => mods.push(PathBuf::from(path)),
+                    None => return Err("--mod needs a value".to_owned()),
+                },
+                other if other.starts_with('-') || file.is_some() => {
+                    return Err(format!("unexpected argument {other:?}"));
+                }
+                _ => file = Some(PathBuf::from(arg)),
+            }
+        }
+        match file {
+            Some(file) => Ok(Self {
+                file,
+                headless,
+                mods,
+            }),
+            None => Err("expected a FILE".to_owned()),
+        }
+    }
+
+    /// How messages name the file.
+    fn name(&self) -> String {
+        self.file.display().to_string()
+    }
+}
+
+/// For a replay in a window: the request the game starts with. `Err` with the exit code
+/// once the reason the file cannot be played is printed.
+pub fn request(args: &ReplayArgs) -> Result<ReplayRequest, ExitCode> {
+    match ReplayFile::read(&args.file) {
+        Ok(file) => Ok(ReplayRequest {
+            file,
+            name: args.name(),
+            exit_when_done: true,
+            linger_seconds: 3.0,
+        }),
+        Err(problem) => {
+            eprintln!("sleep-sync replay: {problem}");
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+/// `sleep-sync replay FILE --headless`: plays it without a window and prints how it
+/// went; exit 0 if it played out as recorded.
+pub fn run_headless(args: &ReplayArgs) -> ExitCode {
+    let file = match ReplayFile::read(&args.file) {
+        Ok(file) => file,
+        Err(problem) => {
+            eprintln!("sleep-sync replay: {problem}");
+            return ExitCode::from(1);
+        }
+    };
+    let recorded = file.outcome;
+    let name = args.name();
+    match replay_headless(file, &name, &args.mods) {
+        Ok(outcome) if outcome == recorded => {
+            say(format!("{name}: {outcome} (as recorded)"));
+            ExitCode::SUCCESS
+        }
+        Ok(outcome) => {
+            say(format!(
+                "{name}: {outcome}; when recorded: {recorded}: the replay did not play out the same"
+            ));
+            ExitCode::from(1)
+        }
+        Err(problem) => {
+            eprintln!("sleep-sync replay: {problem}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Plays a replay in a game without window or renderer, with the mod folders `mods`
+/// loaded, and returns how it went: the outcome, or why it could not be played.
+pub fn replay_headless(file: ReplayFile, name: &str, mods: &[PathBuf]) -> Result<Outcome, String> {
+    let mut app = crate::headless::app(mods);
+    // Forming a loop takes frames; playing one takes a frame a tick.
+    let most_frames = file.ticks + 50_000;
+    app.insert_resource(ReplayRequest {
+        file,
+        name: name.to_owned(),
+        exit_when_done: false,
+        linger_seconds: 0.0,
+    });
+    for _ in 0..most_frames {
+        app.update();
+        if let Some(failed) = app.world().get_resource::<ReplayFailed>() {
+            return Err(failed.0.clone());
+        }
+        if let Some(replay) = app.world().get_resource::<Replaying>()
+            && replay.done
+        {
+            return Ok(replay.outcome);
+        }
+        let forming = app
+            .world()
+            .get_resource::<State<DreamPhase>>()
+            .is_none_or(|p| *p.get() != DreamPhase::Exploring);
+        if forming {
+            // Generation runs on other threads: give them real time.
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+    Err(format!(
+        "{name}: the replay did not finish in {most_frames} frames"
+    ))
+}

@@ -1,0 +1,281 @@
+//! The autopilot's tour (`sleep-sync --tour DIR`, a dev build's): plays the game without
+//! a player and saves a picture of each screen — title, free dive, control room, dream,
+//! pause and settings; with `--nightmare` each hazard at work, the veiled core, the
+//! confrontation and the freed dreamer; with `--control-room` the desk's panels through
+//! the story. The README's and docs' pictures are taken with it.
+
+use std::path::PathBuf;
+
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+
+use super::desk::DeskView;
+use super::nightmare::{Moment, Stage};
+use crate::campaign::ControlRoom;
+use crate::commands::{TourKind, View};
+use crate::dive::{ActiveDive, CurrentDream, MemoryAnchor};
+use crate::dream::HazardKind;
+use crate::juno::{Juno, LookAngles};
+use crate::levels::Levels;
+use crate::snapshot::{
+    MAX_FRAMES, Pictures, dive_for, face_first_anchor, pictures_plugin, settle_frames, view_core,
+};
+use crate::state::{AppState, DreamPhase, Menu, MenuCommand};
+
+/// The tour to take.
+#[derive(Resource, Debug, Clone)]
+pub struct AutoPilot {
+    /// Where the pictures go.
+    pub dir: PathBuf,
+    /// Which screens are pictured.
+    pub kind: TourKind,
+    /// The dream to dive into; `None` for the campaign's first.
+    pub dream: Option<String>,
+    /// The loop to start at (0 = the first).
+    pub loop_index: u32,
+    /// Where the dream's own picture is taken from.
+    pub view: View,
+}
+
+/// Adds the tour. Needs [`crate::ClientPlugin`] and an [`AutoPilot`] resource.
+pub fn plugin(app: &mut App) {
+    pictures_plugin(app);
+    app.init_resource::<Progress>()
+        .add_systems(Update, drive.run_if(resource_exists::<AutoPilot>));
+}
+
+/// Where the tour is.
+#[derive(Resource, Debug, Default)]
+struct Progress {
+    frames: u32,
+    /// Frames spent on the current step.
+    step_frames: u32,
+    step: usize,
+    /// A picture was asked for and has not been written yet.
+    waiting_for_shot: bool,
+}
+
+/// The screens the tour visits, in order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Step {
+    Title,
+    /// The title screen's list of every dream.
+    FreeDive,
+    ControlRoom,
+    Dream,
+    Pause,
+    /// The settings menu, opened from the pause menu.
+    Settings,
+    /// A moment of the nightmare.
+    Nightmare(Moment),
+    /// A control room panel.
+    Desk(DeskView),
+}
+
+impl Step {
+    /// The picture's file name.
+    fn picture(self) -> String {
+        match self {
+            Step::Title => "title.png".to_owned(),
+            Step::FreeDive => "free-dive.png".to_owned(),
+            Step::ControlRoom => "control-room.png".to_owned(),
+            Step::Dream => "dream.png".to_owned(),
+            Step::Pause => "pause.png".to_owned(),
+            Step::Settings => "settings.png".to_owned(),
+            Step::Nightmare(moment) => moment.picture(),
+            Step::Desk(view) => format!("control-room-{}.png", view.name()),
+        }
+    }
+}
+
+impl AutoPilot {
+    /// The steps, given the hazard kinds of the dream in play (none before it forms).
+    fn steps(&self, hazards: &[HazardKind]) -> Vec<Step> {
+        match self.kind {
+            TourKind::ControlRoom => DeskView::ALL.map(Step::Desk).to_vec(),
+            TourKind::Nightmare => std::iter::once(Step::Dream)
+                .chain(Moment::all(hazards).into_iter().map(Step::Nightmare))
+                .collect(),
+            TourKind::Screens => vec![
+                Step::Title,
+                Step::FreeDive,
+                Step::ControlRoom,
+                Step::Dream,
+                Step::Pause,
+                Step::Settings,
+            ],
+        }
+    }
+
+    /// The dream to dive into: the one asked for, else the campaign's first.
+    fn dream<'a>(&'a self, levels: &'a Levels) -> Result<&'a str, String> {
+        self.dream
+            .as_deref()
+            .or_else(|| levels.library.campaign.first().map(String::as_str))
+            .ok_or_else(|| "the campaign has no dives; pass --dive ID".to_owned())
+    }
+}
+
+/// The screen the game is on, and the means to move it on.
+#[derive(SystemParam)]
+struct Screens<'w> {
+    state: Res<'w, State<AppState>>,
+    phase: Option<Res<'w, State<DreamPhase>>>,
+    menu: Res<'w, State<Menu>>,
+    next: ResMut<'w, NextState<AppState>>,
+    menus: MessageWriter<'w, MenuCommand>,
+}
+
+impl Screens<'_> {
+    fn exploring(&self) -> bool {
+        self.phase
+            .as_ref()
+            .is_some_and(|p| *p.get() == DreamPhase::Exploring)
+    }
+
+    /// Opens `menu` (from where it is opened, `from`, if that is not open yet); true
+    /// once it is open.
+    fn open(&mut self, menu: Menu, from: Option<Menu>) -> bool {
+        let open = *self.menu.get();
+        if open == menu {
+            return true;
+        }
+        let first = match from {
+            Some(from) if open != from => from,
+            _ => menu,
+        };
+        self.menus.write(MenuCommand::Open(first));
+        false
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn drive(
+    pilot: Res<AutoPilot>,
+    mut progress: ResMut<Progress>,
+    mut pictures: Pictures,
+    mut screens: Screens,
+    levels: Res<Levels>,
+    mut commands: Commands,
+    mut exit: MessageWriter<AppExit>,
+    mut juno: Query<(&mut Transform, &mut LookAngles), With<Juno>>,
+    anchors: Query<&Transform, (With<MemoryAnchor>, Without<Juno>)>,
+    dream: Option<Res<CurrentDream>>,
+    mut room: Option<ResMut<ControlRoom>>,
+    mut stage: Stage,
+) {
+    progress.frames += 1;
+    let kinds: Vec<HazardKind> = dream
+        .as_ref()
+        .map(|d| d.hazards.iter().map(|h| h.kind).collect())
+        .unwrap_or_default();
+    let steps = pilot.steps(&kinds);
+    let Some(&step) = steps.get(progress.step) else {
+        // Every picture is written: done.
+        exit.write(AppExit::Success);
+        return;
+    };
+    if progress.frames > MAX_FRAMES {
+        error!("autopilot: stuck after {MAX_FRAMES} frames; giving up");
+        exit.write(AppExit::error());
+        return;
+    }
+    if progress.waiting_for_shot {
+        if pictures.taken() as usize > progress.step {
+            progress.waiting_for_shot = false;
+            progress.step += 1;
+            progress.step_frames = 0;
+        }
+        return;
+    }
+    let first = progress.step_frames == 0;
+    // Bring the game to the step's screen.
+    let screen = *screens.state.get();
+    let arrived = match (step, screen) {
+        (_, AppState::Loading) => false,
+        (Step::Title, AppState::Title) => true,
+        (Step::FreeDive, AppState::Title) => screens.open(Menu::FreeDive, None),
+        (Step::ControlRoom | Step::Dream | Step::Desk(_), AppState::Title) => {
+            screens.next.set(AppState::ControlRoom);
+            false
+        }
+        (Step::ControlRoom, AppState::ControlRoom) => true,
+        // A dive from the console: the link held, its channel over the dream.
+        (Step::Desk(DeskView::Dive), AppState::ControlRoom) => {
+            if let Some(mut dive) = tour_dive(&pilot, &levels, &mut exit) {
+                dive.link = Some(0.8);
+                commands.insert_resource(dive);
+                screens.next.set(AppState::Dream);
+            }
+            false
+        }
+        (Step::Desk(DeskView::Dive), AppState::Dream) => {
+            let exploring = screens.exploring();
+            if exploring && first {
+                face_first_anchor(&mut juno, &anchors);
+            }
+            exploring
+        }
+        (Step::Desk(view), AppState::ControlRoom) => match room.as_mut() {
+            Some(room) => {
+                if first {
+                    view.stage(&mut room.0, &levels.library);
+                }
+                true
+            }
+            None => false,
+        },
+        (Step::Dream, AppState::ControlRoom) => {
+            if let Some(mut dive) = tour_dive(&pilot, &levels, &mut exit) {
+                dive.loop_index = pilot.loop_index;
+                commands.insert_resource(dive);
+                screens.next.set(AppState::Dream);
+            }
+            false
+        }
+        (Step::Dream, AppState::Dream) => {
+            let exploring = screens.exploring();
+            match (exploring, pilot.view, &dream) {
+                (true, View::Core, Some(dream)) => {
+                    view_core(&mut commands, &mut juno, dream, first)
+                }
+                (true, _, _) => face_first_anchor(&mut juno, &anchors),
+                _ => {}
+            }
+            exploring
+        }
+        (Step::Pause, AppState::Dream) => screens.open(Menu::Pause, None),
+        (Step::Settings, AppState::Dream) => screens.open(Menu::Settings, Some(Menu::Pause)),
+        (Step::Nightmare(moment), AppState::Dream) => match &dream {
+            Some(dream) => stage.set(moment, dream, &mut juno, first),
+            None => false,
+        },
+        _ => false,
+    };
+    if !arrived {
+        progress.step_frames = 0;
+        return;
+    }
+    if !pictures.settled(&mut progress.step_frames, settle_frames(pilot.view)) {
+        return;
+    }
+    progress.waiting_for_shot = true;
+    pictures.take(pilot.dir.join(step.picture()));
+}
+
+/// A dive into the tour's dream, from its first loop; or the tour ends, saying why
+/// there is none.
+fn tour_dive(
+    pilot: &AutoPilot,
+    levels: &Levels,
+    exit: &mut MessageWriter<AppExit>,
+) -> Option<ActiveDive> {
+    match pilot.dream(levels).and_then(|id| dive_for(levels, id)) {
+        Ok(dive) => Some(dive),
+        Err(problem) => {
+            error!("autopilot: {problem}");
+            exit.write(AppExit::error());
+            None
+        }
+    }
+}

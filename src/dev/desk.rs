@@ -1,0 +1,131 @@
+//! The control room's pictures for the tour (`--tour DIR --control-room`): the desk
+//! brought to each moment of the story through the same calls its panels make.
+
+use crate::campaign::design::DesignRun;
+use crate::campaign::{Desk, Panel};
+use crate::levels::Library;
+use crate::levels::story::Action;
+use crate::network::analysis::Query;
+use crate::network::{Cohort, Measure, Param};
+
+/// A picture of the control room, staged as the story would have it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DeskView {
+    Overview,
+    Sleeper,
+    Inspector,
+    Inbox,
+    Confrontation,
+    Overload,
+    Console,
+    Alternative,
+    /// A dive started from the console, the link held and its channel shown.
+    Dive,
+}
+
+impl DeskView {
+    pub const ALL: [DeskView; 9] = [
+        DeskView::Overview,
+        DeskView::Sleeper,
+        DeskView::Inspector,
+        DeskView::Inbox,
+        DeskView::Confrontation,
+        DeskView::Overload,
+        DeskView::Console,
+        DeskView::Alternative,
+        DeskView::Dive,
+    ];
+
+    /// How its picture is named: `control-room-NAME.png`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DeskView::Overview => "overview",
+            DeskView::Sleeper => "sleeper",
+            DeskView::Inspector => "inspector",
+            DeskView::Inbox => "inbox",
+            DeskView::Confrontation => "confrontation",
+            DeskView::Overload => "overload",
+            DeskView::Console => "console",
+            DeskView::Alternative => "alternative",
+            DeskView::Dive => "dive",
+        }
+    }
+
+    /// Brings the desk to this picture's moment. The dives it calibrates and frees are
+    /// the campaign's, in order.
+    pub fn stage(self, desk: &mut Desk, library: &Library) {
+        let story = &library.story;
+        desk.paused = true;
+        let found = |desk: &mut Desk| {
+            desk.query = Query {
+                param: Param::Continuity,
+                measure: Measure::Valence,
+                cohort: Cohort::All,
+                lag: 10,
+                window: 1440,
+            };
+            desk.analyse();
+            desk.pin(story);
+        };
+        match self {
+            DeskView::Overview => desk.open = [Panel::Overview, Panel::Inbox].into(),
+            DeskView::Sleeper => {
+                desk.selected = 0;
+                desk.open = [Panel::Overview, Panel::Sleeper].into();
+            }
+            DeskView::Inspector => {
+                desk.query.param = Param::LinkGain;
+                desk.query.measure = Measure::Arousal;
+                desk.analyse();
+                desk.pin(story);
+                found(desk);
+                desk.open = [Panel::Overview, Panel::Algorithm].into();
+            }
+            DeskView::Inbox => {
+                desk.open_message = story
+                    .messages
+                    .iter()
+                    .position(|m| m.action == Some(Action::Confront));
+                desk.read.extend(desk.open_message);
+                desk.open = [Panel::Overview, Panel::Inbox].into();
+            }
+            DeskView::Confrontation => {
+                desk.act(Action::Confront, story);
+                desk.next_line(story);
+            }
+            DeskView::Overload => {
+                while desk.confrontation.is_some() {
+                    desk.next_line(story);
+                }
+                desk.network.run(150);
+                desk.open = [Panel::Overview, Panel::Inbox].into();
+            }
+            DeskView::Console => {
+                desk.open = [Panel::Overview, Panel::Console].into();
+                // The first of the campaign's dreamers the console can dive for.
+                if let Some(id) = library.campaign.iter().find(|id| desk.can_dive(id)) {
+                    desk.calibrate(id);
+                }
+                if let Some(c) = &mut desk.console.calibration {
+                    for _ in 0..200 {
+                        let push = (-2.5 * c.error - 0.8 * c.velocity()).clamp(-1.0, 1.0);
+                        c.step(1.0 / 60.0, push);
+                    }
+                }
+            }
+            // Staged by the autopilot itself: it starts the dive.
+            DeskView::Dive => {}
+            DeskView::Alternative => {
+                for id in &library.campaign {
+                    desk.freed(id, story);
+                }
+                desk.run_design();
+                if let Some(run) = &mut desk.design.run {
+                    run.advance(DesignRun::total_minutes());
+                }
+                desk.adopt(story);
+                desk.open = [Panel::Alternative].into();
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The nightmare's pictures for the tour (`--tour DIR --nightmare`): each hazard
+//! reaching Juno, the veiled core, the confrontation and the freed dreamer, staged by
+//! moving Juno, the loop's clock and what she understands.
+
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+
+use crate::dive::{
+    ActiveDive, CurrentDream, Hazard, LoopState, Lucidity, NightmareLoop, PendingAnswer, can_say,
+};
+use crate::dream::HazardKind;
+use crate::juno::{Juno, LookAngles, PlaceJuno};
+use crate::levels::Next;
+use crate::snapshot::face;
+
+/// A moment of the nightmare the tour pictures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Moment {
+    /// A hazard of this kind, reaching Juno.
+    Hazard(HazardKind),
+    /// The core, veiled while Juno understands too little.
+    CoreVeiled,
+    /// Talking with the dreamer at the core.
+    Confrontation,
+    /// The dreamer freed.
+    Freed,
+}
+
+impl Moment {
+    /// The moments of a dream with hazards of `kinds`, in the tour's order.
+    pub(super) fn all(kinds: &[HazardKind]) -> Vec<Moment> {
+        let mut moments: Vec<Moment> = Vec::new();
+        for kind in kinds {
+            if !moments.contains(&Moment::Hazard(*kind)) {
+                moments.push(Moment::Hazard(*kind));
+            }
+        }
+        moments.extend([Moment::CoreVeiled, Moment::Confrontation, Moment::Freed]);
+        moments
+    }
+
+    /// How its picture is named.
+    pub(super) fn picture(self) -> String {
+        match self {
+            Moment::Hazard(kind) => format!("hazard-{}.png", kind.label().replace(' ', "-")),
+            Moment::CoreVeiled => "core-veiled.png".to_owned(),
+            Moment::Confrontation => "confrontation.png".to_owned(),
+            Moment::Freed => "freed.png".to_owned(),
+        }
+    }
+}
+
+/// What the nightmare tour moves about to stage its pictures.
+#[derive(SystemParam)]
+pub(super) struct Stage<'w, 's> {
+    commands: Commands<'w, 's>,
+    dive: Option<ResMut<'w, ActiveDive>>,
+    nightmare: Option<ResMut<'w, NightmareLoop>>,
+    answer: ResMut<'w, PendingAnswer>,
+    hazards: Query<'w, 's, (&'static Hazard, &'static Transform), Without<Juno>>,
+}
+
+impl Stage<'_, '_> {
+    /// Sets up `moment`'s picture (placing Juno on its first frame); true once it is
+    /// ready to be taken.
+    pub(super) fn set(
+        &mut self,
+        moment: Moment,
+        dream: &CurrentDream,
+        juno: &mut Query<(&mut Transform, &mut LookAngles), With<Juno>>,
+        first: bool,
+    ) -> bool {
+        let (Some(dive), Some(nightmare)) = (self.dive.as_mut(), self.nightmare.as_mut()) else {
+            return false;
+        };
+        let rules = dive.spec.dream.nightmare;
+        let place = |commands: &mut Commands, xz: Vec2| {
+            let ground = dream.heightfield.height_at(xz);
+            commands.trigger(PlaceJuno {
+                feet: Vec3::new(xz.x, ground + 0.05, xz.y),
+            });
+        };
+        match moment {
+            Moment::Hazard(kind) => {
+                let Some((hazard, at)) = self
+                    .hazards
+                    .iter()
+                    .find(|(h, _)| h.kind == kind)
+                    .map(|(h, t)| (*h, t.translation))
+                else {
+                    return true;
+                };
+                // Where it reaches her, looking at it from a few steps away.
+                let (distance, look_at, pitch) = match kind {
+                    HazardKind::Chaser => (5.0, at, -0.25),
+                    HazardKind::MirrorCopy => (4.0, hazard.home, -0.3),
+                    HazardKind::DissolvingGround => {
+                        (rules.dissolving_ground.radius + 1.5, hazard.home, -0.6)
+                    }
+                    // Inside its edge, the camera outside: the pool seen whole.
+                    HazardKind::RisingFog => (
+                        (rules.rising_fog.radius - 2.5).max(2.0),
+                        hazard.home + Vec3::Y * 2.0,
+                        -0.3,
+                    ),
+                    HazardKind::RisingWater => (4.0, hazard.home + Vec3::Y * 2.0, -0.15),
+                    HazardKind::Strings => (5.0, hazard.home + Vec3::Y * 3.0, -0.1),
+                    HazardKind::Watcher => (9.0, hazard.home + Vec3::Y * 2.5, -0.2),
+                };
+                let stand = vantage(dream, look_at, distance);
+                if first {
+                    // A fresh meter for each picture: the tour is not a test of nerve.
+                    self.commands.insert_resource(Lucidity::full());
+                    // Pools are pictured late in the loop, when they have risen; the
+                    // rest early, so the loop does not end under the picture.
+                    let late = matches!(kind, HazardKind::RisingFog | HazardKind::RisingWater);
+                    let length = nightmare.timer.duration();
+                    nightmare
+                        .timer
+                        .set_elapsed(length.mul_f32(if late { 0.8 } else { 0.1 }));
+                    place(&mut self.commands, stand);
+                }
+                // The camera stands behind her, so she faces it from the far side.
+                face(juno, look_at, pitch);
+                true
+            }
+            Moment::CoreVeiled => {
+                let core = dream.core.position;
+                let away = (dream.spawn - core).with_y(0.0).normalize_or(Vec3::X);
+                if first {
+                    self.commands.insert_resource(Lucidity::full());
+                    let length = nightmare.timer.duration();
+                    nightmare.timer.set_elapsed(length.mul_f32(0.1));
+                    dive.understood.clear();
+                    place(&mut self.commands, (core + away * 5.0).xz());
+                }
+                face(juno, core, -0.3);
+                true
+            }
+            Moment::Confrontation => {
+                let core = dream.core.position;
+                let away = (dream.spawn - core).with_y(0.0).normalize_or(Vec3::X);
+                if first {
+                    dive.understood = (0..dive.spec.dream.anchors.len()).collect();
+                    place(&mut self.commands, (core + away * 2.0).xz());
+                }
+                face(juno, core + Vec3::Y * 1.0, -0.15);
+                matches!(nightmare.state, LoopState::Confronting { .. })
+            }
+            Moment::Freed => {
+                if let LoopState::Confronting { node } = &nightmare.state
+                    && self.answer.0.is_none()
+                {
+                    // The words that free them: towards Free, with what she understands.
+                    let understood = dive.understood.len();
+                    self.answer.0 = dive.spec.dialogue.node(node).and_then(|node| {
+                        node.choices
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, c)| can_say(c, understood) && c.next != Next::Relapse)
+                            .max_by_key(|(_, c)| (c.next == Next::Free, c.needs_anchors))
+                            .map(|(i, _)| i)
+                    });
+                }
+                nightmare.state == LoopState::Freed
+            }
+        }
+    }
+}
+
+/// Where to stand `distance` metres from `target` so the camera behind Juno has room:
+/// of twelve directions, the one on reachable ground whose camera boom the ground
+/// shortens least.
+fn vantage(dream: &CurrentDream, target: Vec3, distance: f32) -> Vec2 {
+    let ground = |xz: Vec2| dream.heightfield.height_at(xz);
+    let mut best = (f32::MIN, target.xz() + Vec2::X * distance);
+    for k in 0..12 {
+        let out = Vec2::from_angle(k as f32 * std::f32::consts::TAU / 12.0);
+        let stand = target.xz() + out * distance;
+        let (x, z) = dream.heightfield.nearest_sample(stand);
+        let n = dream.heightfield.samples();
+        if !dream.reachable.get(z * n + x).copied().unwrap_or(false) {
+            continue;
+        }
+        let eye = Vec3::new(stand.x, ground(stand) + 1.7, stand.y);
+        let to = target - eye;
+        let look = LookAngles {
+            yaw: f32::atan2(-to.x, -to.z),
+            pitch: -0.25,
+        };
+        let camera = crate::looks::camera_position(eye, look, 7.0, None, ground);
+        let room = camera.distance(eye);
+        if room > best.0 + 0.25 {
+            best = (room, stand);
+        }
+    }
+    best.1
+}

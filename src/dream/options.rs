@@ -1,0 +1,73 @@
+//! How a generation runs (threads, reference noise, progress), as opposed to what it
+//! makes: no option here changes a dream beyond the accuracy the tests check.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// How the generator runs. The result does not depend on `threads`; it depends on
+/// `reference` only within the accuracy the tests check (0.5% of the height range).
+#[derive(Debug, Clone)]
+pub struct GenOptions {
+    /// Threads to evaluate rows on (always one in the browser).
+    pub threads: usize,
+    /// Evaluate the noise the naive way (the `noise` crate's fractals at every sample):
+    /// the yardstick for the fast pipeline.
+    pub reference: bool,
+    /// Where to report how far along the generation is.
+    pub progress: Option<Arc<Progress>>,
+}
+
+impl Default for GenOptions {
+    fn default() -> Self {
+        Self {
+            threads: default_threads(),
+            reference: false,
+            progress: None,
+        }
+    }
+}
+
+impl GenOptions {
+    /// On one thread, with the fast pipeline.
+    pub fn single_threaded() -> Self {
+        Self {
+            threads: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Tells whoever watches how far along the generation is, if anyone does.
+    pub(super) fn report(&self, fraction: f32) {
+        if let Some(progress) = &self.progress {
+            progress.set(fraction);
+        }
+    }
+}
+
+/// The machine's hardware threads (1 where that is unknown, and in the browser).
+pub fn default_threads() -> usize {
+    if cfg!(target_arch = "wasm32") {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+}
+
+/// How far a generation has got, 0 to 1; shared between the generating thread and the
+/// screen showing it.
+#[derive(Debug, Default)]
+pub struct Progress(AtomicU32);
+
+impl Progress {
+    /// Records `fraction` (clamped to 0..1) in thousandths; never moves backwards, so
+    /// threads reporting out of order cannot make the bar jump back.
+    pub fn set(&self, fraction: f32) {
+        let permille = (fraction.clamp(0.0, 1.0) * 1000.0) as u32;
+        self.0.fetch_max(permille, Ordering::Relaxed);
+    }
+
+    /// The furthest fraction reported so far.
+    pub fn get(&self) -> f32 {
+        self.0.load(Ordering::Relaxed) as f32 / 1000.0
+    }
+}

@@ -1,0 +1,295 @@
+//! What the dream places for Juno to find and to fear: memory anchors, props and the
+//! hazards' starting points, all on ground she can reach, with a way kept open to each.
+
+use bevy::math::{Vec2, Vec3};
+
+use super::fear::{FearTag, HazardKind, PropKind};
+use super::ground::Ground;
+use super::heightfield::Heightfield;
+use super::reach::reachable_avoiding;
+use super::recipe::DreamRecipe;
+use super::rng::{DreamRng, mix_seed};
+use super::spawn::Site;
+
+/// How high above the ground an anchor floats, metres.
+pub const ANCHOR_HOVER: f32 = 1.2;
+
+/// One prop: what it is and where it stands.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prop {
+    pub kind: PropKind,
+    /// Foot of the prop, on the ground.
+    pub position: Vec3,
+    /// Heading as a fraction of a full turn, 0..1.
+    pub turn: f32,
+    /// Size relative to the prop's usual size, 0.7..1.3.
+    pub scale: f32,
+}
+
+/// Where one of the fear's hazards starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HazardSpawn {
+    pub kind: HazardKind,
+    /// On the ground.
+    pub position: Vec3,
+}
+
+/// Whether a sample is at least `clearance` metres (horizontally) from every point in
+/// `taken` beyond that point's own radius.
+fn is_clear(
+    hf: &Heightfield,
+    (x, z): (usize, usize),
+    taken: &[(Vec3, f32)],
+    clearance: f32,
+) -> bool {
+    let at = hf.world_xz(x, z);
+    taken
+        .iter()
+        .all(|(p, r)| at.distance(Vec2::new(p.x, p.z)) >= r + clearance)
+}
+
+/// Draws up to `count` cells from `candidates` that `accept` and that are at least
+/// `spacing` metres from the ones drawn before. Gives up after 40 draws per wanted cell.
+/// Checks run on drawn cells only, so the cost does not grow with the candidates.
+fn draw_spread(
+    hf: &Heightfield,
+    candidates: &[(usize, usize)],
+    count: usize,
+    spacing: f32,
+    rng: &mut DreamRng,
+    accept: impl Fn((usize, usize)) -> bool,
+) -> Vec<(usize, usize)> {
+    let mut drawn: Vec<(usize, usize)> = Vec::with_capacity(count);
+    if candidates.is_empty() {
+        return drawn;
+    }
+    for _ in 0..count * 40 {
+        if drawn.len() == count {
+            break;
+        }
+        let cell = candidates[rng.below(candidates.len())];
+        let at = hf.world_xz(cell.0, cell.1);
+        let spaced = drawn
+            .iter()
+            .all(|&(x, z)| hf.world_xz(x, z).distance(at) >= spacing);
+        if spaced && accept(cell) {
+            drawn.push(cell);
+        }
+    }
+    drawn
+}
+
+/// A fear picked at random, weighted by the recipe's weights.
+fn pick_fear(recipe: &DreamRecipe, rng: &mut DreamRng) -> FearTag {
+    let mut roll = rng.next_f32();
+    for fear in &recipe.fears {
+        if roll < fear.weight {
+            return fear.tag;
+        }
+        roll -= fear.weight;
+    }
+    recipe.fears.last().map_or(FearTag::Abandonment, |f| f.tag)
+}
+
+/// Props stand on gentle, reachable ground whose 5 × 5 neighbourhood is reachable (a
+/// cheap first filter; [`keep_the_way_open`] makes sure they block nothing); each kind
+/// comes from one of the dreamer's fears, drawn by weight.
+pub(super) fn place_props(
+    ground: &Ground,
+    reachable: &[bool],
+    site: &Site,
+    recipe: &DreamRecipe,
+    taken: &[(Vec3, f32)],
+) -> Vec<Prop> {
+    let n = ground.n();
+    let hf = &ground.hf;
+    let open_around = |(x, z): (usize, usize)| {
+        x >= 2
+            && z >= 2
+            && x + 2 < n
+            && z + 2 < n
+            && (z - 2..=z + 2).all(|zz| (x - 2..=x + 2).all(|xx| reachable[zz * n + xx]))
+    };
+    let candidates = ground.open(reachable, 0.8);
+    let mut rng = DreamRng::new(mix_seed(site.seed, 0x9809));
+    let accept = |c: (usize, usize)| {
+        site.distance_from_spawn(hf, c) > 10.0 && is_clear(hf, c, taken, 1.5) && open_around(c)
+    };
+    draw_spread(hf, &candidates, recipe.prop_count, 6.0, &mut rng, accept)
+        .into_iter()
+        .map(|(x, z)| Prop {
+            kind: pick_fear(recipe, &mut rng).prop(),
+            position: hf.world_point(x, z),
+            turn: rng.next_f32(),
+            scale: 0.7 + 0.6 * rng.next_f32(),
+        })
+        .collect()
+}
+
+/// Samples covered by the props' solid parts, widened by Juno's body: she cannot stand
+/// there.
+fn prop_mask(ground: &Ground, props: &[Prop]) -> Vec<bool> {
+    let hf = &ground.hf;
+    let n = ground.n();
+    let mut blocked = vec![false; n * n];
+    for prop in props {
+        let radius = prop.kind.footprint() * prop.scale;
+        if radius <= 0.0 {
+            continue;
+        }
+        let at = Vec2::new(prop.position.x, prop.position.z);
+        for (x, z) in hf.samples_within(at, radius + ground.limits.body_radius) {
+            blocked[z * n + x] = true;
+        }
+    }
+    blocked
+}
+
+/// Whether some reachable sample lies within `radius` metres of `at`.
+fn reachable_near(hf: &Heightfield, reachable: &[bool], at: Vec3, radius: f32) -> bool {
+    let n = hf.samples();
+    hf.samples_within(Vec2::new(at.x, at.z), radius)
+        .any(|(x, z)| reachable[z * n + x])
+}
+
+/// Props are solid: with them standing, the flood fill is run again, and while it no
+/// longer reaches the anchors, the core and every prop, the last prop placed is taken
+/// away. `reachable` becomes what Juno can reach around the props.
+pub(super) fn keep_the_way_open(
+    ground: &Ground,
+    start: (usize, usize),
+    props: &mut Vec<Prop>,
+    must_reach: &[Vec3],
+    reachable: &mut Vec<bool>,
+) {
+    let hf = &ground.hf;
+    let n = ground.n();
+    loop {
+        let blocked = prop_mask(ground, props);
+        let reach = reachable_avoiding(
+            hf,
+            &ground.walkable,
+            Some(&blocked),
+            start,
+            &ground.limits,
+            ground.water_level,
+        );
+        let at = |p: Vec3| {
+            let (x, z) = hf.nearest_sample(Vec2::new(p.x, p.z));
+            reach[z * n + x]
+        };
+        let open = must_reach.iter().all(|&p| at(p))
+            && props.iter().all(|p| {
+                let around = p.kind.footprint() * p.scale + ground.limits.body_radius + 1.0;
+                reachable_near(hf, &reach, p.position, around)
+            });
+        if open || props.is_empty() {
+            *reachable = reach;
+            return;
+        }
+        props.pop();
+    }
+}
+
+/// Hazards start on reachable dry ground well away from the spawn (so a loop never
+/// opens on one) and from the core. The first ones cover the dreamer's fears in order
+/// of weight; the rest are drawn by weight.
+pub(super) fn place_hazards(
+    ground: &Ground,
+    reachable: &[bool],
+    site: &Site,
+    recipe: &DreamRecipe,
+    taken: &[(Vec3, f32)],
+) -> Vec<HazardSpawn> {
+    let hf = &ground.hf;
+    let extent = hf.extent();
+    let candidates = ground.open(reachable, 0.7);
+    let mut rng = DreamRng::new(mix_seed(site.seed, 0x4A2A));
+    let mut by_weight = recipe.fears.clone();
+    by_weight.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+    let mut kinds: Vec<HazardKind> = Vec::new();
+    for fear in &by_weight {
+        if !kinds.contains(&fear.tag.hazard()) {
+            kinds.push(fear.tag.hazard());
+        }
+    }
+    // A dream file's own kinds replace the fears' choice.
+    let chosen = &recipe.hazard_kinds;
+    if !chosen.is_empty() {
+        kinds = chosen.clone();
+    }
+    // Inside the rim, where the dream is played.
+    let inside = |(x, z): (usize, usize)| {
+        let p = hf.world_xz(x, z);
+        p.x.abs().max(p.y.abs()) < extent * 0.5 * 0.8
+    };
+    let accept = |c: (usize, usize)| {
+        site.distance_from_spawn(hf, c) > extent * 0.15 && inside(c) && is_clear(hf, c, taken, 1.0)
+    };
+    draw_spread(
+        hf,
+        &candidates,
+        recipe.hazard_count,
+        extent * 0.08,
+        &mut rng,
+        accept,
+    )
+    .into_iter()
+    .enumerate()
+    .map(|(i, (x, z))| HazardSpawn {
+        kind: match kinds.get(i) {
+            Some(&kind) => kind,
+            None if !chosen.is_empty() => chosen[rng.below(chosen.len())],
+            None => pick_fear(recipe, &mut rng).hazard(),
+        },
+        position: hf.world_point(x, z),
+    })
+    .collect()
+}
+
+/// Picks anchor cells among reachable dry ones: away from the spawn (an eighth to two
+/// fifths of the dream's size) and from what is already `taken`, spread apart, on gentle
+/// ground. Falls back to the farthest reachable cells when the preferred band is empty.
+pub(super) fn place_anchors(
+    ground: &Ground,
+    reachable: &[bool],
+    site: &Site,
+    count: usize,
+    taken: &[(Vec3, f32)],
+) -> Vec<Vec3> {
+    let hf = &ground.hf;
+    let extent = hf.extent();
+    // Reachable and dry: wading is fine for walking, not for a memory to wait in.
+    let reachable_cells = ground.open(reachable, -1.0);
+    let mut candidates: Vec<(usize, usize)> = reachable_cells
+        .iter()
+        .copied()
+        .filter(|&c| {
+            let d = site.distance_from_spawn(hf, c);
+            d > extent * 0.12 && d < extent * 0.4 && ground.normal_y(c) > 0.85
+        })
+        .collect();
+    let clear = |c: (usize, usize)| is_clear(hf, c, taken, 2.0);
+    if candidates.is_empty() {
+        candidates = reachable_cells;
+        let distance = |c: &(usize, usize)| site.distance_from_spawn(hf, *c);
+        candidates.sort_by(|a, b| distance(b).total_cmp(&distance(a)));
+        candidates.truncate(count.max(1) * 8);
+    }
+    let mut rng = DreamRng::new(site.seed);
+    let min_spacing = extent * 0.1;
+    let mut anchors: Vec<Vec3> = Vec::with_capacity(count);
+    let mut tries = 0;
+    while anchors.len() < count && !candidates.is_empty() {
+        let cell = candidates[rng.below(candidates.len())];
+        let point = hf.world_point(cell.0, cell.1) + Vec3::Y * ANCHOR_HOVER;
+        tries += 1;
+        // Spacing and clearance are wishes, not rules: after enough tries any reachable
+        // cell will do.
+        let spaced = anchors.iter().all(|a| a.distance(point) >= min_spacing) && clear(cell);
+        if spaced || tries > 200 {
+            anchors.push(point);
+        }
+    }
+    anchors
+}

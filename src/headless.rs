@@ -1,0 +1,55 @@
+//! The game without a window or renderer: the real game plugins on `MinimalPlugins`,
+//! advancing a fixed time step per update. `sleep-sync replay FILE --headless` plays in
+//! one; the tests' apps (`dev::testing`, with the `dev` feature) are built on it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bevy::asset::AssetPlugin;
+use bevy::ecs::schedule::ScheduleLabel;
+use bevy::input::InputPlugin;
+use bevy::mesh::MeshPlugin;
+use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
+use bevy::state::state::StateTransition;
+use bevy::time::TimeUpdateStrategy;
+
+use crate::levels;
+
+/// Seconds each `app.update()` advances.
+pub const FRAME_SECONDS: f64 = 1.0 / 60.0;
+
+/// The game without window or renderer, advancing [`FRAME_SECONDS`] per update, with the
+/// base game's level files and the mods under `mods/`, then the mod folders `mods` (as
+/// `--mod PATH` loads them). Level files are watched: editing one reloads it.
+pub fn app(mods: &[PathBuf]) -> App {
+    let mut app = App::new();
+    levels::register_asset_sources(&mut app, mods);
+    app.add_plugins((
+        MinimalPlugins,
+        AssetPlugin::default(),
+        MeshPlugin,
+        TransformPlugin,
+        StatesPlugin,
+        InputPlugin,
+    ))
+    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(
+        FRAME_SECONDS,
+    )))
+    .add_plugins(crate::GamePlugin);
+    // Headless there is nothing to overlap with: waking other threads for each small
+    // system would cost more than the systems (on two cores, most of a frame).
+    for schedule in [
+        First.intern(),
+        PreUpdate.intern(),
+        StateTransition.intern(),
+        Update.intern(),
+        PostUpdate.intern(),
+        Last.intern(),
+    ] {
+        app.edit_schedule(schedule, |s| {
+            s.set_executor(bevy::ecs::schedule::SingleThreadedExecutor::new());
+        });
+    }
+    app
+}

@@ -1,0 +1,348 @@
+//! Replays: a dive's inputs, tick by tick, in a RON file. `sleep-sync play --record
+//! FILE` writes one; `sleep-sync replay FILE [--headless]` plays it back.
+//!
+//! The simulation steps on the fixed clock and takes its input as a [`TickIntent`] in
+//! whole units, so a recording holds exactly what was played: the same levels and the
+//! same build play it back the same, tick for tick. What a replay needs to match is
+//! checked before it plays: the replay format and simulation version, the dream, its
+//! seed, and a fingerprint of the level files and Juno's tuning it was played with.
+
+mod file;
+
+pub use file::{
+    Outcome, REPLAY_FORMAT, ReplayError, ReplayFile, SIMULATION, content_fingerprint,
+    write_atomically,
+};
+
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+
+use crate::dive::{ActiveDive, DiveTicks, LoopState, NightmareLoop, PendingAnswer};
+use crate::juno::{Juno, LookAngles, TickIntent};
+use crate::levels::Levels;
+use crate::state::AppState;
+
+/// Records the dive being played into `path`.
+#[derive(Resource, Debug)]
+pub struct Recording {
+    pub path: PathBuf,
+    file: Option<ReplayFile>,
+    last: Option<TickIntent>,
+    written: bool,
+}
+
+impl Recording {
+    pub fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            file: None,
+            last: None,
+            written: false,
+        }
+    }
+}
+
+/// Plays a replay's inputs instead of the devices'.
+#[derive(Resource, Debug)]
+pub struct Replaying {
+    pub file: ReplayFile,
+    next_intent: usize,
+    next_answer: usize,
+    /// The replay has played all its ticks (or the dreamer was freed).
+    pub done: bool,
+    /// How it went.
+    pub outcome: Outcome,
+}
+
+impl Replaying {
+    pub fn new(file: ReplayFile) -> Self {
+        Self {
+            file,
+            next_intent: 0,
+            next_answer: 0,
+            done: false,
+            outcome: Outcome::default(),
+        }
+    }
+}
+
+/// Asks the game to play `file` back once its levels have loaded: the dive starts by
+/// itself. A replay that cannot be played sets [`ReplayFailed`] (and, with
+/// `exit_when_done`, ends the app with an error).
+#[derive(Resource, Debug)]
+pub struct ReplayRequest {
+    pub file: ReplayFile,
+    /// How messages name the file.
+    pub name: String,
+    /// Print the outcome and quit when it has played...
+    pub exit_when_done: bool,
+    /// ...this many seconds after the end (time to see it).
+    pub linger_seconds: f32,
+}
+
+/// Why the requested replay could not be played.
+#[derive(Resource, Debug, Clone)]
+pub struct ReplayFailed(pub String);
+
+/// How the dive in play is going.
+pub fn outcome_of(dive: &ActiveDive, nightmare: Option<&NightmareLoop>) -> Outcome {
+    Outcome {
+        loops: dive.loop_index + 1,
+        anchors: dive.understood.len(),
+        relapses: dive.relapses,
+        freed: nightmare.is_some_and(|n| n.state == LoopState::Freed),
+    }
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        FixedUpdate,
+        (
+            play_back
+                .run_if(resource_exists::<Replaying>)
+                .in_set(crate::SimSystems::Intent),
+            // Once the tick's intent is taken, before anything acts on it.
+            record
+                .run_if(resource_exists::<Recording>)
+                .in_set(crate::SimSystems::Move),
+        )
+            .in_set(crate::DiveSystems::InPlay),
+    )
+    .add_systems(
+        OnEnter(AppState::Dream),
+        start_recording.run_if(resource_exists::<Recording>),
+    )
+    .add_systems(
+        OnEnter(AppState::Title),
+        start_replay.run_if(resource_exists::<ReplayRequest>),
+    )
+    .add_systems(
+        Update,
+        end_replay
+            .after(finish_replay)
+            .run_if(resource_exists::<ReplayRequest>)
+            .run_if(resource_exists::<Replaying>),
+    )
+    .add_systems(
+        Update,
+        (
+            finish_recording.run_if(resource_exists::<Recording>),
+            finish_replay.run_if(resource_exists::<Replaying>),
+        )
+            .run_if(in_state(AppState::Dream)),
+    )
+    .add_systems(
+        OnExit(AppState::Dream),
+        write_recording.run_if(resource_exists::<Recording>),
+    )
+    .add_systems(
+        Last,
+        write_recording_at_exit.run_if(resource_exists::<Recording>),
+    );
+}
+
+/// Checks the requested replay against the loaded levels and dives into its dream.
+fn start_replay(
+    mut commands: Commands,
+    request: Res<ReplayRequest>,
+    levels: Res<Levels>,
+    mut next: ResMut<NextState<AppState>>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    let file = &request.file;
+    let spec = levels.library.dive(&file.dream);
+    if let Err(problem) = file.check_against(&request.name, spec, &levels.library.juno) {
+        error!("{problem}");
+        commands.insert_resource(ReplayFailed(problem.to_string()));
+        if request.exit_when_done {
+            eprintln!("sleep-sync replay: {problem}");
+            exit.write(AppExit::error());
+        }
+        return;
+    }
+    let Some(spec) = spec else {
+        return;
+    };
+    info!("replaying {} ({} ticks)", request.name, file.ticks);
+    let mut dive = ActiveDive::new(spec.clone());
+    dive.loop_index = file.start_loop;
+    commands.insert_resource(dive);
+    commands.insert_resource(Replaying::new(file.clone()));
+    next.set(AppState::Dream);
+}
+
+/// Once played: says how it went (and whether that is how it went when recorded), then
+/// quits if asked to, after a moment to see the end.
+fn end_replay(
+    replay: Res<Replaying>,
+    request: Res<ReplayRequest>,
+    time: Res<Time<Real>>,
+    mut since_done: Local<Option<f32>>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    if !replay.done {
+        return;
+    }
+    let Some(seconds) = *since_done else {
+        *since_done = Some(0.0);
+        let recorded = request.file.outcome;
+        if replay.outcome == recorded {
+            println!("{}: {} (as recorded)", request.name, replay.outcome);
+        } else {
+            println!(
+                "{}: {}; when recorded: {recorded}: the replay did not play out the same",
+                request.name, replay.outcome
+            );
+        }
+        return;
+    };
+    *since_done = Some(seconds + time.delta_secs());
+    if request.exit_when_done && seconds >= request.linger_seconds {
+        exit.write(if replay.outcome == request.file.outcome {
+            AppExit::Success
+        } else {
+            AppExit::error()
+        });
+    }
+}
+
+fn start_recording(mut recording: ResMut<Recording>, dive: Res<ActiveDive>, levels: Res<Levels>) {
+    recording.file = Some(ReplayFile {
+        format: REPLAY_FORMAT,
+        simulation: SIMULATION,
+        game: env!("CARGO_PKG_VERSION").to_owned(),
+        dream: dive.spec.id().to_owned(),
+        seed: dive.spec.dream.seed,
+        start_loop: dive.loop_index,
+        content: content_fingerprint(&dive.spec, &levels.library.juno),
+        ticks: 0,
+        intents: Vec::new(),
+        answers: Vec::new(),
+        outcome: Outcome::default(),
+    });
+    recording.last = None;
+    recording.written = false;
+    info!("recording the dive into {}", recording.path.display());
+}
+
+/// Notes this tick's intent if it changed, and an answer given.
+fn record(
+    mut recording: ResMut<Recording>,
+    ticks: Res<DiveTicks>,
+    intent: Res<TickIntent>,
+    answer: Res<PendingAnswer>,
+) {
+    let recording = &mut *recording;
+    let Some(file) = recording.file.as_mut() else {
+        return;
+    };
+    let tick = ticks.0;
+    file.ticks = tick;
+    if recording.last != Some(*intent) {
+        file.intents.push((
+            tick,
+            intent.walk[0],
+            intent.walk[1],
+            intent.jump,
+            intent.yaw,
+        ));
+        recording.last = Some(*intent);
+    }
+    if let Some(choice) = answer.0 {
+        file.answers.push((tick, choice));
+    }
+}
+
+/// Keeps the outcome current; writes the file the moment the dreamer is free.
+fn finish_recording(
+    mut recording: ResMut<Recording>,
+    dive: Res<ActiveDive>,
+    nightmare: Option<Res<NightmareLoop>>,
+) {
+    let outcome = outcome_of(&dive, nightmare.as_deref());
+    if let Some(file) = recording.file.as_mut() {
+        file.outcome = outcome;
+    }
+    if outcome.freed && !recording.written {
+        save(&mut recording);
+    }
+}
+
+fn write_recording(mut recording: ResMut<Recording>) {
+    if !recording.written {
+        save(&mut recording);
+    }
+}
+
+fn write_recording_at_exit(mut exits: MessageReader<AppExit>, mut recording: ResMut<Recording>) {
+    if exits.read().count() > 0 && !recording.written {
+        save(&mut recording);
+    }
+}
+
+fn save(recording: &mut Recording) {
+    let Some(file) = &recording.file else {
+        return;
+    };
+    match file.write(&recording.path) {
+        Ok(()) => info!(
+            "replay written to {} ({} ticks; {})",
+            recording.path.display(),
+            file.ticks,
+            file.outcome
+        ),
+        Err(e) => error!(
+            "could not write the replay {}: {e}",
+            recording.path.display()
+        ),
+    }
+    recording.written = true;
+}
+
+/// Sets this tick's intent (and the camera's heading) and any answer from the file.
+fn play_back(
+    mut replay: ResMut<Replaying>,
+    ticks: Res<DiveTicks>,
+    mut intent: ResMut<TickIntent>,
+    mut answer: ResMut<PendingAnswer>,
+    mut look: Query<&mut LookAngles, With<Juno>>,
+) {
+    let replay = &mut *replay;
+    let tick = ticks.0;
+    let (now, next) = replay.file.intent_at(tick, replay.next_intent);
+    replay.next_intent = next;
+    if let Some(now) = now {
+        *intent = now;
+    } else {
+        intent.jump = false;
+    }
+    if let Ok(mut look) = look.single_mut() {
+        look.yaw = intent.yaw();
+    }
+    while let Some(&(t, choice)) = replay.file.answers.get(replay.next_answer) {
+        if t > tick {
+            break;
+        }
+        if t == tick {
+            answer.0 = Some(choice);
+        }
+        replay.next_answer += 1;
+    }
+}
+
+fn finish_replay(
+    mut replay: ResMut<Replaying>,
+    ticks: Res<DiveTicks>,
+    dive: Res<ActiveDive>,
+    nightmare: Option<Res<NightmareLoop>>,
+) {
+    if replay.done {
+        return;
+    }
+    replay.outcome = outcome_of(&dive, nightmare.as_deref());
+    if replay.outcome.freed || ticks.0 >= replay.file.ticks {
+        replay.done = true;
+        info!("replay finished: {}", replay.outcome);
+    }
+}
