@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""How far the pictures in docs/ moved from those of a git revision.
+"""How far pictures moved: docs/ against a git revision's, or one folder against another.
 
     python3 scripts/picture-diff.py REV [LIMIT]
+    python3 scripts/picture-diff.py OLD_DIR NEW_DIR [LIMIT]
 
-For each docs/*.png that REV also has, prints the share of pixels whose colour differs
+For each picture that both sides have, prints the share of pixels whose colour differs
 by more than 16 (of 255) in any channel, and the mean absolute difference; exits 1 if a
 picture's share passes LIMIT percent (default 2). Standard library only: 8-bit RGB/RGBA
 PNGs, not interlaced (what the game's screenshots and previews are).
@@ -74,18 +75,31 @@ def compare(old: bytes, new: bytes):
     return 100.0 * moved / pixels, total / pixels
 
 
-def main():
-    rev = sys.argv[1]
-    limit = float(sys.argv[2]) if len(sys.argv) > 2 else 2.0
-    worst = 0.0
+def pairs(args):
+    """(name, old bytes or None, new bytes) for each picture, and what is left of args."""
+    if len(args) >= 2 and Path(args[0]).is_dir() and Path(args[1]).is_dir():
+        old_dir, new_dir = Path(args[0]), Path(args[1])
+        found = [
+            (p.name, (old_dir / p.name).read_bytes() if (old_dir / p.name).exists() else None, p.read_bytes())
+            for p in sorted(new_dir.glob("*.png"))
+        ]
+        return found, args[2:]
+    rev, found = args[0], []
     for path in sorted(Path("docs").glob("*.png")):
-        old = subprocess.run(
-            ["git", "show", f"{rev}:{path.as_posix()}"], capture_output=True
-        )
-        if old.returncode != 0:
+        old = subprocess.run(["git", "show", f"{rev}:{path.as_posix()}"], capture_output=True)
+        found.append((str(path), old.stdout if old.returncode == 0 else None, path.read_bytes()))
+    return found, args[1:]
+
+
+def main():
+    found, rest = pairs(sys.argv[1:])
+    limit = float(rest[0]) if rest else 2.0
+    worst = 0.0
+    for path, old, new in found:
+        if old is None:
             print(f"{path}: new")
             continue
-        share, mean = compare(old.stdout, path.read_bytes())
+        share, mean = compare(old, new)
         worst = max(worst, share)
         mark = "" if share <= limit else "  <-- over the limit"
         print(f"{path}: {share:6.2f}% of pixels moved, mean difference {mean:5.2f}{mark}")

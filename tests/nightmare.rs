@@ -413,8 +413,14 @@ fn a_lost_link_wakes_juno_and_a_free_dive_has_none() {
         let length = nightmare.timer.duration();
         nightmare.timer.set_elapsed(length);
     }
-    run_until(&mut app, 2_000, |w| {
-        *w.resource::<State<AppState>>().get() == AppState::ControlRoom
+    // The next loop forms on other threads first (slower on a loaded machine): give
+    // them real time between frames, as `wait_for_exploring` does.
+    run_until(&mut app, 20_000, |w| {
+        let woke = *w.resource::<State<AppState>>().get() == AppState::ControlRoom;
+        if !woke {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        woke
     });
     // The control room (game state since issue 16) takes the news as it sits down.
     assert!(app.world().resource::<LinkLost>().0.is_none(), "read once");

@@ -187,7 +187,6 @@ impl FearTag {
                 fog_end: 85.0,
                 sun: rgb(0.45, 0.55, 0.95),
                 sun_elevation: 0.35,
-                ..base
             },
             FearTag::BeingWatched => FearTraits {
                 terrain: TerrainShape {

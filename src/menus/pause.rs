@@ -4,7 +4,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::SettingsEditor;
-use crate::state::{AppState, Menu, MenuCommand, Pause};
+use crate::state::{AppState, Menu, Pause};
 use crate::theme;
 
 pub(super) fn plugin(app: &mut App) {
@@ -16,8 +16,7 @@ pub(super) fn plugin(app: &mut App) {
 
 fn pause_menu(
     mut contexts: EguiContexts,
-    menu: Res<State<Menu>>,
-    mut menus: MessageWriter<MenuCommand>,
+    mut menus: super::Menus,
     mut next_screen: ResMut<NextState<AppState>>,
     mut exit: MessageWriter<AppExit>,
     mut settings: SettingsEditor,
@@ -32,9 +31,9 @@ fn pause_menu(
         0.0,
         egui::Color32::from_black_alpha(140),
     );
-    if *menu.get() == Menu::Settings {
+    if menus.showing(Menu::Settings) {
         if settings.window(ctx) {
-            menus.write(MenuCommand::Back);
+            menus.back();
         }
         return Ok(());
     }
@@ -50,10 +49,10 @@ fn pause_menu(
                 ui.label(egui::RichText::new("The dream holds its breath.").color(theme::DIM));
                 ui.add_space(16.0);
                 if theme::menu_button(ui, "Resume").clicked() {
-                    menus.write(MenuCommand::Close);
+                    menus.close();
                 }
                 if theme::menu_button(ui, "Settings").clicked() {
-                    menus.write(MenuCommand::Open(Menu::Settings));
+                    menus.open(Menu::Settings);
                 }
                 if theme::menu_button(ui, "Wake up").clicked() {
                     next_screen.set(AppState::ControlRoom);

@@ -6,8 +6,9 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::dive::ActiveDive;
 use crate::levels::Levels;
+use crate::menus::Menus;
 use crate::menus::SettingsEditor;
-use crate::state::{AppState, Menu, MenuCommand};
+use crate::state::{AppState, Menu};
 use crate::theme;
 
 pub(super) fn plugin(app: &mut App) {
@@ -27,18 +28,17 @@ struct Leave<'w> {
 fn title_screen(
     mut contexts: EguiContexts,
     levels: Res<Levels>,
-    menu: Res<State<Menu>>,
-    mut menus: MessageWriter<MenuCommand>,
+    mut menus: Menus,
     mut settings: SettingsEditor,
     mut commands: Commands,
     mut next: ResMut<NextState<AppState>>,
     mut leave: Leave,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    if *menu.get() == Menu::Settings {
+    if menus.showing(Menu::Settings) {
         theme::full_screen(ctx, |_| {});
         if settings.window(ctx) {
-            menus.write(MenuCommand::Back);
+            menus.back();
         }
         return Ok(());
     }
@@ -52,7 +52,7 @@ fn title_screen(
                     .size(18.0),
             );
             ui.add_space(40.0);
-            if *menu.get() == Menu::FreeDive {
+            if menus.showing(Menu::FreeDive) {
                 free_dive_list(ui, &levels, &mut menus, &mut commands, &mut next);
                 return;
             }
@@ -65,10 +65,10 @@ fn title_screen(
                 next.set(AppState::ControlRoom);
             }
             if theme::menu_button(ui, "Free dive").clicked() {
-                menus.write(MenuCommand::Open(Menu::FreeDive));
+                menus.open(Menu::FreeDive);
             }
             if theme::menu_button(ui, "Settings").clicked() {
-                menus.write(MenuCommand::Open(Menu::Settings));
+                menus.open(Menu::Settings);
             }
             if theme::menu_button(ui, "Quit").clicked() {
                 leave.exit.write(AppExit::Success);
@@ -101,7 +101,7 @@ fn title_screen(
 fn free_dive_list(
     ui: &mut egui::Ui,
     levels: &Levels,
-    menus: &mut MessageWriter<MenuCommand>,
+    menus: &mut Menus,
     commands: &mut Commands,
     next: &mut NextState<AppState>,
 ) {
@@ -132,7 +132,7 @@ fn free_dive_list(
     });
     ui.add_space(12.0);
     if theme::menu_button(ui, "Back").clicked() {
-        menus.write(MenuCommand::Back);
+        menus.back();
     }
 }
 
