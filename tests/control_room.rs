@@ -435,13 +435,11 @@ fn the_designer_runs_and_the_epilogue_follows_the_design() {
 
 // ---- The desk in the game: built in the background, stepped on the fixed clock ----
 
-#[test]
-fn the_network_runs_in_the_game_pauses_with_it_and_hears_of_freed_dreamers() {
+/// A headless game that has just sat down at the control room for a new game.
+fn seated_app() -> bevy::prelude::App {
     use bevy::prelude::*;
-    use sleep_sync::campaign::ControlRoom;
-    use sleep_sync::dev::testing::{headless_app, run_until, wait_for_exploring};
-    use sleep_sync::dive::{ActiveDive, FreedDreamers};
-    use sleep_sync::state::{AppState, Pause};
+    use sleep_sync::dev::testing::{headless_app, run_until};
+    use sleep_sync::state::AppState;
 
     let mut app = headless_app();
     let on = |state: AppState| move |w: &mut World| *w.resource::<State<AppState>>().get() == state;
@@ -451,6 +449,26 @@ fn the_network_runs_in_the_game_pauses_with_it_and_hears_of_freed_dreamers() {
         .set(AppState::ControlRoom);
     run_until(&mut app, 10, on(AppState::ControlRoom));
     app.update();
+    app
+}
+
+/// The desk of a game under way.
+fn desk(app: &bevy::prelude::App) -> &Desk {
+    &app.world()
+        .resource::<sleep_sync::campaign::ControlRoom>()
+        .0
+}
+
+#[test]
+fn the_network_runs_in_the_game_pauses_with_it_and_hears_of_freed_dreamers() {
+    use bevy::prelude::*;
+    use sleep_sync::campaign::ControlRoom;
+    use sleep_sync::dev::testing::{run_until, wait_for_exploring};
+    use sleep_sync::dive::{ActiveDive, FreedDreamers};
+    use sleep_sync::state::{AppState, Pause};
+
+    let mut app = seated_app();
+    let on = |state: AppState| move |w: &mut World| *w.resource::<State<AppState>>().get() == state;
     let minute = |app: &App| app.world().resource::<ControlRoom>().0.network.minute();
     let sat_down = minute(&app);
     assert_eq!(sat_down, 46 * 60, "warmed up to 22:00 on the second night");
@@ -550,25 +568,15 @@ fn the_network_runs_in_the_game_pauses_with_it_and_hears_of_freed_dreamers() {
 #[test]
 fn the_story_plays_headless_from_new_game_to_a_dive_by_requests() {
     use bevy::prelude::*;
-    use sleep_sync::campaign::ControlRoom;
-    use sleep_sync::dev::testing::{headless_app, run_until, wait_for_exploring};
+    use sleep_sync::dev::testing::wait_for_exploring;
     use sleep_sync::dive::ActiveDive;
-    use sleep_sync::state::AppState;
 
-    let mut app = headless_app();
-    let on = |state: AppState| move |w: &mut World| *w.resource::<State<AppState>>().get() == state;
-    run_until(&mut app, 2_000, on(AppState::Title));
     // New game.
-    app.world_mut()
-        .resource_mut::<NextState<AppState>>()
-        .set(AppState::ControlRoom);
-    run_until(&mut app, 10, on(AppState::ControlRoom));
-    app.update();
+    let mut app = seated_app();
     let send = |app: &mut App, request: Request| {
         app.world_mut().write_message(request);
         app.update();
     };
-    let desk = |app: &App| app.world().resource::<ControlRoom>().0.clone();
     let story = app
         .world()
         .resource::<sleep_sync::levels::Levels>()
@@ -604,7 +612,7 @@ fn the_story_plays_headless_from_new_game_to_a_dive_by_requests() {
     send(&mut app, Request::Calibrate(first.clone()));
     let mut link = None;
     for _ in 0..3_000 {
-        let Some(calibration) = desk(&app).console.calibration else {
+        let Some(calibration) = desk(&app).console.calibration.clone() else {
             panic!("not calibrating");
         };
         if calibration.done() {

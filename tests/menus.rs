@@ -24,6 +24,13 @@ fn escape(app: &mut App) {
     app.update();
 }
 
+/// Pauses or resumes the dream from outside the menus.
+fn set_pause(app: &mut App, to: Pause) {
+    app.world_mut().resource_mut::<NextState<Pause>>().set(to);
+    app.update();
+    app.update();
+}
+
 fn open(app: &mut App, to: Menu) {
     app.world_mut().write_message(MenuCommand::Open(to));
     app.update();
@@ -80,17 +87,9 @@ fn in_the_dream_settings_go_back_to_the_pause_menu_and_it_stays_paused() {
     assert_eq!((menu(&app), pause(&app)), (Menu::None, Pause::Running));
     // Paused from elsewhere (the window lost focus, a test), the pause menu shows; and
     // resumed from elsewhere, it goes.
-    app.world_mut()
-        .resource_mut::<NextState<Pause>>()
-        .set(Pause::Paused);
-    app.update();
-    app.update();
+    set_pause(&mut app, Pause::Paused);
     assert_eq!((menu(&app), pause(&app)), (Menu::Pause, Pause::Paused));
-    app.world_mut()
-        .resource_mut::<NextState<Pause>>()
-        .set(Pause::Running);
-    app.update();
-    app.update();
+    set_pause(&mut app, Pause::Running);
     assert_eq!((menu(&app), pause(&app)), (Menu::None, Pause::Running));
     // The pause menu's Resume (Close) and waking up leave no menu behind.
     escape(&mut app);

@@ -272,15 +272,12 @@ impl Desk {
                 self.console.push_held = PUSH_HELD_SECONDS;
             }
             Request::Rules(rules) => {
-                // Once a run is under way or adopted, nothing on the table changes.
-                let running = self.design.run.as_ref().is_some_and(|r| !r.done());
-                if !running && self.design.adopted.is_none() {
+                if !self.design_locked() {
                     self.design.rules = *rules;
                 }
             }
             Request::RunDesign => {
-                let running = self.design.run.as_ref().is_some_and(|r| !r.done());
-                if !running && self.design.adopted.is_none() {
+                if !self.design_locked() {
                     self.run_design();
                 }
             }
@@ -465,6 +462,12 @@ impl Desk {
             self.network.release();
             self.deliver(story);
         }
+    }
+
+    /// While a run is under way, or once a design is adopted (it is the network then),
+    /// nothing on the designer's table changes.
+    pub fn design_locked(&self) -> bool {
+        self.design.run.as_ref().is_some_and(|r| !r.done()) || self.design.adopted.is_some()
     }
 
     /// Runs the designer's comparison with the rules on the table.

@@ -169,8 +169,7 @@ pub fn alternative(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut
         return;
     }
     // Once adopted the design is the network: nothing on the table changes.
-    let running =
-        desk.design.run.as_ref().is_some_and(|r| !r.done()) || desk.design.adopted.is_some();
+    let running = desk.design_locked();
     let mut rules = desk.design.rules;
     ui.add_enabled_ui(!running, |ui| {
         ui.checkbox(
