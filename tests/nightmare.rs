@@ -394,6 +394,7 @@ fn a_lost_link_wakes_juno_and_a_free_dive_has_none() {
         .dive("leo")
         .cloned()
         .expect("leo");
+    let dreamer = spec.dreamer.name.clone();
     let mut dive = ActiveDive::new(spec);
     dive.link = Some(0.3);
     app.insert_resource(dive);
@@ -433,5 +434,10 @@ fn a_lost_link_wakes_juno_and_a_free_dive_has_none() {
         .clone()
         .expect("told why");
     assert!(why.contains("Father lost the link"), "{why}");
+    // The campaign's `link_lost` line, filled in: the dreamer and the loop it dropped in.
+    assert!(
+        why.contains(&format!("{dreamer}'s loop 2")) && !why.contains('{'),
+        "{why}"
+    );
     assert!(app.world().get_resource::<DiveLink>().is_none());
 }

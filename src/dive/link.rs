@@ -20,6 +20,8 @@ pub struct DiveLink {
     pub start: f32,
     /// The loop the dive began in.
     pub start_loop: u32,
+    /// The loop Juno is living through (its index; the loop ending moves it on).
+    pub in_loop: u32,
     pub rules: LinkRules,
 }
 
@@ -70,6 +72,7 @@ fn connect(dive: Option<Res<ActiveDive>>, levels: Res<Levels>, mut commands: Com
         stability: start,
         start,
         start_loop: dive.loop_index,
+        in_loop: dive.loop_index,
         rules: levels.library.story.link,
     });
 }
@@ -79,6 +82,7 @@ fn hold_link(
     mut link: ResMut<DiveLink>,
     dive: Res<ActiveDive>,
     nightmare: Res<NightmareLoop>,
+    levels: Res<Levels>,
     mut lost: ResMut<LinkLost>,
     mut next: ResMut<NextState<AppState>>,
 ) {
@@ -93,12 +97,16 @@ fn hold_link(
         link.stability = stability;
     }
     if stability <= 0.0 && lost.0.is_none() {
-        lost.0 = Some(format!(
-            "Father lost the link in {}'s loop {}: Juno woke. Calibrate and dive again.",
-            dive.spec.dreamer.name,
-            nightmare.index + 1
-        ));
+        lost.0 = Some(
+            levels
+                .library
+                .story
+                .link_lost_report(&dive.spec.dreamer.name, link.in_loop + 1),
+        );
         next.set(AppState::ControlRoom);
+    } else if link.in_loop != nightmare.index {
+        // Moved on after the check above, so a loss names the loop that just ended.
+        link.in_loop = nightmare.index;
     }
 }
 
@@ -112,6 +120,7 @@ mod tests {
             stability: 1.0,
             start: 0.9,
             start_loop: 0,
+            in_loop: 0,
             rules: LinkRules::default(),
         };
         assert!((link.stability_after(0, 0, 2, 0) - 0.9).abs() < 1e-6);

@@ -24,6 +24,9 @@ pub struct Story {
     /// calibration band is 30% narrower.
     pub pressure_hours: f32,
     pub link: LinkRules,
+    /// What the dive console reports when the link dropped and Juno woke; `{dreamer}`
+    /// and `{loop}` are replaced by the dreamer's name and the loop's number.
+    pub link_lost: String,
     /// What Father says on the dive link, and when.
     pub father: Vec<FatherLine>,
     /// The epilogue's paragraphs; each shows when all its conditions hold.
@@ -40,6 +43,7 @@ impl Default for Story {
             confrontation: Vec::new(),
             pressure_hours: 36.0,
             link: LinkRules::default(),
+            link_lost: String::new(),
             father: Vec::new(),
             epilogue: Vec::new(),
         }
@@ -169,6 +173,22 @@ impl Default for LinkRules {
     }
 }
 
+/// The first `{…}` in `text` that is not one of `known`.
+fn unknown_placeholder<'t>(text: &'t str, known: &[&str]) -> Option<&'t str> {
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            return Some(&rest[open..]);
+        };
+        let found = &rest[open..open + close + 1];
+        if !known.contains(&found) {
+            return Some(found);
+        }
+        rest = &rest[open + close + 1..];
+    }
+    None
+}
+
 /// Something that happens on a dive, for Father's lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DiveMoment {
@@ -290,6 +310,15 @@ impl Story {
         ] {
             c.number(format_args!("story.link.{field}"), value, 0.0..=1.0, "");
         }
+        if !self.link_lost.is_empty() {
+            c.text("story.link_lost", &self.link_lost, 300);
+            if let Some(unknown) = unknown_placeholder(&self.link_lost, &["{dreamer}", "{loop}"]) {
+                c.fail(
+                    "story.link_lost",
+                    format!("unknown {unknown}: expected {{dreamer}} or {{loop}}"),
+                );
+            }
+        }
         for (i, line) in self.father.iter().enumerate() {
             c.text(format_args!("story.father[{i}].text"), &line.text, 300);
         }
@@ -309,5 +338,17 @@ impl Story {
             .iter()
             .filter(move |l| l.when == moment)
             .map(|l| l.text.as_str())
+    }
+
+    /// The console's report after the link dropped in `dreamer`'s loop `loop_number`
+    /// (counted from 1): `link_lost`, filled in.
+    pub fn link_lost_report(&self, dreamer: &str, loop_number: u32) -> String {
+        if self.link_lost.trim().is_empty() {
+            // A campaign without the line still says what happened.
+            return format!("Link lost: {dreamer}, loop {loop_number}.");
+        }
+        self.link_lost
+            .replace("{dreamer}", dreamer)
+            .replace("{loop}", &loop_number.to_string())
     }
 }
