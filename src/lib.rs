@@ -24,12 +24,14 @@ pub mod juno;
 pub mod levels;
 pub mod network;
 pub mod replay;
+pub mod saves;
 pub mod schedule;
 pub mod screens;
 pub mod settings;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod snapshot;
 pub mod state;
+pub mod store;
 pub mod world;
 
 mod hud;
@@ -75,6 +77,7 @@ impl Plugin for GamePlugin {
             juno::plugin,
             replay::plugin,
             campaign::plugin,
+            saves::plugin,
         ));
     }
 }

@@ -11,7 +11,7 @@ use bevy::prelude::*;
 use bevy::window::WindowResolution;
 #[cfg(not(target_arch = "wasm32"))]
 use sleep_sync::commands::{self, Command, Options, Tour, View, say};
-use sleep_sync::{ClientPlugin, GamePlugin, levels, settings};
+use sleep_sync::{ClientPlugin, GamePlugin, levels, saves, settings};
 #[cfg(not(target_arch = "wasm32"))]
 use sleep_sync::{replay, snapshot};
 
@@ -20,6 +20,7 @@ use sleep_sync::{replay, snapshot};
 fn main() -> ExitCode {
     let mut app = game(&[]);
     settings::persist(&mut app, settings::APP_ID);
+    saves::persist(&mut app);
     run(app)
 }
 
@@ -53,6 +54,7 @@ fn main() -> ExitCode {
         Command::Validate(paths) => commands::run_validate(&paths),
         Command::NewDream(args) => commands::run_new_dream(&args),
         Command::Preview(args) => commands::run_preview(&args),
+        Command::Save(args) => commands::run_save(&args),
     }
 }
 
@@ -84,6 +86,7 @@ fn play(options: Options, playback: Option<replay::ReplayRequest>) -> ExitCode {
     // the player's alone.
     if screenshot.is_none() && tour.is_none() {
         settings::persist(&mut app, settings::APP_ID);
+        saves::persist(&mut app);
     }
     if let Some(path) = record {
         app.insert_resource(replay::Recording::new(path));

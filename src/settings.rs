@@ -1,7 +1,13 @@
 //! The player's settings: sound, controls and picture, changed in the settings menu
-//! (`menus/settings.rs`) and kept between sessions by Bevy's `bevy_settings`: a TOML file
-//! in the system's preferences folder on the desktop (written to a temporary file, then
-//! renamed over the old one), localStorage in the browser.
+//! (`menus/settings.rs`) and kept between sessions in the game's own store
+//! ([`crate::store`]): `settings.toml` in the system's preferences folder on the desktop,
+//! localStorage in the browser. A write replaces the file whole or leaves it as it was
+//! and says why (Bevy's `bevy_settings` stores were not trusted with this: see the
+//! store's documentation).
+//!
+//! The file is TOML, one table per group (`[sound]`, `[controls]`, `[picture]`), the
+//! layout `bevy_settings` wrote, so a player's existing settings are read as they are. A
+//! value of the wrong kind falls back to its default alone; the others are kept.
 //!
 //! The game runs without persistence too (headless tests): [`plugin`] only puts the
 //! defaults in place; [`persist`] loads and saves them.
@@ -9,22 +15,23 @@
 use std::time::Duration;
 
 use bevy::prelude::*;
-use bevy::settings::{
-    ReflectSettingsGroup, SaveSettingsDeferred, SaveSettingsSync, SettingsGroup, SettingsPlugin,
-};
+use serde::{Deserialize, Serialize};
 
-/// The name settings are kept under: the folder in the preferences folder on the desktop,
-/// the key prefix in the browser's localStorage.
-pub const APP_ID: &str = "studio.sleepsync.SleepSync";
+use crate::store::Store;
+
+pub use crate::store::APP_ID;
 
 /// How long after the last change settings are written (a dragged slider changes them
 /// every frame).
 const SAVE_DELAY: Duration = Duration::from_millis(400);
 
+/// The settings file's name in the store.
+const FILE: &str = "settings.toml";
+
 /// Volumes, each from 0 (silent) to 1 (full).
-#[derive(Resource, SettingsGroup, Reflect, Debug, Clone, Copy, PartialEq)]
-#[reflect(Resource, SettingsGroup, Default)]
-#[settings_group(group = "sound")]
+#[derive(Resource, Reflect, Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[reflect(Resource, Default)]
+#[serde(default)]
 pub struct SoundSettings {
     /// Everything the game plays.
     pub master: f32,
@@ -45,9 +52,9 @@ impl Default for SoundSettings {
 }
 
 /// How the camera answers the mouse and the right stick.
-#[derive(Resource, SettingsGroup, Reflect, Debug, Clone, Copy, PartialEq)]
-#[reflect(Resource, SettingsGroup, Default)]
-#[settings_group(group = "controls")]
+#[derive(Resource, Reflect, Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[reflect(Resource, Default)]
+#[serde(default)]
 pub struct ControlSettings {
     /// Multiplies how far the view turns, from [`LOOK_SENSITIVITY`]`.0` to `.1`.
     pub look_sensitivity: f32,
@@ -65,9 +72,9 @@ impl Default for ControlSettings {
 }
 
 /// What the picture costs and how wide it is.
-#[derive(Resource, SettingsGroup, Reflect, Debug, Clone, Copy, PartialEq)]
-#[reflect(Resource, SettingsGroup, Default)]
-#[settings_group(group = "picture")]
+#[derive(Resource, Reflect, Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[reflect(Resource, Default)]
+#[serde(default)]
 pub struct PictureSettings {
     /// Vertical field of view, degrees, within [`FIELD_OF_VIEW`].
     pub field_of_view: f32,
@@ -155,23 +162,158 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<ControlSettings>()
         .init_resource::<PictureSettings>()
         .init_resource::<SettingsProblem>()
-        .insert_resource(SettingsPlace(where_kept()))
+        .insert_resource(SettingsPlace(
+            "Not saved: settings are kept only for this session.".to_owned(),
+        ))
         .add_systems(PreStartup, sanitize);
 }
 
+/// Where the settings are kept, and the debounce of the next write.
+#[derive(Resource, Debug)]
+struct SettingsStore {
+    store: Store,
+    /// Real seconds at the last change not yet written.
+    changed_at: Option<f64>,
+}
+
 /// Loads the settings kept under `app_id` now and saves them after every change and at
-/// exit. Add after [`crate::GamePlugin`], which registers the settings' types.
+/// exit. Add after [`crate::GamePlugin`].
 pub fn persist(app: &mut App, app_id: &str) {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let problem = bevy::platform::dirs::preferences_dir()
-            .and_then(|dir| set_aside_unreadable(&dir.join(app_id).join("settings.toml")));
-        app.insert_resource(SettingsProblem(problem));
+    let Some(store) = Store::player_for(app_id) else {
+        app.insert_resource(SettingsPlace(
+            "Not saved: this system has no preferences folder.".to_owned(),
+        ));
+        return;
+    };
+    let (loaded, problem) = load(&store);
+    if let Some((sound, controls, picture)) = loaded {
+        app.insert_resource(sound)
+            .insert_resource(controls)
+            .insert_resource(picture);
     }
-    app.add_plugins(SettingsPlugin::new(app_id)).add_systems(
-        Last,
-        (save_after_change.run_if(settings_changed), save_at_exit).chain(),
-    );
+    app.insert_resource(SettingsProblem(problem))
+        .insert_resource(SettingsPlace(format!("Saved in {}", store.place(FILE))))
+        .insert_resource(SettingsStore {
+            store,
+            changed_at: None,
+        })
+        .add_systems(Last, (save_after_change, save_at_exit).chain());
+}
+
+type Groups = (SoundSettings, ControlSettings, PictureSettings);
+
+/// The settings kept in `store`; a file that cannot be read is set aside and said so.
+fn load(store: &Store) -> (Option<Groups>, Option<String>) {
+    let bytes = match store.read(FILE) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => match legacy(store) {
+            Some(bytes) => bytes,
+            None => return (None, None), // no file yet: the defaults, silently
+        },
+        Err(e) => {
+            return (
+                None,
+                Some(format!(
+                    "Your settings could not be read ({e}). The defaults are in use."
+                )),
+            );
+        }
+    };
+    let table = match std::str::from_utf8(&bytes) {
+        Ok(text) => toml::from_str::<toml::Table>(text).map_err(|e| e.to_string()),
+        Err(_) => Err("it is not UTF-8 text".to_owned()),
+    };
+    match table {
+        Ok(table) => (
+            Some((
+                group(&table, "sound"),
+                group(&table, "controls"),
+                group(&table, "picture"),
+            )),
+            None,
+        ),
+        Err(error) => {
+            let error = error.lines().next().unwrap_or_default().to_owned();
+            let kept = match store.set_aside(FILE) {
+                Ok(aside) => format!("it was kept as {}", store.place(&aside)),
+                Err(e) => format!("it could not be set aside ({e}) and will be replaced"),
+            };
+            warn!("settings file {}: {error}; {kept}", store.place(FILE));
+            (
+                None,
+                Some(format!(
+                    "Your settings file {} could not be read ({error}); {kept}. The defaults \
+                     are in use.",
+                    store.place(FILE)
+                )),
+            )
+        }
+    }
+}
+
+/// The browser build's settings from before the game kept its own store
+/// (`bevy_settings` used the key `<app id>-settings`).
+fn legacy(store: &Store) -> Option<Vec<u8>> {
+    let Store::Browser(prefix) = store else {
+        return None;
+    };
+    let app_id = prefix.trim_end_matches('/');
+    Store::browser("")
+        .read(&format!("{app_id}-settings"))
+        .ok()
+        .flatten()
+}
+
+/// One group from the file's table: each value of the right kind over the default, the
+/// others (a typo, a value of the wrong kind) left at their default.
+fn group<T: Default + Serialize + serde::de::DeserializeOwned>(
+    table: &toml::Table,
+    name: &str,
+) -> T {
+    let Some(toml::Value::Table(values)) = table.get(name) else {
+        return T::default();
+    };
+    let Ok(toml::Value::Table(mut merged)) = toml::Value::try_from(T::default()) else {
+        return T::default();
+    };
+    for (key, value) in values {
+        let Some(default) = merged.get(key) else {
+            continue; // a key this version does not have
+        };
+        let fits = std::mem::discriminant(default) == std::mem::discriminant(value)
+            || matches!(
+                (default, value),
+                (toml::Value::Float(_), toml::Value::Integer(_))
+            );
+        if fits {
+            let value = match value {
+                toml::Value::Integer(i) if default.is_float() => toml::Value::Float(*i as f64),
+                other => other.clone(),
+            };
+            merged.insert(key.clone(), value);
+        } else {
+            warn!(
+                "settings [{name}] {key}: {value} is not a {}; the default is kept",
+                default.type_str()
+            );
+        }
+    }
+    toml::Value::Table(merged).try_into().unwrap_or_default()
+}
+
+/// The file's text for these settings.
+fn text(sound: &SoundSettings, controls: &ControlSettings, picture: &PictureSettings) -> String {
+    let mut table = toml::Table::new();
+    for (name, value) in [
+        ("sound", toml::Value::try_from(sound)),
+        ("controls", toml::Value::try_from(controls)),
+        ("picture", toml::Value::try_from(picture)),
+    ] {
+        if let Ok(value) = value {
+            table.insert(name.to_owned(), value);
+        }
+    }
+    toml::to_string(&table).unwrap_or_default()
 }
 
 /// Where the settings are kept, as the player is told (looked up once, at start).
@@ -187,17 +329,69 @@ pub fn settings_changed(
     sound.is_changed() || controls.is_changed() || picture.is_changed()
 }
 
-/// Where the settings are kept, for the player.
-fn where_kept() -> String {
-    if cfg!(target_arch = "wasm32") {
-        return "Saved in this browser.".to_owned();
+/// A file's settings a write could not keep: the player is told, the settings stay in
+/// use, and the next change tries again.
+fn write(
+    store: &Store,
+    groups: (&SoundSettings, &ControlSettings, &PictureSettings),
+    problem: &mut SettingsProblem,
+) {
+    match store.write(FILE, text(groups.0, groups.1, groups.2).as_bytes()) {
+        Ok(()) => {
+            if problem
+                .0
+                .as_deref()
+                .is_some_and(|p| p.starts_with("Settings not saved"))
+            {
+                problem.0 = None;
+            }
+        }
+        Err(e) => {
+            warn!("settings: {e}");
+            problem.0 = Some(format!(
+                "Settings not saved: {e}. The file on disk is kept as it was; your changes \
+                 apply for this session."
+            ));
+        }
     }
-    match bevy::platform::dirs::preferences_dir() {
-        Some(dir) => format!(
-            "Saved in {}",
-            dir.join(APP_ID).join("settings.toml").display()
-        ),
-        None => "Not saved: this system has no preferences folder.".to_owned(),
+}
+
+/// Any change is written [`SAVE_DELAY`] after the last one.
+fn save_after_change(
+    sound: Res<SoundSettings>,
+    controls: Res<ControlSettings>,
+    picture: Res<PictureSettings>,
+    time: Res<Time<Real>>,
+    mut kept: ResMut<SettingsStore>,
+    mut problem: ResMut<SettingsProblem>,
+    mut first_run: Local<bool>,
+) {
+    let now = time.elapsed_secs_f64();
+    // The first run sees the values just loaded as changes.
+    let changed = sound.is_changed() || controls.is_changed() || picture.is_changed();
+    if std::mem::replace(&mut *first_run, true) && changed {
+        kept.changed_at = Some(now);
+    }
+    if kept
+        .changed_at
+        .is_some_and(|at| now - at >= SAVE_DELAY.as_secs_f64())
+    {
+        kept.changed_at = None;
+        write(&kept.store, (&sound, &controls, &picture), &mut problem);
+    }
+}
+
+/// The game is closing (Quit, or the window closed): write what is not written yet.
+fn save_at_exit(
+    mut exits: MessageReader<AppExit>,
+    sound: Res<SoundSettings>,
+    controls: Res<ControlSettings>,
+    picture: Res<PictureSettings>,
+    mut kept: ResMut<SettingsStore>,
+    mut problem: ResMut<SettingsProblem>,
+) {
+    if exits.read().next().is_some() && kept.changed_at.take().is_some() {
+        write(&kept.store, (&sound, &controls, &picture), &mut problem);
     }
 }
 
@@ -210,51 +404,4 @@ fn sanitize(
     sound.set_if_neq(sound.sanitized());
     controls.set_if_neq(controls.sanitized());
     picture.set_if_neq(picture.sanitized());
-}
-
-/// Any change is written shortly after the last one (debounced by `bevy_settings`).
-fn save_after_change(mut commands: Commands, mut first_run: Local<bool>) {
-    // The first run sees the values just loaded as changes.
-    if std::mem::replace(&mut *first_run, true) {
-        commands.queue(SaveSettingsDeferred(SAVE_DELAY));
-    }
-}
-
-/// The game is closing (Quit, or the window closed): write what is not written yet.
-fn save_at_exit(mut exits: MessageReader<AppExit>, mut commands: Commands) {
-    if exits.read().next().is_some() {
-        commands.queue(SaveSettingsSync::IfChanged);
-    }
-}
-
-/// If the settings file at `path` exists but is not readable TOML, renames it to the first
-/// free `settings.broken[-N].toml` beside it (so the next save cannot destroy what the
-/// player wrote) and returns what to tell them.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn set_aside_unreadable(path: &std::path::Path) -> Option<String> {
-    let text = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(_) => return None, // no file yet: the defaults, silently
-    };
-    let error = match std::str::from_utf8(&text) {
-        Ok(text) => toml::from_str::<toml::Table>(text).err()?.to_string(),
-        Err(_) => "it is not UTF-8 text".to_owned(),
-    };
-    let error = error.lines().next().unwrap_or_default().to_owned();
-    let folder = path.parent()?;
-    let aside = (1..1000)
-        .map(|n| match n {
-            1 => folder.join("settings.broken.toml"),
-            n => folder.join(format!("settings.broken-{n}.toml")),
-        })
-        .find(|p| !p.exists())?;
-    let kept = match std::fs::rename(path, &aside) {
-        Ok(()) => format!("it was kept as {}", aside.display()),
-        Err(e) => format!("it could not be set aside ({e}) and will be replaced"),
-    };
-    warn!("settings file {}: {error}; {kept}", path.display());
-    Some(format!(
-        "Your settings file {} could not be read ({error}); {kept}. The defaults are in use.",
-        path.display()
-    ))
 }

@@ -50,6 +50,12 @@ pub enum Menu {
     Main,
     /// The title's list of every playable dream.
     FreeDive,
+    /// "Start a new game?" over a game saved or under way.
+    ConfirmNewGame,
+    /// The saved games, to continue one.
+    Load,
+    /// The save slots, to save the game under way into one.
+    Save,
     /// Sound, controls and picture.
     Settings,
     /// The dream is paused (see [`Pause`]).

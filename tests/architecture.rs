@@ -21,6 +21,7 @@ use std::sync::OnceLock;
 /// `docs/architecture.md`. Modules listed that do not exist yet are the target layout.
 const LAYERS: &[(&str, Layer)] = &[
     ("state", Layer::Base),
+    ("store", Layer::Base),
     ("dream", Layer::Core),
     ("network", Layer::Core),
     ("levels", Layer::Game),
@@ -30,6 +31,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("world", Layer::Game),
     ("headless", Layer::Game),
     ("replay", Layer::Game),
+    ("saves", Layer::Game),
     ("settings", Layer::Game),
     ("schedule", Layer::Base),
     ("third_party::rapier", Layer::Game),

@@ -336,3 +336,51 @@ fn record_the_shipped_replays() {
         assert!(outcome.freed, "{dream}: {outcome}");
     }
 }
+
+/// A dive being recorded is on disk as it goes: killed mid-dive (the app dropped, no
+/// exit, no end of the dive), the file is a replay of all but the last few seconds, and
+/// it plays back as it went.
+#[test]
+fn a_recording_survives_a_crash_losing_at_most_the_last_seconds() {
+    use sleep_sync::replay::RECORDING_FLUSH_SECONDS;
+    let path = std::env::temp_dir().join(format!(
+        "sleep-sync-crash-{}.replay.ron",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&path);
+    let mut app = headless_app();
+    app.insert_resource(Recording::new(path.clone()));
+    dive_into(&mut app, "leo");
+    let mut player = Player::default();
+    // Ten seconds of play at 60 frames a second.
+    let frames = 600;
+    for _ in 0..frames {
+        player.play(&mut app);
+        app.update();
+    }
+    let ticks_played = app.world().resource::<sleep_sync::dive::DiveTicks>().0;
+    let tick_seconds = app
+        .world()
+        .resource::<Time<Fixed>>()
+        .timestep()
+        .as_secs_f32();
+    // The last flush's write runs in the background: give it a moment, then "crash".
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(app);
+    let file = ReplayFile::read(&path).unwrap_or_else(|e| panic!("{e}"));
+    let lost_seconds = (ticks_played - file.ticks) as f32 * tick_seconds;
+    println!(
+        "crashed after {ticks_played} ticks: {} on disk, {lost_seconds:.1} s lost",
+        file.ticks
+    );
+    assert!(file.ticks > 0 && file.ticks <= ticks_played);
+    assert!(
+        lost_seconds <= RECORDING_FLUSH_SECONDS + 0.5,
+        "{lost_seconds} s lost"
+    );
+    // What is on disk plays back as it went.
+    let outcome = replay_headless(file.clone(), &path.display().to_string(), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(outcome, file.outcome);
+    let _ = std::fs::remove_file(&path);
+}

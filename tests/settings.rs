@@ -42,6 +42,8 @@ fn settings_persist_and_bad_files_lose_nothing() {
     saved_at_exit(&config);
     hand_edited_values_are_pulled_into_range(&config);
     an_unreadable_file_is_set_aside(&config);
+    #[cfg(target_os = "linux")]
+    a_full_disk_keeps_the_file_and_says_so(&config);
 }
 
 fn saved_after_a_change_and_read_back(config: &Path) {
@@ -149,4 +151,37 @@ fn an_unreadable_file_is_set_aside(config: &Path) {
     assert!(app.world().resource::<SettingsProblem>().0.is_some());
     assert!(config.join(id).join("settings.broken-2.toml").exists());
     assert_eq!(read(&aside), broken);
+}
+
+/// A full disk (the kernel's own ENOSPC: the temporary file is `/dev/full`): the file on
+/// disk stays as it was, the player is told, and the changes apply for the session.
+#[cfg(target_os = "linux")]
+fn a_full_disk_keeps_the_file_and_says_so(config: &Path) {
+    let id = "test.full";
+    let mut app = game(id);
+    app.world_mut().resource_mut::<SoundSettings>().master = 0.5;
+    run_until(&mut app, 200, |_| file(config, id).exists());
+    let before = read(&file(config, id));
+    std::os::unix::fs::symlink("/dev/full", config.join(id).join(".settings.toml.writing"))
+        .unwrap();
+    app.world_mut().resource_mut::<SoundSettings>().master = 0.1;
+    run_until(&mut app, 200, |w| {
+        w.resource::<SettingsProblem>().0.is_some()
+    });
+    let problem = app
+        .world()
+        .resource::<SettingsProblem>()
+        .0
+        .clone()
+        .unwrap_or_default();
+    println!("{problem}");
+    assert!(problem.contains("No space left"), "{problem}");
+    assert_eq!(read(&file(config, id)), before, "the file is as it was");
+    assert_eq!(app.world().resource::<SoundSettings>().master, 0.1);
+    // Space again: the next change is written, and the message goes.
+    app.world_mut().resource_mut::<SoundSettings>().master = 0.2;
+    run_until(&mut app, 200, |_| {
+        read(&file(config, id)).contains("master = 0.2")
+    });
+    assert_eq!(app.world().resource::<SettingsProblem>().0, None);
 }

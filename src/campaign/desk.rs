@@ -3,7 +3,7 @@
 //! panels draw it and ask for changes ([`Request`]); [`Desk::apply`] makes them, and the
 //! game's systems step it on the fixed clock.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use bevy::prelude::Message;
 
@@ -27,7 +27,9 @@ const PUSH_HELD_SECONDS: f32 = 0.1;
 
 /// The panels on Juno's desk. Which are open is the desk's (the story opens the console
 /// at the overload); how they look and their keys are the presentation's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Panel {
     Overview,
     Sleeper,
@@ -112,7 +114,7 @@ pub struct Desk {
     pub speed: usize,
     pub paused: bool,
     /// Network minutes owed to the clock (real time runs smoother than whole minutes).
-    carry: f32,
+    pub carry: f32,
     /// Minute Juno sat down.
     pub start_minute: u64,
     pub flags: BTreeSet<StoryFlag>,
@@ -135,32 +137,64 @@ pub struct Desk {
     pub pressure_minutes: u64,
     /// Family members' sleeper indices, with their dive ids.
     pub family: Vec<(usize, String)>,
+    /// Each dreamer's dive so far, by dive id: the next dive goes on from there.
+    pub dives: BTreeMap<String, DiveProgress>,
+    /// The traits the network's family sleepers began with (a saved game needs them to
+    /// simulate the network again, whatever the story files say by then).
+    pub family_traits: Vec<Traits>,
+    /// Real seconds spent in this game, in the control room and on dives.
+    pub played_seconds: f64,
+}
+
+/// How far one dreamer's dive has come: kept between dives, so Juno goes back to the
+/// loop she left with what she understood.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DiveProgress {
+    /// Memory anchors understood, by index.
+    pub understood: BTreeSet<usize>,
+    /// The loop reached (0 for the first).
+    pub loop_reached: u32,
+    /// Wrong words at the core that sent the dreamer into a harsher loop.
+    pub relapses: u32,
+}
+
+/// The story's sleepers' traits, for the network's first sleepers.
+pub fn family_traits(story: &Story) -> Vec<Traits> {
+    story
+        .family
+        .iter()
+        .map(|m| Traits {
+            bedtime: (m.bedtime * 60.0) as u16 % MINUTES_PER_DAY as u16,
+            sleep_minutes: (m.sleep_hours * 60.0) as u16,
+            susceptibility: m.susceptibility,
+            calm: m.calm,
+            dependence: m.dependence,
+        })
+        .collect()
 }
 
 impl Desk {
     /// The desk as Juno sits down: the network built from the story and warmed up.
     pub fn new(story: &Story) -> Self {
         let setup = story.network;
-        let family: Vec<Traits> = story
-            .family
-            .iter()
-            .map(|m| Traits {
-                bedtime: (m.bedtime * 60.0) as u16 % MINUTES_PER_DAY as u16,
-                sleep_minutes: (m.sleep_hours * 60.0) as u16,
-                susceptibility: m.susceptibility,
-                calm: m.calm,
-                dependence: m.dependence,
-            })
-            .collect();
         let mut network = Network::new(
             setup.seed,
             setup.sleepers as usize,
             Policy::SomnoTech,
-            &family,
+            &family_traits(story),
         );
         network.run(u64::from(setup.warm_up_hours) * 60);
+        let mut desk = Self::around(network, family_traits(story), story);
+        desk.deliver(story);
+        desk
+    }
+
+    /// A desk around `network` as Juno sits down at it now, nothing done yet (no message
+    /// delivered either).
+    pub fn around(network: Network, family_traits: Vec<Traits>, story: &Story) -> Self {
         let start_minute = network.minute();
-        let mut desk = Self {
+        Self {
             network,
             speed: 1,
             paused: false,
@@ -191,14 +225,18 @@ impl Desk {
                 .enumerate()
                 .map(|(i, m)| (i, m.dive.clone()))
                 .collect(),
-        };
-        desk.deliver(story);
-        desk
+            dives: BTreeMap::new(),
+            family_traits,
+            played_seconds: 0.0,
+        }
     }
 
     /// Runs the network for `seconds` of real time at the console's speed (nothing while
     /// paused), and the designer's comparison if one is running.
     pub fn advance(&mut self, seconds: f32, story: &Story) {
+        if seconds.is_finite() && seconds > 0.0 {
+            self.played_seconds += f64::from(seconds);
+        }
         if !self.paused && seconds.is_finite() && seconds > 0.0 {
             self.carry += seconds * SPEEDS[self.speed.min(SPEEDS.len() - 1)];
             let whole = self.carry.floor();

@@ -9,7 +9,7 @@
 pub mod design;
 pub mod desk;
 
-pub use desk::{ConsoleState, Desk, Panel, Request, SPEEDS};
+pub use desk::{ConsoleState, Desk, DiveProgress, Panel, Request, SPEEDS};
 
 use bevy::prelude::*;
 use bevy::tasks::{AsyncComputeTaskPool, Task, block_on};
@@ -47,6 +47,12 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(
             OnEnter(AppState::ControlRoom),
             (sit_down, back_from_dive).chain(),
+        )
+        .add_systems(
+            Update,
+            follow_dive.in_set(crate::AppSystems::Update).run_if(
+                in_state(AppState::Dream).and_then(resource_exists_and_changed::<ActiveDive>),
+            ),
         )
         .add_systems(
             FixedUpdate,
@@ -107,6 +113,26 @@ fn back_from_dive(
     }
 }
 
+/// The console's dive, as it goes: how far it came is the desk's, for the next dive and
+/// the saved game.
+fn follow_dive(dive: Res<ActiveDive>, room: Option<ResMut<ControlRoom>>) {
+    let Some(mut room) = room else {
+        return;
+    };
+    let id = dive.spec.id();
+    if room.0.console.diving.as_deref() != Some(id) {
+        return;
+    }
+    let progress = DiveProgress {
+        understood: dive.understood.clone(),
+        loop_reached: dive.loop_index,
+        relapses: dive.relapses,
+    };
+    if room.0.dives.get(id) != Some(&progress) {
+        room.0.dives.insert(id.to_owned(), progress);
+    }
+}
+
 fn run_network(time: Res<Time<Fixed>>, mut room: ResMut<ControlRoom>, levels: Res<Levels>) {
     room.0.advance(time.delta_secs(), &levels.library.story);
 }
@@ -132,6 +158,12 @@ fn follow_requests(
                 if let Some(spec) = levels.library.dive(dive) {
                     let mut active = ActiveDive::new(spec.clone());
                     active.link = Some(*link);
+                    // Back to the loop she left, with what she understood.
+                    if let Some(progress) = room.0.dives.get(dive) {
+                        active.loop_index = progress.loop_reached;
+                        active.understood = progress.understood.clone();
+                        active.relapses = progress.relapses;
+                    }
                     commands.insert_resource(active);
                     room.0.begin_dive(dive);
                     next.set(AppState::Dream);

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use super::new_dream::{NEW_DREAM_USAGE, NewDreamArgs};
 use super::preview::{PREVIEW_USAGE, PreviewArgs};
 use super::replay::{REPLAY_USAGE, ReplayArgs};
+use super::save::{SAVE_USAGE, SaveArgs};
 use super::validate::{VALIDATE_USAGE, parse_paths};
 
 /// `sleep-sync --help`.
@@ -21,6 +22,8 @@ Usage: sleep-sync [play] [OPTIONS]
        sleep-sync new-dream NAME       start a mod with a template dream that plays
        sleep-sync preview --dream ID|PATH --out FILE.png [--seed N] [--loop K] [--size S]
                           (a map of a dream, no window needed)
+       sleep-sync save check FILE      what a saved game holds, or what is wrong with it
+       sleep-sync save where           the folder saves and settings are kept in
        (each tool explains itself with --help)
 
 Options:
@@ -56,6 +59,8 @@ pub enum Command {
     NewDream(NewDreamArgs),
     /// `sleep-sync preview ...`.
     Preview(PreviewArgs),
+    /// `sleep-sync save check FILE | where`.
+    Save(SaveArgs),
     /// `--help`, for the game or a tool: print this and exit 0.
     Help(&'static str),
 }
@@ -160,6 +165,7 @@ fn parse_for_build(
         "validate" => ("validate", VALIDATE_USAGE),
         "new-dream" => ("new-dream", NEW_DREAM_USAGE),
         "preview" => ("preview", PREVIEW_USAGE),
+        "save" => ("save", SAVE_USAGE),
         // `sleep-sync play ...` is `sleep-sync ...`.
         "play" => return play(rest, has_tour),
         _ => return play(&args, has_tour),
@@ -171,6 +177,7 @@ fn parse_for_build(
         "replay" => ReplayArgs::parse(rest.iter().cloned()).map(Command::Replay),
         "validate" => parse_paths(rest).map(Command::Validate),
         "new-dream" => NewDreamArgs::parse(rest).map(Command::NewDream),
+        "save" => SaveArgs::parse(rest).map(Command::Save),
         _ => PreviewArgs::parse(rest.iter().cloned()).map(Command::Preview),
     };
     parsed.map_err(|message| UsageError {

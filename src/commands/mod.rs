@@ -6,6 +6,7 @@ mod cli;
 mod new_dream;
 mod preview;
 mod replay;
+mod save;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ pub use replay::{
     REPLAY_USAGE, ReplayArgs, replay_headless, request as replay_request,
     run_headless as run_replay_headless,
 };
+pub use save::{SAVE_USAGE, SaveArgs, check as check_save, run as run_save};
 pub use validate::{VALIDATE_USAGE, parse_paths, run as run_validate, validate};
 
 use crate::levels::{self, Assembly, DiveSpec, FileKind, check_unknown};

@@ -22,6 +22,10 @@ pub struct DiveLink {
     pub start_loop: u32,
     /// The loop Juno is living through (its index; the loop ending moves it on).
     pub in_loop: u32,
+    /// Relapses and memories understood before this dive (a dive goes on from where the
+    /// last one into the same dream left off): only this dive's count for the link.
+    pub start_relapses: u32,
+    pub start_understood: usize,
     pub rules: LinkRules,
 }
 
@@ -73,6 +77,8 @@ fn connect(dive: Option<Res<ActiveDive>>, levels: Res<Levels>, mut commands: Com
         start,
         start_loop: dive.loop_index,
         in_loop: dive.loop_index,
+        start_relapses: dive.relapses,
+        start_understood: dive.understood.len(),
         rules: levels.library.story.link,
     });
 }
@@ -89,9 +95,9 @@ fn hold_link(
     let loops_ended = nightmare.index.saturating_sub(link.start_loop);
     let stability = link.stability_after(
         loops_ended,
-        dive.relapses,
+        dive.relapses.saturating_sub(link.start_relapses),
         dive.spec.dream.nightmare.relapse_loops,
-        dive.understood.len(),
+        dive.understood.len().saturating_sub(link.start_understood),
     );
     if stability != link.stability {
         link.stability = stability;
@@ -121,6 +127,8 @@ mod tests {
             start: 0.9,
             start_loop: 0,
             in_loop: 0,
+            start_relapses: 0,
+            start_understood: 0,
             rules: LinkRules::default(),
         };
         assert!((link.stability_after(0, 0, 2, 0) - 0.9).abs() < 1e-6);

@@ -90,7 +90,7 @@ impl Cohort {
 
 /// The network's parameters and statistics, minute by minute, for the last
 /// [`HISTORY_MINUTES`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
     minutes: VecDeque<(Params, Stats)>,
 }

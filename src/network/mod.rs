@@ -16,6 +16,8 @@ pub use sleepers::{SleeperSnapshot, Stage, Traits};
 
 use std::collections::VecDeque;
 
+use serde::{Deserialize, Serialize};
+
 use algorithm::Feedback;
 use sleepers::{GroupSum, Sleepers, Tick};
 
@@ -101,8 +103,40 @@ pub struct Overload {
     pub since: u64,
 }
 
+/// Something done to the network from outside its own minutes. The network keeps a log
+/// of them ([`Network::journal`]): with its seed, size and the minute, that is all it
+/// takes to simulate it again ([`Network::replay`]), which is how a saved game keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Intervention {
+    /// The overload began, trapping these sleepers.
+    Overload(Vec<usize>),
+    /// One sleeper set free of their loop.
+    Free(usize),
+    /// The overload released.
+    Release,
+}
+
+/// Why a network could not be simulated again from its log.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplayError {
+    #[error("the log's entry {index} is at minute {minute}, before the one it follows")]
+    OutOfOrder { index: usize, minute: u64 },
+    #[error("the log's entry {index} is at minute {minute}, after the network's minute {until}")]
+    AfterTheEnd {
+        index: usize,
+        minute: u64,
+        until: u64,
+    },
+    #[error("the log's entry {index} names sleeper {sleeper}; the network has {count}")]
+    NoSuchSleeper {
+        index: usize,
+        sleeper: usize,
+        count: usize,
+    },
+}
+
 /// The Sleep Sync network.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Network {
     seed: u64,
     minute: u64,
@@ -120,6 +154,7 @@ pub struct Network {
     archive: Archive,
     incidents: VecDeque<Incident>,
     hour: (u32, u32),
+    journal: Vec<(u64, Intervention)>,
 }
 
 impl Network {
@@ -154,7 +189,76 @@ impl Network {
             history: History::default(),
             incidents: VecDeque::new(),
             hour: (0, 0),
+            journal: Vec::new(),
         }
+    }
+
+    /// The network [`Network::new`] would give, after `journal`'s interventions each at
+    /// its minute and the minutes up to `minute`: the same network, bit for bit, as the
+    /// one that kept the log (the simulation depends on nothing else).
+    pub fn replay(
+        seed: u64,
+        count: usize,
+        policy: Policy,
+        family: &[Traits],
+        journal: &[(u64, Intervention)],
+        minute: u64,
+    ) -> Result<Self, ReplayError> {
+        let mut network = Self::new(seed, count, policy, family);
+        for (index, (at, intervention)) in journal.iter().enumerate() {
+            let at = *at;
+            if at < network.minute {
+                return Err(ReplayError::OutOfOrder { index, minute: at });
+            }
+            if at > minute {
+                return Err(ReplayError::AfterTheEnd {
+                    index,
+                    minute: at,
+                    until: minute,
+                });
+            }
+            let named = match intervention {
+                Intervention::Overload(trapped) => trapped.iter().copied().max(),
+                Intervention::Free(sleeper) => Some(*sleeper),
+                Intervention::Release => None,
+            };
+            if let Some(sleeper) = named.filter(|s| *s >= network.len()) {
+                return Err(ReplayError::NoSuchSleeper {
+                    index,
+                    sleeper,
+                    count: network.len(),
+                });
+            }
+            network.run(at - network.minute);
+            match intervention {
+                Intervention::Overload(trapped) => network.overload(trapped),
+                Intervention::Free(sleeper) => network.free(*sleeper),
+                Intervention::Release => network.release(),
+            }
+        }
+        network.run(minute.saturating_sub(network.minute));
+        Ok(network)
+    }
+
+    /// What was done to the network and when, oldest first.
+    pub fn journal(&self) -> &[(u64, Intervention)] {
+        &self.journal
+    }
+
+    /// A fingerprint of the network's whole state: two networks with the same digest are,
+    /// all but certainly, the same. A saved game keeps it to tell whether the network it
+    /// simulates again is the one that was saved.
+    pub fn digest(&self) -> u64 {
+        let mut d = Digest::default();
+        d.number(self.seed);
+        d.number(self.minute);
+        d.text(&format!(
+            "{:?}{:?}{:?}{:?}{:?}{:?}",
+            self.params, self.feedback, self.today, self.overload, self.stats, self.hour
+        ));
+        d.number(self.history.len() as u64);
+        self.sleepers.digest(&mut d);
+        d.0
     }
 
     /// Simulates one minute.
@@ -259,18 +363,24 @@ impl Network {
             self.sleepers.trap(index);
         }
         self.incident(IncidentKind::Overload);
+        self.journal
+            .push((self.minute, Intervention::Overload(trapped.to_vec())));
     }
 
     /// The overload ends: parameters back to the policy's, and loops may end again.
     pub fn release(&mut self) {
         if self.overload.take().is_some() {
             self.incident(IncidentKind::Released);
+            self.journal.push((self.minute, Intervention::Release));
         }
     }
 
     /// Sets one sleeper free of their loop (a dreamer Juno freed).
     pub fn free(&mut self, index: usize) {
-        self.sleepers.free(index);
+        if index < self.len() {
+            self.sleepers.free(index);
+            self.journal.push((self.minute, Intervention::Free(index)));
+        }
     }
 
     pub fn seed(&self) -> u64 {
@@ -324,9 +434,37 @@ impl Network {
     }
 }
 
+/// FNV-1a over the bytes it is given: small, stable across platforms and versions.
+pub(crate) struct Digest(pub u64);
+
+impl Default for Digest {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Digest {
+    pub fn bytes(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    pub fn number(&mut self, n: u64) {
+        self.bytes(&n.to_le_bytes());
+    }
+    pub fn text(&mut self, text: &str) {
+        self.bytes(text.as_bytes());
+    }
+    pub fn floats(&mut self, values: &[f32]) {
+        for v in values {
+            self.bytes(&v.to_bits().to_le_bytes());
+        }
+    }
+}
+
 /// Every sleeper's state every [`ARCHIVE_EVERY`] minutes over the last day, a byte per
 /// value (the detail panel's charts need no more).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Archive {
     sleepers: usize,
     frames: VecDeque<(u64, Vec<[u8; 5]>)>,

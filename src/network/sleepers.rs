@@ -56,7 +56,8 @@ impl Stage {
 }
 
 /// What makes one sleeper themself: set at the start and never changed.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Traits {
     /// Minute of the day they go to sleep.
     pub bedtime: u16,
@@ -137,7 +138,7 @@ pub(super) struct Tick {
 }
 
 /// Mood and loops of one shared session, summed over its members.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(super) struct GroupSum {
     arousal: f32,
     members: u16,
@@ -149,7 +150,7 @@ pub const HEAVY_USER: f32 = 0.5;
 /// Dependence below which a sleeper counts as a light user.
 pub const LIGHT_USER: f32 = 0.25;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct Sleepers {
     group_size: u32,
     // Traits.
@@ -213,6 +214,37 @@ impl Sleepers {
 
     pub fn len(&self) -> usize {
         self.stage.len()
+    }
+
+    /// Adds every sleeper's state (not the traits, which the seed gives) to `d`.
+    pub fn digest(&self, d: &mut super::Digest) {
+        d.bytes(&self.stage.iter().map(|s| *s as u8).collect::<Vec<u8>>());
+        d.bytes(
+            &self
+                .connected
+                .iter()
+                .map(|c| u8::from(*c))
+                .collect::<Vec<u8>>(),
+        );
+        d.bytes(
+            &self
+                .trapped
+                .iter()
+                .map(|t| u8::from(*t))
+                .collect::<Vec<u8>>(),
+        );
+        for column in [
+            &self.sync,
+            &self.valence,
+            &self.arousal,
+            &self.dependence,
+            &self.risk,
+        ] {
+            d.floats(column);
+        }
+        for looping in &self.looping {
+            d.bytes(&looping.to_le_bytes());
+        }
     }
 
     pub fn group_count(&self) -> usize {

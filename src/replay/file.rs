@@ -245,22 +245,22 @@ pub fn content_fingerprint(spec: &DiveSpec, juno: &JunoTuning) -> String {
     format!("{hash:016x}")
 }
 
-/// Writes `bytes` to a temporary file beside `path`, flushes it to disk, then renames
-/// it over `path`.
+/// Writes `bytes` to `path` through the game's store: whole, or not at all (a crash
+/// never leaves half a replay; a failed write leaves the old file as it was).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
+    let (store, name) = store_for(path)?;
+    store.write(&name, bytes).map_err(|e| e.error)
+}
+
+/// The store holding `path` (its folder) and the file's name in it.
+pub fn store_for(path: &Path) -> std::io::Result<(crate::store::Store, String)> {
     let name = path
         .file_name()
-        .map_or_else(|| "replay".into(), |n| n.to_string_lossy().into_owned());
-    let temporary = path.with_file_name(format!(".{name}.partial"));
-    let mut file = std::fs::File::create(&temporary)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
-    std::fs::rename(&temporary, path)
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file"))?;
+    let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let folder = folder.map_or_else(|| Path::new(".").to_path_buf(), Path::to_path_buf);
+    Ok((crate::store::Store::folder(folder), name))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 mod file;
 
 pub use file::{
-    Outcome, REPLAY_FORMAT, ReplayError, ReplayFile, SIMULATION, content_fingerprint,
+    Outcome, REPLAY_FORMAT, ReplayError, ReplayFile, SIMULATION, content_fingerprint, store_for,
     write_atomically,
 };
 
@@ -22,14 +22,23 @@ use crate::dive::{ActiveDive, DiveTicks, LoopState, NightmareLoop, PendingAnswer
 use crate::juno::{Juno, LookAngles, TickIntent};
 use crate::levels::Levels;
 use crate::state::AppState;
+use crate::store::Writer;
 
-/// Records the dive being played into `path`.
-#[derive(Resource, Debug)]
+/// Real seconds between the recording's flushes to disk while a dive is recorded: a
+/// crash or a kill loses at most this much of it.
+pub const RECORDING_FLUSH_SECONDS: f32 = 3.0;
+
+/// Records the dive being played into `path`. While it records, the replay so far is
+/// written to `path` every [`RECORDING_FLUSH_SECONDS`] (whole, through the game's store,
+/// in the background): the file is always a replay that plays, up to the last flush.
+#[derive(Resource)]
 pub struct Recording {
     pub path: PathBuf,
     file: Option<ReplayFile>,
     last: Option<TickIntent>,
     written: bool,
+    since_flush: f32,
+    writer: Writer,
 }
 
 impl Recording {
@@ -39,6 +48,18 @@ impl Recording {
             file: None,
             last: None,
             written: false,
+            since_flush: 0.0,
+            writer: Writer::default(),
+        }
+    }
+
+    /// Writes the replay so far in the background (the final write is [`save`]'s).
+    fn flush(&mut self) {
+        let (Some(file), Ok((store, name))) = (&self.file, store_for(&self.path)) else {
+            return;
+        };
+        if let Some(Err(e)) = self.writer.write(&store, &name, file.to_ron().into_bytes()) {
+            warn!("the replay so far could not be written: {e}");
         }
     }
 }
@@ -254,11 +275,13 @@ fn record(
     }
 }
 
-/// Keeps the outcome current; writes the file the moment the dreamer is free.
+/// Keeps the outcome current; flushes the replay so far every few seconds; writes the
+/// file the moment the dreamer is free.
 fn finish_recording(
     mut recording: ResMut<Recording>,
     dive: Res<ActiveDive>,
     nightmare: Option<Res<NightmareLoop>>,
+    time: Res<Time<Real>>,
 ) {
     let outcome = outcome_of(&dive, nightmare.as_deref());
     if let Some(file) = recording.file.as_mut() {
@@ -266,6 +289,16 @@ fn finish_recording(
     }
     if outcome.freed && !recording.written {
         save(&mut recording);
+        return;
+    }
+    recording.since_flush += time.delta_secs();
+    if recording.since_flush >= RECORDING_FLUSH_SECONDS && !recording.written {
+        recording.since_flush = 0.0;
+        recording.flush();
+    } else if let Ok((store, _)) = store_for(&recording.path)
+        && let Some(Err(e)) = recording.writer.pump(&store)
+    {
+        warn!("the replay so far could not be written: {e}");
     }
 }
 
@@ -282,6 +315,10 @@ fn write_recording_at_exit(mut exits: MessageReader<AppExit>, mut recording: Res
 }
 
 fn save(recording: &mut Recording) {
+    // A flush still under way finishes first: the final file is written last.
+    if let Some(Err(e)) = recording.writer.finish() {
+        warn!("the replay so far could not be written: {e}");
+    }
     let Some(file) = &recording.file else {
         return;
     };

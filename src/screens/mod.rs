@@ -4,6 +4,7 @@
 pub mod control_room;
 mod dream;
 mod loading;
+mod saved_mark;
 mod title;
 
 use bevy::prelude::*;
@@ -15,5 +16,6 @@ pub(super) fn ui_plugin(app: &mut App) {
         title::plugin,
         control_room::plugin,
         dream::plugin,
+        saved_mark::plugin,
     ));
 }

@@ -8,6 +8,7 @@ use crate::dive::ActiveDive;
 use crate::levels::Levels;
 use crate::menus::Menus;
 use crate::menus::SettingsEditor;
+use crate::saves::{Resuming, SaveRequest, SavedGames};
 use crate::state::{AppState, Menu};
 use crate::theme;
 
@@ -18,11 +19,15 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-/// Quitting, and whether there is a game to continue.
+/// Quitting, and the games there are to continue.
 #[derive(bevy::ecs::system::SystemParam)]
 struct Leave<'w> {
     exit: MessageWriter<'w, AppExit>,
+    /// A game under way in this run of the program.
     game: Option<Res<'w, crate::campaign::ControlRoom>>,
+    saved: Res<'w, SavedGames>,
+    resuming: Option<Res<'w, Resuming>>,
+    saves: MessageWriter<'w, SaveRequest>,
 }
 
 fn title_screen(
@@ -56,13 +61,49 @@ fn title_screen(
                 free_dive_list(ui, &levels, &mut menus, &mut commands, &mut next);
                 return;
             }
-            // A game under way (back at the title from the control room) goes on.
-            if leave.game.is_some() && theme::menu_button(ui, "Continue").clicked() {
-                next.set(AppState::ControlRoom);
+            if let Some(resuming) = &leave.resuming {
+                ui.label(
+                    egui::RichText::new(format!("Waking the network of {}…", resuming.name))
+                        .color(theme::DIM)
+                        .size(18.0),
+                );
+                return;
+            }
+            if menus.showing(Menu::ConfirmNewGame) {
+                confirm_new_game(ui, &mut leave, &mut menus);
+                return;
+            }
+            if menus.showing(Menu::Load) || menus.showing(Menu::Save) {
+                saves_list(ui, &mut leave, &mut menus);
+                return;
+            }
+            // A game under way (back at the title from the control room) goes on; else
+            // the newest saved one.
+            if leave.game.is_some() {
+                if theme::menu_button(ui, "Continue").clicked() {
+                    next.set(AppState::ControlRoom);
+                }
+            } else if let Some((name, save)) = leave.saved.newest() {
+                let name = name.clone();
+                if theme::menu_button(ui, "Continue")
+                    .on_hover_text(save.summary())
+                    .clicked()
+                {
+                    leave.saves.write(SaveRequest::Continue(name));
+                }
+            }
+            if leave.game.is_some() && theme::menu_button(ui, "Save game").clicked() {
+                menus.open(Menu::Save);
+            }
+            if !leave.saved.saves.is_empty() && theme::menu_button(ui, "Load game").clicked() {
+                menus.open(Menu::Load);
             }
             if theme::menu_button(ui, "New game").clicked() {
-                commands.remove_resource::<crate::campaign::ControlRoom>();
-                next.set(AppState::ControlRoom);
+                if leave.game.is_some() || !leave.saved.saves.is_empty() {
+                    menus.open(Menu::ConfirmNewGame);
+                } else {
+                    leave.saves.write(SaveRequest::NewGame);
+                }
             }
             if theme::menu_button(ui, "Free dive").clicked() {
                 menus.open(Menu::FreeDive);
@@ -75,6 +116,21 @@ fn title_screen(
             }
             ui.add_space(32.0);
             ui.label(egui::RichText::new(&levels.library.story.premise).color(theme::DIM));
+            // What Continue goes on with (under the menu, so the buttons never move).
+            if leave.game.is_none()
+                && let Some((name, save)) = leave.saved.newest()
+            {
+                ui.add_space(12.0);
+                ui.label(
+                    egui::RichText::new(format!(
+                        "Continue: {} · {} · {}",
+                        crate::saves::label_of(name),
+                        save.chapter.label(),
+                        crate::saves::date_text(save.saved_at)
+                    ))
+                    .color(theme::DIM),
+                );
+            }
             if !levels.library.mods.is_empty() {
                 ui.add_space(16.0);
                 let names: Vec<&str> = levels
@@ -88,6 +144,10 @@ fn title_screen(
                 );
             }
             theme::level_problems(ui, &levels.report);
+            if let Some(problem) = &leave.saved.problem {
+                ui.add_space(8.0);
+                ui.colored_label(theme::WARNING, problem);
+            }
             if let Some(problem) = settings.problem() {
                 ui.add_space(8.0);
                 ui.colored_label(theme::WARNING, problem);
@@ -95,6 +155,86 @@ fn title_screen(
         });
     });
     Ok(())
+}
+
+/// New game over a game saved or under way: the player says so first.
+fn confirm_new_game(ui: &mut egui::Ui, leave: &mut Leave, menus: &mut Menus) {
+    ui.heading("Start a new game?");
+    ui.add_space(8.0);
+    let kept = match leave.saved.newest() {
+        Some((_, save)) => format!(
+            "Your saved game ({}, {}) is kept as a backup until the next new game.",
+            save.chapter.label(),
+            crate::saves::date_text(save.saved_at)
+        ),
+        None => "The game under way has not been saved.".to_owned(),
+    };
+    ui.label(egui::RichText::new(kept).color(theme::DIM));
+    ui.add_space(16.0);
+    if theme::menu_button(ui, "Start a new game").clicked() {
+        leave.saves.write(SaveRequest::NewGame);
+        menus.back();
+    }
+    if theme::menu_button(ui, "Back").clicked() {
+        menus.back();
+    }
+}
+
+/// The load screen (every save kept, to continue one) or the save screen (the slots, to
+/// save the game under way into one): chapter, time played and date for each.
+fn saves_list(ui: &mut egui::Ui, leave: &mut Leave, menus: &mut Menus) {
+    let saving = menus.showing(Menu::Save);
+    ui.heading(if saving { "Save game" } else { "Load game" });
+    ui.add_space(12.0);
+    let names: Vec<String> = if saving {
+        (1..=crate::saves::SLOTS).map(crate::saves::slot).collect()
+    } else {
+        leave
+            .saved
+            .saves
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect()
+    };
+    egui::Grid::new("saves")
+        .num_columns(5)
+        .spacing([24.0, 10.0])
+        .show(ui, |ui| {
+            for name in names {
+                ui.label(egui::RichText::new(crate::saves::label_of(&name)).strong());
+                match leave.saved.get(&name) {
+                    Some(save) => {
+                        let minutes = (save.played_seconds / 60.0).round() as u64;
+                        ui.label(save.chapter.label());
+                        ui.label(format!("{}h {:02}m played", minutes / 60, minutes % 60));
+                        ui.label(
+                            egui::RichText::new(crate::saves::date_text(save.saved_at))
+                                .color(theme::DIM),
+                        );
+                    }
+                    None => {
+                        ui.label(egui::RichText::new("empty").color(theme::DIM));
+                        ui.label("");
+                        ui.label("");
+                    }
+                }
+                let exists = leave.saved.get(&name).is_some();
+                if saving {
+                    let label = if exists { "Save over" } else { "Save" };
+                    if ui.button(label).clicked() {
+                        leave.saves.write(SaveRequest::SaveTo(name.clone()));
+                    }
+                } else if ui.button("Continue").clicked() {
+                    leave.saves.write(SaveRequest::Continue(name.clone()));
+                    menus.back();
+                }
+                ui.end_row();
+            }
+        });
+    ui.add_space(16.0);
+    if theme::menu_button(ui, "Back").clicked() {
+        menus.back();
+    }
 }
 
 /// Every playable dream, with where it comes from: a modder dives straight into theirs.

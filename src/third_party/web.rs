@@ -26,6 +26,10 @@ pub(crate) fn plugin(app: &mut App) {
         .add_systems(
             Last,
             show_settings.run_if(crate::settings::settings_changed),
+        )
+        .add_systems(
+            Last,
+            show_desk.run_if(resource_added::<crate::campaign::ControlRoom>),
         );
     if page_asks_for_panic() {
         app.add_systems(Startup, || {
@@ -75,5 +79,15 @@ fn show_settings(
     let text = format!("{:?} {:?} {:?}", *sound, *controls, *picture);
     if let Some(body) = body() {
         let _ = body.dataset().set("settings", &text);
+    }
+}
+
+/// The network minute a game began or continued at (the browser test checks Continue
+/// returns to the minute saved).
+fn show_desk(room: Res<crate::campaign::ControlRoom>) {
+    if let Some(body) = body() {
+        let _ = body
+            .dataset()
+            .set("deskMinute", &room.0.network.minute().to_string());
     }
 }

@@ -1,8 +1,8 @@
 // Plays the browser build in headless Chromium (software WebGL2 through SwiftShader):
 // waits for the title screen; checks sound is held until the first click and then
-// plays; changes a setting and checks it reaches localStorage; starts a dive through
-// the menus and saves a screenshot; reloads the page and checks the game read the
-// setting back; finally opens the page with ?panic-test and checks the panic is shown on
+// plays; changes a setting and checks it reaches localStorage; starts a new game, reloads
+// and continues it at the minute it was saved; starts a dive through the menus and saves
+// a screenshot; reloads the page and checks the game read the setting back; finally opens the page with ?panic-test and checks the panic is shown on
 // the page. Fails on a page error, a Rust panic, a console error, or a blank picture.
 //
 // Usage: node tests/web/smoke.mjs URL SCREENSHOT.png
@@ -20,8 +20,12 @@ const [url, shot] = process.argv.slice(2);
 const TITLE_SETTINGS = [640, 411];
 const INVERT_LOOK = [603, 356]; // the settings menu's "Invert look" box
 const SETTINGS_BACK = [640, 647];
-// bevy_settings keeps "<app id>-<file>" in localStorage (src/settings.rs APP_ID).
-const SETTINGS_KEY = "studio.sleepsync.SleepSync-settings";
+// The game's store keeps "<app id>/<file>" in localStorage (src/store, APP_ID).
+const SETTINGS_KEY = "studio.sleepsync.SleepSync/settings.toml";
+const SAVE_KEY = "studio.sleepsync.SleepSync/saves/autosave.ron";
+// With a saved game the title's menu is Continue, Load game, New game, Free dive, …
+const TITLE_CONTINUE = [640, 315];
+const TITLE_FREE_DIVE_WITH_SAVE = [640, 459];
 const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
 const problems = [];
 const started = Date.now();
@@ -111,12 +115,30 @@ try {
   console.log(`the control room ran: mean luminance ${roomStats.mean.toFixed(1)}, variance ${roomStats.variance.toFixed(0)} (${seconds()} s)`);
   if (roomStats.variance < 50) throw new Error(`the control room is blank (variance ${roomStats.variance.toFixed(1)})`);
 
-  // A fresh page → Free dive → Leo (the story's dive console needs the whole
-  // investigation first; the free dive reaches the same dream).
+  // The game saved itself: a new session in the same browser continues it, at the
+  // network minute it was saved at.
+  await waitFor("the autosave in localStorage", async () => (await page.evaluate((k) => localStorage.getItem(k) || "", SAVE_KEY)).includes("version: 1"), 60);
   await page.reload();
   await onScreen("Title", 300);
   await page.waitForTimeout(1000);
-  await clickAt(640, 363); // Free dive
+  const saveText = await page.evaluate((k) => localStorage.getItem(k) || "", SAVE_KEY);
+  const savedMinute = (saveText.match(/\bminute: (\d+)/) || [])[1];
+  if (!savedMinute) throw new Error(`no network minute in the save: ${saveText.slice(0, 200)}`);
+  console.log(`localStorage["${SAVE_KEY}"]: ${saveText.length} bytes, network minute ${savedMinute}`);
+  await clickAt(...TITLE_CONTINUE);
+  await onScreen("ControlRoom", 300);
+  const resumedAt = await page.evaluate(() => document.body.dataset.deskMinute || "");
+  if (resumedAt !== savedMinute) throw new Error(`Continue resumed at minute ${resumedAt}, the save is at ${savedMinute}`);
+  console.log(`after a reload, Continue returned to the control room at network minute ${resumedAt} (${seconds()} s)`);
+  if (problems.length) throw new Error(problems.join("\n"));
+
+  // A fresh page → Free dive → Leo (the story's dive console needs the whole
+  // investigation first; the free dive reaches the same dream). With a save, the title
+  // has Continue and Load game above New game.
+  await page.reload();
+  await onScreen("Title", 300);
+  await page.waitForTimeout(1000);
+  await clickAt(...TITLE_FREE_DIVE_WITH_SAVE);
   await page.waitForTimeout(1000);
   await clickAt(864, 408); // Dive, on Leo's row
   // The dream forms on the main thread in the browser; then let it draw for a moment.

@@ -1,0 +1,131 @@
+//! A desk into a save and back: the network simulated again from its log, and checked
+//! against the digest saved with it.
+
+use crate::campaign::Desk;
+use crate::campaign::design::DesignRun;
+use crate::levels::Story;
+use crate::network::{Network, Policy};
+
+use super::file::{Chapter, SaveFile, SavedDesk, SavedNetwork, VERSION};
+
+impl SaveFile {
+    /// The save of `desk`, saved at `saved_at` (seconds since 1970).
+    pub fn of(desk: &Desk, saved_at: u64) -> Self {
+        let network = &desk.network;
+        Self {
+            version: VERSION,
+            saved_at,
+            played_seconds: desk.played_seconds,
+            chapter: Chapter::of(&desk.flags),
+            network: SavedNetwork {
+                seed: network.seed(),
+                sleepers: network.len() as u32,
+                family: desk.family_traits.clone(),
+                minute: network.minute(),
+                journal: network.journal().to_vec(),
+                digest: network.digest(),
+            },
+            desk: SavedDesk {
+                start_minute: desk.start_minute,
+                speed: desk.speed,
+                paused: desk.paused,
+                carry: desk.carry,
+                flags: desk.flags.clone(),
+                inbox: desk.inbox.clone(),
+                read: desk.read.clone(),
+                open_message: desk.open_message,
+                confrontation: desk.confrontation,
+                findings: desk.findings.clone(),
+                query: desk.query,
+                last_analysis: desk.last_analysis,
+                selected: desk.selected,
+                open: desk.open.clone(),
+                freed: desk.freed.clone(),
+                overload_minute: desk.overload_minute,
+                pressure_minutes: desk.pressure_minutes,
+                rules: desk.design.rules,
+                ran: desk.design.run.as_ref().map(|run| run.rules),
+                adopted: desk.design.adopted.clone(),
+            },
+            dives: desk.dives.clone(),
+        }
+    }
+
+    /// The desk this save was made from, its network simulated again (the slow part:
+    /// about as long as the network ran). Fails, saying why, when the network does not
+    /// come out as it was saved or the save does not fit the campaign's story.
+    pub fn restore(&self, story: &Story) -> Result<Desk, String> {
+        let n = &self.network;
+        let network = Network::replay(
+            n.seed,
+            n.sleepers as usize,
+            Policy::SomnoTech,
+            &n.family,
+            &n.journal,
+            n.minute,
+        )
+        .map_err(|e| format!("network.journal: {e}"))?;
+        if network.digest() != n.digest {
+            return Err(format!(
+                "network: simulated again, the network at minute {} is not the one saved \
+                 (digest {:#x}, saved {:#x}): the save was made by a version of the game \
+                 whose network runs differently",
+                n.minute,
+                network.digest(),
+                n.digest
+            ));
+        }
+        let saved = &self.desk;
+        let messages = story.messages.len();
+        if let Some((i, _)) = saved.inbox.iter().find(|(i, _)| *i >= messages) {
+            return Err(format!(
+                "desk.inbox: message {i} is not in this campaign's story (it has {messages}): \
+                 the save belongs to another campaign"
+            ));
+        }
+        let family: Vec<&str> = story.family.iter().map(|m| m.dive.as_str()).collect();
+        if let Some(id) = saved.freed.iter().find(|id| !family.contains(&id.as_str())) {
+            return Err(format!(
+                "desk.freed: {id:?} is not one of this campaign's dreamers ({}): the save \
+                 belongs to another campaign",
+                family.join(", ")
+            ));
+        }
+        let mut desk = Desk::around(network, n.family.clone(), story);
+        desk.start_minute = saved.start_minute;
+        desk.speed = saved.speed.min(crate::campaign::SPEEDS.len() - 1);
+        desk.paused = saved.paused;
+        desk.carry = saved.carry;
+        desk.flags = saved.flags.clone();
+        desk.inbox = saved.inbox.clone();
+        desk.read = saved
+            .read
+            .iter()
+            .copied()
+            .filter(|i| *i < messages)
+            .collect();
+        desk.open_message = saved.open_message.filter(|i| *i < messages);
+        desk.confrontation = saved
+            .confrontation
+            .filter(|line| *line < story.confrontation.len());
+        desk.findings = saved.findings.clone();
+        desk.query = saved.query;
+        desk.last_analysis = saved.last_analysis;
+        desk.selected = saved.selected.min(desk.network.len().saturating_sub(1));
+        desk.open = saved.open.clone();
+        desk.freed = saved.freed.clone();
+        desk.overload_minute = saved.overload_minute;
+        desk.pressure_minutes = saved.pressure_minutes;
+        desk.design.rules = saved.rules;
+        desk.design.run = saved
+            .ran
+            .map(|rules| DesignRun::new(desk.network.seed(), rules));
+        desk.design.adopted = saved.adopted.clone();
+        desk.dives = self.dives.clone();
+        desk.played_seconds = self.played_seconds;
+        // Anything due by now and not in the save (a story file with a new message)
+        // arrives.
+        desk.deliver(story);
+        Ok(desk)
+    }
+}

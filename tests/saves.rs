@@ -1,0 +1,615 @@
+//! Saved games: continuing a game gives the same network and story, minute for minute, as
+//! never having quit; bad saves are refused with a located reason; a random save reads
+//! back as it was written; and the game saves at its beats and continues after a
+//! relaunch.
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use proptest::prelude::*;
+use sleep_sync::campaign::{Desk, DiveProgress, Panel};
+use sleep_sync::dev::testing::shipped_library;
+use sleep_sync::levels::Story;
+use sleep_sync::levels::story::{Action, Outcome, StoryFlag};
+use sleep_sync::network::analysis::Query;
+use sleep_sync::network::{
+    AltRules, Cohort, DataKept, Finding, Intervention, Measure, Param, Traits,
+};
+use sleep_sync::saves::file::{SavedDesk, SavedNetwork};
+use sleep_sync::saves::{Chapter, MAX_SAVE_BYTES, SaveFile, VERSION};
+
+fn story() -> Story {
+    shipped_library().story
+}
+
+/// Juno finds the steering and confronts Father: the network overloads.
+fn overloaded(story: &Story) -> Desk {
+    let mut desk = Desk::new(story);
+    desk.query = Query {
+        param: Param::Continuity,
+        measure: Measure::Valence,
+        window: 1440,
+        ..desk.query
+    };
+    desk.analyse();
+    desk.pin(story);
+    assert!(desk.flags.contains(&StoryFlag::SteeringFound));
+    desk.act(Action::Confront, story);
+    for _ in 0..story.confrontation.len() {
+        desk.next_line(story);
+    }
+    assert!(desk.flags.contains(&StoryFlag::Overload));
+    desk
+}
+
+/// The desk through a save: written as text, read back, its network simulated again.
+fn through_a_save(desk: &Desk, story: &Story) -> (Desk, usize, f64) {
+    let text = SaveFile::of(desk, 1_796_392_980).to_text();
+    let read = SaveFile::parse("autosave.ron", text.as_bytes()).expect("reads back");
+    assert_eq!(
+        read,
+        SaveFile::of(desk, 1_796_392_980),
+        "the text holds it all"
+    );
+    let started = Instant::now();
+    let restored = read.restore(story).expect("restores");
+    (restored, text.len(), started.elapsed().as_secs_f64())
+}
+
+/// What a save cannot see must match too: the network in every field, the story's state.
+fn assert_same(a: &Desk, b: &Desk, when: &str) {
+    assert!(a.network == b.network, "{when}: the networks differ");
+    assert_eq!(SaveFile::of(a, 0), SaveFile::of(b, 0), "{when}");
+}
+
+#[test]
+fn continuing_gives_the_same_network_and_story_minute_for_minute() {
+    let story = story();
+    let first = story.family[0].dive.clone();
+    let second = story.family[1].dive.clone();
+    let mut played = overloaded(&story);
+    for _ in 0..40 {
+        played.advance(1.0, &story);
+    }
+    played.freed(&first, &story);
+    played.dives.insert(
+        second.clone(),
+        DiveProgress {
+            understood: [0, 2].into(),
+            loop_reached: 3,
+            relapses: 1,
+        },
+    );
+    played.speed = 2;
+    played.open.insert(Panel::Algorithm);
+    // Uneven steps: the clock owes part of a minute when she quits.
+    for _ in 0..25 {
+        played.advance(0.137, &story);
+    }
+    assert!(played.carry > 0.0);
+
+    // Quit here, and continue.
+    let (mut continued, size, load) = through_a_save(&played, &story);
+    println!(
+        "save: {size} bytes at network minute {}, loaded (network simulated again) in {load:.2} s",
+        played.network.minute()
+    );
+    assert!(
+        size < 16 * 1024,
+        "{size} bytes: too big for a browser's storage budget"
+    );
+    assert_same(&played, &continued, "on load");
+    assert_eq!(continued.dives[&second].loop_reached, 3);
+
+    // Minute for minute, the same as never having quit: the network, the messages, the
+    // pressure clock, and the story's next beats.
+    for second_of_play in 0..240 {
+        if second_of_play == 100 {
+            played.freed(&second, &story);
+            continued.freed(&second, &story);
+            assert!(played.flags.contains(&StoryFlag::AllFreed));
+        }
+        if second_of_play == 120 {
+            for desk in [&mut played, &mut continued] {
+                desk.design.rules = AltRules {
+                    data_kept: DataKept::Nothing,
+                    ..AltRules::default()
+                };
+                desk.run_design();
+            }
+        }
+        played.advance(1.0, &story);
+        continued.advance(1.0, &story);
+        assert_eq!(played.network.stats(), continued.network.stats());
+        assert_eq!(played.inbox, continued.inbox, "second {second_of_play}");
+        assert_eq!(played.pressure_left(), continued.pressure_left());
+    }
+    assert_same(&played, &continued, "four minutes on");
+
+    // The design run, adopted, and the game saved again: the epilogue survives it too.
+    while !played.design.run.as_ref().is_some_and(|r| r.done()) {
+        played.advance(1.0, &story);
+    }
+    played.adopt(&story);
+    let (ended, _, load) = through_a_save(&played, &story);
+    println!(
+        "save at the epilogue: network minute {}, loaded in {load:.2} s",
+        played.network.minute()
+    );
+    assert_eq!(ended.epilogue(&story), played.epilogue(&story));
+    assert_eq!(SaveFile::of(&ended, 0).chapter, Chapter::Epilogue);
+    assert_same(&played, &ended, "at the epilogue");
+}
+
+/// A small save for the format's own tests.
+fn small_save() -> SaveFile {
+    SaveFile {
+        version: VERSION,
+        saved_at: 1_796_392_980,
+        played_seconds: 1234.5,
+        chapter: Chapter::Nightmares,
+        network: SavedNetwork {
+            seed: 2045,
+            sleepers: 1000,
+            family: vec![Traits {
+                bedtime: 1380,
+                sleep_minutes: 480,
+                susceptibility: 0.6,
+                calm: -0.2,
+                dependence: 0.4,
+            }],
+            minute: 4000,
+            journal: vec![(3000, Intervention::Overload(vec![0]))],
+            digest: 12_345,
+        },
+        desk: SavedDesk {
+            start_minute: 2760,
+            flags: [StoryFlag::SteeringFound, StoryFlag::Overload].into(),
+            inbox: vec![(0, 2760), (1, 3000)],
+            read: [0].into(),
+            overload_minute: Some(3000),
+            pressure_minutes: 2160,
+            ..SavedDesk::default()
+        },
+        dives: [(
+            "leo".to_owned(),
+            DiveProgress {
+                understood: [1].into(),
+                loop_reached: 2,
+                relapses: 0,
+            },
+        )]
+        .into(),
+    }
+}
+
+/// The first problem reading `bytes` as a save.
+fn rejection(bytes: &[u8]) -> String {
+    match SaveFile::parse("saves/autosave.ron", bytes) {
+        Ok(save) => panic!("accepted: {save:?}"),
+        Err(errors) => errors.first().expect("a reason").to_string(),
+    }
+}
+
+#[test]
+fn bad_saves_are_refused_with_a_located_reason() {
+    let text = small_save().to_text();
+    assert_eq!(
+        SaveFile::parse("s.ron", text.as_bytes()).expect("whole"),
+        small_save()
+    );
+
+    // Cut short (a write without the store's guarantees).
+    let cut = rejection(&text.as_bytes()[..text.len() / 2]);
+    assert!(cut.starts_with("saves/autosave.ron:"), "{cut}");
+    assert!(
+        cut.split(':')
+            .nth(1)
+            .is_some_and(|l| l.parse::<u32>().is_ok()),
+        "{cut}"
+    );
+    // Empty, binary, huge.
+    assert!(rejection(b"").contains("empty"));
+    assert!(rejection(&[0xff, 0xfe, 0x00, 0x81, 0x02]).contains("UTF-8"));
+    let huge = vec![b' '; MAX_SAVE_BYTES + 1];
+    assert!(rejection(&huge).contains("too large"));
+    // Corrupt in the middle: a field's value turned to garbage, located on its line.
+    let line = text
+        .lines()
+        .position(|l| l.contains("pressure_minutes"))
+        .expect("field")
+        + 1;
+    let garbled = text.replace("pressure_minutes: 2160", "pressure_minutes: \"soon\"");
+    let why = rejection(garbled.as_bytes());
+    assert!(
+        why.starts_with(&format!("saves/autosave.ron:{line}:")),
+        "{why}"
+    );
+    // From a newer game, and a version that never was.
+    let newer = text.replace(&format!("version: {VERSION}"), "version: 7");
+    assert!(rejection(newer.as_bytes()).contains("newer Sleep Sync"));
+    let zero = text.replace(&format!("version: {VERSION}"), "version: 0");
+    assert!(rejection(zero.as_bytes()).contains("version"));
+    // Hand-edited out of range: located at the field.
+    let edited = text.replace("sleepers: 1000", "sleepers: 0");
+    let why = rejection(edited.as_bytes());
+    assert!(
+        why.contains("network.sleepers") && why.contains("expected 1 to 200000"),
+        "{why}"
+    );
+    let edited = text.replace("start_minute: 2760", "start_minute: 9999");
+    assert!(rejection(edited.as_bytes()).contains("desk.start_minute"));
+    // A misspelt field is named, with the nearest one.
+    let misspelt = text.replace("played_seconds", "played_secs");
+    assert!(rejection(misspelt.as_bytes()).contains("played_seconds"));
+}
+
+#[test]
+fn a_save_whose_network_does_not_come_out_the_same_is_refused() {
+    let story = story();
+    let desk = Desk::new(&story);
+    let mut save = SaveFile::of(&desk, 0);
+    save.network.digest ^= 1;
+    let why = save.restore(&story).expect_err("refused");
+    assert!(why.contains("not the one saved"), "{why}");
+    let mut save = SaveFile::of(&desk, 0);
+    save.desk.freed.insert("nobody".to_owned());
+    let why = save.restore(&story).expect_err("refused");
+    assert!(why.contains("another campaign"), "{why}");
+}
+
+fn arb_query() -> impl Strategy<Value = Query> {
+    (0usize..6, 0usize..5, 0usize..3, 0usize..120, 1usize..2000).prop_map(
+        |(p, m, c, lag, window)| Query {
+            param: Param::ALL[p],
+            measure: Measure::ALL[m],
+            cohort: Cohort::ALL[c],
+            lag,
+            window,
+        },
+    )
+}
+
+prop_compose! {
+    fn arb_save()(
+        saved_at in 0u64..4_000_000_000,
+        played in 0.0f64..1e7,
+        seed in any::<u64>(),
+        sleepers in 1000u32..200_000,
+        start in 0u64..5000,
+        extra in 0u64..500_000,
+        flags in proptest::collection::btree_set(0usize..5, 0..5),
+        inbox in proptest::collection::vec((0usize..20, 0u64..5000), 0..8),
+        journal in proptest::collection::vec((0u64..5000, 0usize..1000, 0u8..3), 0..6),
+        query in arb_query(),
+        speed in 0usize..3,
+        paused in any::<bool>(),
+        value in -1.0f32..1.0,
+        dives in proptest::collection::btree_map("[a-z]{1,12}", (proptest::collection::btree_set(0usize..9, 0..5), 0u32..50, 0u32..9), 0..4),
+        outcomes in proptest::collection::btree_set(0usize..9, 0..9),
+    ) -> SaveFile {
+        let all_flags = [StoryFlag::SteeringFound, StoryFlag::Overload, StoryFlag::LoopsSetting, StoryFlag::AllFreed, StoryFlag::AlternativeAdopted];
+        let flags: BTreeSet<StoryFlag> = flags.into_iter().map(|i| all_flags[i]).collect();
+        let all_outcomes = [Outcome::DependenceFell, Outcome::DependenceRose, Outcome::NightmaresFell, Outcome::NightmaresRose, Outcome::OptIn, Outcome::SteeringOff, Outcome::SteeringOn, Outcome::EverythingKept, Outcome::NothingKept];
+        let minute = start + extra;
+        let analysis = sleep_sync::network::analysis::Correlation { query, r: value, samples: 12 };
+        SaveFile {
+            version: VERSION,
+            saved_at,
+            played_seconds: played,
+            chapter: Chapter::of(&flags),
+            network: SavedNetwork {
+                seed,
+                sleepers,
+                family: vec![],
+                minute,
+                journal: journal.into_iter().map(|(m, s, kind)| (m.min(minute), match kind {
+                    0 => Intervention::Overload(vec![s]),
+                    1 => Intervention::Free(s),
+                    _ => Intervention::Release,
+                })).collect(),
+                digest: seed.rotate_left(7),
+            },
+            desk: SavedDesk {
+                start_minute: start,
+                speed,
+                paused,
+                flags,
+                inbox: inbox.into_iter().map(|(i, m)| (i, m.min(minute))).collect(),
+                query,
+                last_analysis: Some(analysis),
+                findings: vec![Finding(analysis)],
+                open: [Panel::Overview, Panel::Console].into(),
+                adopted: Some(outcomes.into_iter().map(|i| all_outcomes[i]).collect()),
+                ..SavedDesk::default()
+            },
+            dives: dives.into_iter().map(|(id, (understood, loop_reached, relapses))| (id, DiveProgress { understood, loop_reached, relapses })).collect(),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Any save the game could write reads back as it was.
+    #[test]
+    fn any_save_reads_back_as_written(save in arb_save()) {
+        let text = save.to_text();
+        let read = SaveFile::parse("s.ron", text.as_bytes());
+        prop_assert_eq!(read.as_ref().ok(), Some(&save), "{:?}", read.as_ref().err());
+    }
+}
+
+// ---- In the game: autosaves at the beats, Continue after a relaunch, New game keeps ----
+
+mod in_the_game {
+    use std::path::PathBuf;
+    use std::time::Duration;
+
+    use bevy::prelude::*;
+    use sleep_sync::campaign::{ControlRoom, Request};
+    use sleep_sync::dev::testing::{headless_app, run_until};
+    use sleep_sync::levels::story::StoryFlag;
+    use sleep_sync::network::analysis::Query;
+    use sleep_sync::network::{Measure, Param};
+    use sleep_sync::saves::{
+        AUTOSAVE, BACKUP, SaveFile, SaveRequest, SaveStatus, SaveStore, SavedGames,
+    };
+    use sleep_sync::state::AppState;
+    use sleep_sync::store::Store;
+
+    fn folder(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("sleep-sync-saves-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp folder");
+        dir
+    }
+
+    /// The game, started with its saves in `store`, at the title.
+    fn launched(store: &Store) -> App {
+        let mut app = headless_app();
+        app.insert_resource(SaveStore(Some(store.clone())));
+        run_until(&mut app, 2_000, |w| {
+            *w.resource::<State<AppState>>().get() == AppState::Title
+        });
+        app
+    }
+
+    /// Steps, with real time for background work, until `done`.
+    fn wait(app: &mut App, mut done: impl FnMut(&mut World) -> bool) {
+        run_until(app, 20_000, |w| {
+            let ok = done(w);
+            if !ok {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            ok
+        });
+    }
+
+    fn autosave(store: &Store) -> Option<SaveFile> {
+        let bytes = store.read(AUTOSAVE).ok()??;
+        SaveFile::parse(AUTOSAVE, &bytes).ok()
+    }
+
+    fn send(app: &mut App, request: Request) {
+        app.world_mut().write_message(request);
+        app.update();
+    }
+
+    #[test]
+    fn the_game_saves_at_its_beats_and_continues_after_a_relaunch() {
+        let dir = folder("relaunch");
+        let store = Store::folder(&dir);
+
+        // An evening: a new game, the steering found and pinned.
+        let mut app = launched(&store);
+        assert!(app.world().resource::<SavedGames>().saves.is_empty());
+        app.world_mut().write_message(SaveRequest::NewGame);
+        wait(&mut app, |w| w.get_resource::<ControlRoom>().is_some());
+        send(
+            &mut app,
+            Request::Query(Query {
+                param: Param::Continuity,
+                measure: Measure::Valence,
+                window: 1440,
+                ..Query::default()
+            }),
+        );
+        send(&mut app, Request::Analyse);
+        send(&mut app, Request::Pin);
+        // The finding is a beat: it is saved without waiting for a timer.
+        wait(&mut app, |_| {
+            autosave(&store).is_some_and(|s| s.desk.flags.contains(&StoryFlag::SteeringFound))
+        });
+        assert!(app.world().resource::<SaveStatus>().saved_at.is_some());
+        for _ in 0..120 {
+            app.update();
+        }
+        // Quit: the game saves as it closes.
+        app.world_mut().write_message(AppExit::Success);
+        app.update();
+        let quit_at = app.world().resource::<ControlRoom>().0.network.minute();
+        drop(app);
+        let saved = autosave(&store).expect("saved at exit");
+        assert_eq!(saved.network.minute, quit_at, "the minute Juno quit at");
+        let saved_bytes = store.read(AUTOSAVE).expect("reads").expect("there");
+
+        // The next day: Continue is offered, and returns to where she was.
+        let mut app = launched(&store);
+        let newest = app.world().resource::<SavedGames>().newest().cloned();
+        assert_eq!(newest.map(|(name, _)| name).as_deref(), Some(AUTOSAVE));
+        app.world_mut()
+            .write_message(SaveRequest::Continue(AUTOSAVE.to_owned()));
+        wait(&mut app, |w| w.get_resource::<ControlRoom>().is_some());
+        let resumed = SaveFile::of(&app.world().resource::<ControlRoom>().0, saved.saved_at);
+        assert_eq!(resumed, saved, "the same desk, network and story as saved");
+        run_until(&mut app, 10, |w| {
+            *w.resource::<State<AppState>>().get() == AppState::ControlRoom
+        });
+
+        // New game over it: the old game is kept, byte for byte, as the backup.
+        app.world_mut()
+            .resource_mut::<NextState<AppState>>()
+            .set(AppState::Title);
+        app.update();
+        app.world_mut().write_message(SaveRequest::NewGame);
+        wait(&mut app, |w| {
+            w.get_resource::<ControlRoom>()
+                .is_some_and(|room| room.0.findings.is_empty())
+        });
+        assert_eq!(store.read(BACKUP).expect("reads"), Some(saved_bytes));
+        wait(&mut app, |_| {
+            autosave(&store).is_some_and(|s| s.desk.findings.is_empty())
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A full disk: the autosave fails, the player is told, the game plays on, and the
+    /// save on disk is the one before.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_full_disk_is_said_and_the_game_plays_on() {
+        let dir = folder("full");
+        let store = Store::folder(&dir);
+        let mut app = launched(&store);
+        app.world_mut().write_message(SaveRequest::NewGame);
+        wait(&mut app, |w| w.get_resource::<ControlRoom>().is_some());
+        wait(&mut app, |_| autosave(&store).is_some());
+        let before = store.read(AUTOSAVE).expect("reads");
+        std::os::unix::fs::symlink("/dev/full", dir.join("saves/.autosave.ron.writing"))
+            .expect("symlink");
+        send(&mut app, Request::Analyse);
+        send(&mut app, Request::Pin);
+        wait(&mut app, |w| w.resource::<SaveStatus>().failed.is_some());
+        let failed = app
+            .world()
+            .resource::<SaveStatus>()
+            .failed
+            .clone()
+            .unwrap_or_default();
+        assert!(failed.contains("No space left"), "{failed}");
+        assert_eq!(store.read(AUTOSAVE).expect("reads"), before);
+        let minute = app.world().resource::<ControlRoom>().0.network.minute();
+        for _ in 0..30 {
+            app.update();
+        }
+        assert!(app.world().resource::<ControlRoom>().0.network.minute() > minute);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+// ---- A dive goes on where the last one into the same dream left off ----
+
+#[test]
+fn a_dive_goes_on_from_the_loop_reached_with_what_was_understood() {
+    use bevy::prelude::*;
+    use sleep_sync::campaign::{ControlRoom, Request};
+    use sleep_sync::dev::testing::{end_loop, headless_app, run_until, wait_for_exploring};
+    use sleep_sync::dive::ActiveDive;
+    use sleep_sync::state::AppState;
+
+    let mut app = headless_app();
+    let on = |state: AppState| move |w: &mut World| *w.resource::<State<AppState>>().get() == state;
+    run_until(&mut app, 2_000, on(AppState::Title));
+    app.world_mut()
+        .resource_mut::<NextState<AppState>>()
+        .set(AppState::ControlRoom);
+    run_until(&mut app, 2_000, |w| {
+        w.get_resource::<ControlRoom>().is_some()
+    });
+    run_until(&mut app, 10, on(AppState::ControlRoom));
+    let story = app
+        .world()
+        .resource::<sleep_sync::levels::Levels>()
+        .library
+        .story
+        .clone();
+    let dive = story.family[0].dive.clone();
+    {
+        let mut room = app.world_mut().resource_mut::<ControlRoom>();
+        room.0.overload(&story);
+        // What a continued save holds of this dreamer's last dive.
+        room.0.dives.insert(
+            dive.clone(),
+            DiveProgress {
+                understood: [1].into(),
+                loop_reached: 2,
+                relapses: 1,
+            },
+        );
+    }
+    app.world_mut().write_message(Request::Dive {
+        dive: dive.clone(),
+        link: 0.9,
+    });
+    app.update();
+    wait_for_exploring(&mut app);
+    let active = app.world().resource::<ActiveDive>();
+    assert_eq!(active.loop_index, 2);
+    assert_eq!(active.understood, [1].into());
+    assert_eq!(active.relapses, 1);
+    // The link counts this dive's losses only: the earlier relapse cost it nothing.
+    let link = app
+        .world()
+        .resource::<sleep_sync::dive::DiveLink>()
+        .stability;
+    assert!((link - 0.9).abs() < 1e-6, "{link}");
+
+    // As the dive goes on, the desk keeps up (and so does the autosave).
+    end_loop(&mut app);
+    app.update();
+    let progress = app.world().resource::<ControlRoom>().0.dives[&dive].clone();
+    assert_eq!(progress.loop_reached, 3);
+    assert_eq!(progress.understood, [1].into());
+}
+
+// ---- `sleep-sync save check FILE` ----
+
+#[test]
+fn save_check_says_what_a_save_holds_or_exactly_what_is_wrong() {
+    use std::process::Command;
+
+    let dir = std::env::temp_dir().join(format!("sleep-sync-save-check-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("folder");
+    let story = story();
+    let desk = overloaded(&story);
+    let good = dir.join("autosave.ron");
+    std::fs::write(&good, SaveFile::of(&desk, 1_796_392_980).to_text()).expect("write");
+    let check = |path: &std::path::Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_sleep-sync"))
+            .args(["save", "check"])
+            .arg(path)
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code(), text)
+    };
+    let (code, text) = check(&good);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("chapter: The nightmares"), "{text}");
+    assert!(text.contains("the same as saved"), "{text}");
+
+    let cut = dir.join("cut.ron");
+    let whole = std::fs::read(&good).expect("read");
+    std::fs::write(&cut, &whole[..whole.len() / 3]).expect("write");
+    let (code, text) = check(&cut);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("cut.ron:") && !text.contains("panicked"),
+        "{text}"
+    );
+
+    let binary = dir.join("binary.ron");
+    std::fs::write(&binary, [0u8, 159, 146, 150, 255]).expect("write");
+    let (code, text) = check(&binary);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("UTF-8"), "{text}");
+
+    let (code, text) = check(&dir.join("missing.ron"));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("cannot read"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
