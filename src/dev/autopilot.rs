@@ -40,6 +40,14 @@ pub struct AutoPilot {
 /// Adds the tour. Needs [`crate::ClientPlugin`] and an [`AutoPilot`] resource.
 pub fn plugin(app: &mut App) {
     pictures_plugin(app);
+    // The game saves as it goes, into a folder of the tour's own (empty at the start, so
+    // the title is pictured as a first-time player sees it; the player's saves are not
+    // touched).
+    let saves = std::env::temp_dir().join(format!("sleep-sync-tour-saves-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&saves);
+    app.insert_resource(crate::saves::SaveStore(Some(crate::store::Store::folder(
+        saves,
+    ))));
     app.init_resource::<Progress>()
         .add_systems(Update, drive.run_if(resource_exists::<AutoPilot>));
 }
@@ -70,6 +78,8 @@ enum Step {
     Nightmare(Moment),
     /// A control room panel.
     Desk(DeskView),
+    /// Back at the title with the game saved: the load screen.
+    Load,
 }
 
 impl Step {
@@ -82,6 +92,7 @@ impl Step {
             Step::Dream => "dream.png".to_owned(),
             Step::Pause => "pause.png".to_owned(),
             Step::Settings => "settings.png".to_owned(),
+            Step::Load => "load.png".to_owned(),
             Step::Nightmare(moment) => moment.picture(),
             Step::Desk(view) => format!("control-room-{}.png", view.name()),
         }
@@ -103,6 +114,7 @@ impl AutoPilot {
                 Step::Dream,
                 Step::Pause,
                 Step::Settings,
+                Step::Load,
             ],
         }
     }
@@ -246,6 +258,11 @@ fn drive(
         }
         (Step::Pause, AppState::Dream) => screens.open(Menu::Pause, None),
         (Step::Settings, AppState::Dream) => screens.open(Menu::Settings, Some(Menu::Pause)),
+        (Step::Load, AppState::Dream | AppState::ControlRoom) => {
+            screens.next.set(AppState::Title);
+            false
+        }
+        (Step::Load, AppState::Title) => screens.open(Menu::Load, None),
         (Step::Nightmare(moment), AppState::Dream) => match &dream {
             Some(dream) => stage.set(moment, dream, &mut juno, first),
             None => false,

@@ -2,7 +2,7 @@
 //!
 //! - **Autosave** ([`AUTOSAVE`]) at every story beat (a finding pinned, the confrontation,
 //!   the overload, a dive begun or ended, a memory understood, a dreamer freed, the design
-//!   adopted), every [`AUTOSAVE_EVERY`] while playing, and when the game closes.
+//!   adopted), every [`AUTOSAVE_EVERY`] seconds while playing, and when the game closes.
 //! - **Continue** resumes the newest save readable ([`SaveRequest::Continue`]): its
 //!   network is simulated again in the background while the title says so.
 //! - **New game** over a save keeps it as [`BACKUP`]; a save that cannot be read is set
@@ -30,8 +30,11 @@ use crate::store::{Store, StoreError, Writer};
 pub const AUTOSAVE: &str = "saves/autosave.ron";
 /// The game before the last New game.
 pub const BACKUP: &str = "saves/backup.ron";
-/// Real seconds between autosaves while nothing in the story happens.
-pub const AUTOSAVE_EVERY: f32 = 60.0;
+/// Real seconds between autosaves while nothing in the story happens. Short, because a
+/// browser tab closed says nothing to the game first: at most this much of the network
+/// is lost. A save costs well under a millisecond of the frame (`benches/saves.rs`) and
+/// is written in the background.
+pub const AUTOSAVE_EVERY: f32 = 10.0;
 /// Save slots the player saves into by hand, besides the autosave.
 pub const SLOTS: usize = 3;
 
@@ -101,6 +104,9 @@ impl SavedGames {
 pub struct SaveStatus {
     /// Seconds since the game started (real time) of the last save that was written.
     pub saved_at: Option<f64>,
+    /// When the last save of a story beat (or by the player's hand) was written: the
+    /// mark shows then. The quiet saves every few seconds do not show it.
+    pub shown_at: Option<f64>,
     /// The last write that failed, and why (cleared by the next that works).
     pub failed: Option<String>,
 }
@@ -146,6 +152,8 @@ struct Autosave {
     beat: Option<Beat>,
     since: f32,
     writer: Writer,
+    /// The write under way is a beat's: show the mark when it is written.
+    mark: bool,
 }
 
 pub(super) fn plugin(app: &mut App) {
@@ -244,9 +252,12 @@ struct Saving<'w> {
 }
 
 impl Saving<'_> {
-    /// Notes how a write went, now.
+    /// Notes how a write went, now; a beat's write shows the mark.
     fn note(&mut self, result: Result<(), StoreError>) {
         let now = self.time.elapsed_secs_f64();
+        if result.is_ok() && std::mem::take(&mut self.autosave.mark) {
+            self.status.shown_at = Some(now);
+        }
         self.status.note(result, now);
     }
 
@@ -307,6 +318,7 @@ fn follow_save_requests(
                 // By the player's hand: written now, and said at once.
                 let text = SaveFile::of(&room.0, now()).to_text();
                 let result = store.write(name, text.as_bytes());
+                saving.autosave.mark = true;
                 let failed = result
                     .as_ref()
                     .err()
@@ -317,8 +329,18 @@ fn follow_save_requests(
             SaveRequest::Continue(name) => match read_save(&store, name) {
                 Ok(save) => {
                     let story = levels.library.story.clone();
-                    let task =
-                        AsyncComputeTaskPool::get().spawn(async move { save.restore(&story) });
+                    let task = AsyncComputeTaskPool::get().spawn(async move {
+                        let started = bevy::platform::time::Instant::now();
+                        let desk = save.restore(&story);
+                        if let Ok(desk) = &desk {
+                            info!(
+                                "saved game: network simulated again to minute {} in {:.2} s",
+                                desk.network.minute(),
+                                started.elapsed().as_secs_f64()
+                            );
+                        }
+                        desk
+                    });
                     commands.insert_resource(Resuming {
                         name: name.clone(),
                         task,
@@ -378,9 +400,11 @@ fn autosave(room: Option<Res<ControlRoom>>, mut saving: Saving) {
     let delta = saving.time.delta_secs();
     let autosave = &mut *saving.autosave;
     autosave.since += delta;
-    if autosave.beat.as_ref() == Some(&beat) && autosave.since < AUTOSAVE_EVERY {
+    let beat_changed = autosave.beat.as_ref() != Some(&beat);
+    if !beat_changed && autosave.since < AUTOSAVE_EVERY {
         return;
     }
+    autosave.mark |= beat_changed;
     autosave.beat = Some(beat);
     autosave.since = 0.0;
     let text = SaveFile::of(&room.0, now()).to_text();

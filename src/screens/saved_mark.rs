@@ -1,5 +1,6 @@
-//! The small mark that the game saved: "Saved" in the corner for a moment after each
-//! autosave, and what went wrong, until the next save works, when one fails.
+//! The small mark that the game saved: "Saved" in the corner for a moment after a story
+//! beat's autosave or a save to a slot (not the quiet ones every few seconds), and what
+//! went wrong, until the next save works, when one fails.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -24,7 +25,7 @@ fn saved_mark(
     time: Res<Time<Real>>,
 ) -> Result {
     let age = status
-        .saved_at
+        .shown_at
         .map(|at| time.elapsed_secs_f64() - at)
         .filter(|age| *age < SHOWN_SECONDS);
     if status.failed.is_none() && age.is_none() {

@@ -218,7 +218,7 @@ impl Store {
     /// The names kept under `folder` (e.g. `"saves"`), sorted; temporary files left by
     /// an interrupted write are not among them.
     pub fn names_in(&self, folder: &str) -> Vec<String> {
-        let mut names = match self {
+        let mut names: Vec<String> = match self {
             Self::Folder(root) => std::fs::read_dir(root.join(folder))
                 .map(|entries| {
                     entries
