@@ -38,10 +38,11 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-/// The game in the control room, headless, with its saves in a temporary folder: each
-/// frame timed, an autosave forced every 30 frames. Prints the median frame and the worst
-/// frame within two frames of an autosave (the write itself runs in the background).
-fn autosave_frames() {
+/// The game in the control room, headless, with its saves in a temporary folder (or, for
+/// comparison, none): each frame timed, a story beat every 30 frames. Prints the median
+/// frame and the worst frame within two frames of a beat's autosave (the write itself
+/// runs in the background).
+fn autosave_frames(saving: bool) {
     use bevy::prelude::*;
     use sleep_sync::campaign::ControlRoom;
     use sleep_sync::dev::testing::{headless_app, run_until};
@@ -54,7 +55,9 @@ fn autosave_frames() {
     let dir = std::env::temp_dir().join(format!("sleep-sync-bench-saves-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let mut app = headless_app();
-    app.insert_resource(SaveStore(Some(Store::folder(&dir))));
+    if saving {
+        app.insert_resource(SaveStore(Some(Store::folder(&dir))));
+    }
     run_until(&mut app, 2_000, |w| {
         *w.resource::<State<AppState>>().get() == AppState::Title
     });
@@ -99,9 +102,14 @@ fn autosave_frames() {
         .fold(0.0, f64::max);
     let status = app.world().resource::<SaveStatus>();
     println!(
-        "autosave_frames: {} autosaves in 900 control-room frames (headless); median frame \
+        "autosave_frames ({}): {} beats in 900 control-room frames (headless); median frame \
          {median:.2} ms, worst within 2 frames of an autosave {worst_around:.2} ms ({:.2}× the \
          median), worst elsewhere {worst_elsewhere:.2} ms; last save {}",
+        if saving {
+            "saving"
+        } else {
+            "not saving, for comparison"
+        },
         saved_at.len(),
         worst_around / median,
         if status.failed.is_some() {
@@ -114,7 +122,8 @@ fn autosave_frames() {
 }
 
 fn all(c: &mut Criterion) {
-    autosave_frames();
+    autosave_frames(true);
+    autosave_frames(false);
     benches(c);
 }
 

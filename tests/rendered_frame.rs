@@ -197,6 +197,7 @@ fn every_screen_renders_and_the_dreams_differ() {
         "pause does not dim"
     );
     let leo = &shots[3];
+    autosave_frames(&tour.join("saves-frames.csv"));
 
     // Mara's dream, straight from the command line.
     let mara_png = dir.join("mara.png");
@@ -233,4 +234,68 @@ fn without_a_display_the_game_explains_itself() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"));
+}
+
+/// What the tour's autosaves cost the rendered frame. Only autosaves in a steady stretch
+/// count (the same screen for five frames before and three after: the frames around a
+/// screen change are long for their own reasons): the worst of the two frames after each
+/// against the median frame of that screen. Printed as figures (ratios of this run), not
+/// asserted: the frames' lengths are the machine's.
+fn autosave_frames(csv: &Path) {
+    let text = std::fs::read_to_string(csv)
+        .unwrap_or_else(|e| panic!("{}: the tour logs its frames: {e}", csv.display()));
+    let frames: Vec<(f64, u64, &str)> = text
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut fields = line.split(',');
+            let ms = fields.next()?.parse().ok()?;
+            let saves = fields.next()?.parse().ok()?;
+            Some((ms, saves, fields.next()?))
+        })
+        .collect();
+    let autosaved: Vec<usize> = (1..frames.len())
+        .filter(|&i| frames[i].1 > frames[i - 1].1)
+        .collect();
+    assert!(!autosaved.is_empty(), "the tour's game never autosaved");
+    let steady: Vec<usize> = autosaved
+        .iter()
+        .copied()
+        .filter(|&i| {
+            i >= 5 && i + 3 < frames.len() && (i - 5..=i + 3).all(|j| frames[j].2 == frames[i].2)
+        })
+        .collect();
+    let median_of = |screen: &str| {
+        let mut lengths: Vec<f64> = frames
+            .iter()
+            .filter(|f| f.2 == screen)
+            .map(|f| f.0)
+            .collect();
+        lengths.sort_by(f64::total_cmp);
+        lengths[lengths.len() / 2]
+    };
+    // An autosave begun in frame i shows in the length of frame i + 1 (a frame's length
+    // is measured at its start).
+    let ratios: Vec<(f64, f64, &str)> = steady
+        .iter()
+        .map(|&i| {
+            let worst = frames[i + 1].0.max(frames[i + 2].0);
+            (worst, median_of(frames[i].2), frames[i].2)
+        })
+        .collect();
+    for (worst, median, screen) in &ratios {
+        println!(
+            "autosave on {screen}: next frames' worst {worst:.1} ms against that screen's \
+             median {median:.1} ms ({:.2}×)",
+            worst / median
+        );
+    }
+    let highest = ratios.iter().map(|r| r.0 / r.1).fold(0.0, f64::max);
+    println!(
+        "autosaves in the rendered tour: {} over {} frames, {} in steady stretches; the \
+         worst frame after one is {highest:.2}× its screen's median",
+        autosaved.len(),
+        frames.len(),
+        steady.len()
+    );
 }

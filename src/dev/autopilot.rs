@@ -49,7 +49,44 @@ pub fn plugin(app: &mut App) {
         saves,
     ))));
     app.init_resource::<Progress>()
-        .add_systems(Update, drive.run_if(resource_exists::<AutoPilot>));
+        .init_resource::<SaveFrames>()
+        .add_systems(Update, drive.run_if(resource_exists::<AutoPilot>))
+        .add_systems(Last, log_save_frames.run_if(resource_exists::<AutoPilot>));
+}
+
+/// Every frame's length while a game is under way, with the autosaves begun so far:
+/// written to `saves-frames.csv` in the tour's folder as it ends, for what an autosave
+/// costs the rendered game's frame (`tests/rendered_frame.rs` prints it).
+#[derive(Resource, Default)]
+struct SaveFrames(Vec<(f64, u64, String)>);
+
+fn log_save_frames(
+    time: Res<Time<Real>>,
+    status: Res<crate::saves::SaveStatus>,
+    room: Option<Res<ControlRoom>>,
+    pilot: Res<AutoPilot>,
+    screens: Screens,
+    mut frames: ResMut<SaveFrames>,
+    mut exits: MessageReader<AppExit>,
+) {
+    if room.is_some() {
+        let screen = match &screens.phase {
+            Some(phase) => format!("{:?}:{:?}", screens.state.get(), phase.get()),
+            None => format!("{:?}", screens.state.get()),
+        };
+        frames
+            .0
+            .push((time.delta_secs_f64() * 1000.0, status.autosaves, screen));
+    }
+    if exits.read().next().is_some() && !frames.0.is_empty() {
+        let mut csv = String::from("frame_ms,autosaves,screen\n");
+        for (ms, saves, screen) in &frames.0 {
+            csv.push_str(&format!("{ms:.3},{saves},{screen}\n"));
+        }
+        if let Err(e) = std::fs::write(pilot.dir.join("saves-frames.csv"), csv) {
+            error!("autopilot: saves-frames.csv: {e}");
+        }
+    }
 }
 
 /// Where the tour is.

@@ -243,7 +243,7 @@ impl Sleepers {
             d.floats(column);
         }
         for looping in &self.looping {
-            d.bytes(&looping.to_le_bytes());
+            d.word(u64::from(*looping));
         }
     }
 

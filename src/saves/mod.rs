@@ -82,6 +82,9 @@ pub struct SavedGames {
     pub saves: Vec<(String, SaveFile)>,
     /// What went wrong reading or writing one, for the player.
     pub problem: Option<String>,
+    /// An autosave was written since they were read: read again at the title (not in
+    /// the frame of the autosave).
+    stale: bool,
 }
 
 impl SavedGames {
@@ -109,6 +112,8 @@ pub struct SaveStatus {
     pub shown_at: Option<f64>,
     /// The last write that failed, and why (cleared by the next that works).
     pub failed: Option<String>,
+    /// Autosaves begun in this run (for measuring what they cost the frame).
+    pub autosaves: u64,
 }
 
 /// A saved game being resumed: its network simulated again in the background.
@@ -407,20 +412,25 @@ fn autosave(room: Option<Res<ControlRoom>>, mut saving: Saving) {
     autosave.mark |= beat_changed;
     autosave.beat = Some(beat);
     autosave.since = 0.0;
+    saving.status.autosaves += 1;
     let text = SaveFile::of(&room.0, now()).to_text();
     if let Some(result) = autosave.writer.write(&store, AUTOSAVE, text.into_bytes()) {
         saving.note(result);
-        saving.reread(None);
+        saving.games.stale = true;
     }
 }
 
-/// Takes the results of writes done in the background.
-fn finish_writes(mut saving: Saving) {
+/// Takes the results of writes done in the background; at the title, the list of saves
+/// is brought up to date.
+fn finish_writes(mut saving: Saving, screen: Res<State<AppState>>) {
     let Some(store) = saving.store.0.clone() else {
         return;
     };
     if let Some(result) = saving.autosave.writer.pump(&store) {
         saving.note(result);
+        saving.games.stale = true;
+    }
+    if saving.games.stale && *screen.get() == AppState::Title {
         saving.reread(None);
     }
 }

@@ -33,7 +33,7 @@ fn saved_mark(
     }
     let ctx = contexts.ctx_mut()?;
     egui::Area::new("saved_mark".into())
-        .anchor(egui::Align2::LEFT_BOTTOM, egui::vec2(12.0, -12.0))
+        .anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -10.0))
         .interactable(false)
         .show(ctx, |ui| match &status.failed {
             Some(problem) => {
@@ -45,7 +45,7 @@ fn saved_mark(
             None => {
                 let fade = (SHOWN_SECONDS - age.unwrap_or(0.0)).clamp(0.0, 1.0) as f32;
                 ui.label(
-                    egui::RichText::new("◆ Saved")
+                    egui::RichText::new("Game saved")
                         .color(theme::DIM.gamma_multiply(fade))
                         .size(13.0),
                 );

@@ -196,9 +196,29 @@ fn saves_list(ui: &mut egui::Ui, leave: &mut Leave, menus: &mut Menus) {
             .map(|(name, _)| name.clone())
             .collect()
     };
+    centred(ui, 720.0, 240.0, |ui| {
+        egui::ScrollArea::vertical()
+            .max_height(220.0)
+            .show(ui, |ui| saves_grid(ui, names, leave, menus, saving));
+    });
+    ui.add_space(12.0);
+    if theme::menu_button(ui, "Back").clicked() {
+        menus.back();
+    }
+}
+
+/// The saves' rows: name, chapter, time played, date, and what can be done with each.
+fn saves_grid(
+    ui: &mut egui::Ui,
+    names: Vec<String>,
+    leave: &mut Leave,
+    menus: &mut Menus,
+    saving: bool,
+) {
     egui::Grid::new("saves")
         .num_columns(5)
         .spacing([24.0, 10.0])
+        .striped(true)
         .show(ui, |ui| {
             for name in names {
                 ui.label(egui::RichText::new(crate::saves::label_of(&name)).strong());
@@ -231,10 +251,16 @@ fn saves_list(ui: &mut egui::Ui, leave: &mut Leave, menus: &mut Menus) {
                 ui.end_row();
             }
         });
-    ui.add_space(16.0);
-    if theme::menu_button(ui, "Back").clicked() {
-        menus.back();
-    }
+}
+
+/// A block `width` wide, centred in `ui` (a grid alone would hug the left edge).
+fn centred(ui: &mut egui::Ui, width: f32, height: f32, add: impl FnOnce(&mut egui::Ui)) {
+    let left = ui.max_rect().center().x - width / 2.0;
+    let area = egui::Rect::from_min_size(
+        egui::pos2(left, ui.cursor().top()),
+        egui::vec2(width, height),
+    );
+    ui.scope_builder(egui::UiBuilder::new().max_rect(area), add);
 }
 
 /// Every playable dream, with where it comes from: a modder dives straight into theirs.
@@ -248,14 +274,7 @@ fn free_dive_list(
     ui.heading("Free dive");
     ui.label(egui::RichText::new("Any dream, from the base game or a mod.").color(theme::DIM));
     ui.add_space(12.0);
-    // A fixed-width list, centred: a grid would hug the left edge.
-    const WIDTH: f32 = 720.0;
-    let left = ui.max_rect().center().x - WIDTH / 2.0;
-    let area = egui::Rect::from_min_size(
-        egui::pos2(left, ui.cursor().top()),
-        egui::vec2(WIDTH, 380.0),
-    );
-    ui.scope_builder(egui::UiBuilder::new().max_rect(area), |ui| {
+    centred(ui, 720.0, 380.0, |ui| {
         egui::ScrollArea::vertical()
             .max_height(360.0)
             .show(ui, |ui| {
