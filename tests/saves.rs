@@ -353,7 +353,8 @@ mod in_the_game {
     use sleep_sync::network::analysis::Query;
     use sleep_sync::network::{Measure, Param};
     use sleep_sync::saves::{
-        AUTOSAVE, BACKUP, SaveFile, SaveRequest, SaveStatus, SaveStore, SavedGames,
+        AUTOSAVE, BACKUP, SaveFile, SaveRequest, SaveStatus, SaveStore, SavedGames, read_saves,
+        slot,
     };
     use sleep_sync::state::AppState;
     use sleep_sync::store::Store;
@@ -448,6 +449,17 @@ mod in_the_game {
             *w.resource::<State<AppState>>().get() == AppState::ControlRoom
         });
 
+        // Saved by hand into a slot: on the load screen's list, the same game.
+        app.world_mut().write_message(SaveRequest::SaveTo(slot(1)));
+        app.update();
+        let slotted = store.read(&slot(1)).expect("reads").expect("written");
+        let slotted = SaveFile::parse("slot", &slotted).expect("a whole save");
+        let now = SaveFile::of(&app.world().resource::<ControlRoom>().0, slotted.saved_at);
+        assert_eq!(slotted, now, "the game as it is now");
+        let listed = app.world().resource::<SavedGames>();
+        assert!(listed.get(&slot(1)).is_some(), "{:?}", listed.saves);
+        assert!(app.world().resource::<SaveStatus>().shown_at.is_some());
+
         // New game over it: the old game is kept, byte for byte, as the backup.
         app.world_mut()
             .resource_mut::<NextState<AppState>>()
@@ -462,6 +474,40 @@ mod in_the_game {
         wait(&mut app, |_| {
             autosave(&store).is_some_and(|s| s.desk.findings.is_empty())
         });
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// An autosave the game cannot read is set aside and said so, and Continue offers the
+    /// backup of the game before.
+    #[test]
+    fn a_broken_autosave_is_set_aside_and_the_backup_offered() {
+        let dir = folder("backup");
+        let store = Store::folder(&dir);
+        let backup = super::small_save().to_text();
+        store.write(BACKUP, backup.as_bytes()).expect("write");
+        store
+            .write(AUTOSAVE, b"(version: 1, saved_at: 17")
+            .expect("write");
+        let games = read_saves(&store);
+        let problem = games.problem.clone().expect("said");
+        assert!(
+            problem.contains("autosave.ron") && problem.contains("autosave.broken.ron"),
+            "{problem}"
+        );
+        assert_eq!(games.newest().map(|(name, _)| name.as_str()), Some(BACKUP));
+        assert_eq!(
+            store.read("saves/autosave.broken.ron").expect("reads"),
+            Some(b"(version: 1, saved_at: 17".to_vec())
+        );
+        // The title offers it: Continue goes on from the backup.
+        let mut app = launched(&store);
+        let offered = app.world().resource::<SavedGames>().newest().cloned();
+        assert_eq!(offered.map(|(name, _)| name).as_deref(), Some(BACKUP));
+        assert!(
+            app.world().resource::<SavedGames>().problem.is_none(),
+            "set aside already"
+        );
+        app.update();
         let _ = std::fs::remove_dir_all(&dir);
     }
 
