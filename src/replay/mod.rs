@@ -24,8 +24,8 @@ use crate::levels::Levels;
 use crate::state::AppState;
 use crate::store::Writer;
 
-/// Real seconds between the recording's flushes to disk while a dive is recorded: a
-/// crash or a kill loses at most this much of it.
+/// Seconds of the dive (its fixed ticks: real seconds when played) between the
+/// recording's flushes to disk: a crash or a kill loses at most this much of it.
 pub const RECORDING_FLUSH_SECONDS: f32 = 3.0;
 
 /// Records the dive being played into `path`. While it records, the replay so far is
@@ -37,7 +37,8 @@ pub struct Recording {
     file: Option<ReplayFile>,
     last: Option<TickIntent>,
     written: bool,
-    since_flush: f32,
+    /// The dive's tick at the last flush.
+    flushed_at: u64,
     writer: Writer,
 }
 
@@ -48,7 +49,7 @@ impl Recording {
             file: None,
             last: None,
             written: false,
-            since_flush: 0.0,
+            flushed_at: 0,
             writer: Writer::default(),
         }
     }
@@ -244,6 +245,7 @@ fn start_recording(mut recording: ResMut<Recording>, dive: Res<ActiveDive>, leve
     });
     recording.last = None;
     recording.written = false;
+    recording.flushed_at = 0;
     info!("recording the dive into {}", recording.path.display());
 }
 
@@ -281,7 +283,8 @@ fn finish_recording(
     mut recording: ResMut<Recording>,
     dive: Res<ActiveDive>,
     nightmare: Option<Res<NightmareLoop>>,
-    time: Res<Time<Real>>,
+    ticks: Res<DiveTicks>,
+    time: Res<Time<Fixed>>,
 ) {
     let outcome = outcome_of(&dive, nightmare.as_deref());
     if let Some(file) = recording.file.as_mut() {
@@ -291,9 +294,9 @@ fn finish_recording(
         save(&mut recording);
         return;
     }
-    recording.since_flush += time.delta_secs();
-    if recording.since_flush >= RECORDING_FLUSH_SECONDS && !recording.written {
-        recording.since_flush = 0.0;
+    let every = (RECORDING_FLUSH_SECONDS / time.timestep().as_secs_f32()).round() as u64;
+    if ticks.0 >= recording.flushed_at + every.max(1) && !recording.written {
+        recording.flushed_at = ticks.0;
         recording.flush();
     } else if let Ok((store, _)) = store_for(&recording.path)
         && let Some(Err(e)) = recording.writer.pump(&store)
