@@ -174,6 +174,9 @@ struct SettingsStore {
     store: Store,
     /// Real seconds at the last change not yet written.
     changed_at: Option<f64>,
+    /// The problem on show is the last write's failure (the next write that works
+    /// takes it away; a problem reading the file at start stays).
+    write_failed: bool,
 }
 
 /// Loads the settings kept under `app_id` now and saves them after every change and at
@@ -196,6 +199,7 @@ pub fn persist(app: &mut App, app_id: &str) {
         .insert_resource(SettingsStore {
             store,
             changed_at: None,
+            write_failed: false,
         })
         .add_systems(Last, (save_after_change, save_at_exit).chain());
 }
@@ -329,25 +333,25 @@ pub fn settings_changed(
     sound.is_changed() || controls.is_changed() || picture.is_changed()
 }
 
-/// A file's settings a write could not keep: the player is told, the settings stay in
-/// use, and the next change tries again.
+/// Writes the settings. One a write could not keep: the player is told, the settings
+/// stay in use, and the next change tries again.
 fn write(
-    store: &Store,
+    kept: &mut SettingsStore,
     groups: (&SoundSettings, &ControlSettings, &PictureSettings),
     problem: &mut SettingsProblem,
 ) {
-    match store.write(FILE, text(groups.0, groups.1, groups.2).as_bytes()) {
+    match kept
+        .store
+        .write(FILE, text(groups.0, groups.1, groups.2).as_bytes())
+    {
         Ok(()) => {
-            if problem
-                .0
-                .as_deref()
-                .is_some_and(|p| p.starts_with("Settings not saved"))
-            {
+            if std::mem::take(&mut kept.write_failed) {
                 problem.0 = None;
             }
         }
         Err(e) => {
             warn!("settings: {e}");
+            kept.write_failed = true;
             problem.0 = Some(format!(
                 "Settings not saved: {e}. The file on disk is kept as it was; your changes \
                  apply for this session."
@@ -377,7 +381,7 @@ fn save_after_change(
         .is_some_and(|at| now - at >= SAVE_DELAY.as_secs_f64())
     {
         kept.changed_at = None;
-        write(&kept.store, (&sound, &controls, &picture), &mut problem);
+        write(&mut kept, (&sound, &controls, &picture), &mut problem);
     }
 }
 
@@ -391,7 +395,7 @@ fn save_at_exit(
     mut problem: ResMut<SettingsProblem>,
 ) {
     if exits.read().next().is_some() && kept.changed_at.take().is_some() {
-        write(&kept.store, (&sound, &controls, &picture), &mut problem);
+        write(&mut kept, (&sound, &controls, &picture), &mut problem);
     }
 }
 

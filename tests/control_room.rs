@@ -435,22 +435,7 @@ fn the_designer_runs_and_the_epilogue_follows_the_design() {
 
 // ---- The desk in the game: built in the background, stepped on the fixed clock ----
 
-/// A headless game that has just sat down at the control room for a new game.
-fn seated_app() -> bevy::prelude::App {
-    use bevy::prelude::*;
-    use sleep_sync::dev::testing::{headless_app, run_until};
-    use sleep_sync::state::AppState;
-
-    let mut app = headless_app();
-    let on = |state: AppState| move |w: &mut World| *w.resource::<State<AppState>>().get() == state;
-    run_until(&mut app, 2_000, on(AppState::Title));
-    app.world_mut()
-        .resource_mut::<NextState<AppState>>()
-        .set(AppState::ControlRoom);
-    run_until(&mut app, 10, on(AppState::ControlRoom));
-    app.update();
-    app
-}
+use sleep_sync::dev::testing::seated_app;
 
 /// The desk of a game under way.
 fn desk(app: &bevy::prelude::App) -> &Desk {

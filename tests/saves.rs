@@ -549,22 +549,11 @@ mod in_the_game {
 
 #[test]
 fn a_dive_goes_on_from_the_loop_reached_with_what_was_understood() {
-    use bevy::prelude::*;
     use sleep_sync::campaign::{ControlRoom, Request};
-    use sleep_sync::dev::testing::{end_loop, headless_app, run_until, wait_for_exploring};
+    use sleep_sync::dev::testing::{end_loop, seated_app, wait_for_exploring};
     use sleep_sync::dive::ActiveDive;
-    use sleep_sync::state::AppState;
 
-    let mut app = headless_app();
-    let on = |state: AppState| move |w: &mut World| *w.resource::<State<AppState>>().get() == state;
-    run_until(&mut app, 2_000, on(AppState::Title));
-    app.world_mut()
-        .resource_mut::<NextState<AppState>>()
-        .set(AppState::ControlRoom);
-    run_until(&mut app, 2_000, |w| {
-        w.get_resource::<ControlRoom>().is_some()
-    });
-    run_until(&mut app, 10, on(AppState::ControlRoom));
+    let mut app = seated_app();
     let story = app
         .world()
         .resource::<sleep_sync::levels::Levels>()

@@ -81,6 +81,23 @@ pub fn run_until(app: &mut App, max_frames: u32, mut done: impl FnMut(&mut World
     panic!("condition not reached in {max_frames} frames");
 }
 
+/// A headless game that has just sat down at the control room for a new game (its desk
+/// built, the control room's screen on).
+pub fn seated_app() -> App {
+    let mut app = headless_app();
+    let on = |state: AppState| move |w: &mut World| *w.resource::<State<AppState>>().get() == state;
+    run_until(&mut app, 2_000, on(AppState::Title));
+    app.world_mut()
+        .resource_mut::<NextState<AppState>>()
+        .set(AppState::ControlRoom);
+    run_until(&mut app, 2_000, |w| {
+        w.get_resource::<crate::campaign::ControlRoom>().is_some()
+    });
+    run_until(&mut app, 10, on(AppState::ControlRoom));
+    app.update();
+    app
+}
+
 /// Waits for the levels to load (if they are loading), dives into dream `dream_id` and
 /// steps until its first loop is being explored.
 pub fn dive_into(app: &mut App, dream_id: &str) -> DiveSpec {

@@ -22,7 +22,7 @@ use crate::dive::{ActiveDive, DiveTicks, LoopState, NightmareLoop, PendingAnswer
 use crate::juno::{Juno, LookAngles, TickIntent};
 use crate::levels::Levels;
 use crate::state::AppState;
-use crate::store::Writer;
+use crate::store::{Store, Writer};
 
 /// Seconds of the dive (its fixed ticks: real seconds when played) between the
 /// recording's flushes to disk: a crash or a kill loses at most this much of it.
@@ -39,27 +39,30 @@ pub struct Recording {
     written: bool,
     /// The dive's tick at the last flush.
     flushed_at: u64,
+    /// The folder's store and the file's name in it, for the flushes.
+    store: Option<(Store, String)>,
     writer: Writer,
 }
 
 impl Recording {
     pub fn new(path: PathBuf) -> Self {
         Self {
-            path,
             file: None,
             last: None,
             written: false,
             flushed_at: 0,
+            store: store_for(&path).ok(),
+            path,
             writer: Writer::default(),
         }
     }
 
     /// Writes the replay so far in the background (the final write is [`save`]'s).
     fn flush(&mut self) {
-        let (Some(file), Ok((store, name))) = (&self.file, store_for(&self.path)) else {
+        let (Some(file), Some((store, name))) = (&self.file, &self.store) else {
             return;
         };
-        if let Some(Err(e)) = self.writer.write(&store, &name, file.to_ron().into_bytes()) {
+        if let Some(Err(e)) = self.writer.write(store, name, file.to_ron().into_bytes()) {
             warn!("the replay so far could not be written: {e}");
         }
     }
@@ -298,7 +301,7 @@ fn finish_recording(
     if ticks.0 >= recording.flushed_at + every.max(1) && !recording.written {
         recording.flushed_at = ticks.0;
         recording.flush();
-    } else if let Ok((store, _)) = store_for(&recording.path)
+    } else if let Some((store, _)) = recording.store.clone()
         && let Some(Err(e)) = recording.writer.pump(&store)
     {
         warn!("the replay so far could not be written: {e}");

@@ -315,13 +315,4 @@ impl Writer {
             None
         }
     }
-
-    /// Whether a write is under way or waiting.
-    pub fn is_busy(&self) -> bool {
-        #[cfg(not(target_arch = "wasm32"))]
-        if self.busy.is_some() {
-            return true;
-        }
-        self.queued.is_some()
-    }
 }
