@@ -55,4 +55,10 @@ rm -rf "$tour" && mkdir -p "$tour"
 run --tour "$tour" --control-room
 cp "$tour"/control-room-*.png docs/
 rm -rf "$tour"
+# The contact sheet: the cast in a row and every hazard (needs Python's Pillow).
+if python3 -c "import PIL" 2>/dev/null; then
+  python3 scripts/contact-sheet.py docs
+else
+  echo "Pillow missing: docs/contact-sheet.png not remade (pip install pillow)" >&2
+fi
 echo "screenshots written to docs/"

@@ -114,6 +114,11 @@ fn play(options: Options, playback: Option<replay::ReplayRequest>) -> ExitCode {
 #[cfg(all(not(target_arch = "wasm32"), feature = "dev"))]
 fn start_tour(app: &mut App, tour: Tour, dream: Option<String>, loop_index: u32, view: View) {
     use sleep_sync::dev::autopilot::{self, AutoPilot};
+    // The pictures' folder is made if it is not there: a screenshot into a missing
+    // folder is lost with only a log line.
+    if let Err(e) = std::fs::create_dir_all(&tour.dir) {
+        eprintln!("sleep-sync: cannot make {}: {e}", tour.dir.display());
+    }
     app.insert_resource(AutoPilot {
         dir: tour.dir,
         kind: tour.kind,

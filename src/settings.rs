@@ -37,8 +37,10 @@ pub struct SoundSettings {
     pub master: f32,
     /// The dream's own drone.
     pub ambience: f32,
-    /// Anchors, the loop collapsing, the menus.
+    /// Anchors, the loop collapsing, footsteps, alarms and messages.
     pub effects: f32,
+    /// The title's theme.
+    pub music: f32,
 }
 
 impl Default for SoundSettings {
@@ -47,6 +49,7 @@ impl Default for SoundSettings {
             master: 0.8,
             ambience: 0.7,
             effects: 0.8,
+            music: 0.6,
         }
     }
 }
@@ -82,6 +85,9 @@ pub struct PictureSettings {
     pub shadows: bool,
     /// How large menus, panels and the HUD are drawn, within [`UI_SCALE`].
     pub ui_scale: f32,
+    /// Calmer pictures: loops change without folding the world, nothing shakes or
+    /// pulses, the camera eases less.
+    pub reduce_motion: bool,
 }
 
 impl Default for PictureSettings {
@@ -90,6 +96,7 @@ impl Default for PictureSettings {
             field_of_view: 45.0,
             shadows: true,
             ui_scale: 1.0,
+            reduce_motion: false,
         }
     }
 }
@@ -118,6 +125,7 @@ impl SoundSettings {
             master: within(self.master, (0.0, 1.0), d.master),
             ambience: within(self.ambience, (0.0, 1.0), d.ambience),
             effects: within(self.effects, (0.0, 1.0), d.effects),
+            music: within(self.music, (0.0, 1.0), d.music),
         }
     }
 }

@@ -54,9 +54,14 @@ pub(crate) fn settle_frames(view: View) -> u32 {
     }
 }
 
+/// Frames measured for `SLEEP_SYNC_FRAME_LOG` once the dream is in place.
+const MEASURED_FRAMES: usize = 300;
+
 /// How far the straight dive has come.
 #[derive(Debug, Default)]
 struct Progress {
+    /// Frame lengths measured so far, seconds (with `SLEEP_SYNC_FRAME_LOG` set).
+    measured: Vec<f32>,
     frames: u32,
     /// Frames the dream has been in place for its picture.
     in_place: u32,
@@ -68,6 +73,7 @@ struct Progress {
 #[allow(clippy::too_many_arguments)]
 fn dive_straight_in(
     request: Res<DiveStraightIn>,
+    time: Res<Time<Real>>,
     mut progress: Local<Progress>,
     state: Res<State<AppState>>,
     phase: Option<Res<State<DreamPhase>>>,
@@ -136,6 +142,26 @@ fn dive_straight_in(
     }
     if !pictures.settled(&mut progress.in_place, settle_frames(request.view)) {
         return;
+    }
+    // Measuring the frame: `SLEEP_SYNC_FRAME_LOG=FILE` writes the next frames' lengths
+    // there (one per line, milliseconds) before the picture is taken
+    // (`scripts/frame-cost.sh` compares them).
+    if let Some(log) = std::env::var_os("SLEEP_SYNC_FRAME_LOG")
+        && progress.measured.len() < MEASURED_FRAMES
+    {
+        progress.measured.push(time.delta_secs());
+        if progress.measured.len() == MEASURED_FRAMES {
+            let lines: String = progress
+                .measured
+                .iter()
+                .map(|s| format!("{:.3}\n", s * 1000.0))
+                .collect();
+            if let Err(e) = std::fs::write(&log, lines) {
+                error!("sleep-sync: cannot write the frame log: {e}");
+            }
+        } else {
+            return;
+        }
     }
     match &request.picture {
         Some(path) => {

@@ -5,7 +5,7 @@
 
 use bevy::audio::{AudioPlugin, PlaybackSettings, Volume};
 use bevy::prelude::*;
-use sleep_sync::audio::{Drone, SoundKind, Synth};
+use sleep_sync::audio::{Alarm, Drone, SoundKind, Synth};
 use sleep_sync::dev::testing::{
     dive_into, end_loop, headless_app, juno_position, move_juno_to, wait_for_exploring,
 };
@@ -47,6 +47,7 @@ fn loops_anchors_and_collapses_are_heard_and_nothing_piles_up() {
         master: 0.5,
         ambience: 0.6,
         effects: 1.0,
+        music: 0.3,
     });
     dive_into(&mut app, "leo");
     app.update();
@@ -106,11 +107,11 @@ fn loops_anchors_and_collapses_are_heard_and_nothing_piles_up() {
     run_seconds(&mut app, 3.5);
     assert_eq!(sounds(&mut app).len(), 1, "one drone after 21 loops");
     // The sounds made once at start-up (4 chimes, the collapse, the hurt thud, two
-    // chords), and one drone.
+    // chords, the alarm, the message, nine footsteps), and one drone.
     let synths = app.world().resource::<Assets<Synth>>().len();
     assert_eq!(
         synths,
-        8 + 1,
+        19 + 1,
         "the start-up sounds and one drone in Assets<Synth>"
     );
 
@@ -119,5 +120,98 @@ fn loops_anchors_and_collapses_are_heard_and_nothing_piles_up() {
         .resource_mut::<NextState<sleep_sync::state::AppState>>()
         .set(sleep_sync::state::AppState::ControlRoom);
     run_seconds(&mut app, 2.0);
-    assert!(sounds(&mut app).is_empty(), "the drone fades out on waking");
+    let heard = sounds(&mut app);
+    assert!(
+        heard.iter().all(|s| !s.1),
+        "the drone fades out on waking: {heard:?}"
+    );
+    assert!(
+        heard.len() <= 1,
+        "at most the control room's hum is left: {heard:?}"
+    );
+}
+
+/// The title plays the theme; the control room hums, sounds the alarm as the network
+/// overloads (and hums uneasily after), and chimes when a message arrives.
+#[test]
+fn the_title_has_its_theme_and_the_control_room_hums_alarms_and_chimes() {
+    use sleep_sync::campaign::ControlRoom;
+    use sleep_sync::dev::testing::run_until;
+    use sleep_sync::levels::story::StoryFlag;
+    use sleep_sync::state::AppState;
+
+    let mut app = game();
+    let on = |state: AppState| move |w: &mut World| *w.resource::<State<AppState>>().get() == state;
+    run_until(&mut app, 2_000, on(AppState::Title));
+    app.update();
+    let heard = sounds(&mut app);
+    assert_eq!(
+        heard.iter().filter(|s| s.0 == SoundKind::Music).count(),
+        1,
+        "the theme at the title: {heard:?}"
+    );
+
+    app.world_mut()
+        .resource_mut::<NextState<AppState>>()
+        .set(AppState::ControlRoom);
+    run_until(&mut app, 2_000, |w| {
+        w.get_resource::<ControlRoom>().is_some()
+    });
+    run_until(&mut app, 10, on(AppState::ControlRoom));
+    run_seconds(&mut app, 2.0);
+    let heard = sounds(&mut app);
+    assert!(
+        heard.iter().all(|s| s.0 != SoundKind::Music),
+        "the theme fades out at the desk: {heard:?}"
+    );
+    let hums = |app: &mut App| {
+        sounds(app)
+            .iter()
+            .filter(|s| s.0 == SoundKind::Ambience)
+            .count()
+    };
+    assert_eq!(
+        hums(&mut app),
+        1,
+        "the network hums: {:?}",
+        sounds(&mut app)
+    );
+    let effects = |app: &mut App| {
+        sounds(app)
+            .iter()
+            .filter(|s| s.0 == SoundKind::Effect)
+            .count()
+    };
+    let quiet = effects(&mut app);
+
+    // The overload: the alarm, and a new, uneasy hum in place of the old.
+    app.world_mut()
+        .resource_mut::<ControlRoom>()
+        .0
+        .flags
+        .insert(StoryFlag::Overload);
+    app.update();
+    app.update();
+    let alarms = {
+        let world = app.world_mut();
+        world
+            .query_filtered::<(), With<Alarm>>()
+            .iter(world)
+            .count()
+    };
+    assert_eq!(alarms, 1, "the alarm sounds");
+    assert!(effects(&mut app) > quiet, "and is heard as an effect");
+    assert_eq!(hums(&mut app), 2, "the uneasy hum, the calm one fading");
+    run_seconds(&mut app, 2.0);
+    assert_eq!(hums(&mut app), 1, "one hum after the fade");
+
+    // A message arrives: a chime.
+    let before = effects(&mut app);
+    app.world_mut()
+        .resource_mut::<ControlRoom>()
+        .0
+        .inbox
+        .push((0, 0));
+    app.update();
+    assert_eq!(effects(&mut app), before + 1, "a message chimes");
 }

@@ -128,6 +128,41 @@ fn check_frame(name: &str, png: &Path) -> FrameStats {
     s
 }
 
+/// Juno's figure is in the picture: the middle of the frame, where the camera keeps her,
+/// changes when she is hidden (the same view otherwise), and the rest of it hardly does.
+fn juno_is_drawn(with: &FrameStats, without: &FrameStats) {
+    let (width, height) = (1280usize, 720usize);
+    assert_eq!(with.pixels.len(), width * height, "a 1280×720 frame");
+    let middle = |i: usize| {
+        let (x, y) = (i % width, i / width);
+        (560..720).contains(&x) && (330..600).contains(&y)
+    };
+    let share = |inside: bool| {
+        let (mut changed, mut all) = (0usize, 0usize);
+        for (i, (p, q)) in with.pixels.iter().zip(&without.pixels).enumerate() {
+            if middle(i) != inside {
+                continue;
+            }
+            all += 1;
+            if (0..3).map(|c| p[c].abs_diff(q[c]) as u32).sum::<u32>() > 30 {
+                changed += 1;
+            }
+        }
+        changed as f64 / all as f64
+    };
+    let (figure, elsewhere) = (share(true), share(false));
+    println!(
+        "Juno's figure: {:.1}% of the middle changes without her, {:.2}% of the rest",
+        figure * 100.0,
+        elsewhere * 100.0
+    );
+    assert!(figure > 0.12, "Juno's figure is not drawn ({figure:.3})");
+    assert!(
+        elsewhere < figure / 4.0,
+        "the whole picture changed, not her figure ({elsewhere:.3})"
+    );
+}
+
 /// Share of pixels that differ clearly between two frames of the same size.
 fn changed_share(a: &FrameStats, b: &FrameStats) -> f64 {
     let changed = a
@@ -175,6 +210,7 @@ fn every_screen_renders_and_the_dreams_differ() {
         "free-dive",
         "control-room",
         "dream",
+        "dream-empty",
         "pause",
         "settings",
         "load",
@@ -183,7 +219,7 @@ fn every_screen_renders_and_the_dreams_differ() {
     }
     // Each screen shows something of its own, not the one before it again (the load
     // screen, with the game the tour saved, against the title without it).
-    for (a, b) in [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (0, 6)] {
+    for (a, b) in [(0, 1), (1, 2), (2, 3), (3, 5), (5, 6), (0, 7)] {
         let changed = changed_share(&shots[a], &shots[b]);
         println!(
             "screens {a} → {b}: {:.1}% of pixels differ",
@@ -193,9 +229,10 @@ fn every_screen_renders_and_the_dreams_differ() {
     }
     // The pause menu dims the dream behind it.
     assert!(
-        luminance(&shots[4]) < luminance(&shots[3]) * 0.9,
+        luminance(&shots[5]) < luminance(&shots[3]) * 0.9,
         "pause does not dim"
     );
+    juno_is_drawn(&shots[3], &shots[4]);
     let leo = &shots[3];
     autosave_frames(&tour.join("saves-frames.csv"));
 

@@ -1,5 +1,7 @@
-//! What the player hears: each loop's drone (its pitch from the dream, its unease from the
-//! loop's hostility), a chime for a memory anchor and a rush for a loop collapsing. All
+//! What the player hears: the theme at the title; the network's hum in the control room,
+//! its alarm at the overload and a chime for each message; in a dream, each loop's drone
+//! (its pitch from the dream, its unease from the loop's hostility), Juno's footsteps on
+//! what she walks on, a chime for a memory anchor and a rush for a loop collapsing. All
 //! synthesised (`synth.rs`); volumes from the player's settings.
 //!
 //! In the browser, sound starts with the player's first click or key (browsers keep audio
@@ -10,11 +12,15 @@ pub mod synth;
 use bevy::audio::{AddAudioSource, AudioSink, AudioSinkPlayback, PlaybackMode, Volume};
 use bevy::prelude::*;
 
-pub use synth::Synth;
+pub use synth::{Ground, Synth};
 
+use crate::campaign::ControlRoom;
 use crate::dive::{
     AnchorFound, CoreOpened, CurrentDream, DreamerFreed, LoopCollapsed, Lucidity, loop_running,
 };
+use crate::juno::{JUNO_CENTRE_HEIGHT, Juno};
+use crate::levels::story::StoryFlag;
+use crate::looks::figure::FigureRig;
 use crate::settings::SoundSettings;
 use crate::state::{AppState, Pause};
 
@@ -23,6 +29,7 @@ use crate::state::{AppState, Pause};
 pub enum SoundKind {
     Ambience,
     Effect,
+    Music,
 }
 
 impl SoundKind {
@@ -31,6 +38,7 @@ impl SoundKind {
         let kind = match self {
             SoundKind::Ambience => settings.ambience,
             SoundKind::Effect => settings.effects,
+            SoundKind::Music => settings.music,
         };
         settings.master * kind
     }
@@ -39,6 +47,22 @@ impl SoundKind {
 /// A loop's drone, fading in with its loop; the previous loop's fades out.
 #[derive(Component, Debug)]
 pub struct Drone;
+
+/// A sound played below its kind's volume (a footstep), by this factor.
+#[derive(Component, Debug, Clone, Copy)]
+struct Quieter(f32);
+
+/// The title's theme, playing while the title is up.
+#[derive(Component, Debug)]
+pub struct Theme;
+
+/// The overload's alarm.
+#[derive(Component, Debug)]
+pub struct Alarm;
+
+/// The control room's hum; `true` once the network has overloaded.
+#[derive(Component, Debug)]
+pub struct Hum(bool);
 
 /// A sound on its way out: its volume falls to nothing over the seconds left.
 #[derive(Component, Debug)]
@@ -65,7 +89,16 @@ struct SoundBank {
     hurt: Handle<Synth>,
     opened: Handle<Synth>,
     freed: Handle<Synth>,
+    alarm: Handle<Synth>,
+    message: Handle<Synth>,
+    /// Three of each kind of step, so walking does not repeat one sound.
+    steps: [[Handle<Synth>; 3]; 3],
 }
+
+/// Seconds the overload's alarm sounds.
+const ALARM_SECONDS: f32 = 9.0;
+/// How loud a footstep is against the other effects.
+const STEP_VOLUME: f32 = 0.45;
 
 /// Seconds between the thuds of a hazard wearing Juno down.
 const HURT_EVERY_SECONDS: f32 = 0.8;
@@ -84,12 +117,22 @@ pub fn plugin(app: &mut App) {
                     // At the core and once free nothing hurts her.
                     hurt_thud.run_if(loop_running),
                     core_and_freedom,
+                    footsteps,
                 ),
             )
                 .in_set(crate::AppSystems::Update)
                 .run_if(in_state(AppState::Dream)),
         )
-        .add_systems(OnExit(AppState::Dream), fade_out_drones)
+        .add_systems(OnExit(AppState::Dream), fade_away::<Drone>)
+        .add_systems(OnEnter(AppState::Title), play_theme)
+        .add_systems(OnExit(AppState::Title), fade_away::<Theme>)
+        .add_systems(OnExit(AppState::ControlRoom), fade_away::<Hum>)
+        .add_systems(
+            Update,
+            (network_hum, overload_alarm, message_chime)
+                .run_if(in_state(AppState::ControlRoom))
+                .run_if(resource_exists::<ControlRoom>),
+        )
         .add_systems(
             Update,
             (
@@ -124,6 +167,10 @@ fn make_sound_bank(mut commands: Commands, mut synths: ResMut<Assets<Synth>>) {
         hurt: synths.add(Synth::hurt()),
         opened: synths.add(Synth::chord(392.0, 2.4)),
         freed: synths.add(Synth::chord(261.63, 5.0)),
+        alarm: synths.add(Synth::alarm(ALARM_SECONDS)),
+        message: synths.add(Synth::message()),
+        steps: [Ground::Soft, Ground::Hard, Ground::Wet]
+            .map(|ground| [1, 2, 3].map(|seed| synths.add(Synth::step(ground, seed)))),
     });
 }
 
@@ -210,15 +257,167 @@ fn loop_drone(
     commands.entity(drone).insert(Drone);
 }
 
-fn fade_out_drones(
-    drones: Query<Entity, (With<Drone>, Without<FadingOut>)>,
+/// Every sound marked `M` fades away.
+fn fade_away<M: Component>(
+    sounds: Query<Entity, (With<M>, Without<FadingOut>)>,
     mut commands: Commands,
 ) {
-    for drone in &drones {
+    for sound in &sounds {
         commands
-            .entity(drone)
+            .entity(sound)
             .insert(FadingOut::over(DRONE_FADE_SECONDS));
     }
+}
+
+/// The theme, from the start of the title screen.
+fn play_theme(
+    settings: Res<SoundSettings>,
+    mut synths: ResMut<Assets<Synth>>,
+    mut commands: Commands,
+) {
+    let theme = play(
+        &mut commands,
+        &mut synths,
+        Synth::theme(),
+        SoundKind::Music,
+        &settings,
+    );
+    commands.entity(theme).insert(Theme);
+}
+
+/// The network hums while Juno is at her desk; after the overload, uneasily.
+fn network_hum(
+    room: Res<ControlRoom>,
+    hums: Query<(Entity, &Hum), Without<FadingOut>>,
+    settings: Res<SoundSettings>,
+    mut synths: ResMut<Assets<Synth>>,
+    mut commands: Commands,
+) {
+    let overloaded = room.0.flags.contains(&StoryFlag::Overload);
+    if hums.iter().any(|(_, hum)| hum.0 == overloaded) {
+        return;
+    }
+    for (old, _) in &hums {
+        commands
+            .entity(old)
+            .insert(FadingOut::over(DRONE_FADE_SECONDS));
+    }
+    let unease = if overloaded { 1.0 } else { 0.0 };
+    let hum = play(
+        &mut commands,
+        &mut synths,
+        Synth::hum(unease),
+        SoundKind::Ambience,
+        &settings,
+    );
+    commands.entity(hum).insert(Hum(overloaded));
+}
+
+/// The alarm sounds as the network overloads (once; not again on coming back to a
+/// network that already has).
+fn overload_alarm(
+    room: Res<ControlRoom>,
+    settings: Res<SoundSettings>,
+    bank: Res<SoundBank>,
+    synths: Res<Assets<Synth>>,
+    mut was: Local<Option<bool>>,
+    mut commands: Commands,
+) {
+    let overloaded = room.0.flags.contains(&StoryFlag::Overload);
+    if *was == Some(false) && overloaded {
+        let length = synths.get(&bank.alarm).and_then(|s| s.length);
+        let alarm = play_handle(
+            &mut commands,
+            bank.alarm.clone(),
+            length,
+            SoundKind::Effect,
+            &settings,
+        );
+        commands.entity(alarm).insert(Alarm);
+    }
+    *was = Some(overloaded);
+}
+
+/// A chime for each message that arrives while Juno is at her desk.
+fn message_chime(
+    room: Res<ControlRoom>,
+    settings: Res<SoundSettings>,
+    bank: Res<SoundBank>,
+    synths: Res<Assets<Synth>>,
+    mut seen: Local<Option<usize>>,
+    mut commands: Commands,
+) {
+    let arrived = room.0.inbox.len();
+    if seen.is_some_and(|n| arrived > n) {
+        play_sound(
+            &mut commands,
+            &synths,
+            &bank.message,
+            SoundKind::Effect,
+            &settings,
+        );
+    }
+    *seen = Some(arrived);
+}
+
+/// Where Juno walks: the dream, her body and her figure.
+#[derive(bevy::ecs::system::SystemParam)]
+struct Footing<'w, 's> {
+    dream: Option<Res<'w, CurrentDream>>,
+    juno: Query<'w, 's, &'static Transform, With<Juno>>,
+    rigs: Query<'w, 's, &'static FigureRig>,
+}
+
+/// A step each time one of Juno's feet comes down while she walks: on the dream's
+/// earth, on something hard she climbed, or in shallow water.
+fn footsteps(
+    footing: Footing,
+    settings: Res<SoundSettings>,
+    bank: Res<SoundBank>,
+    synths: Res<Assets<Synth>>,
+    mut was: Local<[bool; 2]>,
+    mut count: Local<usize>,
+    mut commands: Commands,
+) {
+    let Footing { dream, juno, rigs } = footing;
+    let (Some(dream), Ok(at)) = (dream, juno.single()) else {
+        return;
+    };
+    let Some(rig) = rigs.iter().find(|r| juno.get(r.body).is_ok()) else {
+        return;
+    };
+    let planted = rig.gait.planted;
+    let walking = rig.motion.grounded && rig.motion.speed > 0.5;
+    let feet = at.translation.y - JUNO_CENTRE_HEIGHT;
+    let ground = if dream.water_level.is_some_and(|w| w > feet - 0.05) {
+        Ground::Wet
+    } else if feet > dream.heightfield.height_at(at.translation.xz()) + 0.15 {
+        Ground::Hard
+    } else {
+        Ground::Soft
+    };
+    for k in 0..2 {
+        if walking && planted[k] && !was[k] {
+            *count += 1;
+            let step = &bank.steps[ground as usize][*count % 3];
+            let id = play_handle(
+                &mut commands,
+                step.clone(),
+                synths.get(step).and_then(|s| s.length),
+                SoundKind::Effect,
+                &settings,
+            );
+            commands.entity(id).insert((
+                Quieter(STEP_VOLUME),
+                PlaybackSettings {
+                    mode: PlaybackMode::Despawn,
+                    volume: Volume::Linear(SoundKind::Effect.volume(&settings) * STEP_VOLUME),
+                    ..default()
+                },
+            ));
+        }
+    }
+    *was = planted;
 }
 
 /// A chime per memory anchor, a little higher for each one found in the loop.
@@ -314,19 +513,31 @@ impl FadingOut {
     }
 }
 
+/// A sound fading out, as [`fade_out`] turns it down.
+type Fading<'a> = (
+    Entity,
+    &'a SoundKind,
+    &'a mut FadingOut,
+    Option<&'a mut AudioSink>,
+    Option<&'a Quieter>,
+);
+
 fn fade_out(
     time: Res<Time<Real>>,
     settings: Res<SoundSettings>,
-    mut sounds: Query<(Entity, &SoundKind, &mut FadingOut, Option<&mut AudioSink>)>,
+    mut sounds: Query<Fading>,
     mut commands: Commands,
 ) {
-    for (entity, kind, mut fading, sink) in &mut sounds {
+    for (entity, kind, mut fading, sink, quieter) in &mut sounds {
         fading.left -= time.delta_secs();
         if fading.left <= 0.0 {
             commands.entity(entity).despawn();
         } else if let Some(mut sink) = sink {
             let share = fading.left / fading.seconds;
-            sink.set_volume(Volume::Linear(kind.volume(&settings) * share * share));
+            let scale = quieter.map_or(1.0, |q| q.0);
+            sink.set_volume(Volume::Linear(
+                kind.volume(&settings) * scale * share * share,
+            ));
         }
     }
 }
@@ -346,10 +557,11 @@ fn end_lifetimes(
 /// Moving a volume slider is heard at once, in every sound playing.
 fn follow_volume_settings(
     settings: Res<SoundSettings>,
-    mut sinks: Query<(&SoundKind, &mut AudioSink), Without<FadingOut>>,
+    mut sinks: Query<(&SoundKind, &mut AudioSink, Option<&Quieter>), Without<FadingOut>>,
 ) {
-    for (kind, mut sink) in &mut sinks {
-        sink.set_volume(Volume::Linear(kind.volume(&settings)));
+    for (kind, mut sink, quieter) in &mut sinks {
+        let scale = quieter.map_or(1.0, |q| q.0);
+        sink.set_volume(Volume::Linear(kind.volume(&settings) * scale));
     }
 }
 
@@ -374,9 +586,11 @@ mod tests {
             master: 0.5,
             ambience: 0.4,
             effects: 1.0,
+            music: 0.2,
         };
         assert!((SoundKind::Ambience.volume(&settings) - 0.2).abs() < 1e-6);
         assert!((SoundKind::Effect.volume(&settings) - 0.5).abs() < 1e-6);
+        assert!((SoundKind::Music.volume(&settings) - 0.1).abs() < 1e-6);
     }
 
     #[test]

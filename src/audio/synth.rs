@@ -19,6 +19,8 @@ pub struct Partial {
     pub amplitude: f32,
     /// How fast it dies away: the amplitude falls by `e` every `1 / decay` seconds. 0 holds.
     pub decay: f32,
+    /// Seconds into the sound (into each repeat of a phrase) it starts; silent before.
+    pub start: f32,
 }
 
 impl Partial {
@@ -27,8 +29,43 @@ impl Partial {
             frequency,
             amplitude,
             decay,
+            start: 0.0,
         }
     }
+
+    /// The same partial, starting `start` seconds in.
+    const fn at(self, start: f32) -> Self {
+        Self { start, ..self }
+    }
+}
+
+/// Seconds a partial that starts late takes to sound fully (no click).
+const NOTE_ATTACK: f32 = 0.006;
+
+/// A note of a phrase: a soft bell-piano tone (fundamental, octave, twelfth, dying away
+/// at their own pace), `start` seconds in, `loud` of full.
+fn note(frequency: f32, start: f32, loud: f32, ring: f32) -> [Partial; 3] {
+    [
+        Partial::new(frequency, loud, 1.0 / ring).at(start),
+        Partial::new(frequency * 2.0, loud * 0.3, 2.2 / ring).at(start),
+        Partial::new(frequency * 3.0, loud * 0.1, 4.0 / ring).at(start),
+    ]
+}
+
+/// The frequency of `semitones` above A3 (220 Hz).
+fn pitch(semitones: i32) -> f32 {
+    220.0 * 2f32.powf(semitones as f32 / 12.0)
+}
+
+/// What a foot meets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ground {
+    /// The dream's earth.
+    Soft,
+    /// A prop's top, a stair.
+    Hard,
+    /// Shallow water.
+    Wet,
 }
 
 /// A sound to synthesise: what `AudioPlayer<Synth>` plays.
@@ -49,9 +86,29 @@ pub struct Synth {
     pub glide: f32,
     /// Seed of the noise.
     pub seed: u32,
+    /// A phrase that plays over and over: every this many seconds the partials start
+    /// again (at their `start`s). `None`: once.
+    pub repeat: Option<f32>,
 }
 
 impl Synth {
+    /// The most the partials can sum to at any moment: all of them for a sound whose
+    /// partials start together; for a phrase, the loudest moment of its notes (each
+    /// counted at what is left of it then).
+    fn loudest(&self) -> f32 {
+        let starts: Vec<f32> = self.partials.iter().map(|p| p.start).collect();
+        starts
+            .iter()
+            .map(|&at| {
+                self.partials
+                    .iter()
+                    .filter(|p| p.start <= at)
+                    .map(|p| p.amplitude * (-p.decay * (at - p.start)).exp())
+                    .sum::<f32>()
+            })
+            .fold(0.0, f32::max)
+    }
+
     /// A dream's drone: a root, its fifth and a slightly detuned octave that beats, with
     /// breath under it. `unease` (0..1, the loop's hostility) detunes it, speeds its swell
     /// and thickens the breath: the fear is heard growing.
@@ -75,6 +132,7 @@ impl Synth {
             tremolo: (0.07 + 0.2 * unease, 0.25 + 0.3 * unease),
             glide: 1.0,
             seed,
+            repeat: None,
         }
     }
 
@@ -94,6 +152,7 @@ impl Synth {
             tremolo: (0.0, 0.0),
             glide: 1.0,
             seed: 0,
+            repeat: None,
         }
     }
 
@@ -112,6 +171,7 @@ impl Synth {
             tremolo: (0.0, 0.0),
             glide: 0.3,
             seed: 7,
+            repeat: None,
         }
     }
 
@@ -126,6 +186,7 @@ impl Synth {
             tremolo: (0.0, 0.0),
             glide: 0.8,
             seed: 11,
+            repeat: None,
         }
     }
 
@@ -147,13 +208,144 @@ impl Synth {
             tremolo: (0.1, 3.0),
             glide: 1.0,
             seed: 0,
+            repeat: None,
+        }
+    }
+
+    /// The game's theme, for the title: a slow lullaby in A minor that never quite
+    /// resolves, a bell-piano over long low notes, 24 s a phrase, over and over.
+    pub fn theme() -> Self {
+        // (semitones above A3, beat), two beats a second... a little slower: 1.5 s a beat.
+        const MELODY: [(i32, f32); 14] = [
+            (12, 0.0),
+            (10, 1.0),
+            (7, 2.0),
+            (8, 3.0),
+            (7, 4.5),
+            (3, 5.5),
+            (5, 6.0),
+            (12, 8.0),
+            (10, 9.0),
+            (7, 10.0),
+            (15, 11.0),
+            (14, 12.5),
+            (10, 13.5),
+            (7, 14.0),
+        ];
+        // The low notes under it: A, F, C, E — the last one left open.
+        const BASS: [(i32, f32); 4] = [(-12, 0.0), (-16, 4.0), (-9, 8.0), (-17, 12.0)];
+        let beat = 1.5;
+        let mut partials: Vec<Partial> = MELODY
+            .iter()
+            .flat_map(|&(step, at)| note(pitch(step), at * beat, 0.55, 2.4))
+            .collect();
+        partials.extend(
+            BASS.iter()
+                .flat_map(|&(step, at)| note(pitch(step), at * beat, 0.7, 5.0)),
+        );
+        Self {
+            partials,
+            noise: 0.0,
+            length: None,
+            attack: 1.5,
+            release: 0.0,
+            tremolo: (0.0, 0.0),
+            glide: 1.0,
+            seed: 0,
+            repeat: Some(16.0 * beat),
+        }
+    }
+
+    /// The network's hum in the control room: mains and its harmonics under a breath of
+    /// fans. `unease` (0 to 1, after the overload) detunes it into a beating growl.
+    pub fn hum(unease: f32) -> Self {
+        let unease = unease.clamp(0.0, 1.0);
+        Self {
+            partials: vec![
+                Partial::new(50.0, 1.0, 0.0),
+                Partial::new(100.0 * (1.0 + 0.01 * unease), 0.5, 0.0),
+                Partial::new(150.0, 0.25 + 0.2 * unease, 0.0),
+                Partial::new(200.0 * (1.0 - 0.015 * unease), 0.12 * unease, 0.0),
+            ],
+            noise: 0.35,
+            length: None,
+            attack: 2.0,
+            release: 0.0,
+            tremolo: (0.05 + 0.6 * unease, 0.15 + 0.25 * unease),
+            glide: 1.0,
+            seed: 23,
+            repeat: None,
+        }
+    }
+
+    /// The overload's alarm: a falling two-tone, twice a second and a bit, for
+    /// `seconds`.
+    pub fn alarm(seconds: f32) -> Self {
+        Self {
+            partials: vec![
+                Partial::new(880.0, 1.0, 5.0),
+                Partial::new(1760.0, 0.25, 8.0),
+                Partial::new(660.0, 1.0, 5.0).at(0.45),
+                Partial::new(1320.0, 0.25, 8.0).at(0.45),
+            ],
+            noise: 0.0,
+            length: Some(seconds),
+            attack: 0.01,
+            release: 0.5,
+            tremolo: (0.0, 0.0),
+            glide: 1.0,
+            seed: 0,
+            repeat: Some(0.9),
+        }
+    }
+
+    /// A message arriving: two soft notes, a fourth apart.
+    pub fn message() -> Self {
+        let mut partials = note(pitch(7), 0.0, 0.6, 0.6).to_vec();
+        partials.extend(note(pitch(12), 0.16, 0.6, 0.8));
+        Self {
+            partials,
+            noise: 0.0,
+            length: Some(1.4),
+            attack: 0.003,
+            release: 0.3,
+            tremolo: (0.0, 0.0),
+            glide: 1.0,
+            seed: 0,
+            repeat: None,
+        }
+    }
+
+    /// A footstep on `ground`: a short thump, a click on something hard, a splash.
+    pub fn step(ground: Ground, seed: u32) -> Self {
+        let (partials, noise, length) = match ground {
+            Ground::Soft => (vec![Partial::new(70.0, 1.0, 30.0)], 0.6, 0.14),
+            Ground::Hard => (
+                vec![
+                    Partial::new(140.0, 0.8, 40.0),
+                    Partial::new(1900.0, 0.25, 90.0),
+                ],
+                0.5,
+                0.1,
+            ),
+            Ground::Wet => (vec![Partial::new(90.0, 0.3, 20.0)], 1.0, 0.3),
+        };
+        Self {
+            partials,
+            noise,
+            length: Some(length),
+            attack: 0.002,
+            release: length * 0.6,
+            tremolo: (0.0, 0.0),
+            glide: 0.7,
+            seed,
+            repeat: None,
         }
     }
 
     /// The samples, computed as they are asked for.
     pub fn samples(&self) -> SynthSamples {
-        let total_amplitude: f32 =
-            self.partials.iter().map(|p| p.amplitude).sum::<f32>() + self.noise;
+        let total_amplitude = self.loudest() + self.noise;
         SynthSamples {
             synth: self.clone(),
             phases: vec![0.0; self.partials.len()],
@@ -222,9 +414,20 @@ impl Iterator for SynthSamples {
         }
         let t = self.index as f32 / SAMPLE_RATE as f32;
         let pitch = self.synth.glide.powf(t);
+        // Within the phrase, for a repeating one.
+        let within = self.synth.repeat.map_or(t, |period| t % period);
         let mut value = 0.0;
         for (partial, phase) in self.synth.partials.iter().zip(&mut self.phases) {
-            let amplitude = partial.amplitude * (-partial.decay * t).exp();
+            let since = within - partial.start;
+            if since < 0.0 {
+                continue;
+            }
+            let onset = if partial.start > 0.0 || self.synth.repeat.is_some() {
+                (since / NOTE_ATTACK).min(1.0)
+            } else {
+                1.0
+            };
+            let amplitude = partial.amplitude * onset * (-partial.decay * since).exp();
             value += amplitude * (std::f64::consts::TAU * *phase).sin() as f32;
             *phase =
                 (*phase + f64::from(partial.frequency * pitch) / f64::from(SAMPLE_RATE)).fract();
@@ -343,5 +546,54 @@ mod tests {
         let early = crossings(&samples[..quarter]);
         let late = crossings(&samples[3 * quarter..]);
         assert!(late * 2 < early, "early {early} crossings, late {late}");
+    }
+
+    #[test]
+    fn the_theme_plays_on_and_its_phrase_comes_round_again() {
+        let theme = Synth::theme();
+        assert_eq!(theme.length, None, "the theme does not end");
+        let period = theme.repeat.expect("a phrase that repeats");
+        let rate = SAMPLE_RATE as f32;
+        let samples: Vec<f32> = theme
+            .samples()
+            .take(((period * 2.0 + 1.0) * rate) as usize)
+            .collect();
+        assert!(samples.iter().all(|s| s.abs() <= 1.0));
+        // A second of the first phrase and the same second of the next: the notes come
+        // round again (as loud), though the phases differ.
+        let second =
+            |from: f32| rms(&samples[(from * rate) as usize..((from + 1.0) * rate) as usize]);
+        let (first, again) = (second(3.0), second(period + 3.0));
+        assert!(first > 0.05, "the theme is heard: {first}");
+        assert!((first - again).abs() < first * 0.35, "{first} then {again}");
+    }
+
+    #[test]
+    fn the_alarm_sounds_two_tones_in_turn_and_ends() {
+        let alarm = Synth::alarm(3.0);
+        let samples: Vec<f32> = alarm.samples().collect();
+        assert_eq!(samples.len(), 3 * SAMPLE_RATE as usize);
+        let rate = SAMPLE_RATE as f32;
+        let crossings = |from: f32, to: f32| {
+            samples[(from * rate) as usize..(to * rate) as usize]
+                .windows(2)
+                .filter(|w| (w[0] < 0.0) != (w[1] < 0.0))
+                .count()
+        };
+        // The high tone first, the low one after it, in each repeat.
+        assert!(crossings(0.9, 1.0) > crossings(1.36, 1.46) + 20);
+        assert!(crossings(1.8, 1.9) > crossings(2.26, 2.36) + 20);
+    }
+
+    #[test]
+    fn steps_are_short_and_differ_by_ground() {
+        let mut heard = Vec::new();
+        for ground in [Ground::Soft, Ground::Hard, Ground::Wet] {
+            let step = Synth::step(ground, 1);
+            assert!(step.length.is_some_and(|l| l < 0.5), "{ground:?}");
+            heard.push(step.samples().take(2_000).collect::<Vec<_>>());
+        }
+        assert_ne!(heard[0], heard[1]);
+        assert_ne!(heard[1], heard[2]);
     }
 }

@@ -108,6 +108,8 @@ enum Step {
     FreeDive,
     ControlRoom,
     Dream,
+    /// The same view of the dream without Juno: what her figure adds to the picture.
+    DreamEmpty,
     Pause,
     /// The settings menu, opened from the pause menu.
     Settings,
@@ -127,6 +129,7 @@ impl Step {
             Step::FreeDive => "free-dive.png".to_owned(),
             Step::ControlRoom => "control-room.png".to_owned(),
             Step::Dream => "dream.png".to_owned(),
+            Step::DreamEmpty => "dream-empty.png".to_owned(),
             Step::Pause => "pause.png".to_owned(),
             Step::Settings => "settings.png".to_owned(),
             Step::Load => "load.png".to_owned(),
@@ -149,6 +152,7 @@ impl AutoPilot {
                 Step::FreeDive,
                 Step::ControlRoom,
                 Step::Dream,
+                Step::DreamEmpty,
                 Step::Pause,
                 Step::Settings,
                 Step::Load,
@@ -293,7 +297,14 @@ fn drive(
             }
             exploring
         }
-        (Step::Pause, AppState::Dream) => screens.open(Menu::Pause, None),
+        (Step::DreamEmpty, AppState::Dream) => {
+            stage.show_juno(false);
+            true
+        }
+        (Step::Pause, AppState::Dream) => {
+            stage.show_juno(true);
+            screens.open(Menu::Pause, None)
+        }
         (Step::Settings, AppState::Dream) => screens.open(Menu::Settings, Some(Menu::Pause)),
         (Step::Load, AppState::Dream | AppState::ControlRoom) => {
             screens.next.set(AppState::Title);

@@ -10,8 +10,11 @@ use crate::dive::{
 };
 use crate::dream::HazardKind;
 use crate::juno::{Juno, LookAngles, PlaceJuno};
-use crate::levels::Next;
+use crate::levels::{Levels, Next};
+use crate::looks::GameCamera;
+use crate::looks::figure::Figures;
 use crate::snapshot::face;
+use crate::state::AppState;
 
 /// A moment of the nightmare the tour pictures.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -24,6 +27,8 @@ pub(super) enum Moment {
     Confrontation,
     /// The dreamer freed.
     Freed,
+    /// Everyone's figure in a row, facing the camera: the contact sheet's people.
+    Cast,
 }
 
 impl Moment {
@@ -35,7 +40,12 @@ impl Moment {
                 moments.push(Moment::Hazard(*kind));
             }
         }
-        moments.extend([Moment::CoreVeiled, Moment::Confrontation, Moment::Freed]);
+        moments.extend([
+            Moment::CoreVeiled,
+            Moment::Cast,
+            Moment::Confrontation,
+            Moment::Freed,
+        ]);
         moments
     }
 
@@ -46,6 +56,7 @@ impl Moment {
             Moment::CoreVeiled => "core-veiled.png".to_owned(),
             Moment::Confrontation => "confrontation.png".to_owned(),
             Moment::Freed => "freed.png".to_owned(),
+            Moment::Cast => "cast.png".to_owned(),
         }
     }
 }
@@ -58,9 +69,24 @@ pub(super) struct Stage<'w, 's> {
     nightmare: Option<ResMut<'w, NightmareLoop>>,
     answer: ResMut<'w, PendingAnswer>,
     hazards: Query<'w, 's, (&'static Hazard, &'static Transform), Without<Juno>>,
+    figures: Figures<'w>,
+    levels: Res<'w, Levels>,
+    camera: Query<'w, 's, &'static GlobalTransform, With<GameCamera>>,
+    seen: Query<'w, 's, &'static mut Visibility, With<Juno>>,
+    hazards_seen: Query<'w, 's, &'static mut Visibility, (With<Hazard>, Without<Juno>)>,
+    cast: Query<'w, 's, Entity, With<CastMember>>,
 }
 
+/// A figure of the cast's picture, gone once it is taken.
+#[derive(Component)]
+struct CastMember;
+
 impl Stage<'_, '_> {
+    /// Shows or hides Juno's figure.
+    pub(super) fn show_juno(&mut self, shown: bool) {
+        show(&mut self.seen, shown);
+    }
+
     /// Sets up `moment`'s picture (placing Juno on its first frame); true once it is
     /// ready to be taken.
     pub(super) fn set(
@@ -141,6 +167,11 @@ impl Stage<'_, '_> {
                 let core = dream.core.position;
                 let away = (dream.spawn - core).with_y(0.0).normalize_or(Vec3::X);
                 if first {
+                    // The cast's picture is taken: its figures go, Juno comes back.
+                    for member in &self.cast {
+                        self.commands.entity(member).despawn();
+                    }
+                    show(&mut self.seen, true);
                     dive.understood = (0..dive.spec.dream.anchors.len()).collect();
                     place(&mut self.commands, (core + away * 2.0).xz());
                 }
@@ -164,7 +195,75 @@ impl Stage<'_, '_> {
                 }
                 nightmare.state == LoopState::Freed
             }
+            Moment::Cast => {
+                let Ok((transform, _)) = juno.single() else {
+                    return false;
+                };
+                let at = transform.translation;
+                if first {
+                    let Ok(camera) = self.camera.single() else {
+                        return false;
+                    };
+                    // Time to take the picture before the loop ends or a hazard drains her.
+                    self.commands.insert_resource(Lucidity::full());
+                    let length = nightmare.timer.duration();
+                    nightmare.timer.set_elapsed(length.mul_f32(0.1));
+                    // Juno is in the row; the hazards would stand in front of it.
+                    show(&mut self.seen, false);
+                    for mut seen in &mut self.hazards_seen {
+                        *seen = Visibility::Hidden;
+                    }
+                    let library = &self.levels.library;
+                    let mut people = vec![library.cast.juno.clone()];
+                    people.extend(library.campaign_dives().map(|dive| dive.dreamer.figure()));
+                    people.push(library.cast.father.clone());
+                    let eye = camera.translation();
+                    let towards = (eye - at).xz().normalize_or(Vec2::Y);
+                    // Left to right on screen, in the order of `people`.
+                    let across = -towards.perp();
+                    let middle = at.xz() + towards * 2.0;
+                    let count = people.len() as f32;
+                    for (k, figure) in people.iter().enumerate() {
+                        let xz = middle + across * (k as f32 - (count - 1.0) * 0.5) * 1.05;
+                        let to_camera = eye.xz() - xz;
+                        let body = self
+                            .commands
+                            .spawn((
+                                Name::new("Cast member"),
+                                CastMember,
+                                Transform::from_xyz(xz.x, dream.heightfield.height_at(xz), xz.y)
+                                    .with_rotation(Quat::from_rotation_y(f32::atan2(
+                                        -to_camera.x,
+                                        -to_camera.y,
+                                    ))),
+                                Visibility::Visible,
+                                DespawnOnExit(AppState::Dream),
+                            ))
+                            .id();
+                        self.figures.spawn(
+                            &mut self.commands,
+                            body,
+                            figure,
+                            0.0,
+                            crate::looks::figure::Finish::Own,
+                        );
+                    }
+                }
+                face(juno, at + Vec3::Y * 0.4, -0.08);
+                true
+            }
         }
+    }
+}
+
+/// Shows or hides what `seen` finds.
+fn show<F: bevy::ecs::query::QueryFilter>(seen: &mut Query<&mut Visibility, F>, shown: bool) {
+    for mut visibility in seen {
+        *visibility = if shown {
+            Visibility::Inherited
+        } else {
+            Visibility::Hidden
+        };
     }
 }
 

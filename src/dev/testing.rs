@@ -39,6 +39,55 @@ pub fn headless_app_with_looks() -> App {
     app
 }
 
+/// [`headless_app`] with the figures' skeletons and animation (no meshes): for the feet.
+pub fn headless_app_with_figures() -> App {
+    let mut app = headless_app();
+    app.add_plugins(crate::looks::figures_plugin);
+    app
+}
+
+/// What a foot of Juno's at `at` stands on: the terrain, or a prop's top.
+pub fn surface_under(app: &mut App, at: Vec3) -> f32 {
+    use bevy::ecs::system::RunSystemOnce;
+    use bevy_rapier3d::prelude::ReadRapierContext;
+    app.world_mut()
+        .run_system_once(
+            move |physics: ReadRapierContext,
+                  dream: Res<crate::world::CurrentDream>,
+                  juno: Single<Entity, With<Juno>>| {
+                let terrain = dream.heightfield.height_at(at.xz());
+                crate::looks::figure::surface(physics.single().ok().as_ref(), terrain, at, *juno)
+            },
+        )
+        .expect("a dream with Juno in it")
+}
+
+/// Juno's feet: where each sole is (the point under the ankle, in the world) and
+/// whether the animation plants it on the ground. `None` before her figure stands.
+pub fn juno_soles(app: &mut App) -> Option<[(Vec3, bool); 2]> {
+    use crate::looks::figure::{FigureRig, Joint};
+    let world = app.world_mut();
+    let juno = world
+        .query_filtered::<Entity, With<Juno>>()
+        .single(world)
+        .ok()?;
+    let rig = world
+        .query::<&FigureRig>()
+        .iter(world)
+        .find(|rig| rig.body == juno)?
+        .clone();
+    let sole = |joint: Joint| {
+        let at = world
+            .get::<GlobalTransform>(rig.joint(joint))?
+            .translation();
+        Some(at - Vec3::Y * rig.dims.ankle)
+    };
+    Some([
+        (sole(Joint::AnkleL)?, rig.gait.planted[0]),
+        (sole(Joint::AnkleR)?, rig.gait.planted[1]),
+    ])
+}
+
 /// A dream shipped in the repository's `levels/`, with its dreamer and dialogue, read
 /// and checked (no mods).
 ///

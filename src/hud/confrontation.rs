@@ -117,16 +117,6 @@ fn freed(
     }
     let ctx = contexts.ctx_mut()?;
     let name = &dive.spec.dreamer.name;
-    // Dawn: the nightmare's dark gives way to a warm light.
-    let painter = ctx.layer_painter(egui::LayerId::new(
-        egui::Order::Background,
-        "freed_dawn".into(),
-    ));
-    painter.rect_filled(
-        ctx.viewport_rect(),
-        0.0,
-        egui::Color32::from_rgba_unmultiplied(255, 214, 160, 70),
-    );
     let mut wake = keys
         .as_deref()
         .is_some_and(|k| k.just_pressed(KeyCode::Enter));

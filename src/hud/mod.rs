@@ -137,6 +137,7 @@ struct InPlay<'w, 's> {
     lucidity: Res<'w, Lucidity>,
     dream: Option<Res<'w, CurrentDream>>,
     juno: Query<'w, 's, &'static Transform, With<Juno>>,
+    picture: Res<'w, crate::settings::PictureSettings>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -224,7 +225,7 @@ fn hud(
         });
     // Only while the loop runs: at the core and once free nothing hurts her.
     if nightmare.is_running() {
-        hurting(ctx, lucidity);
+        hurting(ctx, lucidity, play.picture.reduce_motion);
     }
     let juno = play.juno.single().map(|t| t.translation).ok();
     if let (Some(dream), Some(juno), true) = (play.dream.as_deref(), juno, nightmare.is_running()) {
@@ -330,24 +331,19 @@ fn lucidity_bar(ui: &mut egui::Ui, lucidity: &Lucidity) {
 /// Ticks a hazard's warning stays up after it last hurt her (half a second).
 const HURT_SHOWN_TICKS: u32 = 30;
 
-/// What is hurting her, and what to do about it; the screen's edge reddens.
-fn hurting(ctx: &egui::Context, lucidity: &Lucidity) {
+/// What is hurting her, and what to do about it; the screen's edges redden, pulsing
+/// (steady when the player asked for less motion).
+fn hurting(ctx: &egui::Context, lucidity: &Lucidity, calm: bool) {
     let hurting = lucidity.hurting(HURT_SHOWN_TICKS);
     if hurting.is_empty() {
         return;
     }
-    let rect = ctx.viewport_rect();
-    let painter = ctx.layer_painter(egui::LayerId::new(
-        egui::Order::Background,
-        "hurt_edge".into(),
-    ));
-    let pulse = 0.5 + 0.5 * (ctx.input(|i| i.time) as f32 * 6.0).sin();
-    painter.rect_stroke(
-        rect.shrink(10.0),
-        0.0,
-        egui::Stroke::new(20.0, theme::WARNING.gamma_multiply(0.25 + 0.25 * pulse)),
-        egui::StrokeKind::Middle,
-    );
+    let pulse = if calm {
+        0.6
+    } else {
+        0.5 + 0.5 * (ctx.input(|i| i.time) as f32 * 5.0).sin()
+    };
+    hurt_vignette(ctx, 0.35 + 0.3 * pulse);
     egui::Area::new("hud_hurting".into())
         // Warnings come and go with what hurts: at full strength at once.
         .fade_in(false)
@@ -367,6 +363,48 @@ fn hurting(ctx: &egui::Context, lucidity: &Lucidity) {
                 }
             });
         });
+}
+
+/// A soft red vignette at `strength` (0 to 1): clear in the middle, deepening towards
+/// the edges and most in the corners, drawn as one mesh of vertex colours.
+fn hurt_vignette(ctx: &egui::Context, strength: f32) {
+    let rect = ctx.viewport_rect();
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Background,
+        "hurt_vignette".into(),
+    ));
+    let edge = theme::WARNING;
+    let colour = |alpha: f32| {
+        egui::Color32::from_rgba_unmultiplied(
+            edge.r(),
+            edge.g(),
+            edge.b(),
+            (alpha.clamp(0.0, 1.0) * 255.0) as u8,
+        )
+    };
+    // Rings from the clear middle out to the screen's edge, as an ellipse of the
+    // screen's shape; the outermost ring reaches past the corners.
+    const SEGMENTS: usize = 48;
+    const RINGS: [(f32, f32); 4] = [(0.62, 0.0), (0.82, 0.25), (1.0, 0.6), (1.5, 1.0)];
+    let centre = rect.center();
+    let half = rect.size() * 0.5;
+    let mut mesh = egui::Mesh::default();
+    for (radius, alpha) in RINGS {
+        for k in 0..SEGMENTS {
+            let angle = k as f32 / SEGMENTS as f32 * std::f32::consts::TAU;
+            let at = centre + egui::vec2(angle.cos() * half.x, angle.sin() * half.y) * radius;
+            mesh.colored_vertex(at, colour(alpha * strength));
+        }
+    }
+    let n = SEGMENTS as u32;
+    for ring in 0..RINGS.len() as u32 - 1 {
+        for k in 0..n {
+            let (a, b) = (ring * n + k, ring * n + (k + 1) % n);
+            mesh.add_triangle(a, b, a + n);
+            mesh.add_triangle(b, b + n, a + n);
+        }
+    }
+    painter.add(egui::Shape::mesh(mesh));
 }
 
 /// Near the core: whether the way to the dreamer is open, and what opens it.

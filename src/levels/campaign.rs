@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::check::{Checks, LevelDoc};
+use super::figure::Cast;
 use super::rules::JunoTuning;
 use super::story::Story;
 
@@ -15,6 +16,9 @@ pub struct CampaignFile {
     /// How Juno's body moves in every dream. Optional: the defaults.
     #[serde(default)]
     pub juno: JunoTuning,
+    /// How Juno and Father look. Optional: the defaults.
+    #[serde(default)]
+    pub cast: Cast,
     /// The control room's story. Optional: a control room with no story to tell.
     #[serde(default)]
     pub story: Story,
@@ -29,6 +33,7 @@ impl LevelDoc for CampaignFile {
         }
         check_dives(c, &self.dives);
         self.juno.check(c, "juno");
+        self.cast.check(c, "cast");
         self.story.check(c, &self.dives);
     }
 }

@@ -17,6 +17,16 @@ pub const MAX_ERRORS_PER_FILE: usize = 50;
 /// How deep brackets may nest. The deepest real file nests 5 levels.
 const MAX_NESTING: usize = 32;
 
+/// A colour written `"#rrggbb"`, as sRGB bytes.
+pub fn rgb(colour: &str) -> Option<[u8; 3]> {
+    let hex = colour.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.is_ascii() {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
+}
+
 /// A kind of level file: how it is named, parsed and checked.
 pub trait LevelDoc: DeserializeOwned {
     /// What a modder calls it ("dreamer file").
@@ -97,6 +107,16 @@ impl<'a> Checks<'a> {
                     range.start(),
                     range.end()
                 ),
+            );
+        }
+    }
+
+    /// A colour written `"#rrggbb"`.
+    pub fn colour(&mut self, field: impl fmt::Display, colour: &str) {
+        if rgb(colour).is_none() {
+            self.fail(
+                field,
+                format!("expected a colour like \"#8c59f2\", found {colour:?}"),
             );
         }
     }

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::check::{Checks, LevelDoc};
+use super::check::{Checks, LevelDoc, rgb};
+use super::figure::Figure;
 use crate::dream::FearWeight;
 
 /// A dreamer trapped in a nightmare loop, as written in their level file.
@@ -22,17 +23,24 @@ pub struct Dreamer {
     pub fears: Vec<FearWeight>,
     /// Id of their dialogue file: what they say at the core of their dream.
     pub dialogue: String,
+    /// How they look at the core of their dream. Optional: without one, a figure is
+    /// made from their colour and id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figure: Option<Figure>,
 }
 
 impl Dreamer {
     /// The colour as sRGB bytes, if it is written as `#rrggbb`.
     pub fn rgb(&self) -> Option<[u8; 3]> {
-        let hex = self.colour.strip_prefix('#')?;
-        if hex.len() != 6 || !hex.is_ascii() {
-            return None;
-        }
-        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
-        Some([byte(0)?, byte(2)?, byte(4)?])
+        rgb(&self.colour)
+    }
+
+    /// How they look: the figure their file gives, or one made from their colour and
+    /// id (a mod's dreamer written before figures existed).
+    pub fn figure(&self) -> Figure {
+        self.figure
+            .clone()
+            .unwrap_or_else(|| Figure::from_seed(&self.id, self.rgb().unwrap_or([128; 3])))
     }
 }
 
@@ -43,15 +51,7 @@ impl LevelDoc for Dreamer {
         c.id("id", &self.id);
         c.text("name", &self.name, 40);
         c.text("about", &self.about, 200);
-        if self.rgb().is_none() {
-            c.fail(
-                "colour",
-                format!(
-                    "expected a colour like \"#8c59f2\", found {:?}",
-                    self.colour
-                ),
-            );
-        }
+        c.colour("colour", &self.colour);
         if self.fears.is_empty() || self.fears.len() > 9 {
             c.fail(
                 "fears",
@@ -79,6 +79,9 @@ impl LevelDoc for Dreamer {
             }
         }
         c.id("dialogue", &self.dialogue);
+        if let Some(figure) = &self.figure {
+            figure.check(c, "figure");
+        }
     }
 }
 

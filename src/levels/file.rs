@@ -52,7 +52,8 @@ pub enum LevelDocument {
     Dreamer(Dreamer),
     Dream(DreamLevel),
     Dialogue(Dialogue),
-    Campaign(CampaignFile),
+    /// Boxed: much the largest, and there is one per game.
+    Campaign(Box<CampaignFile>),
     Mod(ModManifest),
 }
 
@@ -75,7 +76,7 @@ impl LevelDocument {
             FileKind::Dreamer => LevelDocument::Dreamer(parse(file, bytes)?),
             FileKind::Dream => LevelDocument::Dream(parse(file, bytes)?),
             FileKind::Dialogue => LevelDocument::Dialogue(parse(file, bytes)?),
-            FileKind::Campaign => LevelDocument::Campaign(parse(file, bytes)?),
+            FileKind::Campaign => LevelDocument::Campaign(Box::new(parse(file, bytes)?)),
             FileKind::Mod => LevelDocument::Mod(parse(file, bytes)?),
         })
     }

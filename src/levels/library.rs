@@ -9,6 +9,7 @@ use super::dialogue::Dialogue;
 use super::dream_file::DreamLevel;
 use super::dreamer::Dreamer;
 use super::error::LevelError;
+use super::figure::Cast;
 use super::file::{LevelDocument, LevelFile, Source};
 use super::locate::Locator;
 use super::rules::JunoTuning;
@@ -65,6 +66,8 @@ pub struct Library {
     pub campaign: Vec<String>,
     /// How Juno's body moves (the campaign file's `juno`).
     pub juno: JunoTuning,
+    /// How Juno and Father look (the campaign file's `cast`).
+    pub cast: Cast,
     /// The control room's story (the campaign file's `story`).
     pub story: Story,
     /// Every playable dream, put together once (menus read it every frame): base game
@@ -213,6 +216,7 @@ impl Library {
         lib.campaign = dives;
         if let Some(LevelDocument::Campaign(c)) = campaign.map(|f| &f.doc) {
             lib.juno = c.juno;
+            lib.cast = c.cast.clone();
             lib.story = c.story.clone();
         }
         out.errors = problems.finish(&files);

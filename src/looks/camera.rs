@@ -1,14 +1,13 @@
 //! The third-person camera: behind and above Juno, turned by the player, pulled in
-//! whenever the ground would come between it and her, never below the terrain. Also
-//! Juno's looks.
+//! whenever the ground would come between it and her, never below the terrain.
 
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::prelude::*;
 
 use bevy_rapier3d::prelude::{QueryFilter, ReadRapierContext};
 
-use crate::dive::CurrentDream;
-use crate::juno::{JUNO_HALF_SEGMENT, JUNO_RADIUS, Juno, JunoTuning, LookAngles};
+use crate::dive::{CurrentDream, LoopState, NightmareLoop};
+use crate::juno::{JUNO_CENTRE_HEIGHT, Juno, JunoTuning, LookAngles};
 use crate::settings::PictureSettings;
 use crate::state::AppState;
 
@@ -22,7 +21,6 @@ const GROUND_CLEARANCE: f32 = 0.6;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Startup, spawn_camera)
-        .add_observer(dress_juno)
         .add_systems(
             Update,
             field_of_view.run_if(resource_exists_and_changed::<PictureSettings>),
@@ -99,79 +97,73 @@ fn boom_direction(look: LookAngles) -> Vec3 {
     Quat::from_euler(EulerRot::YXZ, look.yaw, look.pitch, 0.0) * Vec3::Z
 }
 
+#[allow(clippy::too_many_arguments)]
 fn follow_juno(
     time: Res<Time<Real>>,
     dream: Option<Res<CurrentDream>>,
+    nightmare: Option<Res<NightmareLoop>>,
     tuning: Res<JunoTuning>,
     physics: ReadRapierContext,
     juno: Single<(Entity, &Transform, &LookAngles), With<Juno>>,
     mut camera: Single<&mut Transform, (With<GameCamera>, Without<Juno>)>,
+    mut aim: Local<Option<Vec3>>,
 ) {
     let Some(dream) = dream else {
         return;
     };
     let (entity, juno_transform, look) = *juno;
-    let target = juno_transform.translation + Vec3::Y * tuning.camera_height;
-    // Props, the veil, the dreamer: whatever solid is between her and the camera.
-    let solid_at = physics.single().ok().and_then(|context| {
-        let filter = QueryFilter::default()
-            .exclude_collider(entity)
-            .exclude_sensors();
-        context.with_query_pipeline(filter, |pipeline| {
-            pipeline
-                .cast_ray(target, boom_direction(*look), tuning.camera_distance, true)
-                .map(|(_, toi)| toi)
-        })
-    });
-    let wanted = camera_position(target, *look, tuning.camera_distance, solid_at, |xz| {
-        dream.heightfield.height_at(xz)
-    });
-    let blend = 1.0 - (-14.0 * time.delta_secs()).exp();
+    let talking = nightmare.is_some_and(|n| matches!(n.state, LoopState::Confronting { .. }));
+    let (wanted, target) = if talking {
+        two_shot(
+            juno_transform.translation,
+            dream.core.position,
+            camera.translation,
+        )
+    } else {
+        let target = juno_transform.translation + Vec3::Y * tuning.camera_height;
+        // Props, the veil, the dreamer: whatever solid is between her and the camera.
+        let solid_at = physics.single().ok().and_then(|context| {
+            let filter = QueryFilter::default()
+                .exclude_collider(entity)
+                .exclude_sensors();
+            context.with_query_pipeline(filter, |pipeline| {
+                pipeline
+                    .cast_ray(target, boom_direction(*look), tuning.camera_distance, true)
+                    .map(|(_, toi)| toi)
+            })
+        });
+        let wanted = camera_position(target, *look, tuning.camera_distance, solid_at, |xz| {
+            dream.heightfield.height_at(xz)
+        });
+        (wanted, target)
+    };
+    let rate = if talking { 3.0 } else { 14.0 };
+    let blend = 1.0 - (-rate * time.delta_secs()).exp();
     let mut position = camera.translation.lerp(wanted, blend);
     // Smoothing must never drag the camera under the ground.
     position.y = position
         .y
         .max(dream.heightfield.height_at(position.xz()) + GROUND_CLEARANCE);
     camera.translation = position;
-    camera.look_at(target, Vec3::Y);
+    let looked_at = aim.map_or(target, |a| a.lerp(target, blend));
+    *aim = Some(looked_at);
+    camera.look_at(looked_at, Vec3::Y);
 }
 
-/// Gives Juno a body to look at: a pale capsule with a glowing visor facing forward.
-fn dress_juno(
-    add: On<Add, Juno>,
-    mut commands: Commands,
-    mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
-) {
-    let body = meshes.add(Capsule3d::new(JUNO_RADIUS, JUNO_HALF_SEGMENT * 2.0));
-    let visor = meshes.add(Cuboid::new(0.42, 0.12, 0.12));
-    // The dive rig's ring: it glows so the player finds Juno at a glance.
-    let rig = meshes.add(Torus::new(JUNO_RADIUS + 0.02, JUNO_RADIUS + 0.09));
-    let body_material = materials.add(StandardMaterial {
-        base_color: Color::srgb(0.92, 0.9, 1.0),
-        emissive: LinearRgba::rgb(0.08, 0.08, 0.12),
-        perceptual_roughness: 0.6,
-        ..default()
-    });
-    let visor_material = materials.add(StandardMaterial {
-        base_color: Color::srgb(0.3, 0.9, 1.0),
-        emissive: LinearRgba::rgb(0.6, 2.4, 3.0),
-        unlit: true,
-        ..default()
-    });
-    commands.entity(add.entity).with_children(|juno| {
-        juno.spawn((Mesh3d(body), MeshMaterial3d(body_material)));
-        juno.spawn((
-            Mesh3d(rig),
-            MeshMaterial3d(visor_material.clone()),
-            Transform::from_xyz(0.0, -0.05, 0.0),
-        ));
-        juno.spawn((
-            Mesh3d(visor),
-            MeshMaterial3d(visor_material),
-            Transform::from_xyz(0.0, JUNO_HALF_SEGMENT * 0.8, -JUNO_RADIUS + 0.02),
-        ));
-    });
+/// Where the camera stands while Juno talks with the dreamer at `core`: to one side of
+/// the line between them (the side it is already nearer), a little behind her, so both
+/// faces and the words between them are in the picture. Returns where it stands and
+/// what it looks at.
+fn two_shot(juno: Vec3, core: Vec3, camera: Vec3) -> (Vec3, Vec3) {
+    let juno_feet = juno - Vec3::Y * JUNO_CENTRE_HEIGHT;
+    let line = (core - juno_feet).xz().normalize_or(Vec2::Y);
+    let mut side = line.perp();
+    if side.dot(camera.xz() - juno_feet.xz()) < 0.0 {
+        side = -side;
+    }
+    let middle = (juno_feet + core) * 0.5 + Vec3::Y * 1.35;
+    let out = side * 4.2 - line * 1.6;
+    (middle + Vec3::new(out.x, 0.5, out.y), middle)
 }
 
 #[cfg(test)]

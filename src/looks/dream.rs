@@ -1,5 +1,6 @@
-//! How a dream looks: terrain, water and anchor materials, the sun, sky and fog, all
-//! from the dream's palette. Gameplay spawns the entities; this dresses them.
+//! How a dream looks: terrain, water and anchor materials, the sun and its shadows, the
+//! props, markers and the dreamer at the core, all from the dream's palette (the sky and
+//! fog are `sky.rs`). Gameplay spawns the entities; this dresses them.
 
 use bevy::asset::RenderAssetUsages;
 use bevy::image::{ImageAddressMode, ImageFilterMode, ImageSampler, ImageSamplerDescriptor};
@@ -7,33 +8,27 @@ use bevy::light::{CascadeShadowConfigBuilder, NotShadowCaster};
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 
-use super::camera::GameCamera;
+use super::figure::{self, FacesJuno, Figures, Talks};
+use super::sky::DreamSun;
 use crate::dive::{
-    CoreVeil, CurrentDream, DreamCoreSite, DreamProp, HazardSite, MemoryAnchor, STAIR_RISE,
-    STAIR_RUN, TerrainChunk, Understood, WaterSurface,
+    ActiveDive, CoreVeil, CurrentDream, DreamCoreSite, DreamProp, HazardSite, LoopState,
+    MemoryAnchor, NightmareLoop, STAIR_RISE, STAIR_RUN, TerrainChunk, Understood, WaterSurface,
 };
 use crate::dream::PropKind;
 use crate::settings::PictureSettings;
 use crate::state::AppState;
 
 /// Sky colour outside dreams: the control room's night.
-const WAKING_SKY: Color = Color::srgb(0.015, 0.02, 0.04);
-
-/// The dream's sun (or moon): the light.
-#[derive(Component)]
-struct DreamSun;
-
-/// The disc of the sun or moon in the sky, far away along the light.
-#[derive(Component)]
-struct SkyOrb;
-
-/// How far away the sky orb hangs, and its radius, metres.
-const ORB_DISTANCE: f32 = 700.0;
-const ORB_RADIUS: f32 = 45.0;
+pub(super) const WAKING_SKY: Color = Color::srgb(0.015, 0.02, 0.04);
 
 /// The glowing grid drawn on the ground of dreams with `grid_glow`.
 #[derive(Resource)]
 struct GridTexture(Handle<Image>);
+
+/// The pillar of light over the core: it shows the way there, and goes out while Juno
+/// talks with the dreamer (it would stand between them).
+#[derive(Component)]
+struct CoreBeacon;
 
 /// The pillar of light over every memory anchor: one mesh, made once.
 #[derive(Resource)]
@@ -61,18 +56,12 @@ pub(super) fn plugin(app: &mut App) {
             Update,
             sun_shadows.run_if(resource_exists_and_changed::<PictureSettings>),
         )
-        .add_systems(OnExit(AppState::Dream), wake_atmosphere)
         .add_systems(
             Update,
             (
-                (
-                    dream_atmosphere,
-                    dream_sun,
-                    dream_sky_orb,
-                    recolour_materials,
-                )
-                    .run_if(resource_exists_and_changed::<CurrentDream>),
+                recolour_materials.run_if(resource_exists_and_changed::<CurrentDream>),
                 animate_anchors,
+                core_beacon.run_if(resource_exists::<NightmareLoop>),
             )
                 .run_if(in_state(AppState::Dream)),
         );
@@ -159,7 +148,7 @@ struct DreamMaterials {
     /// Lamps, pupils, strings: glowing in the accent colour.
     glow: Handle<StandardMaterial>,
     mirror: Handle<StandardMaterial>,
-    /// The core's ring and the dreamer's shape.
+    /// The core's ring.
     core: Handle<StandardMaterial>,
     /// The pillar over the core, white: the way to the end.
     core_beacon: Handle<StandardMaterial>,
@@ -190,7 +179,6 @@ type Parts = Vec<(Handle<Mesh>, Finish, Transform)>;
 #[derive(Resource)]
 struct MarkerMeshes {
     core_ring: Handle<Mesh>,
-    dreamer: Handle<Mesh>,
     hazard_ring: Handle<Mesh>,
     hazard_mote: Handle<Mesh>,
     veil: Handle<Mesh>,
@@ -321,7 +309,6 @@ fn make_marker_meshes(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>) 
         core_ring: add(Torus::new(CORE_RADIUS - 0.15, CORE_RADIUS + 0.15)
             .mesh()
             .build()),
-        dreamer: add(Capsule3d::new(0.45, 1.6).mesh().build()),
         hazard_ring: add(Torus::new(1.3, 1.5).mesh().build()),
         hazard_mote: add(Sphere::new(0.3).mesh().ico(2).expect("small icosphere")),
         veil: add(Cylinder::new(crate::dive::CORE_VEIL_RADIUS, 4.0)
@@ -505,13 +492,24 @@ fn dress_prop(
     });
 }
 
+/// The core: its ring, the pillar of light, and the dreamer standing in it, in their
+/// own figure, turning to face Juno and talking with their hands when she speaks.
 fn dress_core(
     add: On<Add, DreamCoreSite>,
     mut commands: Commands,
+    mut figures: Figures,
+    dive: Option<Res<ActiveDive>>,
     markers: Res<MarkerMeshes>,
     beacon: Res<BeaconMesh>,
     shared: Res<DreamMaterials>,
 ) {
+    if let Some(dive) = dive {
+        let figure = dive.spec.dreamer.figure();
+        let dreamer = figures.spawn(&mut commands, add.entity, &figure, 0.0, figure::Finish::Own);
+        commands
+            .entity(dreamer.root)
+            .insert((Name::new("Dreamer"), Talks(0.7), FacesJuno));
+    }
     commands.entity(add.entity).with_children(|core| {
         core.spawn((
             Mesh3d(markers.core_ring.clone()),
@@ -520,11 +518,7 @@ fn dress_core(
             NotShadowCaster,
         ));
         core.spawn((
-            Mesh3d(markers.dreamer.clone()),
-            MeshMaterial3d(shared.core.clone()),
-            Transform::from_xyz(0.0, 1.3, 0.0),
-        ));
-        core.spawn((
+            CoreBeacon,
             Mesh3d(beacon.0.clone()),
             MeshMaterial3d(shared.core_beacon.clone()),
             Transform::from_xyz(0.0, BEACON_HEIGHT * 0.5, 0.0).with_scale(Vec3::new(2.5, 1.0, 2.5)),
@@ -579,26 +573,7 @@ fn dress_veil(
     ));
 }
 
-fn spawn_sun(
-    mut commands: Commands,
-    mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
-    picture: Res<PictureSettings>,
-) {
-    commands.spawn((
-        Name::new("Sky orb"),
-        SkyOrb,
-        // It hangs between the light and the dream: it must not shadow everything.
-        NotShadowCaster,
-        DespawnOnExit(AppState::Dream),
-        Mesh3d(meshes.add(Sphere::new(ORB_RADIUS).mesh().uv(32, 18))),
-        MeshMaterial3d(materials.add(StandardMaterial {
-            unlit: true,
-            fog_enabled: false,
-            ..default()
-        })),
-        Transform::default(),
-    ));
+fn spawn_sun(mut commands: Commands, picture: Res<PictureSettings>) {
     commands.spawn((
         Name::new("Dream sun"),
         DreamSun,
@@ -629,67 +604,21 @@ fn sun_shadows(
     }
 }
 
-/// Sky, fog and ambient light from the current loop's palette.
-fn dream_atmosphere(
-    dream: Res<CurrentDream>,
-    mut commands: Commands,
-    mut clear: ResMut<ClearColor>,
-    mut ambient: ResMut<GlobalAmbientLight>,
-    camera: Single<Entity, With<GameCamera>>,
+fn core_beacon(
+    nightmare: Res<NightmareLoop>,
+    mut beacons: Query<&mut Visibility, With<CoreBeacon>>,
 ) {
-    let r = &dream.recipe;
-    let p = &r.palette;
-    clear.0 = Color::LinearRgba(p.sky);
-    commands.entity(*camera).insert(DistanceFog {
-        color: Color::LinearRgba(p.fog),
-        directional_light_color: Color::LinearRgba(p.sun * 0.5),
-        directional_light_exponent: 24.0,
-        falloff: FogFalloff::Linear {
-            start: r.fog_start,
-            end: r.fog_end,
-        },
-    });
-    *ambient = GlobalAmbientLight {
-        color: Color::LinearRgba(p.fog * 3.0 + p.sky),
-        brightness: 220.0,
-        ..default()
-    };
-}
-
-/// The direction from the dream towards its sun or moon.
-fn towards_sky_orb(dream: &CurrentDream) -> Vec3 {
-    Quat::from_euler(EulerRot::YXZ, 0.7, dream.recipe.sun_elevation, 0.0) * Vec3::NEG_Z
-}
-
-/// The light shines from the orb's side of the sky, in the palette's colour.
-fn dream_sun(
-    dream: Res<CurrentDream>,
-    mut sun: Single<(&mut DirectionalLight, &mut Transform), With<DreamSun>>,
-) {
-    let (light, transform) = &mut *sun;
-    light.color = Color::LinearRgba(dream.recipe.palette.sun);
-    **transform = Transform::default().looking_to(-towards_sky_orb(&dream), Vec3::Y);
-}
-
-fn dream_sky_orb(
-    dream: Res<CurrentDream>,
-    mut orb: Single<(&MeshMaterial3d<StandardMaterial>, &mut Transform), With<SkyOrb>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
-) {
-    let (material, transform) = &mut *orb;
-    transform.translation = towards_sky_orb(&dream) * ORB_DISTANCE;
-    if let Some(mut material) = materials.get_mut(&material.0) {
-        material.base_color = Color::LinearRgba(dream.recipe.palette.sun * 1.6);
+    let lit = !matches!(
+        nightmare.state,
+        LoopState::Confronting { .. } | LoopState::Freed
+    );
+    for mut seen in &mut beacons {
+        seen.set_if_neq(if lit {
+            Visibility::Inherited
+        } else {
+            Visibility::Hidden
+        });
     }
-}
-
-fn wake_atmosphere(
-    mut commands: Commands,
-    mut clear: ResMut<ClearColor>,
-    camera: Single<Entity, With<GameCamera>>,
-) {
-    clear.0 = WAKING_SKY;
-    commands.entity(*camera).remove::<DistanceFog>();
 }
 
 /// Anchors bob and turn, so they read as alive from far away.

@@ -5,10 +5,12 @@
 use bevy::light::NotShadowCaster;
 use bevy::prelude::*;
 
+use super::figure::{Figures, Finish, Glitch, Slot, Spawned};
 use crate::dive::hazards::{DissolvingPatch, RisingPool, WATCHER_EYE, Watcher};
-use crate::dive::{ActiveDive, CurrentDream, Hazard, NightmareLoop};
+use crate::dive::{ActiveDive, CurrentDream, Hazard, LoopState, NightmareLoop};
 use crate::dream::HazardKind;
-use crate::juno::{JUNO_HALF_SEGMENT, JUNO_RADIUS, Juno};
+use crate::juno::Juno;
+use crate::levels::{Build, Clothing, Figure, FigurePalette, Hair};
 use crate::state::AppState;
 
 /// The parts of a hazard that change as it acts.
@@ -32,16 +34,27 @@ struct HazardAssets {
     fog: Handle<StandardMaterial>,
     water: Handle<StandardMaterial>,
     string: Handle<StandardMaterial>,
-    chaser: Handle<Mesh>,
-    small_eye: Handle<Mesh>,
-    copy_body: Handle<Mesh>,
     tile_mesh: Handle<Mesh>,
     pool: Handle<Mesh>,
     sheet: Handle<Mesh>,
     thread: Handle<Mesh>,
     stalk: Handle<Mesh>,
     eyeball: Handle<Mesh>,
+    pupil: Handle<Mesh>,
 }
+
+/// How much of what is hostile shows: all of it while the loop runs; it fades from view
+/// while Juno talks at the core and once the dreamer is free, so nothing stands between
+/// the camera and the dialogue. On screen only: the hazards go on as before.
+#[derive(Resource)]
+struct HostileFade {
+    shown: f32,
+    /// The hazards' shared materials with their colour and blending as made.
+    originals: Vec<(Handle<StandardMaterial>, Color, AlphaMode)>,
+}
+
+/// Seconds the hostile world takes to fade out or back in.
+const FADE_SECONDS: f32 = 0.6;
 
 /// Spacing of dissolving ground's tiles, metres.
 const TILE_SPACING: f32 = 1.5;
@@ -51,7 +64,14 @@ pub(super) fn plugin(app: &mut App) {
         .add_observer(dress)
         .add_systems(
             Update,
-            (show_hurt, show_wear, show_pools, show_reach)
+            (
+                show_hurt,
+                show_wear,
+                show_pools,
+                show_reach,
+                fade_hostiles,
+                watch_and_sway,
+            )
                 .run_if(in_state(AppState::Dream))
                 .run_if(resource_exists::<CurrentDream>)
                 .run_if(resource_exists::<ActiveDive>),
@@ -77,7 +97,7 @@ fn make_assets(
         cull_mode: None,
         ..default()
     };
-    commands.insert_resource(HazardAssets {
+    let assets = HazardAssets {
         dark: materials.add(StandardMaterial {
             base_color: Color::srgb(0.03, 0.02, 0.04),
             perceptual_roughness: 0.3,
@@ -85,10 +105,12 @@ fn make_assets(
         }),
         eye: materials.add(glow(1.0, 0.15, 0.1)),
         hurting: materials.add(glow(1.0, 0.05, 0.05)),
+        // Her figure in glass: pale, lit from within, half there.
         copy: materials.add(StandardMaterial {
-            base_color: Color::srgba(0.5, 0.6, 0.9, 0.55),
-            metallic: 1.0,
-            perceptual_roughness: 0.05,
+            base_color: Color::srgba(0.78, 0.84, 1.0, 0.72),
+            emissive: LinearRgba::rgb(0.25, 0.32, 0.6),
+            metallic: 0.5,
+            perceptual_roughness: 0.1,
             alpha_mode: AlphaMode::Blend,
             ..default()
         }),
@@ -96,15 +118,34 @@ fn make_assets(
         fog: materials.add(translucent(Color::srgba(0.72, 0.76, 0.92, 0.55))),
         water: materials.add(translucent(Color::srgba(0.1, 0.25, 0.4, 0.6))),
         string: materials.add(glow(1.0, 0.8, 0.45)),
-        chaser: meshes.add(Capsule3d::new(0.6, 1.4)),
-        small_eye: meshes.add(Sphere::new(0.1).mesh().ico(1).expect("small icosphere")),
-        copy_body: meshes.add(Capsule3d::new(JUNO_RADIUS, JUNO_HALF_SEGMENT * 2.0)),
         tile_mesh: meshes.add(Cuboid::new(1.3, 0.08, 1.3)),
         pool: meshes.add(Cylinder::new(1.0, 1.0)),
         sheet: meshes.add(Plane3d::default().mesh().size(1.0, 1.0)),
         thread: meshes.add(Cylinder::new(0.03, 1.0)),
         stalk: meshes.add(Cylinder::new(0.07, WATCHER_EYE)),
         eyeball: meshes.add(Sphere::new(0.5).mesh().uv(16, 10)),
+        pupil: meshes.add(Sphere::new(0.16).mesh().uv(12, 8)),
+    };
+    let originals = [
+        &assets.dark,
+        &assets.eye,
+        &assets.hurting,
+        &assets.copy,
+        &assets.tile,
+        &assets.fog,
+        &assets.water,
+        &assets.string,
+    ]
+    .into_iter()
+    .filter_map(|handle| {
+        let m = materials.get(handle)?;
+        Some((handle.clone(), m.base_color, m.alpha_mode))
+    })
+    .collect();
+    commands.insert_resource(assets);
+    commands.insert_resource(HostileFade {
+        shown: 1.0,
+        originals,
     });
 }
 
@@ -116,6 +157,7 @@ fn dress(
     assets: Res<HazardAssets>,
     dive: Option<Res<ActiveDive>>,
     dream: Option<Res<CurrentDream>>,
+    mut figures: Figures,
 ) {
     let (Ok(hazard), Some(dive), Some(dream)) = (hazards.get(add.entity), dive, dream) else {
         return;
@@ -123,61 +165,36 @@ fn dress(
     let rules = &dive.spec.dream.nightmare;
     let a = &*assets;
     let mut look = HazardLook::default();
-    let mut root = commands.entity(add.entity);
-    let part = |root: &mut EntityCommands,
-                bundle: (Handle<Mesh>, Handle<StandardMaterial>, Transform)| {
-        let (mesh, material, transform) = bundle;
-        let mut id = Entity::PLACEHOLDER;
-        root.with_children(|p| {
-            id = p
-                .spawn((
-                    Mesh3d(mesh),
-                    MeshMaterial3d(material),
-                    transform,
-                    NotShadowCaster,
-                ))
-                .id();
-        });
-        id
-    };
     match hazard.kind {
         HazardKind::Chaser => {
-            look.body.push(part(
-                &mut root,
-                (
-                    a.chaser.clone(),
-                    a.dark.clone(),
-                    Transform::from_xyz(0.0, 1.3, 0.0),
-                ),
-            ));
-            for x in [-0.2, 0.2] {
-                part(
-                    &mut root,
-                    (
-                        a.small_eye.clone(),
-                        a.eye.clone(),
-                        Transform::from_xyz(x, 1.9, -0.55),
-                    ),
-                );
-            }
+            // A shade: a person's shape stretched thin, hooded, two embers for eyes.
+            let shade = figures.spawn(
+                &mut commands,
+                add.entity,
+                &shade(),
+                0.0,
+                Finish::Uniform {
+                    body: a.dark.clone(),
+                    eyes: a.eye.clone(),
+                },
+            );
+            look.body.extend(body_parts(&shade));
         }
         HazardKind::MirrorCopy => {
-            look.body.push(part(
-                &mut root,
-                (
-                    a.copy_body.clone(),
-                    a.copy.clone(),
-                    Transform::from_xyz(0.0, JUNO_RADIUS + JUNO_HALF_SEGMENT, 0.0),
-                ),
-            ));
-            part(
-                &mut root,
-                (
-                    a.small_eye.clone(),
-                    a.eye.clone(),
-                    Transform::from_xyz(0.0, 1.35, -0.32),
-                ),
+            // Juno's own figure, glassy, slipping out of step with itself.
+            let figure = figures.juno();
+            let copy = figures.spawn(
+                &mut commands,
+                add.entity,
+                &figure,
+                0.0,
+                Finish::Uniform {
+                    body: a.copy.clone(),
+                    eyes: a.eye.clone(),
+                },
             );
+            commands.entity(copy.root).insert(Glitch);
+            look.body.extend(body_parts(&copy));
         }
         HazardKind::DissolvingGround => {
             let r = rules.dissolving_ground.radius;
@@ -191,7 +208,8 @@ fn dress(
                     let ground = dream.heightfield.height_at(hazard.home.xz() + offset);
                     let at = Vec3::new(offset.x, ground - hazard.home.y + 0.06, offset.y);
                     look.parts.push(part(
-                        &mut root,
+                        &mut commands,
+                        add.entity,
                         (
                             a.tile_mesh.clone(),
                             a.tile.clone(),
@@ -217,15 +235,19 @@ fn dress(
             } else {
                 body.1
             };
-            look.parts
-                .push(part(&mut root, (body.0, material, Transform::default())));
+            look.parts.push(part(
+                &mut commands,
+                add.entity,
+                (body.0, material, Transform::default()),
+            ));
         }
         HazardKind::Strings => {
             for k in 0..5 {
                 let angle = k as f32 * std::f32::consts::TAU / 5.0;
                 let at = Vec2::from_angle(angle) * 1.2;
                 look.body.push(part(
-                    &mut root,
+                    &mut commands,
+                    add.entity,
                     (
                         a.thread.clone(),
                         a.string.clone(),
@@ -234,7 +256,8 @@ fn dress(
                 ));
             }
             look.beam = Some(part(
-                &mut root,
+                &mut commands,
+                add.entity,
                 (
                     a.thread.clone(),
                     a.string.clone(),
@@ -244,23 +267,37 @@ fn dress(
         }
         HazardKind::Watcher => {
             part(
-                &mut root,
+                &mut commands,
+                add.entity,
                 (
                     a.stalk.clone(),
                     a.dark.clone(),
                     Transform::from_xyz(0.0, WATCHER_EYE * 0.5, 0.0),
                 ),
             );
-            look.body.push(part(
-                &mut root,
+            let eyeball = part(
+                &mut commands,
+                add.entity,
                 (
                     a.eyeball.clone(),
                     a.dark.clone(),
                     Transform::from_xyz(0.0, WATCHER_EYE, 0.0),
                 ),
-            ));
+            );
+            look.body.push(eyeball);
+            // Its pupil, an ember on the front of the eye: the eye turns to follow her.
+            part(
+                &mut commands,
+                eyeball,
+                (
+                    a.pupil.clone(),
+                    a.eye.clone(),
+                    Transform::from_xyz(0.0, 0.0, -0.42).with_scale(Vec3::new(1.0, 1.0, 0.35)),
+                ),
+            );
             look.beam = Some(part(
-                &mut root,
+                &mut commands,
+                add.entity,
                 (
                     a.thread.clone(),
                     a.hurting.clone(),
@@ -269,7 +306,51 @@ fn dress(
             ));
         }
     }
-    root.insert(look);
+    commands.entity(add.entity).insert(look);
+}
+
+/// One visible piece of a hazard, hung from it; it casts no shadow.
+fn part(
+    commands: &mut Commands,
+    parent: Entity,
+    (mesh, material, transform): (Handle<Mesh>, Handle<StandardMaterial>, Transform),
+) -> Entity {
+    commands
+        .spawn((
+            Mesh3d(mesh),
+            MeshMaterial3d(material),
+            transform,
+            NotShadowCaster,
+            ChildOf(parent),
+        ))
+        .id()
+}
+
+/// A figure's parts that light up when it hurts: all but its eyes.
+fn body_parts(figure: &Spawned) -> impl Iterator<Item = Entity> + '_ {
+    figure
+        .parts
+        .iter()
+        .filter(|(_, slot)| *slot != Slot::Eyes)
+        .map(|(entity, _)| *entity)
+}
+
+/// The chasers' figure: tall, gaunt, in a robe to the shins, hooded.
+pub(super) fn shade() -> Figure {
+    let dark = "#0a070c".to_owned();
+    Figure {
+        height: 2.35,
+        build: Build::Gaunt,
+        clothing: Clothing::Shroud,
+        hair: Hair::None,
+        palette: FigurePalette {
+            skin: dark.clone(),
+            hair: dark.clone(),
+            top: dark.clone(),
+            bottom: dark.clone(),
+            shoes: dark,
+        },
+    }
 }
 
 /// A hazard lights up red while it hurts her (never at the core or once she is free:
@@ -394,5 +475,91 @@ fn show_reach(
         } else {
             Transform::from_scale(Vec3::ZERO)
         };
+    }
+}
+
+/// Fades the hazards' shared materials (and with them every hazard) out at the core
+/// and once the dreamer is free, and back in when a loop runs again.
+fn fade_hostiles(
+    time: Res<Time>,
+    nightmare: Option<Res<NightmareLoop>>,
+    mut fade: ResMut<HostileFade>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut hazards: Query<&mut Visibility, With<Hazard>>,
+) {
+    let calm = nightmare
+        .is_some_and(|n| matches!(n.state, LoopState::Confronting { .. } | LoopState::Freed));
+    let wanted = if calm { 0.0 } else { 1.0 };
+    if fade.shown == wanted {
+        return;
+    }
+    let step = time.delta_secs() / FADE_SECONDS;
+    fade.shown = if wanted > fade.shown {
+        (fade.shown + step).min(wanted)
+    } else {
+        (fade.shown - step).max(wanted)
+    };
+    let shown = fade.shown;
+    for (handle, colour, blending) in &fade.originals {
+        if let Some(mut material) = materials.get_mut(handle) {
+            material.base_color = colour.with_alpha(colour.alpha() * shown);
+            material.alpha_mode = if shown < 1.0 {
+                AlphaMode::Blend
+            } else {
+                *blending
+            };
+        }
+    }
+    let visibility = if shown > 0.0 {
+        Visibility::Inherited
+    } else {
+        Visibility::Hidden
+    };
+    for mut seen in &mut hazards {
+        seen.set_if_neq(visibility);
+    }
+}
+
+/// The watchers' eyes turn to follow Juno (slowly, so she sees them turn); the strings
+/// sway, each out of step with the others.
+fn watch_and_sway(
+    time: Res<Time>,
+    juno: Query<&Transform, With<Juno>>,
+    hazards: Query<(&Hazard, &Transform, &HazardLook), Without<Juno>>,
+    mut parts: Query<&mut Transform, (Without<Hazard>, Without<Juno>)>,
+) {
+    let t = time.elapsed_secs();
+    let follow = 1.0 - (-2.5 * time.delta_secs()).exp();
+    let juno = juno.single().map(|j| j.translation).ok();
+    for (hazard, at, look) in &hazards {
+        match hazard.kind {
+            HazardKind::Watcher => {
+                let (Some(juno), Some(&eye)) = (juno, look.body.first()) else {
+                    continue;
+                };
+                let Ok(mut eye) = parts.get_mut(eye) else {
+                    continue;
+                };
+                let to = juno - (at.translation + Vec3::Y * WATCHER_EYE);
+                if to.length_squared() > 0.01 {
+                    let wanted = Transform::default().looking_to(to, Vec3::Y).rotation;
+                    eye.rotation = eye.rotation.slerp(wanted, follow);
+                }
+            }
+            HazardKind::Strings => {
+                for (k, &thread) in look.body.iter().enumerate() {
+                    if let Ok(mut thread) = parts.get_mut(thread) {
+                        let phase = k as f32 * 1.9;
+                        thread.rotation = Quat::from_euler(
+                            EulerRot::XYZ,
+                            (t * 0.7 + phase).sin() * 0.025,
+                            0.0,
+                            (t * 0.5 + phase * 1.3).cos() * 0.025,
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }

@@ -1,25 +1,49 @@
 //! How the dream looks: materials, lights, fog and sky for the generated world, the
-//! hazards' bodies and warnings, and the camera that follows Juno. Presentation only:
+//! people's and the hazards' figures and warnings, and the camera that follows Juno. Presentation only:
 //! these systems read the game's state and never change how a dive goes.
 
 mod camera;
 mod dream;
+mod drift;
+pub(crate) mod figure;
 mod hazards;
+mod sky;
+mod transition;
 
 /// The autopilot frames its pictures as the game camera would.
 #[cfg(feature = "dev")]
-pub(crate) use camera::camera_position;
+pub(crate) use camera::{GameCamera, camera_position};
 
 use bevy::prelude::*;
 
 /// The dream's looks and the camera (needs the renderer).
 pub(super) fn plugin(app: &mut App) {
-    app.add_plugins((camera::plugin, dream::plugin, hazards::plugin));
+    app.add_plugins((
+        camera::plugin,
+        figure::plugin,
+        figure::dress_plugin,
+        dream::plugin,
+        sky::plugin,
+        drift::plugin,
+        transition::plugin,
+        hazards::plugin,
+    ));
 }
 
 /// The dream's and the hazards' looks without the camera: for headless tests that count
 /// what a loop leaves behind.
 #[cfg(feature = "dev")]
 pub(crate) fn dream_looks_plugin(app: &mut App) {
-    app.add_plugins((dream::plugin, hazards::plugin));
+    app.add_plugins((
+        figure::plugin,
+        figure::dress_plugin,
+        dream::plugin,
+        hazards::plugin,
+    ));
+}
+
+/// The figures' skeletons and animation without meshes: for the headless feet test.
+#[cfg(feature = "dev")]
+pub(crate) fn figures_plugin(app: &mut App) {
+    app.add_plugins(figure::plugin);
 }

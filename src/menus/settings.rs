@@ -65,6 +65,7 @@ impl SettingsEditor<'_> {
                 volume(ui, "Master volume", &mut sound.master);
                 volume(ui, "Dream ambience", &mut sound.ambience);
                 volume(ui, "Effects", &mut sound.effects);
+                volume(ui, "Music", &mut sound.music);
                 section(ui, "Controls");
                 row(ui, "Look sensitivity", |ui| {
                     let range = LOOK_SENSITIVITY.0..=LOOK_SENSITIVITY.1;
@@ -89,6 +90,9 @@ impl SettingsEditor<'_> {
                 });
                 row(ui, "Shadows", |ui| {
                     ui.checkbox(&mut picture.shadows, "the dream's sun casts them");
+                });
+                row(ui, "Reduce motion", |ui| {
+                    ui.checkbox(&mut picture.reduce_motion, "no shaking, pulsing or folding");
                 });
                 row(ui, "Interface size", |ui| {
                     let range = UI_SCALE.0..=UI_SCALE.1;

@@ -231,11 +231,35 @@ impl ReplayFile {
 }
 
 /// A fingerprint of what a dive plays out from: the dream, dreamer and dialogue as
-/// loaded, and Juno's tuning (FNV-1a over their debug form, hex).
+/// loaded, and Juno's tuning (FNV-1a over their debug form, hex). How the dreamer looks
+/// (their `figure`) plays no part in a dive and is left out: a replay plays on after a
+/// dreamer is redrawn, and replays recorded before figures existed keep their
+/// fingerprints.
 pub fn content_fingerprint(spec: &DiveSpec, juno: &JunoTuning) -> String {
+    /// The dreamer as a dive sees them: named and shaped as the dreamer was before
+    /// figures, so the debug form (and the fingerprint) is the same.
+    #[derive(Debug)]
+    #[allow(dead_code, reason = "read through its Debug form only")]
+    struct Dreamer<'a> {
+        id: &'a str,
+        name: &'a str,
+        about: &'a str,
+        colour: &'a str,
+        fears: &'a [crate::dream::FearWeight],
+        dialogue: &'a str,
+    }
+    let d = &spec.dreamer;
+    let dreamer = Dreamer {
+        id: &d.id,
+        name: &d.name,
+        about: &d.about,
+        colour: &d.colour,
+        fears: &d.fears,
+        dialogue: &d.dialogue,
+    };
     let text = format!(
         "{:?}|{:?}|{:?}|{:?}",
-        spec.dream, spec.dreamer, spec.dialogue, juno
+        spec.dream, dreamer, spec.dialogue, juno
     );
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in text.bytes() {

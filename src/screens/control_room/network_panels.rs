@@ -173,6 +173,8 @@ fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
         ui.allocate_exact_size(egui::vec2(width, cell * rows as f32), egui::Sense::click());
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, egui::Color32::from_rgb(6, 10, 20));
+    let time = ui.input(|i| i.time) as f32;
+    let mut halos = Vec::new();
     for c in 0..cells {
         let first = c * per_cell;
         let (mut risk, mut looping) = (0.0f32, false);
@@ -182,9 +184,15 @@ fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
                 looping |= s.looping;
             }
         }
-        // Risk from night blue to amber; a loop in bright red.
+        // Risk from night blue to amber; a loop in red that throbs, the throb rippling
+        // across the map as the loops spread.
         let colour = if looping {
-            egui::Color32::from_rgb(255, 60, 60)
+            let throb = 0.75 + 0.25 * (time * 3.0 - c as f32 * 0.07).sin();
+            egui::Color32::from_rgb(
+                (255.0 * throb) as u8,
+                (60.0 * throb) as u8,
+                (60.0 * throb) as u8,
+            )
         } else {
             let t = risk.clamp(0.0, 1.0);
             let mix = |a: f32, b: f32| (a + (b - a) * t) as u8;
@@ -192,10 +200,37 @@ fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
         };
         let x = rect.left() + (c % MAP_COLUMNS) as f32 * cell;
         let y = rect.top() + (c / MAP_COLUMNS) as f32 * cell;
-        painter.rect_filled(
-            egui::Rect::from_min_size(egui::pos2(x, y), egui::vec2(cell, cell)),
+        let square = egui::Rect::from_min_size(egui::pos2(x, y), egui::vec2(cell, cell));
+        painter.rect_filled(square, 0.0, colour);
+        if looping {
+            halos.push(square);
+        }
+    }
+    // The overload's alarm state: the map's frame flashes red until the family is free.
+    let alarm = desk
+        .flags
+        .contains(&crate::levels::story::StoryFlag::Overload)
+        && !desk
+            .flags
+            .contains(&crate::levels::story::StoryFlag::AllFreed);
+    if alarm {
+        let flash = 0.5 + 0.5 * (time * 4.0).sin();
+        painter.rect_stroke(
+            rect.shrink(1.0),
             0.0,
-            colour,
+            egui::Stroke::new(
+                2.0,
+                egui::Color32::from_rgba_unmultiplied(255, 70, 60, (90.0 + 150.0 * flash) as u8),
+            ),
+            egui::StrokeKind::Inside,
+        );
+    }
+    // Loops glow past their cells: a soft red halo around each.
+    for square in halos {
+        painter.rect_filled(
+            square.expand(cell * 0.9),
+            cell,
+            egui::Color32::from_rgba_unmultiplied(255, 50, 40, 18),
         );
     }
     let at = response
