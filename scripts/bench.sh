@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the generator, level-file, network and saved-game benchmarks (criterion) and prints
+# Runs the generator, level-file, network, saved-game and figure benchmarks (criterion) and prints
 # the tables of docs/generator.md; then the store's kill test at full size (2,000 kills;
 # CI runs 200).
 # The figures are ratios within one run; absolute times depend on the machine.
@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 bash scripts/setup.sh
-cargo bench --locked --profile dev --features dev --bench dream --bench levels --bench network --bench saves -- --noplot "$@" 2>&1 \
+cargo bench --locked --profile dev --features dev --bench dream --bench levels --bench network --bench saves --bench figures -- --noplot "$@" 2>&1 \
     | tee "$CARGO_TARGET_DIR/bench-output.txt"
 KILLS="${KILLS:-2000}" cargo test --locked --features dev --test store -- a_writer_killed --nocapture 2>&1 \
     | tee -a "$CARGO_TARGET_DIR/bench-output.txt"

@@ -55,7 +55,7 @@ pub(crate) fn settle_frames(view: View) -> u32 {
 }
 
 /// Frames measured for `SLEEP_SYNC_FRAME_LOG` once the dream is in place.
-const MEASURED_FRAMES: usize = 300;
+const MEASURED_FRAMES: usize = 60;
 
 /// How far the straight dive has come.
 #[derive(Debug, Default)]

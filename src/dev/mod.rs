@@ -4,5 +4,10 @@
 
 pub mod autopilot;
 mod desk;
+/// The figures' skeleton and pose, for `benches/figures.rs`.
+pub mod figure {
+    pub use crate::levels::Cast;
+    pub use crate::looks::figure::{Dims, Gait, Motion, parts, pose};
+}
 mod nightmare;
 pub mod testing;

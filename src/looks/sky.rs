@@ -413,7 +413,7 @@ fn star_mesh(seed: u32) -> Mesh {
         let around = next() * TAU;
         let flat = (1.0 - up * up).sqrt();
         let direction = Vec3::new(flat * around.cos(), up, flat * around.sin());
-        let size = (1.2 + next() * 2.4) * DOME_RADIUS / 900.0;
+        let size = (0.6 + next() * 1.2) * DOME_RADIUS / 900.0;
         let brightness = 0.35 + next().powi(3) * 0.65;
         let right = direction.cross(Vec3::Y).normalize_or(Vec3::X) * size;
         let top = right.cross(direction).normalize() * size;

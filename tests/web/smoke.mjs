@@ -18,8 +18,8 @@ const { chromium } = require("playwright-core");
 const [url, shot] = process.argv.slice(2);
 // Where things are on the 1280×720 page (the same layout as the desktop's 1280×720 window).
 const TITLE_SETTINGS = [640, 411];
-const INVERT_LOOK = [603, 356]; // the settings menu's "Invert look" box
-const SETTINGS_BACK = [640, 647];
+const INVERT_LOOK = [603, 363]; // the settings menu's "Invert look" box
+const SETTINGS_BACK = [640, 686];
 // The game's store keeps "<app id>/<file>" in localStorage (src/store, APP_ID).
 const SETTINGS_KEY = "studio.sleepsync.SleepSync/settings.toml";
 const SAVE_KEY = "studio.sleepsync.SleepSync/saves/autosave.ron";
