@@ -85,8 +85,9 @@ pub struct PictureSettings {
     pub shadows: bool,
     /// How large menus, panels and the HUD are drawn, within [`UI_SCALE`].
     pub ui_scale: f32,
-    /// Calmer pictures: loops change without folding the world, nothing shakes or
-    /// pulses, the camera eases less.
+    /// Calmer pictures: a loop changes without the ground folding away, the hurt
+    /// vignette holds steady instead of pulsing, dissolving ground does not shake, a
+    /// mirror copy does not slip about, and the colour fringes do not flare.
     pub reduce_motion: bool,
 }
 

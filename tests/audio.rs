@@ -19,8 +19,18 @@ fn game() -> App {
     app
 }
 
-/// Every sound entity: its kind, whether it is a drone, and the volume it was started at.
+/// Every sound entity but the title's theme (which fades out on the wall clock as the
+/// game leaves the title): its kind, whether it is a drone, and the volume it was
+/// started at.
 fn sounds(app: &mut App) -> Vec<(SoundKind, bool, f32)> {
+    all_sounds(app)
+        .into_iter()
+        .filter(|s| s.0 != SoundKind::Music)
+        .collect()
+}
+
+/// Every sound entity, the theme too.
+fn all_sounds(app: &mut App) -> Vec<(SoundKind, bool, f32)> {
     let world = app.world_mut();
     world
         .query::<(&SoundKind, Has<Drone>, &PlaybackSettings)>()
@@ -82,18 +92,29 @@ fn loops_anchors_and_collapses_are_heard_and_nothing_piles_up() {
     assert!((effects[0].2 - 0.5).abs() < 1e-6, "master × effects");
 
     // A collapse: a rush, a new drone, and the old one fading out.
+    // Heard as the loop ends (sounds end on the wall clock: waiting for the next loop on
+    // a loaded machine may outlast the rush).
+    {
+        let mut nightmare = app
+            .world_mut()
+            .resource_mut::<sleep_sync::dive::NightmareLoop>();
+        let length = nightmare.timer.duration();
+        nightmare.timer.set_elapsed(length);
+    }
+    for _ in 0..3 {
+        app.update();
+    }
+    let heard = sounds(&mut app);
+    let effects = heard.iter().filter(|s| s.0 == SoundKind::Effect).count();
+    assert!(effects >= 1, "the collapse is heard: {heard:?}");
     end_loop(&mut app);
-    app.update();
-    wait_for_exploring(&mut app);
     app.update();
     let heard = sounds(&mut app);
     let drones = heard.iter().filter(|s| s.1).count();
-    let effects = heard.iter().filter(|s| s.0 == SoundKind::Effect).count();
     assert_eq!(
         drones, 2,
         "the new loop's drone and the old one fading: {heard:?}"
     );
-    assert!(effects >= 1, "the collapse is heard: {heard:?}");
     run_seconds(&mut app, 3.5);
     let heard = sounds(&mut app);
     assert_eq!(heard.len(), 1, "only the new drone remains: {heard:?}");
@@ -144,7 +165,7 @@ fn the_title_has_its_theme_and_the_control_room_hums_alarms_and_chimes() {
     let on = |state: AppState| move |w: &mut World| *w.resource::<State<AppState>>().get() == state;
     run_until(&mut app, 2_000, on(AppState::Title));
     app.update();
-    let heard = sounds(&mut app);
+    let heard = all_sounds(&mut app);
     assert_eq!(
         heard.iter().filter(|s| s.0 == SoundKind::Music).count(),
         1,
@@ -158,12 +179,13 @@ fn the_title_has_its_theme_and_the_control_room_hums_alarms_and_chimes() {
         w.get_resource::<ControlRoom>().is_some()
     });
     run_until(&mut app, 10, on(AppState::ControlRoom));
-    run_seconds(&mut app, 2.0);
-    let heard = sounds(&mut app);
-    assert!(
-        heard.iter().all(|s| s.0 != SoundKind::Music),
-        "the theme fades out at the desk: {heard:?}"
-    );
+    // The theme fades out on the wall clock (1.5 s): wait for it, a millisecond a frame.
+    run_until(&mut app, 20_000, |w| {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        w.query::<&SoundKind>()
+            .iter(w)
+            .all(|kind| *kind != SoundKind::Music)
+    });
     let hums = |app: &mut App| {
         sounds(app)
             .iter()
@@ -202,7 +224,15 @@ fn the_title_has_its_theme_and_the_control_room_hums_alarms_and_chimes() {
     assert_eq!(alarms, 1, "the alarm sounds");
     assert!(effects(&mut app) > quiet, "and is heard as an effect");
     assert_eq!(hums(&mut app), 2, "the uneasy hum, the calm one fading");
-    run_seconds(&mut app, 2.0);
+    // The calm hum fades on the wall clock too.
+    run_until(&mut app, 20_000, |w| {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        w.query::<&SoundKind>()
+            .iter(w)
+            .filter(|kind| **kind == SoundKind::Ambience)
+            .count()
+            == 1
+    });
     assert_eq!(hums(&mut app), 1, "one hum after the fade");
 
     // A message arrives: a chime.

@@ -56,6 +56,15 @@ struct Quieter(f32);
 #[derive(Component, Debug)]
 pub struct Theme;
 
+/// What the control room's sounds have heard of the desk: set on the first frame at the
+/// desk (a game loaded already overloaded, with its messages, sounds no alarm or chime)
+/// and forgotten on leaving it.
+#[derive(Resource, Debug, Default)]
+struct DeskHeard {
+    overloaded: Option<bool>,
+    messages: Option<usize>,
+}
+
 /// The overload's alarm.
 #[derive(Component, Debug)]
 pub struct Alarm;
@@ -126,7 +135,13 @@ pub fn plugin(app: &mut App) {
         .add_systems(OnExit(AppState::Dream), fade_away::<Drone>)
         .add_systems(OnEnter(AppState::Title), play_theme)
         .add_systems(OnExit(AppState::Title), fade_away::<Theme>)
-        .add_systems(OnExit(AppState::ControlRoom), fade_away::<Hum>)
+        .add_systems(
+            OnExit(AppState::ControlRoom),
+            (fade_away::<Hum>, |mut heard: ResMut<DeskHeard>| {
+                *heard = DeskHeard::default()
+            }),
+        )
+        .init_resource::<DeskHeard>()
         .add_systems(
             Update,
             (network_hum, overload_alarm, message_chime)
@@ -320,11 +335,11 @@ fn overload_alarm(
     settings: Res<SoundSettings>,
     bank: Res<SoundBank>,
     synths: Res<Assets<Synth>>,
-    mut was: Local<Option<bool>>,
+    mut heard: ResMut<DeskHeard>,
     mut commands: Commands,
 ) {
     let overloaded = room.0.flags.contains(&StoryFlag::Overload);
-    if *was == Some(false) && overloaded {
+    if heard.overloaded == Some(false) && overloaded {
         let length = synths.get(&bank.alarm).and_then(|s| s.length);
         let alarm = play_handle(
             &mut commands,
@@ -335,7 +350,7 @@ fn overload_alarm(
         );
         commands.entity(alarm).insert(Alarm);
     }
-    *was = Some(overloaded);
+    heard.overloaded = Some(overloaded);
 }
 
 /// A chime for each message that arrives while Juno is at her desk.
@@ -344,11 +359,11 @@ fn message_chime(
     settings: Res<SoundSettings>,
     bank: Res<SoundBank>,
     synths: Res<Assets<Synth>>,
-    mut seen: Local<Option<usize>>,
+    mut heard: ResMut<DeskHeard>,
     mut commands: Commands,
 ) {
     let arrived = room.0.inbox.len();
-    if seen.is_some_and(|n| arrived > n) {
+    if heard.messages.is_some_and(|n| arrived > n) {
         play_sound(
             &mut commands,
             &synths,
@@ -357,7 +372,7 @@ fn message_chime(
             &settings,
         );
     }
-    *seen = Some(arrived);
+    heard.messages = Some(arrived);
 }
 
 /// Where Juno walks: the dream, her body and her figure.

@@ -215,7 +215,7 @@ impl Synth {
     /// The game's theme, for the title: a slow lullaby in A minor that never quite
     /// resolves, a bell-piano over long low notes, 24 s a phrase, over and over.
     pub fn theme() -> Self {
-        // (semitones above A3, beat), two beats a second... a little slower: 1.5 s a beat.
+        // (semitones above A3, beat), a beat every 1.5 s.
         const MELODY: [(i32, f32); 14] = [
             (12, 0.0),
             (10, 1.0),
@@ -417,17 +417,26 @@ impl Iterator for SynthSamples {
         // Within the phrase, for a repeating one.
         let within = self.synth.repeat.map_or(t, |period| t % period);
         let mut value = 0.0;
+        let staggered = self.synth.repeat.is_some();
         for (partial, phase) in self.synth.partials.iter().zip(&mut self.phases) {
             let since = within - partial.start;
-            if since < 0.0 {
-                continue;
-            }
-            let onset = if partial.start > 0.0 || self.synth.repeat.is_some() {
-                (since / NOTE_ATTACK).min(1.0)
-            } else {
-                1.0
+            let sounding = |since: f32| {
+                if since < 0.0 {
+                    return 0.0;
+                }
+                let onset = if partial.start > 0.0 || staggered {
+                    (since / NOTE_ATTACK).min(1.0)
+                } else {
+                    1.0
+                };
+                onset * (-partial.decay * since).exp()
             };
-            let amplitude = partial.amplitude * onset * (-partial.decay * since).exp();
+            // A phrase's note still ringing from the last time round rings on.
+            let tail = match self.synth.repeat {
+                Some(period) if t >= period => sounding(since + period),
+                _ => 0.0,
+            };
+            let amplitude = partial.amplitude * (sounding(since) + tail);
             value += amplitude * (std::f64::consts::TAU * *phase).sin() as f32;
             *phase =
                 (*phase + f64::from(partial.frequency * pitch) / f64::from(SAMPLE_RATE)).fract();
@@ -566,6 +575,17 @@ mod tests {
         let (first, again) = (second(3.0), second(period + 3.0));
         assert!(first > 0.05, "the theme is heard: {first}");
         assert!((first - again).abs() < first * 0.35, "{first} then {again}");
+        // No click where the phrase comes round: the notes still ringing ring on.
+        let wrap = (period * rate) as usize;
+        let step = (samples[wrap] - samples[wrap - 1]).abs();
+        let typical = samples[wrap - 200..wrap - 1]
+            .windows(2)
+            .map(|w| (w[1] - w[0]).abs())
+            .fold(0.0, f32::max);
+        assert!(
+            step <= typical * 1.5 + 1e-3,
+            "a jump of {step} at the repeat (typical {typical})"
+        );
     }
 
     #[test]

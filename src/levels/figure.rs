@@ -96,8 +96,8 @@ impl Figure {
     }
 
     /// A plausible person made from an id and a colour: the same id always gives the
-    /// same figure, dressed in the colour. For dreamers written without a figure, and
-    /// for the network's strangers.
+    /// same figure, dressed in the colour. For dreamers written without a figure (and
+    /// meant for the network's strangers, when they can be dived into).
     pub fn from_seed(id: &str, colour: [u8; 3]) -> Self {
         // FNV-1a: stable across platforms and versions, unlike std's hasher.
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -159,7 +159,8 @@ impl Figure {
     }
 }
 
-/// The figures of the people who are not dreamers: Juno, and Father on the link.
+/// The figures of the people who are not dreamers: Juno, and Father (whose figure the
+/// story's scenes will use; today only the cast's picture shows it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Cast {

@@ -111,6 +111,10 @@ fn follow_juno(
     let Some(dream) = dream else {
         return;
     };
+    // A new loop (or dive) starts the aim afresh: no swing from the last one's target.
+    if dream.is_changed() {
+        *aim = None;
+    }
     let (entity, juno_transform, look) = *juno;
     let talking = nightmare.is_some_and(|n| matches!(n.state, LoopState::Confronting { .. }));
     let (wanted, target) = if talking {

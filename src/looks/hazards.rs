@@ -11,6 +11,7 @@ use crate::dive::{ActiveDive, CurrentDream, Hazard, LoopState, NightmareLoop};
 use crate::dream::HazardKind;
 use crate::juno::Juno;
 use crate::levels::{Build, Clothing, Figure, FigurePalette, Hair};
+use crate::settings::PictureSettings;
 use crate::state::AppState;
 
 /// The parts of a hazard that change as it acts.
@@ -61,12 +62,13 @@ const TILE_SPACING: f32 = 1.5;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Startup, make_assets)
+        .add_systems(OnEnter(AppState::Dream), show_hostiles)
         .add_observer(dress)
         .add_systems(
             Update,
             (
                 show_hurt,
-                show_wear,
+                show_wear.run_if(|p: Res<PictureSettings>| !p.reduce_motion),
                 show_pools,
                 show_reach,
                 fade_hostiles,
@@ -475,6 +477,17 @@ fn show_reach(
         } else {
             Transform::from_scale(Vec3::ZERO)
         };
+    }
+}
+
+/// A new dive's hazards are seen at once, whatever the last dive ended in.
+fn show_hostiles(mut fade: ResMut<HostileFade>, mut materials: ResMut<Assets<StandardMaterial>>) {
+    fade.shown = 1.0;
+    for (handle, colour, blending) in &fade.originals {
+        if let Some(mut material) = materials.get_mut(handle) {
+            material.base_color = *colour;
+            material.alpha_mode = *blending;
+        }
     }
 }
 

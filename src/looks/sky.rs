@@ -137,7 +137,7 @@ fn start_dark(mut dawn: ResMut<Dawn>) {
     dawn.0 = 0.0;
 }
 
-/// Back in the control room: no fog, no bloom, the night outside.
+/// Back in the control room: no fog, no bloom, no HDR, the night outside.
 fn wake(
     mut commands: Commands,
     mut clear: ResMut<ClearColor>,
@@ -146,7 +146,7 @@ fn wake(
     clear.0 = super::dream::WAKING_SKY;
     commands
         .entity(*camera)
-        .remove::<(DistanceFog, Bloom, ChromaticAberration)>();
+        .remove::<(DistanceFog, Bloom, ChromaticAberration, Hdr)>();
 }
 
 /// The dawn comes up over [`DAWN_SECONDS`] once the dreamer is free.
@@ -316,6 +316,7 @@ fn follow_camera(
 /// The fear shows at the picture's edges: colour fringes grow with the loop's hostility
 /// and flare while a hazard hurts.
 fn fear_fringes(
+    picture: Res<crate::settings::PictureSettings>,
     dream: Option<Res<CurrentDream>>,
     lucidity: Option<Res<Lucidity>>,
     nightmare: Option<Res<NightmareLoop>>,
@@ -324,7 +325,13 @@ fn fear_fringes(
     let hostility = dream.map_or(0.0, |d| d.recipe.hostility);
     let running = nightmare.is_some_and(|n| n.is_running());
     let hurt = lucidity.is_some_and(|l| running && !l.hurting(20).is_empty());
-    let wanted = 0.003 * hostility + if hurt { 0.012 } else { 0.0 };
+    // With less motion asked for, the fringes hold still: no flare when hurt.
+    let flare = if hurt && !picture.reduce_motion {
+        0.012
+    } else {
+        0.0
+    };
+    let wanted = 0.003 * hostility + flare;
     for mut fringe in &mut fringes {
         let eased = fringe.intensity + (wanted - fringe.intensity) * 0.15;
         if (eased - fringe.intensity).abs() > 1e-5 {

@@ -23,6 +23,7 @@ pub use pose::{Dims, Gait, Joint, Motion, pose};
 use crate::dive::{CurrentDream, LoopState, NightmareLoop};
 use crate::juno::{JUNO_CENTRE_HEIGHT, Juno, JunoMotion};
 use crate::levels::{Cast, Figure, Levels};
+use crate::settings::PictureSettings;
 use crate::state::AppState;
 
 /// A figure standing on `body` (a Juno, a hazard, a core): its skeleton and animation.
@@ -157,7 +158,11 @@ impl Figures<'_> {
         let parts = parts(figure, &dims);
         let handles = kit
             .meshes
-            .entry(format!("{figure:?}"))
+            // By shape alone: figures differing only in colour share meshes.
+            .entry(format!(
+                "{:?} {:?} {:?} {}",
+                figure.build, figure.clothing, figure.hair, figure.height
+            ))
             .or_insert_with(|| parts.iter().map(|p| meshes.add(p.shape.mesh())).collect())
             .clone();
         let palette = kit
@@ -365,6 +370,7 @@ fn face_juno(
     bodies: Query<&GlobalTransform, Without<FigureRig>>,
     mut rigs: Query<(&FigureRig, &mut Transform), With<FacesJuno>>,
 ) {
+    // The figure's turn is in its body's frame; the way to Juno is in the world's.
     let Ok(juno) = juno.single() else {
         return;
     };
@@ -376,7 +382,7 @@ fn face_juno(
         if to.xz().length_squared() < 0.01 {
             continue;
         }
-        let wanted = Quat::from_rotation_y(f32::atan2(-to.x, -to.z));
+        let wanted = body.rotation().inverse() * Quat::from_rotation_y(f32::atan2(-to.x, -to.z));
         let blend = 1.0 - (-3.0 * time.delta_secs()).exp();
         transform.rotation = transform.rotation.slerp(wanted, blend);
     }
@@ -450,7 +456,14 @@ fn animate(
 }
 
 /// A copy slips: a few times a second, for a few frames, it jumps sideways and thins.
-fn glitch(time: Res<Time>, mut rigs: Query<(&FigureRig, &mut Transform), With<Glitch>>) {
+fn glitch(
+    time: Res<Time>,
+    picture: Option<Res<PictureSettings>>,
+    mut rigs: Query<(&FigureRig, &mut Transform), With<Glitch>>,
+) {
+    if picture.is_some_and(|p| p.reduce_motion) {
+        return;
+    }
     let t = time.elapsed_secs();
     for (rig, mut transform) in &mut rigs {
         let burst = (t * 14.0).floor();

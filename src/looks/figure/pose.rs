@@ -191,6 +191,8 @@ pub struct Gait {
     /// Which feet (left, right) stood on the ground in the last pose.
     pub planted: [bool; 2],
     was_grounded: bool,
+    /// Whether it has advanced before: a figure put up on the ground has not landed.
+    started: bool,
     /// Smoothed speed and turning, so a jittery reading does not twitch the figure.
     speed: f32,
     turning: f32,
@@ -227,9 +229,10 @@ impl Gait {
         if motion.grounded {
             self.phase = (self.phase + motion.speed * dt / stride(dims, motion.speed)).fract();
         }
-        if motion.grounded && !self.was_grounded {
+        if motion.grounded && !self.was_grounded && self.started {
             self.landing = 1.0;
         }
+        self.started = true;
         self.landing = (self.landing - dt * 4.0).max(0.0);
         self.was_grounded = motion.grounded;
     }
@@ -330,7 +333,8 @@ pub fn pose(dims: &Dims, motion: &Motion, gait: &mut Gait, ground: impl Fn(Vec2)
     let reach = dims.leg() * 0.999;
     let mut lowest = 0.0f32;
     for k in 0..2 {
-        if air || !planted[k] && targets[k].y > 0.0 {
+        // Only planted feet hold the hips down; a swinging or hanging foot does not.
+        if air || !planted[k] {
             continue;
         }
         let ankle = targets[k] + Vec3::Y * dims.ankle;
@@ -346,7 +350,8 @@ pub fn pose(dims: &Dims, motion: &Motion, gait: &mut Gait, ground: impl Fn(Vec2)
     gait.lowered = lowered.min(0.0);
     gait.planted = planted;
     let pelvis = Vec3::Y * (standing_hip + dims.pelvis_above_hip + lowered);
-    let swing = (TAU * phase).sin() * moving;
+    // Largest as the left foot lands (phase 0): the left arm back, the chest turned.
+    let swing = (TAU * phase).cos() * moving;
     let twist = swing * (0.1 + 0.12 * run);
     let hips = Quat::from_rotation_y(-twist * 0.5);
     set(Joint::Pelvis, hips);
