@@ -9,9 +9,10 @@ use bevy::input::keyboard::Key;
 use bevy::prelude::*;
 use sleep_sync::dev::testing::{
     dive_into, headless_app_with_figures, juno_soles, move_juno_to, send_key, surface_under,
+    turn_juno,
 };
 use sleep_sync::dive::CurrentDream;
-use sleep_sync::juno::{JUNO_CENTRE_HEIGHT, Juno, JunoMotion, LookAngles};
+use sleep_sync::juno::{JUNO_CENTRE_HEIGHT, Juno, JunoMotion};
 
 /// Within this of the ground, a planted foot meets it.
 const TOLERANCE: f32 = 0.05;
@@ -54,12 +55,7 @@ fn walk(id: &str, frames: u32) -> Feet {
                 Vec3::new(at.x, ground + JUNO_CENTRE_HEIGHT + 0.05, at.y),
             );
             let facing = uphill.to_angle() + (frame / 300) as f32 * 1.9;
-            let mut look = app
-                .world_mut()
-                .query_filtered::<&mut LookAngles, With<Juno>>()
-                .single_mut(app.world_mut())
-                .expect("Juno exists");
-            look.yaw = facing;
+            turn_juno(&mut app, |look| look.yaw = facing);
         }
         match frame % 300 {
             0 => w(&mut app, ButtonState::Pressed),
@@ -71,16 +67,13 @@ fn walk(id: &str, frames: u32) -> Feet {
             103 => send_key(&mut app, KeyCode::Space, Key::Space, ButtonState::Released),
             _ => {}
         }
-        let mut look = app
-            .world_mut()
-            .query_filtered::<&mut LookAngles, With<Juno>>()
-            .single_mut(app.world_mut())
-            .expect("Juno exists");
-        look.yaw += if (frame / 450) % 2 == 0 {
-            0.004
-        } else {
-            -0.006
-        };
+        turn_juno(&mut app, |look| {
+            look.yaw += if (frame / 450) % 2 == 0 {
+                0.004
+            } else {
+                -0.006
+            };
+        });
         app.update();
 
         let Some(soles) = juno_soles(&mut app) else {

@@ -5,9 +5,9 @@
 use bevy::input::ButtonState;
 use bevy::input::keyboard::Key;
 use bevy::prelude::*;
-use sleep_sync::dev::testing::{FRAME_SECONDS, dive_into, headless_app, send_key};
+use sleep_sync::dev::testing::{FRAME_SECONDS, dive_into, headless_app, send_key, turn_juno};
 use sleep_sync::dive::CurrentDream;
-use sleep_sync::juno::{JUNO_CENTRE_HEIGHT, Juno, JunoMotion, JunoRescues, LookAngles};
+use sleep_sync::juno::{JUNO_CENTRE_HEIGHT, Juno, JunoMotion, JunoRescues};
 
 struct WalkReport {
     distance: f32,
@@ -39,16 +39,13 @@ fn walk(dreamer: &str, seconds: f64) -> WalkReport {
             _ => {}
         }
         // Wander: turn slowly, so she crosses slopes in every direction.
-        let mut look = app
-            .world_mut()
-            .query_filtered::<&mut LookAngles, With<Juno>>()
-            .single_mut(app.world_mut())
-            .expect("Juno exists");
-        look.yaw += if (frame / 600) % 2 == 0 {
-            0.006
-        } else {
-            -0.011
-        };
+        turn_juno(&mut app, |look| {
+            look.yaw += if (frame / 600) % 2 == 0 {
+                0.006
+            } else {
+                -0.011
+            };
+        });
         app.update();
 
         let world = app.world_mut();

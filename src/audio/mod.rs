@@ -196,9 +196,30 @@ fn play_sound(
     handle: &Handle<Synth>,
     kind: SoundKind,
     settings: &SoundSettings,
-) {
+) -> Entity {
+    play_sound_quieter(commands, synths, handle, kind, settings, 1.0)
+}
+
+/// [`play_sound`] at `scale` of its kind's volume (a footstep).
+fn play_sound_quieter(
+    commands: &mut Commands,
+    synths: &Assets<Synth>,
+    handle: &Handle<Synth>,
+    kind: SoundKind,
+    settings: &SoundSettings,
+    scale: f32,
+) -> Entity {
     let length = synths.get(handle).and_then(|s| s.length);
-    play_handle(commands, handle.clone(), length, kind, settings);
+    let sound = play_handle(commands, handle.clone(), length, kind, settings, scale);
+    if scale != 1.0 {
+        commands.entity(sound).insert(Quieter(scale));
+    }
+    sound
+}
+
+/// What a sound of `kind` plays at, `quieter` or not.
+fn volume_of(kind: SoundKind, quieter: Option<&Quieter>, settings: &SoundSettings) -> f32 {
+    kind.volume(settings) * quieter.map_or(1.0, |q| q.0)
 }
 
 fn play(
@@ -209,7 +230,7 @@ fn play(
     settings: &SoundSettings,
 ) -> Entity {
     let length = synth.length;
-    play_handle(commands, synths.add(synth), length, kind, settings)
+    play_handle(commands, synths.add(synth), length, kind, settings, 1.0)
 }
 
 fn play_handle(
@@ -218,6 +239,7 @@ fn play_handle(
     length: Option<f32>,
     kind: SoundKind,
     settings: &SoundSettings,
+    scale: f32,
 ) -> Entity {
     let mut sound = commands.spawn((
         Name::new("Sound"),
@@ -230,7 +252,7 @@ fn play_handle(
             } else {
                 PlaybackMode::Once
             },
-            volume: Volume::Linear(kind.volume(settings)),
+            volume: Volume::Linear(kind.volume(settings) * scale),
             ..default()
         },
     ));
@@ -340,11 +362,10 @@ fn overload_alarm(
 ) {
     let overloaded = room.0.flags.contains(&StoryFlag::Overload);
     if heard.overloaded == Some(false) && overloaded {
-        let length = synths.get(&bank.alarm).and_then(|s| s.length);
-        let alarm = play_handle(
+        let alarm = play_sound(
             &mut commands,
-            bank.alarm.clone(),
-            length,
+            &synths,
+            &bank.alarm,
             SoundKind::Effect,
             &settings,
         );
@@ -415,21 +436,14 @@ fn footsteps(
         if walking && planted[k] && !was[k] {
             *count += 1;
             let step = &bank.steps[ground as usize][*count % 3];
-            let id = play_handle(
+            play_sound_quieter(
                 &mut commands,
-                step.clone(),
-                synths.get(step).and_then(|s| s.length),
+                &synths,
+                step,
                 SoundKind::Effect,
                 &settings,
+                STEP_VOLUME,
             );
-            commands.entity(id).insert((
-                Quieter(STEP_VOLUME),
-                PlaybackSettings {
-                    mode: PlaybackMode::Despawn,
-                    volume: Volume::Linear(SoundKind::Effect.volume(&settings) * STEP_VOLUME),
-                    ..default()
-                },
-            ));
         }
     }
     *was = planted;
@@ -549,9 +563,8 @@ fn fade_out(
             commands.entity(entity).despawn();
         } else if let Some(mut sink) = sink {
             let share = fading.left / fading.seconds;
-            let scale = quieter.map_or(1.0, |q| q.0);
             sink.set_volume(Volume::Linear(
-                kind.volume(&settings) * scale * share * share,
+                volume_of(*kind, quieter, &settings) * share * share,
             ));
         }
     }
@@ -575,8 +588,7 @@ fn follow_volume_settings(
     mut sinks: Query<(&SoundKind, &mut AudioSink, Option<&Quieter>), Without<FadingOut>>,
 ) {
     for (kind, mut sink, quieter) in &mut sinks {
-        let scale = quieter.map_or(1.0, |q| q.0);
-        sink.set_volume(Volume::Linear(kind.volume(&settings) * scale));
+        sink.set_volume(Volume::Linear(volume_of(*kind, quieter, &settings)));
     }
 }
 

@@ -205,6 +205,19 @@ pub fn end_loop(app: &mut App) {
     });
 }
 
+/// Turns Juno's view (and so the way she walks) as `turn` says.
+///
+/// # Panics
+/// If there is no Juno.
+pub fn turn_juno(app: &mut App, turn: impl FnOnce(&mut crate::juno::LookAngles)) {
+    let world = app.world_mut();
+    let mut look = world
+        .query_filtered::<&mut crate::juno::LookAngles, With<Juno>>()
+        .single_mut(world)
+        .expect("Juno exists");
+    turn(&mut look);
+}
+
 /// Sends a key press or release, as the window would.
 pub fn send_key(app: &mut App, key_code: KeyCode, logical_key: Key, state: ButtonState) {
     app.world_mut().write_message(KeyboardInput {

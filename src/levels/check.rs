@@ -17,6 +17,22 @@ pub const MAX_ERRORS_PER_FILE: usize = 50;
 /// How deep brackets may nest. The deepest real file nests 5 levels.
 const MAX_NESTING: usize = 32;
 
+/// The fields of `errors`, each a value error that says where it is (tests' check that
+/// every problem is reported, and located).
+#[cfg(test)]
+pub(crate) fn located_fields(errors: &[LevelError]) -> Vec<String> {
+    errors
+        .iter()
+        .map(|e| match e {
+            LevelError::Invalid { field, at, .. } => {
+                assert!(at.is_some(), "{e}");
+                field.clone()
+            }
+            other => panic!("expected value errors, got {other}"),
+        })
+        .collect()
+}
+
 /// A colour written `"#rrggbb"`, as sRGB bytes.
 pub fn rgb(colour: &str) -> Option<[u8; 3]> {
     let hex = colour.strip_prefix('#')?;

@@ -88,7 +88,8 @@ impl LevelDoc for Dreamer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::levels::{LevelError, check::parse};
+    use crate::levels::LevelError;
+    use crate::levels::check::{located_fields, parse};
 
     const GOOD: &str = r##"(
         id: "ada",
@@ -124,16 +125,7 @@ mod tests {
             .replace("#8c59f2", "purple")
             .replace("weight: 1.0", "weight: NaN");
         let errs = errors(&text);
-        let fields: Vec<String> = errs
-            .iter()
-            .map(|e| match e {
-                LevelError::Invalid { field, at, .. } => {
-                    assert!(at.is_some(), "{e}");
-                    field.clone()
-                }
-                other => panic!("expected value errors, got {other}"),
-            })
-            .collect();
+        let fields = located_fields(&errs);
         assert_eq!(fields, ["id", "colour", "fears[0].weight"]);
         assert!(
             errs[1]

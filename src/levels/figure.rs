@@ -207,7 +207,8 @@ impl Cast {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::levels::{Dreamer, LevelError, check::parse};
+    use crate::levels::Dreamer;
+    use crate::levels::check::{located_fields, parse};
 
     #[test]
     fn a_bad_figure_is_reported_where_it_is_written() {
@@ -227,16 +228,7 @@ mod tests {
             ),
         )"##;
         let errors = parse::<Dreamer>("ada.dreamer.ron", text.as_bytes()).unwrap_err();
-        let fields: Vec<String> = errors
-            .iter()
-            .map(|e| match e {
-                LevelError::Invalid { field, at, .. } => {
-                    assert!(at.is_some(), "{e}");
-                    field.clone()
-                }
-                other => panic!("expected value errors, got {other}"),
-            })
-            .collect();
+        let fields = located_fields(&errors);
         assert_eq!(fields, ["figure.height", "figure.palette.skin"]);
         let unknown = text.replace("clothing: Coat", "clothing: Cape");
         let errors = parse::<Dreamer>("ada.dreamer.ron", unknown.as_bytes()).unwrap_err();

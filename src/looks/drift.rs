@@ -98,13 +98,7 @@ fn spawn_particles(
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
-    let mut state = 0x2045_u32;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        (state >> 8) as f32 / (1u32 << 24) as f32
-    };
+    let mut next = super::scatter(0x2045);
     let seeds = (0..MOST)
         .map(|_| (Vec3::new(next(), next(), next()), next() * TAU))
         .collect();

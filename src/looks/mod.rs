@@ -16,6 +16,18 @@ pub(crate) use camera::{GameCamera, camera_position};
 
 use bevy::prelude::*;
 
+/// Numbers in 0..1 that look scattered (xorshift), the same for the same `seed`: where
+/// the stars hang, where each drifting particle starts.
+fn scatter(seed: u32) -> impl FnMut() -> f32 {
+    let mut state = seed.wrapping_mul(747_796_405).wrapping_add(2_891_336_453) | 1;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        (state >> 8) as f32 / (1u32 << 24) as f32
+    }
+}
+
 /// The dream's looks and the camera (needs the renderer).
 pub(super) fn plugin(app: &mut App) {
     app.add_plugins((

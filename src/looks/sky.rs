@@ -406,13 +406,7 @@ fn paint_dome(dome: &mut Mesh, a: &Atmosphere) {
 /// [`STARS`] small quads scattered over the upper sky, facing its middle, some brighter
 /// than others (in their vertex colours).
 fn star_mesh(seed: u32) -> Mesh {
-    let mut state = seed.wrapping_mul(747_796_405).wrapping_add(2_891_336_453);
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        (state >> 8) as f32 / (1u32 << 24) as f32
-    };
+    let mut next = super::scatter(seed);
     let (mut positions, mut colours, mut indices) = (Vec::new(), Vec::new(), Vec::new());
     for k in 0..STARS as u32 {
         // Evenly over the sphere's upper part, above the haze at the horizon.
