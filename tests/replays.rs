@@ -358,14 +358,26 @@ fn a_recording_survives_a_crash_losing_at_most_the_last_seconds() {
         player.play(&mut app);
         app.update();
     }
-    let ticks_played = app.world().resource::<sleep_sync::dive::DiveTicks>().0;
     let tick_seconds = app
         .world()
         .resource::<Time<Fixed>>()
         .timestep()
         .as_secs_f32();
-    // The last flush's write runs in the background: give it a moment, then "crash".
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // The flushes' writes run in the background, one at a time: on a busy disk the last
+    // one may still wait its turn, as the game keeps playing. Play on (a frame every
+    // 20 ms, at most 2 s) until a flush within the last interval is on disk, then "crash".
+    let flush_ticks = (RECORDING_FLUSH_SECONDS / tick_seconds).round() as u64;
+    let ticks_now = |app: &App| app.world().resource::<sleep_sync::dive::DiveTicks>().0;
+    for _ in 0..100 {
+        let on_disk = ReplayFile::read(&path).map_or(0, |f| f.ticks);
+        if on_disk + flush_ticks >= ticks_now(&app) {
+            break;
+        }
+        player.play(&mut app);
+        app.update();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let ticks_played = ticks_now(&app);
     drop(app);
     let file = ReplayFile::read(&path).unwrap_or_else(|e| panic!("{e}"));
     let lost_seconds = (ticks_played - file.ticks) as f32 * tick_seconds;
