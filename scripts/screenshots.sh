@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Renders the README's pictures into docs/ with the real game under Xvfb and Mesa's
 # lavapipe (no GPU needed): every screen, diving into the campaign's first dream; each
-# campaign dream and the way into its core; each nightmare's hazards, core,
-# confrontation and freed moment; the control room's panels; and the preview maps (CPU
-# only). The tour is a dev tool: the game is built with `--features dev`.
+# campaign dream and the way into its core; each nightmare's hazards, a loop folding
+# away, core, cast, confrontation and freed moment; a level file broken during a dive;
+# the control room's panels; the preview maps (CPU only) and the contact sheet (Pillow).
+# The tour is a dev tool: the game is built with `--features dev`. About 25 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -39,8 +40,9 @@ for dream in $dives; do
   run --dive "$dream" --view core --screenshot "docs/screenshot-$dream-core.png"
   "$game" preview --dream "$dream" --out "docs/preview-$dream.png"
 done
-# Inside each nightmare: every hazard at work, the veiled core, the confrontation and
-# the freed dreamer (docs/nightmares.md shows them).
+# Inside each nightmare: every hazard at work, the loop folding away (the pictures
+# after it are of loop 2), the veiled core, the cast, the confrontation and the freed
+# dreamer (docs/nightmares.md shows them).
 for dream in $dives; do
   rm -rf "$tour" && mkdir -p "$tour"
   run --tour "$tour" --nightmare --dive "$dream"
@@ -50,6 +52,16 @@ for dream in $dives; do
     cp "$shot" "docs/nightmare-$dream-$(basename "$shot")"
   done
 done
+# A level file broken during a dive: the tour breaks the dream file of a copy of the
+# example mod (never the original) once Ines's dream is in play, and pictures the
+# message; the last good version plays on.
+# A fixed name: the message in the picture shows the path.
+scratch="${TMPDIR:-/tmp}/sleep-sync-mods"
+rm -rf "$scratch" "$tour" && mkdir -p "$scratch" "$tour"
+cp -r docs/example-mod/night-swimmer "$scratch/"
+run --tour "$tour" --level-error --mod "$scratch/night-swimmer" --dive ines
+cp "$tour/level-error.png" docs/screenshot-hot-reload-error.png
+rm -rf "$scratch"
 # The control room's panels, staged through the story (docs/control-room.md).
 rm -rf "$tour" && mkdir -p "$tour"
 run --tour "$tour" --control-room

@@ -32,12 +32,12 @@ pub mod settings;
 pub mod snapshot;
 pub mod state;
 pub mod store;
+pub mod theme;
 pub mod world;
 
 mod hud;
 mod looks;
 mod menus;
-mod theme;
 mod third_party;
 
 use bevy::prelude::*;

@@ -87,7 +87,9 @@ pub struct PictureSettings {
     pub ui_scale: f32,
     /// Calmer pictures: a loop changes without the ground folding away, the hurt
     /// vignette holds steady instead of pulsing, dissolving ground does not shake, a
-    /// mirror copy does not slip about, and the colour fringes do not flare.
+    /// mirror copy does not slip about, the colour fringes do not flare, the camera cuts
+    /// to a conversation instead of swinging round, and the control room's map glows
+    /// steadily instead of throbbing and flashing.
     pub reduce_motion: bool,
 }
 

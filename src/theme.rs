@@ -19,7 +19,8 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(EguiPrimaryContextPass, (apply_style, apply_ui_scale));
 }
 
-/// Draws every menu, panel and the HUD at the player's interface size.
+/// Draws every menu, panel and the HUD at the player's interface size, and tells them
+/// whether the player asked for less motion ([`reduce_motion`]).
 fn apply_ui_scale(
     mut contexts: EguiContexts,
     picture: Res<crate::settings::PictureSettings>,
@@ -28,7 +29,26 @@ fn apply_ui_scale(
     if (ctx.zoom_factor() - picture.ui_scale).abs() > 1e-3 {
         ctx.set_zoom_factor(picture.ui_scale);
     }
+    if reduce_motion(ctx) != picture.reduce_motion {
+        set_reduce_motion(ctx, picture.reduce_motion);
+    }
     Ok(())
+}
+
+/// Tells what egui draws whether the player asked for less motion.
+pub fn set_reduce_motion(ctx: &egui::Context, reduce: bool) {
+    ctx.data_mut(|d| d.insert_temp(reduce_motion_id(), reduce));
+}
+
+fn reduce_motion_id() -> egui::Id {
+    egui::Id::new("sleep-sync reduce motion")
+}
+
+/// Whether the player asked for less motion (Settings → reduce motion): what egui draws
+/// holds still instead of throbbing or flashing.
+pub fn reduce_motion(ctx: &egui::Context) -> bool {
+    ctx.data(|d| d.get_temp(reduce_motion_id()))
+        .unwrap_or(false)
 }
 
 /// Sets the style once, on the first frame egui has a context.

@@ -654,3 +654,25 @@ fn a_push_on_the_link_is_let_go_when_the_console_stops_saying_so() {
     );
     assert_eq!(once.console.push_held, 0.0);
 }
+
+#[test]
+fn with_less_motion_asked_for_the_overloaded_map_holds_still() {
+    let story = story();
+    let mut desk = found(&story);
+    desk.overload(&story);
+    desk.open = [Panel::Overview].into();
+    let mut moved = Vec::new();
+    for reduce in [false, true] {
+        let mut h = harness(desk.clone());
+        sleep_sync::theme::set_reduce_motion(&h.ctx, reduce);
+        h.run_steps(2);
+        let before = h.output().shapes.clone();
+        h.run_steps(3);
+        moved.push(h.output().shapes != before);
+    }
+    assert_eq!(
+        moved,
+        [true, false],
+        "the alarm flashes and the loops throb; with less motion asked for, neither moves"
+    );
+}

@@ -39,8 +39,12 @@ Options:
                        --dive ID, default the campaign's first dream), save a PNG of each
                        in DIR, then exit
   --nightmare          with --tour: picture the nightmare instead of the menus: each
-                       hazard at work, the veiled core, the confrontation, the freed dreamer
+                       hazard at work, the loop folding away (frozen half way), the veiled
+                       core, the cast, the confrontation, the freed dreamer
   --control-room       with --tour: picture the control room's panels through the story
+  --level-error        with --tour, a --mod folder in the temporary directory and
+                       --dive ID of a dream in it: break that dream's file during the
+                       dive and picture the message (the file is put back at the end)
   -h, --help           print this help";
 
 /// The highest loop `--loop` accepts: far past where a dream stops mutating.
@@ -121,11 +125,26 @@ pub enum TourKind {
     /// Title, free dive, control room, dream, pause, settings.
     #[default]
     Screens,
-    /// `--nightmare`: each hazard at work, the veiled core, the confrontation, the freed
-    /// dreamer.
+    /// `--nightmare`: each hazard at work, the loop folding away, the veiled core, the
+    /// cast, the confrontation, the freed dreamer.
     Nightmare,
     /// `--control-room`: the control room's panels through the story.
     ControlRoom,
+    /// `--level-error`: a level file broken during a dive, and the message that says
+    /// where.
+    LevelError,
+}
+
+impl TourKind {
+    /// The command-line flag that asks for it.
+    pub fn flag(self) -> &'static str {
+        match self {
+            TourKind::Screens => "--tour",
+            TourKind::Nightmare => "--nightmare",
+            TourKind::ControlRoom => "--control-room",
+            TourKind::LevelError => "--level-error",
+        }
+    }
 }
 
 /// Arguments that do not read: exit code 2, with the message and the usage.
@@ -201,10 +220,25 @@ fn play(args: &[String], has_tour: bool) -> Result<Command, UsageError> {
 }
 
 /// The game's options; `None` for `--help`.
+/// Which pictures a tour takes: one kind at a time.
+fn set_tour_kind(kind: &mut Option<TourKind>, wanted: TourKind) -> Result<(), String> {
+    match kind {
+        Some(other) if *other != wanted => Err(format!(
+            "{} and {}: one kind of tour at a time",
+            other.flag(),
+            wanted.flag()
+        )),
+        _ => {
+            *kind = Some(wanted);
+            Ok(())
+        }
+    }
+}
+
 fn options(args: &[String], has_tour: bool) -> Result<Option<Options>, String> {
     let mut options = Options::default();
     let mut tour_dir = None;
-    let (mut nightmare, mut control_room) = (false, false);
+    let mut kind: Option<TourKind> = None;
     let mut args = args.iter().cloned();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -231,8 +265,9 @@ fn options(args: &[String], has_tour: bool) -> Result<Option<Options>, String> {
             }
             "--tour" => tour_dir = Some(PathBuf::from(value("--tour")?)),
             "--record" => options.record = Some(PathBuf::from(value("--record")?)),
-            "--nightmare" => nightmare = true,
-            "--control-room" => control_room = true,
+            "--nightmare" => set_tour_kind(&mut kind, TourKind::Nightmare)?,
+            "--control-room" => set_tour_kind(&mut kind, TourKind::ControlRoom)?,
+            "--level-error" => set_tour_kind(&mut kind, TourKind::LevelError)?,
             "--view" => {
                 options.view = match value("--view")?.as_str() {
                     "spawn" => View::Spawn,
@@ -243,21 +278,19 @@ fn options(args: &[String], has_tour: bool) -> Result<Option<Options>, String> {
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    if nightmare && tour_dir.is_none() {
-        return Err("--nightmare goes with --tour DIR".to_owned());
+    if let Some(kind) = kind
+        && tour_dir.is_none()
+    {
+        return Err(format!("{} goes with --tour DIR", kind.flag()));
     }
-    if control_room && (tour_dir.is_none() || nightmare) {
-        return Err("--control-room goes with --tour DIR (and not --nightmare)".to_owned());
+    if kind == Some(TourKind::LevelError) && options.mods.is_empty() {
+        return Err("--level-error breaks a file of the last --mod folder: give one".to_owned());
     }
     if let Some(dir) = tour_dir {
         if options.screenshot.is_some() {
             return Err("--tour saves its own pictures; drop --screenshot".to_owned());
         }
-        let kind = match (nightmare, control_room) {
-            (true, _) => TourKind::Nightmare,
-            (_, true) => TourKind::ControlRoom,
-            _ => TourKind::Screens,
-        };
+        let kind = kind.unwrap_or_default();
         options.tour = Some(Tour { dir, kind });
         // A tour dives into the campaign's first dream unless told otherwise.
         return Ok(Some(options));
@@ -333,6 +366,14 @@ mod tests {
         assert!(parse(&["--control-room"]).is_err());
         assert!(parse(&["--nightmare"]).is_err());
         assert!(parse(&["--tour", "d", "--control-room", "--nightmare"]).is_err());
+        assert!(
+            parse(&["--tour", "d", "--level-error"]).is_err(),
+            "no mod to break"
+        );
+        let broken = parse(&["--tour", "d", "--level-error", "--mod", "m", "--dive", "i"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(broken.tour.map(|t| t.kind), Some(TourKind::LevelError));
         let modded = parse(&["--mod", "a", "--mod", "b"]).unwrap().unwrap();
         assert_eq!(modded.mods, [PathBuf::from("a"), PathBuf::from("b")]);
         assert!(parse(&["--mod"]).is_err());

@@ -1,8 +1,9 @@
 //! The autopilot's tour (`sleep-sync --tour DIR`, a dev build's): plays the game without
 //! a player and saves a picture of each screen — title, free dive, control room, dream,
-//! pause and settings; with `--nightmare` each hazard at work, the veiled core, the
-//! confrontation and the freed dreamer; with `--control-room` the desk's panels through
-//! the story. The README's and docs' pictures are taken with it.
+//! pause and settings; with `--nightmare` each hazard at work, a loop folding away, the
+//! veiled core, the cast, the confrontation and the freed dreamer; with
+//! `--control-room` the desk's panels through the story; with `--level-error` a mod's
+//! dream file broken during a dive and the message that says where. The README's and docs' pictures are taken with it.
 
 use std::path::PathBuf;
 
@@ -16,7 +17,7 @@ use crate::commands::{TourKind, View};
 use crate::dive::{ActiveDive, CurrentDream, MemoryAnchor};
 use crate::dream::HazardKind;
 use crate::juno::{Juno, LookAngles};
-use crate::levels::Levels;
+use crate::levels::{LevelFolders, Levels};
 use crate::snapshot::{
     MAX_FRAMES, Pictures, dive_for, face_first_anchor, pictures_plugin, settle_frames, view_core,
 };
@@ -98,6 +99,10 @@ struct Progress {
     step: usize,
     /// A picture was asked for and has not been written yet.
     waiting_for_shot: bool,
+    /// The level file the tour broke, and its text as it was (put back as it ends).
+    broken: Option<(PathBuf, String)>,
+    /// The hazard kinds of the first loop the tour saw.
+    kinds: Option<Vec<HazardKind>>,
 }
 
 /// The screens the tour visits, in order.
@@ -119,6 +124,8 @@ enum Step {
     Desk(DeskView),
     /// Back at the title with the game saved: the load screen.
     Load,
+    /// In the dream, with its file broken on disk: the message saying where.
+    LevelError,
 }
 
 impl Step {
@@ -133,6 +140,7 @@ impl Step {
             Step::Pause => "pause.png".to_owned(),
             Step::Settings => "settings.png".to_owned(),
             Step::Load => "load.png".to_owned(),
+            Step::LevelError => "level-error.png".to_owned(),
             Step::Nightmare(moment) => moment.picture(),
             Step::Desk(view) => format!("control-room-{}.png", view.name()),
         }
@@ -144,6 +152,7 @@ impl AutoPilot {
     fn steps(&self, hazards: &[HazardKind]) -> Vec<Step> {
         match self.kind {
             TourKind::ControlRoom => DeskView::ALL.map(Step::Desk).to_vec(),
+            TourKind::LevelError => vec![Step::LevelError],
             TourKind::Nightmare => std::iter::once(Step::Dream)
                 .chain(Moment::all(hazards).into_iter().map(Step::Nightmare))
                 .collect(),
@@ -209,6 +218,7 @@ fn drive(
     mut pictures: Pictures,
     mut screens: Screens,
     levels: Res<Levels>,
+    folders: Res<LevelFolders>,
     mut commands: Commands,
     mut exit: MessageWriter<AppExit>,
     mut juno: Query<(&mut Transform, &mut LookAngles), With<Juno>>,
@@ -218,13 +228,21 @@ fn drive(
     mut stage: Stage,
 ) {
     progress.frames += 1;
-    let kinds: Vec<HazardKind> = dream
-        .as_ref()
-        .map(|d| d.hazards.iter().map(|h| h.kind).collect())
-        .unwrap_or_default();
-    let steps = pilot.steps(&kinds);
+    // The steps follow the first loop's hazards: a later loop (the tour lets one fold
+    // away) may have others, and the steps must not shift under the tour.
+    if progress.kinds.is_none()
+        && let Some(dream) = &dream
+    {
+        progress.kinds = Some(dream.hazards.iter().map(|h| h.kind).collect());
+    }
+    let steps = pilot.steps(progress.kinds.as_deref().unwrap_or_default());
     let Some(&step) = steps.get(progress.step) else {
-        // Every picture is written: done.
+        // Every picture is written: done (a broken file put back as it was).
+        if let Some((path, text)) = progress.broken.take()
+            && let Err(e) = std::fs::write(&path, text)
+        {
+            error!("autopilot: could not put back {}: {e}", path.display());
+        }
         exit.write(AppExit::Success);
         return;
     };
@@ -248,7 +266,7 @@ fn drive(
         (_, AppState::Loading) => false,
         (Step::Title, AppState::Title) => true,
         (Step::FreeDive, AppState::Title) => screens.open(Menu::FreeDive, None),
-        (Step::ControlRoom | Step::Dream | Step::Desk(_), AppState::Title) => {
+        (Step::ControlRoom | Step::Dream | Step::Desk(_) | Step::LevelError, AppState::Title) => {
             screens.next.set(AppState::ControlRoom);
             false
         }
@@ -278,7 +296,7 @@ fn drive(
             }
             None => false,
         },
-        (Step::Dream, AppState::ControlRoom) => {
+        (Step::Dream | Step::LevelError, AppState::ControlRoom) => {
             if let Some(mut dive) = tour_dive(&pilot, &levels, &mut exit) {
                 dive.loop_index = pilot.loop_index;
                 commands.insert_resource(dive);
@@ -311,6 +329,24 @@ fn drive(
             false
         }
         (Step::Load, AppState::Title) => screens.open(Menu::Load, None),
+        // Once she is in the dream, its file is broken on disk; the picture waits for the
+        // game to notice and say where.
+        (Step::LevelError, AppState::Dream) if screens.exploring() => {
+            if progress.broken.is_none() {
+                face_first_anchor(&mut juno, &anchors);
+                match pilot
+                    .dream(&levels)
+                    .and_then(|id| break_dream_file(&folders, id))
+                {
+                    Ok(broken) => progress.broken = Some(broken),
+                    Err(problem) => {
+                        error!("autopilot: {problem}");
+                        exit.write(AppExit::error());
+                    }
+                }
+            }
+            !levels.report.errors.is_empty()
+        }
         (Step::Nightmare(moment), AppState::Dream) => match &dream {
             Some(dream) => stage.set(moment, dream, &mut juno, first),
             None => false,
@@ -326,6 +362,66 @@ fn drive(
     }
     progress.waiting_for_shot = true;
     pictures.take(pilot.dir.join(step.picture()));
+}
+
+/// Breaks the dream file of `dream` in the last mod folder the way a modder might (a
+/// loop far too short), returning its path and its text as it was. Only a mod folder
+/// in the temporary directory (a copy made for the picture) is touched.
+fn break_dream_file(folders: &LevelFolders, dream: &str) -> Result<(PathBuf, String), String> {
+    let folder = folders
+        .0
+        .iter()
+        .skip(1)
+        .next_back()
+        .ok_or("--level-error: no mod folder")?;
+    let temp = std::env::temp_dir();
+    let inside_temp = std::fs::canonicalize(&folder.path)
+        .ok()
+        .zip(std::fs::canonicalize(&temp).ok())
+        .is_some_and(|(path, temp)| path.starts_with(temp));
+    if !inside_temp {
+        return Err(format!(
+            "--level-error edits the mod's files: give it a copy in {}, not {}",
+            temp.display(),
+            folder.path.display()
+        ));
+    }
+    let wanted = format!("id: \"{dream}\"");
+    let mut dirs = vec![folder.path.clone()];
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for path in entries.flatten().map(|e| e.path()) {
+            // Links are not followed: nothing outside the copy is written.
+            if path.is_symlink() {
+                continue;
+            }
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            if !path.to_string_lossy().ends_with(".dream.ron") {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            if !text.contains(&wanted) {
+                continue;
+            }
+            let Some(at) = text.find("loop_seconds:") else {
+                continue;
+            };
+            // The value runs to the comma or the end of its line.
+            let end = text[at..].find([',', '\n']).map_or(text.len(), |e| at + e);
+            let broken = format!("{}loop_seconds: 4.0{}", &text[..at], &text[end..]);
+            std::fs::write(&path, broken).map_err(|e| format!("{}: {e}", path.display()))?;
+            return Ok((path, text));
+        }
+    }
+    Err(format!(
+        "--level-error: no dream file with {wanted} and a loop_seconds in {}",
+        folder.path.display()
+    ))
 }
 
 /// A dive into the tour's dream, from its first loop; or the tour ends, saying why

@@ -1,6 +1,8 @@
 //! The nightmare's pictures for the tour (`--tour DIR --nightmare`): each hazard
-//! reaching Juno, the veiled core, the confrontation and the freed dreamer, staged by
-//! moving Juno, the loop's clock and what she understands.
+//! reaching Juno, the loop folding away (the game's clock frozen half way through the
+//! collapse; the pictures after it are of the next loop), the veiled core, the cast,
+//! the confrontation and the freed dreamer, staged by moving Juno, the loop's clock and
+//! what she understands.
 
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
@@ -29,6 +31,8 @@ pub(super) enum Moment {
     Freed,
     /// Everyone's figure in a row, facing the camera: the contact sheet's people.
     Cast,
+    /// The loop collapsing: its ground folding away from Juno, frozen half way.
+    Folding,
 }
 
 impl Moment {
@@ -41,6 +45,7 @@ impl Moment {
             }
         }
         moments.extend([
+            Moment::Folding,
             Moment::CoreVeiled,
             Moment::Cast,
             Moment::Confrontation,
@@ -57,6 +62,7 @@ impl Moment {
             Moment::Confrontation => "confrontation.png".to_owned(),
             Moment::Freed => "freed.png".to_owned(),
             Moment::Cast => "cast.png".to_owned(),
+            Moment::Folding => "loop-folding.png".to_owned(),
         }
     }
 }
@@ -75,6 +81,7 @@ pub(super) struct Stage<'w, 's> {
     seen: Query<'w, 's, &'static mut Visibility, With<Juno>>,
     hazards_seen: Query<'w, 's, &'static mut Visibility, (With<Hazard>, Without<Juno>)>,
     cast: Query<'w, 's, Entity, With<CastMember>>,
+    time: ResMut<'w, Time<Virtual>>,
 }
 
 /// A figure of the cast's picture, gone once it is taken.
@@ -99,6 +106,19 @@ impl Stage<'_, '_> {
         let (Some(dive), Some(nightmare)) = (self.dive.as_mut(), self.nightmare.as_mut()) else {
             return false;
         };
+        // The folding loop's picture is frozen in time; the next moment lets it go on,
+        // and waits for the next loop to be running.
+        if moment != Moment::Folding {
+            if self.time.is_paused() {
+                self.time.unpause();
+            }
+            if matches!(
+                nightmare.state,
+                LoopState::Collapsing { .. } | LoopState::Ended
+            ) {
+                return false;
+            }
+        }
         let rules = dive.spec.dream.nightmare;
         let place = |commands: &mut Commands, xz: Vec2| {
             let ground = dream.heightfield.height_at(xz);
@@ -194,6 +214,22 @@ impl Stage<'_, '_> {
                     });
                 }
                 nightmare.state == LoopState::Freed
+            }
+            Moment::Folding => {
+                // From where she came in, looking towards the core: the ground folds
+                // away from her across the dream.
+                if first && nightmare.is_running() {
+                    self.commands.insert_resource(Lucidity::full());
+                    place(&mut self.commands, dream.spawn.xz());
+                    let length = nightmare.timer.duration();
+                    nightmare.timer.set_elapsed(length);
+                }
+                face(juno, dream.core.position, -0.25);
+                let folding = nightmare.collapse_progress() >= 0.45;
+                if folding && !self.time.is_paused() {
+                    self.time.pause();
+                }
+                folding
             }
             Moment::Cast => {
                 let Ok((transform, _)) = juno.single() else {

@@ -33,7 +33,7 @@ pub use nightmare_loop::{
 pub use reload::Reshaping;
 pub use world::{
     DreamCoreSite, DreamProp, HazardSite, LoopScoped, STAIR_RISE, STAIR_RUN, Terrain, TerrainChunk,
-    WaterSurface, prop_collider,
+    WATER_SPREAD, WaterSurface, prop_collider,
 };
 
 use crate::levels::DiveSpec;

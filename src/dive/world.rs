@@ -145,7 +145,7 @@ fn spawn_ground(commands: &mut Commands, meshes: &mut Assets<Mesh>, generated: G
             }
         });
     if let Some(level) = dream.water_level {
-        let size = dream.heightfield.extent() * 1.6;
+        let size = dream.heightfield.extent() * WATER_SPREAD;
         commands.spawn((
             Name::new("Water"),
             WaterSurface,
@@ -155,6 +155,10 @@ fn spawn_ground(commands: &mut Commands, meshes: &mut Assets<Mesh>, generated: G
         ));
     }
 }
+
+/// How far a dream's water reaches, as a multiple of its ground's extent: past the
+/// horizon, so no edge shows.
+pub const WATER_SPREAD: f32 = 1.6;
 
 /// What stands on the ground: the core, props, hazard sites and memory anchors.
 fn furnish(commands: &mut Commands, meshes: &mut Assets<Mesh>, dream: &Dream, dive: &ActiveDive) {

@@ -103,10 +103,12 @@ fn follow_juno(
     dream: Option<Res<CurrentDream>>,
     nightmare: Option<Res<NightmareLoop>>,
     tuning: Res<JunoTuning>,
+    picture: Res<PictureSettings>,
     physics: ReadRapierContext,
     juno: Single<(Entity, &Transform, &LookAngles), With<Juno>>,
     mut camera: Single<&mut Transform, (With<GameCamera>, Without<Juno>)>,
     mut aim: Local<Option<Vec3>>,
+    mut was_talking: Local<bool>,
 ) {
     let Some(dream) = dream else {
         return;
@@ -141,8 +143,16 @@ fn follow_juno(
         });
         (wanted, target)
     };
+    // The camera swings slowly round to the two-shot and back; with less motion asked
+    // for, it cuts both ways.
+    let cut = picture.reduce_motion && talking != *was_talking;
+    *was_talking = talking;
     let rate = if talking { 3.0 } else { 14.0 };
-    let blend = 1.0 - (-rate * time.delta_secs()).exp();
+    let blend = if cut || (talking && picture.reduce_motion) {
+        1.0
+    } else {
+        1.0 - (-rate * time.delta_secs()).exp()
+    };
     let mut position = camera.translation.lerp(wanted, blend);
     // Smoothing must never drag the camera under the ground.
     position.y = position

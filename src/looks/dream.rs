@@ -2,14 +2,12 @@
 //! props, markers and the dreamer at the core, all from the dream's palette (the sky and
 //! fog are `sky.rs`). Gameplay spawns the entities; this dresses them.
 
-use bevy::asset::RenderAssetUsages;
-use bevy::image::{ImageAddressMode, ImageFilterMode, ImageSampler, ImageSamplerDescriptor};
 use bevy::light::{CascadeShadowConfigBuilder, NotShadowCaster};
 use bevy::prelude::*;
-use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 
 use super::figure::{self, FacesJuno, Figures, Talks};
 use super::sky::DreamSun;
+use super::surface::{self, SurfaceTextures};
 use crate::dive::{
     ActiveDive, CoreVeil, CurrentDream, DreamCoreSite, DreamProp, HazardSite, LoopState,
     MemoryAnchor, NightmareLoop, STAIR_RISE, STAIR_RUN, TerrainChunk, Understood, WaterSurface,
@@ -20,10 +18,6 @@ use crate::state::AppState;
 
 /// Sky colour outside dreams: the control room's night.
 pub(super) const WAKING_SKY: Color = Color::srgb(0.015, 0.02, 0.04);
-
-/// The glowing grid drawn on the ground of dreams with `grid_glow`.
-#[derive(Resource)]
-struct GridTexture(Handle<Image>);
 
 /// The pillar of light over the core: it shows the way there, and goes out while Juno
 /// talks with the dreamer (it would stand between them).
@@ -41,7 +35,11 @@ pub(super) fn plugin(app: &mut App) {
     app.insert_resource(ClearColor(WAKING_SKY))
         .add_systems(
             Startup,
-            (make_shared_assets, make_materials, make_marker_meshes),
+            (
+                make_shared_assets,
+                make_materials.after(surface::make_textures),
+                make_marker_meshes,
+            ),
         )
         .add_observer(dress_chunk)
         .add_observer(dress_water)
@@ -61,78 +59,15 @@ pub(super) fn plugin(app: &mut App) {
             (
                 recolour_materials.run_if(resource_exists_and_changed::<CurrentDream>),
                 animate_anchors,
+                ripple_water,
                 core_beacon.run_if(resource_exists::<NightmareLoop>),
             )
                 .run_if(in_state(AppState::Dream)),
         );
 }
 
-fn make_shared_assets(
-    mut commands: Commands,
-    mut images: ResMut<Assets<Image>>,
-    mut meshes: ResMut<Assets<Mesh>>,
-) {
-    commands.insert_resource(GridTexture(images.add(grid_image(128))));
+fn make_shared_assets(mut commands: Commands, mut meshes: ResMut<Assets<Mesh>>) {
     commands.insert_resource(BeaconMesh(meshes.add(Cylinder::new(0.12, BEACON_HEIGHT))));
-}
-
-/// A tileable square with bright soft lines along two edges, with its whole mip chain
-/// (computed here: far-away grid lines must blur, not shimmer).
-fn grid_image(size: u32) -> Image {
-    let line = |i: u32| {
-        let d = i.min(size - i) as f32 / size as f32;
-        (1.0 - d / 0.035).clamp(0.0, 1.0).powi(2)
-    };
-    let mut level: Vec<f32> = (0..size * size)
-        .map(|i| line(i % size).max(line(i / size)))
-        .collect();
-    let mut side = size;
-    let mut data = Vec::new();
-    let mut levels = 0;
-    loop {
-        data.extend(level.iter().flat_map(|&v| {
-            let c = (v.clamp(0.0, 1.0) * 255.0) as u8;
-            [c, c, c, 255]
-        }));
-        levels += 1;
-        if side == 1 {
-            break;
-        }
-        let half = side / 2;
-        level = (0..half * half)
-            .map(|i| {
-                let (x, y) = ((i % half) * 2, (i / half) * 2);
-                let at = |x: u32, y: u32| level[(y * side + x) as usize];
-                (at(x, y) + at(x + 1, y) + at(x, y + 1) + at(x + 1, y + 1)) * 0.25
-            })
-            .collect();
-        side = half;
-    }
-    let extent = Extent3d {
-        width: size,
-        height: size,
-        depth_or_array_layers: 1,
-    };
-    let first_level = data[..(size * size * 4) as usize].to_vec();
-    let mut image = Image::new(
-        extent,
-        TextureDimension::D2,
-        first_level,
-        TextureFormat::Rgba8UnormSrgb,
-        RenderAssetUsages::RENDER_WORLD,
-    );
-    image.data = Some(data);
-    image.texture_descriptor.mip_level_count = levels;
-    image.sampler = ImageSampler::Descriptor(ImageSamplerDescriptor {
-        address_mode_u: ImageAddressMode::Repeat,
-        address_mode_v: ImageAddressMode::Repeat,
-        mag_filter: ImageFilterMode::Linear,
-        min_filter: ImageFilterMode::Linear,
-        mipmap_filter: ImageFilterMode::Linear,
-        anisotropy_clamp: 8,
-        ..default()
-    });
-    image
 }
 
 /// Materials every loop shares, recoloured from each loop's palette when the loop
@@ -184,7 +119,11 @@ struct MarkerMeshes {
     veil: Handle<Mesh>,
 }
 
-fn make_materials(mut commands: Commands, mut materials: ResMut<Assets<StandardMaterial>>) {
+fn make_materials(
+    mut commands: Commands,
+    textures: Res<SurfaceTextures>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
     let mut add = |m: StandardMaterial| materials.add(m);
     commands.insert_resource(DreamMaterials {
         terrain: add(StandardMaterial {
@@ -193,12 +132,7 @@ fn make_materials(mut commands: Commands, mut materials: ResMut<Assets<StandardM
             reflectance: 0.25,
             ..default()
         }),
-        water: add(StandardMaterial {
-            alpha_mode: AlphaMode::Blend,
-            perceptual_roughness: 0.08,
-            reflectance: 0.6,
-            ..default()
-        }),
+        water: add(surface::water_material(&textures)),
         anchor: add(StandardMaterial::default()),
         beacon: add(StandardMaterial {
             alpha_mode: AlphaMode::Add,
@@ -255,7 +189,7 @@ fn make_materials(mut commands: Commands, mut materials: ResMut<Assets<StandardM
 fn recolour_materials(
     dream: Res<CurrentDream>,
     shared: Res<DreamMaterials>,
-    grid: Res<GridTexture>,
+    textures: Res<SurfaceTextures>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
     let p = dream.recipe.palette;
@@ -268,7 +202,7 @@ fn recolour_materials(
     // The palette lives in the vertex colours; the material adds the finish and the grid.
     edit(&shared.terrain, &|m| {
         m.emissive = glow;
-        m.emissive_texture = (glow != LinearRgba::BLACK).then(|| grid.0.clone());
+        m.emissive_texture = (glow != LinearRgba::BLACK).then(|| textures.grid.clone());
     });
     edit(&shared.water, &|m| {
         m.base_color = Color::LinearRgba(LinearRgba::new(
@@ -424,10 +358,37 @@ fn dress_chunk(add: On<Add, TerrainChunk>, mut commands: Commands, shared: Res<D
         .insert(MeshMaterial3d(shared.terrain.clone()));
 }
 
-fn dress_water(add: On<Add, WaterSurface>, mut commands: Commands, shared: Res<DreamMaterials>) {
+/// Water: the shared rippling material. Its ripples are a normal map, which needs the
+/// surface's tangents.
+fn dress_water(
+    add: On<Add, WaterSurface>,
+    mut commands: Commands,
+    shared: Res<DreamMaterials>,
+    surfaces: Query<&Mesh3d>,
+    mut meshes: ResMut<Assets<Mesh>>,
+) {
+    if let Ok(mesh) = surfaces.get(add.entity) {
+        surface::with_tangents(&mut meshes, &mesh.0);
+    }
     commands
         .entity(add.entity)
         .insert(MeshMaterial3d(shared.water.clone()));
+}
+
+/// The water's ripples drift across it.
+fn ripple_water(
+    time: Res<Time>,
+    dream: Option<Res<CurrentDream>>,
+    shared: Res<DreamMaterials>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let Some(dream) = dream.filter(|d| d.water_level.is_some()) else {
+        return;
+    };
+    if let Some(mut water) = materials.get_mut(&shared.water) {
+        let metres = dream.heightfield.extent() * crate::dive::WATER_SPREAD;
+        water.uv_transform = surface::ripple_transform(metres, time.elapsed_secs());
+    }
 }
 
 fn dress_anchor(

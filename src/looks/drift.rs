@@ -5,12 +5,9 @@
 //! hundred): it needs no compute shader, so it runs in the WebGL2 browser build as on
 //! the desktop. More drifts as the loop hardens; at dawn it turns to warm light.
 
-use std::f32::consts::TAU;
-
-use bevy::asset::RenderAssetUsages;
 use bevy::camera::visibility::NoFrustumCulling;
 use bevy::light::NotShadowCaster;
-use bevy::mesh::{Indices, PrimitiveTopology, VertexAttributeValues};
+use bevy::mesh::VertexAttributeValues;
 use bevy::prelude::*;
 
 use super::camera::GameCamera;
@@ -98,35 +95,15 @@ fn spawn_particles(
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
-    let mut next = super::scatter(0x2045);
-    let seeds = (0..MOST)
-        .map(|_| (Vec3::new(next(), next(), next()), next() * TAU))
-        .collect();
-    let quads = MOST as u32;
-    let indices: Vec<u32> = (0..quads)
-        .flat_map(|k| {
-            let a = k * 4;
-            [a, a + 1, a + 2, a, a + 2, a + 3]
-        })
-        .collect();
-    let corners = MOST * 4;
-    let mesh = Mesh::new(
-        PrimitiveTopology::TriangleList,
-        RenderAssetUsages::default(),
-    )
-    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, vec![[0.0f32; 3]; corners])
-    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0f32, 1.0, 0.0]; corners])
-    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, vec![[0.0f32; 4]; corners])
-    .with_inserted_indices(Indices::U32(indices));
     commands.spawn((
         Name::new("Drifting particles"),
         Particles {
             drift: Drift::Dust,
-            seeds,
+            seeds: super::scattered_seeds(MOST, 0x2045),
             shown: 0,
             colour: LinearRgba::WHITE,
         },
-        Mesh3d(meshes.add(mesh)),
+        Mesh3d(meshes.add(super::quads_mesh(MOST))),
         MeshMaterial3d(materials.add(StandardMaterial {
             unlit: true,
             alpha_mode: AlphaMode::Add,

@@ -6,6 +6,7 @@ use bevy::light::NotShadowCaster;
 use bevy::prelude::*;
 
 use super::figure::{Figures, Finish, Glitch, Slot, Spawned};
+use super::surface::{self, SurfaceTextures};
 use crate::dive::hazards::{DissolvingPatch, RisingPool, WATCHER_EYE, Watcher};
 use crate::dive::{ActiveDive, CurrentDream, Hazard, LoopState, NightmareLoop};
 use crate::dream::HazardKind;
@@ -48,8 +49,8 @@ struct HazardAssets {
 /// while Juno talks at the core and once the dreamer is free, so nothing stands between
 /// the camera and the dialogue. On screen only: the hazards go on as before.
 #[derive(Resource)]
-struct HostileFade {
-    shown: f32,
+pub(super) struct HostileFade {
+    pub(super) shown: f32,
     /// The hazards' shared materials with their colour and blending as made.
     originals: Vec<(Handle<StandardMaterial>, Color, AlphaMode)>,
 }
@@ -61,7 +62,7 @@ const FADE_SECONDS: f32 = 0.6;
 const TILE_SPACING: f32 = 1.5;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Startup, make_assets)
+    app.add_systems(Startup, make_assets.after(surface::make_textures))
         .add_systems(OnEnter(AppState::Dream), show_hostiles)
         .add_observer(dress)
         .add_systems(
@@ -82,6 +83,7 @@ pub(super) fn plugin(app: &mut App) {
 
 fn make_assets(
     mut commands: Commands,
+    textures: Res<SurfaceTextures>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
@@ -117,8 +119,12 @@ fn make_assets(
             ..default()
         }),
         tile: materials.add(glow(0.9, 0.2, 0.75)),
-        fog: materials.add(translucent(Color::srgba(0.72, 0.76, 0.92, 0.55))),
-        water: materials.add(translucent(Color::srgba(0.1, 0.25, 0.4, 0.6))),
+        // The fog's body, faint: its puffs (`fog.rs`) give it its shape.
+        fog: materials.add(translucent(Color::srgba(0.72, 0.76, 0.92, 0.3))),
+        water: materials.add(StandardMaterial {
+            base_color: Color::srgba(0.08, 0.2, 0.32, 0.72),
+            ..surface::water_material(&textures)
+        }),
         string: materials.add(glow(1.0, 0.8, 0.45)),
         tile_mesh: meshes.add(Cuboid::new(1.3, 0.08, 1.3)),
         pool: meshes.add(Cylinder::new(1.0, 1.0)),
@@ -128,6 +134,9 @@ fn make_assets(
         eyeball: meshes.add(Sphere::new(0.5).mesh().uv(16, 10)),
         pupil: meshes.add(Sphere::new(0.16).mesh().uv(12, 8)),
     };
+    // Rising water ripples (a normal map) on either body.
+    surface::with_tangents(&mut meshes, &assets.pool);
+    surface::with_tangents(&mut meshes, &assets.sheet);
     let originals = [
         &assets.dark,
         &assets.eye,
@@ -227,20 +236,21 @@ fn dress(
             } else {
                 rules.rising_water
             };
-            let body = if rising.radius > 0.0 {
-                (a.pool.clone(), a.fog.clone())
+            // A pool with a radius, or a sheet over the whole dream.
+            let mesh = if rising.radius > 0.0 {
+                a.pool.clone()
             } else {
-                (a.sheet.clone(), a.water.clone())
+                a.sheet.clone()
             };
             let material = if hazard.kind == HazardKind::RisingWater {
                 a.water.clone()
             } else {
-                body.1
+                a.fog.clone()
             };
             look.parts.push(part(
                 &mut commands,
                 add.entity,
-                (body.0, material, Transform::default()),
+                (mesh, material, Transform::default()),
             ));
         }
         HazardKind::Strings => {
@@ -411,13 +421,29 @@ fn show_wear(
     }
 }
 
-/// Pools stand from below the ground up to their level.
+/// Pools stand from below the ground up to their level; rising water's ripples drift.
 fn show_pools(
+    time: Res<Time>,
     dream: Res<CurrentDream>,
     dive: Res<ActiveDive>,
+    assets: Res<HazardAssets>,
     pools: Query<(&Hazard, &RisingPool, &HazardLook)>,
     mut parts: Query<&mut Transform, Without<Hazard>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
+    let water = dive.spec.dream.nightmare.rising_water;
+    let across = if water.radius > 0.0 {
+        water.radius * 2.0
+    } else {
+        dream.heightfield.extent() * crate::dive::WATER_SPREAD
+    };
+    if pools
+        .iter()
+        .any(|(h, _, _)| h.kind == HazardKind::RisingWater)
+        && let Some(mut material) = materials.get_mut(&assets.water)
+    {
+        material.uv_transform = surface::ripple_transform(across, time.elapsed_secs());
+    }
     for (hazard, pool, look) in &pools {
         let rules = match hazard.kind {
             HazardKind::RisingFog => dive.spec.dream.nightmare.rising_fog,
@@ -439,7 +465,7 @@ fn show_pools(
                 rules.radius,
             ))
         } else {
-            let size = dream.heightfield.extent() * 1.6;
+            let size = dream.heightfield.extent() * crate::dive::WATER_SPREAD;
             Transform::from_xyz(-hazard.home.x, level, -hazard.home.z)
                 .with_scale(Vec3::new(size, 1.0, size))
         };

@@ -6,8 +6,10 @@ mod camera;
 mod dream;
 mod drift;
 pub(crate) mod figure;
+mod fog;
 mod hazards;
 mod sky;
+mod surface;
 mod transition;
 
 /// The autopilot frames its pictures as the game camera would.
@@ -28,10 +30,53 @@ fn scatter(seed: u32) -> impl FnMut() -> f32 {
     }
 }
 
+/// `count` places in the unit box with a phase each (0..TAU), scattered from `seed`:
+/// where each drifting particle or fog puff starts.
+fn scattered_seeds(count: usize, seed: u32) -> Vec<(Vec3, f32)> {
+    let mut next = scatter(seed);
+    (0..count)
+        .map(|_| {
+            (
+                Vec3::new(next(), next(), next()),
+                next() * std::f32::consts::TAU,
+            )
+        })
+        .collect()
+}
+
+/// A mesh of `count` quads whose corners a system moves every frame (camera-facing
+/// particles and puffs): corners and colours start at zero, each quad's texture
+/// corners are set.
+fn quads_mesh(count: usize) -> Mesh {
+    use bevy::asset::RenderAssetUsages;
+    use bevy::mesh::{Indices, PrimitiveTopology};
+    let indices: Vec<u32> = (0..count as u32)
+        .flat_map(|k| {
+            let a = k * 4;
+            [a, a + 1, a + 2, a, a + 2, a + 3]
+        })
+        .collect();
+    let corners = count * 4;
+    let uvs: Vec<[f32; 2]> = (0..count)
+        .flat_map(|_| [[0.0, 1.0], [1.0, 1.0], [1.0, 0.0], [0.0, 0.0]])
+        .collect();
+    Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::default(),
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, vec![[0.0f32; 3]; corners])
+    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0f32, 1.0, 0.0]; corners])
+    .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, vec![[0.0f32; 4]; corners])
+    .with_inserted_indices(Indices::U32(indices))
+}
+
 /// The dream's looks and the camera (needs the renderer).
 pub(super) fn plugin(app: &mut App) {
     app.add_plugins((
         camera::plugin,
+        surface::plugin,
+        fog::plugin,
         figure::plugin,
         figure::dress_plugin,
         dream::plugin,
@@ -47,6 +92,7 @@ pub(super) fn plugin(app: &mut App) {
 #[cfg(feature = "dev")]
 pub(crate) fn dream_looks_plugin(app: &mut App) {
     app.add_plugins((
+        surface::plugin,
         figure::plugin,
         figure::dress_plugin,
         dream::plugin,

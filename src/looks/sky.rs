@@ -17,7 +17,7 @@ use bevy::prelude::*;
 
 use super::camera::GameCamera;
 use crate::dive::{CurrentDream, LoopState, Lucidity, NightmareLoop};
-use crate::dream::Palette;
+use crate::dream::{Palette, smoothstep};
 use crate::state::AppState;
 
 /// How far away the dome and stars are, metres (inside the camera's far plane).
@@ -185,7 +185,7 @@ pub struct Atmosphere {
 
 /// The dream's light from its palette, `dawn` of the way to morning.
 pub fn atmosphere(palette: &Palette, fog: (f32, f32), elevation: f32, dawn: f32) -> Atmosphere {
-    let t = dawn * dawn * (3.0 - 2.0 * dawn);
+    let t = smoothstep(0.0, 1.0, dawn);
     let mix = |a: LinearRgba, b: LinearRgba| a * (1.0 - t) + b * t;
     let night = Atmosphere {
         zenith: palette.sky * 0.55,

@@ -8,6 +8,7 @@ use bevy::camera::primitives::Aabb;
 use bevy::prelude::*;
 
 use crate::dive::{CurrentDream, NightmareLoop, TerrainChunk};
+use crate::dream::smoothstep;
 use crate::juno::Juno;
 use crate::settings::PictureSettings;
 use crate::state::AppState;
@@ -31,8 +32,7 @@ pub(super) fn plugin(app: &mut App) {
 /// far edge) away.
 pub fn folded(progress: f32, reach: f32) -> f32 {
     let start = reach.clamp(0.0, 1.0) * WAVE;
-    let t = ((progress - start) / (1.0 - WAVE)).clamp(0.0, 1.0);
-    t * t * (3.0 - 2.0 * t)
+    smoothstep(start, start + 1.0 - WAVE, progress)
 }
 
 /// The fold of every terrain piece: collapsing (folding away), or unfolding in a new

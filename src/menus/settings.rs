@@ -92,7 +92,10 @@ impl SettingsEditor<'_> {
                     ui.checkbox(&mut picture.shadows, "the dream's sun casts them");
                 });
                 row(ui, "Reduce motion", |ui| {
-                    ui.checkbox(&mut picture.reduce_motion, "no folding, shaking or pulsing");
+                    ui.checkbox(
+                        &mut picture.reduce_motion,
+                        "no folding, shaking, swinging or pulsing",
+                    );
                 });
                 row(ui, "Interface size", |ui| {
                     let range = UI_SCALE.0..=UI_SCALE.1;

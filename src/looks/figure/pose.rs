@@ -8,6 +8,7 @@ use std::f32::consts::{PI, TAU};
 
 use bevy::math::{Quat, Vec2, Vec3};
 
+use crate::dream::smoothstep;
 use crate::levels::{Build, Figure};
 
 /// The skeleton's joints. Each has one parent; the pelvis hangs from the figure's root,
@@ -211,11 +212,6 @@ fn stride(dims: &Dims, speed: f32) -> f32 {
 /// The share of a stride each foot is on the ground: most of a walk, a third of a run.
 fn duty(run: f32) -> f32 {
     0.62 + (0.34 - 0.62) * run
-}
-
-fn smoothstep(edge0: f32, edge1: f32, x: f32) -> f32 {
-    let t = ((x - edge0) / (edge1 - edge0)).clamp(0.0, 1.0);
-    t * t * (3.0 - 2.0 * t)
 }
 
 impl Gait {

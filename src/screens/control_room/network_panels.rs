@@ -173,6 +173,8 @@ fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
         ui.allocate_exact_size(egui::vec2(width, cell * rows as f32), egui::Sense::click());
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, egui::Color32::from_rgb(6, 10, 20));
+    // With less motion asked for, the loops glow steadily and the alarm frame stays lit.
+    let steady = crate::theme::reduce_motion(ui.ctx());
     let time = ui.input(|i| i.time) as f32;
     let mut halos = Vec::new();
     for c in 0..cells {
@@ -187,7 +189,11 @@ fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
         // Risk from night blue to amber; a loop in red that throbs, the throb rippling
         // across the map as the loops spread.
         let colour = if looping {
-            let throb = 0.75 + 0.25 * (time * 3.0 - c as f32 * 0.07).sin();
+            let throb = if steady {
+                0.9
+            } else {
+                0.75 + 0.25 * (time * 3.0 - c as f32 * 0.07).sin()
+            };
             egui::Color32::from_rgb(
                 (255.0 * throb) as u8,
                 (60.0 * throb) as u8,
@@ -214,7 +220,11 @@ fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
             .flags
             .contains(&crate::levels::story::StoryFlag::AllFreed);
     if alarm {
-        let flash = 0.5 + 0.5 * (time * 4.0).sin();
+        let flash = if steady {
+            1.0
+        } else {
+            0.5 + 0.5 * (time * 4.0).sin()
+        };
         painter.rect_stroke(
             rect.shrink(1.0),
             0.0,
