@@ -536,3 +536,48 @@ fn every_supported_size_makes_a_sound_dream() {
         );
     }
 }
+
+/// FNV-1a over `text`: a stable hash for the stored values below.
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The shipped dreams as the generator makes them today: terrain bit for bit, and
+/// where everything stands (spawn, water, anchors, core, props, hazards; f32's Debug
+/// prints each exactly). Dreams shared by several dreamers will blend their fears; one
+/// dreamer alone must still get exactly the dream they have now, which their recorded
+/// replays and saved games rely on. After a deliberate change to the generator, run
+/// `cargo test --features dev --test dream_generator stored -- --nocapture` and store
+/// the values it prints.
+#[test]
+fn single_dreamer_dreams_are_the_stored_ones() {
+    const STORED: [(&str, u32, u64, u64); 6] = [
+        ("leo", 0, 0xee73c7520c07df91, 0xd17cc8d134fdceeb),
+        ("leo", 1, 0x962734ad90e62a28, 0x8e16e12348f22c54),
+        ("leo", 4, 0xb9150f12a6b9e798, 0x0a7ea7dbc24f9bb9),
+        ("mara", 0, 0xc7d00097e74ac092, 0xfef0af18b6c62e29),
+        ("mara", 1, 0xd158176fe498cc58, 0x8a80e67ff1888c8f),
+        ("mara", 4, 0x90429defe3b02ecb, 0x66cb569d567b801b),
+    ];
+    let made: Vec<(&str, u32, u64, u64)> = STORED
+        .iter()
+        .map(|&(id, loop_index, _, _)| {
+            let dream = generate(&dreamer(id), loop_index);
+            let placed = format!(
+                "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+                dream.spawn,
+                dream.water_level,
+                dream.anchors,
+                dream.core,
+                dream.props,
+                dream.hazards
+            );
+            let (terrain, placed) = (dream.heightfield.fingerprint(), fnv(&placed));
+            println!("        (\"{id}\", {loop_index}, {terrain:#018x}, {placed:#018x}),");
+            (id, loop_index, terrain, placed)
+        })
+        .collect();
+    assert_eq!(made, STORED, "the shipped dreams changed (see above)");
+}
