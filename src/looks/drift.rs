@@ -7,7 +7,6 @@
 
 use bevy::camera::visibility::NoFrustumCulling;
 use bevy::light::NotShadowCaster;
-use bevy::mesh::VertexAttributeValues;
 use bevy::prelude::*;
 
 use super::camera::GameCamera;
@@ -214,14 +213,7 @@ fn move_particles(
                 colours.push([c.red, c.green, c.blue, alpha]);
             }
         }
-        mesh.insert_attribute(
-            Mesh::ATTRIBUTE_POSITION,
-            VertexAttributeValues::Float32x3(positions),
-        );
-        mesh.insert_attribute(
-            Mesh::ATTRIBUTE_COLOR,
-            VertexAttributeValues::Float32x4(colours),
-        );
+        super::write_quads(&mut mesh, positions, colours);
     }
 }
 

@@ -9,7 +9,6 @@ use std::f32::consts::TAU;
 
 use bevy::camera::visibility::NoFrustumCulling;
 use bevy::light::NotShadowCaster;
-use bevy::mesh::VertexAttributeValues;
 use bevy::prelude::*;
 
 use super::camera::GameCamera;
@@ -150,6 +149,7 @@ fn billow(
     let t = time.elapsed_secs();
     let eye = camera.translation();
     let (right, up) = (camera.right().as_vec3(), camera.up().as_vec3());
+    let facing = camera.forward().as_vec3();
     for (puffs, mesh, mut visibility) in &mut puffs {
         let shown = !fogs.is_empty() && fade.shown > 0.0;
         visibility.set_if_neq(if shown {
@@ -175,7 +175,7 @@ fn billow(
                 |&(centre, level)| puff(seed, centre, level, radius, eye, t),
             );
             // Each turned its own way in the picture's plane, so no two look alike.
-            let spin = Quat::from_axis_angle(camera.forward().as_vec3(), seed.1 + t * 0.04);
+            let spin = Quat::from_axis_angle(facing, seed.1 + t * 0.04);
             let (r, u) = (spin * right * p.size * 0.5, spin * up * p.size * 0.5);
             let alpha = p.alpha * fade.shown;
             for corner in [-r - u, r - u, r + u, -r + u] {
@@ -183,14 +183,7 @@ fn billow(
                 colours.push([1.0, 1.0, 1.0, alpha]);
             }
         }
-        mesh.insert_attribute(
-            Mesh::ATTRIBUTE_POSITION,
-            VertexAttributeValues::Float32x3(positions),
-        );
-        mesh.insert_attribute(
-            Mesh::ATTRIBUTE_COLOR,
-            VertexAttributeValues::Float32x4(colours),
-        );
+        super::write_quads(&mut mesh, positions, colours);
     }
 }
 

@@ -71,6 +71,19 @@ fn quads_mesh(count: usize) -> Mesh {
     .with_inserted_indices(Indices::U32(indices))
 }
 
+/// Writes this frame's corners and colours into a mesh made by [`quads_mesh`].
+fn write_quads(mesh: &mut Mesh, positions: Vec<[f32; 3]>, colours: Vec<[f32; 4]>) {
+    use bevy::mesh::VertexAttributeValues;
+    mesh.insert_attribute(
+        Mesh::ATTRIBUTE_POSITION,
+        VertexAttributeValues::Float32x3(positions),
+    );
+    mesh.insert_attribute(
+        Mesh::ATTRIBUTE_COLOR,
+        VertexAttributeValues::Float32x4(colours),
+    );
+}
+
 /// The dream's looks and the camera (needs the renderer).
 pub(super) fn plugin(app: &mut App) {
     app.add_plugins((
