@@ -441,3 +441,131 @@ fn a_lost_link_wakes_juno_and_a_free_dive_has_none() {
     );
     assert!(app.world().get_resource::<DiveLink>().is_none());
 }
+
+/// The talk at the core follows the story: an answer gated on a rift choice is not
+/// offered (and does nothing if sent) until the choice is in the dive's story; an answer
+/// needing a named memory does nothing until that memory is understood.
+#[test]
+fn answers_at_the_core_follow_the_story_and_the_memories() {
+    use sleep_sync::levels::{Choice, Cond, Next};
+    let mut app = headless_app();
+    confront(&mut app, "leo");
+    assert_eq!(node(&app), "arrival");
+    {
+        let mut dive = app.world_mut().resource_mut::<ActiveDive>();
+        dive.understood = [0].into();
+        let arrival = &mut dive.spec.dialogue.nodes[0];
+        assert_eq!(arrival.id, "arrival");
+        arrival.choices.push(Choice {
+            say: "I'm sorry about the call.".into(),
+            needs_anchors: 0,
+            needs_memories: vec![],
+            when: vec![Cond::Flag("asked_leo".into())],
+            next: Next::Goto("copies".into()),
+        });
+        arrival.choices.push(Choice {
+            say: "Page nine.".into(),
+            needs_anchors: 0,
+            needs_memories: vec![1],
+            when: vec![],
+            next: Next::Goto("sketchbook".into()),
+        });
+    }
+    say(&mut app, 2);
+    assert_eq!(node(&app), "arrival", "not offered without the flag");
+    say(&mut app, 3);
+    assert_eq!(node(&app), "arrival", "needs memory 1, which she lacks");
+    app.world_mut()
+        .resource_mut::<ActiveDive>()
+        .story
+        .flags
+        .insert("asked_leo".into());
+    say(&mut app, 2);
+    assert_eq!(node(&app), "copies");
+
+    // Another talk, opened deep because Leo sank: the opening is chosen by the story.
+    let mut app = headless_app();
+    dive_into(&mut app, "leo");
+    {
+        let mut dive = app.world_mut().resource_mut::<ActiveDive>();
+        dive.story.sunk.insert("leo".into());
+        dive.spec
+            .dialogue
+            .openings
+            .push(sleep_sync::levels::Opening {
+                when: vec![Cond::Sunk],
+                node: "copies".into(),
+            });
+        let all = dive.spec.dream.anchors.len();
+        dive.understood = (0..all).collect();
+    }
+    end_loop(&mut app);
+    let core = app.world().resource::<CurrentDream>().core.position;
+    let juno = standing_at(&app, core.xz() + Vec2::new(1.6, 0.0));
+    move_juno_to(&mut app, juno);
+    run_until(&mut app, 30, |w| {
+        matches!(
+            w.resource::<NightmareLoop>().state,
+            LoopState::Confronting { .. }
+        )
+    });
+    assert_eq!(node(&app), "copies");
+}
+
+/// Father speaks on the link, choosing among his lines by the story: a line gated on a
+/// rift choice is said only to a player who made it.
+#[test]
+fn father_speaks_the_lines_the_story_has_earned() {
+    use sleep_sync::dive::FatherSays;
+    use sleep_sync::levels::story::{DiveMoment, FatherLine};
+    use sleep_sync::levels::{Cond, Levels};
+    use sleep_sync::state::AppState;
+
+    let spoken = |blamed: bool| -> Vec<String> {
+        let mut app = headless_app();
+        sleep_sync::dev::testing::run_until(&mut app, 2_000, |w| {
+            *w.resource::<State<AppState>>().get() != AppState::Loading
+        });
+        {
+            let mut levels = app.world_mut().resource_mut::<Levels>();
+            let story = &mut levels.library.story;
+            story.flags.push("blamed_father".into());
+            story.father.retain(|l| l.on != DiveMoment::Start);
+            story.father.push(FatherLine {
+                on: DiveMoment::Start,
+                when: vec![Cond::Flag("blamed_father".into())],
+                text: "You can blame me later. Go.".into(),
+            });
+            story.father.push(FatherLine {
+                on: DiveMoment::Start,
+                when: vec![Cond::Not(Box::new(Cond::Flag("blamed_father".into())))],
+                text: "I've got you.".into(),
+            });
+        }
+        let spec = app
+            .world()
+            .resource::<Levels>()
+            .library
+            .dive("leo")
+            .cloned()
+            .expect("leo");
+        let mut dive = ActiveDive::new(spec);
+        dive.link = Some(0.9);
+        if blamed {
+            dive.story.flags.insert("blamed_father".into());
+        }
+        app.insert_resource(dive);
+        app.world_mut()
+            .resource_mut::<NextState<AppState>>()
+            .set(AppState::Dream);
+        let mut heard = Vec::new();
+        for _ in 0..5 {
+            app.update();
+            let says = app.world().resource::<Messages<FatherSays>>();
+            heard.extend(says.iter_current_update_messages().map(|m| m.0.clone()));
+        }
+        heard
+    };
+    assert_eq!(spoken(true), ["You can blame me later. Go."]);
+    assert_eq!(spoken(false), ["I've got you."]);
+}

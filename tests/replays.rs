@@ -16,11 +16,9 @@ use sleep_sync::commands::replay_headless;
 use sleep_sync::dev::testing::{dive_into, headless_app};
 use sleep_sync::dive::{
     ActiveDive, CurrentDream, Hazard, LoopState, MemoryAnchor, NightmareLoop, PendingAnswer,
-    can_say,
 };
 use sleep_sync::dream::{Dream, HazardKind, MovementLimits};
 use sleep_sync::juno::{Juno, LookAngles, PlayerIntent};
-use sleep_sync::levels::Next;
 use sleep_sync::replay::{Outcome, Recording, ReplayFile};
 
 fn shipped(dream: &str) -> PathBuf {
@@ -77,6 +75,30 @@ fn a_replay_of_another_version_or_of_changed_levels_says_so() {
     file.dream = "nobody".into();
     let error = replay_headless(file, "lost.replay.ron", &[]).expect_err("no such dream");
     assert!(error.contains("not among the loaded levels"), "{error}");
+}
+
+/// The fingerprints the shipped replays were recorded against. A field added to the
+/// level files must leave them as they are (the fingerprint reads the files through a
+/// fixed projection); only a real edit of Leo's or Mara's files changes them, and then
+/// their replays are recorded again (`--ignored record_the_shipped_replays`).
+#[test]
+fn the_shipped_dreams_keep_their_fingerprints() {
+    use sleep_sync::dev::testing::{shipped_dive, shipped_library};
+    use sleep_sync::replay::content_fingerprint;
+    let juno = shipped_library().juno;
+    for (dream, pinned) in [("leo", "75aaa3d77d4f1ab7"), ("mara", "b81aefe041261ce0")] {
+        let file = ReplayFile::read(&shipped(dream)).unwrap_or_else(|e| panic!("{e}"));
+        let now = content_fingerprint(&shipped_dive(dream), &juno);
+        assert_eq!(file.content, now, "{dream}: the replay and the files agree");
+        assert_eq!(now, pinned, "{dream}: the fingerprint moved");
+    }
+    // A gate used where there was none changes it: the projection does not hide new
+    // content, only new fields left empty.
+    let mut gated = shipped_dive("leo");
+    gated.dialogue.nodes[0].choices[0]
+        .when
+        .push(sleep_sync::levels::Cond::SunkAny);
+    assert_ne!(content_fingerprint(&gated, &juno), "75aaa3d77d4f1ab7");
 }
 
 // ---- the recording player ----
@@ -189,16 +211,9 @@ impl Player {
         match state.1 {
             LoopState::Confronting { node } => {
                 let dive = world.resource::<ActiveDive>();
-                let understood = dive.understood.len();
                 let node = dive.spec.dialogue.node(&node).expect("the node");
                 // Free if it can; else the furthest-reaching way on; never a push.
-                let pick = node
-                    .choices
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| can_say(c, understood) && c.next != Next::Relapse)
-                    .max_by_key(|(_, c)| (c.next == Next::Free, c.needs_anchors))
-                    .map(|(i, _)| i);
+                let pick = node.best_answer(&dive.facts());
                 if world.resource::<PendingAnswer>().0.is_none() {
                     world.resource_mut::<PendingAnswer>().0 = pick;
                 }

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use bevy::prelude::Message;
 
 use super::design::{Design, DesignRun};
+use crate::levels::StoryFacts;
 use crate::levels::story::{Action, Story, StoryFlag, Trigger};
 use crate::network::analysis::{Correlation, Query};
 use crate::network::calibration::{self, Calibration};
@@ -438,6 +439,14 @@ impl Desk {
         self.overload_minute = Some(self.network.minute());
         self.open.insert(Panel::Console);
         self.deliver(story);
+    }
+
+    /// What the story knows now, for the conditions in dreams and on the link.
+    pub fn facts(&self) -> StoryFacts {
+        StoryFacts {
+            beats: self.flags.clone(),
+            ..StoryFacts::default()
+        }
     }
 
     /// Whether dive `id` can be started from the console: its sleeper is trapped and not

@@ -158,6 +158,7 @@ fn follow_requests(
                 if let Some(spec) = levels.library.dive(dive) {
                     let mut active = ActiveDive::new(spec.clone());
                     active.link = Some(*link);
+                    active.story = room.0.facts();
                     // Back to the loop she left, with what she understood.
                     if let Some(progress) = room.0.dives.get(dive) {
                         active.loop_index = progress.loop_reached;

@@ -8,11 +8,11 @@ use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
 use crate::dive::{
-    ActiveDive, CurrentDream, Hazard, LoopState, Lucidity, NightmareLoop, PendingAnswer, can_say,
+    ActiveDive, CurrentDream, Hazard, LoopState, Lucidity, NightmareLoop, PendingAnswer,
 };
 use crate::dream::HazardKind;
 use crate::juno::{Juno, LookAngles, PlaceJuno};
-use crate::levels::{Levels, Next};
+use crate::levels::Levels;
 use crate::looks::GameCamera;
 use crate::looks::figure::Figures;
 use crate::snapshot::face;
@@ -203,15 +203,11 @@ impl Stage<'_, '_> {
                     && self.answer.0.is_none()
                 {
                     // The words that free them: towards Free, with what she understands.
-                    let understood = dive.understood.len();
-                    self.answer.0 = dive.spec.dialogue.node(node).and_then(|node| {
-                        node.choices
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, c)| can_say(c, understood) && c.next != Next::Relapse)
-                            .max_by_key(|(_, c)| (c.next == Next::Free, c.needs_anchors))
-                            .map(|(i, _)| i)
-                    });
+                    self.answer.0 = dive
+                        .spec
+                        .dialogue
+                        .node(node)
+                        .and_then(|node| node.best_answer(&dive.facts()));
                 }
                 nightmare.state == LoopState::Freed
             }

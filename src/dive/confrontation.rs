@@ -12,7 +12,7 @@ use crate::state::DiveResources;
 
 use super::{ActiveDive, Collapse, CurrentDream, LoopState, NightmareLoop};
 use crate::juno::Juno;
-use crate::levels::{Choice, Next};
+use crate::levels::Next;
 
 /// Radius of the veil around the dreamer while the way is closed, metres.
 pub const CORE_VEIL_RADIUS: f32 = 3.0;
@@ -47,11 +47,6 @@ impl ActiveDive {
     pub fn core_open(&self) -> bool {
         self.understood.len() >= self.spec.dream.core.anchors_needed
     }
-}
-
-/// Whether Juno, understanding `understood` memories, can say `choice`.
-pub fn can_say(choice: &Choice, understood: usize) -> bool {
-    understood >= choice.needs_anchors
 }
 
 pub(super) fn plugin(app: &mut App) {
@@ -103,7 +98,7 @@ fn begin_confrontation(
     if near && dive.core_open() {
         info!("{} turns to Juno", dive.spec.dreamer.name);
         nightmare.state = LoopState::Confronting {
-            node: dive.spec.dialogue.start.clone(),
+            node: dive.spec.dialogue.opening(&dive.facts()).to_owned(),
         };
         // Nothing clicked before the talk began answers in it.
         answer.0 = None;
@@ -129,7 +124,7 @@ fn answer(
     let Some(choice) = node.choices.get(picked) else {
         return;
     };
-    if !can_say(choice, dive.understood.len()) {
+    if !choice.can_say(&dive.facts()) {
         return;
     }
     info!("Juno: {}", choice.say);

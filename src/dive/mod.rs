@@ -3,6 +3,7 @@
 
 mod anchors;
 mod confrontation;
+mod father;
 mod forge;
 pub mod hazards;
 mod link;
@@ -20,8 +21,9 @@ pub use crate::world::CurrentDream;
 pub use anchors::{ANCHOR_REACH, AnchorFound, Collected, MemoryAnchor, Understood};
 pub use confrontation::{
     CONFRONT_REACH, CORE_VEIL_RADIUS, CoreOpened, CoreVeil, DreamerFreed, FreedDreamers,
-    PendingAnswer, can_say,
+    PendingAnswer,
 };
+pub use father::{FatherSays, FatherVoice};
 pub use forge::{CHUNK_CELLS, DreamForge, GeneratedDream, terrain_collider};
 pub use hazards::Hazard;
 pub use link::{DiveLink, LinkLost};
@@ -36,7 +38,7 @@ pub use world::{
     WATER_SPREAD, WaterSurface, prop_collider,
 };
 
-use crate::levels::DiveSpec;
+use crate::levels::{DiveSpec, Facts, StoryFacts};
 use crate::state::DiveResources;
 
 /// The dive in progress: which dream (with its dreamer and dialogue), and which loop.
@@ -53,6 +55,9 @@ pub struct ActiveDive {
     /// calibration). None for a dive that did not come through the console (a free
     /// dive, a replay, `--dive`): nothing holds it and nothing can lose it.
     pub link: Option<f32>,
+    /// What the story knows as the dive begins (the player's choices, who sank): what
+    /// is said in the dream can depend on it. Empty for a dive outside the story.
+    pub story: StoryFacts,
 }
 
 impl ActiveDive {
@@ -65,7 +70,14 @@ impl ActiveDive {
             understood: BTreeSet::new(),
             relapses: 0,
             link: None,
+            story: StoryFacts::default(),
         }
+    }
+
+    /// What conditions in this dive are asked against: the story, this dream, the
+    /// memories understood.
+    pub fn facts(&self) -> Facts<'_> {
+        Facts::diving(&self.story, self.spec.id(), &self.understood)
     }
 }
 
@@ -80,6 +92,7 @@ pub(super) fn plugin(app: &mut App) {
         nightmare_loop::plugin,
         anchors::plugin,
         confrontation::plugin,
+        father::plugin,
         hazards::plugin,
         lucidity::plugin,
         reload::plugin,

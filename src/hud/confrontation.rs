@@ -4,7 +4,8 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use crate::dive::{ActiveDive, LoopState, NightmareLoop, PendingAnswer, can_say};
+use crate::dive::{ActiveDive, LoopState, NightmareLoop, PendingAnswer};
+use crate::levels::Choice;
 use crate::state::{AppState, Pause};
 use crate::theme;
 
@@ -40,9 +41,9 @@ fn talk(
     let Some(node) = dive.spec.dialogue.node(node) else {
         return Ok(());
     };
+    let facts = dive.facts();
     let understood = dive.understood.len();
     let ctx = contexts.ctx_mut()?;
-    let colour = theme::dreamer_colour(&dive.spec.dreamer);
     egui::Window::new("Confrontation")
         .title_bar(false)
         .resizable(false)
@@ -51,25 +52,39 @@ fn talk(
         .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -40.0])
         .frame(theme::glass_frame().inner_margin(20.0))
         .show(ctx, |ui| {
-            ui.label(
-                egui::RichText::new(&node.speaker)
-                    .color(colour)
-                    .strong()
-                    .size(20.0),
-            );
-            ui.add_space(4.0);
-            ui.label(egui::RichText::new(&node.text).size(19.0).italics());
+            for (n, (speaker, line)) in node.lines_for(&facts).into_iter().enumerate() {
+                if n > 0 {
+                    ui.add_space(10.0);
+                }
+                ui.label(
+                    egui::RichText::new(speaker)
+                        .color(speaker_colour(&dive, speaker))
+                        .strong()
+                        .size(20.0),
+                );
+                ui.add_space(4.0);
+                ui.label(egui::RichText::new(line).size(19.0).italics());
+            }
             ui.add_space(14.0);
-            for (i, choice) in node.choices.iter().enumerate() {
-                let open = can_say(choice, understood);
+            // Answers whose conditions do not hold are not offered; the rest are
+            // numbered as shown, and each sends its index in the written list.
+            let offered = node
+                .choices
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.offered(&facts));
+            let mut any_closed = false;
+            for (shown, (i, choice)) in offered.enumerate() {
+                let open = choice.can_say(&facts);
                 let label = if open {
-                    format!("{}. {}", i + 1, choice.say)
+                    format!("{}. {}", shown + 1, choice.say)
                 } else {
+                    any_closed = true;
                     format!(
-                        "{}. {}   (needs {} memories; you understand {understood})",
-                        i + 1,
+                        "{}. {}   ({})",
+                        shown + 1,
                         choice.say,
-                        choice.needs_anchors
+                        still_needed(choice, &dive, understood)
                     )
                 };
                 let text = if open {
@@ -85,13 +100,13 @@ fn talk(
                 );
                 let pressed = keys
                     .as_deref()
-                    .zip(ANSWER_KEYS.get(i))
+                    .zip(ANSWER_KEYS.get(shown))
                     .is_some_and(|(k, key)| k.just_pressed(*key));
                 if open && (button.clicked() || pressed) {
                     answer.0 = Some(i);
                 }
             }
-            if node.choices.iter().any(|c| !can_say(c, understood)) {
+            if any_closed {
                 ui.add_space(6.0);
                 ui.label(
                     egui::RichText::new(
@@ -103,6 +118,40 @@ fn talk(
             }
         });
     Ok(())
+}
+
+/// The dreamer speaks in their colour; anyone else (Nyx, Father's voice) in the
+/// interface's own.
+fn speaker_colour(dive: &ActiveDive, speaker: &str) -> egui::Color32 {
+    if speaker == dive.spec.dreamer.name {
+        theme::dreamer_colour(&dive.spec.dreamer)
+    } else {
+        theme::ACCENT
+    }
+}
+
+/// What Juno still needs to say a closed answer: "needs 2 memories; you understand 1",
+/// "needs the memory “The taped-up controller”".
+fn still_needed(choice: &Choice, dive: &ActiveDive, understood: usize) -> String {
+    let mut needs = Vec::new();
+    if understood < choice.needs_anchors {
+        needs.push(format!(
+            "needs {} memories; you understand {understood}",
+            choice.needs_anchors
+        ));
+    }
+    for index in &choice.needs_memories {
+        if !dive.understood.contains(index) {
+            let title = dive
+                .spec
+                .dream
+                .anchors
+                .get(*index)
+                .map_or("?", |a| a.title.as_str());
+            needs.push(format!("needs the memory \u{201c}{title}\u{201d}"));
+        }
+    }
+    needs.join("; ")
 }
 
 fn freed(

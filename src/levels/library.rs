@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::check::{LevelDoc, MAX_ERRORS_PER_FILE, unknown};
+use super::cond::{self, Named};
 use super::dialogue::Dialogue;
 use super::dream_file::DreamLevel;
 use super::dreamer::Dreamer;
@@ -244,7 +245,7 @@ impl Library {
         let dream = self.dreams.get(id)?;
         let dreamer = self.dreamers.get(&dream.value.dreamer)?;
         let dialogue = self.dialogues.get(&dreamer.value.dialogue)?;
-        if dialogue.value.most_anchors_needed() > dream.value.anchors.len() {
+        if dialogue.value.anchors_required() > dream.value.anchors.len() {
             return None;
         }
         Some(DiveSpec {
@@ -402,8 +403,10 @@ fn check_references(lib: &Library, files: &[LevelFile], errors: &mut Problems) {
             errors.push(file.error("dreamer", unknown("dreamer", &dream.dreamer, &dreamer_ids)));
             continue;
         };
-        if let Some(dialogue) = lib.dialogues.get(&dreamer.value.dialogue)
-            && let Some((node, choice, needed)) = dialogue.value.neediest_choice()
+        let Some(dialogue) = lib.dialogues.get(&dreamer.value.dialogue) else {
+            continue;
+        };
+        if let Some((node, choice, needed)) = dialogue.value.neediest_choice()
             && needed > dream.anchors.len()
         {
             errors.push(file.error(
@@ -414,6 +417,48 @@ fn check_references(lib: &Library, files: &[LevelFile], errors: &mut Problems) {
                     dream.anchors.len()
                 ),
             ));
+        }
+        if let Some((field, memory)) = dialogue
+            .value
+            .memories_named()
+            .into_iter()
+            .find(|&(_, m)| m >= dream.anchors.len())
+        {
+            errors.push(file.error(
+                "anchors",
+                format!(
+                    "{}: {field} names memory {memory}, but this dream holds {} (counted from 0)",
+                    dialogue.file,
+                    dream.anchors.len()
+                ),
+            ));
+        }
+    }
+    check_conditions(lib, files, errors);
+}
+
+/// The story flags and dreams that dialogue conditions name must exist: flags are
+/// declared in the campaign's `story.flags`, dreams are loaded.
+fn check_conditions(lib: &Library, files: &[LevelFile], errors: &mut Problems) {
+    let flags: Vec<&str> = lib.story.flags.iter().map(String::as_str).collect();
+    let dreams: Vec<&str> = lib.dreams.keys().map(String::as_str).collect();
+    for entry in lib.dialogues.values() {
+        let Some(file) = files.iter().find(|f| f.file == entry.file) else {
+            continue;
+        };
+        for (at, conds) in entry.value.conditions() {
+            for (field, named) in cond::names(&at, conds) {
+                let problem = match named {
+                    Named::Flag(flag) => cond::unknown_flag(flag, &flags),
+                    Named::Dream(id) if !dreams.contains(&id) => {
+                        Some(unknown("dream", id, &dreams))
+                    }
+                    _ => None,
+                };
+                if let Some(problem) = problem {
+                    errors.push(file.error(&field, problem));
+                }
+            }
         }
     }
 }

@@ -8,6 +8,7 @@
 
 mod campaign;
 mod check;
+pub mod cond;
 mod dialogue;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod disk;
@@ -30,7 +31,8 @@ pub use campaign::{CampaignFile, ModManifest};
 pub use check::{
     Checks, LevelDoc, MAX_ERRORS_PER_FILE, MAX_FILE_BYTES, parse, unknown as check_unknown,
 };
-pub use dialogue::{Choice, Dialogue, DialogueNode, Next};
+pub use cond::{Cond, Facts, StoryFacts};
+pub use dialogue::{Choice, Dialogue, DialogueNode, Next, Opening, Said, Transcript, Variant};
 pub use dream_file::{Anchor, Core, DreamLevel, LOOP_SECONDS, MAX_ANCHORS};
 pub use dreamer::Dreamer;
 pub use error::{LevelError, nearest_name};

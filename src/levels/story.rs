@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::check::Checks;
+use super::cond::{self, Cond, Facts, Named, Scope};
 
 /// The campaign file's `story`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -13,6 +14,9 @@ use super::check::Checks;
 pub struct Story {
     /// The line under the game's name on the title screen: what the player is there for.
     pub premise: String,
+    /// The choices the story remembers (`asked_leo`), for conditions to name:
+    /// `Flag("asked_leo")` anywhere else is checked against this list.
+    pub flags: Vec<String>,
     pub network: NetworkSetup,
     /// The story's sleepers, the network's first; each names the dream Juno dives into
     /// to free them.
@@ -37,6 +41,7 @@ impl Default for Story {
     fn default() -> Self {
         Self {
             premise: String::new(),
+            flags: Vec::new(),
             network: NetworkSetup::default(),
             family: Vec::new(),
             messages: Vec::new(),
@@ -204,7 +209,11 @@ pub enum DiveMoment {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FatherLine {
-    pub when: DiveMoment,
+    /// The moment he speaks to.
+    pub on: DiveMoment,
+    /// Said only when these hold. Optional: always.
+    #[serde(default)]
+    pub when: Vec<Cond>,
     pub text: String,
 }
 
@@ -319,8 +328,32 @@ impl Story {
                 );
             }
         }
+        let flags: Vec<&str> = self.flags.iter().map(String::as_str).collect();
+        for (i, flag) in self.flags.iter().enumerate() {
+            c.id(format_args!("story.flags[{i}]"), flag);
+            if flags[..i].contains(&flag.as_str()) {
+                c.fail(
+                    format_args!("story.flags[{i}]"),
+                    format!("flag {flag:?} is declared twice"),
+                );
+            }
+        }
         for (i, line) in self.father.iter().enumerate() {
             c.text(format_args!("story.father[{i}].text"), &line.text, 300);
+            let at = format!("story.father[{i}].when");
+            cond::check(c, &at, &line.when, Scope::Link);
+            for (field, named) in cond::names(&at, &line.when) {
+                let problem = match named {
+                    Named::Flag(flag) => cond::unknown_flag(flag, &flags),
+                    Named::Dream(id) if !known.contains(&id) => {
+                        Some(super::check::unknown("dive", id, &known))
+                    }
+                    _ => None,
+                };
+                if let Some(problem) = problem {
+                    c.fail(field, problem);
+                }
+            }
         }
         for (i, e) in self.epilogue.iter().enumerate() {
             c.text(format_args!("story.epilogue[{i}].text"), &e.text, 1000);
@@ -332,12 +365,17 @@ impl Story {
         self.family.iter().enumerate().find(|(_, m)| m.dive == dive)
     }
 
-    /// Father's lines for `moment`.
-    pub fn father_says(&self, moment: DiveMoment) -> impl Iterator<Item = &str> {
-        self.father
+    /// What Father says the `nth` time (from 0) `moment` comes in a dive: his lines for
+    /// it whose conditions hold, in turn (he does not repeat himself while he has
+    /// others). None if he has nothing to say to it.
+    pub fn father_line(&self, moment: DiveMoment, nth: usize, facts: &Facts) -> Option<&str> {
+        let lines: Vec<&str> = self
+            .father
             .iter()
-            .filter(move |l| l.when == moment)
+            .filter(|l| l.on == moment && cond::all(&l.when, facts))
             .map(|l| l.text.as_str())
+            .collect();
+        (!lines.is_empty()).then(|| lines[nth % lines.len()])
     }
 
     /// The console's report after the link dropped in `dreamer`'s loop `loop_number`

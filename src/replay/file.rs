@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::juno::{JunoTuning, TickIntent};
-use crate::levels::DiveSpec;
+use crate::levels::{DiveSpec, StoryFacts};
 
 /// The layout of replay files this build reads and writes.
 pub const REPLAY_FORMAT: u32 = 1;
@@ -37,6 +37,10 @@ pub struct ReplayFile {
     pub intents: Vec<(u64, i16, i16, bool, i32)>,
     /// Answers at the core: (tick, choice index).
     pub answers: Vec<(u64, usize)>,
+    /// What the story knew when the dive began (the player's choices, who sank): the
+    /// talk at the core may depend on it. Left out when nothing was known.
+    #[serde(default, skip_serializing_if = "StoryFacts::is_empty")]
+    pub story: StoryFacts,
     /// How the dive ended when it was recorded.
     pub outcome: Outcome,
 }
@@ -231,35 +235,20 @@ impl ReplayFile {
 }
 
 /// A fingerprint of what a dive plays out from: the dream, dreamer and dialogue as
-/// loaded, and Juno's tuning (FNV-1a over their debug form, hex). How the dreamer looks
-/// (their `figure`) plays no part in a dive and is left out: a replay plays on after a
-/// dreamer is redrawn, and replays recorded before figures existed keep their
-/// fingerprints.
+/// loaded, and Juno's tuning (FNV-1a over their debug form, hex).
+///
+/// It reads them through a fixed projection, so a field added to the level files later
+/// changes the fingerprint only where a file uses it: a replay recorded before the field
+/// existed plays on as long as its files do not. How the dreamer looks (their `figure`)
+/// plays no part in a dive and is left out.
 pub fn content_fingerprint(spec: &DiveSpec, juno: &JunoTuning) -> String {
-    /// The dreamer as a dive sees them: named and shaped as the dreamer was before
-    /// figures, so the debug form (and the fingerprint) is the same.
-    #[derive(Debug)]
-    #[allow(dead_code, reason = "read through its Debug form only")]
-    struct Dreamer<'a> {
-        id: &'a str,
-        name: &'a str,
-        about: &'a str,
-        colour: &'a str,
-        fears: &'a [crate::dream::FearWeight],
-        dialogue: &'a str,
-    }
-    let d = &spec.dreamer;
-    let dreamer = Dreamer {
-        id: &d.id,
-        name: &d.name,
-        about: &d.about,
-        colour: &d.colour,
-        fears: &d.fears,
-        dialogue: &d.dialogue,
-    };
     let text = format!(
-        "{:?}|{:?}|{:?}|{:?}",
-        spec.dream, dreamer, spec.dialogue, juno
+        "{:?}|{:?}|{:?}|{:?}{}",
+        spec.dream,
+        projection::dreamer(&spec.dreamer),
+        projection::dialogue(&spec.dialogue),
+        juno,
+        projection::dialogue_extras(&spec.dialogue),
     );
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in text.bytes() {
@@ -267,6 +256,108 @@ pub fn content_fingerprint(spec: &DiveSpec, juno: &JunoTuning) -> String {
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
     format!("{hash:016x}")
+}
+
+/// The level files as the first replays saw them: each struct here is named and shaped
+/// as its level type was then, so its debug form is the same; what came later is
+/// appended only where it is used.
+#[allow(dead_code, reason = "read through their Debug forms only")]
+mod projection {
+    use crate::levels::{self, Next};
+
+    #[derive(Debug)]
+    pub struct Dreamer<'a> {
+        id: &'a str,
+        name: &'a str,
+        about: &'a str,
+        colour: &'a str,
+        fears: &'a [crate::dream::FearWeight],
+        dialogue: &'a str,
+    }
+
+    pub fn dreamer(d: &levels::Dreamer) -> Dreamer<'_> {
+        Dreamer {
+            id: &d.id,
+            name: &d.name,
+            about: &d.about,
+            colour: &d.colour,
+            fears: &d.fears,
+            dialogue: &d.dialogue,
+        }
+    }
+
+    #[derive(Debug)]
+    pub struct Dialogue<'a> {
+        id: &'a str,
+        start: &'a str,
+        nodes: Vec<DialogueNode<'a>>,
+    }
+
+    #[derive(Debug)]
+    struct DialogueNode<'a> {
+        id: &'a str,
+        speaker: &'a str,
+        text: &'a str,
+        choices: Vec<Choice<'a>>,
+    }
+
+    #[derive(Debug)]
+    struct Choice<'a> {
+        say: &'a str,
+        needs_anchors: usize,
+        next: &'a Next,
+    }
+
+    pub fn dialogue(d: &levels::Dialogue) -> Dialogue<'_> {
+        Dialogue {
+            id: &d.id,
+            start: &d.start,
+            nodes: d
+                .nodes
+                .iter()
+                .map(|n| DialogueNode {
+                    id: &n.id,
+                    speaker: &n.speaker,
+                    text: &n.text,
+                    choices: n
+                        .choices
+                        .iter()
+                        .map(|c| Choice {
+                            say: &c.say,
+                            needs_anchors: c.needs_anchors,
+                            next: &c.next,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The dialogue's later fields (openings, variants, lines by others, gated
+    /// answers), each written only where a file uses it: empty for a dialogue without.
+    pub fn dialogue_extras(d: &levels::Dialogue) -> String {
+        let mut out = String::new();
+        if !d.openings.is_empty() {
+            out += &format!("|openings {:?}", d.openings);
+        }
+        for (i, n) in d.nodes.iter().enumerate() {
+            if !n.variants.is_empty() {
+                out += &format!("|{i} variants {:?}", n.variants);
+            }
+            if !n.also.is_empty() {
+                out += &format!("|{i} also {:?}", n.also);
+            }
+            for (j, c) in n.choices.iter().enumerate() {
+                if !c.needs_memories.is_empty() {
+                    out += &format!("|{i}.{j} memories {:?}", c.needs_memories);
+                }
+                if !c.when.is_empty() {
+                    out += &format!("|{i}.{j} when {:?}", c.when);
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Writes `bytes` to `path` through the game's store: whole, or not at all (a crash
@@ -307,6 +398,7 @@ mod tests {
                 (11, 0, 1000, false, 15),
             ],
             answers: vec![(20, 1)],
+            story: StoryFacts::default(),
             outcome: Outcome {
                 loops: 1,
                 anchors: 2,

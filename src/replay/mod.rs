@@ -192,6 +192,7 @@ fn start_replay(
     info!("replaying {} ({} ticks)", request.name, file.ticks);
     let mut dive = ActiveDive::new(spec.clone());
     dive.loop_index = file.start_loop;
+    dive.story = file.story.clone();
     commands.insert_resource(dive);
     commands.insert_resource(Replaying::new(file.clone()));
     next.set(AppState::Dream);
@@ -244,6 +245,7 @@ fn start_recording(mut recording: ResMut<Recording>, dive: Res<ActiveDive>, leve
         ticks: 0,
         intents: Vec::new(),
         answers: Vec::new(),
+        story: dive.story.clone(),
         outcome: Outcome::default(),
     });
     recording.last = None;
