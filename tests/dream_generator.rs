@@ -581,3 +581,129 @@ fn single_dreamer_dreams_are_the_stored_ones() {
         .collect();
     assert_eq!(made, STORED, "the shipped dreams changed (see above)");
 }
+
+/// A dream several dream is made from all their fears, each dreamer's share of it
+/// weighing their fears; one dreamer "blended" alone is exactly their own dream.
+#[test]
+fn several_dreamers_blend_their_fears_by_share() {
+    use sleep_sync::dream::{FearTraits, Mood};
+    let (leo, mara) = (dreamer("leo"), dreamer("mara"));
+    let size = TerrainSize::default();
+    let tuning = leo.dream.tuning.clone();
+    for loop_index in [0, 2, 5] {
+        assert_eq!(
+            DreamRecipe::blended(
+                &[(0.7, &leo.dreamer.fears)],
+                9,
+                loop_index,
+                size,
+                &tuning,
+                Mood::Nightmare
+            ),
+            DreamRecipe::tuned(&leo.dreamer.fears, 9, loop_index, size, &tuning),
+            "loop {loop_index}"
+        );
+    }
+    // Leo (Dissolution 0.6, Mirrors 0.4) a quarter, Mara (Sleeplessness 0.4,
+    // LosingControl 0.3, Endlessness 0.2, BeingWatched 0.1) three quarters: shares given
+    // as 1 and 3, normalised.
+    let blend = DreamRecipe::blended(
+        &[(1.0, &leo.dreamer.fears), (3.0, &mara.dreamer.fears)],
+        9,
+        0,
+        size,
+        &Default::default(),
+        Mood::Nightmare,
+    );
+    let expected = [
+        (FearTag::Dissolution, 0.15),
+        (FearTag::Mirrors, 0.1),
+        (FearTag::Sleeplessness, 0.3),
+        (FearTag::LosingControl, 0.225),
+        (FearTag::Endlessness, 0.15),
+        (FearTag::BeingWatched, 0.075),
+    ];
+    assert_eq!(blend.fears.len(), expected.len());
+    for (got, (tag, weight)) in blend.fears.iter().zip(expected) {
+        assert_eq!(got.tag, tag);
+        assert!(
+            (got.weight - weight).abs() < 1e-6,
+            "{tag:?}: {}",
+            got.weight
+        );
+    }
+    // The ground is the weighted mean of the fears' ground: between Leo's and Mara's.
+    let by_hand = FearTraits::blend(&blend.fears).terrain.amplitude;
+    assert!((blend.terrain.amplitude - by_hand).abs() < 1e-4);
+    let (l, m) = (
+        FearTraits::blend(&leo.dreamer.fears).terrain.amplitude,
+        FearTraits::blend(&mara.dreamer.fears).terrain.amplitude,
+    );
+    assert!(
+        by_hand > l.min(m) && by_hand < l.max(m),
+        "{l} {by_hand} {m}"
+    );
+    // A fear two dreamers share is one fear, summed.
+    let twice = DreamRecipe::blended(
+        &[(1.0, &leo.dreamer.fears), (1.0, &leo.dreamer.fears)],
+        9,
+        0,
+        size,
+        &Default::default(),
+        Mood::Nightmare,
+    );
+    assert_eq!(twice.fears.len(), 2);
+    assert!((twice.fears[0].weight - 0.6).abs() < 1e-6);
+}
+
+/// A gentle dream is calm and stays calm: no worsening from loop to loop, no hazards
+/// unless its file asks, lower ground without chasms, fog pushed back. The family's
+/// evening dream is one, sound and hazard-free on every loop.
+#[test]
+fn a_gentle_dream_is_calm_on_every_loop() {
+    use sleep_sync::dream::Mood;
+    let mara = dreamer("mara");
+    let size = TerrainSize::default();
+    let fears = &mara.dreamer.fears;
+    let night = DreamRecipe::blended(
+        &[(1.0, fears)],
+        3,
+        0,
+        size,
+        &Default::default(),
+        Mood::Nightmare,
+    );
+    for loop_index in 0..6 {
+        let calm = DreamRecipe::blended(
+            &[(1.0, fears)],
+            3,
+            loop_index,
+            size,
+            &Default::default(),
+            Mood::Gentle,
+        );
+        assert_eq!(calm.hostility, 0.0, "loop {loop_index}");
+        assert_eq!(calm.hazard_count, 0, "loop {loop_index}");
+        assert_eq!(calm.drift, [0.0, 0.0], "the ground does not shift");
+        assert!(calm.terrain.amplitude < night.terrain.amplitude * 0.6);
+        assert_eq!(calm.terrain.chasm, 0.0);
+        assert!(calm.terrain.water <= 0.15);
+        assert!(calm.fog_end > night.fog_end);
+    }
+    let asked = sleep_sync::dream::Tuning {
+        hazards: Some(2),
+        ..Default::default()
+    };
+    let calm = DreamRecipe::blended(&[(1.0, fears)], 3, 4, size, &asked, Mood::Gentle);
+    assert_eq!(calm.hazard_count, 2, "the file has the last word");
+
+    let bedtime = dreamer("bedtime");
+    assert_eq!(bedtime.blend.len(), 3, "Mara, Leo and Father dream it");
+    for loop_index in 0..4 {
+        let dream = generate(&bedtime, loop_index);
+        let what = format!("bedtime loop {loop_index}");
+        assert!(dream.hazards.is_empty(), "{what}");
+        assert_eq!(dream.anchors.len(), bedtime.dream.anchors.len(), "{what}");
+        assert_placements_sound(&dream, &what);
+    }
+}

@@ -63,6 +63,7 @@ fn the_example_mod_adds_a_dive_after_the_base_game() {
     assert_eq!(
         all,
         [
+            "bedtime@levels",
             "leo@levels",
             "mara@levels",
             "ines@docs/example-mod/night-swimmer"

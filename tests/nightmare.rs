@@ -461,6 +461,7 @@ fn answers_at_the_core_follow_the_story_and_the_memories() {
             needs_anchors: 0,
             needs_memories: vec![],
             when: vec![Cond::Flag("asked_leo".into())],
+            sets: Some("apologised".into()),
             next: Next::Goto("copies".into()),
         });
         arrival.choices.push(Choice {
@@ -468,6 +469,7 @@ fn answers_at_the_core_follow_the_story_and_the_memories() {
             needs_anchors: 0,
             needs_memories: vec![1],
             when: vec![],
+            sets: None,
             next: Next::Goto("sketchbook".into()),
         });
     }
@@ -482,6 +484,14 @@ fn answers_at_the_core_follow_the_story_and_the_memories() {
         .insert("asked_leo".into());
     say(&mut app, 2);
     assert_eq!(node(&app), "copies");
+    assert!(
+        app.world()
+            .resource::<ActiveDive>()
+            .story
+            .flags
+            .contains("apologised"),
+        "what she said is remembered"
+    );
 
     // Another talk, opened deep because Leo sank: the opening is chosen by the story.
     let mut app = headless_app();

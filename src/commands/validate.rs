@@ -178,7 +178,7 @@ mod tests {
         assert!(v.ok, "{}", v.report);
         assert!(
             v.report
-                .contains("2 dreams (2 playable, 2 in the campaign)"),
+                .contains("3 dreams (3 playable, 2 in the campaign)"),
             "{}",
             v.report
         );

@@ -36,6 +36,10 @@ pub struct FreedDreamers(pub BTreeSet<String>);
 #[derive(Message, Debug, Clone, Copy)]
 pub struct CoreOpened;
 
+/// Sent when Juno says something the story remembers (an answer that `sets` a flag).
+#[derive(Message, Debug, Clone, PartialEq, Eq)]
+pub struct StoryChoice(pub String);
+
 /// Sent when the dreamer is freed.
 #[derive(Message, Debug, Clone)]
 pub struct DreamerFreed {
@@ -54,6 +58,7 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<FreedDreamers>()
         .add_message::<CoreOpened>()
         .add_message::<DreamerFreed>()
+        .add_message::<StoryChoice>()
         .add_systems(
             FixedUpdate,
             (lift_veil, begin_confrontation)
@@ -107,10 +112,11 @@ fn begin_confrontation(
 
 fn answer(
     mut pending: ResMut<PendingAnswer>,
-    dive: Res<ActiveDive>,
+    mut dive: ResMut<ActiveDive>,
     mut nightmare: ResMut<NightmareLoop>,
     mut freed: ResMut<FreedDreamers>,
     mut freed_message: MessageWriter<DreamerFreed>,
+    mut remembered: MessageWriter<StoryChoice>,
 ) {
     let Some(picked) = pending.0.take() else {
         return;
@@ -128,7 +134,12 @@ fn answer(
         return;
     }
     info!("Juno: {}", choice.say);
-    match &choice.next {
+    let (next, sets) = (choice.next.clone(), choice.sets.clone());
+    if let Some(flag) = sets {
+        dive.story.flags.insert(flag.clone());
+        remembered.write(StoryChoice(flag));
+    }
+    match &next {
         Next::Goto(id) => {
             nightmare.state = LoopState::Confronting { node: id.clone() };
         }

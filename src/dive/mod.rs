@@ -9,6 +9,7 @@ pub mod hazards;
 mod link;
 mod lucidity;
 mod nightmare_loop;
+mod people;
 mod reload;
 mod world;
 
@@ -21,7 +22,7 @@ pub use crate::world::CurrentDream;
 pub use anchors::{ANCHOR_REACH, AnchorFound, Collected, MemoryAnchor, Understood};
 pub use confrontation::{
     CONFRONT_REACH, CORE_VEIL_RADIUS, CoreOpened, CoreVeil, DreamerFreed, FreedDreamers,
-    PendingAnswer,
+    PendingAnswer, StoryChoice,
 };
 pub use father::{FatherSays, FatherVoice};
 pub use forge::{CHUNK_CELLS, DreamForge, GeneratedDream, terrain_collider};
@@ -32,6 +33,7 @@ pub use nightmare_loop::{
     COLLAPSE_TICKS, Collapse, DiveTicks, LoopCollapsed, LoopState, NightmareLoop, dive_in_play,
     loop_running,
 };
+pub use people::{DreamPerson, People, PersonSays};
 pub use reload::Reshaping;
 pub use world::{
     DreamCoreSite, DreamProp, HazardSite, LoopScoped, STAIR_RISE, STAIR_RUN, Terrain, TerrainChunk,
@@ -93,6 +95,7 @@ pub(super) fn plugin(app: &mut App) {
         anchors::plugin,
         confrontation::plugin,
         father::plugin,
+        people::plugin,
         hazards::plugin,
         lucidity::plugin,
         reload::plugin,

@@ -37,6 +37,6 @@ pub use noise_field::{Reference, reference_heights};
 pub use options::{GenOptions, Progress, default_threads};
 pub use placement::{ANCHOR_HOVER, HazardSpawn, Prop};
 pub use reach::{MovementLimits, reachable_avoiding, reachable_from, reachable_with};
-pub use recipe::{DreamRecipe, MAX_MUTATIONS, Palette, TerrainSize, Tuning};
+pub use recipe::{DreamRecipe, MAX_MUTATIONS, Mood, Palette, TerrainSize, Tuning};
 pub use rng::{DreamRng, mix_seed};
 pub use terrain_shape::TerrainShape;

@@ -238,16 +238,54 @@ impl DreamRecipe {
         size: TerrainSize,
         tuning: &Tuning,
     ) -> Self {
-        let t = tuning.apply(FearTraits::blend(fears));
+        Self::made(fears, seed, loop_index, size, tuning, Mood::Nightmare)
+    }
+
+    /// The recipe of a dream several people dream together: each dreamer's fears
+    /// (weights normalised) scaled by that dreamer's share, the same fear from several
+    /// merged in the order first met. With one dreamer in a nightmare it is exactly
+    /// [`DreamRecipe::tuned`] of their fears, bit for bit. A [`Mood::Gentle`] dream is
+    /// calm (see there).
+    pub fn blended(
+        dreamers: &[(f32, &[FearWeight])],
+        seed: u64,
+        loop_index: u32,
+        size: TerrainSize,
+        tuning: &Tuning,
+        mood: Mood,
+    ) -> Self {
+        match dreamers {
+            [(_, fears)] => Self::made(fears, seed, loop_index, size, tuning, mood),
+            _ => Self::made(&merged(dreamers), seed, loop_index, size, tuning, mood),
+        }
+    }
+
+    fn made(
+        fears: &[FearWeight],
+        seed: u64,
+        loop_index: u32,
+        size: TerrainSize,
+        tuning: &Tuning,
+        mood: Mood,
+    ) -> Self {
+        let gentle = mood == Mood::Gentle;
+        let traits = FearTraits::blend(fears);
+        let t = tuning.apply(if gentle { calmed(traits) } else { traits });
         // Only exact arithmetic here (no powf, sin, cos): the same bits on every platform.
-        let hostility = 1.0 - (0..loop_index.min(MAX_MUTATIONS)).fold(1.0f32, |h, _| h * 0.8);
+        // A gentle dream does not worsen from loop to loop.
+        let worsening = if gentle {
+            0
+        } else {
+            loop_index.min(MAX_MUTATIONS)
+        };
+        let hostility = 1.0 - (0..worsening).fold(1.0f32, |h, _| h * 0.8);
         let drift_dir = {
             let mut rng = DreamRng::new(mix_seed(seed, 0xD21F7));
             let (x, z) = (rng.next_f32() as f64 - 0.5, rng.next_f32() as f64 - 0.5);
             let len = (x * x + z * z).sqrt().max(1e-6);
             (x / len, z / len)
         };
-        let drift_len = loop_index.min(MAX_MUTATIONS) as f64 * 9.0;
+        let drift_len = worsening as f64 * 9.0;
         let terrain = grown(&t.terrain, hostility);
         // Props per area: 28 on the default 192 m dream.
         let area = (size.extent / 192.0) * (size.extent / 192.0);
@@ -280,11 +318,78 @@ impl DreamRecipe {
                 .props
                 .map_or(28.0, |p| p.clamp(0.0, *Tuning::PROPS.end()))
                 * area) as usize,
-            hazard_count: tuning.hazards.map_or(3, |n| n.min(*Tuning::HAZARDS.end())) as usize
-                + (4.0 * hostility + 0.5) as usize,
+            // A gentle dream has hazards only if its file asks for them.
+            hazard_count: match (mood, tuning.hazards) {
+                (Mood::Gentle, asked) => asked.unwrap_or(0).min(*Tuning::HAZARDS.end()) as usize,
+                (Mood::Nightmare, asked) => {
+                    asked.map_or(3, |n| n.min(*Tuning::HAZARDS.end())) as usize
+                        + (4.0 * hostility + 0.5) as usize
+                }
+            },
             hazard_kinds: tuning.hazard_kinds.clone(),
         }
     }
+}
+
+/// How a dream feels to be in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Mood {
+    /// A nightmare: the fears as they are, worse every loop, with hazards.
+    #[default]
+    Nightmare,
+    /// A calm dream made from the same fears: half as tall, no chasms or pixel cliffs,
+    /// little warp, shallow water, fog pushed back, sky and fog turned towards dusk; it
+    /// does not worsen from loop to loop and has no hazards unless its file asks for
+    /// them. The dream file's own tuning still has the last word.
+    Gentle,
+}
+
+/// The sky and fog a gentle dream leans towards: a warm dusk.
+const DUSK_SKY: LinearRgba = LinearRgba::rgb(0.32, 0.22, 0.34);
+const DUSK_FOG: LinearRgba = LinearRgba::rgb(0.42, 0.34, 0.40);
+
+/// The fears' traits, calmed for a gentle dream.
+fn calmed(mut t: FearTraits) -> FearTraits {
+    let shape = &mut t.terrain;
+    shape.amplitude *= 0.5;
+    shape.chasm = 0.0;
+    shape.pixel_step = 0.0;
+    shape.warp *= 0.3;
+    shape.water = shape.water.min(0.15);
+    t.fog_start *= 2.0;
+    t.fog_end *= 1.8;
+    t.sky = t.sky * 0.5 + DUSK_SKY * 0.5;
+    t.fog = t.fog * 0.5 + DUSK_FOG * 0.5;
+    t
+}
+
+/// Most fears a blend keeps (there are no more kinds than this).
+const MAX_BLENDED: usize = 16;
+
+/// Several dreamers' fears as one list: each dreamer's weights normalised, then scaled
+/// by their share of the dream (shares normalised too); a fear two dreamers share is
+/// summed where it first appears.
+fn merged(dreamers: &[(f32, &[FearWeight])]) -> Vec<FearWeight> {
+    let total: f32 = dreamers.iter().map(|(w, _)| w.max(0.0)).sum();
+    let mut out: Vec<FearWeight> = Vec::new();
+    if total <= 0.0 {
+        return out;
+    }
+    for (share, fears) in dreamers {
+        let share = share.max(0.0) / total;
+        for fear in normalised(fears) {
+            let weight = fear.weight * share;
+            if let Some(f) = out.iter_mut().find(|f| f.tag == fear.tag) {
+                f.weight += weight;
+            } else if out.len() < MAX_BLENDED {
+                out.push(FearWeight {
+                    tag: fear.tag,
+                    weight,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The fears' terrain grown for a loop (`hostility` 0 on the first, approaching 1):

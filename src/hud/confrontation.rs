@@ -178,14 +178,19 @@ fn freed(
         .frame(theme::glass_frame().inner_margin(24.0))
         .show(ctx, |ui| {
             ui.vertical_centered(|ui| {
-                ui.label(theme::title_text(&format!("{name} is free"), 40.0));
+                // A dream that ends in waking says so in its own words.
+                let (title, text) = match &dive.spec.dream.waking {
+                    Some(waking) => (waking.title.clone(), waking.text.clone()),
+                    None => (
+                        format!("{name} is free"),
+                        format!(
+                            "The loop is broken. {name} faces the fear and wakes, holding on to what was theirs:"
+                        ),
+                    ),
+                };
+                ui.label(theme::title_text(&title, 40.0));
                 ui.add_space(8.0);
-                ui.label(
-                    egui::RichText::new(format!(
-                        "The loop is broken. {name} faces the fear and wakes, holding on to what was theirs:"
-                    ))
-                    .size(17.0),
-                );
+                ui.label(egui::RichText::new(text).size(17.0));
                 ui.add_space(8.0);
                 for index in &dive.understood {
                     if let Some(anchor) = dive.spec.dream.anchors.get(*index) {

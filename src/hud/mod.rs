@@ -5,6 +5,7 @@
 
 mod confrontation;
 mod father;
+mod people;
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -13,6 +14,7 @@ use crate::dive::{
     ActiveDive, AnchorFound, CoreOpened, CurrentDream, DreamForge, LoopCollapsed, LoopState,
     Lucidity, NightmareLoop, Reshaping,
 };
+use crate::dream::Mood;
 use crate::juno::Juno;
 use crate::levels::{LevelReport, Levels, LevelsReloaded};
 use crate::state::{AppState, DreamPhase};
@@ -68,6 +70,7 @@ pub(super) fn plugin(app: &mut App) {
         );
     confrontation::plugin(app);
     father::plugin(app);
+    people::plugin(app);
 }
 
 fn remember_moments(
@@ -152,7 +155,6 @@ fn hud(
     reshaping: Option<Res<Reshaping>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    let name = &dive.spec.dreamer.name;
     if *phase.get() == DreamPhase::Forming {
         let waking = play.nightmare.is_some();
         theme::full_screen(ctx, |ui| {
@@ -163,7 +165,7 @@ fn hud(
                 } else if waking {
                     "The loop collapses…".to_owned()
                 } else {
-                    format!("Diving into {name}'s dream…")
+                    format!("Diving into {}…", dive.spec.title())
                 };
                 ui.label(theme::title_text(&title, 30.0));
                 ui.add_space(12.0);
@@ -189,29 +191,33 @@ fn hud(
         .show(ctx, |ui| {
             theme::glass_frame().show(ui, |ui| {
                 ui.label(
-                    egui::RichText::new(format!("{name}'s nightmare"))
+                    egui::RichText::new(dive.spec.title())
                         .color(theme::ACCENT)
                         .strong(),
                 );
+                // A gentle dream has no clock against her and nothing wearing her down.
+                let gentle = dive.spec.dream.mood == Mood::Gentle;
                 let remaining = nightmare.remaining();
                 let colour = if remaining < 15.0 {
                     theme::WARNING
                 } else {
                     egui::Color32::WHITE
                 };
-                ui.add(
-                    egui::Label::new(
-                        egui::RichText::new(format!(
-                            "Loop {}  ·  {}",
-                            nightmare.index + 1,
-                            theme::clock(remaining)
-                        ))
-                        .size(22.0)
-                        .color(colour),
-                    )
-                    .wrap_mode(egui::TextWrapMode::Extend),
-                );
-                lucidity_bar(ui, lucidity);
+                if !gentle {
+                    ui.add(
+                        egui::Label::new(
+                            egui::RichText::new(format!(
+                                "Loop {}  ·  {}",
+                                nightmare.index + 1,
+                                theme::clock(remaining)
+                            ))
+                            .size(22.0)
+                            .color(colour),
+                        )
+                        .wrap_mode(egui::TextWrapMode::Extend),
+                    );
+                    lucidity_bar(ui, lucidity);
+                }
                 let needed = dive.spec.dream.core.anchors_needed;
                 ui.label(
                     egui::RichText::new(format!(

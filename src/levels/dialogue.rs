@@ -100,6 +100,10 @@ pub struct Choice {
     /// Offered only when these hold; hidden otherwise. Optional: always offered.
     #[serde(default)]
     pub when: Vec<Cond>,
+    /// The story remembers that Juno said it: this flag (declared in the campaign's
+    /// `story.flags`) is set. Optional.
+    #[serde(default)]
+    pub sets: Option<String>,
     /// Where the talk goes next.
     pub next: Next,
 }
@@ -208,22 +212,31 @@ impl Dialogue {
         mut pick: impl FnMut(&DialogueNode) -> Option<usize>,
     ) -> Transcript {
         let mut out = Transcript::default();
+        // What she says along the way may set flags the rest of the talk reads.
+        let mut story = facts.story.clone();
         let mut at = self.opening(facts);
         // A talk may loop back on itself; a written one is never longer than this.
         for _ in 0..MAX_NODES * 6 {
+            let now = Facts {
+                story: &story,
+                ..*facts
+            };
             let Some(node) = self.node(at) else {
                 break;
             };
-            for (speaker, line) in node.lines_for(facts) {
+            for (speaker, line) in node.lines_for(&now) {
                 out.lines.push((speaker.to_owned(), line.to_owned()));
             }
             let Some(choice) = pick(node).and_then(|i| node.choices.get(i)) else {
                 break;
             };
-            if !choice.can_say(facts) {
+            if !choice.can_say(&now) {
                 break;
             }
             out.lines.push(("Juno".to_owned(), choice.say.clone()));
+            if let Some(flag) = &choice.sets {
+                story.flags.insert(flag.clone());
+            }
             match &choice.next {
                 Next::Goto(next) => at = next,
                 end => {
@@ -250,6 +263,19 @@ impl Dialogue {
             }
             for (j, ch) in node.choices.iter().enumerate() {
                 out.push((format!("nodes[{i}].choices[{j}].when"), &ch.when));
+            }
+        }
+        out
+    }
+
+    /// Every flag an answer sets, with the field it is at.
+    pub fn flags_set(&self) -> Vec<(String, &str)> {
+        let mut out = Vec::new();
+        for (i, node) in self.nodes.iter().enumerate() {
+            for (j, ch) in node.choices.iter().enumerate() {
+                if let Some(flag) = &ch.sets {
+                    out.push((format!("nodes[{i}].choices[{j}].sets"), flag.as_str()));
+                }
             }
         }
         out

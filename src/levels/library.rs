@@ -15,7 +15,7 @@ use super::file::{LevelDocument, LevelFile, Source};
 use super::locate::Locator;
 use super::rules::JunoTuning;
 use super::story::Story;
-use crate::dream::DreamRecipe;
+use crate::dream::{DreamRecipe, FearWeight};
 
 /// One dreamer, dream or dialogue, and the file it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +39,11 @@ pub struct ModInfo {
 pub struct DiveSpec {
     pub dream: DreamLevel,
     pub dreamer: Dreamer,
+    /// Everyone who dreams it with their share, when several do (the dream's
+    /// `dreamers`, `dreamer` among them); empty when the dreamer dreams it alone.
+    pub blend: Vec<(Dreamer, f32)>,
+    /// The dreamer file of each of the dream's `cast`, in order.
+    pub people: Vec<Dreamer>,
     pub dialogue: Dialogue,
     /// The folder the dream file came from (`levels`, `mods/ada`).
     pub origin: String,
@@ -50,9 +55,44 @@ impl DiveSpec {
         &self.dream.id
     }
 
+    /// What the game calls the dream: its file's `title`, else whose it is ("Leo's
+    /// nightmare", "Mara's dream" when gentle, "Mara, Leo and Father's dream").
+    pub fn title(&self) -> String {
+        if let Some(title) = &self.dream.title {
+            return title.clone();
+        }
+        let what = match self.dream.mood {
+            crate::dream::Mood::Nightmare if self.blend.is_empty() => "nightmare",
+            _ => "dream",
+        };
+        format!("{}'s {what}", self.dreamt_by())
+    }
+
+    /// Who dreams it: "Leo", or "Mara, Leo and Father".
+    pub fn dreamt_by(&self) -> String {
+        let names: Vec<&str> = if self.blend.is_empty() {
+            vec![self.dreamer.name.as_str()]
+        } else {
+            self.blend.iter().map(|(d, _)| d.name.as_str()).collect()
+        };
+        match names.as_slice() {
+            [] => String::new(),
+            [one] => (*one).to_owned(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        }
+    }
+
     /// The recipe of loop `loop_index`.
     pub fn recipe(&self, loop_index: u32) -> DreamRecipe {
-        self.dream.recipe(&self.dreamer.fears, loop_index)
+        if self.blend.is_empty() {
+            return self.dream.recipe(&self.dreamer.fears, loop_index);
+        }
+        let shares: Vec<(f32, &[FearWeight])> = self
+            .blend
+            .iter()
+            .map(|(dreamer, share)| (*share, dreamer.fears.as_slice()))
+            .collect();
+        self.dream.blended_recipe(&shares, loop_index)
     }
 }
 
@@ -175,7 +215,12 @@ impl Library {
             }
         }
         lib.sources = sources;
-        check_references(lib, &files, &mut problems);
+        if let Some(LevelDocument::Campaign(c)) = campaign.map(|f| &f.doc) {
+            lib.juno = c.juno;
+            lib.cast = c.cast.clone();
+            lib.story = c.story.clone();
+        }
+        check_references(lib, &files, &mut problems, campaign.is_some());
         let mut ids: Vec<(usize, &String)> =
             lib.dreams.iter().map(|(id, e)| (e.source, id)).collect();
         ids.sort();
@@ -215,11 +260,6 @@ impl Library {
             ));
         }
         lib.campaign = dives;
-        if let Some(LevelDocument::Campaign(c)) = campaign.map(|f| &f.doc) {
-            lib.juno = c.juno;
-            lib.cast = c.cast.clone();
-            lib.story = c.story.clone();
-        }
         out.errors = problems.finish(&files);
         out
     }
@@ -244,13 +284,35 @@ impl Library {
     fn resolve(&self, id: &str) -> Option<DiveSpec> {
         let dream = self.dreams.get(id)?;
         let dreamer = self.dreamers.get(&dream.value.dreamer)?;
-        let dialogue = self.dialogues.get(&dreamer.value.dialogue)?;
+        let dialogue_id = dream
+            .value
+            .dialogue
+            .as_ref()
+            .unwrap_or(&dreamer.value.dialogue);
+        let dialogue = self.dialogues.get(dialogue_id)?;
         if dialogue.value.anchors_required() > dream.value.anchors.len() {
             return None;
         }
+        let blend = dream
+            .value
+            .dreamers
+            .iter()
+            .map(|share| {
+                let who = self.dreamers.get(&share.id)?;
+                Some((who.value.clone(), share.weight))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let people = dream
+            .value
+            .cast
+            .iter()
+            .map(|person| Some(self.dreamers.get(&person.who)?.value.clone()))
+            .collect::<Option<Vec<_>>>()?;
         Some(DiveSpec {
             dream: dream.value.clone(),
             dreamer: dreamer.value.clone(),
+            blend,
+            people,
             dialogue: dialogue.value.clone(),
             origin: self
                 .sources
@@ -380,7 +442,7 @@ impl ById<'_> {
 }
 
 /// Dreams name a dreamer, dreamers a dialogue, dialogues need anchors the dream holds.
-fn check_references(lib: &Library, files: &[LevelFile], errors: &mut Problems) {
+fn check_references(lib: &Library, files: &[LevelFile], errors: &mut Problems, story_known: bool) {
     let file_of = |name: &str| files.iter().find(|f| f.file == name);
     let dreamer_ids: Vec<&str> = lib.dreamers.keys().map(String::as_str).collect();
     let dialogue_ids: Vec<&str> = lib.dialogues.keys().map(String::as_str).collect();
@@ -403,7 +465,29 @@ fn check_references(lib: &Library, files: &[LevelFile], errors: &mut Problems) {
             errors.push(file.error("dreamer", unknown("dreamer", &dream.dreamer, &dreamer_ids)));
             continue;
         };
-        let Some(dialogue) = lib.dialogues.get(&dreamer.value.dialogue) else {
+        for (i, share) in dream.dreamers.iter().enumerate() {
+            if !lib.dreamers.contains_key(&share.id) {
+                errors.push(file.error(
+                    &format!("dreamers[{i}].id"),
+                    unknown("dreamer", &share.id, &dreamer_ids),
+                ));
+            }
+        }
+        for (i, person) in dream.cast.iter().enumerate() {
+            if !lib.dreamers.contains_key(&person.who) {
+                errors.push(file.error(
+                    &format!("cast[{i}].who"),
+                    unknown("dreamer", &person.who, &dreamer_ids),
+                ));
+            }
+        }
+        if let Some(own) = &dream.dialogue
+            && !lib.dialogues.contains_key(own)
+        {
+            errors.push(file.error("dialogue", unknown("dialogue", own, &dialogue_ids)));
+        }
+        let dialogue_id = dream.dialogue.as_ref().unwrap_or(&dreamer.value.dialogue);
+        let Some(dialogue) = lib.dialogues.get(dialogue_id) else {
             continue;
         };
         if let Some((node, choice, needed)) = dialogue.value.neediest_choice()
@@ -434,7 +518,11 @@ fn check_references(lib: &Library, files: &[LevelFile], errors: &mut Problems) {
             ));
         }
     }
-    check_conditions(lib, files, errors);
+    // Without the campaign (missing, or broken and reported) no flag is known: saying
+    // so of every flag would bury the one real problem.
+    if story_known {
+        check_conditions(lib, files, errors);
+    }
 }
 
 /// The story flags and dreams that dialogue conditions name must exist: flags are
@@ -442,10 +530,32 @@ fn check_references(lib: &Library, files: &[LevelFile], errors: &mut Problems) {
 fn check_conditions(lib: &Library, files: &[LevelFile], errors: &mut Problems) {
     let flags: Vec<&str> = lib.story.flags.iter().map(String::as_str).collect();
     let dreams: Vec<&str> = lib.dreams.keys().map(String::as_str).collect();
+    for entry in lib.dreams.values() {
+        let Some(file) = files.iter().find(|f| f.file == entry.file) else {
+            continue;
+        };
+        for (i, person) in entry.value.cast.iter().enumerate() {
+            for (j, line) in person.lines.iter().enumerate() {
+                let at = format!("cast[{i}].lines[{j}].when");
+                for (field, named) in cond::names(&at, &line.when) {
+                    if let Named::Flag(flag) = named
+                        && let Some(problem) = cond::unknown_flag(flag, &flags)
+                    {
+                        errors.push(file.error(&field, problem));
+                    }
+                }
+            }
+        }
+    }
     for entry in lib.dialogues.values() {
         let Some(file) = files.iter().find(|f| f.file == entry.file) else {
             continue;
         };
+        for (field, flag) in entry.value.flags_set() {
+            if let Some(problem) = cond::unknown_flag(flag, &flags) {
+                errors.push(file.error(&field, problem));
+            }
+        }
         for (at, conds) in entry.value.conditions() {
             for (field, named) in cond::names(&at, conds) {
                 let problem = match named {

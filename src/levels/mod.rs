@@ -33,7 +33,10 @@ pub use check::{
 };
 pub use cond::{Cond, Facts, StoryFacts};
 pub use dialogue::{Choice, Dialogue, DialogueNode, Next, Opening, Said, Transcript, Variant};
-pub use dream_file::{Anchor, Core, DreamLevel, LOOP_SECONDS, MAX_ANCHORS};
+pub use dream_file::{
+    Anchor, Core, Cue, DreamLevel, LOOP_SECONDS, MAX_ANCHORS, MAX_CAST, MAX_DREAMERS, Person,
+    PersonLine, Role, Share, Waking,
+};
 pub use dreamer::Dreamer;
 pub use error::{LevelError, nearest_name};
 pub use figure::{Build, Cast, Clothing, Figure, FigurePalette, Hair};

@@ -9,10 +9,12 @@ use super::figure::{self, FacesJuno, Figures, Talks};
 use super::sky::DreamSun;
 use super::surface::{self, SurfaceTextures};
 use crate::dive::{
-    ActiveDive, CoreVeil, CurrentDream, DreamCoreSite, DreamProp, HazardSite, LoopState,
-    MemoryAnchor, NightmareLoop, STAIR_RISE, STAIR_RUN, TerrainChunk, Understood, WaterSurface,
+    ActiveDive, CoreVeil, CurrentDream, DreamCoreSite, DreamPerson, DreamProp, HazardSite,
+    LoopState, MemoryAnchor, NightmareLoop, STAIR_RISE, STAIR_RUN, TerrainChunk, Understood,
+    WaterSurface,
 };
 use crate::dream::PropKind;
+use crate::levels::Role;
 use crate::settings::PictureSettings;
 use crate::state::AppState;
 
@@ -46,6 +48,7 @@ pub(super) fn plugin(app: &mut App) {
         .add_observer(dress_anchor)
         .add_observer(dress_prop)
         .add_observer(dress_core)
+        .add_observer(dress_person)
         .add_observer(dress_hazard)
         .add_observer(light_understood_anchor)
         .add_observer(dress_veil)
@@ -486,6 +489,27 @@ fn dress_core(
             NotShadowCaster,
         ));
     });
+}
+
+/// Someone else in the dream, in their own figure: those at the edge watch Juno.
+fn dress_person(
+    add: On<Add, DreamPerson>,
+    mut commands: Commands,
+    mut figures: Figures,
+    people: Query<&DreamPerson>,
+    dive: Option<Res<ActiveDive>>,
+) {
+    let (Some(dive), Ok(person)) = (dive, people.get(add.entity)) else {
+        return;
+    };
+    let Some(dreamer) = dive.spec.people.get(person.index) else {
+        return;
+    };
+    let figure = dreamer.figure();
+    let spawned = figures.spawn(&mut commands, add.entity, &figure, 0.0, figure::Finish::Own);
+    if person.role == Role::Edge {
+        commands.entity(spawned.root).insert(FacesJuno);
+    }
 }
 
 fn dress_hazard(

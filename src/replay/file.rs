@@ -243,11 +243,12 @@ impl ReplayFile {
 /// plays no part in a dive and is left out.
 pub fn content_fingerprint(spec: &DiveSpec, juno: &JunoTuning) -> String {
     let text = format!(
-        "{:?}|{:?}|{:?}|{:?}{}",
-        spec.dream,
+        "{:?}|{:?}|{:?}|{:?}{}{}",
+        projection::dream(&spec.dream),
         projection::dreamer(&spec.dreamer),
         projection::dialogue(&spec.dialogue),
         juno,
+        projection::dream_extras(spec),
         projection::dialogue_extras(&spec.dialogue),
     );
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -264,6 +265,68 @@ pub fn content_fingerprint(spec: &DiveSpec, juno: &JunoTuning) -> String {
 #[allow(dead_code, reason = "read through their Debug forms only")]
 mod projection {
     use crate::levels::{self, Next};
+
+    #[derive(Debug)]
+    pub struct DreamLevel<'a> {
+        id: &'a str,
+        dreamer: &'a str,
+        seed: u64,
+        loop_seconds: f32,
+        terrain: &'a crate::dream::TerrainSize,
+        tuning: &'a crate::dream::Tuning,
+        anchors: Vec<Anchor<'a>>,
+        core: &'a levels::Core,
+        nightmare: &'a levels::NightmareRules,
+    }
+
+    #[derive(Debug)]
+    struct Anchor<'a> {
+        title: &'a str,
+        memory: &'a str,
+    }
+
+    pub fn dream(d: &levels::DreamLevel) -> DreamLevel<'_> {
+        DreamLevel {
+            id: &d.id,
+            dreamer: &d.dreamer,
+            seed: d.seed,
+            loop_seconds: d.loop_seconds,
+            terrain: &d.terrain,
+            tuning: &d.tuning,
+            anchors: d
+                .anchors
+                .iter()
+                .map(|a| Anchor {
+                    title: &a.title,
+                    memory: &a.memory,
+                })
+                .collect(),
+            core: &d.core,
+            nightmare: &d.nightmare,
+        }
+    }
+
+    /// The dream's later fields (several dreamers and their fears, a mood, its own
+    /// talk, whose memory each anchor is), each written only where a file uses it.
+    pub fn dream_extras(spec: &crate::levels::DiveSpec) -> String {
+        let d = &spec.dream;
+        let mut out = String::new();
+        for (dreamer, share) in &spec.blend {
+            out += &format!("|shares {share:?} {:?}", self::dreamer(dreamer));
+        }
+        if d.mood != crate::dream::Mood::default() {
+            out += &format!("|mood {:?}", d.mood);
+        }
+        if let Some(own) = &d.dialogue {
+            out += &format!("|dialogue {own:?}");
+        }
+        for (i, a) in d.anchors.iter().enumerate() {
+            if let Some(of) = &a.of {
+                out += &format!("|{i} of {of:?}");
+            }
+        }
+        out
+    }
 
     #[derive(Debug)]
     pub struct Dreamer<'a> {
@@ -353,6 +416,9 @@ mod projection {
                 }
                 if !c.when.is_empty() {
                     out += &format!("|{i}.{j} when {:?}", c.when);
+                }
+                if let Some(flag) = &c.sets {
+                    out += &format!("|{i}.{j} sets {flag:?}");
                 }
             }
         }

@@ -305,12 +305,17 @@ fn dive_row(
     ui.vertical(|ui| {
         ui.set_width(440.0);
         ui.label(
-            egui::RichText::new(format!("{}'s dream", dive.dreamer.name))
+            egui::RichText::new(dive.title())
                 .strong()
                 .size(18.0)
                 .color(theme::dreamer_colour(&dive.dreamer)),
         );
-        ui.add(egui::Label::new(egui::RichText::new(&dive.dreamer.about).color(theme::DIM)).wrap());
+        let about = if dive.blend.is_empty() {
+            dive.dreamer.about.clone()
+        } else {
+            format!("Dreamt together by {}.", dive.dreamt_by())
+        };
+        ui.add(egui::Label::new(egui::RichText::new(about).color(theme::DIM)).wrap());
     });
     ui.label(
         egui::RichText::new(format!("{}\n{}", dive.id(), dive.origin))

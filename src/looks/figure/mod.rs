@@ -577,7 +577,10 @@ mod tests {
         ];
         for entry in library.dreamers.values() {
             let dreamer = &entry.value;
-            out.push((dreamer.name.clone(), dreamer.figure()));
+            // Father is in the campaign's cast and, for the dreams he shares, a dreamer.
+            if out.iter().all(|(_, f)| *f != dreamer.figure()) {
+                out.push((dreamer.name.clone(), dreamer.figure()));
+            }
         }
         out.push(("shade".to_owned(), super::super::hazards::shade()));
         out

@@ -1,0 +1,329 @@
+//! Others in the dream (a dream file's `cast`): the dreamers of a shared dream walking
+//! with Juno, and someone standing at its edge. They speak on cues, the first time Juno
+//! does something (looks round, jumps, understands a memory), so a dream can teach by
+//! doing. Someone at the edge may, on a cue, draw a companion away: both walk off and are
+//! gone. People never touch Juno, the hazards or the loop: no collider, no effect on
+//! play, so recorded replays play the same with or without them.
+
+use std::collections::BTreeSet;
+
+use bevy::prelude::*;
+
+use super::hazards::behaviour::{Steering, chase_step};
+use super::{
+    ActiveDive, AnchorFound, CoreOpened, CurrentDream, LoopScoped, LoopState, NightmareLoop,
+};
+use crate::dream::Dream;
+use crate::juno::{Juno, LookAngles, TickIntent};
+use crate::levels::{Cue, Role, cond};
+use crate::state::{AppState, DiveResources};
+
+/// How fast people walk, metres a second.
+const WALK: f32 = 3.4;
+/// How far behind Juno a companion keeps, metres.
+const KEEP: f32 = 2.6;
+/// How far from the core's centre people gather once it opens, metres.
+const GATHER: f32 = 3.6;
+/// How much Juno must turn the camera before she has "looked round", radians.
+const LOOKED: f32 = 0.8;
+
+/// Someone in the dream: the index of their place in the dream's `cast`.
+#[derive(Component, Debug, Clone)]
+pub struct DreamPerson {
+    pub index: usize,
+    pub role: Role,
+    steering: Steering,
+}
+
+/// Someone in the dream says this.
+#[derive(Message, Debug, Clone, PartialEq, Eq)]
+pub struct PersonSays {
+    /// Their name, as their dreamer file gives it.
+    pub name: String,
+    /// Their dreamer id (for their colour).
+    pub who: String,
+    pub text: String,
+}
+
+/// The cast's state over a dive: which lines were said, who left, and what Juno has
+/// done so far (for the cues).
+#[derive(Resource, Debug, Default)]
+pub struct People {
+    /// (person, line) pairs already said: each line once a dive.
+    said: BTreeSet<(usize, usize)>,
+    /// People walking off to the edge, and those gone.
+    pub leaving: BTreeSet<usize>,
+    pub gone: BTreeSet<usize>,
+    /// The loop whose people stand in the dream.
+    placed: Option<u32>,
+    started: bool,
+    turned: f32,
+    last_yaw: Option<f32>,
+    jumped: bool,
+    still: f32,
+    last_at: Option<Vec3>,
+    talk_node: Option<String>,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_message::<PersonSays>()
+        .init_dive_resource::<People>()
+        .add_systems(
+            Update,
+            (place, listen)
+                .chain()
+                .in_set(crate::AppSystems::Update)
+                .in_set(crate::DiveSystems::InPlay)
+                .run_if(resource_exists::<ActiveDive>.and_then(resource_exists::<CurrentDream>)),
+        )
+        .add_systems(
+            FixedUpdate,
+            walk.in_set(crate::SimSystems::Dream)
+                .in_set(crate::DiveSystems::InPlay),
+        );
+}
+
+/// Puts the cast into each new loop: companions beside Juno's spawn, someone at the
+/// edge at the reachable ground farthest from it.
+fn place(
+    mut commands: Commands,
+    mut people: ResMut<People>,
+    dive: Res<ActiveDive>,
+    dream: Res<CurrentDream>,
+    nightmare: Res<NightmareLoop>,
+) {
+    if people.placed == Some(nightmare.index) || dive.spec.dream.cast.is_empty() {
+        return;
+    }
+    people.placed = Some(nightmare.index);
+    let limits = crate::dream::MovementLimits::default().planning();
+    let steering = |side: f32| Steering {
+        max_gradient: limits.max_gradient,
+        water: dream.water_level,
+        side,
+    };
+    let mut companions = 0u32;
+    for (index, person) in dive.spec.dream.cast.iter().enumerate() {
+        if people.gone.contains(&index) {
+            continue;
+        }
+        let at = match person.role {
+            Role::Companion => {
+                companions += 1;
+                let side = if companions.is_multiple_of(2) {
+                    1.0
+                } else {
+                    -1.0
+                };
+                let beside = Vec2::new(side * 1.8 * companions.div_ceil(2) as f32, 1.5);
+                dream.safe_spot_near(dream.spawn.xz() + beside)
+            }
+            Role::Edge => farthest_from(&dream, dream.spawn),
+        };
+        commands.spawn((
+            Name::new(format!("Dream person: {}", person.who)),
+            DreamPerson {
+                index,
+                role: person.role,
+                steering: steering(if index.is_multiple_of(2) { 1.0 } else { -1.0 }),
+            },
+            LoopScoped,
+            DespawnOnExit(AppState::Dream),
+            Transform::from_translation(at),
+            Visibility::Visible,
+        ));
+    }
+}
+
+/// The reachable ground farthest from `from`: the edge of what Juno can walk to.
+fn farthest_from(dream: &Dream, from: Vec3) -> Vec3 {
+    let n = dream.heightfield.samples();
+    dream
+        .reachable
+        .iter()
+        .enumerate()
+        .filter(|&(_, &r)| r)
+        .map(|(i, _)| dream.heightfield.world_point(i % n, i / n))
+        .max_by(|a, b| {
+            a.xz()
+                .distance_squared(from.xz())
+                .total_cmp(&b.xz().distance_squared(from.xz()))
+        })
+        .unwrap_or(dream.spawn)
+}
+
+/// Each person a step: companions after Juno (to the core once it opens), people leaving
+/// towards the one they leave with; whoever arrives there is gone.
+fn walk(
+    mut commands: Commands,
+    time: Res<Time>,
+    dive: Res<ActiveDive>,
+    dream: Res<CurrentDream>,
+    mut people: ResMut<People>,
+    juno: Single<&Transform, (With<Juno>, Without<DreamPerson>)>,
+    mut walkers: Query<(Entity, &mut DreamPerson, &mut Transform)>,
+) {
+    let dt = time.delta_secs();
+    let ground = |p: Vec2| dream.heightfield.height_at(p);
+    let cast = &dive.spec.dream.cast;
+    let positions: Vec<(usize, Vec3)> = walkers
+        .iter()
+        .map(|(_, p, t)| (p.index, t.translation))
+        .collect();
+    let place_of = |index: usize| positions.iter().find(|(i, _)| *i == index).map(|(_, p)| *p);
+    let juno_feet = juno.translation - Vec3::Y * crate::juno::JUNO_CENTRE_HEIGHT;
+    let mut arrived = Vec::new();
+    for (entity, mut person, mut transform) in &mut walkers {
+        let index = person.index;
+        let Some(who) = cast.get(index) else {
+            continue;
+        };
+        let leaving_with = cast
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.leaves_with.as_deref() == Some(who.who.as_str()))
+            .map(|(i, _)| i);
+        let at = transform.translation;
+        let (target, stop) = match (person.role, leaving_with) {
+            // Drawn away: to the one at the edge.
+            (Role::Companion, Some(edge)) if people.leaving.contains(&edge) => {
+                (place_of(edge).unwrap_or(at), 0.8)
+            }
+            (Role::Companion, _) if dive.core_open() => {
+                let turn = index as f32 * 2.1;
+                let spot = dream.core.position.xz() + Vec2::from_angle(turn) * GATHER;
+                (Vec3::new(spot.x, ground(spot), spot.y), 0.2)
+            }
+            (Role::Companion, _) => (juno_feet, KEEP),
+            (Role::Edge, _) => (at, 0.0),
+        };
+        let next = chase_step(at, target, WALK, dt, stop, &mut person.steering, ground);
+        transform.translation = next;
+        let drawn_away = person.role == Role::Companion
+            && leaving_with.is_some_and(|edge| people.leaving.contains(&edge));
+        if drawn_away && next.xz().distance(target.xz()) < 1.0 {
+            arrived.push((entity, index, leaving_with));
+        }
+    }
+    // The companion reached the one at the edge: both are gone from the dream.
+    for (entity, index, edge) in arrived {
+        commands.entity(entity).despawn();
+        people.gone.insert(index);
+        if let Some(edge) = edge {
+            people.leaving.remove(&edge);
+            people.gone.insert(edge);
+            for (other, p, _) in &walkers {
+                if p.index == edge {
+                    commands.entity(other).despawn();
+                }
+            }
+        }
+    }
+}
+
+/// The dive's moments, for the cast to speak to.
+#[derive(bevy::ecs::system::SystemParam)]
+struct Moments<'w, 's> {
+    anchors: MessageReader<'w, 's, AnchorFound>,
+    opened: MessageReader<'w, 's, CoreOpened>,
+    intent: Option<Res<'w, TickIntent>>,
+    look: Query<'w, 's, &'static LookAngles>,
+    juno: Query<'w, 's, &'static Transform, With<Juno>>,
+    time: Res<'w, Time>,
+}
+
+/// Hears what happens and has the cast say their lines for it.
+fn listen(
+    mut moments: Moments,
+    mut people: ResMut<People>,
+    dive: Res<ActiveDive>,
+    nightmare: Res<NightmareLoop>,
+    mut says: MessageWriter<PersonSays>,
+) {
+    let mut cues: Vec<Cue> = Vec::new();
+    if !people.started {
+        people.started = true;
+        cues.push(Cue::Start);
+    }
+    if let Ok(look) = moments.look.single() {
+        if let Some(last) = people.last_yaw {
+            people.turned += (look.yaw - last).abs().min(1.0);
+        }
+        people.last_yaw = Some(look.yaw);
+    }
+    let looked = people.turned >= LOOKED;
+    let jumped = moments.intent.as_deref().is_some_and(|i| i.jump);
+    if jumped {
+        people.jumped = true;
+    }
+    if let Ok(juno) = moments.juno.single() {
+        let moved = people
+            .last_at
+            .is_some_and(|last| last.xz().distance(juno.translation.xz()) > 0.05);
+        people.still = if moved || !nightmare.is_running() {
+            0.0
+        } else {
+            people.still + moments.time.delta_secs()
+        };
+        people.last_at = Some(juno.translation);
+    }
+    if moments.anchors.read().any(|a| a.first_time) {
+        cues.push(Cue::Memory);
+    }
+    if moments.opened.read().count() > 0 {
+        cues.push(Cue::CoreOpen);
+    }
+    if let LoopState::Confronting { node } = &nightmare.state
+        && people.talk_node.as_ref() != Some(node)
+    {
+        people.talk_node = Some(node.clone());
+        cues.push(Cue::Talk(node.clone()));
+    }
+    let facts = dive.facts();
+    let cast = &dive.spec.dream.cast;
+    for (index, person) in cast.iter().enumerate() {
+        if people.gone.contains(&index) {
+            continue;
+        }
+        // Lines for the cues that came now, and for what Juno has done by now.
+        let due = |on: &Cue| match on {
+            Cue::Look => looked,
+            Cue::Jump => people.jumped,
+            Cue::Idle(seconds) => people.still >= *seconds,
+            other => cues.contains(other),
+        };
+        let mut spoken_for: Vec<&Cue> = Vec::new();
+        let mut to_say = Vec::new();
+        for (line_index, line) in person.lines.iter().enumerate() {
+            if people.said.contains(&(index, line_index))
+                || spoken_for.contains(&&line.on)
+                || !due(&line.on)
+                || !cond::all(&line.when, &facts)
+            {
+                continue;
+            }
+            spoken_for.push(&line.on);
+            to_say.push(line_index);
+        }
+        for line_index in to_say {
+            people.said.insert((index, line_index));
+            let name = dive
+                .spec
+                .people
+                .get(index)
+                .map_or_else(|| person.who.clone(), |d| d.name.clone());
+            says.write(PersonSays {
+                name,
+                who: person.who.clone(),
+                text: person.lines[line_index].text.clone(),
+            });
+        }
+        if person
+            .leaves_on
+            .as_ref()
+            .is_some_and(|on| cues.contains(on))
+        {
+            people.leaving.insert(index);
+        }
+    }
+}

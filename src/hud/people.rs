@@ -1,0 +1,94 @@
+//! What people in the dream say, as subtitles above the controls line: the speaker's
+//! name in their colour, the words in italics, the last few lines for a few seconds
+//! each.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use crate::dive::{ActiveDive, PersonSays};
+use crate::state::{AppState, Pause};
+use crate::theme;
+
+/// Seconds a line stays up.
+const LINE_SECONDS: f32 = 7.0;
+/// Lines shown at once, newest last.
+const SHOWN: usize = 3;
+
+/// The lines on screen: (who, name, text, age).
+#[derive(Resource, Debug, Default)]
+pub struct Subtitles(pub Vec<(String, String, String, f32)>);
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Subtitles>()
+        .add_systems(
+            OnEnter(AppState::Dream),
+            |mut subtitles: ResMut<Subtitles>| {
+                subtitles.0.clear();
+            },
+        )
+        .add_systems(
+            Update,
+            listen
+                .after(crate::AppSystems::Update)
+                .run_if(in_state(AppState::Dream)),
+        )
+        .add_systems(
+            EguiPrimaryContextPass,
+            show.run_if(in_state(AppState::Dream))
+                .run_if(in_state(Pause::Running)),
+        );
+}
+
+fn listen(time: Res<Time>, mut says: MessageReader<PersonSays>, mut subtitles: ResMut<Subtitles>) {
+    for line in &mut subtitles.0 {
+        line.3 += time.delta_secs();
+    }
+    subtitles.0.retain(|line| line.3 < LINE_SECONDS);
+    for said in says.read() {
+        subtitles
+            .0
+            .push((said.who.clone(), said.name.clone(), said.text.clone(), 0.0));
+    }
+    let extra = subtitles.0.len().saturating_sub(SHOWN);
+    subtitles.0.drain(..extra);
+}
+
+fn show(
+    mut contexts: EguiContexts,
+    subtitles: Res<Subtitles>,
+    dive: Option<Res<ActiveDive>>,
+) -> Result {
+    if subtitles.0.is_empty() {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    egui::Area::new("hud_people".into())
+        .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -48.0])
+        .interactable(false)
+        .show(ctx, |ui| {
+            theme::glass_frame().show(ui, |ui| {
+                ui.set_max_width(640.0);
+                for (who, name, text, age) in &subtitles.0 {
+                    // The last second fades out.
+                    let alpha = (LINE_SECONDS - age).clamp(0.0, 1.0);
+                    let colour = dive
+                        .as_deref()
+                        .and_then(|d| d.spec.people.iter().find(|p| p.id == *who))
+                        .map_or(theme::ACCENT, theme::dreamer_colour);
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(
+                            egui::RichText::new(format!("{name}:"))
+                                .strong()
+                                .color(colour.gamma_multiply(alpha)),
+                        );
+                        ui.label(
+                            egui::RichText::new(text)
+                                .italics()
+                                .color(egui::Color32::WHITE.gamma_multiply(alpha)),
+                        );
+                    });
+                }
+            });
+        });
+    Ok(())
+}
