@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Renders the README's pictures into docs/ with the real game under Xvfb and Mesa's
-# lavapipe (no GPU needed): every screen, diving into the campaign's first dream; each
+# lavapipe (no GPU needed): every screen, diving into the campaign's first dream; the
+# family's evening dream (the prologue), its talk and morning; each
 # campaign dream and the way into its core; each nightmare's hazards, a loop folding
 # away, core, cast, confrontation and freed moment; a level file broken during a dive;
 # the control room's panels; the preview maps (CPU only) and the contact sheet (Pillow).
@@ -52,6 +53,17 @@ for dream in $dives; do
     cp "$shot" "docs/nightmare-$dream-$(basename "$shot")"
   done
 done
+# The family's evening dream (the campaign's prologue): the family at the spawn, and
+# its core, talk and morning (docs/story.md shows them).
+prologue=$(sed -n 's/^[[:space:]]*prologue:[[:space:]]*"\(.*\)".*/\1/p' levels/main.campaign.ron | head -n 1)
+if [ -n "$prologue" ]; then
+  rm -rf "$tour" && mkdir -p "$tour"
+  run --tour "$tour" --nightmare --dive "$prologue"
+  cp "$tour/dream.png" "docs/screenshot-$prologue.png"
+  for shot in confrontation freed core-veiled; do
+    cp "$tour/$shot.png" "docs/$prologue-$shot.png"
+  done
+fi
 # A level file broken during a dive: the tour breaks the dream file of a copy of the
 # example mod (never the original) once Ines's dream is in play, and pictures the
 # message; the last good version plays on.

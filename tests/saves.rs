@@ -407,6 +407,7 @@ mod in_the_game {
         let mut app = launched(&store);
         assert!(app.world().resource::<SavedGames>().saves.is_empty());
         app.world_mut().write_message(SaveRequest::NewGame);
+        sleep_sync::dev::testing::past_the_prologue(&mut app);
         wait(&mut app, |w| w.get_resource::<ControlRoom>().is_some());
         send(
             &mut app,
@@ -466,6 +467,7 @@ mod in_the_game {
             .set(AppState::Title);
         app.update();
         app.world_mut().write_message(SaveRequest::NewGame);
+        sleep_sync::dev::testing::past_the_prologue(&mut app);
         wait(&mut app, |w| {
             w.get_resource::<ControlRoom>()
                 .is_some_and(|room| room.0.findings.is_empty())
@@ -520,6 +522,7 @@ mod in_the_game {
         let store = Store::folder(&dir);
         let mut app = launched(&store);
         app.world_mut().write_message(SaveRequest::NewGame);
+        sleep_sync::dev::testing::past_the_prologue(&mut app);
         wait(&mut app, |w| w.get_resource::<ControlRoom>().is_some());
         wait(&mut app, |_| autosave(&store).is_some());
         let before = store.read(AUTOSAVE).expect("reads");
@@ -647,4 +650,49 @@ fn save_check_says_what_a_save_holds_or_exactly_what_is_wrong() {
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("cannot read"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A game saved by the version before the story remembered choices (save format 1)
+/// continues as it was: nothing remembered, at the desk. One that remembers a flag this
+/// campaign does not declare belongs to another campaign and says so.
+#[test]
+fn a_version_1_save_continues_and_remembered_choices_come_back() {
+    let story = story();
+    let mut desk = overloaded(&story);
+    desk.choices = ["leo_asked".to_owned()].into();
+    let text = SaveFile::of(&desk, 1_796_392_980).to_text();
+    assert!(text.contains(&format!("version: {VERSION}")) && VERSION == 2);
+    let back = SaveFile::parse("now", text.as_bytes())
+        .expect("parses")
+        .restore(&story)
+        .expect("restores");
+    assert_eq!(back.choices, desk.choices);
+    assert!(back.facts().flags.contains("leo_asked"));
+
+    // As version 1 wrote it: no `choices`.
+    desk.choices.clear();
+    let old: String = SaveFile::of(&desk, 1_796_392_980)
+        .to_text()
+        .replace(&format!("version: {VERSION}"), "version: 1")
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("choices:"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!old.contains("choices"), "{old}");
+    let back = SaveFile::parse("v1", old.as_bytes())
+        .expect("a version 1 save parses")
+        .restore(&story)
+        .expect("and restores");
+    assert!(back.choices.is_empty());
+    assert_eq!(back.network.digest(), desk.network.digest());
+
+    let foreign = text.replace("\"leo_asked\"", "\"took_the_train\"");
+    let why = SaveFile::parse("foreign", foreign.as_bytes())
+        .expect("parses")
+        .restore(&story)
+        .expect_err("another campaign's flag");
+    assert!(
+        why.contains("desk.choices") && why.contains("another campaign"),
+        "{why}"
+    );
 }

@@ -4,10 +4,11 @@
 //! Nyx at the edge.
 
 use bevy::prelude::*;
-use sleep_sync::dev::testing::{dive_into, end_loop, headless_app, move_juno_to, run_until};
+use sleep_sync::dev::testing::{
+    answer, dive_into, headless_app, move_juno_to, run_until, step_up_to_the_core, talk_node,
+};
 use sleep_sync::dive::{
-    ActiveDive, CurrentDream, DreamPerson, Hazard, LoopState, NightmareLoop, PendingAnswer, People,
-    PersonSays,
+    ActiveDive, CurrentDream, DreamPerson, Hazard, LoopState, NightmareLoop, People, PersonSays,
 };
 use sleep_sync::juno::JUNO_CENTRE_HEIGHT;
 
@@ -35,15 +36,6 @@ fn listening(app: &mut App) {
                 .extend(says.read().map(|s| (s.name.clone(), s.text.clone())));
         },
     );
-}
-
-fn standing_at(app: &App, xz: Vec2) -> Vec3 {
-    let ground = app
-        .world()
-        .resource::<CurrentDream>()
-        .heightfield
-        .height_at(xz);
-    Vec3::new(xz.x, ground + JUNO_CENTRE_HEIGHT + 0.05, xz.y)
 }
 
 #[test]
@@ -97,6 +89,21 @@ fn the_family_walks_with_juno_and_speaks_when_she_does_something_first() {
             sleep_sync::levels::Role::Edge => assert_eq!(now, before),
         }
     }
+    // The world re-formed around her (a loop, an edit to the dream's files): the
+    // family is there again, and says nothing twice.
+    {
+        let world = app.world_mut();
+        let standing: Vec<Entity> = world
+            .query_filtered::<Entity, With<DreamPerson>>()
+            .iter(world)
+            .collect();
+        for person in standing {
+            world.despawn(person);
+        }
+    }
+    app.update();
+    app.update();
+    assert_eq!(people(&mut app).len(), 4, "placed again");
     // Standing still, she is told what to do, once.
     let said = &app.world().resource::<Heard>().0;
     assert!(
@@ -115,36 +122,10 @@ fn the_family_walks_with_juno_and_speaks_when_she_does_something_first() {
 fn at_the_core_what_juno_says_is_remembered_and_leo_goes_to_nyx() {
     let mut app = headless_app();
     dive_into(&mut app, "bedtime");
-    let all = app
-        .world()
-        .resource::<ActiveDive>()
-        .spec
-        .dream
-        .anchors
-        .len();
-    app.world_mut().resource_mut::<ActiveDive>().understood = (0..all).collect();
-    end_loop(&mut app);
-    let core = app.world().resource::<CurrentDream>().core.position;
-    let juno = standing_at(&app, core.xz() + Vec2::new(1.6, 0.0));
-    move_juno_to(&mut app, juno);
-    run_until(&mut app, 60, |w| {
-        matches!(
-            w.resource::<NightmareLoop>().state,
-            LoopState::Confronting { .. }
-        )
-    });
-    let node = |app: &App| match &app.world().resource::<NightmareLoop>().state {
-        LoopState::Confronting { node } => node.clone(),
-        other => format!("{other:?}"),
-    };
-    let say = |app: &mut App, choice: usize| {
-        app.world_mut().resource_mut::<PendingAnswer>().0 = Some(choice);
-        app.update();
-        app.update();
-    };
-    assert_eq!(node(&app), "lamp");
-    say(&mut app, 1);
-    assert_eq!(node(&app), "stay");
+    step_up_to_the_core(&mut app);
+    assert_eq!(talk_node(&app), "lamp");
+    answer(&mut app, 1);
+    assert_eq!(talk_node(&app), "stay");
     assert!(
         app.world()
             .resource::<ActiveDive>()
@@ -152,12 +133,12 @@ fn at_the_core_what_juno_says_is_remembered_and_leo_goes_to_nyx() {
             .flags
             .contains("mara_soothed")
     );
-    say(&mut app, 0);
-    assert_eq!(node(&app), "bench");
-    say(&mut app, 0);
-    assert_eq!(node(&app), "tune", "the workshop bench is understood");
-    say(&mut app, 0);
-    assert_eq!(node(&app), "edge");
+    answer(&mut app, 0);
+    assert_eq!(talk_node(&app), "bench");
+    answer(&mut app, 0);
+    assert_eq!(talk_node(&app), "tune", "the workshop bench is understood");
+    answer(&mut app, 0);
+    assert_eq!(talk_node(&app), "edge");
     let leo = app
         .world()
         .resource::<ActiveDive>()
@@ -176,8 +157,8 @@ fn at_the_core_what_juno_says_is_remembered_and_leo_goes_to_nyx() {
     let gone = &app.world().resource::<People>().gone;
     assert!(gone.contains(&nyx), "{gone:?}");
     assert_eq!(people(&mut app).len(), 2, "Father and Mara stay");
-    say(&mut app, 0);
-    assert_eq!(node(&app), "asked");
+    answer(&mut app, 0);
+    assert_eq!(talk_node(&app), "asked");
     assert!(
         app.world()
             .resource::<ActiveDive>()
@@ -185,12 +166,78 @@ fn at_the_core_what_juno_says_is_remembered_and_leo_goes_to_nyx() {
             .flags
             .contains("leo_asked")
     );
-    say(&mut app, 0);
-    assert_eq!(node(&app), "morning");
-    say(&mut app, 0);
+    answer(&mut app, 0);
+    assert_eq!(talk_node(&app), "morning");
+    answer(&mut app, 0);
     assert_eq!(
         app.world().resource::<NightmareLoop>().state,
         LoopState::Freed,
         "the dream ends in morning"
     );
+}
+
+/// A new game begins in the family's evening dream; what Juno says there is the desk's
+/// once she wakes and sits down, and goes with her into the family's nightmares.
+#[test]
+fn a_new_game_begins_in_the_evening_dream_and_keeps_what_juno_said() {
+    use sleep_sync::campaign::{ControlRoom, InPrologue, Request};
+    use sleep_sync::levels::story::StoryFlag;
+    use sleep_sync::saves::SaveRequest;
+    use sleep_sync::state::AppState;
+
+    let mut app = headless_app();
+    run_until(&mut app, 2_000, |w| {
+        *w.resource::<State<AppState>>().get() == AppState::Title
+    });
+    app.world_mut().write_message(SaveRequest::NewGame);
+    run_until(&mut app, 100, |w| {
+        *w.resource::<State<AppState>>().get() == AppState::Dream
+    });
+    assert_eq!(app.world().resource::<ActiveDive>().spec.id(), "bedtime");
+    assert!(app.world().get_resource::<InPrologue>().is_some());
+    assert!(
+        app.world().get_resource::<ControlRoom>().is_none(),
+        "no desk yet"
+    );
+    sleep_sync::dev::testing::wait_for_exploring(&mut app);
+
+    // At the lamp: she tells Mara she slept once, before all this.
+    step_up_to_the_core(&mut app);
+    for choice in [0, 1, 0, 0, 1, 0, 0] {
+        answer(&mut app, choice);
+    }
+    assert_eq!(
+        app.world().resource::<NightmareLoop>().state,
+        LoopState::Freed
+    );
+    // Morning: she wakes and sits down at the desk for the first night shift.
+    app.world_mut()
+        .resource_mut::<NextState<AppState>>()
+        .set(AppState::ControlRoom);
+    run_until(&mut app, 2_000, |w| {
+        w.get_resource::<ControlRoom>().is_some()
+    });
+    let desk = &app.world().resource::<ControlRoom>().0;
+    assert!(desk.flags.contains(&StoryFlag::Prologue));
+    let remembered: Vec<&str> = desk.choices.iter().map(String::as_str).collect();
+    assert_eq!(remembered, ["leo_let_go", "mara_reminded"]);
+    assert!(app.world().get_resource::<InPrologue>().is_none());
+
+    // Her choices go with her into the console's dives.
+    app.world_mut()
+        .resource_mut::<ControlRoom>()
+        .0
+        .overload(&sleep_sync::dev::testing::shipped_library().story);
+    app.update();
+    app.world_mut().write_message(Request::Dive {
+        dive: "leo".into(),
+        link: 0.9,
+    });
+    run_until(&mut app, 100, |w| {
+        w.get_resource::<ActiveDive>()
+            .is_some_and(|d| d.spec.id() == "leo")
+    });
+    let story = &app.world().resource::<ActiveDive>().story;
+    assert!(story.flags.contains("mara_reminded") && story.flags.contains("leo_let_go"));
+    assert!(story.beats.contains(&StoryFlag::Prologue));
 }

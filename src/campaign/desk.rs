@@ -119,6 +119,9 @@ pub struct Desk {
     /// Minute Juno sat down.
     pub start_minute: u64,
     pub flags: BTreeSet<StoryFlag>,
+    /// What Juno said that the story remembers (the campaign's `story.flags`), in the
+    /// evening dream, the waking scenes and at the cores.
+    pub choices: BTreeSet<String>,
     /// Messages arrived, by index into the story's, with the network minute they came.
     pub inbox: Vec<(usize, u64)>,
     pub read: BTreeSet<usize>,
@@ -202,6 +205,7 @@ impl Desk {
             carry: 0.0,
             start_minute,
             flags: BTreeSet::new(),
+            choices: BTreeSet::new(),
             inbox: Vec::new(),
             read: BTreeSet::new(),
             open_message: None,
@@ -444,6 +448,7 @@ impl Desk {
     /// What the story knows now, for the conditions in dreams and on the link.
     pub fn facts(&self) -> StoryFacts {
         StoryFacts {
+            flags: self.choices.clone(),
             beats: self.flags.clone(),
             ..StoryFacts::default()
         }
@@ -539,10 +544,15 @@ impl Desk {
         let Some(outcomes) = &self.design.adopted else {
             return Vec::new();
         };
+        let known = self.facts();
+        let facts = crate::levels::Facts {
+            outcomes: Some(outcomes),
+            ..crate::levels::Facts::waking(&known)
+        };
         story
             .epilogue
             .iter()
-            .filter(|e| e.when.iter().all(|o| outcomes.contains(o)))
+            .filter(|e| crate::levels::cond::all(&e.when, &facts))
             .map(|e| e.text.as_str())
             .collect()
     }

@@ -14,9 +14,24 @@ pub use desk::{ConsoleState, Desk, DiveProgress, Panel, Request, SPEEDS};
 use bevy::prelude::*;
 use bevy::tasks::{AsyncComputeTaskPool, Task, block_on};
 
-use crate::dive::{ActiveDive, FreedDreamers, LinkLost};
+use std::collections::BTreeSet;
+
+use crate::dive::{ActiveDive, FreedDreamers, LinkLost, StoryChoice};
+use crate::levels::story::StoryFlag;
 use crate::levels::{Levels, LevelsReloaded};
 use crate::state::AppState;
+
+/// Begins a new game: the campaign's prologue dream if it has one (the family's
+/// evening), else straight to the desk.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BeginGame;
+
+/// A new game's prologue dream is under way; what Juno says in it that the story
+/// remembers is kept here until she wakes and sits down at the desk.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct InPrologue {
+    pub choices: BTreeSet<String>,
+}
 
 /// Juno's desk, while a game is under way.
 #[derive(Resource, Debug, Clone)]
@@ -29,6 +44,17 @@ struct NextDesk(Task<Desk>);
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<Request>()
+        .add_message::<BeginGame>()
+        .add_systems(Update, begin_game.run_if(on_message::<BeginGame>))
+        .add_systems(
+            Update,
+            remember_choices
+                .in_set(crate::AppSystems::Update)
+                .run_if(in_state(AppState::Dream)),
+        )
+        .add_systems(OnEnter(AppState::Title), |mut commands: Commands| {
+            commands.remove_resource::<InPrologue>();
+        })
         .add_systems(
             Update,
             prepare_desk
@@ -75,21 +101,75 @@ fn forget_prepared_desk(mut commands: Commands) {
     commands.remove_resource::<NextDesk>();
 }
 
+/// A new game: into the prologue dream if the story has one that can be played, else to
+/// the desk.
+fn begin_game(
+    mut begin: MessageReader<BeginGame>,
+    levels: Res<Levels>,
+    mut next: ResMut<NextState<AppState>>,
+    mut commands: Commands,
+) {
+    begin.clear();
+    commands.remove_resource::<ControlRoom>();
+    let story = &levels.library.story;
+    let prologue = story
+        .prologue
+        .as_deref()
+        .and_then(|id| levels.library.dive(id));
+    match prologue {
+        Some(spec) => {
+            info!("a new game begins in the prologue dream {}", spec.id());
+            commands.insert_resource(InPrologue::default());
+            commands.insert_resource(ActiveDive::new(spec.clone()));
+            next.set(AppState::Dream);
+        }
+        None => next.set(AppState::ControlRoom),
+    }
+}
+
+/// What Juno says in a dream that the story remembers: the prologue's until she sits
+/// down, the console dive's at once (a free dive's is forgotten).
+fn remember_choices(
+    mut said: MessageReader<StoryChoice>,
+    prologue: Option<ResMut<InPrologue>>,
+    room: Option<ResMut<ControlRoom>>,
+    dive: Option<Res<ActiveDive>>,
+) {
+    let choices: Vec<String> = said.read().map(|c| c.0.clone()).collect();
+    if choices.is_empty() {
+        return;
+    }
+    if let Some(mut room) = room {
+        let console = room.0.console.diving.as_deref();
+        if dive.is_some_and(|d| Some(d.spec.id()) == console) {
+            room.0.choices.extend(choices);
+        }
+    } else if let Some(mut prologue) = prologue {
+        prologue.choices.extend(choices);
+    }
+}
+
 /// A new game's desk, built from the campaign's story the first time Juno sits down (the
-/// one prepared in the background if there is one).
+/// one prepared in the background if there is one), with what she said in the prologue.
 fn sit_down(
     room: Option<Res<ControlRoom>>,
     next: Option<ResMut<NextDesk>>,
+    prologue: Option<Res<InPrologue>>,
     levels: Res<Levels>,
     mut commands: Commands,
 ) {
     if room.is_some() {
         return;
     }
-    let desk = match next {
+    let mut desk = match next {
         Some(mut next) => block_on(&mut next.0),
         None => Desk::new(&levels.library.story),
     };
+    if let Some(prologue) = prologue {
+        desk.choices = prologue.choices.clone();
+        desk.flags.insert(StoryFlag::Prologue);
+        commands.remove_resource::<InPrologue>();
+    }
     commands.remove_resource::<NextDesk>();
     commands.insert_resource(ControlRoom(desk));
 }

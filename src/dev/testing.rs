@@ -11,7 +11,7 @@ use bevy::prelude::*;
 
 pub use crate::headless::FRAME_SECONDS;
 
-use crate::dive::{ActiveDive, NightmareLoop};
+use crate::dive::{ActiveDive, CurrentDream, NightmareLoop};
 use crate::juno::Juno;
 use crate::levels::{self, DiveSpec, Levels};
 use crate::state::{AppState, DreamPhase};
@@ -145,6 +145,78 @@ pub fn seated_app() -> App {
     run_until(&mut app, 10, on(AppState::ControlRoom));
     app.update();
     app
+}
+
+/// Where Juno's centre is when she stands at `xz` on the dream's ground.
+pub fn standing_at(app: &App, xz: Vec2) -> Vec3 {
+    let ground = app
+        .world()
+        .resource::<CurrentDream>()
+        .heightfield
+        .height_at(xz);
+    Vec3::new(xz.x, ground + crate::juno::JUNO_CENTRE_HEIGHT + 0.05, xz.y)
+}
+
+/// In a dive under way: understands every anchor, forms a fresh loop (no veil), and
+/// walks Juno up to the dreamer until the talk at the core begins.
+pub fn step_up_to_the_core(app: &mut App) {
+    let all = app
+        .world()
+        .resource::<ActiveDive>()
+        .spec
+        .dream
+        .anchors
+        .len();
+    app.world_mut().resource_mut::<ActiveDive>().understood = (0..all).collect();
+    end_loop(app);
+    let core = app.world().resource::<CurrentDream>().core.position;
+    let juno = standing_at(app, core.xz() + Vec2::new(1.6, 0.0));
+    move_juno_to(app, juno);
+    run_until(app, 60, |w| {
+        matches!(
+            w.resource::<NightmareLoop>().state,
+            crate::dive::LoopState::Confronting { .. }
+        )
+    });
+}
+
+/// Answers the talk at the core with choice `index` (of the node's written answers) and
+/// steps until it is taken.
+pub fn answer(app: &mut App, index: usize) {
+    app.world_mut()
+        .resource_mut::<crate::dive::PendingAnswer>()
+        .0 = Some(index);
+    app.update();
+    app.update();
+}
+
+/// The node the talk at the core is at, or the loop's state when there is no talk.
+pub fn talk_node(app: &App) -> String {
+    match &app.world().resource::<NightmareLoop>().state {
+        crate::dive::LoopState::Confronting { node } => node.clone(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// After New game: through the campaign's prologue dream (waking from it as a player
+/// may, from the pause menu) to the desk.
+pub fn past_the_prologue(app: &mut App) {
+    // A desk from before stays until the new game begins: wait for the screen to change.
+    run_until(app, 2_000, |w| {
+        let state = *w.resource::<State<AppState>>().get();
+        state == AppState::Dream
+            || (state == AppState::ControlRoom
+                && w.get_resource::<crate::campaign::ControlRoom>().is_some())
+    });
+    if *app.world().resource::<State<AppState>>().get() == AppState::Dream {
+        wait_for_exploring(app);
+        app.world_mut()
+            .resource_mut::<NextState<AppState>>()
+            .set(AppState::ControlRoom);
+    }
+    run_until(app, 2_000, |w| {
+        w.get_resource::<crate::campaign::ControlRoom>().is_some()
+    });
 }
 
 /// Waits for the levels to load (if they are loading), dives into dream `dream_id` and

@@ -6,6 +6,7 @@
 //! play, so recorded replays play the same with or without them.
 
 use std::collections::BTreeSet;
+use std::f32::consts::{PI, TAU};
 
 use bevy::prelude::*;
 
@@ -51,11 +52,12 @@ pub struct PersonSays {
 pub struct People {
     /// (person, line) pairs already said: each line once a dive.
     said: BTreeSet<(usize, usize)>,
+    /// (person, cue) pairs of the cues that stay true once reached (looked round,
+    /// jumped, stood still): each person answers one of those once.
+    answered: Vec<(usize, Cue)>,
     /// People walking off to the edge, and those gone.
     pub leaving: BTreeSet<usize>,
     pub gone: BTreeSet<usize>,
-    /// The loop whose people stand in the dream.
-    placed: Option<u32>,
     started: bool,
     turned: f32,
     last_yaw: Option<f32>,
@@ -87,15 +89,16 @@ pub(super) fn plugin(app: &mut App) {
 /// edge at the reachable ground farthest from it.
 fn place(
     mut commands: Commands,
-    mut people: ResMut<People>,
+    people: Res<People>,
     dive: Res<ActiveDive>,
     dream: Res<CurrentDream>,
-    nightmare: Res<NightmareLoop>,
+    standing: Query<(), With<DreamPerson>>,
 ) {
-    if people.placed == Some(nightmare.index) || dive.spec.dream.cast.is_empty() {
+    // Each new loop's world (and one re-formed after an edit to its files) starts
+    // without them.
+    if !standing.is_empty() || dive.spec.dream.cast.is_empty() {
         return;
     }
-    people.placed = Some(nightmare.index);
     let limits = crate::dream::MovementLimits::default().planning();
     let steering = |side: f32| Steering {
         max_gradient: limits.max_gradient,
@@ -189,6 +192,11 @@ fn walk(
             (Role::Companion, Some(edge)) if people.leaving.contains(&edge) => {
                 (place_of(edge).unwrap_or(at), 0.8)
             }
+            // The dream's own dreamer takes their place at its heart; the others
+            // gather round.
+            (Role::Companion, _) if dive.core_open() && who.who == dive.spec.dreamer.id => {
+                (dream.core.position, 0.1)
+            }
             (Role::Companion, _) if dive.core_open() => {
                 let turn = index as f32 * 2.1;
                 let spot = dream.core.position.xz() + Vec2::from_angle(turn) * GATHER;
@@ -247,7 +255,9 @@ fn listen(
     }
     if let Ok(look) = moments.look.single() {
         if let Some(last) = people.last_yaw {
-            people.turned += (look.yaw - last).abs().min(1.0);
+            // The shortest way round: yaw wraps at a full turn.
+            let turn = (look.yaw - last + PI).rem_euclid(TAU) - PI;
+            people.turned += turn.abs().min(1.0);
         }
         people.last_yaw = Some(look.yaw);
     }
@@ -296,6 +306,7 @@ fn listen(
         let mut to_say = Vec::new();
         for (line_index, line) in person.lines.iter().enumerate() {
             if people.said.contains(&(index, line_index))
+                || people.answered.contains(&(index, line.on.clone()))
                 || spoken_for.contains(&&line.on)
                 || !due(&line.on)
                 || !cond::all(&line.when, &facts)
@@ -307,6 +318,10 @@ fn listen(
         }
         for line_index in to_say {
             people.said.insert((index, line_index));
+            let on = &person.lines[line_index].on;
+            if matches!(on, Cue::Look | Cue::Jump | Cue::Idle(_)) {
+                people.answered.push((index, on.clone()));
+            }
             let name = dive
                 .spec
                 .people

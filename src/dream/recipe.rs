@@ -363,9 +363,6 @@ fn calmed(mut t: FearTraits) -> FearTraits {
     t
 }
 
-/// Most fears a blend keeps (there are no more kinds than this).
-const MAX_BLENDED: usize = 16;
-
 /// Several dreamers' fears as one list: each dreamer's weights normalised, then scaled
 /// by their share of the dream (shares normalised too); a fear two dreamers share is
 /// summed where it first appears.
@@ -379,9 +376,10 @@ fn merged(dreamers: &[(f32, &[FearWeight])]) -> Vec<FearWeight> {
         let share = share.max(0.0) / total;
         for fear in normalised(fears) {
             let weight = fear.weight * share;
+            // Merged by tag: the list never holds more than the kinds of fear there are.
             if let Some(f) = out.iter_mut().find(|f| f.tag == fear.tag) {
                 f.weight += weight;
-            } else if out.len() < MAX_BLENDED {
+            } else {
                 out.push(FearWeight {
                     tag: fear.tag,
                     weight,

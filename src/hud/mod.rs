@@ -165,7 +165,7 @@ fn hud(
                 } else if waking {
                     "The loop collapses…".to_owned()
                 } else {
-                    format!("Diving into {}…", dive.spec.title())
+                    format!("{}…", dive.spec.title())
                 };
                 ui.label(theme::title_text(&title, 30.0));
                 ui.add_space(12.0);
@@ -443,6 +443,8 @@ fn core_hint(
         .interactable(false)
         .show(ctx, |ui| {
             theme::glass_frame().show(ui, |ui| {
+                // Narrow enough to stay clear of the status panel at the top left.
+                ui.set_max_width(440.0);
                 ui.label(egui::RichText::new(text).color(theme::MEMORY).size(17.0));
             });
         });

@@ -5,7 +5,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use crate::dive::{ActiveDive, PersonSays};
+use crate::dive::{ActiveDive, LoopState, NightmareLoop, PersonSays};
 use crate::state::{AppState, Pause};
 use crate::theme;
 
@@ -57,8 +57,11 @@ fn show(
     mut contexts: EguiContexts,
     subtitles: Res<Subtitles>,
     dive: Option<Res<ActiveDive>>,
+    nightmare: Option<Res<NightmareLoop>>,
 ) -> Result {
-    if subtitles.0.is_empty() {
+    // At the core the talk's window has the floor (and says who else speaks).
+    let talking = nightmare.is_some_and(|n| matches!(n.state, LoopState::Confronting { .. }));
+    if subtitles.0.is_empty() || talking {
         return Ok(());
     }
     let ctx = contexts.ctx_mut()?;

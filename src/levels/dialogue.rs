@@ -377,6 +377,12 @@ impl LevelDoc for Dialogue {
                 &opening.node,
                 &known,
             );
+            if opening.when.is_empty() {
+                c.fail(
+                    format_args!("openings[{i}].when"),
+                    "expected conditions: an opening that always holds hides `start`",
+                );
+            }
         }
         if self.openings.len() > MAX_OPENINGS {
             c.fail(

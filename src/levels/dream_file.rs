@@ -175,13 +175,13 @@ impl Default for Core {
 
 impl DreamLevel {
     /// The recipe of loop `loop_index` of this dream, made from its dreamer's fears.
-    pub fn recipe(&self, fears: &[FearWeight], loop_index: u32) -> DreamRecipe {
+    pub(super) fn recipe(&self, fears: &[FearWeight], loop_index: u32) -> DreamRecipe {
         self.blended_recipe(&[(1.0, fears)], loop_index)
     }
 
     /// The recipe of loop `loop_index` made from several dreamers' fears, each with
     /// their share.
-    pub fn blended_recipe(
+    pub(super) fn blended_recipe(
         &self,
         dreamers: &[(f32, &[FearWeight])],
         loop_index: u32,
@@ -334,6 +334,10 @@ impl DreamLevel {
             }
             match (&person.leaves_with, &person.leaves_on, person.role) {
                 (None, None, _) => {}
+                (Some(_), Some(Cue::Look | Cue::Jump | Cue::Idle(_)), Role::Edge) => c.fail(
+                    format_args!("{at}.leaves_on"),
+                    "expected a moment (Start, Memory, CoreOpen or Talk(\"node\")), not something Juno does",
+                ),
                 (Some(with), Some(_), Role::Edge) => {
                     c.reference(
                         format_args!("{at}.leaves_with"),

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::check::{LevelDoc, MAX_ERRORS_PER_FILE, unknown};
 use super::cond::{self, Named};
 use super::dialogue::Dialogue;
-use super::dream_file::DreamLevel;
+use super::dream_file::{Cue, DreamLevel};
 use super::dreamer::Dreamer;
 use super::error::LevelError;
 use super::figure::Cast;
@@ -249,6 +249,12 @@ impl Library {
                 }
             }
         }
+        if let Some(file) = campaign
+            && let Some(id) = &lib.story.prologue
+            && lib.dive(id).is_none()
+        {
+            problems.push(file.error("story.prologue", unknown("playable dream", id, &known)));
+        }
         let base = lib.sources.first().map_or("levels", |s| s.folder.as_str());
         let campaign_broken = broken
             .iter()
@@ -481,6 +487,7 @@ fn check_references(lib: &Library, files: &[LevelFile], errors: &mut Problems, s
                 ));
             }
         }
+        check_cast_cues(dream, lib, file, errors);
         if let Some(own) = &dream.dialogue
             && !lib.dialogues.contains_key(own)
         {
@@ -522,6 +529,56 @@ fn check_references(lib: &Library, files: &[LevelFile], errors: &mut Problems, s
     // so of every flag would bury the one real problem.
     if story_known {
         check_conditions(lib, files, errors);
+    }
+}
+
+/// A cast's `Talk("node")` cues name nodes of the dream's talk, and the memories its
+/// lines name are anchors the dream holds: a typo would never fire.
+fn check_cast_cues(dream: &DreamLevel, lib: &Library, file: &LevelFile, errors: &mut Problems) {
+    let dialogue = dream
+        .dialogue
+        .as_ref()
+        .or_else(|| lib.dreamers.get(&dream.dreamer).map(|d| &d.value.dialogue))
+        .and_then(|id| lib.dialogues.get(id));
+    let nodes: Vec<&str> = dialogue
+        .map(|d| d.value.nodes.iter().map(|n| n.id.as_str()).collect())
+        .unwrap_or_default();
+    for (i, person) in dream.cast.iter().enumerate() {
+        let cues = person
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(j, l)| (format!("cast[{i}].lines[{j}].on"), &l.on))
+            .chain(
+                person
+                    .leaves_on
+                    .iter()
+                    .map(|on| (format!("cast[{i}].leaves_on"), on)),
+            );
+        for (field, cue) in cues {
+            if let Cue::Talk(node) = cue
+                && dialogue.is_some()
+                && !nodes.contains(&node.as_str())
+            {
+                errors.push(file.error(&field, unknown("node of the dream's talk", node, &nodes)));
+            }
+        }
+        for (j, line) in person.lines.iter().enumerate() {
+            let at = format!("cast[{i}].lines[{j}].when");
+            for (field, named) in cond::names(&at, &line.when) {
+                if let Named::Memory(m) = named
+                    && m >= dream.anchors.len()
+                {
+                    errors.push(file.error(
+                        &field,
+                        format!(
+                            "names memory {m}, but this dream holds {} (counted from 0)",
+                            dream.anchors.len()
+                        ),
+                    ));
+                }
+            }
+        }
     }
 }
 

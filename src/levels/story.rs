@@ -14,6 +14,9 @@ use super::cond::{self, Cond, Facts, Named, Scope};
 pub struct Story {
     /// The line under the game's name on the title screen: what the player is there for.
     pub premise: String,
+    /// The dream a new game begins in, before the first night shift (the family's
+    /// evening). Optional: a new game begins at the desk.
+    pub prologue: Option<String>,
     /// The choices the story remembers (`asked_leo`), for conditions to name:
     /// `Flag("asked_leo")` anywhere else is checked against this list.
     pub flags: Vec<String>,
@@ -41,6 +44,7 @@ impl Default for Story {
     fn default() -> Self {
         Self {
             premise: String::new(),
+            prologue: None,
             flags: Vec::new(),
             network: NetworkSetup::default(),
             family: Vec::new(),
@@ -141,6 +145,8 @@ pub enum StoryFlag {
     LoopsSetting,
     /// Every family dreamer freed.
     AllFreed,
+    /// The new game's prologue dream was dreamt (or left).
+    Prologue,
     /// The alternative network adopted.
     AlternativeAdopted,
 }
@@ -235,8 +241,10 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Epilogue {
+    /// Shown when these hold: how the alternative turned out (`Outcome(..)`), what the
+    /// player said (`Flag(..)`), the story's beats. Optional: always.
     #[serde(default)]
-    pub when: Vec<Outcome>,
+    pub when: Vec<Cond>,
     pub text: String,
 }
 
@@ -357,6 +365,15 @@ impl Story {
         }
         for (i, e) in self.epilogue.iter().enumerate() {
             c.text(format_args!("story.epilogue[{i}].text"), &e.text, 1000);
+            let at = format!("story.epilogue[{i}].when");
+            cond::check(c, &at, &e.when, Scope::Epilogue);
+            for (field, named) in cond::names(&at, &e.when) {
+                if let Named::Flag(flag) = named
+                    && let Some(problem) = cond::unknown_flag(flag, &flags)
+                {
+                    c.fail(field, problem);
+                }
+            }
         }
     }
 

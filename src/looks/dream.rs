@@ -467,7 +467,9 @@ fn dress_core(
     beacon: Res<BeaconMesh>,
     shared: Res<DreamMaterials>,
 ) {
-    if let Some(dive) = dive {
+    // A dreamer who walks with Juno (a shared dream's cast) comes to the core on foot.
+    let walks_there = |d: &ActiveDive| d.spec.dream.cast.iter().any(|p| p.who == d.spec.dreamer.id);
+    if let Some(dive) = dive.filter(|d| !walks_there(d)) {
         let figure = dive.spec.dreamer.figure();
         let dreamer = figures.spawn(&mut commands, add.entity, &figure, 0.0, figure::Finish::Own);
         commands

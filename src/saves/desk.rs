@@ -31,6 +31,7 @@ impl SaveFile {
                 paused: desk.paused,
                 carry: desk.carry,
                 flags: desk.flags.clone(),
+                choices: desk.choices.clone(),
                 inbox: desk.inbox.clone(),
                 read: desk.read.clone(),
                 open_message: desk.open_message,
@@ -91,7 +92,14 @@ impl SaveFile {
                 family.join(", ")
             ));
         }
+        if let Some(flag) = saved.choices.iter().find(|f| !story.flags.contains(f)) {
+            return Err(format!(
+                "desk.choices: {flag:?} is not a flag of this campaign's story: the save \
+                 belongs to another campaign"
+            ));
+        }
         let mut desk = Desk::around(network, n.family.clone(), story);
+        desk.choices = saved.choices.clone();
         desk.start_minute = saved.start_minute;
         desk.speed = saved.speed.min(crate::campaign::SPEEDS.len() - 1);
         desk.paused = saved.paused;

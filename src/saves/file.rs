@@ -18,7 +18,7 @@ use crate::network::analysis::{Correlation, Query};
 use crate::network::{AltRules, Finding, Intervention, Traits};
 
 /// The format this version writes. Older ones are read and brought up to date.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// The largest save read (a real one is a few kilobytes; this leaves room for a very
 /// long game's log and refuses anything that is not a save).
@@ -74,6 +74,9 @@ pub struct SavedDesk {
     /// The part of a network minute the clock owed when saved.
     pub carry: f32,
     pub flags: BTreeSet<StoryFlag>,
+    /// What the player said that the story remembers (flags of the campaign's
+    /// `story.flags`). Since version 2.
+    pub choices: BTreeSet<String>,
     /// Messages arrived (by index into the story's) and the minute each came.
     pub inbox: Vec<(usize, u64)>,
     pub read: BTreeSet<usize>,
@@ -105,6 +108,7 @@ impl Default for SavedDesk {
             paused: false,
             carry: 0.0,
             flags: BTreeSet::new(),
+            choices: BTreeSet::new(),
             inbox: Vec::new(),
             read: BTreeSet::new(),
             open_message: None,
@@ -170,10 +174,11 @@ impl LevelDoc for SaveFile {
     const KIND: &'static str = "saved game";
 
     fn check(&self, c: &mut Checks) {
-        if self.version != VERSION {
+        // Version 1 is version 2 without the story's choices: it reads as it is.
+        if !(1..=VERSION).contains(&self.version) {
             c.fail(
                 "version",
-                format!("expected {VERSION}, found {}", self.version),
+                format!("expected 1 to {VERSION}, found {}", self.version),
             );
         }
         if !(self.played_seconds.is_finite() && self.played_seconds >= 0.0) {

@@ -20,7 +20,7 @@ pub use file::{Chapter, DiveProgress, MAX_SAVE_BYTES, SaveFile, VERSION, date_te
 use bevy::prelude::*;
 use bevy::tasks::{AsyncComputeTaskPool, Task, futures::check_ready};
 
-use crate::campaign::{ControlRoom, Desk};
+use crate::campaign::{BeginGame, ControlRoom, Desk};
 use crate::levels::Levels;
 use crate::levels::story::StoryFlag;
 use crate::state::AppState;
@@ -283,15 +283,14 @@ fn follow_save_requests(
     mut saving: Saving,
     room: Option<Res<ControlRoom>>,
     levels: Res<Levels>,
-    mut next: ResMut<NextState<AppState>>,
     mut commands: Commands,
+    mut begin: MessageWriter<BeginGame>,
 ) {
     for request in requests.read() {
         let Some(store) = saving.store.0.clone() else {
             // Playing without saves (headless tests, a replay): a new game still begins.
             if *request == SaveRequest::NewGame {
-                commands.remove_resource::<ControlRoom>();
-                next.set(AppState::ControlRoom);
+                begin.write(BeginGame);
             }
             continue;
         };
@@ -313,8 +312,7 @@ fn follow_save_requests(
                 }
                 saving.reread(problem);
                 saving.autosave.beat = None;
-                commands.remove_resource::<ControlRoom>();
-                next.set(AppState::ControlRoom);
+                begin.write(BeginGame);
             }
             SaveRequest::SaveTo(name) => {
                 let Some(room) = &room else {
