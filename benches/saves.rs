@@ -62,9 +62,7 @@ fn autosave_frames(saving: bool) {
         *w.resource::<State<AppState>>().get() == AppState::Title
     });
     app.world_mut().write_message(SaveRequest::NewGame);
-    run_until(&mut app, 2_000, |w| {
-        w.get_resource::<ControlRoom>().is_some()
-    });
+    sleep_sync::dev::testing::past_the_prologue(&mut app);
     for _ in 0..60 {
         app.update();
     }

@@ -26,6 +26,7 @@ const SAVE_KEY = "studio.sleepsync.SleepSync/saves/autosave.ron";
 // With a saved game the title's menu is Continue, Load game, New game, Free dive, …
 const TITLE_CONTINUE = [640, 315];
 const TITLE_FREE_DIVE_WITH_SAVE = [640, 459];
+const PAUSE_WAKE_UP = [640, 425];
 const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
 const problems = [];
 const started = Date.now();
@@ -104,8 +105,17 @@ try {
   await clickAt(...SETTINGS_BACK);
   await page.waitForTimeout(1000);
 
-  // New game → the control room (the network simulation and its charts run).
+  // New game → the family's evening dream (the prologue) → Esc → Wake up → the control
+  // room (the network simulation and its charts run).
   await clickAt(640, 315); // New game
+  await onScreen("Dream:Exploring", 300);
+  await page.waitForTimeout(2000);
+  const evening = stats(await page.screenshot());
+  console.log(`the evening dream: mean luminance ${evening.mean.toFixed(1)}, variance ${evening.variance.toFixed(0)} (${seconds()} s)`);
+  if (evening.variance < 50) throw new Error(`the evening dream is blank (variance ${evening.variance.toFixed(1)})`);
+  await page.keyboard.press("Escape");
+  await page.waitForTimeout(1000);
+  await clickAt(...PAUSE_WAKE_UP);
   await onScreen("ControlRoom", 60);
   await page.waitForTimeout(2000);
   if (problems.length) throw new Error(problems.join("\n"));
@@ -117,7 +127,7 @@ try {
 
   // The game saved itself: a new session in the same browser continues it, at the
   // network minute it was saved at.
-  await waitFor("the autosave in localStorage", async () => (await page.evaluate((k) => localStorage.getItem(k) || "", SAVE_KEY)).includes("version: 1"), 60);
+  await waitFor("the autosave in localStorage", async () => (await page.evaluate((k) => localStorage.getItem(k) || "", SAVE_KEY)).includes("version: 2"), 60);
   await page.reload();
   await onScreen("Title", 300);
   await page.waitForTimeout(1000);
@@ -140,7 +150,7 @@ try {
   await page.waitForTimeout(1000);
   await clickAt(...TITLE_FREE_DIVE_WITH_SAVE);
   await page.waitForTimeout(1000);
-  await clickAt(864, 408); // Dive, on Leo's row
+  await clickAt(864, 469); // Dive, on Leo's row (the family's evening is the first)
   // The dream forms on the main thread in the browser; then let it draw for a moment.
   await onScreen("Dream:Exploring", 300);
   await page.waitForTimeout(3000);
