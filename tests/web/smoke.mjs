@@ -113,10 +113,20 @@ try {
   const evening = stats(await page.screenshot());
   console.log(`the evening dream: mean luminance ${evening.mean.toFixed(1)}, variance ${evening.variance.toFixed(0)} (${seconds()} s)`);
   if (evening.variance < 50) throw new Error(`the evening dream is blank (variance ${evening.variance.toFixed(1)})`);
+  // Frames are slow here: the pause menu may open a while after Esc, so the click on
+  // Wake up is made again until the control room shows.
   await page.keyboard.press("Escape");
-  await page.waitForTimeout(1000);
-  await clickAt(...PAUSE_WAKE_UP);
-  await onScreen("ControlRoom", 60);
+  await page.waitForTimeout(3000);
+  for (let attempt = 1; ; attempt++) {
+    await clickAt(...PAUSE_WAKE_UP);
+    try {
+      await onScreen("ControlRoom", 20);
+      break;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+      console.log(`Wake up: not yet the control room after click ${attempt}; clicking again`);
+    }
+  }
   await page.waitForTimeout(2000);
   if (problems.length) throw new Error(problems.join("\n"));
   const room = await page.screenshot();
