@@ -5,7 +5,7 @@
 
 use bevy::prelude::*;
 
-use super::{ActiveDive, AnchorFound, CoreOpened, DiveLink, DreamerFreed, LoopCollapsed};
+use super::{ActiveDive, DiveLink, DiveNews};
 use crate::levels::Levels;
 use crate::levels::story::DiveMoment;
 use crate::state::{AppState, DiveResources};
@@ -59,17 +59,8 @@ pub(super) fn plugin(app: &mut App) {
         );
 }
 
-/// The dive's moments, for Father to speak to.
-#[derive(bevy::ecs::system::SystemParam)]
-struct Moments<'w, 's> {
-    anchors: MessageReader<'w, 's, AnchorFound>,
-    collapsed: MessageReader<'w, 's, LoopCollapsed>,
-    opened: MessageReader<'w, 's, CoreOpened>,
-    freed: MessageReader<'w, 's, DreamerFreed>,
-}
-
 fn listen(
-    mut moments: Moments,
+    mut news: DiveNews,
     mut voice: ResMut<FatherVoice>,
     link: Res<DiveLink>,
     dive: Res<ActiveDive>,
@@ -81,18 +72,7 @@ fn listen(
     if link.is_added() {
         heard.push(DiveMoment::Start);
     }
-    if moments.anchors.read().any(|a| a.first_time) {
-        heard.push(DiveMoment::Memory);
-    }
-    if moments.collapsed.read().count() > 0 {
-        heard.push(DiveMoment::Collapse);
-    }
-    if moments.opened.read().count() > 0 {
-        heard.push(DiveMoment::CoreOpen);
-    }
-    if moments.freed.read().count() > 0 {
-        heard.push(DiveMoment::Freed);
-    }
+    heard.extend(news.heard());
     if link.stability < link.rules.warn_below && !voice.warned {
         voice.warned = true;
         heard.push(DiveMoment::LinkLow);

@@ -83,6 +83,38 @@ impl ActiveDive {
     }
 }
 
+/// What has just happened in the dive, for those who speak to it (Father on the link,
+/// the people in the dream). Each system holding one hears every moment once.
+#[derive(bevy::ecs::system::SystemParam)]
+pub struct DiveNews<'w, 's> {
+    anchors: MessageReader<'w, 's, AnchorFound>,
+    collapsed: MessageReader<'w, 's, LoopCollapsed>,
+    opened: MessageReader<'w, 's, CoreOpened>,
+    freed: MessageReader<'w, 's, DreamerFreed>,
+}
+
+impl DiveNews<'_, '_> {
+    /// The moments since this system last ran: a memory understood for the first time,
+    /// the loop collapsing, the core opening, the dreamer freed.
+    pub fn heard(&mut self) -> Vec<crate::levels::story::DiveMoment> {
+        use crate::levels::story::DiveMoment;
+        let mut heard = Vec::new();
+        if self.anchors.read().any(|a| a.first_time) {
+            heard.push(DiveMoment::Memory);
+        }
+        if self.collapsed.read().count() > 0 {
+            heard.push(DiveMoment::Collapse);
+        }
+        if self.opened.read().count() > 0 {
+            heard.push(DiveMoment::CoreOpen);
+        }
+        if self.freed.read().count() > 0 {
+            heard.push(DiveMoment::Freed);
+        }
+        heard
+    }
+}
+
 pub(super) fn plugin(app: &mut App) {
     // Waking up ends the dive: nothing of it outlives the dream.
     app.end_with_dive::<ActiveDive>()

@@ -11,11 +11,10 @@ use std::f32::consts::{PI, TAU};
 use bevy::prelude::*;
 
 use super::hazards::behaviour::{Steering, chase_step};
-use super::{
-    ActiveDive, AnchorFound, CoreOpened, CurrentDream, LoopScoped, LoopState, NightmareLoop,
-};
+use super::{ActiveDive, CurrentDream, DiveNews, LoopScoped, LoopState, NightmareLoop};
 use crate::dream::Dream;
 use crate::juno::{Juno, LookAngles, TickIntent};
+use crate::levels::story::DiveMoment;
 use crate::levels::{Cue, Role, cond};
 use crate::state::{AppState, DiveResources};
 
@@ -232,8 +231,7 @@ fn walk(
 /// The dive's moments, for the cast to speak to.
 #[derive(bevy::ecs::system::SystemParam)]
 struct Moments<'w, 's> {
-    anchors: MessageReader<'w, 's, AnchorFound>,
-    opened: MessageReader<'w, 's, CoreOpened>,
+    news: DiveNews<'w, 's>,
     intent: Option<Res<'w, TickIntent>>,
     look: Query<'w, 's, &'static LookAngles>,
     juno: Query<'w, 's, &'static Transform, With<Juno>>,
@@ -277,11 +275,12 @@ fn listen(
         };
         people.last_at = Some(juno.translation);
     }
-    if moments.anchors.read().any(|a| a.first_time) {
-        cues.push(Cue::Memory);
-    }
-    if moments.opened.read().count() > 0 {
-        cues.push(Cue::CoreOpen);
+    for moment in moments.news.heard() {
+        match moment {
+            DiveMoment::Memory => cues.push(Cue::Memory),
+            DiveMoment::CoreOpen => cues.push(Cue::CoreOpen),
+            _ => {}
+        }
     }
     if let LoopState::Confronting { node } = &nightmare.state
         && people.talk_node.as_ref() != Some(node)
