@@ -55,7 +55,7 @@ for dream in $dives; do
 done
 # The family's evening dream (the campaign's prologue): the family at the spawn, and
 # its core, talk and morning (docs/story.md shows them).
-prologue=$(sed -n 's/^[[:space:]]*prologue:[[:space:]]*"\(.*\)".*/\1/p' levels/main.campaign.ron | head -n 1)
+prologue=$(sed -n 's/^[[:space:]]*prologue:.*dream:[[:space:]]*Some("\([^"]*\)").*/\1/p' levels/main.campaign.ron | head -n 1)
 if [ -n "$prologue" ]; then
   rm -rf "$tour" && mkdir -p "$tour"
   run --tour "$tour" --nightmare --dive "$prologue"
@@ -64,6 +64,11 @@ if [ -n "$prologue" ]; then
     cp "$tour/$shot.png" "docs/$prologue-$shot.png"
   done
 fi
+# The story's waking scenes (the prologue's, then the rift's), each as it opens and
+# where it asks Juno to answer: docs/scene-N.png and docs/scene-N-choice.png.
+rm -rf "$tour" && mkdir -p "$tour"
+run --tour "$tour" --scenes
+cp "$tour"/scene-*.png docs/
 # A level file broken during a dive: the tour breaks the dream file of a copy of the
 # example mod (never the original) once Ines's dream is in play, and pictures the
 # message; the last good version plays on.

@@ -104,7 +104,7 @@ fn dive_straight_in(
         return;
     }
     let in_place = match state.get() {
-        AppState::Loading => false,
+        AppState::Loading | AppState::Scene => false,
         AppState::Title => {
             next.set(AppState::ControlRoom);
             false

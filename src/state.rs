@@ -14,6 +14,9 @@ pub enum AppState {
     Title,
     /// SomnoTech's control room, where dives start.
     ControlRoom,
+    /// A waking scene of the story, in illustrated panels (the family's evening, the
+    /// rift between nights).
+    Scene,
     /// Inside a dreamer's nightmare.
     Dream,
 }

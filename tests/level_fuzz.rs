@@ -281,6 +281,7 @@ fn shipped_files_survive_a_round_trip_through_ron() {
             LevelDocument::Dreamer(d) => ron::ser::to_string_pretty(d, pretty.clone()),
             LevelDocument::Dream(d) => ron::ser::to_string_pretty(d, pretty.clone()),
             LevelDocument::Dialogue(d) => ron::ser::to_string_pretty(d, pretty.clone()),
+            LevelDocument::Scene(d) => ron::ser::to_string_pretty(d, pretty.clone()),
             LevelDocument::Campaign(d) => ron::ser::to_string_pretty(d, pretty.clone()),
             LevelDocument::Mod(d) => ron::ser::to_string_pretty(d, pretty.clone()),
         }

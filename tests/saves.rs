@@ -82,6 +82,7 @@ fn continuing_gives_the_same_network_and_story_minute_for_minute() {
     );
     played.speed = 2;
     played.open.insert(Panel::Algorithm);
+    played.scene_played("rift-call", ["mara_offered".to_owned()]);
     // Uneven steps: the clock owes part of a minute when she quits.
     for _ in 0..25 {
         played.advance(0.137, &story);

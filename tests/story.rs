@@ -30,21 +30,41 @@ fn transcript(library: &Library, dive: &str, story: &StoryFacts) -> Vec<(String,
     talk.lines
 }
 
-/// Every flag an answer in the shipped files can set.
+/// Every flag an answer in the shipped files can set: at a core or in a waking scene.
 fn settable(library: &Library) -> BTreeSet<String> {
-    library
-        .dialogues
-        .values()
-        .flat_map(|d| d.value.flags_set())
+    let at_cores = library.dialogues.values().flat_map(|d| d.value.flags_set());
+    let in_scenes = library.scenes.values().flat_map(|s| s.value.flags_set());
+    at_cores
+        .chain(in_scenes)
         .map(|(_, flag)| flag.to_owned())
         .collect()
 }
 
+/// What Father says first at each moment of `dive`'s dive with these facts.
+fn father_says(library: &Library, dive: &str, story: &StoryFacts) -> Vec<Option<String>> {
+    let understood = BTreeSet::new();
+    let facts = Facts::diving(story, dive, &understood);
+    DiveMoment::ALL
+        .iter()
+        .map(|moment| {
+            library
+                .story
+                .father_line(*moment, 0, &facts)
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
 #[test]
-fn every_choice_the_evening_remembers_comes_back_at_a_core_and_from_father() {
+fn every_choice_the_story_remembers_comes_back_at_a_core_from_father_and_in_the_end() {
     let library = shipped_library();
     let flags = settable(&library);
-    assert!(flags.len() >= 4, "{flags:?}");
+    let declared: BTreeSet<String> = library.story.flags.iter().cloned().collect();
+    assert_eq!(
+        flags, declared,
+        "every declared flag can be set, and only those"
+    );
+    assert!(flags.len() >= 11, "{flags:?}");
     for flag in &flags {
         let with = facts_with(&[flag]);
         let without = StoryFacts::default();
@@ -55,19 +75,8 @@ fn every_choice_the_evening_remembers_comes_back_at_a_core_and_from_father() {
             at_a_core.is_some(),
             "{flag}: no core says anything differently"
         );
-        let understood = BTreeSet::new();
         let father = ["leo", "mara"].iter().find(|dive| {
-            let line = |story| {
-                library
-                    .story
-                    .father_line(
-                        DiveMoment::Start,
-                        0,
-                        &Facts::diving(story, dive, &understood),
-                    )
-                    .map(str::to_owned)
-            };
-            line(&with) != line(&without)
+            father_says(&library, dive, &with) != father_says(&library, dive, &without)
         });
         assert!(father.is_some(), "{flag}: Father says nothing differently");
         // The epilogue of the alternative a caring player builds: steering off, fewer
@@ -130,4 +139,221 @@ fn every_core_is_gated_on_memories_and_on_the_story() {
             .collect();
         assert!(speakers.len() >= 2, "{id}: one voice only: {speakers:?}");
     }
+}
+
+/// The rift's scenes come between nights at the desk: each once, in the order written
+/// (a scene waits for the one before), when its hours and conditions are met and Juno
+/// is not in the middle of something; never after the overload.
+#[test]
+fn the_rift_scenes_come_between_nights_in_order_and_keep_their_distance() {
+    use sleep_sync::campaign::Desk;
+    use sleep_sync::levels::story::StoryFlag;
+
+    let library = shipped_library();
+    let mut story = library.story.clone();
+    // A small network, not warmed up: the scenes count hours from Juno sitting down.
+    story.network.sleepers = 1000;
+    story.network.warm_up_hours = 0;
+    let mut desk = Desk::new(&story);
+    let hours = |desk: &mut Desk, h: u64| desk.network.run(h * 60);
+    assert_eq!(desk.due_scene(&story), None, "nothing as she sits down");
+    // The steering found early (the analysis is quick): the scenes still come in order.
+    desk.flags.insert(StoryFlag::SteeringFound);
+    hours(&mut desk, 7);
+    assert_eq!(desk.due_scene(&story), None, "the door waits for the call");
+    hours(&mut desk, 1);
+    assert_eq!(
+        desk.due_scene(&story),
+        Some("rift-call"),
+        "the first night's end"
+    );
+    // Not while she is confronting Father or calibrating the link.
+    desk.confrontation = Some(0);
+    assert_eq!(desk.due_scene(&story), None);
+    desk.confrontation = None;
+    desk.scene_played("rift-call", ["mara_pressed".to_owned()]);
+    assert!(desk.choices.contains("mara_pressed"));
+    assert_eq!(
+        desk.due_scene(&story),
+        None,
+        "an hour between the call and the door"
+    );
+    hours(&mut desk, 1);
+    assert_eq!(desk.due_scene(&story), Some("rift-door"));
+    desk.scene_played("rift-door", ["leo_sketchbook".to_owned()]);
+    hours(&mut desk, 1);
+    assert_eq!(
+        desk.due_scene(&story),
+        None,
+        "two hours between the door and the message"
+    );
+    hours(&mut desk, 1);
+    assert_eq!(desk.due_scene(&story), Some("rift-message"));
+    // Gone up to headquarters before it came: the message is never read.
+    desk.flags.insert(StoryFlag::Overload);
+    assert_eq!(desk.due_scene(&story), None);
+
+    // Without the finding the door (and the message after it) wait.
+    let mut slow = Desk::new(&story);
+    hours(&mut slow, 8);
+    slow.scene_played("rift-call", []);
+    hours(&mut slow, 20);
+    assert_eq!(
+        slow.due_scene(&story),
+        None,
+        "the door waits for the finding"
+    );
+    slow.flags.insert(StoryFlag::SteeringFound);
+    assert_eq!(slow.due_scene(&story), Some("rift-door"));
+    println!("rift scenes due at 8 h, then on the finding (an hour on), 2 h after the door");
+}
+
+/// Every scene, every answer: each answer sets a different flag and something said
+/// afterwards in the scene answers it.
+#[test]
+fn every_answer_in_a_scene_is_answered_in_the_scene() {
+    let library = shipped_library();
+    for (id, entry) in &library.scenes {
+        let scene = &entry.value;
+        let choices: Vec<usize> = scene
+            .panels
+            .iter()
+            .filter(|p| !p.choice.is_empty())
+            .map(|p| p.choice.len())
+            .collect();
+        let Some(&options) = choices.first() else {
+            continue;
+        };
+        assert_eq!(choices.len(), 1, "{id}: one choice per rift scene");
+        let heard: Vec<_> = (0..options)
+            .map(|i| scene.transcript(&StoryFacts::default(), |_| i))
+            .collect();
+        for (i, said) in heard.iter().enumerate() {
+            assert_eq!(said.flags.len(), 1, "{id}: answer {i} sets one flag");
+            for (j, other) in heard.iter().enumerate().filter(|(j, _)| *j != i) {
+                assert_ne!(said.flags, other.flags, "{id}: answers {i} and {j}");
+                // More than Juno's own words differ: someone answers her.
+                let others = |t: &sleep_sync::levels::SceneTranscript| -> Vec<(String, String)> {
+                    t.lines
+                        .iter()
+                        .filter(|(who, _)| who != "Juno")
+                        .cloned()
+                        .collect()
+                };
+                assert_ne!(others(said), others(other), "{id}: answers {i} and {j}");
+            }
+        }
+        let words: usize = heard[0]
+            .lines
+            .iter()
+            .map(|(_, t)| t.split_whitespace().count())
+            .sum();
+        println!("{id}: {options} answers, {words} words on the first");
+    }
+}
+
+// ---- The scene's screen, driven through egui as a player would (egui_kittest) ----
+
+struct Playing {
+    scene: sleep_sync::levels::Scene,
+    at: sleep_sync::levels::SceneAt,
+    story: StoryFacts,
+    ended: bool,
+    focus: Option<usize>,
+}
+
+fn scene_harness(id: &str) -> egui_kittest::Harness<'static, Playing> {
+    use bevy_egui::egui;
+    use sleep_sync::campaign::SceneRequest;
+    use sleep_sync::screens::scene::{SceneView, show};
+
+    let library = shipped_library();
+    let scene = library.scenes[id].value.clone();
+    let story = StoryFacts::default();
+    let at = scene.begin(&Facts::waking(&story)).expect("it begins");
+    egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .with_max_steps(200)
+        .build_ui_state(
+            |ui, p: &mut Playing| {
+                if p.ended {
+                    return;
+                }
+                let view = SceneView {
+                    scene: &p.scene,
+                    at: &p.at,
+                    story: &p.story,
+                    speakers: &[],
+                };
+                // As the game does (campaign::scenes): requests step the scene.
+                for request in show(ui.ctx(), &view, &mut p.focus, 0, false) {
+                    match request {
+                        SceneRequest::Next => {
+                            p.ended = !p.scene.next(&mut p.at, &Facts::waking(&p.story));
+                        }
+                        SceneRequest::Choose(i) => {
+                            p.scene.choose(&mut p.at, i, &mut p.story);
+                        }
+                    }
+                }
+            },
+            Playing {
+                scene,
+                at,
+                story,
+                ended: false,
+                focus: None,
+            },
+        )
+}
+
+#[test]
+fn a_scene_is_read_with_enter_and_answered_with_a_click_or_a_number() {
+    use bevy_egui::egui;
+    use egui_kittest::kittest::Queryable;
+
+    // Clicked: the call, the second answer.
+    let mut h = scene_harness("rift-call");
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("You sound tired.").is_some());
+    let mut presses = 0;
+    while h.state().at.shown
+        < h.state()
+            .scene
+            .lines(0, &Facts::waking(&h.state().story))
+            .len()
+    {
+        h.key_press(egui::Key::Enter);
+        h.run_steps(2);
+        presses += 1;
+        assert!(presses < 20, "Enter does not go on");
+    }
+    // Every line said: the answers show, and Enter alone goes nowhere new.
+    h.get_by_label_contains("2. No. I just worry.").click();
+    h.run_steps(2);
+    assert_eq!(h.state().at.chose, Some(1));
+    assert!(h.state().story.flags.contains("mara_offered"));
+    // Her answer stays on screen; Enter goes on to Mara's reply.
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Like a baby monitor.").is_some());
+    for _ in 0..12 {
+        h.key_press(egui::Key::Enter);
+        h.run_steps(2);
+    }
+    assert!(h.state().ended, "the scene ends");
+
+    // Numbered: Leo's door, the third answer by its key.
+    let mut h = scene_harness("rift-door");
+    for _ in 0..12 {
+        h.key_press(egui::Key::Space);
+        h.run_steps(2);
+    }
+    assert!(
+        h.state().at.chose.is_none(),
+        "going on never answers for her"
+    );
+    h.key_press(egui::Key::Num3);
+    h.run_steps(2);
+    assert!(h.state().story.flags.contains("leo_left_alone"));
 }

@@ -176,10 +176,11 @@ fn at_the_core_what_juno_says_is_remembered_and_leo_goes_to_nyx() {
     );
 }
 
-/// A new game begins in the family's evening dream; what Juno says there is the desk's
-/// once she wakes and sits down, and goes with her into the family's nightmares.
+/// A new game begins on the family's evening (a scene), then their dream; what Juno says
+/// there is the desk's once she wakes and sits down, and goes with her into the family's
+/// nightmares.
 #[test]
-fn a_new_game_begins_in_the_evening_dream_and_keeps_what_juno_said() {
+fn a_new_game_begins_with_the_family_evening_and_keeps_what_juno_said() {
     use sleep_sync::campaign::{ControlRoom, InPrologue, Request};
     use sleep_sync::levels::story::StoryFlag;
     use sleep_sync::saves::SaveRequest;
@@ -190,6 +191,15 @@ fn a_new_game_begins_in_the_evening_dream_and_keeps_what_juno_said() {
         *w.resource::<State<AppState>>().get() == AppState::Title
     });
     app.world_mut().write_message(SaveRequest::NewGame);
+    // First the family's evening, in panels, read to the end a line at a time.
+    run_until(&mut app, 100, |w| {
+        *w.resource::<State<AppState>>().get() == AppState::Scene
+    });
+    let playing = app.world().resource::<sleep_sync::campaign::PlayingScene>();
+    assert_eq!(playing.id, "evening");
+    assert!(app.world().get_resource::<InPrologue>().is_some());
+    let answers = sleep_sync::dev::testing::through_the_scene(&mut app, |_| 0);
+    assert!(answers.is_empty(), "the evening asks nothing of Juno");
     run_until(&mut app, 100, |w| {
         *w.resource::<State<AppState>>().get() == AppState::Dream
     });
@@ -240,4 +250,49 @@ fn a_new_game_begins_in_the_evening_dream_and_keeps_what_juno_said() {
     let story = &app.world().resource::<ActiveDive>().story;
     assert!(story.flags.contains("mara_reminded") && story.flags.contains("leo_let_go"));
     assert!(story.beats.contains(&StoryFlag::Prologue));
+}
+
+/// At the desk, the night runs on and the first rift scene comes: the call to Mara, read
+/// a line at a time; what Juno answers is the desk's, the scene is not played again, and
+/// the night shift goes on where it was.
+#[test]
+fn the_first_night_ends_with_the_call_home_and_the_desk_remembers_it() {
+    use sleep_sync::campaign::{ControlRoom, PlayingScene, Request};
+    use sleep_sync::state::AppState;
+
+    let mut app = sleep_sync::dev::testing::seated_app();
+    let screen = |w: &World| *w.resource::<State<AppState>>().get();
+    assert_eq!(screen(app.world()), AppState::ControlRoom);
+    let sat_at = app.world().resource::<ControlRoom>().0.network.minute();
+    app.world_mut().write_message(Request::Speed(2));
+    run_until(&mut app, 3_000, |w| screen(w) == AppState::Scene);
+    let minute = app.world().resource::<ControlRoom>().0.network.minute();
+    assert!(
+        (minute - sat_at) >= 8 * 60,
+        "the call comes after the first night, not {} minutes in",
+        minute - sat_at
+    );
+    assert_eq!(app.world().resource::<PlayingScene>().id, "rift-call");
+    // The network holds still while the scene plays.
+    app.update();
+    assert_eq!(
+        app.world().resource::<ControlRoom>().0.network.minute(),
+        minute
+    );
+
+    // She offers to stay on the phone (the second answer).
+    let answers = sleep_sync::dev::testing::through_the_scene(&mut app, |_| 1);
+    assert_eq!(answers, [1]);
+    run_until(&mut app, 10, |w| screen(w) == AppState::ControlRoom);
+    let desk = &app.world().resource::<ControlRoom>().0;
+    assert!(desk.choices.contains("mara_offered"), "{:?}", desk.choices);
+    assert!(!desk.choices.contains("mara_pressed"));
+    assert!(desk.scenes_seen.contains("rift-call"));
+    assert!(app.world().get_resource::<PlayingScene>().is_none());
+    // An hour more: no scene again (Leo's door waits for the steering to be found).
+    for _ in 0..120 {
+        app.update();
+    }
+    assert_eq!(screen(app.world()), AppState::ControlRoom);
+    assert!(app.world().resource::<ControlRoom>().0.network.minute() > minute + 60);
 }

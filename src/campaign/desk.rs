@@ -122,6 +122,10 @@ pub struct Desk {
     /// What Juno said that the story remembers (the campaign's `story.flags`), in the
     /// evening dream, the waking scenes and at the cores.
     pub choices: BTreeSet<String>,
+    /// The waking scenes played, by id.
+    pub scenes_seen: BTreeSet<String>,
+    /// The network minute the last scene ended (scenes keep their distance).
+    pub last_scene_minute: Option<u64>,
     /// Messages arrived, by index into the story's, with the network minute they came.
     pub inbox: Vec<(usize, u64)>,
     pub read: BTreeSet<usize>,
@@ -206,6 +210,8 @@ impl Desk {
             start_minute,
             flags: BTreeSet::new(),
             choices: BTreeSet::new(),
+            scenes_seen: BTreeSet::new(),
+            last_scene_minute: None,
             inbox: Vec::new(),
             read: BTreeSet::new(),
             open_message: None,
@@ -358,6 +364,40 @@ impl Desk {
                 self.inbox.push((i, self.network.minute()));
             }
         }
+    }
+
+    /// The waking scene due now, if any (by id): the story's first not yet played, once
+    /// its time has come and its conditions hold, while Juno is at the desk and not in
+    /// the middle of something (the confrontation, a calibration, a dive).
+    pub fn due_scene<'s>(&self, story: &'s Story) -> Option<&'s str> {
+        let busy = self.confrontation.is_some()
+            || self.console.calibration.is_some()
+            || self.console.diving.is_some();
+        if busy {
+            return None;
+        }
+        let hours_since = |minute: u64| self.network.minute().saturating_sub(minute) as f32 / 60.0;
+        let at_desk = hours_since(self.start_minute);
+        let since_last = hours_since(self.last_scene_minute.unwrap_or(self.start_minute));
+        let known = self.facts();
+        let facts = crate::levels::Facts::waking(&known);
+        // In the order written: the first scene not yet played is the only one that can
+        // be due (a later one waits for it).
+        let cue = story
+            .scenes
+            .iter()
+            .find(|cue| !self.scenes_seen.contains(&cue.scene))?;
+        let due = at_desk >= cue.after_hours
+            && since_last >= cue.gap_hours
+            && crate::levels::cond::all(&cue.when, &facts);
+        due.then_some(cue.scene.as_str())
+    }
+
+    /// A waking scene played to its end: what Juno chose in it is remembered.
+    pub fn scene_played(&mut self, id: &str, choices: impl IntoIterator<Item = String>) {
+        self.scenes_seen.insert(id.to_owned());
+        self.last_scene_minute = Some(self.network.minute());
+        self.choices.extend(choices);
     }
 
     pub fn unread(&self) -> usize {

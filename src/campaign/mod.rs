@@ -8,8 +8,10 @@
 
 pub mod design;
 pub mod desk;
+pub mod scenes;
 
 pub use desk::{ConsoleState, Desk, DiveProgress, Panel, Request, SPEEDS};
+pub use scenes::{AfterScene, PlayingScene, SceneRequest};
 
 use bevy::prelude::*;
 use bevy::tasks::{AsyncComputeTaskPool, Task, block_on};
@@ -18,16 +20,16 @@ use std::collections::BTreeSet;
 
 use crate::dive::{ActiveDive, FreedDreamers, LinkLost, StoryChoice};
 use crate::levels::story::StoryFlag;
-use crate::levels::{Levels, LevelsReloaded};
+use crate::levels::{Levels, LevelsReloaded, StoryFacts};
 use crate::state::AppState;
 
-/// Begins a new game: the campaign's prologue dream if it has one (the family's
-/// evening), else straight to the desk.
+/// Begins a new game: the campaign's prologue if it has one (the family's evening: a
+/// scene, then their dream), else straight to the desk.
 #[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BeginGame;
 
-/// A new game's prologue dream is under way; what Juno says in it that the story
-/// remembers is kept here until she wakes and sits down at the desk.
+/// A new game's prologue (its scene and dream) is under way; what Juno says in it that
+/// the story remembers is kept here until she wakes and sits down at the desk.
 #[derive(Resource, Debug, Default, Clone)]
 pub struct InPrologue {
     pub choices: BTreeSet<String>,
@@ -43,7 +45,8 @@ pub struct ControlRoom(pub Desk);
 struct NextDesk(Task<Desk>);
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_message::<Request>()
+    app.add_plugins(scenes::plugin)
+        .add_message::<Request>()
         .add_message::<BeginGame>()
         .add_systems(Update, begin_game.run_if(on_message::<BeginGame>))
         .add_systems(
@@ -101,8 +104,8 @@ fn forget_prepared_desk(mut commands: Commands) {
     commands.remove_resource::<NextDesk>();
 }
 
-/// A new game: into the prologue dream if the story has one that can be played, else to
-/// the desk.
+/// A new game: into the prologue's scene or dream if the story has one that can be
+/// played, else to the desk.
 fn begin_game(
     mut begin: MessageReader<BeginGame>,
     levels: Res<Levels>,
@@ -111,19 +114,26 @@ fn begin_game(
 ) {
     begin.clear();
     commands.remove_resource::<ControlRoom>();
-    let story = &levels.library.story;
-    let prologue = story
-        .prologue
+    let prologue = &levels.library.story.prologue;
+    let scene = prologue.scene.as_deref().and_then(|id| {
+        PlayingScene::begin(&levels, id, StoryFacts::default(), AfterScene::Prologue)
+    });
+    let dream = prologue
+        .dream
         .as_deref()
         .and_then(|id| levels.library.dive(id));
-    match prologue {
-        Some(spec) => {
-            info!("a new game begins in the prologue dream {}", spec.id());
-            commands.insert_resource(InPrologue::default());
-            commands.insert_resource(ActiveDive::new(spec.clone()));
-            next.set(AppState::Dream);
-        }
-        None => next.set(AppState::ControlRoom),
+    if let Some(scene) = scene {
+        info!("a new game begins with the prologue scene {}", scene.id);
+        commands.insert_resource(InPrologue::default());
+        commands.insert_resource(scene);
+        next.set(AppState::Scene);
+    } else if let Some(spec) = dream {
+        info!("a new game begins in the prologue dream {}", spec.id());
+        commands.insert_resource(InPrologue::default());
+        commands.insert_resource(ActiveDive::new(spec.clone()));
+        next.set(AppState::Dream);
+    } else {
+        next.set(AppState::ControlRoom);
     }
 }
 

@@ -42,6 +42,8 @@ Options:
                        hazard at work, the loop folding away (frozen half way), the veiled
                        core, the cast, the confrontation, the freed dreamer
   --control-room       with --tour: picture the control room's panels through the story
+  --scenes             with --tour: picture the story's waking scenes (the prologue's and
+                       the rift's), each as it opens and where it asks Juno to answer
   --level-error        with --tour, a --mod folder in the temporary directory and
                        --dive ID of a dream in it: break that dream's file during the
                        dive and picture the message (the file is put back at the end)
@@ -133,6 +135,8 @@ pub enum TourKind {
     /// `--level-error`: a level file broken during a dive, and the message that says
     /// where.
     LevelError,
+    /// `--scenes`: the story's waking scenes, as each opens and at its choice.
+    Scenes,
 }
 
 impl TourKind {
@@ -143,6 +147,7 @@ impl TourKind {
             TourKind::Nightmare => "--nightmare",
             TourKind::ControlRoom => "--control-room",
             TourKind::LevelError => "--level-error",
+            TourKind::Scenes => "--scenes",
         }
     }
 }
@@ -268,6 +273,7 @@ fn options(args: &[String], has_tour: bool) -> Result<Option<Options>, String> {
             "--nightmare" => set_tour_kind(&mut kind, TourKind::Nightmare)?,
             "--control-room" => set_tour_kind(&mut kind, TourKind::ControlRoom)?,
             "--level-error" => set_tour_kind(&mut kind, TourKind::LevelError)?,
+            "--scenes" => set_tour_kind(&mut kind, TourKind::Scenes)?,
             "--view" => {
                 options.view = match value("--view")?.as_str() {
                     "spawn" => View::Spawn,

@@ -39,7 +39,7 @@ pub fn load_library(extra: &[PathBuf]) -> Assembly {
 }
 
 /// The level folder a path belongs to: a folder is one; a file inside `dreamers/`,
-/// `dreams/` or `dialogue/` belongs to the folder above; any other file to its own.
+/// `dreams/`, `dialogue/` or `scenes/` belongs to the folder above; any other file to its own.
 fn level_folder_of(path: &Path) -> PathBuf {
     if path.is_dir() || FileKind::of(&path.to_string_lossy()).is_none() {
         return path.to_path_buf();
@@ -53,9 +53,9 @@ fn level_folder_of(path: &Path) -> PathBuf {
         }
     };
     let parent = or_here(path.parent().unwrap_or(Path::new("")));
-    let grouped = parent
-        .file_name()
-        .is_some_and(|n| ["dreamers", "dreams", "dialogue"].contains(&&*n.to_string_lossy()));
+    let grouped = parent.file_name().is_some_and(|n| {
+        ["dreamers", "dreams", "dialogue", "scenes"].contains(&&*n.to_string_lossy())
+    });
     match parent.parent() {
         Some(above) if grouped => or_here(above),
         _ => parent,

@@ -159,11 +159,12 @@ fn summary(library: &Library, problems: usize) -> String {
     let count =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
-        "{}, {} ({playable} playable, {} in the campaign), {}, {}: {verdict}",
+        "{}, {} ({playable} playable, {} in the campaign), {}, {}, {}: {verdict}",
         count(library.dreamers.len(), "dreamer", "dreamers"),
         count(library.dreams.len(), "dream", "dreams"),
         library.campaign.len(),
         count(library.dialogues.len(), "dialogue", "dialogues"),
+        count(library.scenes.len(), "scene", "scenes"),
         count(library.mods.len(), "mod", "mods"),
     )
 }

@@ -3,7 +3,8 @@
 //! pause and settings; with `--nightmare` each hazard at work, a loop folding away, the
 //! veiled core, the cast, the confrontation and the freed dreamer; with
 //! `--control-room` the desk's panels through the story; with `--level-error` a mod's
-//! dream file broken during a dive and the message that says where. The README's and docs' pictures are taken with it.
+//! dream file broken during a dive and the message that says where; with `--scenes` the
+//! story's waking scenes. The README's and docs' pictures are taken with it.
 
 use std::path::PathBuf;
 
@@ -12,12 +13,12 @@ use bevy::prelude::*;
 
 use super::desk::DeskView;
 use super::nightmare::{Moment, Stage};
-use crate::campaign::ControlRoom;
+use crate::campaign::{AfterScene, ControlRoom, PlayingScene};
 use crate::commands::{TourKind, View};
 use crate::dive::{ActiveDive, CurrentDream, MemoryAnchor};
 use crate::dream::HazardKind;
 use crate::juno::{Juno, LookAngles};
-use crate::levels::{LevelFolders, Levels};
+use crate::levels::{Facts, LevelFolders, Levels, StoryFacts};
 use crate::snapshot::{
     MAX_FRAMES, Pictures, dive_for, face_first_anchor, pictures_plugin, settle_frames, view_core,
 };
@@ -126,6 +127,15 @@ enum Step {
     Load,
     /// In the dream, with its file broken on disk: the message saying where.
     LevelError,
+    /// The story's `n`th waking scene (the prologue's first), as it opens or where it
+    /// asks for an answer (for a scene without one, its last panel).
+    Scene(usize, SceneShot),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum SceneShot {
+    Opening,
+    Choice,
 }
 
 impl Step {
@@ -143,14 +153,19 @@ impl Step {
             Step::LevelError => "level-error.png".to_owned(),
             Step::Nightmare(moment) => moment.picture(),
             Step::Desk(view) => format!("control-room-{}.png", view.name()),
+            Step::Scene(n, SceneShot::Opening) => format!("scene-{n}.png"),
+            Step::Scene(n, SceneShot::Choice) => format!("scene-{n}-choice.png"),
         }
     }
 }
 
 impl AutoPilot {
     /// The steps, given the hazard kinds of the dream in play (none before it forms).
-    fn steps(&self, hazards: &[HazardKind]) -> Vec<Step> {
+    fn steps(&self, hazards: &[HazardKind], levels: &Levels) -> Vec<Step> {
         match self.kind {
+            TourKind::Scenes => (0..story_scenes(levels).len())
+                .flat_map(|n| [SceneShot::Opening, SceneShot::Choice].map(|s| Step::Scene(n, s)))
+                .collect(),
             TourKind::ControlRoom => DeskView::ALL.map(Step::Desk).to_vec(),
             TourKind::LevelError => vec![Step::LevelError],
             TourKind::Nightmare => std::iter::once(Step::Dream)
@@ -225,9 +240,14 @@ fn drive(
     anchors: Query<&Transform, (With<MemoryAnchor>, Without<Juno>)>,
     dream: Option<Res<CurrentDream>>,
     mut room: Option<ResMut<ControlRoom>>,
+    playing: Option<Res<PlayingScene>>,
     mut stage: Stage,
 ) {
     progress.frames += 1;
+    // The steps depend on the level files (the story's scenes): none before they load.
+    if !levels.ready {
+        return;
+    }
     // The steps follow the first loop's hazards: a later loop (the tour lets one fold
     // away) may have others, and the steps must not shift under the tour.
     if progress.kinds.is_none()
@@ -235,7 +255,7 @@ fn drive(
     {
         progress.kinds = Some(dream.hazards.iter().map(|h| h.kind).collect());
     }
-    let steps = pilot.steps(progress.kinds.as_deref().unwrap_or_default());
+    let steps = pilot.steps(progress.kinds.as_deref().unwrap_or_default(), &levels);
     let Some(&step) = steps.get(progress.step) else {
         // Every picture is written: done (a broken file put back as it was).
         if let Some((path, text)) = progress.broken.take()
@@ -329,6 +349,27 @@ fn drive(
             false
         }
         (Step::Load, AppState::Title) => screens.open(Menu::Load, None),
+        (Step::Scene(n, shot), AppState::Title | AppState::Scene) => {
+            let wanted = story_scenes(&levels)
+                .get(n)
+                .and_then(|id| staged_scene(&levels, id, shot));
+            let Some(wanted) = wanted else {
+                error!("autopilot: scene {n} cannot be shown");
+                exit.write(AppExit::error());
+                return;
+            };
+            let there = playing
+                .as_ref()
+                .is_some_and(|p| p.id == wanted.id && p.at == wanted.at);
+            if !there {
+                commands.insert_resource(wanted);
+                // Set again, the state would leave and enter, taking the scene away.
+                if screen != AppState::Scene {
+                    screens.next.set(AppState::Scene);
+                }
+            }
+            there
+        }
         // Once she is in the dream, its file is broken on disk; the picture waits for the
         // game to notice and say where.
         (Step::LevelError, AppState::Dream) if screens.exploring() => {
@@ -362,6 +403,43 @@ fn drive(
     }
     progress.waiting_for_shot = true;
     pictures.take(pilot.dir.join(step.picture()));
+}
+
+/// The story's waking scenes in the order a player meets them: the prologue's, then the
+/// rift's.
+fn story_scenes(levels: &Levels) -> Vec<&str> {
+    let story = &levels.library.story;
+    story
+        .prologue
+        .scene
+        .iter()
+        .chain(story.scenes.iter().map(|cue| &cue.scene))
+        .map(String::as_str)
+        .collect()
+}
+
+/// Scene `id` where `shot` pictures it: as it opens, or with every line of its choice's
+/// panel said and the answers offered (a scene without a choice, at its last panel).
+fn staged_scene(levels: &Levels, id: &str, shot: SceneShot) -> Option<PlayingScene> {
+    let mut playing = PlayingScene::begin(levels, id, StoryFacts::default(), AfterScene::Desk)?;
+    if shot == SceneShot::Opening {
+        return Some(playing);
+    }
+    let scene = &levels.library.scenes.get(id)?.value;
+    let facts = StoryFacts::default();
+    loop {
+        let waking = Facts::waking(&facts);
+        if !scene.options(&playing.at, &waking).is_empty() {
+            return Some(playing);
+        }
+        let before = playing.at.clone();
+        if !scene.next(&mut playing.at, &waking) {
+            return Some(PlayingScene {
+                at: before,
+                ..playing
+            });
+        }
+    }
 }
 
 /// Breaks the dream file of `dream` in the last mod folder the way a modder might (a

@@ -198,16 +198,19 @@ pub fn talk_node(app: &App) -> String {
     }
 }
 
-/// After New game: through the campaign's prologue dream (waking from it as a player
-/// may, from the pause menu) to the desk.
+/// After New game: through the campaign's prologue (its scene read to the end, its dream
+/// woken from as a player may, from the pause menu) to the desk.
 pub fn past_the_prologue(app: &mut App) {
     // A desk from before stays until the new game begins: wait for the screen to change.
     run_until(app, 2_000, |w| {
         let state = *w.resource::<State<AppState>>().get();
-        state == AppState::Dream
+        matches!(state, AppState::Dream | AppState::Scene)
             || (state == AppState::ControlRoom
                 && w.get_resource::<crate::campaign::ControlRoom>().is_some())
     });
+    if *app.world().resource::<State<AppState>>().get() == AppState::Scene {
+        through_the_scene(app, |_| 0);
+    }
     if *app.world().resource::<State<AppState>>().get() == AppState::Dream {
         wait_for_exploring(app);
         app.world_mut()
@@ -217,6 +220,41 @@ pub fn past_the_prologue(app: &mut App) {
     run_until(app, 2_000, |w| {
         w.get_resource::<crate::campaign::ControlRoom>().is_some()
     });
+}
+
+/// Plays the scene on screen to its end as a player would, a line at a time, answering
+/// `pick(panel)` (an index among the answers offered) at each choice. Returns the
+/// answers given, by written index.
+pub fn through_the_scene(app: &mut App, mut pick: impl FnMut(usize) -> usize) -> Vec<usize> {
+    use crate::campaign::{PlayingScene, SceneRequest};
+    let mut given = Vec::new();
+    for _ in 0..2_000 {
+        app.update();
+        let world = app.world();
+        if *world.resource::<State<AppState>>().get() != AppState::Scene {
+            return given;
+        }
+        let Some(playing) = world.get_resource::<PlayingScene>() else {
+            continue;
+        };
+        let levels = world.resource::<Levels>();
+        let scene = &levels.library.scenes[&playing.id].value;
+        let facts = crate::levels::Facts::waking(&playing.story);
+        let options: Vec<usize> = scene
+            .options(&playing.at, &facts)
+            .iter()
+            .map(|(i, _)| *i)
+            .collect();
+        let request = if options.is_empty() {
+            SceneRequest::Next
+        } else {
+            let written = options[pick(playing.at.panel).min(options.len() - 1)];
+            given.push(written);
+            SceneRequest::Choose(written)
+        };
+        app.world_mut().write_message(request);
+    }
+    panic!("the scene did not end in 2,000 frames");
 }
 
 /// Waits for the levels to load (if they are loading), dives into dream `dream_id` and

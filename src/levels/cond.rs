@@ -143,6 +143,8 @@ pub enum Scope {
     Link,
     /// After the alternative is adopted: no dive is under way.
     Epilogue,
+    /// A waking scene between nights: no dive, no alternative yet.
+    Waking,
 }
 
 /// Checks what one file can know about `conds` at `at` (`nodes[2].choices[1].when`):
@@ -161,13 +163,14 @@ pub fn check(c: &mut Checks, at: &str, conds: &[Cond], scope: Scope) {
         cond.each(&mut nested);
         for inner in nested {
             let wrong = match (inner, scope) {
-                (Cond::Memory(_) | Cond::Memories(_), Scope::Link | Scope::Epilogue) => {
-                    Some("memories are only known at a dream's core")
+                (
+                    Cond::Memory(_) | Cond::Memories(_),
+                    Scope::Link | Scope::Epilogue | Scope::Waking,
+                ) => Some("memories are only known at a dream's core"),
+                (Cond::Sunk | Cond::InDive(_), Scope::Epilogue | Scope::Waking) => {
+                    Some("no dive is under way while Juno is awake; use SunkAny")
                 }
-                (Cond::Sunk | Cond::InDive(_), Scope::Epilogue) => {
-                    Some("no dive is under way in the epilogue; use SunkAny")
-                }
-                (Cond::Outcome(_), Scope::Dive | Scope::Link) => {
+                (Cond::Outcome(_), Scope::Dive | Scope::Link | Scope::Waking) => {
                     Some("the alternative's outcome is only known in the epilogue")
                 }
                 (Cond::Any(list), _) if list.is_empty() => {

@@ -6,6 +6,7 @@ use super::dialogue::Dialogue;
 use super::dream_file::DreamLevel;
 use super::dreamer::Dreamer;
 use super::error::{LevelError, nearest_name};
+use super::scene::Scene;
 
 /// The kinds of level file, told apart by how their names end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,18 +14,24 @@ pub enum FileKind {
     Dreamer,
     Dream,
     Dialogue,
+    Scene,
     Campaign,
     Mod,
 }
 
 impl FileKind {
     /// File name endings, as a modder would write them.
-    pub const NAMES: &'static str =
-        "NAME.dreamer.ron, NAME.dream.ron, NAME.dialogue.ron, main.campaign.ron or mod.ron";
+    pub const NAMES: &'static str = "NAME.dreamer.ron, NAME.dream.ron, NAME.dialogue.ron, \
+         NAME.scene.ron, main.campaign.ron or mod.ron";
 
     /// The endings after `NAME.` of the kinds named by their ending.
-    pub const ENDINGS: [&'static str; 4] =
-        ["dreamer.ron", "dream.ron", "dialogue.ron", "campaign.ron"];
+    pub const ENDINGS: [&'static str; 5] = [
+        "dreamer.ron",
+        "dream.ron",
+        "dialogue.ron",
+        "scene.ron",
+        "campaign.ron",
+    ];
 
     /// The kind of file `path` names, if it names a level file.
     pub fn of(path: &str) -> Option<FileKind> {
@@ -36,6 +43,7 @@ impl FileKind {
             FileKind::Dreamer,
             FileKind::Dream,
             FileKind::Dialogue,
+            FileKind::Scene,
             FileKind::Campaign,
         ];
         let (_, ending) = name.split_once('.')?;
@@ -52,6 +60,7 @@ pub enum LevelDocument {
     Dreamer(Dreamer),
     Dream(DreamLevel),
     Dialogue(Dialogue),
+    Scene(Scene),
     /// Boxed: much the largest, and there is one per game.
     Campaign(Box<CampaignFile>),
     Mod(ModManifest),
@@ -76,6 +85,7 @@ impl LevelDocument {
             FileKind::Dreamer => LevelDocument::Dreamer(parse(file, bytes)?),
             FileKind::Dream => LevelDocument::Dream(parse(file, bytes)?),
             FileKind::Dialogue => LevelDocument::Dialogue(parse(file, bytes)?),
+            FileKind::Scene => LevelDocument::Scene(parse(file, bytes)?),
             FileKind::Campaign => LevelDocument::Campaign(Box::new(parse(file, bytes)?)),
             FileKind::Mod => LevelDocument::Mod(parse(file, bytes)?),
         })

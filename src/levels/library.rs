@@ -14,6 +14,7 @@ use super::figure::Cast;
 use super::file::{LevelDocument, LevelFile, Source};
 use super::locate::Locator;
 use super::rules::JunoTuning;
+use super::scene::Scene;
 use super::story::Story;
 use crate::dream::{DreamRecipe, FearWeight};
 
@@ -103,6 +104,8 @@ pub struct Library {
     pub dreamers: BTreeMap<String, Entry<Dreamer>>,
     pub dreams: BTreeMap<String, Entry<DreamLevel>>,
     pub dialogues: BTreeMap<String, Entry<Dialogue>>,
+    /// The waking story's scenes, by id.
+    pub scenes: BTreeMap<String, Entry<Scene>>,
     /// Dream ids the control room lists, in order: the base campaign's, then each mod's.
     pub campaign: Vec<String>,
     /// How Juno's body moves (the campaign file's `juno`).
@@ -157,6 +160,7 @@ impl Library {
                 LevelDocument::Dreamer(d) => by_id.insert(&mut lib.dreamers, file, d),
                 LevelDocument::Dream(d) => by_id.insert(&mut lib.dreams, file, d),
                 LevelDocument::Dialogue(d) => by_id.insert(&mut lib.dialogues, file, d),
+                LevelDocument::Scene(d) => by_id.insert(&mut lib.scenes, file, d),
                 LevelDocument::Campaign(_) if file.source != 0 => by_id.problems.push(file.error(
                     "dives",
                     "a mod lists its dives in its mod.ron, not in a campaign file",
@@ -249,11 +253,28 @@ impl Library {
                 }
             }
         }
-        if let Some(file) = campaign
-            && let Some(id) = &lib.story.prologue
-            && lib.dive(id).is_none()
-        {
-            problems.push(file.error("story.prologue", unknown("playable dream", id, &known)));
+        if let Some(file) = campaign {
+            let prologue = &lib.story.prologue;
+            if let Some(id) = &prologue.dream
+                && lib.dive(id).is_none()
+            {
+                problems.push(file.error(
+                    "story.prologue.dream",
+                    unknown("playable dream", id, &known),
+                ));
+            }
+            let scenes: Vec<&str> = lib.scenes.keys().map(String::as_str).collect();
+            let cued = lib.story.scenes.iter().enumerate();
+            let named = prologue
+                .scene
+                .iter()
+                .map(|id| ("story.prologue.scene".to_owned(), id))
+                .chain(cued.map(|(i, cue)| (format!("story.scenes[{i}].scene"), &cue.scene)));
+            for (field, id) in named {
+                if !lib.scenes.contains_key(id) {
+                    problems.push(file.error(&field, unknown("scene", id, &scenes)));
+                }
+            }
         }
         let base = lib.sources.first().map_or("levels", |s| s.folder.as_str());
         let campaign_broken = broken
@@ -346,6 +367,12 @@ impl Identified for DreamLevel {
 }
 
 impl Identified for Dialogue {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Identified for Scene {
     fn id(&self) -> &str {
         &self.id
     }
@@ -601,6 +628,29 @@ fn check_conditions(lib: &Library, files: &[LevelFile], errors: &mut Problems) {
                         errors.push(file.error(&field, problem));
                     }
                 }
+            }
+        }
+    }
+    for entry in lib.scenes.values() {
+        let Some(file) = files.iter().find(|f| f.file == entry.file) else {
+            continue;
+        };
+        let set = entry.value.flags_set();
+        let read = entry
+            .value
+            .conditions()
+            .into_iter()
+            .flat_map(|(at, conds)| {
+                cond::names(&at, conds)
+                    .into_iter()
+                    .filter_map(|(field, named)| match named {
+                        Named::Flag(flag) => Some((field, flag)),
+                        _ => None,
+                    })
+            });
+        for (field, flag) in set.into_iter().chain(read) {
+            if let Some(problem) = cond::unknown_flag(flag, &flags) {
+                errors.push(file.error(&field, problem));
             }
         }
     }

@@ -21,6 +21,7 @@ mod library;
 mod live;
 mod locate;
 mod rules;
+pub mod scene;
 pub mod story;
 
 use bevy::asset::io::{AssetSourceBuilder, Reader};
@@ -47,6 +48,7 @@ pub use rules::{
     ChaserRules, DissolvingRules, JunoTuning, MirrorRules, NightmareRules, RisingRules,
     StringRules, WatcherRules,
 };
+pub use scene::{Scene, SceneAt, SceneChoice, SceneLine, ScenePanel, SceneTranscript, Set};
 pub use story::Story;
 
 /// The asset source of the base game's `levels/` folder.
@@ -217,11 +219,12 @@ impl AssetLoader for LevelLoader {
 
     fn extensions(&self) -> &[&str] {
         // Every `.ron` file: one that is not a level file is reported, not skipped.
-        const EXTENSIONS: [&str; 5] = [
+        const EXTENSIONS: [&str; 6] = [
             FileKind::ENDINGS[0],
             FileKind::ENDINGS[1],
             FileKind::ENDINGS[2],
             FileKind::ENDINGS[3],
+            FileKind::ENDINGS[4],
             "ron",
         ];
         &EXTENSIONS

@@ -14,9 +14,9 @@ use super::cond::{self, Cond, Facts, Named, Scope};
 pub struct Story {
     /// The line under the game's name on the title screen: what the player is there for.
     pub premise: String,
-    /// The dream a new game begins in, before the first night shift (the family's
-    /// evening). Optional: a new game begins at the desk.
-    pub prologue: Option<String>,
+    /// How a new game begins, before the first night shift: a scene, then a dream (the
+    /// family's evening). Optional: a new game begins at the desk.
+    pub prologue: Prologue,
     /// The choices the story remembers (`asked_leo`), for conditions to name:
     /// `Flag("asked_leo")` anywhere else is checked against this list.
     pub flags: Vec<String>,
@@ -34,6 +34,8 @@ pub struct Story {
     /// What the dive console reports when the link dropped and Juno woke; `{dreamer}`
     /// and `{loop}` are replaced by the dreamer's name and the loop's number.
     pub link_lost: String,
+    /// The waking scenes between control-room nights, each played once when it is due.
+    pub scenes: Vec<SceneCue>,
     /// What Father says on the dive link, and when.
     pub father: Vec<FatherLine>,
     /// The epilogue's paragraphs; each shows when all its conditions hold.
@@ -44,7 +46,7 @@ impl Default for Story {
     fn default() -> Self {
         Self {
             premise: String::new(),
-            prologue: None,
+            prologue: Prologue::default(),
             flags: Vec::new(),
             network: NetworkSetup::default(),
             family: Vec::new(),
@@ -53,10 +55,40 @@ impl Default for Story {
             pressure_hours: 36.0,
             link: LinkRules::default(),
             link_lost: String::new(),
+            scenes: Vec::new(),
             father: Vec::new(),
             epilogue: Vec::new(),
         }
     }
+}
+
+/// How a new game begins.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Prologue {
+    /// The scene played first (by scene id). Optional.
+    pub scene: Option<String>,
+    /// The dream dreamt after it (by dream id). Optional.
+    pub dream: Option<String>,
+}
+
+/// A waking scene, and when it plays: at the desk, once its conditions hold and enough
+/// network hours have passed; never during a dive, the confrontation or a calibration.
+/// Scenes due together play one at a time, in the order written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SceneCue {
+    /// The scene's id.
+    pub scene: String,
+    /// Due only when these hold. Optional: always.
+    #[serde(default)]
+    pub when: Vec<Cond>,
+    /// Network hours at the desk since Juno sat down. Optional: 0.
+    #[serde(default)]
+    pub after_hours: f32,
+    /// Network hours since the last scene ended (or since Juno sat down). Optional: 0.
+    #[serde(default)]
+    pub gap_hours: f32,
 }
 
 /// The simulated network.
@@ -211,6 +243,17 @@ pub enum DiveMoment {
     Freed,
 }
 
+impl DiveMoment {
+    pub const ALL: [DiveMoment; 6] = [
+        DiveMoment::Start,
+        DiveMoment::Memory,
+        DiveMoment::Collapse,
+        DiveMoment::CoreOpen,
+        DiveMoment::LinkLow,
+        DiveMoment::Freed,
+    ];
+}
+
 /// What Father says when it happens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -344,6 +387,30 @@ impl Story {
                     format_args!("story.flags[{i}]"),
                     format!("flag {flag:?} is declared twice"),
                 );
+            }
+        }
+        for (i, cue) in self.scenes.iter().enumerate() {
+            let at = format!("story.scenes[{i}]");
+            c.number(
+                format_args!("{at}.after_hours"),
+                cue.after_hours,
+                0.0..=1000.0,
+                " h",
+            );
+            c.number(
+                format_args!("{at}.gap_hours"),
+                cue.gap_hours,
+                0.0..=1000.0,
+                " h",
+            );
+            let at = format!("{at}.when");
+            cond::check(c, &at, &cue.when, Scope::Waking);
+            for (field, named) in cond::names(&at, &cue.when) {
+                if let Named::Flag(flag) = named
+                    && let Some(problem) = cond::unknown_flag(flag, &flags)
+                {
+                    c.fail(field, problem);
+                }
             }
         }
         for (i, line) in self.father.iter().enumerate() {

@@ -32,6 +32,8 @@ impl SaveFile {
                 carry: desk.carry,
                 flags: desk.flags.clone(),
                 choices: desk.choices.clone(),
+                scenes_seen: desk.scenes_seen.clone(),
+                last_scene_minute: desk.last_scene_minute,
                 inbox: desk.inbox.clone(),
                 read: desk.read.clone(),
                 open_message: desk.open_message,
@@ -100,6 +102,9 @@ impl SaveFile {
         }
         let mut desk = Desk::around(network, n.family.clone(), story);
         desk.choices = saved.choices.clone();
+        // A scene no longer in the story is simply not due any more.
+        desk.scenes_seen = saved.scenes_seen.clone();
+        desk.last_scene_minute = saved.last_scene_minute;
         desk.start_minute = saved.start_minute;
         desk.speed = saved.speed.min(crate::campaign::SPEEDS.len() - 1);
         desk.paused = saved.paused;

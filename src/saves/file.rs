@@ -77,6 +77,10 @@ pub struct SavedDesk {
     /// What the player said that the story remembers (flags of the campaign's
     /// `story.flags`). Since version 2.
     pub choices: BTreeSet<String>,
+    /// The waking scenes played, by id, and the network minute the last one ended.
+    /// Since version 2.
+    pub scenes_seen: BTreeSet<String>,
+    pub last_scene_minute: Option<u64>,
     /// Messages arrived (by index into the story's) and the minute each came.
     pub inbox: Vec<(usize, u64)>,
     pub read: BTreeSet<usize>,
@@ -109,6 +113,8 @@ impl Default for SavedDesk {
             carry: 0.0,
             flags: BTreeSet::new(),
             choices: BTreeSet::new(),
+            scenes_seen: BTreeSet::new(),
+            last_scene_minute: None,
             inbox: Vec::new(),
             read: BTreeSet::new(),
             open_message: None,

@@ -127,6 +127,8 @@ pub struct Resuming {
 #[derive(Debug, Clone, PartialEq)]
 struct Beat {
     flags: usize,
+    choices: usize,
+    scenes: usize,
     findings: usize,
     freed: usize,
     diving: bool,
@@ -140,6 +142,8 @@ impl Beat {
     fn of(desk: &Desk) -> Self {
         Self {
             flags: desk.flags.len(),
+            choices: desk.choices.len(),
+            scenes: desk.scenes_seen.len(),
             findings: desk.findings.len(),
             freed: desk.freed.len(),
             diving: desk.console.diving.is_some(),

@@ -5,6 +5,7 @@ pub mod control_room;
 mod dream;
 mod loading;
 mod saved_mark;
+pub mod scene;
 mod title;
 
 use bevy::prelude::*;
@@ -17,5 +18,6 @@ pub(super) fn ui_plugin(app: &mut App) {
         control_room::plugin,
         dream::plugin,
         saved_mark::plugin,
+        scene::plugin,
     ));
 }

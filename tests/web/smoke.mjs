@@ -105,9 +105,20 @@ try {
   await clickAt(...SETTINGS_BACK);
   await page.waitForTimeout(1000);
 
-  // New game → the family's evening dream (the prologue) → Esc → Wake up → the control
-  // room (the network simulation and its charts run).
+  // New game → the family's evening (a scene in panels, read with Enter) → their dream
+  // (the prologue) → Esc → Wake up → the control room (the network simulation and its
+  // charts run).
   await clickAt(640, 315); // New game
+  await onScreen("Scene", 120);
+  await page.waitForTimeout(1000);
+  const panels = stats(await page.screenshot());
+  console.log(`the evening's panels: mean luminance ${panels.mean.toFixed(1)}, variance ${panels.variance.toFixed(0)} (${seconds()} s)`);
+  if (panels.variance < 50) throw new Error(`the evening's panels are blank (variance ${panels.variance.toFixed(1)})`);
+  for (let press = 1; (await screen()) === "Scene"; press++) {
+    if (press > 80) throw new Error("Enter does not get through the evening's scene");
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(250);
+  }
   await onScreen("Dream:Exploring", 300);
   await page.waitForTimeout(2000);
   const evening = stats(await page.screenshot());

@@ -1,0 +1,197 @@
+//! The story's waking scenes, as game state: which scene is playing, how far it has
+//! come and what Juno chose in it. A new game's prologue scene plays before the evening
+//! dream; the rift scenes come between nights at the desk when they are due
+//! ([`Desk::due_scene`]). The screen that draws them sends [`SceneRequest`]s.
+
+use bevy::prelude::*;
+
+use super::{ControlRoom, InPrologue};
+use crate::dive::ActiveDive;
+use crate::levels::{Facts, Levels, SceneAt, StoryFacts};
+use crate::state::{AppState, Menu};
+
+/// What the scene's screen asks for.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SceneRequest {
+    /// The next line, or the next panel.
+    Next,
+    /// Juno's answer at the choice, by its written index.
+    Choose(usize),
+}
+
+/// Where a scene hands over when it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterScene {
+    /// A new game's prologue: on into its dream (or to the desk, if it has none).
+    Prologue,
+    /// Back to the desk.
+    Desk,
+}
+
+/// The scene playing.
+#[derive(Resource, Debug, Clone)]
+pub struct PlayingScene {
+    pub id: String,
+    pub at: SceneAt,
+    /// What the story knows, with what Juno has chosen in this scene so far.
+    pub story: StoryFacts,
+    pub then: AfterScene,
+}
+
+impl PlayingScene {
+    /// Scene `id` from its beginning, with what the story knows; None if the scene is not
+    /// loaded or shows nothing with these facts.
+    pub fn begin(levels: &Levels, id: &str, story: StoryFacts, then: AfterScene) -> Option<Self> {
+        let scene = &levels.library.scenes.get(id)?.value;
+        let at = scene.begin(&Facts::waking(&story))?;
+        Some(Self {
+            id: id.to_owned(),
+            at,
+            story,
+            then,
+        })
+    }
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_message::<SceneRequest>()
+        .add_systems(
+            Update,
+            start_due_scene
+                .in_set(crate::AppSystems::Update)
+                .after(super::follow_requests)
+                .run_if(in_state(AppState::ControlRoom).and_then(resource_exists::<ControlRoom>)),
+        )
+        .add_systems(
+            Update,
+            count_played
+                .in_set(crate::AppSystems::Update)
+                .run_if(in_state(AppState::Scene).and_then(resource_exists::<ControlRoom>)),
+        )
+        .add_systems(
+            Update,
+            follow_scene_requests
+                .in_set(crate::AppSystems::Update)
+                .run_if(in_state(AppState::Scene)),
+        )
+        .add_systems(OnExit(AppState::Scene), |mut commands: Commands| {
+            commands.remove_resource::<PlayingScene>();
+        });
+}
+
+/// At the desk, with no menu open: a scene whose time has come begins.
+fn start_due_scene(
+    room: Res<ControlRoom>,
+    levels: Res<Levels>,
+    menu: Res<State<Menu>>,
+    mut next: ResMut<NextState<AppState>>,
+    mut commands: Commands,
+) {
+    // Not over a menu, nor when the desk already asked to go elsewhere this frame (a
+    // dive, the title).
+    if *menu.get() != Menu::None || !matches!(*next, NextState::Unchanged) {
+        return;
+    }
+    let story = &levels.library.story;
+    let Some(id) = room.0.due_scene(story) else {
+        return;
+    };
+    match PlayingScene::begin(&levels, id, room.0.facts(), AfterScene::Desk) {
+        Some(playing) => {
+            info!("scene {id} begins");
+            commands.insert_resource(playing);
+            next.set(AppState::Scene);
+        }
+        // Nothing of it shows now (or it is gone from the files): it is passed over.
+        None => {
+            let id = id.to_owned();
+            commands.queue(move |world: &mut World| {
+                if let Some(mut room) = world.get_resource_mut::<ControlRoom>() {
+                    room.0.scene_played(&id, []);
+                }
+            });
+        }
+    }
+}
+
+/// A scene between nights is time played.
+fn count_played(time: Res<Time>, mut room: ResMut<ControlRoom>) {
+    room.0.played_seconds += time.delta_secs_f64();
+}
+
+/// The screen's requests step the scene; at its end the story goes on.
+fn follow_scene_requests(
+    mut requests: MessageReader<SceneRequest>,
+    playing: Option<ResMut<PlayingScene>>,
+    levels: Res<Levels>,
+    room: Option<ResMut<ControlRoom>>,
+    mut next: ResMut<NextState<AppState>>,
+    mut commands: Commands,
+) {
+    let Some(mut playing) = playing else {
+        // Nothing to play (a state set by hand): back to where a scene is left for.
+        next.set(AppState::ControlRoom);
+        return;
+    };
+    let Some(scene) = levels.library.scenes.get(&playing.id).map(|e| &e.value) else {
+        warn!(
+            "scene {} is no longer in the level files: it ends",
+            playing.id
+        );
+        finish(&playing, &levels, room, &mut next, &mut commands);
+        return;
+    };
+    let mut ended = false;
+    for request in requests.read() {
+        let playing = &mut *playing;
+        match *request {
+            SceneRequest::Next => {
+                ended = !scene.next(&mut playing.at, &Facts::waking(&playing.story));
+            }
+            SceneRequest::Choose(option) => {
+                scene.choose(&mut playing.at, option, &mut playing.story);
+            }
+        }
+        if ended {
+            break;
+        }
+    }
+    if ended {
+        finish(&playing, &levels, room, &mut next, &mut commands);
+    }
+}
+
+/// The scene is over: what Juno chose is the desk's (or the prologue's, until she sits
+/// down), and the story goes where the scene hands over.
+fn finish(
+    playing: &PlayingScene,
+    levels: &Levels,
+    room: Option<ResMut<ControlRoom>>,
+    next: &mut NextState<AppState>,
+    commands: &mut Commands,
+) {
+    let chosen = playing.story.flags.iter().cloned();
+    match playing.then {
+        AfterScene::Desk => {
+            if let Some(mut room) = room {
+                room.0.scene_played(&playing.id, chosen);
+            }
+            next.set(AppState::ControlRoom);
+        }
+        AfterScene::Prologue => {
+            commands.insert_resource(InPrologue {
+                choices: chosen.collect(),
+            });
+            let dream = levels.library.story.prologue.dream.as_deref();
+            match dream.and_then(|id| levels.library.dive(id)) {
+                Some(spec) => {
+                    let mut dive = ActiveDive::new(spec.clone());
+                    dive.story = playing.story.clone();
+                    commands.insert_resource(dive);
+                    next.set(AppState::Dream);
+                }
+                None => next.set(AppState::ControlRoom),
+            }
+        }
+    }
+}
