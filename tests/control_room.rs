@@ -1,5 +1,6 @@
 //! The control room: the steering is found by analysis and nothing less, the
-//! confrontation overloads the network, freeing the family releases it, the alternative
+//! confrontation overloads the network, freeing the family and then the nightmare they
+//! shared releases it, the alternative
 //! moves the statistics the documented way, and every panel works under egui_kittest.
 
 use bevy_egui::egui;
@@ -125,7 +126,8 @@ fn found(story: &Story) -> Desk {
 }
 
 #[test]
-fn the_confrontation_overloads_the_network_and_freeing_the_family_releases_it() {
+fn the_confrontation_overloads_the_network_and_freeing_the_family_and_their_shared_nightmare_releases_it()
+ {
     let story = story();
     let mut desk = found(&story);
     let mut calm = desk.clone();
@@ -166,10 +168,21 @@ fn the_confrontation_overloads_the_network_and_freeing_the_family_releases_it() 
         desk.network.overloaded().is_some(),
         "released with Mara still trapped"
     );
+    assert!(!desk.can_dive("family"), "the finale waits for both");
     desk.freed("mara", &story);
-    assert!(desk.network.overloaded().is_none());
     assert!(desk.flags.contains(&StoryFlag::AllFreed));
+    // Each freed, and the nightmare they shared still holds the overload open.
+    assert!(
+        desk.network.overloaded().is_some(),
+        "released before the finale"
+    );
+    assert!(!desk.can(Action::DesignAlternative));
+    assert!(desk.can_dive("family"));
+    desk.freed("family", &story);
+    assert!(desk.network.overloaded().is_none());
+    assert!(desk.flags.contains(&StoryFlag::FinaleDone));
     assert!(desk.can(Action::DesignAlternative));
+    assert!(!desk.can_dive("family"), "once");
 }
 
 fn run(rules: AltRules) -> DesignRun {
@@ -386,6 +399,7 @@ fn the_designer_runs_and_the_epilogue_follows_the_design() {
     desk.overload(&story);
     desk.freed("leo", &story);
     desk.freed("mara", &story);
+    desk.freed("family", &story);
     let mut h = harness(desk);
     h.state_mut().desk.open = [Panel::Alternative].into();
     h.run_steps(2);

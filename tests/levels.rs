@@ -38,7 +38,7 @@ fn shipped_levels_have_no_problems_and_every_campaign_dive_plays() {
     let assembly = load_with(&[]);
     assert!(assembly.errors.is_empty(), "{:#?}", messages(&assembly));
     let lib = &assembly.library;
-    assert_eq!(lib.campaign, ["leo", "mara"]);
+    assert_eq!(lib.campaign, ["leo", "mara", "family"]);
     for dive in lib.campaign_dives() {
         assert!(dive.dream.anchors.len() >= dive.dream.core.anchors_needed);
         assert!(dive.dialogue.most_anchors_needed() <= dive.dream.anchors.len());
@@ -51,7 +51,7 @@ fn the_example_mod_adds_a_dive_after_the_base_game() {
     let example = root().join("docs/example-mod/night-swimmer");
     let assembly = load_with(&[example]);
     assert!(assembly.errors.is_empty(), "{:#?}", messages(&assembly));
-    assert_eq!(assembly.library.campaign, ["leo", "mara", "ines"]);
+    assert_eq!(assembly.library.campaign, ["leo", "mara", "family", "ines"]);
     assert_eq!(assembly.library.mods.len(), 1);
     assert_eq!(assembly.library.mods[0].name, "Night Swimmer");
     let all: Vec<String> = assembly
@@ -64,6 +64,7 @@ fn the_example_mod_adds_a_dive_after_the_base_game() {
         all,
         [
             "bedtime@levels",
+            "family@levels",
             "leo@levels",
             "mara@levels",
             "ines@docs/example-mod/night-swimmer"
@@ -133,7 +134,10 @@ fn a_template_from_new_dream_validates_and_plays() {
     let folder = dir.join("night-owl");
     let assembly = load_with(std::slice::from_ref(&folder));
     assert!(assembly.errors.is_empty(), "{:#?}", messages(&assembly));
-    assert_eq!(assembly.library.campaign, ["leo", "mara", "night-owl"]);
+    assert_eq!(
+        assembly.library.campaign,
+        ["leo", "mara", "family", "night-owl"]
+    );
     let dive = assembly.library.dive("night-owl").expect("playable");
     assert_eq!(dive.dreamer.name, "Night Owl");
 

@@ -16,8 +16,8 @@ use sleep_sync::juno::Juno;
 use sleep_sync::state::{AppState, Pause};
 
 /// What the current loop's dream says its world is made of: the terrain and its chunks,
-/// water, anchors, the core (and its solid centre), props (and their solid parts), and
-/// hazard sites.
+/// water, anchors, the core (and its solid centre), props (and their solid parts), hazard
+/// sites, and the people of the dream's cast (Nyx at the edge of Leo's).
 fn expected_loop_entities(app: &App) -> usize {
     let dream = app.world().resource::<CurrentDream>();
     let cells = dream.heightfield.samples() - 1;
@@ -27,7 +27,9 @@ fn expected_loop_entities(app: &App) -> usize {
         .iter()
         .filter(|p| prop_collider(p.kind).is_some())
         .count();
-    let veil = !app.world().resource::<ActiveDive>().core_open() as usize;
+    let dive = app.world().resource::<ActiveDive>();
+    let veil = !dive.core_open() as usize;
+    let people = dive.spec.dream.cast.len();
     1 + chunks
         + dream.water_level.is_some() as usize
         + dream.anchors.len()
@@ -36,6 +38,7 @@ fn expected_loop_entities(app: &App) -> usize {
         + dream.props.len()
         + solid_props
         + dream.hazards.len()
+        + people
 }
 
 fn mesh_count(app: &App) -> usize {

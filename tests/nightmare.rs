@@ -416,8 +416,13 @@ fn answers_at_the_core_follow_the_story_and_the_memories() {
     {
         let mut dive = app.world_mut().resource_mut::<ActiveDive>();
         dive.understood = [0].into();
-        let arrival = &mut dive.spec.dialogue.nodes[0];
-        assert_eq!(arrival.id, "arrival");
+        let arrival = dive
+            .spec
+            .dialogue
+            .nodes
+            .iter_mut()
+            .find(|n| n.id == "arrival")
+            .expect("Leo's talk opens at its arrival");
         // The shipped answers after the first two are gated already: these two stand
         // in their places, as a modder would write them.
         arrival.choices.truncate(2);
@@ -462,22 +467,17 @@ fn answers_at_the_core_follow_the_story_and_the_memories() {
         "what she said is remembered"
     );
 
-    // Another talk, opened deep because Leo sank: the opening is chosen by the story.
+    // Another talk, opened deep because Leo sank when the clock ran out: the opening is
+    // chosen by the story (the shipped `openings: [(when: [Sunk], node: "deep")]`).
     let mut app = headless_app();
     dive_into(&mut app, "leo");
-    {
-        let mut dive = app.world_mut().resource_mut::<ActiveDive>();
-        dive.story.sunk.insert("leo".into());
-        dive.spec
-            .dialogue
-            .openings
-            .push(sleep_sync::levels::Opening {
-                when: vec![Cond::Sunk],
-                node: "copies".into(),
-            });
-    }
+    app.world_mut()
+        .resource_mut::<ActiveDive>()
+        .story
+        .sunk
+        .insert("leo".into());
     step_up_to_the_core(&mut app);
-    assert_eq!(talk_node(&app), "copies");
+    assert_eq!(talk_node(&app), "deep");
 }
 
 /// Father speaks on the link, choosing among his lines by the story: a line gated on a

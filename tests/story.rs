@@ -116,7 +116,7 @@ fn every_choice_the_story_remembers_comes_back_at_a_core_from_father_and_in_the_
 #[test]
 fn every_core_is_gated_on_memories_and_on_the_story() {
     let library = shipped_library();
-    for id in ["bedtime", "leo", "mara"] {
+    for id in ["bedtime", "leo", "mara", "family"] {
         let dialogue: &Dialogue = &library.dive(id).expect("shipped").dialogue;
         let on_memory = !dialogue.memories_named().is_empty();
         let on_story = dialogue.conditions().iter().any(|(at, conds)| {
@@ -356,4 +356,92 @@ fn a_scene_is_read_with_enter_and_answered_with_a_click_or_a_number() {
     h.key_press(egui::Key::Num3);
     h.run_steps(2);
     assert!(h.state().story.flags.contains("leo_left_alone"));
+}
+
+/// The overload's clock: at the desk at the console's speed, in a dive at the story's
+/// dive speed (paused or not); when it runs out whoever is still trapped sinks deeper,
+/// and it is heard (a darker talk at the core, Father, the epilogue); a lost link costs
+/// hours and some of what the link can hold.
+#[test]
+fn the_clock_sinks_whoever_is_still_trapped_and_a_lost_link_costs() {
+    use sleep_sync::campaign::Desk;
+    use sleep_sync::levels::story::StoryFlag;
+
+    let library = shipped_library();
+    let mut story = library.story.clone();
+    story.network.sleepers = 1000;
+    story.network.warm_up_hours = 0;
+    let stakes = story.stakes.clone();
+    let mut desk = Desk::new(&story);
+    desk.overload(&story);
+    let full = desk.pressure_left().expect("the clock runs");
+    assert_eq!(full, 36 * 60);
+    // In a dive the clock runs at the dive speed, whatever the console was set to.
+    desk.speed = 2;
+    desk.paused = true;
+    desk.begin_dive("leo");
+    for _ in 0..600 {
+        desk.advance(0.1, &story);
+    }
+    let dived = full - desk.pressure_left().expect("running");
+    assert_eq!(
+        dived,
+        (60.0 * stakes.dive_speed) as u64,
+        "a minute of diving"
+    );
+    desk.back_from_dive(&["leo".to_owned()], &story);
+    assert!(desk.freed.contains("leo"));
+
+    // A lost link: hours gone, and a link that holds less.
+    let before = desk.network.minute();
+    let note = desk.link_lost(&story);
+    assert_eq!(
+        desk.network.minute() - before,
+        (stakes.lost_link_hours * 60.0) as u64
+    );
+    assert!((desk.link_cap(&story) - (1.0 - stakes.lost_link_stability)).abs() < 1e-6);
+    assert!(note.contains("90%"), "{note}");
+    println!("a lost link: {note}");
+
+    // The clock runs out at the desk with Mara still trapped.
+    desk.paused = false;
+    let loop_before = desk.dives.get("mara").map_or(0, |p| p.loop_reached);
+    for _ in 0..100 {
+        if desk.pressure_left() == Some(0) {
+            break;
+        }
+        desk.advance(1.0, &story);
+    }
+    assert!(desk.flags.contains(&StoryFlag::LoopsSetting));
+    let sunk: Vec<&str> = desk.sunk.iter().map(String::as_str).collect();
+    assert_eq!(sunk, ["mara"], "Leo was freed in time");
+    assert_eq!(
+        desk.dives["mara"].loop_reached,
+        loop_before + stakes.sink_loops
+    );
+
+    // It is heard: her talk opens deeper, Father says so, the epilogue remembers.
+    let facts = desk.facts();
+    let deep = transcript(&library, "mara", &facts);
+    let shallow = transcript(
+        &library,
+        "mara",
+        &StoryFacts {
+            sunk: Default::default(),
+            ..facts.clone()
+        },
+    );
+    assert_ne!(deep[0], shallow[0], "the talk opens elsewhere");
+    println!("Mara, sunk: {:?}", deep[0]);
+    assert_ne!(
+        father_says(&library, "mara", &facts),
+        father_says(&library, "mara", &StoryFacts::default())
+    );
+    let sunk_paragraphs = library
+        .story
+        .epilogue
+        .iter()
+        .filter(|e| e.when.contains(&sleep_sync::levels::Cond::SunkAny))
+        .count();
+    assert!(sunk_paragraphs > 0, "the epilogue remembers who sank");
 }

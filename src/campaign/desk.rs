@@ -122,6 +122,10 @@ pub struct Desk {
     /// What Juno said that the story remembers (the campaign's `story.flags`), in the
     /// evening dream, the waking scenes and at the cores.
     pub choices: BTreeSet<String>,
+    /// Family members who sank deeper when the clock ran out, by dive id.
+    pub sunk: BTreeSet<String>,
+    /// Times the link dropped and Father pulled Juno out.
+    pub link_losses: u32,
     /// The waking scenes played, by id.
     pub scenes_seen: BTreeSet<String>,
     /// The network minute the last scene ended (scenes keep their distance).
@@ -145,6 +149,8 @@ pub struct Desk {
     pub pressure_minutes: u64,
     /// Family members' sleeper indices, with their dive ids.
     pub family: Vec<(usize, String)>,
+    /// The finale's dive id, if the story has one.
+    pub finale: Option<String>,
     /// Each dreamer's dive so far, by dive id: the next dive goes on from there.
     pub dives: BTreeMap<String, DiveProgress>,
     /// The traits the network's family sleepers began with (a saved game needs them to
@@ -212,6 +218,8 @@ impl Desk {
             choices: BTreeSet::new(),
             scenes_seen: BTreeSet::new(),
             last_scene_minute: None,
+            sunk: BTreeSet::new(),
+            link_losses: 0,
             inbox: Vec::new(),
             read: BTreeSet::new(),
             open_message: None,
@@ -236,6 +244,7 @@ impl Desk {
                 .enumerate()
                 .map(|(i, m)| (i, m.dive.clone()))
                 .collect(),
+            finale: story.finale.clone(),
             dives: BTreeMap::new(),
             family_traits,
             played_seconds: 0.0,
@@ -243,13 +252,20 @@ impl Desk {
     }
 
     /// Runs the network for `seconds` of real time at the console's speed (nothing while
-    /// paused), and the designer's comparison if one is running.
+    /// paused) — during a dive from the console at the story's dive speed, paused or not
+    /// — and the designer's comparison if one is running.
     pub fn advance(&mut self, seconds: f32, story: &Story) {
         if seconds.is_finite() && seconds > 0.0 {
             self.played_seconds += f64::from(seconds);
         }
-        if !self.paused && seconds.is_finite() && seconds > 0.0 {
-            self.carry += seconds * SPEEDS[self.speed.min(SPEEDS.len() - 1)];
+        let diving = self.console.diving.is_some();
+        if (diving || !self.paused) && seconds.is_finite() && seconds > 0.0 {
+            let rate = if diving {
+                story.stakes.dive_speed
+            } else {
+                SPEEDS[self.speed.min(SPEEDS.len() - 1)]
+            };
+            self.carry += seconds * rate;
             let whole = self.carry.floor();
             self.carry -= whole;
             self.network.run(whole as u64);
@@ -258,7 +274,7 @@ impl Desk {
             run.advance(DESIGN_MINUTES_PER_TICK);
         }
         self.step_link(seconds);
-        self.pressure();
+        self.pressure(story);
         self.deliver(story);
     }
 
@@ -341,11 +357,37 @@ impl Desk {
             .map(|since| (since + self.pressure_minutes).saturating_sub(self.network.minute()))
     }
 
-    /// When the pressure clock runs out the loops set: calibrating the link gets harder.
-    fn pressure(&mut self) {
-        if self.pressure_left() == Some(0) {
-            self.flags.insert(StoryFlag::LoopsSetting);
+    /// When the pressure clock runs out the loops set: calibrating the link gets harder,
+    /// and whoever is still trapped sinks deeper (their next dive starts loops further
+    /// in, and their talk opens darker).
+    pub fn pressure(&mut self, story: &Story) {
+        if self.pressure_left() != Some(0) || !self.flags.insert(StoryFlag::LoopsSetting) {
+            return;
         }
+        for (_, id) in &self.family {
+            if self.freed.contains(id) {
+                continue;
+            }
+            self.sunk.insert(id.clone());
+            self.dives.entry(id.clone()).or_default().loop_reached += story.stakes.sink_loops;
+        }
+    }
+
+    /// The link dropped and Father pulled Juno out: time lost (the network runs on
+    /// while she comes round) and a link that holds less well. Returns what the console
+    /// adds to its report.
+    pub fn link_lost(&mut self, story: &Story) -> String {
+        self.link_losses += 1;
+        let minutes = (story.stakes.lost_link_hours.max(0.0) * 60.0) as u64;
+        self.network.run(minutes);
+        self.pressure(story);
+        self.deliver(story);
+        story.stakes.lost_link_note(self.link_cap(story))
+    }
+
+    /// The most the dive link can hold after the links lost so far.
+    pub fn link_cap(&self, story: &Story) -> f32 {
+        (1.0 - self.link_losses as f32 * story.stakes.lost_link_stability).max(0.5)
     }
 
     /// Messages whose time has come arrive.
@@ -437,7 +479,7 @@ impl Desk {
                 self.flags.contains(&StoryFlag::SteeringFound)
                     && !self.flags.contains(&StoryFlag::Overload)
             }
-            Action::DesignAlternative => self.flags.contains(&StoryFlag::AllFreed),
+            Action::DesignAlternative => self.flags.contains(&StoryFlag::FinaleDone),
         }
     }
 
@@ -490,16 +532,22 @@ impl Desk {
         StoryFacts {
             flags: self.choices.clone(),
             beats: self.flags.clone(),
-            ..StoryFacts::default()
+            sunk: self.sunk.clone(),
         }
     }
 
     /// Whether dive `id` can be started from the console: its sleeper is trapped and not
-    /// yet freed.
+    /// yet freed; the finale's, once every family dreamer is freed.
     pub fn can_dive(&self, id: &str) -> bool {
-        self.flags.contains(&StoryFlag::Overload)
-            && !self.freed.contains(id)
-            && self.family.iter().any(|(_, d)| d == id)
+        let member = self.family.iter().any(|(_, d)| d == id);
+        let finale =
+            self.finale.as_deref() == Some(id) && self.flags.contains(&StoryFlag::AllFreed);
+        self.flags.contains(&StoryFlag::Overload) && !self.freed.contains(id) && (member || finale)
+    }
+
+    /// Whether dive `id` is the story's finale.
+    pub fn is_finale(&self, id: &str) -> bool {
+        self.finale.as_deref() == Some(id)
     }
 
     /// A dive from the console begins: the console is cleared for the next one.
@@ -551,6 +599,14 @@ impl Desk {
         }
         let all = self.family.iter().all(|(_, d)| self.freed.contains(d));
         if all && !self.family.is_empty() && self.flags.insert(StoryFlag::AllFreed) {
+            self.deliver(story);
+        }
+        // The overload lets go with the finale (with none, with the family).
+        let done = match &self.finale {
+            Some(finale) => self.freed.contains(finale),
+            None => self.flags.contains(&StoryFlag::AllFreed),
+        };
+        if done && self.flags.insert(StoryFlag::FinaleDone) {
             self.network.release();
             self.deliver(story);
         }

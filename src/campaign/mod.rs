@@ -196,8 +196,16 @@ fn back_from_dive(
     let Some(mut room) = room else {
         return;
     };
-    room.0.back_from_dive(&freed, &levels.library.story);
+    let story = &levels.library.story;
+    let from_console = room.0.console.diving.is_some();
+    room.0.back_from_dive(&freed, story);
     if let Some(report) = lost.0.take() {
+        // A free dive's lost link costs the story nothing.
+        let report = if from_console {
+            format!("{report} {}", room.0.link_lost(story))
+        } else {
+            report
+        };
         room.0.console.report = Some(report);
         room.0.console.calibration = None;
     }
@@ -213,9 +221,11 @@ fn follow_dive(dive: Res<ActiveDive>, room: Option<ResMut<ControlRoom>>) {
     if room.0.console.diving.as_deref() != Some(id) {
         return;
     }
+    // The loop reached never goes back (the clock may have sunk her deeper meanwhile).
+    let sunk_to = room.0.dives.get(id).map_or(0, |p| p.loop_reached);
     let progress = DiveProgress {
         understood: dive.understood.clone(),
-        loop_reached: dive.loop_index,
+        loop_reached: dive.loop_index.max(sunk_to),
         relapses: dive.relapses,
     };
     if room.0.dives.get(id) != Some(&progress) {
@@ -247,7 +257,8 @@ fn follow_requests(
             Request::Dive { dive, link } => {
                 if let Some(spec) = levels.library.dive(dive) {
                     let mut active = ActiveDive::new(spec.clone());
-                    active.link = Some(*link);
+                    // Each link lost before holds less well.
+                    active.link = Some(link.min(room.0.link_cap(&levels.library.story)));
                     active.story = room.0.facts();
                     // Back to the loop she left, with what she understood.
                     if let Some(progress) = room.0.dives.get(dive) {

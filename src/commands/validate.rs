@@ -179,7 +179,7 @@ mod tests {
         assert!(v.ok, "{}", v.report);
         assert!(
             v.report
-                .contains("3 dreams (3 playable, 2 in the campaign)"),
+                .contains("4 dreams (4 playable, 3 in the campaign)"),
             "{}",
             v.report
         );

@@ -27,13 +27,20 @@ pub struct Story {
     pub messages: Vec<Message>,
     /// Juno and Father at headquarters; when it ends, the network overloads.
     pub confrontation: Vec<Line>,
-    /// Network hours from the overload until the loops set: after that the link's
-    /// calibration band is 30% narrower.
+    /// Network hours from the overload until the loops set: then whoever is still
+    /// trapped sinks deeper (see `stakes`), and the link's calibration band is 30%
+    /// narrower.
     pub pressure_hours: f32,
+    /// What the clock and a lost link cost.
+    pub stakes: Stakes,
     pub link: LinkRules,
     /// What the dive console reports when the link dropped and Juno woke; `{dreamer}`
     /// and `{loop}` are replaced by the dreamer's name and the loop's number.
     pub link_lost: String,
+    /// The finale's dream (by dream id): once every family dreamer is freed, the shared
+    /// nightmare they were trapped in together, dived into from the console like theirs;
+    /// freeing it releases the overload. Optional: freeing the family releases it.
+    pub finale: Option<String>,
     /// The waking scenes between control-room nights, each played once when it is due.
     pub scenes: Vec<SceneCue>,
     /// What Father says on the dive link, and when.
@@ -53,9 +60,11 @@ impl Default for Story {
             messages: Vec::new(),
             confrontation: Vec::new(),
             pressure_hours: 36.0,
+            stakes: Stakes::default(),
             link: LinkRules::default(),
             link_lost: String::new(),
             scenes: Vec::new(),
+            finale: None,
             father: Vec::new(),
             epilogue: Vec::new(),
         }
@@ -177,6 +186,9 @@ pub enum StoryFlag {
     LoopsSetting,
     /// Every family dreamer freed.
     AllFreed,
+    /// The finale's shared nightmare broken (or, without one, every dreamer freed): the
+    /// overload is released.
+    FinaleDone,
     /// The new game's prologue dream was dreamt (or left).
     Prologue,
     /// The alternative network adopted.
@@ -189,6 +201,52 @@ pub enum StoryFlag {
 pub struct Line {
     pub who: String,
     pub text: String,
+}
+
+/// What the overload's clock and a lost link cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Stakes {
+    /// Network minutes per real second while Juno is in a dive from the console
+    /// (whatever the console's speed, paused or not: the overload does not wait).
+    pub dive_speed: f32,
+    /// When the clock runs out, each dreamer still trapped sinks this many loops deeper
+    /// (harder loops, and a darker talk at the core through `Sunk`).
+    pub sink_loops: u32,
+    /// Network hours lost when the link drops and Father has to pull Juno out.
+    pub lost_link_hours: f32,
+    /// How much less the link can hold after each lost link (the calibrated stability
+    /// is capped at 1 minus this for each loss, never below 0.5).
+    pub lost_link_stability: f32,
+    /// Added to the console's report of a lost link; `{hours}` and `{cap}` (the link's
+    /// new most, in %) are filled in. Optional: a plain sentence says it.
+    pub lost_link_cost: String,
+}
+
+impl Default for Stakes {
+    fn default() -> Self {
+        Self {
+            dive_speed: 1.0,
+            sink_loops: 2,
+            lost_link_hours: 3.0,
+            lost_link_stability: 0.1,
+            lost_link_cost: String::new(),
+        }
+    }
+}
+
+impl Stakes {
+    /// The sentence added to the console's report after a lost link.
+    pub fn lost_link_note(&self, cap: f32) -> String {
+        let hours = format!("{}", self.lost_link_hours);
+        let cap = format!("{:.0}%", cap * 100.0);
+        if self.lost_link_cost.trim().is_empty() {
+            return format!("{hours} network hours lost; the link holds at most {cap} now.");
+        }
+        self.lost_link_cost
+            .replace("{hours}", &hours)
+            .replace("{cap}", &cap)
+    }
 }
 
 /// How the dive link's stability changes.
@@ -312,6 +370,15 @@ impl Story {
             " h",
         );
         let known: Vec<&str> = dives.iter().map(String::as_str).collect();
+        if let Some(finale) = &self.finale {
+            c.reference("story.finale", "dive", finale, &known);
+            if self.family.iter().any(|m| &m.dive == finale) {
+                c.fail(
+                    "story.finale",
+                    "the finale is its own dive, not one of the family's",
+                );
+            }
+        }
         for (i, member) in self.family.iter().enumerate() {
             let at = format!("story.family[{i}]");
             c.reference(format_args!("{at}.dive"), "dive", &member.dive, &known);
@@ -360,6 +427,42 @@ impl Story {
                 &line.text,
                 600,
             );
+        }
+        let stakes = &self.stakes;
+        c.number(
+            "story.stakes.dive_speed",
+            stakes.dive_speed,
+            0.1..=60.0,
+            " min/s",
+        );
+        c.number(
+            "story.stakes.sink_loops",
+            stakes.sink_loops as f32,
+            0.0..=10.0,
+            " loops",
+        );
+        c.number(
+            "story.stakes.lost_link_hours",
+            stakes.lost_link_hours,
+            0.0..=48.0,
+            " h",
+        );
+        c.number(
+            "story.stakes.lost_link_stability",
+            stakes.lost_link_stability,
+            0.0..=0.5,
+            "",
+        );
+        if !stakes.lost_link_cost.is_empty() {
+            c.text("story.stakes.lost_link_cost", &stakes.lost_link_cost, 300);
+            if let Some(unknown) =
+                unknown_placeholder(&stakes.lost_link_cost, &["{hours}", "{cap}"])
+            {
+                c.fail(
+                    "story.stakes.lost_link_cost",
+                    format!("unknown {unknown}: expected {{hours}} or {{cap}}"),
+                );
+            }
         }
         let link = &self.link;
         for (field, value) in [

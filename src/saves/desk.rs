@@ -34,6 +34,8 @@ impl SaveFile {
                 choices: desk.choices.clone(),
                 scenes_seen: desk.scenes_seen.clone(),
                 last_scene_minute: desk.last_scene_minute,
+                sunk: desk.sunk.clone(),
+                link_losses: desk.link_losses,
                 inbox: desk.inbox.clone(),
                 read: desk.read.clone(),
                 open_message: desk.open_message,
@@ -86,7 +88,12 @@ impl SaveFile {
                  the save belongs to another campaign"
             ));
         }
-        let family: Vec<&str> = story.family.iter().map(|m| m.dive.as_str()).collect();
+        let family: Vec<&str> = story
+            .family
+            .iter()
+            .map(|m| m.dive.as_str())
+            .chain(story.finale.as_deref())
+            .collect();
         if let Some(id) = saved.freed.iter().find(|id| !family.contains(&id.as_str())) {
             return Err(format!(
                 "desk.freed: {id:?} is not one of this campaign's dreamers ({}): the save \
@@ -105,6 +112,13 @@ impl SaveFile {
         // A scene no longer in the story is simply not due any more.
         desk.scenes_seen = saved.scenes_seen.clone();
         desk.last_scene_minute = saved.last_scene_minute;
+        desk.sunk = saved
+            .sunk
+            .iter()
+            .filter(|id| family.contains(&id.as_str()))
+            .cloned()
+            .collect();
+        desk.link_losses = saved.link_losses;
         desk.start_minute = saved.start_minute;
         desk.speed = saved.speed.min(crate::campaign::SPEEDS.len() - 1);
         desk.paused = saved.paused;

@@ -81,6 +81,9 @@ pub struct SavedDesk {
     /// Since version 2.
     pub scenes_seen: BTreeSet<String>,
     pub last_scene_minute: Option<u64>,
+    /// Who sank when the clock ran out, and the links lost. Since version 2.
+    pub sunk: BTreeSet<String>,
+    pub link_losses: u32,
     /// Messages arrived (by index into the story's) and the minute each came.
     pub inbox: Vec<(usize, u64)>,
     pub read: BTreeSet<usize>,
@@ -115,6 +118,8 @@ impl Default for SavedDesk {
             choices: BTreeSet::new(),
             scenes_seen: BTreeSet::new(),
             last_scene_minute: None,
+            sunk: BTreeSet::new(),
+            link_losses: 0,
             inbox: Vec::new(),
             read: BTreeSet::new(),
             open_message: None,
@@ -143,6 +148,8 @@ pub enum Chapter {
     Confrontation,
     /// The overload: the family trapped in their nightmares.
     Nightmares,
+    /// Each of them freed, and the nightmare they shared still running.
+    Finale,
     /// Everyone freed: designing the alternative.
     Alternative,
     /// The alternative adopted.
@@ -154,8 +161,10 @@ impl Chapter {
     pub fn of(flags: &BTreeSet<StoryFlag>) -> Self {
         if flags.contains(&StoryFlag::AlternativeAdopted) {
             Chapter::Epilogue
-        } else if flags.contains(&StoryFlag::AllFreed) {
+        } else if flags.contains(&StoryFlag::FinaleDone) {
             Chapter::Alternative
+        } else if flags.contains(&StoryFlag::AllFreed) {
+            Chapter::Finale
         } else if flags.contains(&StoryFlag::Overload) {
             Chapter::Nightmares
         } else if flags.contains(&StoryFlag::SteeringFound) {
@@ -170,6 +179,7 @@ impl Chapter {
             Chapter::NightShift => "The night shift",
             Chapter::Confrontation => "The confrontation",
             Chapter::Nightmares => "The nightmares",
+            Chapter::Finale => "The family's nightmare",
             Chapter::Alternative => "The alternative",
             Chapter::Epilogue => "Epilogue",
         }

@@ -283,7 +283,7 @@ fn free_dive_list(
                     .spacing([24.0, 12.0])
                     .striped(true)
                     .show(ui, |ui| {
-                        for dive in levels.library.all_dives() {
+                        for dive in free_dives(&levels.library) {
                             dive_row(ui, dive, commands, next);
                         }
                     });
@@ -293,6 +293,25 @@ fn free_dive_list(
     if theme::menu_button(ui, "Back").clicked() {
         menus.back();
     }
+}
+
+/// Every playable dream, in the order the story meets them (the prologue's, then the
+/// campaign's and the mods' dives), then any other.
+fn free_dives(library: &crate::levels::Library) -> Vec<&crate::levels::DiveSpec> {
+    let story_order = library
+        .story
+        .prologue
+        .dream
+        .iter()
+        .chain(&library.campaign)
+        .filter_map(|id| library.dive(id));
+    let mut out: Vec<&crate::levels::DiveSpec> = Vec::new();
+    for dive in story_order.chain(library.all_dives()) {
+        if !out.iter().any(|d| d.id() == dive.id()) {
+            out.push(dive);
+        }
+    }
+    out
 }
 
 /// One dream of the free-dive list: whose, where from, and its Dive button.

@@ -29,7 +29,8 @@ pub fn console(ui: &mut egui::Ui, desk: &Desk, dives: &[&DiveSpec], requests: &m
             theme::MEMORY
         };
         let text = if left == 0 {
-            "The loops are setting: the link is harder to hold".to_owned()
+            "The loops have set: whoever is still trapped sank deeper, and the link is harder to hold"
+                .to_owned()
         } else {
             format!(
                 "Loops set in {}h {:02}m (network time)",
@@ -46,18 +47,31 @@ pub fn console(ui: &mut egui::Ui, desk: &Desk, dives: &[&DiveSpec], requests: &m
     for dive in dives {
         let id = dive.id();
         let freed = desk.freed.contains(id);
+        // The finale shows once it is there to dive into.
+        if desk.is_finale(id) && !freed && !desk.can_dive(id) {
+            continue;
+        }
+        // A dream of several dreamers goes by its title ("The family's nightmare").
+        let name = if dive.blend.is_empty() {
+            dive.dreamer.name.clone()
+        } else {
+            dive.title()
+        };
         ui.horizontal(|ui| {
             ui.label(
-                egui::RichText::new(&dive.dreamer.name)
+                egui::RichText::new(&name)
                     .color(theme::dreamer_colour(&dive.dreamer))
                     .strong(),
             );
             if freed {
                 ui.colored_label(theme::MEMORY, "FREE · loop broken");
             } else if desk.can_dive(id) {
+                if desk.sunk.contains(id) {
+                    ui.colored_label(theme::WARNING, "sunk deeper");
+                }
                 let chosen = desk.console.dive.as_deref() == Some(id);
                 if ui
-                    .selectable_label(chosen, format!("Link to {}", dive.dreamer.name))
+                    .selectable_label(chosen, format!("Link to {name}"))
                     .clicked()
                 {
                     requests.push(Request::Calibrate(id.to_owned()));
@@ -160,12 +174,14 @@ pub fn console(ui: &mut egui::Ui, desk: &Desk, dives: &[&DiveSpec], requests: &m
 }
 
 pub fn alternative(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut Vec<Request>) {
-    if !desk.flags.contains(&StoryFlag::AllFreed) {
+    if !desk.can(crate::levels::story::Action::DesignAlternative) {
         let names: Vec<String> = story.family.iter().map(family_name).collect();
-        ui.label(
-            egui::RichText::new(format!("Bring {} home first.", and_list(&names)))
-                .color(theme::DIM),
-        );
+        let first = if desk.flags.contains(&StoryFlag::AllFreed) {
+            "Bring them home together first: the nightmare they shared is still running.".to_owned()
+        } else {
+            format!("Bring {} home first.", and_list(&names))
+        };
+        ui.label(egui::RichText::new(first).color(theme::DIM));
         return;
     }
     // Once adopted the design is the network: nothing on the table changes.

@@ -213,12 +213,7 @@ fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
         }
     }
     // The overload's alarm state: the map's frame flashes red until the family is free.
-    let alarm = desk
-        .flags
-        .contains(&crate::levels::story::StoryFlag::Overload)
-        && !desk
-            .flags
-            .contains(&crate::levels::story::StoryFlag::AllFreed);
+    let alarm = desk.network.overloaded().is_some();
     if alarm {
         let flash = if steady {
             1.0
