@@ -697,3 +697,49 @@ fn a_version_1_save_continues_and_remembered_choices_come_back() {
         "{why}"
     );
 }
+
+/// A game saved before the finale existed, with the family freed and the overload
+/// released then, continues with the finale counted as done: its designer stays open
+/// and the finale is not offered again.
+#[test]
+fn a_game_saved_before_the_finale_continues_with_its_designer_open() {
+    let story = story();
+    let mut before = story.clone();
+    before.finale = None;
+    let mut desk = overloaded(&before);
+    desk.freed("leo", &before);
+    desk.freed("mara", &before);
+    assert!(
+        desk.network.overloaded().is_none(),
+        "released without a finale"
+    );
+    // As that game wrote it: no FinaleDone among the flags (one to a line).
+    let text: String = SaveFile::of(&desk, 1_796_392_980)
+        .to_text()
+        .lines()
+        .filter(|l| l.trim() != "FinaleDone,")
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!text.contains("FinaleDone"), "{text}");
+    let back = SaveFile::parse("before-finale", text.as_bytes())
+        .expect("parses")
+        .restore(&story)
+        .expect("restores");
+    assert!(back.flags.contains(&StoryFlag::FinaleDone));
+    assert!(back.can(Action::DesignAlternative));
+    assert!(!back.can_dive("family"), "not offered again");
+    assert!(back.freed.contains("family"));
+    assert_eq!(SaveFile::of(&back, 0).chapter, Chapter::Alternative);
+
+    // A game saved with both freed and the finale still ahead keeps it ahead.
+    let mut ahead = overloaded(&story);
+    ahead.freed("leo", &story);
+    ahead.freed("mara", &story);
+    let text = SaveFile::of(&ahead, 0).to_text();
+    let back = SaveFile::parse("ahead", text.as_bytes())
+        .expect("parses")
+        .restore(&story)
+        .expect("restores");
+    assert!(back.can_dive("family") && !back.can(Action::DesignAlternative));
+    assert_eq!(SaveFile::of(&back, 0).chapter, Chapter::Finale);
+}

@@ -403,6 +403,18 @@ fn the_clock_sinks_whoever_is_still_trapped_and_a_lost_link_costs() {
     assert!(note.contains("90%"), "{note}");
     println!("a lost link: {note}");
 
+    // Waking herself with Mara still trapped costs the same hours, not the link.
+    desk.begin_dive("mara");
+    let before = desk.network.minute();
+    let note = desk.woke_early(&story);
+    desk.back_from_dive(&[], &story);
+    assert_eq!(
+        desk.network.minute() - before,
+        (stakes.lost_link_hours * 60.0) as u64,
+        "{note}"
+    );
+    assert!((desk.link_cap(&story) - (1.0 - stakes.lost_link_stability)).abs() < 1e-6);
+
     // The clock runs out at the desk with Mara still trapped.
     desk.paused = false;
     let loop_before = desk.dives.get("mara").map_or(0, |p| p.loop_reached);

@@ -385,6 +385,17 @@ impl Desk {
         story.stakes.lost_link_note(self.link_cap(story))
     }
 
+    /// Juno woke herself from a console dive with the dreamer still trapped: the time it
+    /// takes to come round is lost (the link is not harmed). Returns what the console
+    /// says of it.
+    pub fn woke_early(&mut self, story: &Story) -> String {
+        let hours = story.stakes.lost_link_hours.max(0.0);
+        self.network.run((hours * 60.0) as u64);
+        self.pressure(story);
+        self.deliver(story);
+        format!("{hours} network hours lost coming round.")
+    }
+
     /// The most the dive link can hold after the links lost so far.
     pub fn link_cap(&self, story: &Story) -> f32 {
         (1.0 - self.link_losses as f32 * story.stakes.lost_link_stability).max(0.5)

@@ -197,17 +197,26 @@ fn back_from_dive(
         return;
     };
     let story = &levels.library.story;
-    let from_console = room.0.console.diving.is_some();
+    let diving = room.0.console.diving.clone();
     room.0.back_from_dive(&freed, story);
     if let Some(report) = lost.0.take() {
         // A free dive's lost link costs the story nothing.
-        let report = if from_console {
+        let report = if diving.is_some() {
             format!("{report} {}", room.0.link_lost(story))
         } else {
             report
         };
         room.0.console.report = Some(report);
         room.0.console.calibration = None;
+    } else if let Some(id) = diving.filter(|id| !freed.contains(id)) {
+        // She woke herself (Wake up) with the dreamer still trapped: coming round takes
+        // time, as when Father pulls her out.
+        let name = levels
+            .library
+            .dive(&id)
+            .map_or(id.clone(), |spec| spec.dreamt_by());
+        let note = room.0.woke_early(story);
+        room.0.console.report = Some(format!("Juno woke herself in {name}'s dream. {note}"));
     }
 }
 
@@ -233,7 +242,17 @@ fn follow_dive(dive: Res<ActiveDive>, room: Option<ResMut<ControlRoom>>) {
     }
 }
 
-fn run_network(time: Res<Time<Fixed>>, mut room: ResMut<ControlRoom>, levels: Res<Levels>) {
+/// The network runs at the desk, and during the console's dives; not while Juno dreams
+/// something else (a free dive with a game under way leaves the story where it was).
+fn run_network(
+    time: Res<Time<Fixed>>,
+    mut room: ResMut<ControlRoom>,
+    levels: Res<Levels>,
+    screen: Res<State<AppState>>,
+) {
+    if *screen.get() == AppState::Dream && room.0.console.diving.is_none() {
+        return;
+    }
     room.0.advance(time.delta_secs(), &levels.library.story);
 }
 

@@ -107,7 +107,7 @@ fn hold_link(
             levels
                 .library
                 .story
-                .link_lost_report(&dive.spec.dreamer.name, link.in_loop + 1),
+                .link_lost_report(&dive.spec.dreamt_by(), link.in_loop + 1),
         );
         next.set(AppState::ControlRoom);
     } else if link.in_loop != nightmare.index {

@@ -4,6 +4,7 @@
 use crate::campaign::Desk;
 use crate::campaign::design::DesignRun;
 use crate::levels::Story;
+use crate::levels::story::StoryFlag;
 use crate::network::{Network, Policy};
 
 use super::file::{Chapter, SaveFile, SavedDesk, SavedNetwork, VERSION};
@@ -141,6 +142,14 @@ impl SaveFile {
         desk.selected = saved.selected.min(desk.network.len().saturating_sub(1));
         desk.open = saved.open.clone();
         desk.freed = saved.freed.clone();
+        // Saved before the finale existed: the family freed and the overload released
+        // then. The finale counts as done, so the designer stays open.
+        if desk.flags.contains(&StoryFlag::AllFreed) && desk.network.overloaded().is_none() {
+            desk.flags.insert(StoryFlag::FinaleDone);
+            if let Some(finale) = &story.finale {
+                desk.freed.insert(finale.clone());
+            }
+        }
         desk.overload_minute = saved.overload_minute;
         desk.pressure_minutes = saved.pressure_minutes;
         desk.design.rules = saved.rules;

@@ -28,9 +28,11 @@ pub fn console(ui: &mut egui::Ui, desk: &Desk, dives: &[&DiveSpec], requests: &m
         } else {
             theme::MEMORY
         };
-        let text = if left == 0 {
-            "The loops have set: whoever is still trapped sank deeper, and the link is harder to hold"
+        let text = if left == 0 && !desk.sunk.is_empty() {
+            "The loops have set: whoever was still trapped sank deeper, and the link is harder to hold"
                 .to_owned()
+        } else if left == 0 {
+            "The loops have set: the link is harder to hold".to_owned()
         } else {
             format!(
                 "Loops set in {}h {:02}m (network time)",
