@@ -378,10 +378,7 @@ impl Desk {
     /// adds to its report.
     pub fn link_lost(&mut self, story: &Story) -> String {
         self.link_losses += 1;
-        let minutes = (story.stakes.lost_link_hours.max(0.0) * 60.0) as u64;
-        self.network.run(minutes);
-        self.pressure(story);
-        self.deliver(story);
+        self.coming_round(story);
         story.stakes.lost_link_note(self.link_cap(story))
     }
 
@@ -389,11 +386,18 @@ impl Desk {
     /// takes to come round is lost (the link is not harmed). Returns what the console
     /// says of it.
     pub fn woke_early(&mut self, story: &Story) -> String {
+        let hours = self.coming_round(story);
+        format!("{hours} network hours lost coming round.")
+    }
+
+    /// The network runs on while Juno comes round after a dive cut short (the story's
+    /// `lost_link_hours`), with what that brings: the clock, messages. Returns the hours.
+    fn coming_round(&mut self, story: &Story) -> f32 {
         let hours = story.stakes.lost_link_hours.max(0.0);
         self.network.run((hours * 60.0) as u64);
         self.pressure(story);
         self.deliver(story);
-        format!("{hours} network hours lost coming round.")
+        hours
     }
 
     /// The most the dive link can hold after the links lost so far.

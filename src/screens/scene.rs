@@ -260,14 +260,19 @@ fn said(
         ui.label(egui::RichText::new(text).italics().color(words));
         return;
     }
-    let colour = speakers
-        .iter()
-        .find(|(name, _)| name == who)
-        .map_or(theme::ACCENT, |(_, c)| *c);
+    let colour = colour_of(speakers, who);
     ui.horizontal_wrapped(|ui| {
         ui.label(egui::RichText::new(who).strong().color(colour));
         ui.label(egui::RichText::new(text).color(words));
     });
+}
+
+/// A speaker's colour by name (the dreamers'); anyone else in the accent.
+fn colour_of(speakers: &[(String, egui::Color32)], who: &str) -> egui::Color32 {
+    speakers
+        .iter()
+        .find(|(name, _)| name == who)
+        .map_or(theme::ACCENT, |(_, c)| *c)
 }
 
 // ---- The sets, painted ----
@@ -450,10 +455,7 @@ fn paint_cast(
     let height = rect.height() * 0.42;
     for (n, who) in cast.iter().enumerate() {
         let x = rect.left() + rect.width() * (n as f32 + 1.0) / (cast.len() as f32 + 1.0);
-        let colour = speakers
-            .iter()
-            .find(|(name, _)| name == who)
-            .map_or(theme::ACCENT, |(_, c)| *c);
+        let colour = colour_of(speakers, who);
         let rim = if who == speaking {
             colour
         } else {
