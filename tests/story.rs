@@ -457,3 +457,117 @@ fn the_clock_sinks_whoever_is_still_trapped_and_a_lost_link_costs() {
         .count();
     assert!(sunk_paragraphs > 0, "the epilogue remembers who sank");
 }
+
+/// A desk at the designer: the network overloaded, the family and the finale freed,
+/// `sunk` sunk when the clock ran out.
+fn at_the_designer(story: &sleep_sync::levels::Story, sunk: &[&str]) -> sleep_sync::campaign::Desk {
+    let mut desk = sleep_sync::campaign::Desk::new(story);
+    desk.overload(story);
+    desk.sunk = sunk.iter().map(|s| (*s).to_owned()).collect();
+    for dive in ["leo", "mara", "family"] {
+        desk.freed(dive, story);
+    }
+    assert!(desk.can(sleep_sync::levels::story::Action::DesignAlternative));
+    desk
+}
+
+/// Runs the design `rules` on `desk`'s table to the end and adopts it.
+fn adopt(
+    desk: &mut sleep_sync::campaign::Desk,
+    story: &sleep_sync::levels::Story,
+    rules: sleep_sync::network::AltRules,
+) {
+    desk.design.rules = rules;
+    desk.run_design();
+    let run = desk.design.run.as_mut().expect("running");
+    run.advance(sleep_sync::campaign::design::DesignRun::total_minutes());
+    desk.adopt(story);
+    assert!(desk.design.adopted.is_some());
+}
+
+/// The design decides first, then the clock, then the nights' figures: four designs
+/// and desks reach the four shipped endings, each with its own scenes before the
+/// credits, and the talk at the designer says each run's own figures.
+#[test]
+fn the_design_the_clock_and_the_figures_choose_between_the_endings() {
+    use sleep_sync::network::{AltRules, DataKept, Invites};
+    let library = shipped_library();
+    let story = &library.story;
+    assert!(story.endings.len() >= 3);
+    let designer = at_the_designer(story, &[]);
+    let kind = AltRules::default();
+    let cases = [
+        ("dawn", &designer, kind),
+        (
+            "kept",
+            &designer,
+            AltRules {
+                emotional_steering: true,
+                ..kind
+            },
+        ),
+        ("long-night", &at_the_designer(story, &["leo"]), kind),
+        (
+            "grey-morning",
+            &designer,
+            AltRules {
+                opt_in: false,
+                individual_by_default: false,
+                shared_nights_per_week: 7,
+                invites: Invites::Network,
+                data_kept: DataKept::Nothing,
+                ..kind
+            },
+        ),
+    ];
+    let mut scenes_of = Vec::new();
+    for (wanted, desk, rules) in cases {
+        let mut desk = desk.clone();
+        assert!(
+            desk.closing_scenes(story).is_empty(),
+            "nothing before adoption"
+        );
+        adopt(&mut desk, story, rules);
+        let run = desk.design.run.as_ref().expect("run");
+        println!(
+            "{wanted}: dependence {:?}, nightmares {:?}, {:?}",
+            run.dependence(),
+            run.nightmares_per_night(),
+            desk.design.adopted
+        );
+        let talk = desk.design_talk(story);
+        let figure = format!("{:.2}", run.dependence()[1]);
+        assert!(
+            talk.iter()
+                .any(|(who, text)| *who == "Father" && text.contains(&figure)),
+            "the talk names the run's dependence {figure}: {talk:?}"
+        );
+        assert_eq!(
+            desk.reached_ending(story).map(|e| e.id.as_str()),
+            Some(wanted)
+        );
+        let scenes = desk.closing_scenes(story);
+        assert_eq!(scenes.last().map(String::as_str), Some("credits"));
+        assert!(scenes.len() >= 2, "{scenes:?}");
+        for id in &scenes {
+            assert!(library.scenes.contains_key(id), "{id}");
+        }
+        // Fixed once it plays, whatever is known later; done once finished.
+        desk.begin_ending(story);
+        desk.sunk.insert("mara".into());
+        assert_eq!(desk.ending.as_deref(), Some(wanted));
+        assert_eq!(
+            desk.reached_ending(story).map(|e| e.id.as_str()),
+            Some(wanted)
+        );
+        desk.finish();
+        assert!(desk.closing_scenes(story).is_empty());
+        scenes_of.push(scenes);
+    }
+    // Clearly different endings: no two play the same scenes.
+    for (i, a) in scenes_of.iter().enumerate() {
+        for b in &scenes_of[i + 1..] {
+            assert_ne!(a, b);
+        }
+    }
+}

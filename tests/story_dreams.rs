@@ -296,3 +296,71 @@ fn the_first_night_ends_with_the_call_home_and_the_desk_remembers_it() {
     assert_eq!(screen(app.world()), AppState::ControlRoom);
     assert!(app.world().resource::<ControlRoom>().0.network.minute() > minute + 60);
 }
+
+/// Once the alternative is adopted the story ends where the game is: the ending's
+/// scenes, then the credits, read through a line at a time on the scene screen; then
+/// the title, and the save says the campaign is finished (and with which ending).
+#[test]
+fn adopting_the_alternative_plays_the_ending_and_the_credits_then_the_title() {
+    use sleep_sync::campaign::design::DesignRun;
+    use sleep_sync::campaign::{ControlRoom, PlayingScene, SceneRequest};
+    use sleep_sync::levels::story::StoryFlag;
+    use sleep_sync::saves::{Chapter, SaveFile};
+    use sleep_sync::state::AppState;
+
+    let mut app = sleep_sync::dev::testing::seated_app();
+    let story = sleep_sync::dev::testing::shipped_library().story;
+    {
+        let desk = &mut app.world_mut().resource_mut::<ControlRoom>().0;
+        desk.choices.insert("father_ignored".into());
+        desk.overload(&story);
+        for dive in ["leo", "mara", "family"] {
+            desk.freed(dive, &story);
+        }
+        desk.run_design();
+        let run = desk.design.run.as_mut().expect("running");
+        run.advance(DesignRun::total_minutes());
+        desk.adopt(&story);
+    }
+    let screen = |w: &World| *w.resource::<State<AppState>>().get();
+    run_until(&mut app, 10, |w| screen(w) == AppState::Scene);
+    let mut played: Vec<String> = Vec::new();
+    let mut lines = 0;
+    for _ in 0..3_000 {
+        if screen(app.world()) != AppState::Scene {
+            break;
+        }
+        if let Some(playing) = app.world().get_resource::<PlayingScene>() {
+            if played.last() != Some(&playing.id) {
+                played.push(playing.id.clone());
+            }
+            app.world_mut().write_message(SceneRequest::Next);
+            lines += 1;
+        }
+        app.update();
+    }
+    println!("{lines} presses: {played:?}");
+    assert_eq!(
+        played,
+        [
+            "end-dawn",
+            "end-breakfast",
+            "end-breathing",
+            "end-sketchbook",
+            "end-class",
+            "credits"
+        ]
+    );
+    run_until(&mut app, 10, |w| screen(w) == AppState::Title);
+    let desk = &app.world().resource::<ControlRoom>().0;
+    assert_eq!(desk.ending.as_deref(), Some("dawn"));
+    assert!(desk.flags.contains(&StoryFlag::Finished));
+    // The save says so, and a game continued from it does not play the end again.
+    let saved = SaveFile::of(desk, 0);
+    assert_eq!(saved.chapter, Chapter::Finished);
+    let text = saved.to_text();
+    let read: SaveFile = ron::from_str(&text).expect("reads");
+    let continued = read.restore(&story).expect("restores");
+    assert_eq!(continued.ending.as_deref(), Some("dawn"));
+    assert!(continued.closing_scenes(&story).is_empty());
+}

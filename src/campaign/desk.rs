@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use bevy::prelude::Message;
 
 use super::design::{Design, DesignRun};
-use crate::levels::StoryFacts;
-use crate::levels::story::{Action, Story, StoryFlag, Trigger};
+use crate::levels::story::{Action, Ending, Outcome, RunFigures, Story, StoryFlag, Trigger};
+use crate::levels::{Facts, StoryFacts};
 use crate::network::analysis::{Correlation, Query};
 use crate::network::calibration::{self, Calibration};
 use crate::network::{AltRules, Finding, MINUTES_PER_DAY, Network, Policy, Traits};
@@ -126,6 +126,8 @@ pub struct Desk {
     pub sunk: BTreeSet<String>,
     /// Times the link dropped and Father pulled Juno out.
     pub link_losses: u32,
+    /// The story's ending (by id), fixed when it begins to play.
+    pub ending: Option<String>,
     /// The waking scenes played, by id.
     pub scenes_seen: BTreeSet<String>,
     /// The network minute the last scene ended (scenes keep their distance).
@@ -220,6 +222,7 @@ impl Desk {
             last_scene_minute: None,
             sunk: BTreeSet::new(),
             link_losses: 0,
+            ending: None,
             inbox: Vec::new(),
             read: BTreeSet::new(),
             open_message: None,
@@ -650,21 +653,82 @@ impl Desk {
         }
     }
 
+    /// What the story knows with `outcomes` (a design's) added, for `read`.
+    fn with_outcomes<R>(&self, outcomes: &BTreeSet<Outcome>, read: impl FnOnce(&Facts) -> R) -> R {
+        let known = self.facts();
+        read(&Facts {
+            outcomes: Some(outcomes),
+            ..Facts::waking(&known)
+        })
+    }
+
     /// The epilogue's paragraphs that the adopted design earned.
     pub fn epilogue<'s>(&self, story: &'s Story) -> Vec<&'s str> {
         let Some(outcomes) = &self.design.adopted else {
             return Vec::new();
         };
-        let known = self.facts();
-        let facts = crate::levels::Facts {
-            outcomes: Some(outcomes),
-            ..crate::levels::Facts::waking(&known)
+        self.with_outcomes(outcomes, |facts| {
+            story
+                .epilogue
+                .iter()
+                .filter(|e| crate::levels::cond::all(&e.when, facts))
+                .map(|e| e.text.as_str())
+                .collect()
+        })
+    }
+
+    /// What Father and Juno say about the finished run on the designer's table, its
+    /// figures filled in; nothing while it runs.
+    pub fn design_talk<'s>(&self, story: &'s Story) -> Vec<(&'s str, String)> {
+        let Some(run) = self.design.run.as_ref().filter(|r| r.done()) else {
+            return Vec::new();
         };
-        story
-            .epilogue
-            .iter()
-            .filter(|e| crate::levels::cond::all(&e.when, &facts))
-            .map(|e| e.text.as_str())
-            .collect()
+        let figures = RunFigures {
+            dependence: run.dependence(),
+            nightmares: run.nightmares_per_night(),
+        };
+        self.with_outcomes(&run.outcomes(), |facts| story.design_talk(facts, figures))
+    }
+
+    /// The ending the story has reached once the alternative is adopted: the one fixed
+    /// when it began to play, else the first whose conditions hold now.
+    pub fn reached_ending<'s>(&self, story: &'s Story) -> Option<&'s Ending> {
+        let outcomes = self.design.adopted.as_ref()?;
+        let fixed = self.ending.as_ref();
+        if let Some(ending) = fixed.and_then(|id| story.endings.iter().find(|e| &e.id == id)) {
+            return Some(ending);
+        }
+        self.with_outcomes(outcomes, |facts| story.ending(facts))
+    }
+
+    /// What is left to play of the story's end, in order: the ending's scenes, then the
+    /// credits. Empty before the alternative is adopted and once the campaign is done.
+    pub fn closing_scenes(&self, story: &Story) -> Vec<String> {
+        if !self.flags.contains(&StoryFlag::AlternativeAdopted)
+            || self.flags.contains(&StoryFlag::Finished)
+        {
+            return Vec::new();
+        }
+        let mut scenes = self
+            .reached_ending(story)
+            .map(|e| e.scenes.clone())
+            .unwrap_or_default();
+        scenes.extend(story.credits.iter().cloned());
+        scenes
+    }
+
+    /// The end begins to play: the ending it reached is fixed (a save made during it
+    /// continues with the same one).
+    pub fn begin_ending(&mut self, story: &Story) {
+        if self.ending.is_none() {
+            self.ending = self.reached_ending(story).map(|e| e.id.clone());
+        }
+    }
+
+    /// The end played to its credits: the campaign is finished.
+    pub fn finish(&mut self) {
+        if self.flags.contains(&StoryFlag::AlternativeAdopted) {
+            self.flags.insert(StoryFlag::Finished);
+        }
     }
 }

@@ -1,11 +1,13 @@
 //! The story's waking scenes, as game state: which scene is playing, how far it has
 //! come and what Juno chose in it. A new game's prologue scene plays before the evening
 //! dream; the rift scenes come between nights at the desk when they are due
-//! ([`Desk::due_scene`]). The screen that draws them sends [`SceneRequest`]s.
+//! ([`Desk::due_scene`]); once the alternative is adopted, the ending's scenes and the
+//! credits play one after another, and the campaign is finished
+//! ([`Desk::closing_scenes`]). The screen that draws them sends [`SceneRequest`]s.
 
 use bevy::prelude::*;
 
-use super::{ControlRoom, InPrologue};
+use super::{ControlRoom, Desk, InPrologue};
 use crate::dive::ActiveDive;
 use crate::levels::{Facts, Levels, SceneAt, StoryFacts};
 use crate::state::{AppState, Menu};
@@ -26,6 +28,9 @@ pub enum AfterScene {
     Prologue,
     /// Back to the desk.
     Desk,
+    /// The story's end: on to the next of [`Desk::closing_scenes`] after this index;
+    /// after the last, the campaign is finished and the title shows.
+    Ending(usize),
 }
 
 /// The scene playing.
@@ -79,9 +84,10 @@ pub(super) fn plugin(app: &mut App) {
         });
 }
 
-/// At the desk, with no menu open: a scene whose time has come begins.
+/// At the desk, with no menu open: a scene whose time has come begins (the story's
+/// end first, once the alternative is adopted).
 fn start_due_scene(
-    room: Res<ControlRoom>,
+    mut room: ResMut<ControlRoom>,
     levels: Res<Levels>,
     menu: Res<State<Menu>>,
     mut next: ResMut<NextState<AppState>>,
@@ -93,6 +99,24 @@ fn start_due_scene(
         return;
     }
     let story = &levels.library.story;
+    if !room.0.closing_scenes(story).is_empty() {
+        room.0.begin_ending(story);
+        info!(
+            "the story ends: {}",
+            room.0
+                .ending
+                .as_deref()
+                .unwrap_or("(no ending, the credits)")
+        );
+        match closing_scene(&levels, &mut room.0, 0) {
+            Some(playing) => {
+                commands.insert_resource(playing);
+                next.set(AppState::Scene);
+            }
+            None => next.set(AppState::Title),
+        }
+        return;
+    }
     let Some(id) = room.0.due_scene(story) else {
         return;
     };
@@ -112,6 +136,21 @@ fn start_due_scene(
             });
         }
     }
+}
+
+/// The first of the story's closing scenes from index `from` that shows something; if
+/// none is left, the campaign is finished.
+fn closing_scene(levels: &Levels, desk: &mut Desk, from: usize) -> Option<PlayingScene> {
+    let scenes = desk.closing_scenes(&levels.library.story);
+    let found =
+        scenes.iter().enumerate().skip(from).find_map(|(i, id)| {
+            PlayingScene::begin(levels, id, desk.facts(), AfterScene::Ending(i))
+        });
+    if found.is_none() {
+        info!("the campaign is finished");
+        desk.finish();
+    }
+    found
 }
 
 /// A scene between nights is time played.
@@ -177,6 +216,18 @@ fn finish(
                 room.0.scene_played(&playing.id, chosen);
             }
             next.set(AppState::ControlRoom);
+        }
+        AfterScene::Ending(index) => {
+            let Some(mut room) = room else {
+                next.set(AppState::Title);
+                return;
+            };
+            room.0.choices.extend(chosen);
+            match closing_scene(levels, &mut room.0, index + 1) {
+                // The next one replaces this one on the same screen.
+                Some(playing) => commands.insert_resource(playing),
+                None => next.set(AppState::Title),
+            }
         }
         AfterScene::Prologue => {
             commands.insert_resource(InPrologue {

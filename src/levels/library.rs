@@ -269,7 +269,24 @@ impl Library {
                 .scene
                 .iter()
                 .map(|id| ("story.prologue.scene".to_owned(), id))
-                .chain(cued.map(|(i, cue)| (format!("story.scenes[{i}].scene"), &cue.scene)));
+                .chain(cued.map(|(i, cue)| (format!("story.scenes[{i}].scene"), &cue.scene)))
+                .chain(
+                    lib.story
+                        .endings
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(i, ending)| {
+                            let scenes = ending.scenes.iter().enumerate();
+                            scenes
+                                .map(move |(n, id)| (format!("story.endings[{i}].scenes[{n}]"), id))
+                        }),
+                )
+                .chain(
+                    lib.story
+                        .credits
+                        .iter()
+                        .map(|id| ("story.credits".to_owned(), id)),
+                );
             for (field, id) in named {
                 if !lib.scenes.contains_key(id) {
                     problems.push(file.error(&field, unknown("scene", id, &scenes)));

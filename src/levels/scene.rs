@@ -84,10 +84,14 @@ pub enum Set {
     Sync,
     /// First light over the city.
     Dawn,
+    /// Juno's clinic by day: a ring of chairs under a tall window, mats on the floor.
+    Class,
+    /// The clinic's ward at night: a bed, a monitor's slow trace, blue light.
+    Ward,
 }
 
 impl Set {
-    pub const ALL: [Set; 8] = [
+    pub const ALL: [Set; 10] = [
         Set::Kitchen,
         Set::Window,
         Set::Lounge,
@@ -96,6 +100,8 @@ impl Set {
         Set::Night,
         Set::Sync,
         Set::Dawn,
+        Set::Class,
+        Set::Ward,
     ];
 }
 

@@ -47,6 +47,16 @@ pub struct Story {
     pub father: Vec<FatherLine>,
     /// The epilogue's paragraphs; each shows when all its conditions hold.
     pub epilogue: Vec<Epilogue>,
+    /// What Father and Juno say at the alternative's designer once a run of the two
+    /// networks is done, each line when its conditions hold (the run's outcomes among
+    /// them), with the run's figures in it.
+    pub design_talk: Vec<DesignLine>,
+    /// How the story ends once the alternative is adopted: the first ending whose
+    /// conditions hold is played (its scenes), then the credits, then the title. The
+    /// last ending has no conditions, so there is always one.
+    pub endings: Vec<Ending>,
+    /// The scene played after any ending (by scene id). Optional.
+    pub credits: Option<String>,
 }
 
 impl Default for Story {
@@ -67,6 +77,9 @@ impl Default for Story {
             finale: None,
             father: Vec::new(),
             epilogue: Vec::new(),
+            design_talk: Vec::new(),
+            endings: Vec::new(),
+            credits: None,
         }
     }
 }
@@ -193,6 +206,8 @@ pub enum StoryFlag {
     Prologue,
     /// The alternative network adopted.
     AlternativeAdopted,
+    /// The ending played to the end of its credits: the campaign is finished.
+    Finished,
 }
 
 /// A line of the confrontation.
@@ -290,6 +305,18 @@ fn unknown_placeholder<'t>(text: &'t str, known: &[&str]) -> Option<&'t str> {
     None
 }
 
+/// Checks conditions where they stand, and the flags they name against those declared.
+fn check_when(c: &mut Checks, at: &str, when: &[Cond], scope: Scope, flags: &[&str]) {
+    cond::check(c, at, when, scope);
+    for (field, named) in cond::names(at, when) {
+        if let Named::Flag(flag) = named
+            && let Some(problem) = cond::unknown_flag(flag, flags)
+        {
+            c.fail(field, problem);
+        }
+    }
+}
+
 /// Something that happens on a dive, for Father's lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DiveMoment {
@@ -348,6 +375,47 @@ pub struct Epilogue {
     pub when: Vec<Cond>,
     pub text: String,
 }
+
+/// One of the story's endings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ending {
+    /// Short unique id (`"dawn"`), as the playthrough prints it.
+    pub id: String,
+    /// Its name (`"Dawn"`), shown on the save once it is reached.
+    pub title: String,
+    /// Played when these hold: the adopted design's outcomes, the flags, the clock
+    /// (`SunkAny`). Optional: always (the last ending's must be empty).
+    #[serde(default)]
+    pub when: Vec<Cond>,
+    /// Its scenes, in order (by scene id), before the credits.
+    pub scenes: Vec<String>,
+}
+
+/// A line of the talk at the alternative's designer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DesignLine {
+    pub who: String,
+    /// May name the run's figures: `{dep_somnotech}`, `{dep_alt}` (mean dependence),
+    /// `{nm_somnotech}`, `{nm_alt}` (nightmares a night).
+    pub text: String,
+    /// Said when these hold (the run's `Outcome(..)`s, flags, beats). Optional: always.
+    #[serde(default)]
+    pub when: Vec<Cond>,
+}
+
+/// The figures a design run gives its talk.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunFigures {
+    /// Mean dependence at the end: SomnoTech's, the alternative's.
+    pub dependence: [f32; 2],
+    /// Nightmares a night: SomnoTech's, the alternative's.
+    pub nightmares: [f32; 2],
+}
+
+const DESIGN_PLACEHOLDERS: [&str; 4] =
+    ["{dep_somnotech}", "{dep_alt}", "{nm_somnotech}", "{nm_alt}"];
 
 impl Story {
     pub(super) fn check(&self, c: &mut Checks, dives: &[String]) {
@@ -506,15 +574,7 @@ impl Story {
                 0.0..=1000.0,
                 " h",
             );
-            let at = format!("{at}.when");
-            cond::check(c, &at, &cue.when, Scope::Waking);
-            for (field, named) in cond::names(&at, &cue.when) {
-                if let Named::Flag(flag) = named
-                    && let Some(problem) = cond::unknown_flag(flag, &flags)
-                {
-                    c.fail(field, problem);
-                }
-            }
+            check_when(c, &format!("{at}.when"), &cue.when, Scope::Waking, &flags);
         }
         for (i, line) in self.father.iter().enumerate() {
             c.text(format_args!("story.father[{i}].text"), &line.text, 300);
@@ -536,15 +596,87 @@ impl Story {
         for (i, e) in self.epilogue.iter().enumerate() {
             c.text(format_args!("story.epilogue[{i}].text"), &e.text, 1000);
             let at = format!("story.epilogue[{i}].when");
-            cond::check(c, &at, &e.when, Scope::Epilogue);
-            for (field, named) in cond::names(&at, &e.when) {
-                if let Named::Flag(flag) = named
-                    && let Some(problem) = cond::unknown_flag(flag, &flags)
-                {
-                    c.fail(field, problem);
-                }
-            }
+            check_when(c, &at, &e.when, Scope::Epilogue, &flags);
         }
+        for (i, line) in self.design_talk.iter().enumerate() {
+            let at = format!("story.design_talk[{i}]");
+            c.text(format_args!("{at}.who"), &line.who, 40);
+            c.text(format_args!("{at}.text"), &line.text, 600);
+            if let Some(unknown) = unknown_placeholder(&line.text, &DESIGN_PLACEHOLDERS) {
+                c.fail(
+                    format_args!("{at}.text"),
+                    format!(
+                        "unknown {unknown}: expected one of {}",
+                        DESIGN_PLACEHOLDERS.join(", ")
+                    ),
+                );
+            }
+            check_when(
+                c,
+                &format!("{at}.when"),
+                &line.when,
+                Scope::Epilogue,
+                &flags,
+            );
+        }
+        for (i, ending) in self.endings.iter().enumerate() {
+            let at = format!("story.endings[{i}]");
+            c.id(format_args!("{at}.id"), &ending.id);
+            if self.endings[..i].iter().any(|e| e.id == ending.id) {
+                c.fail(
+                    format_args!("{at}.id"),
+                    format!("ending {:?} is written twice", ending.id),
+                );
+            }
+            c.text(format_args!("{at}.title"), &ending.title, 60);
+            if ending.scenes.is_empty() || ending.scenes.len() > 12 {
+                c.fail(
+                    format_args!("{at}.scenes"),
+                    format!("expected 1 to 12 scenes, found {}", ending.scenes.len()),
+                );
+            }
+            check_when(
+                c,
+                &format!("{at}.when"),
+                &ending.when,
+                Scope::Epilogue,
+                &flags,
+            );
+        }
+        if let Some(last) = self.endings.last()
+            && !last.when.is_empty()
+        {
+            c.fail(
+                format_args!("story.endings[{}].when", self.endings.len() - 1),
+                "the last ending is the one played when no other holds: its `when` must be empty",
+            );
+        }
+    }
+
+    /// The ending these facts (with the adopted design's outcomes) reach: the first
+    /// whose conditions hold.
+    pub fn ending(&self, facts: &Facts) -> Option<&Ending> {
+        self.endings.iter().find(|e| cond::all(&e.when, facts))
+    }
+
+    /// The talk at the designer after a run, its figures filled in: (who, text) for
+    /// each line whose conditions hold.
+    pub fn design_talk(&self, facts: &Facts, run: RunFigures) -> Vec<(&str, String)> {
+        let [dep_s, dep_a] = run.dependence;
+        let [nm_s, nm_a] = run.nightmares;
+        self.design_talk
+            .iter()
+            .filter(|l| cond::all(&l.when, facts))
+            .map(|l| {
+                let text = l
+                    .text
+                    .replace("{dep_somnotech}", &format!("{dep_s:.2}"))
+                    .replace("{dep_alt}", &format!("{dep_a:.2}"))
+                    .replace("{nm_somnotech}", &format!("{nm_s:.1}"))
+                    .replace("{nm_alt}", &format!("{nm_a:.1}"));
+                (l.who.as_str(), text)
+            })
+            .collect()
     }
 
     /// The family member whose nightmare is dive `id`, with their sleeper index.
@@ -575,5 +707,108 @@ impl Story {
         self.link_lost
             .replace("{dreamer}", dreamer)
             .replace("{loop}", &loop_number.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::levels::cond::StoryFacts;
+
+    fn story(endings: &str, talk: &str) -> Story {
+        ron::from_str(&format!(
+            "(flags: [\"kind\"], endings: [{endings}], design_talk: [{talk}])"
+        ))
+        .expect("parses")
+    }
+
+    fn problems(story: &Story) -> Vec<String> {
+        let mut c = Checks::new("x.campaign.ron");
+        story.check(&mut c, &[]);
+        c.into_errors().iter().map(|e| e.to_string()).collect()
+    }
+
+    #[test]
+    fn the_first_ending_that_holds_is_reached_and_the_last_always_holds() {
+        let story = story(
+            r#"(id: "kept", title: "Kept", when: [Outcome(SteeringOn)], scenes: ["a"]),
+               (id: "kind", title: "Kind", when: [Flag("kind")], scenes: ["b"]),
+               (id: "morning", title: "Morning", scenes: ["c"])"#,
+            "",
+        );
+        assert_eq!(problems(&story), Vec::<String>::new());
+        let reached = |flags: &[&str], outcomes: &[Outcome]| {
+            let known = StoryFacts {
+                flags: flags.iter().map(|f| f.to_string()).collect(),
+                ..StoryFacts::default()
+            };
+            let outcomes: BTreeSet<Outcome> = outcomes.iter().copied().collect();
+            let facts = Facts {
+                outcomes: Some(&outcomes),
+                ..Facts::waking(&known)
+            };
+            story.ending(&facts).map(|e| e.id.clone())
+        };
+        assert_eq!(
+            reached(&["kind"], &[Outcome::SteeringOn]).as_deref(),
+            Some("kept")
+        );
+        assert_eq!(
+            reached(&["kind"], &[Outcome::SteeringOff]).as_deref(),
+            Some("kind")
+        );
+        assert_eq!(
+            reached(&[], &[Outcome::SteeringOff]).as_deref(),
+            Some("morning")
+        );
+    }
+
+    #[test]
+    fn broken_endings_and_design_talk_are_refused_where_they_stand() {
+        let story = story(
+            r#"(id: "a", title: "A", scenes: ["x"]),
+               (id: "a", title: "", when: [Flag("knid")], scenes: [])"#,
+            r#"(who: "Father", text: "Dependence {dep}.", when: [Memory(0)])"#,
+        );
+        let errors = problems(&story);
+        for wanted in [
+            "story.design_talk[0].text: unknown {dep}",
+            "story.design_talk[0].when[0]: memories are only known at a dream's core",
+            "story.endings[1].id: ending \"a\" is written twice",
+            "story.endings[1].title: expected some text",
+            "story.endings[1].scenes: expected 1 to 12 scenes, found 0",
+            "story.endings[1].when[0]: no story flag \"knid\"",
+            "story.endings[1].when: the last ending is the one played when no other holds",
+        ] {
+            assert!(
+                errors.iter().any(|e| e.contains(wanted)),
+                "{wanted:?} not in {errors:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_design_talk_says_the_runs_figures() {
+        let story = story(
+            "",
+            r#"(who: "Father", text: "{dep_somnotech} to {dep_alt}; {nm_somnotech} to {nm_alt}."),
+               (who: "Juno", text: "Kept.", when: [Outcome(SteeringOn)])"#,
+        );
+        let known = StoryFacts::default();
+        let outcomes: BTreeSet<Outcome> = [Outcome::SteeringOff].into();
+        let facts = Facts {
+            outcomes: Some(&outcomes),
+            ..Facts::waking(&known)
+        };
+        let run = RunFigures {
+            dependence: [0.61, 0.234],
+            nightmares: [40.25, 12.0],
+        };
+        assert_eq!(
+            story.design_talk(&facts, run),
+            [("Father", "0.61 to 0.23; 40.2 to 12.0.".to_owned())]
+        );
     }
 }

@@ -37,6 +37,7 @@ impl SaveFile {
                 last_scene_minute: desk.last_scene_minute,
                 sunk: desk.sunk.clone(),
                 link_losses: desk.link_losses,
+                ending: desk.ending.clone(),
                 inbox: desk.inbox.clone(),
                 read: desk.read.clone(),
                 open_message: desk.open_message,
@@ -120,6 +121,7 @@ impl SaveFile {
             .cloned()
             .collect();
         desk.link_losses = saved.link_losses;
+        desk.ending = saved.ending.clone();
         desk.start_minute = saved.start_minute;
         desk.speed = saved.speed.min(crate::campaign::SPEEDS.len() - 1);
         desk.paused = saved.paused;

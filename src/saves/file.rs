@@ -84,6 +84,8 @@ pub struct SavedDesk {
     /// Who sank when the clock ran out, and the links lost. Since version 2.
     pub sunk: BTreeSet<String>,
     pub link_losses: u32,
+    /// The ending being played or played (by id). Since version 2.
+    pub ending: Option<String>,
     /// Messages arrived (by index into the story's) and the minute each came.
     pub inbox: Vec<(usize, u64)>,
     pub read: BTreeSet<usize>,
@@ -120,6 +122,7 @@ impl Default for SavedDesk {
             last_scene_minute: None,
             sunk: BTreeSet::new(),
             link_losses: 0,
+            ending: None,
             inbox: Vec::new(),
             read: BTreeSet::new(),
             open_message: None,
@@ -154,12 +157,16 @@ pub enum Chapter {
     Alternative,
     /// The alternative adopted.
     Epilogue,
+    /// The ending played to its credits.
+    Finished,
 }
 
 impl Chapter {
     /// The chapter these story flags are in.
     pub fn of(flags: &BTreeSet<StoryFlag>) -> Self {
-        if flags.contains(&StoryFlag::AlternativeAdopted) {
+        if flags.contains(&StoryFlag::Finished) {
+            Chapter::Finished
+        } else if flags.contains(&StoryFlag::AlternativeAdopted) {
             Chapter::Epilogue
         } else if flags.contains(&StoryFlag::FinaleDone) {
             Chapter::Alternative
@@ -182,6 +189,7 @@ impl Chapter {
             Chapter::Finale => "The family's nightmare",
             Chapter::Alternative => "The alternative",
             Chapter::Epilogue => "Epilogue",
+            Chapter::Finished => "The end",
         }
     }
 }

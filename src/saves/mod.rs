@@ -137,6 +137,7 @@ struct Beat {
     understood: usize,
     loops: u32,
     adopted: bool,
+    ending: bool,
     confrontation: Option<usize>,
 }
 
@@ -154,6 +155,7 @@ impl Beat {
             understood: desk.dives.values().map(|d| d.understood.len()).sum(),
             loops: desk.dives.values().map(|d| d.loop_reached).sum(),
             adopted: desk.flags.contains(&StoryFlag::AlternativeAdopted),
+            ending: desk.ending.is_some(),
             confrontation: desk.confrontation,
         }
     }

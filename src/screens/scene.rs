@@ -24,8 +24,8 @@ pub(super) fn plugin(app: &mut App) {
 /// Which answer the keyboard's arrows or the pad's d-pad are on.
 #[derive(Default)]
 struct Focus {
-    /// The panel the focus belongs to (it starts again on each choice).
-    panel: Option<usize>,
+    /// The scene and panel the focus belongs to (it starts again on each choice).
+    panel: Option<(String, usize)>,
     option: Option<usize>,
 }
 
@@ -45,9 +45,10 @@ fn scene_screen(
         theme::full_screen(ctx, |_| {});
         return Ok(());
     };
-    if focus.panel != Some(playing.at.panel) {
+    let here = |(id, panel): &(String, usize)| *id == playing.id && *panel == playing.at.panel;
+    if !focus.panel.as_ref().is_some_and(here) {
         *focus = Focus {
-            panel: Some(playing.at.panel),
+            panel: Some((playing.id.clone(), playing.at.panel)),
             option: None,
         };
     }
@@ -298,6 +299,8 @@ pub fn paint_set(painter: &egui::Painter, rect: egui::Rect, set: Set, time: f32)
         Set::Night => (0x05060a, 0x0c0e16),
         Set::Sync => (0x020308, 0x080c18),
         Set::Dawn => (0x1a2448, 0xe09a6a),
+        Set::Class => (0xcfd8dc, 0x8a7a68),
+        Set::Ward => (0x06101c, 0x0e1a26),
     };
     gradient(painter, rect, rgb(top), rgb(bottom));
     let at = |x: f32, y: f32| rect.lerp_inside(egui::vec2(x, y));
@@ -438,6 +441,68 @@ pub fn paint_set(painter: &egui::Painter, rect: egui::Rect, set: Set, time: f32)
         Set::Dawn => {
             painter.circle_filled(at(0.5, 0.62), size * 0.12, rgb(0xffd29a));
             towers(painter, rect, 0.62, light, false);
+        }
+        Set::Class => {
+            // A tall window of daylight, the floor, and a ring of chairs and mats.
+            let pane = egui::Rect::from_min_max(at(0.34, 0.04), at(0.66, 0.5));
+            painter.rect_filled(pane, 2.0, rgb(0xf4f1e6));
+            painter.line_segment(
+                [pane.center_top(), pane.center_bottom()],
+                egui::Stroke::new(size * 0.008, rgb(0x9a9488)),
+            );
+            painter.rect_filled(
+                egui::Rect::from_min_max(at(0.0, 0.56), at(1.0, 1.0)),
+                0.0,
+                rgb(0x7a6a58),
+            );
+            for i in 0..7 {
+                let angle = std::f32::consts::PI * (0.1 + 0.8 * i as f32 / 6.0);
+                let seat = at(0.5 - 0.36 * angle.cos(), 0.6 + 0.05 * angle.sin());
+                painter.rect_filled(
+                    egui::Rect::from_center_size(seat, egui::vec2(size * 0.05, size * 0.012)),
+                    2.0,
+                    rgb(0x3e4a52),
+                );
+                let mat = at(0.5 - 0.2 * angle.cos(), 0.66 + 0.04 * angle.sin());
+                painter.rect_filled(
+                    egui::Rect::from_center_size(mat, egui::vec2(size * 0.08, size * 0.01)),
+                    2.0,
+                    rgb(0x6f8f8a),
+                );
+            }
+        }
+        Set::Ward => {
+            // A bed under a window of night, a monitor's trace beating slowly.
+            window(
+                painter,
+                egui::Rect::from_min_max(at(0.08, 0.08), at(0.3, 0.42)),
+                time,
+            );
+            painter.rect_filled(
+                egui::Rect::from_min_max(at(0.34, 0.48), at(0.74, 0.56)),
+                size * 0.01,
+                rgb(0x2c3c4c),
+            );
+            painter.rect_filled(
+                egui::Rect::from_min_max(at(0.34, 0.45), at(0.42, 0.49)),
+                size * 0.01,
+                rgb(0x8fa4b4),
+            );
+            let screen = egui::Rect::from_min_max(at(0.8, 0.2), at(0.94, 0.34));
+            painter.rect_filled(screen, 3.0, rgb(0x03080c));
+            let trace: Vec<egui::Pos2> = (0..=24)
+                .map(|i| {
+                    let x = i as f32 / 24.0;
+                    let beat = if (x - 0.5).abs() < 0.04 { light } else { 0.0 };
+                    screen
+                        .shrink(6.0)
+                        .lerp_inside(egui::vec2(x, 0.6 - 0.5 * beat))
+                })
+                .collect();
+            painter.add(egui::Shape::line(
+                trace,
+                egui::Stroke::new(1.5, rgb(0x7dff9a)),
+            ));
         }
     }
 }

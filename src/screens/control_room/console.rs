@@ -255,6 +255,22 @@ pub fn alternative(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut
             ui.end_row();
         });
     if run.done() && run.rules == desk.design.rules {
+        // Father and Juno over the figures, as they would across the table.
+        let talk = desk.design_talk(story);
+        if !talk.is_empty() {
+            ui.separator();
+            for (who, text) in talk {
+                let colour = if who == "Juno" {
+                    theme::MEMORY
+                } else {
+                    theme::ACCENT
+                };
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(egui::RichText::new(who).strong().color(colour));
+                    ui.add(egui::Label::new(text).wrap());
+                });
+            }
+        }
         if !desk.flags.contains(&StoryFlag::AlternativeAdopted) {
             if ui.button("Adopt this network").clicked() {
                 requests.push(Request::Adopt);
