@@ -55,6 +55,33 @@ fn main() -> ExitCode {
         Command::NewDream(args) => commands::run_new_dream(&args),
         Command::Preview(args) => commands::run_preview(&args),
         Command::Save(args) => commands::run_save(&args),
+        Command::Playthrough(args) => playthrough(args),
+    }
+}
+
+/// `sleep-sync playthrough`: the campaign played by a script, headless (the command line
+/// refuses it in a build without the `dev` feature).
+#[cfg(not(target_arch = "wasm32"))]
+fn playthrough(args: commands::PlaythroughArgs) -> ExitCode {
+    #[cfg(feature = "dev")]
+    {
+        match sleep_sync::dev::playthrough::play(args.path, |line| say(line)) {
+            Ok(run) => {
+                if args.length {
+                    say(run.length_table());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(problem) => {
+                eprintln!("sleep-sync playthrough: {problem}");
+                ExitCode::from(1)
+            }
+        }
+    }
+    #[cfg(not(feature = "dev"))]
+    {
+        let _ = args;
+        ExitCode::from(2)
     }
 }
 

@@ -6,6 +6,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use super::new_dream::{NEW_DREAM_USAGE, NewDreamArgs};
+use super::playthrough::{PLAYTHROUGH_USAGE, PlaythroughArgs};
 use super::preview::{PREVIEW_USAGE, PreviewArgs};
 use super::replay::{REPLAY_USAGE, ReplayArgs};
 use super::save::{SAVE_USAGE, SaveArgs};
@@ -24,6 +25,9 @@ Usage: sleep-sync [play] [OPTIONS]
                           (a map of a dream, no window needed)
        sleep-sync save check FILE      what a saved game holds, or what is wrong with it
        sleep-sync save where           the folder saves and settings are kept in
+       sleep-sync playthrough --headless --path N [--length]
+                          (builds with the dev feature) play the whole campaign by a
+                          script, print its chapters and ending (and how long it takes)
        (each tool explains itself with --help)
 
 Options:
@@ -67,6 +71,8 @@ pub enum Command {
     Preview(PreviewArgs),
     /// `sleep-sync save check FILE | where`.
     Save(SaveArgs),
+    /// `sleep-sync playthrough --path N` (a build with the `dev` feature).
+    Playthrough(PlaythroughArgs),
     /// `--help`, for the game or a tool: print this and exit 0.
     Help(&'static str),
 }
@@ -190,6 +196,7 @@ fn parse_for_build(
         "new-dream" => ("new-dream", NEW_DREAM_USAGE),
         "preview" => ("preview", PREVIEW_USAGE),
         "save" => ("save", SAVE_USAGE),
+        "playthrough" => ("playthrough", PLAYTHROUGH_USAGE),
         // `sleep-sync play ...` is `sleep-sync ...`.
         "play" => return play(rest, has_tour),
         _ => return play(&args, has_tour),
@@ -202,6 +209,12 @@ fn parse_for_build(
         "validate" => parse_paths(rest).map(Command::Validate),
         "new-dream" => NewDreamArgs::parse(rest).map(Command::NewDream),
         "save" => SaveArgs::parse(rest).map(Command::Save),
+        "playthrough" if !has_tour => Err(
+            "this build has no playthrough (it was built without the dev feature; \
+             `cargo run --features dev -- playthrough --headless --path 1`)"
+                .to_owned(),
+        ),
+        "playthrough" => PlaythroughArgs::parse(rest).map(Command::Playthrough),
         _ => PreviewArgs::parse(rest.iter().cloned()).map(Command::Preview),
     };
     parsed.map_err(|message| UsageError {

@@ -4,6 +4,7 @@
 
 mod cli;
 mod new_dream;
+mod playthrough;
 mod preview;
 mod replay;
 mod save;
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 pub use cli::{Command, MAX_LOOP, Options, Tour, TourKind, USAGE, UsageError, View, parse};
 pub use new_dream::{NEW_DREAM_USAGE, NewDreamArgs, new_dream, run as run_new_dream};
+pub use playthrough::{PLAYTHROUGH_USAGE, PlaythroughArgs};
 pub use preview::{PREVIEW_USAGE, PreviewArgs, preview, run as run_preview};
 pub use replay::{
     REPLAY_USAGE, ReplayArgs, replay_headless, request as replay_request,

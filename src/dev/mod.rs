@@ -10,4 +10,5 @@ pub mod figure {
     pub use crate::looks::figure::{Dims, Gait, Motion, parts, pose};
 }
 mod nightmare;
+pub mod playthrough;
 pub mod testing;
