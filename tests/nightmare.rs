@@ -268,10 +268,22 @@ fn the_right_words_free_the_dreamer() {
         remaining,
         "time stands still while they talk"
     );
-    answer(&mut app, 0);
-    assert_eq!(talk_node(&app), "companion");
-    answer(&mut app, 0);
-    assert_eq!(talk_node(&app), "sketchbook");
+    // Ten exchanges: from Nyx to his drawings, the tower he stopped drawing, Nyx in
+    // Juno's voice, the door, and Leo letting her go.
+    for node in [
+        "companion",
+        "sketchbook",
+        "tower",
+        "drawn",
+        "nyx_voice",
+        "mimic",
+        "door",
+        "letgo",
+        "goodbye",
+    ] {
+        answer(&mut app, 0);
+        assert_eq!(talk_node(&app), node);
+    }
     answer(&mut app, 0);
     assert_eq!(
         app.world().resource::<NightmareLoop>().state,

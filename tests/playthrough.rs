@@ -63,6 +63,14 @@ fn path_1_dives_at_once_designs_kindly_and_reaches_dawn() {
         );
     }
     assert!(run.log.last().is_some_and(|l| l == "ending: dawn"));
+    // Each core's talk is a scene of 8 to 15 exchanges.
+    for dive in ["bedtime", "leo", "mara", "family"] {
+        let exchanges = run.exchanges.get(dive).copied().unwrap_or(0);
+        assert!(
+            (8..=15).contains(&exchanges),
+            "{dive}: {exchanges} exchanges"
+        );
+    }
 }
 
 #[test]

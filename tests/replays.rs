@@ -101,14 +101,14 @@ fn a_replay_of_another_version_or_of_changed_levels_says_so() {
 /// level files must leave them as they are (the fingerprint reads the files through a
 /// fixed projection); only a real edit of Leo's or Mara's files changes them, and then
 /// their replays are recorded again (`--ignored record_the_shipped_replays`). Last
-/// recorded when their talks learned what Juno said in the family's evening dream (the
-/// same inputs, tick for tick, as before: only the fingerprints moved).
+/// recorded when their talks grew to ten exchanges each (the same walking, tick for
+/// tick, as before: only the answers at the core and the fingerprints moved).
 #[test]
 fn the_shipped_dreams_keep_their_fingerprints() {
     use sleep_sync::dev::testing::{shipped_dive, shipped_library};
     use sleep_sync::replay::content_fingerprint;
     let juno = shipped_library().juno;
-    for (dream, pinned) in [("leo", "196c5882f2465912"), ("mara", "2cbce33d6e271209")] {
+    for (dream, pinned) in [("leo", "7960bf90d00cff5b"), ("mara", "e297978bdfd286d1")] {
         let file = ReplayFile::read(&shipped(dream)).unwrap_or_else(|e| panic!("{e}"));
         let now = content_fingerprint(&shipped_dive(dream), &juno);
         assert_eq!(file.content, now, "{dream}: the replay and the files agree");
@@ -120,7 +120,7 @@ fn the_shipped_dreams_keep_their_fingerprints() {
     gated.dialogue.nodes[0].choices[0]
         .when
         .push(sleep_sync::levels::Cond::SunkAny);
-    assert_ne!(content_fingerprint(&gated, &juno), "568d527543ed5972");
+    assert_ne!(content_fingerprint(&gated, &juno), "7960bf90d00cff5b");
 }
 
 // ---- the recording player ----

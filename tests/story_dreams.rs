@@ -167,6 +167,8 @@ fn at_the_core_what_juno_says_is_remembered_and_leo_goes_to_nyx() {
             .contains("leo_asked")
     );
     answer(&mut app, 0);
+    assert_eq!(talk_node(&app), "left", "Father, after Leo has gone");
+    answer(&mut app, 0);
     assert_eq!(talk_node(&app), "morning");
     answer(&mut app, 0);
     assert_eq!(
@@ -213,7 +215,7 @@ fn a_new_game_begins_with_the_family_evening_and_keeps_what_juno_said() {
 
     // At the lamp: she tells Mara she slept once, before all this.
     step_up_to_the_core(&mut app);
-    for choice in [0, 1, 0, 0, 1, 0, 0] {
+    for choice in [0, 1, 0, 0, 1, 0, 0, 0] {
         answer(&mut app, choice);
     }
     assert_eq!(

@@ -405,17 +405,24 @@ fn drive(
     pictures.take(pilot.dir.join(step.picture()));
 }
 
-/// The story's waking scenes in the order a player meets them: the prologue's, then the
-/// rift's.
+/// The story's waking scenes in the order a player meets them: the prologue's, the
+/// rift's, then each ending's (a scene two endings share, once) and the credits.
 fn story_scenes(levels: &Levels) -> Vec<&str> {
     let story = &levels.library.story;
-    story
+    let mut scenes: Vec<&str> = Vec::new();
+    let all = story
         .prologue
         .scene
         .iter()
         .chain(story.scenes.iter().map(|cue| &cue.scene))
-        .map(String::as_str)
-        .collect()
+        .chain(story.endings.iter().flat_map(|e| &e.scenes))
+        .chain(&story.credits);
+    for id in all {
+        if !scenes.contains(&id.as_str()) {
+            scenes.push(id);
+        }
+    }
+    scenes
 }
 
 /// Scene `id` where `shot` pictures it: as it opens, or with every line of its choice's

@@ -125,6 +125,8 @@ pub struct Playthrough {
     pub acts: Vec<(String, ActLength)>,
     /// Lines of dialogue said at each core (the dreamer's and others', and Juno's).
     pub core_lines: BTreeMap<String, usize>,
+    /// Exchanges at each core: Juno's answers, each after what was said to her.
+    pub exchanges: BTreeMap<String, usize>,
     /// Frames the headless game ran.
     pub frames: u32,
 }
@@ -154,7 +156,8 @@ impl Playthrough {
         let words: usize = self.acts.iter().map(|(_, a)| a.words).sum();
         out += &format!("{:<24} {words:>6} {:>44.1}\n", "total", self.minutes());
         for (dive, lines) in &self.core_lines {
-            out += &format!("lines at {dive}'s core: {lines}\n");
+            let exchanges = self.exchanges.get(dive).copied().unwrap_or(0);
+            out += &format!("at {dive}'s core: {lines} lines in {exchanges} exchanges\n");
         }
         out
     }
@@ -401,6 +404,7 @@ impl Run {
                 let act = self.act.clone();
                 self.length(&act).words += spoken;
                 *self.out.core_lines.entry(id.clone()).or_default() += lines.len() + 1;
+                *self.out.exchanges.entry(id.clone()).or_default() += 1;
                 if let Some((_, n)) = &mut self.dive {
                     *n += 1;
                 }

@@ -88,10 +88,12 @@ pub enum Set {
     Class,
     /// The clinic's ward at night: a bed, a monitor's slow trace, blue light.
     Ward,
+    /// The family's kitchen on a morning: daylight, the charging cradles empty.
+    Breakfast,
 }
 
 impl Set {
-    pub const ALL: [Set; 10] = [
+    pub const ALL: [Set; 11] = [
         Set::Kitchen,
         Set::Window,
         Set::Lounge,
@@ -102,6 +104,7 @@ impl Set {
         Set::Dawn,
         Set::Class,
         Set::Ward,
+        Set::Breakfast,
     ];
 }
 

@@ -301,6 +301,7 @@ pub fn paint_set(painter: &egui::Painter, rect: egui::Rect, set: Set, time: f32)
         Set::Dawn => (0x1a2448, 0xe09a6a),
         Set::Class => (0xcfd8dc, 0x8a7a68),
         Set::Ward => (0x06101c, 0x0e1a26),
+        Set::Breakfast => (0x8a6a4c, 0x5a4030),
     };
     gradient(painter, rect, rgb(top), rgb(bottom));
     let at = |x: f32, y: f32| rect.lerp_inside(egui::vec2(x, y));
@@ -470,6 +471,40 @@ pub fn paint_set(painter: &egui::Painter, rect: egui::Rect, set: Set, time: f32)
                     rgb(0x6f8f8a),
                 );
             }
+        }
+        Set::Breakfast => {
+            // The window by day, the counter, four cradles with nothing in them.
+            let pane = egui::Rect::from_min_max(at(0.06, 0.1), at(0.3, 0.5));
+            gradient(painter, pane, rgb(0xbcd8ee), rgb(0xf2e6cc));
+            towers(painter, pane, 1.0, 0.0, false);
+            painter.rect_stroke(
+                pane,
+                2.0,
+                egui::Stroke::new(pane.height() * 0.03, rgb(0x3a2a1c)),
+                egui::StrokeKind::Outside,
+            );
+            painter.rect_filled(
+                egui::Rect::from_min_max(at(0.0, 0.52), at(1.0, 0.6)),
+                0.0,
+                rgb(0x6a4a30),
+            );
+            for i in 0..4 {
+                let cradle = at(0.4 + 0.08 * i as f32, 0.505);
+                painter.rect_filled(
+                    egui::Rect::from_center_size(cradle, egui::vec2(size * 0.05, size * 0.015)),
+                    2.0,
+                    rgb(0x3a3a40),
+                );
+            }
+            // A lemon in one of them.
+            painter.circle_filled(at(0.48, 0.49), size * 0.014, rgb(0xf2d24a));
+            painter.text(
+                at(0.86, 0.3),
+                egui::Align2::CENTER_CENTER,
+                "09:10",
+                egui::FontId::monospace(size * 0.035),
+                rgb(0x7dff9a).gamma_multiply(0.5),
+            );
         }
         Set::Ward => {
             // A bed under a window of night, a monitor's trace beating slowly.
