@@ -64,8 +64,9 @@ if [ -n "$prologue" ]; then
     cp "$tour/$shot.png" "docs/$prologue-$shot.png"
   done
 fi
-# The story's waking scenes (the prologue's, then the rift's), each as it opens and
-# where it asks Juno to answer: docs/scene-N.png and docs/scene-N-choice.png.
+# The story's waking scenes (the prologue's, the rift's and the others at the desk,
+# then each ending's and the credits), each as it opens and where it asks Juno to
+# answer (or at its last panel): docs/scene-N.png and docs/scene-N-choice.png.
 rm -rf "$tour" && mkdir -p "$tour"
 run --tour "$tour" --scenes
 cp "$tour"/scene-*.png docs/

@@ -206,12 +206,13 @@ fn the_title_has_its_theme_and_the_control_room_hums_alarms_and_chimes() {
     };
     let quiet = effects(&mut app);
 
-    // The overload: the alarm, and a new, uneasy hum in place of the old.
-    app.world_mut()
-        .resource_mut::<ControlRoom>()
-        .0
-        .flags
-        .insert(StoryFlag::Overload);
+    // The overload: the alarm, and a new, uneasy hum in place of the old (the scene
+    // after it taken as seen: the desk stays on screen).
+    {
+        let desk = &mut app.world_mut().resource_mut::<ControlRoom>().0;
+        desk.flags.insert(StoryFlag::Overload);
+        desk.scene_played("the-beds", []);
+    }
     app.update();
     app.update();
     let alarms = {

@@ -605,6 +605,22 @@ fn the_story_plays_headless_from_new_game_to_a_dive_by_requests() {
     assert!(overloaded.flags.contains(&StoryFlag::Overload));
     assert!(overloaded.open.contains(&Panel::Console));
     assert!(overloaded.network.overloaded().is_some());
+    // Straight after, the family's beds (a scene), read through; back at the desk.
+    app.update();
+    assert_eq!(
+        *app.world()
+            .resource::<State<sleep_sync::state::AppState>>()
+            .get(),
+        sleep_sync::state::AppState::Scene
+    );
+    assert_eq!(
+        app.world()
+            .resource::<sleep_sync::campaign::PlayingScene>()
+            .id,
+        "the-beds"
+    );
+    sleep_sync::dev::testing::through_the_scene(&mut app, |_| 0);
+    assert!(desk(&app).scenes_seen.contains("the-beds"));
 
     // The link to the first of the family, held steady on the game's clock.
     let first = story.family[0].dive.clone();

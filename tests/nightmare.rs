@@ -11,8 +11,8 @@ use sleep_sync::dev::testing::{
 };
 use sleep_sync::dive::hazards::{DissolvingPatch, RisingPool};
 use sleep_sync::dive::{
-    ActiveDive, Collapse, CoreVeil, DreamerFreed, FreedDreamers, Hazard, HazardEffects, LoopState,
-    Lucidity, MemoryAnchor, NightmareLoop, Understood,
+    ActiveDive, Collapse, CoreVeil, CurrentDream, DreamerFreed, FreedDreamers, Hazard,
+    HazardEffects, LoopState, Lucidity, MemoryAnchor, NightmareLoop, Understood,
 };
 use sleep_sync::dream::HazardKind;
 
@@ -63,6 +63,24 @@ fn lucidity_wears_down_with_time_and_its_loss_collapses_the_loop() {
     assert_eq!(lucidity(&app).level(), 1.0, "each loop starts lucid");
 }
 
+/// Of the eight points `distance` from `centre`, the one on the flattest ground.
+fn flattest_near(app: &App, centre: Vec2, distance: f32) -> Vec2 {
+    let ground = &app.world().resource::<CurrentDream>().heightfield;
+    let steepness = |at: Vec2| {
+        [Vec2::X, Vec2::Y]
+            .iter()
+            .map(|d| (ground.height_at(at + *d * 0.5) - ground.height_at(at - *d * 0.5)).abs())
+            .sum::<f32>()
+    };
+    (0..8)
+        .map(|i| {
+            let angle = i as f32 * std::f32::consts::FRAC_PI_4;
+            centre + Vec2::new(angle.cos(), angle.sin()) * distance
+        })
+        .min_by(|a, b| steepness(*a).total_cmp(&steepness(*b)))
+        .expect("eight points")
+}
+
 /// Puts Juno where hazard `kind` reaches her and checks it drains her and is named.
 fn hazard_hurts(app: &mut App, kind: HazardKind) {
     let (_, hazard, at) = hazards(app)
@@ -74,8 +92,9 @@ fn hazard_hurts(app: &mut App, kind: HazardKind) {
     let (place, frames) = match kind {
         // Beside it: it is on her at once.
         HazardKind::Chaser => (at.xz() + Vec2::new(1.0, 0.0), 30),
-        // Standing still near its place: it wakes and walks her path to her.
-        HazardKind::MirrorCopy => (home + Vec2::new(2.0, 0.0), 420),
+        // Standing still near its place (on the flattest ground two metres round it, so
+        // she does not slide away): it wakes and walks her path to her.
+        HazardKind::MirrorCopy => (flattest_near(app, home, 2.0), 420),
         HazardKind::DissolvingGround => (home, 90),
         HazardKind::Strings => (home + Vec2::new(5.0, 0.0), 30),
         HazardKind::Watcher => (home + Vec2::new(3.0, 0.0), 30),
@@ -165,15 +184,23 @@ fn every_hazard_in_leos_and_maras_dreams_hurts_and_is_named() {
             ][..],
         ),
     ] {
-        let mut app = headless_app();
-        dive_into(&mut app, dream);
-        let present: Vec<HazardKind> = hazards(&mut app).iter().map(|(_, h, _)| h.kind).collect();
         for kind in kinds {
+            // Each in the first loop of its own dive: one hazard's test may end the loop
+            // (a fall, a drained meter), and the next loop's hazards stand elsewhere.
+            let mut app = headless_app();
+            dive_into(&mut app, dream);
+            let present: Vec<HazardKind> =
+                hazards(&mut app).iter().map(|(_, h, _)| h.kind).collect();
             assert!(
                 present.contains(kind),
                 "{dream}: no {kind:?} in {present:?}"
             );
             hazard_hurts(&mut app, *kind);
+            assert_eq!(
+                app.world().resource::<NightmareLoop>().index,
+                0,
+                "{dream}: {kind:?} tested in the loop it was found in"
+            );
         }
     }
 }
@@ -212,9 +239,21 @@ fn understood_anchors_stay_lit_across_loops_and_open_the_core() {
         "a new memory refills lucidity"
     );
     assert_eq!(veils(&mut app), 1, "one memory: the way is still closed");
-    touch_anchor(&mut app, 1);
-    app.update();
-    assert_eq!(veils(&mut app), 0, "two memories: the veil lifts");
+    // Leo's core opens to four of his five memories.
+    let needed = app
+        .world()
+        .resource::<ActiveDive>()
+        .spec
+        .dream
+        .core
+        .anchors_needed;
+    assert_eq!(needed, 4);
+    for index in 1..needed {
+        assert_eq!(veils(&mut app), 1, "{index} memories: still closed");
+        touch_anchor(&mut app, index);
+        app.update();
+    }
+    assert_eq!(veils(&mut app), 0, "four memories: the veil lifts");
     end_loop(&mut app);
     let lit: Vec<usize> = {
         let world = app.world_mut();
@@ -226,7 +265,11 @@ fn understood_anchors_stay_lit_across_loops_and_open_the_core() {
         lit.sort_unstable();
         lit
     };
-    assert_eq!(lit, [0, 1], "understood anchors stand lit in the next loop");
+    assert_eq!(
+        lit,
+        [0, 1, 2, 3],
+        "understood anchors stand lit in the next loop"
+    );
     assert_eq!(veils(&mut app), 0, "and the way stays open");
     assert_eq!(app.world().resource::<NightmareLoop>().anchors_found, 0);
     // Touching a lit one again steadies her a little, once.

@@ -101,14 +101,14 @@ fn a_replay_of_another_version_or_of_changed_levels_says_so() {
 /// level files must leave them as they are (the fingerprint reads the files through a
 /// fixed projection); only a real edit of Leo's or Mara's files changes them, and then
 /// their replays are recorded again (`--ignored record_the_shipped_replays`). Last
-/// recorded when their talks grew to ten exchanges each (the same walking, tick for
-/// tick, as before: only the answers at the core and the fingerprints moved).
+/// recorded when their dreams gained two memories each (four of five now open the core)
+/// and their talks grew to ten exchanges.
 #[test]
 fn the_shipped_dreams_keep_their_fingerprints() {
     use sleep_sync::dev::testing::{shipped_dive, shipped_library};
     use sleep_sync::replay::content_fingerprint;
     let juno = shipped_library().juno;
-    for (dream, pinned) in [("leo", "7960bf90d00cff5b"), ("mara", "e297978bdfd286d1")] {
+    for (dream, pinned) in [("leo", "b066b9cdfe43198d"), ("mara", "bbc89f58f204377a")] {
         let file = ReplayFile::read(&shipped(dream)).unwrap_or_else(|e| panic!("{e}"));
         let now = content_fingerprint(&shipped_dive(dream), &juno);
         assert_eq!(file.content, now, "{dream}: the replay and the files agree");
@@ -120,7 +120,10 @@ fn the_shipped_dreams_keep_their_fingerprints() {
     gated.dialogue.nodes[0].choices[0]
         .when
         .push(sleep_sync::levels::Cond::SunkAny);
-    assert_ne!(content_fingerprint(&gated, &juno), "7960bf90d00cff5b");
+    assert_ne!(
+        content_fingerprint(&gated, &juno),
+        content_fingerprint(&shipped_dive("leo"), &juno)
+    );
 }
 
 // ---- the recording player ----

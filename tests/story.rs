@@ -189,9 +189,10 @@ fn the_rift_scenes_come_between_nights_in_order_and_keep_their_distance() {
     );
     hours(&mut desk, 1);
     assert_eq!(desk.due_scene(&story), Some("rift-message"));
-    // Gone up to headquarters before it came: the message is never read.
+    // Gone up to headquarters before it came: the message is never read, and it holds
+    // nothing back: the family's beds come at once.
     desk.flags.insert(StoryFlag::Overload);
-    assert_eq!(desk.due_scene(&story), None);
+    assert_eq!(desk.due_scene(&story), Some("the-beds"));
 
     // Without the finding the door (and the message after it) wait.
     let mut slow = Desk::new(&story);
@@ -496,8 +497,9 @@ fn the_design_the_clock_and_the_figures_choose_between_the_endings() {
     assert!(story.endings.len() >= 3);
     let designer = at_the_designer(story, &[]);
     let kind = AltRules::default();
+    // Each with a line of Father's that only its design earns.
     let cases = [
-        ("dawn", &designer, kind),
+        ("dawn", &designer, kind, "drift back to themselves"),
         (
             "kept",
             &designer,
@@ -505,8 +507,14 @@ fn the_design_the_clock_and_the_figures_choose_between_the_endings() {
                 emotional_steering: true,
                 ..kind
             },
+            "You left the steering on",
         ),
-        ("long-night", &at_the_designer(story, &["leo"]), kind),
+        (
+            "long-night",
+            &at_the_designer(story, &["leo"]),
+            kind,
+            "Opt-in costs us",
+        ),
         (
             "grey-morning",
             &designer,
@@ -518,16 +526,22 @@ fn the_design_the_clock_and_the_figures_choose_between_the_endings() {
                 data_kept: DataKept::Nothing,
                 ..kind
             },
+            "Keep nothing, and nobody sees a loop begin",
         ),
     ];
     let mut scenes_of = Vec::new();
-    for (wanted, desk, rules) in cases {
+    for (wanted, desk, rules, earned) in cases {
         let mut desk = desk.clone();
         assert!(
             desk.closing_scenes(story).is_empty(),
             "nothing before adoption"
         );
         adopt(&mut desk, story, rules);
+        assert!(
+            desk.closing_scenes(story).is_empty(),
+            "the epilogue is read first: the end waits for her to go on"
+        );
+        desk.begin_ending(story);
         let run = desk.design.run.as_ref().expect("run");
         println!(
             "{wanted}: dependence {:?}, nightmares {:?}, {:?}",
@@ -542,6 +556,10 @@ fn the_design_the_clock_and_the_figures_choose_between_the_endings() {
                 .any(|(who, text)| *who == "Father" && text.contains(&figure)),
             "the talk names the run's dependence {figure}: {talk:?}"
         );
+        assert!(
+            talk.iter().any(|(_, text)| text.contains(earned)),
+            "{wanted}: {earned:?} not in {talk:?}"
+        );
         assert_eq!(
             desk.reached_ending(story).map(|e| e.id.as_str()),
             Some(wanted)
@@ -553,8 +571,8 @@ fn the_design_the_clock_and_the_figures_choose_between_the_endings() {
             assert!(library.scenes.contains_key(id), "{id}");
         }
         // Fixed once it plays, whatever is known later; done once finished.
-        desk.begin_ending(story);
         desk.sunk.insert("mara".into());
+        desk.begin_ending(story);
         assert_eq!(desk.ending.as_deref(), Some(wanted));
         assert_eq!(
             desk.reached_ending(story).map(|e| e.id.as_str()),

@@ -235,11 +235,13 @@ fn a_new_game_begins_with_the_family_evening_and_keeps_what_juno_said() {
     assert_eq!(remembered, ["leo_let_go", "mara_reminded"]);
     assert!(app.world().get_resource::<InPrologue>().is_none());
 
-    // Her choices go with her into the console's dives.
-    app.world_mut()
-        .resource_mut::<ControlRoom>()
-        .0
-        .overload(&sleep_sync::dev::testing::shipped_library().story);
+    // Her choices go with her into the console's dives (the family's beds, the scene
+    // after the overload, seen).
+    {
+        let desk = &mut app.world_mut().resource_mut::<ControlRoom>().0;
+        desk.overload(&sleep_sync::dev::testing::shipped_library().story);
+        desk.scene_played("the-beds", []);
+    }
     app.update();
     app.world_mut().write_message(Request::Dive {
         dive: "leo".into(),
@@ -325,6 +327,13 @@ fn adopting_the_alternative_plays_the_ending_and_the_credits_then_the_title() {
         desk.adopt(&story);
     }
     let screen = |w: &World| *w.resource::<State<AppState>>().get();
+    // The epilogue is read at the designer first: nothing plays until she goes on.
+    for _ in 0..30 {
+        app.update();
+    }
+    assert_eq!(screen(app.world()), AppState::ControlRoom);
+    app.world_mut()
+        .write_message(sleep_sync::campaign::Request::BeginEnding);
     run_until(&mut app, 10, |w| screen(w) == AppState::Scene);
     let mut played: Vec<String> = Vec::new();
     let mut lines = 0;

@@ -91,6 +91,8 @@ pub enum Request {
     Rules(AltRules),
     RunDesign,
     Adopt,
+    /// On from the adopted design and its epilogue to the end: the ending's scenes.
+    BeginEnding,
 }
 
 /// The dive console's state.
@@ -350,6 +352,7 @@ impl Desk {
                 }
             }
             Request::Adopt => self.adopt(story),
+            Request::BeginEnding => self.begin_ending(story),
         }
     }
 
@@ -441,15 +444,14 @@ impl Desk {
         let since_last = hours_since(self.last_scene_minute.unwrap_or(self.start_minute));
         let known = self.facts();
         let facts = crate::levels::Facts::waking(&known);
-        // In the order written: the first scene not yet played is the only one that can
-        // be due (a later one waits for it).
-        let cue = story
-            .scenes
-            .iter()
-            .find(|cue| !self.scenes_seen.contains(&cue.scene))?;
-        let due = at_desk >= cue.after_hours
-            && since_last >= cue.gap_hours
-            && crate::levels::cond::all(&cue.when, &facts);
+        // In the order written: the first scene not yet played whose conditions hold is
+        // the only one that can be due (a later one waits for its time to come); one
+        // whose conditions do not hold now (its moment passed, or has not come) holds
+        // nothing back.
+        let cue = story.scenes.iter().find(|cue| {
+            !self.scenes_seen.contains(&cue.scene) && crate::levels::cond::all(&cue.when, &facts)
+        })?;
+        let due = at_desk >= cue.after_hours && since_last >= cue.gap_hours;
         due.then_some(cue.scene.as_str())
     }
 
@@ -693,18 +695,24 @@ impl Desk {
     /// The ending the story has reached once the alternative is adopted: the one fixed
     /// when it began to play, else the first whose conditions hold now.
     pub fn reached_ending<'s>(&self, story: &'s Story) -> Option<&'s Ending> {
-        let outcomes = self.design.adopted.as_ref()?;
         let fixed = self.ending.as_ref();
         if let Some(ending) = fixed.and_then(|id| story.endings.iter().find(|e| &e.id == id)) {
             return Some(ending);
         }
+        self.reached_ending_now(story)
+    }
+
+    /// The first ending whose conditions hold now, with the adopted design's outcomes.
+    fn reached_ending_now<'s>(&self, story: &'s Story) -> Option<&'s Ending> {
+        let outcomes = self.design.adopted.as_ref()?;
         self.with_outcomes(outcomes, |facts| story.ending(facts))
     }
 
     /// What is left to play of the story's end, in order: the ending's scenes, then the
-    /// credits. Empty before the alternative is adopted and once the campaign is done.
+    /// credits. Empty until Juno goes on from the adopted design ([`Desk::begin_ending`])
+    /// and once the campaign is done.
     pub fn closing_scenes(&self, story: &Story) -> Vec<String> {
-        if !self.flags.contains(&StoryFlag::AlternativeAdopted)
+        if !self.flags.contains(&StoryFlag::EndingBegun)
             || self.flags.contains(&StoryFlag::Finished)
         {
             return Vec::new();
@@ -717,11 +725,17 @@ impl Desk {
         scenes
     }
 
-    /// The end begins to play: the ending it reached is fixed (a save made during it
-    /// continues with the same one).
+    /// Juno goes on from the adopted design (and its epilogue) to the end: the ending
+    /// it reached is fixed (a save made during it continues with the same one), and its
+    /// scenes begin at the desk.
     pub fn begin_ending(&mut self, story: &Story) {
-        if self.ending.is_none() {
-            self.ending = self.reached_ending(story).map(|e| e.id.clone());
+        if !self.flags.contains(&StoryFlag::AlternativeAdopted) {
+            return;
+        }
+        self.flags.insert(StoryFlag::EndingBegun);
+        let fixed = self.ending.as_ref();
+        if fixed.is_none_or(|id| !story.endings.iter().any(|e| &e.id == id)) {
+            self.ending = self.reached_ending_now(story).map(|e| e.id.clone());
         }
     }
 

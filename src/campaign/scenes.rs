@@ -100,7 +100,6 @@ fn start_due_scene(
     }
     let story = &levels.library.story;
     if !room.0.closing_scenes(story).is_empty() {
-        room.0.begin_ending(story);
         info!(
             "the story ends: {}",
             room.0
@@ -223,7 +222,14 @@ fn finish(
                 return;
             };
             room.0.choices.extend(chosen);
-            match closing_scene(levels, &mut room.0, index + 1) {
+            // After this scene in the list as it is now (a hot reload may have changed
+            // the ending's scenes while it played).
+            let scenes = room.0.closing_scenes(&levels.library.story);
+            let at = scenes
+                .iter()
+                .position(|id| *id == playing.id)
+                .unwrap_or(index);
+            match closing_scene(levels, &mut room.0, at + 1) {
                 // The next one replaces this one on the same screen.
                 Some(playing) => commands.insert_resource(playing),
                 None => next.set(AppState::Title),

@@ -9,9 +9,9 @@ Usage: sleep-sync playthrough --headless --path N [--length]
 Plays the campaign from New game to its ending with no window, following scripted path
 N, and prints `chapter: NAME` as each chapter is reached, `scene: ID` and `dive: ID` as
 each begins, and `ending: ID` at the end.
-  --path N     1: answers first, dives at once, designs the kind network (Dawn)
-               2: answers otherwise, lets the overload's clock run out (The long night)
-               3: keeps the steering and every record in the design (Kept)
+  --path N     1: first answers in the scenes, dives at once, the kind design (Dawn)
+               2: second answers, lets the overload's clock run out (The long night)
+               3: third answers, keeps the steering and every record (Kept)
   --length     then print the length estimate per act: words read at 180 a minute, the
                scripted player's walking in each dream (its shipped replay) twice over,
                the desk's network minutes at 10 a second, the link's calibrations

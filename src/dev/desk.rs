@@ -56,6 +56,10 @@ impl DeskView {
     pub fn stage(self, desk: &mut Desk, library: &Library) {
         let story = &library.story;
         desk.paused = true;
+        // The waking scenes would take the screen from the desk: taken as seen.
+        for cue in &story.scenes {
+            desk.scenes_seen.insert(cue.scene.clone());
+        }
         let found = |desk: &mut Desk| {
             desk.query = Query {
                 param: Param::Continuity,
@@ -123,7 +127,8 @@ impl DeskView {
                 if let Some(run) = &mut desk.design.run {
                     run.advance(DesignRun::total_minutes());
                 }
-                desk.adopt(story);
+                // Not adopted: the run's figures and Father's talk over them, with the
+                // button that ends the story (adopting would begin the ending's scenes).
                 desk.open = [Panel::Alternative].into();
             }
         }

@@ -57,8 +57,11 @@ pub struct PathPlan {
 }
 
 impl PathPlan {
-    /// Path `n` (1–3): 1 answers first and dives at once with the kind design; 2 answers
-    /// otherwise and lets the clock run out; 3 keeps the steering and every record.
+    /// Path `n` (1–3): 1 takes the first answer in every scene, answers at the cores as
+    /// a player who means well, and dives at once with the kind design; 2 takes the
+    /// second answer in every scene and the first that does not relapse at the cores,
+    /// and lets the clock run out; 3 takes the third answer in every scene and keeps the
+    /// steering and every record in the design.
     pub fn of(n: u8) -> Option<Self> {
         let kind = AltRules::default();
         Some(match n {
@@ -226,7 +229,9 @@ pub fn play(n: u8, mut say: impl FnMut(&str)) -> Result<Playthrough, String> {
             AppState::Dream => run.dive_step(&mut app, &plan, &mut say)?,
             AppState::ControlRoom => run.desk_step(&mut app, &library, &plan, &mut say),
             AppState::Title if run.finished(&app) => {
-                let desk = &app.world().resource::<ControlRoom>().0;
+                let desk = app.world().resource::<ControlRoom>().0.clone();
+                run.follow_chapter(&desk, &mut say);
+                let desk = &desk;
                 run.out.ending = desk.ending.clone();
                 // The epilogue's paragraphs, read in the designer's panel.
                 let epilogue: usize = desk.epilogue(&library.story).iter().map(|p| words(p)).sum();
@@ -387,7 +392,7 @@ impl Run {
                     .iter()
                     .position(|c| c.can_say(&facts) && c.next != crate::levels::Next::Relapse);
                 let pick = if plan.first_answers && answers < MAX_ANSWERS {
-                    first
+                    first.or_else(|| said.best_answer(&facts))
                 } else {
                     said.best_answer(&facts)
                 };
@@ -507,11 +512,13 @@ impl Run {
                 Request::Pin,
             ];
         }
-        // The rift's last scenes come while she makes up her mind.
-        let waiting = story
-            .scenes
-            .iter()
-            .any(|c| !desk.scenes_seen.contains(&c.scene));
+        // The rift's last scenes come while she makes up her mind (those whose
+        // moment is now, waiting for their hour).
+        let known = desk.facts();
+        let now = Facts::waking(&known);
+        let waiting = story.scenes.iter().any(|c| {
+            !desk.scenes_seen.contains(&c.scene) && crate::levels::cond::all(&c.when, &now)
+        });
         if !flags.contains(&StoryFlag::Overload) {
             if waiting {
                 return fast;
@@ -561,7 +568,15 @@ impl Run {
         }
         match &desk.design.run {
             None => vec![Request::RunDesign],
-            Some(run) if run.done() && !flags.contains(&StoryFlag::AlternativeAdopted) => {
+            // The epilogue read at the designer: on to the morning.
+            Some(_) if flags.contains(&StoryFlag::AlternativeAdopted) => {
+                if flags.contains(&StoryFlag::EndingBegun) {
+                    Vec::new()
+                } else {
+                    vec![Request::BeginEnding]
+                }
+            }
+            Some(run) if run.done() => {
                 // Father and Juno's talk over the figures, read before adopting.
                 let talk: usize = desk
                     .design_talk(story)

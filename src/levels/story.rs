@@ -51,9 +51,11 @@ pub struct Story {
     /// networks is done, each line when its conditions hold (the run's outcomes among
     /// them), with the run's figures in it.
     pub design_talk: Vec<DesignLine>,
-    /// How the story ends once the alternative is adopted: the first ending whose
-    /// conditions hold is played (its scenes), then the credits, then the title. The
-    /// last ending has no conditions, so there is always one.
+    /// How the story ends once the alternative is adopted and Juno goes on from it: the
+    /// first ending whose conditions hold is played (its scenes), then the credits, then
+    /// the title. The last ending has no conditions, so when there are any, one plays;
+    /// a story with none plays only its credits (and with no credits either, never
+    /// ends: the desk stays open after the adoption).
     pub endings: Vec<Ending>,
     /// The scene played after any ending (by scene id). Optional.
     pub credits: Option<String>,
@@ -206,6 +208,8 @@ pub enum StoryFlag {
     Prologue,
     /// The alternative network adopted.
     AlternativeAdopted,
+    /// Juno went on from the adopted design to the end: the ending's scenes play.
+    EndingBegun,
     /// The ending played to the end of its credits: the campaign is finished.
     Finished,
 }

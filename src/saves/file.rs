@@ -335,6 +335,22 @@ impl SaveFile {
         ron::ser::to_string_pretty(self, config).expect("a save serialises")
     }
 
+    /// The chapter as the title names it: with the ending reached, once the campaign is
+    /// finished ("The end: Dawn"; the ending's id if `story` no longer has it).
+    pub fn chapter_text(&self, story: &crate::levels::Story) -> String {
+        match (&self.chapter, &self.desk.ending) {
+            (Chapter::Finished, Some(id)) => {
+                let ending = story.endings.iter().find(|e| &e.id == id);
+                format!(
+                    "{}: {}",
+                    self.chapter.label(),
+                    ending.map_or(id.as_str(), |e| e.title.as_str())
+                )
+            }
+            _ => self.chapter.label().to_owned(),
+        }
+    }
+
     /// What it holds, in a few lines, for `sleep-sync save check` and the load screen.
     pub fn summary(&self) -> String {
         let minutes = (self.played_seconds / 60.0).round() as u64;

@@ -28,6 +28,8 @@ struct Leave<'w> {
     saved: Res<'w, SavedGames>,
     resuming: Option<Res<'w, Resuming>>,
     saves: MessageWriter<'w, SaveRequest>,
+    /// The story, for the chapter's words (the ending's title).
+    levels: Res<'w, Levels>,
 }
 
 fn title_screen(
@@ -125,7 +127,7 @@ fn title_screen(
                     egui::RichText::new(format!(
                         "Continue: {} · {} · {}",
                         crate::saves::label_of(name),
-                        save.chapter.label(),
+                        save.chapter_text(&leave.levels.library.story),
                         crate::saves::date_text(save.saved_at)
                     ))
                     .color(theme::DIM),
@@ -164,7 +166,7 @@ fn confirm_new_game(ui: &mut egui::Ui, leave: &mut Leave, menus: &mut Menus) {
     let kept = match leave.saved.newest() {
         Some((_, save)) => format!(
             "Your saved game ({}, {}) is kept as a backup until the next new game.",
-            save.chapter.label(),
+            save.chapter_text(&leave.levels.library.story),
             crate::saves::date_text(save.saved_at)
         ),
         None => "The game under way has not been saved.".to_owned(),
@@ -225,7 +227,7 @@ fn saves_grid(
                 match leave.saved.get(&name) {
                     Some(save) => {
                         let minutes = (save.played_seconds / 60.0).round() as u64;
-                        ui.label(save.chapter.label());
+                        ui.label(save.chapter_text(&leave.levels.library.story));
                         ui.label(format!("{}h {:02}m played", minutes / 60, minutes % 60));
                         ui.label(
                             egui::RichText::new(crate::saves::date_text(save.saved_at))

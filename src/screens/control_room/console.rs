@@ -285,6 +285,13 @@ pub fn alternative(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut
             for paragraph in desk.epilogue(story) {
                 ui.add(egui::Label::new(paragraph).wrap());
             }
+            // On to the end, when she has read it.
+            if !desk.flags.contains(&StoryFlag::EndingBegun)
+                && !desk.flags.contains(&StoryFlag::Finished)
+                && ui.button("On to the morning").clicked()
+            {
+                requests.push(Request::BeginEnding);
+            }
         }
     }
 }
