@@ -408,17 +408,9 @@ fn drive(
 /// The story's waking scenes in the order a player meets them: the prologue's, the
 /// rift's, then each ending's (a scene two endings share, once) and the credits.
 fn story_scenes(levels: &Levels) -> Vec<&str> {
-    let story = &levels.library.story;
     let mut scenes: Vec<&str> = Vec::new();
-    let all = story
-        .prologue
-        .scene
-        .iter()
-        .chain(story.scenes.iter().map(|cue| &cue.scene))
-        .chain(story.endings.iter().flat_map(|e| &e.scenes))
-        .chain(&story.credits);
-    for id in all {
-        if !scenes.contains(&id.as_str()) {
+    for (_, id) in levels.library.story.scene_ids() {
+        if !scenes.contains(&id) {
             scenes.push(id);
         }
     }

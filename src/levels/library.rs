@@ -264,30 +264,7 @@ impl Library {
                 ));
             }
             let scenes: Vec<&str> = lib.scenes.keys().map(String::as_str).collect();
-            let cued = lib.story.scenes.iter().enumerate();
-            let named = prologue
-                .scene
-                .iter()
-                .map(|id| ("story.prologue.scene".to_owned(), id))
-                .chain(cued.map(|(i, cue)| (format!("story.scenes[{i}].scene"), &cue.scene)))
-                .chain(
-                    lib.story
-                        .endings
-                        .iter()
-                        .enumerate()
-                        .flat_map(|(i, ending)| {
-                            let scenes = ending.scenes.iter().enumerate();
-                            scenes
-                                .map(move |(n, id)| (format!("story.endings[{i}].scenes[{n}]"), id))
-                        }),
-                )
-                .chain(
-                    lib.story
-                        .credits
-                        .iter()
-                        .map(|id| ("story.credits".to_owned(), id)),
-                );
-            for (field, id) in named {
+            for (field, id) in lib.story.scene_ids() {
                 if !lib.scenes.contains_key(id) {
                     problems.push(file.error(&field, unknown("scene", id, &scenes)));
                 }

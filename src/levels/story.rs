@@ -657,6 +657,29 @@ impl Story {
         }
     }
 
+    /// Every scene the story names, in the order a player meets them (the prologue's,
+    /// the cues', each ending's, the credits), with the field that names it.
+    pub fn scene_ids(&self) -> Vec<(String, &str)> {
+        let prologue = self.prologue.scene.iter();
+        let mut named: Vec<(String, &str)> = prologue
+            .map(|id| ("story.prologue.scene".to_owned(), id.as_str()))
+            .collect();
+        for (i, cue) in self.scenes.iter().enumerate() {
+            named.push((format!("story.scenes[{i}].scene"), &cue.scene));
+        }
+        for (i, ending) in self.endings.iter().enumerate() {
+            for (n, id) in ending.scenes.iter().enumerate() {
+                named.push((format!("story.endings[{i}].scenes[{n}]"), id));
+            }
+        }
+        named.extend(
+            self.credits
+                .iter()
+                .map(|id| ("story.credits".to_owned(), id.as_str())),
+        );
+        named
+    }
+
     /// The ending these facts (with the adopted design's outcomes) reach: the first
     /// whose conditions hold.
     pub fn ending(&self, facts: &Facts) -> Option<&Ending> {
