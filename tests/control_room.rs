@@ -634,13 +634,7 @@ fn the_story_plays_headless_from_new_game_to_a_dive_by_requests() {
             link = Some(calibration.quality());
             break;
         }
-        let push = if calibration.error > 0.05 {
-            -1.0
-        } else if calibration.error < -0.05 {
-            1.0
-        } else {
-            0.0
-        };
+        let push = sleep_sync::dev::testing::steadying_push(calibration.error);
         send(&mut app, Request::PushLink(push));
     }
     let link = link.expect("the link never calibrated");

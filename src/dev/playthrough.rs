@@ -546,14 +546,9 @@ impl Run {
             }
             let act = self.act.clone();
             self.length(&act).calibrating += crate::headless::FRAME_SECONDS;
-            let push = if calibration.error > 0.05 {
-                -1.0
-            } else if calibration.error < -0.05 {
-                1.0
-            } else {
-                0.0
-            };
-            return vec![Request::PushLink(push)];
+            return vec![Request::PushLink(super::testing::steadying_push(
+                calibration.error,
+            ))];
         }
         let dives = library.campaign.iter();
         if let Some(next) = dives.clone().find(|id| desk.can_dive(id)) {

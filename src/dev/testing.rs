@@ -180,6 +180,18 @@ pub fn step_up_to_the_core(app: &mut App) {
     });
 }
 
+/// How a player holds the link's phase steady with the arrow keys: a full push against
+/// an error past 0.05 either way, none inside it.
+pub fn steadying_push(error: f32) -> f32 {
+    if error > 0.05 {
+        -1.0
+    } else if error < -0.05 {
+        1.0
+    } else {
+        0.0
+    }
+}
+
 /// Answers the talk at the core with choice `index` (of the node's written answers) and
 /// steps until it is taken.
 pub fn answer(app: &mut App, index: usize) {
