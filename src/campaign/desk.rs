@@ -436,7 +436,12 @@ impl Desk {
         let busy = self.confrontation.is_some()
             || self.console.calibration.is_some()
             || self.console.diving.is_some();
-        if busy {
+        // Checked every frame at the desk: nothing is built once every scene has played.
+        let unplayed = story
+            .scenes
+            .iter()
+            .any(|c| !self.scenes_seen.contains(&c.scene));
+        if busy || !unplayed {
             return None;
         }
         let hours_since = |minute: u64| self.network.minute().saturating_sub(minute) as f32 / 60.0;

@@ -229,9 +229,8 @@ pub fn play(n: u8, mut say: impl FnMut(&str)) -> Result<Playthrough, String> {
             AppState::Dream => run.dive_step(&mut app, &plan, &mut say)?,
             AppState::ControlRoom => run.desk_step(&mut app, &library, &plan, &mut say),
             AppState::Title if run.finished(&app) => {
-                let desk = app.world().resource::<ControlRoom>().0.clone();
-                run.follow_chapter(&desk, &mut say);
-                let desk = &desk;
+                let desk = &app.world().resource::<ControlRoom>().0;
+                run.follow_chapter(desk, &mut say);
                 run.out.ending = desk.ending.clone();
                 // The epilogue's paragraphs, read in the designer's panel.
                 let epilogue: usize = desk.epilogue(&library.story).iter().map(|p| words(p)).sum();
@@ -310,8 +309,7 @@ impl Run {
             return;
         };
         if let Some(room) = world.get_resource::<ControlRoom>() {
-            let desk = room.0.clone();
-            self.follow_chapter(&desk, say);
+            self.follow_chapter(&room.0, say);
         }
         let playing = playing.clone();
         if self.scene.as_deref() != Some(playing.id.as_str()) {
@@ -455,8 +453,10 @@ impl Run {
         let Some(room) = app.world().get_resource::<ControlRoom>() else {
             return;
         };
-        let desk = room.0.clone();
-        self.follow_chapter(&desk, say);
+        // Borrowed, not cloned (the desk holds the whole network): the requests are
+        // gathered first and written once the borrow ends.
+        let desk = &room.0;
+        self.follow_chapter(desk, say);
         let minute = desk.network.minute();
         if let Some(before) = self.desk_minute.replace(minute) {
             let act = self.act.clone();
@@ -478,7 +478,7 @@ impl Run {
             }
             requests.push(Request::OpenMessage(i));
         }
-        requests.extend(self.desk_move(&desk, library, plan));
+        requests.extend(self.desk_move(desk, library, plan));
         for request in requests {
             app.world_mut().write_message(request);
         }

@@ -474,15 +474,8 @@ pub fn paint_set(painter: &egui::Painter, rect: egui::Rect, set: Set, time: f32)
         }
         Set::Breakfast => {
             // The window by day, the counter, four cradles with nothing in them.
-            let pane = egui::Rect::from_min_max(at(0.06, 0.1), at(0.3, 0.5));
-            gradient(painter, pane, rgb(0xbcd8ee), rgb(0xf2e6cc));
-            towers(painter, pane, 1.0, 0.0, false);
-            painter.rect_stroke(
-                pane,
-                2.0,
-                egui::Stroke::new(pane.height() * 0.03, rgb(0x3a2a1c)),
-                egui::StrokeKind::Outside,
-            );
+            let frame = egui::Rect::from_min_max(at(0.06, 0.1), at(0.3, 0.5));
+            pane(painter, frame, [0xbcd8ee, 0xf2e6cc, 0x3a2a1c], None);
             painter.rect_filled(
                 egui::Rect::from_min_max(at(0.0, 0.52), at(1.0, 0.6)),
                 0.0,
@@ -647,12 +640,23 @@ fn headset(painter: &egui::Painter, centre: egui::Pos2, size: f32, light: egui::
 
 /// A window onto the city at night: towers and their sleepers' lights.
 fn window(painter: &egui::Painter, frame: egui::Rect, time: f32) {
-    gradient(painter, frame, rgb(0x060a1a), rgb(0x1c2a4c));
-    towers(painter, frame, 1.0, breath(time), true);
+    pane(
+        painter,
+        frame,
+        [0x060a1a, 0x1c2a4c, 0x1a1410],
+        Some(breath(time)),
+    );
+}
+
+/// A window's pane: the sky from `colours[0]` down to `colours[1]`, the towers (their
+/// lights at `light`, none by day), the frame in `colours[2]`.
+fn pane(painter: &egui::Painter, frame: egui::Rect, colours: [u32; 3], light: Option<f32>) {
+    gradient(painter, frame, rgb(colours[0]), rgb(colours[1]));
+    towers(painter, frame, 1.0, light.unwrap_or(0.0), light.is_some());
     painter.rect_stroke(
         frame,
         2.0,
-        egui::Stroke::new(frame.height() * 0.03, rgb(0x1a1410)),
+        egui::Stroke::new(frame.height() * 0.03, rgb(colours[2])),
         egui::StrokeKind::Outside,
     );
 }
