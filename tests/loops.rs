@@ -267,8 +267,11 @@ fn loop_reset_frame_times_are_logged() {
         for _ in 0..60 {
             step(&mut app, "play", &mut log);
         }
-        // The next loop was forged while this one was played: wait as a player would.
+        // The next loop was forged while this one was played: wait for it, the loop's
+        // clock held (on a loaded machine the forge may take longer than a loop, which
+        // would end this one early and count an extra reset).
         run_until(&mut app, 20_000, |w| {
+            w.resource_mut::<NightmareLoop>().timer.reset();
             let dive = w.resource::<ActiveDive>();
             let (id, next) = (dive.spec.id().to_owned(), dive.loop_index + 1);
             w.resource::<sleep_sync::dive::DreamForge>()

@@ -43,9 +43,15 @@ fn path_1_dives_at_once_designs_kindly_and_reaches_dawn() {
     assert_eq!(run.ending.as_deref(), Some("dawn"));
     for scene in [
         "evening",
+        "handover",
         "rift-call",
         "rift-door",
         "rift-message",
+        "nine",
+        "the-beds",
+        "the-rig",
+        "still-under",
+        "coming-round",
         "end-dawn",
         "credits",
     ] {

@@ -101,14 +101,15 @@ fn a_replay_of_another_version_or_of_changed_levels_says_so() {
 /// level files must leave them as they are (the fingerprint reads the files through a
 /// fixed projection); only a real edit of Leo's or Mara's files changes them, and then
 /// their replays are recorded again (`--ignored record_the_shipped_replays`). Last
-/// recorded when their dreams gained two memories each (four of five now open the core)
-/// and their talks grew to ten exchanges.
+/// recorded when Father's voice on the link answered the rig (`father_heard`,
+/// `father_silenced`) at Leo's roof and at Mara's "your father built the kind part": the
+/// inputs are the same tick for tick.
 #[test]
 fn the_shipped_dreams_keep_their_fingerprints() {
     use sleep_sync::dev::testing::{shipped_dive, shipped_library};
     use sleep_sync::replay::content_fingerprint;
     let juno = shipped_library().juno;
-    for (dream, pinned) in [("leo", "b066b9cdfe43198d"), ("mara", "6c276ea7d7f9361d")] {
+    for (dream, pinned) in [("leo", "52c9110fc63dfb59"), ("mara", "8d19e90fb27703dd")] {
         let file = ReplayFile::read(&shipped(dream)).unwrap_or_else(|e| panic!("{e}"));
         let now = content_fingerprint(&shipped_dive(dream), &juno);
         assert_eq!(file.content, now, "{dream}: the replay and the files agree");

@@ -525,7 +525,10 @@ mod in_the_game {
         app.world_mut().write_message(SaveRequest::NewGame);
         sleep_sync::dev::testing::past_the_prologue(&mut app);
         wait(&mut app, |w| w.get_resource::<ControlRoom>().is_some());
-        wait(&mut app, |_| autosave(&store).is_some());
+        // The save after the first night's handover (no write left in flight).
+        wait(&mut app, |_| {
+            autosave(&store).is_some_and(|s| s.desk.scenes_seen.contains("handover"))
+        });
         let before = store.read(AUTOSAVE).expect("reads");
         std::os::unix::fs::symlink("/dev/full", dir.join("saves/.autosave.ron.writing"))
             .expect("symlink");

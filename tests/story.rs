@@ -154,8 +154,15 @@ fn the_rift_scenes_come_between_nights_in_order_and_keep_their_distance() {
     // A small network, not warmed up: the scenes count hours from Juno sitting down.
     story.network.sleepers = 1000;
     story.network.warm_up_hours = 0;
-    let mut desk = Desk::new(&story);
     let hours = |desk: &mut Desk, h: u64| desk.network.run(h * 60);
+    // After the family's evening the first night opens on Priya's handover, at once;
+    // a desk that skipped the evening, or got as far as the finding, never plays it.
+    let mut after_evening = Desk::new(&story);
+    after_evening.flags.insert(StoryFlag::Prologue);
+    assert_eq!(after_evening.due_scene(&story), Some("handover"));
+    after_evening.flags.insert(StoryFlag::SteeringFound);
+    assert_ne!(after_evening.due_scene(&story), Some("handover"));
+    let mut desk = Desk::new(&story);
     assert_eq!(desk.due_scene(&story), None, "nothing as she sits down");
     // The steering found early (the analysis is quick): the scenes still come in order.
     desk.flags.insert(StoryFlag::SteeringFound);
@@ -189,10 +196,43 @@ fn the_rift_scenes_come_between_nights_in_order_and_keep_their_distance() {
     );
     hours(&mut desk, 1);
     assert_eq!(desk.due_scene(&story), Some("rift-message"));
+    // The morning after the message she goes up at nine, and the scene goes on into the
+    // confrontation.
+    let mut morning = desk.clone();
+    morning.scene_played("rift-message", ["father_warned".to_owned()]);
+    hours(&mut morning, 3);
+    assert_eq!(
+        morning.due_scene(&story),
+        None,
+        "not three hours after the message"
+    );
+    hours(&mut morning, 1);
+    assert_eq!(morning.due_scene(&story), Some("nine"));
+    let cue = story
+        .scenes
+        .iter()
+        .find(|c| c.scene == "nine")
+        .expect("cued");
+    assert_eq!(cue.then, Some(sleep_sync::levels::story::Action::Confront));
     // Gone up to headquarters before it came: the message is never read, and it holds
     // nothing back: the family's beds come at once.
     desk.flags.insert(StoryFlag::Overload);
     assert_eq!(desk.due_scene(&story), Some("the-beds"));
+    // Back from the first of the two dives: the rig (whichever came first); back from
+    // the second: still under, and the rig is never played late.
+    desk.scene_played("the-beds", []);
+    assert_eq!(desk.due_scene(&story), None, "no dive done yet");
+    let mut mara_first = desk.clone();
+    mara_first.freed.insert("mara".to_owned());
+    assert_eq!(mara_first.due_scene(&story), Some("the-rig"));
+    desk.freed.insert("leo".to_owned());
+    assert_eq!(desk.due_scene(&story), Some("the-rig"));
+    desk.freed.insert("mara".to_owned());
+    desk.flags.insert(StoryFlag::AllFreed);
+    assert_eq!(desk.due_scene(&story), Some("still-under"));
+    desk.scene_played("still-under", []);
+    desk.flags.insert(StoryFlag::FinaleDone);
+    assert_eq!(desk.due_scene(&story), Some("coming-round"));
 
     // Without the finding the door (and the message after it) wait.
     let mut slow = Desk::new(&story);
@@ -206,7 +246,10 @@ fn the_rift_scenes_come_between_nights_in_order_and_keep_their_distance() {
     );
     slow.flags.insert(StoryFlag::SteeringFound);
     assert_eq!(slow.due_scene(&story), Some("rift-door"));
-    println!("rift scenes due at 8 h, then on the finding (an hour on), 2 h after the door");
+    println!(
+        "the handover at once; rift scenes due at 8 h, then on the finding (an hour on), \
+         2 h after the door; the rig after the first dive, still under after the second"
+    );
 }
 
 /// Every scene, every answer: each answer sets a different flag and something said

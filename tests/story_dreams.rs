@@ -179,8 +179,8 @@ fn at_the_core_what_juno_says_is_remembered_and_leo_goes_to_nyx() {
 }
 
 /// A new game begins on the family's evening (a scene), then their dream; what Juno says
-/// there is the desk's once she wakes and sits down, and goes with her into the family's
-/// nightmares.
+/// there is the desk's once she wakes and sits down (to Priya's handover), and goes with
+/// her into the family's nightmares.
 #[test]
 fn a_new_game_begins_with_the_family_evening_and_keeps_what_juno_said() {
     use sleep_sync::campaign::{ControlRoom, InPrologue, Request};
@@ -234,6 +234,27 @@ fn a_new_game_begins_with_the_family_evening_and_keeps_what_juno_said() {
     let remembered: Vec<&str> = desk.choices.iter().map(String::as_str).collect();
     assert_eq!(remembered, ["leo_let_go", "mara_reminded"]);
     assert!(app.world().get_resource::<InPrologue>().is_none());
+
+    // The first night opens on Priya handing over the console; the network waits while
+    // it plays, and it is not played again.
+    let sat_at = app.world().resource::<ControlRoom>().0.network.minute();
+    run_until(&mut app, 10, |w| {
+        *w.resource::<State<AppState>>().get() == AppState::Scene
+    });
+    assert_eq!(
+        app.world()
+            .resource::<sleep_sync::campaign::PlayingScene>()
+            .id,
+        "handover"
+    );
+    let answers = sleep_sync::dev::testing::through_the_scene(&mut app, |_| 0);
+    assert!(answers.is_empty(), "the handover asks nothing of Juno");
+    run_until(&mut app, 10, |w| {
+        *w.resource::<State<AppState>>().get() == AppState::ControlRoom
+    });
+    let desk = &app.world().resource::<ControlRoom>().0;
+    assert!(desk.scenes_seen.contains("handover"));
+    assert_eq!(desk.network.minute(), sat_at, "the network waited");
 
     // Her choices go with her into the console's dives (the family's beds, the scene
     // after the overload, seen).
@@ -374,4 +395,36 @@ fn adopting_the_alternative_plays_the_ending_and_the_credits_then_the_title() {
     let continued = read.restore(&story).expect("restores");
     assert_eq!(continued.ending.as_deref(), Some("dawn"));
     assert!(continued.closing_scenes(&story).is_empty());
+}
+
+/// The morning after Father's message Juno goes up at nine: the scene plays at the desk
+/// when its hour comes, and as it ends the confrontation begins (the cue's `then`).
+#[test]
+fn the_morning_after_the_message_goes_up_to_the_confrontation() {
+    use sleep_sync::campaign::{ControlRoom, PlayingScene, Request};
+    use sleep_sync::levels::story::StoryFlag;
+    use sleep_sync::state::AppState;
+
+    let mut app = sleep_sync::dev::testing::seated_app();
+    let screen = |w: &World| *w.resource::<State<AppState>>().get();
+    {
+        let desk = &mut app.world_mut().resource_mut::<ControlRoom>().0;
+        desk.flags.insert(StoryFlag::SteeringFound);
+        for id in ["rift-call", "rift-door", "rift-message"] {
+            desk.scene_played(id, []);
+        }
+        desk.choices.insert("father_ignored".to_owned());
+        assert_eq!(desk.confrontation, None);
+    }
+    let sent_at = app.world().resource::<ControlRoom>().0.network.minute();
+    app.world_mut().write_message(Request::Speed(2));
+    run_until(&mut app, 3_000, |w| screen(w) == AppState::Scene);
+    assert_eq!(app.world().resource::<PlayingScene>().id, "nine");
+    let minute = app.world().resource::<ControlRoom>().0.network.minute();
+    assert!(minute - sent_at >= 4 * 60, "{} minutes", minute - sent_at);
+    sleep_sync::dev::testing::through_the_scene(&mut app, |_| 0);
+    run_until(&mut app, 10, |w| screen(w) == AppState::ControlRoom);
+    let desk = &app.world().resource::<ControlRoom>().0;
+    assert!(desk.scenes_seen.contains("nine"));
+    assert_eq!(desk.confrontation, Some(0), "the confrontation begins");
 }

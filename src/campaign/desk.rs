@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use bevy::prelude::Message;
 
 use super::design::{Design, DesignRun};
-use crate::levels::story::{Action, Ending, Outcome, RunFigures, Story, StoryFlag, Trigger};
+use crate::levels::story::{
+    Action, Ending, Outcome, RunFigures, SceneCue, Story, StoryFlag, Trigger,
+};
 use crate::levels::{Facts, StoryFacts};
 use crate::network::analysis::{Correlation, Query};
 use crate::network::calibration::{self, Calibration};
@@ -433,6 +435,11 @@ impl Desk {
     /// its time has come and its conditions hold, while Juno is at the desk and not in
     /// the middle of something (the confrontation, a calibration, a dive).
     pub fn due_scene<'s>(&self, story: &'s Story) -> Option<&'s str> {
+        self.due_cue(story).map(|cue| cue.scene.as_str())
+    }
+
+    /// The story's cue whose scene is due now, if any (see [`Desk::due_scene`]).
+    pub fn due_cue<'s>(&self, story: &'s Story) -> Option<&'s SceneCue> {
         let busy = self.confrontation.is_some()
             || self.console.calibration.is_some()
             || self.console.diving.is_some();
@@ -457,7 +464,7 @@ impl Desk {
             !self.scenes_seen.contains(&cue.scene) && crate::levels::cond::all(&cue.when, &facts)
         })?;
         let due = at_desk >= cue.after_hours && since_last >= cue.gap_hours;
-        due.then_some(cue.scene.as_str())
+        due.then_some(cue)
     }
 
     /// A waking scene played to its end: what Juno chose in it is remembered.
@@ -558,6 +565,7 @@ impl Desk {
             flags: self.choices.clone(),
             beats: self.flags.clone(),
             sunk: self.sunk.clone(),
+            freed: self.freed.clone(),
         }
     }
 

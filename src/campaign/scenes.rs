@@ -1,7 +1,8 @@
 //! The story's waking scenes, as game state: which scene is playing, how far it has
 //! come and what Juno chose in it. A new game's prologue scene plays before the evening
 //! dream; the rift scenes come between nights at the desk when they are due
-//! ([`Desk::due_scene`]); once the alternative is adopted, the ending's scenes and the
+//! ([`Desk::due_scene`]), and as one ends the desk does what its cue says (the morning
+//! Juno goes up, on into the confrontation); once the alternative is adopted, the ending's scenes and the
 //! credits play one after another, and the campaign is finished
 //! ([`Desk::closing_scenes`]). The screen that draws them sends [`SceneRequest`]s.
 
@@ -9,6 +10,7 @@ use bevy::prelude::*;
 
 use super::{ControlRoom, Desk, InPrologue};
 use crate::dive::ActiveDive;
+use crate::levels::story::{Action, Story};
 use crate::levels::{Facts, Levels, SceneAt, StoryFacts};
 use crate::state::{AppState, Menu};
 
@@ -26,8 +28,9 @@ pub enum SceneRequest {
 pub enum AfterScene {
     /// A new game's prologue: on into its dream (or to the desk, if it has none).
     Prologue,
-    /// Back to the desk.
-    Desk,
+    /// Back to the desk, doing what the story's cue says as the scene ends (as a
+    /// message's action would).
+    Desk(Option<Action>),
     /// The story's end: on to the next of [`Desk::closing_scenes`] after this index;
     /// after the last, the campaign is finished and the title shows.
     Ending(usize),
@@ -116,24 +119,36 @@ fn start_due_scene(
         }
         return;
     }
-    let Some(id) = room.0.due_scene(story) else {
+    let Some(cue) = room.0.due_cue(story) else {
         return;
     };
-    match PlayingScene::begin(&levels, id, room.0.facts(), AfterScene::Desk) {
+    let id = cue.scene.as_str();
+    match PlayingScene::begin(&levels, id, room.0.facts(), AfterScene::Desk(cue.then)) {
         Some(playing) => {
             info!("scene {id} begins");
             commands.insert_resource(playing);
             next.set(AppState::Scene);
         }
-        // Nothing of it shows now (or it is gone from the files): it is passed over.
+        // Nothing of it shows now (or it is gone from the files): it is passed over, and
+        // the story goes on as if it had played.
         None => {
-            let id = id.to_owned();
-            commands.queue(move |world: &mut World| {
-                if let Some(mut room) = world.get_resource_mut::<ControlRoom>() {
-                    room.0.scene_played(&id, []);
-                }
-            });
+            let then = cue.then;
+            room.0.scene_played(id, []);
+            go_on(&mut room.0, then, story);
         }
+    }
+}
+
+/// A scene at the desk ended (or was passed over): the desk does what its cue says, if
+/// it can now.
+fn go_on(desk: &mut Desk, then: Option<Action>, story: &Story) {
+    let Some(action) = then else {
+        return;
+    };
+    if desk.can(action) {
+        desk.act(action, story);
+    } else {
+        warn!("a scene's cue asks for {action:?}, which cannot be taken now: nothing is done");
     }
 }
 
@@ -210,9 +225,10 @@ fn finish(
 ) {
     let chosen = playing.story.flags.iter().cloned();
     match playing.then {
-        AfterScene::Desk => {
+        AfterScene::Desk(then) => {
             if let Some(mut room) = room {
                 room.0.scene_played(&playing.id, chosen);
+                go_on(&mut room.0, then, &levels.library.story);
             }
             next.set(AppState::ControlRoom);
         }

@@ -420,7 +420,8 @@ fn story_scenes(levels: &Levels) -> Vec<&str> {
 /// Scene `id` where `shot` pictures it: as it opens, or with every line of its choice's
 /// panel said and the answers offered (a scene without a choice, at its last panel).
 fn staged_scene(levels: &Levels, id: &str, shot: SceneShot) -> Option<PlayingScene> {
-    let mut playing = PlayingScene::begin(levels, id, StoryFacts::default(), AfterScene::Desk)?;
+    let mut playing =
+        PlayingScene::begin(levels, id, StoryFacts::default(), AfterScene::Desk(None))?;
     if shot == SceneShot::Opening {
         return Some(playing);
     }

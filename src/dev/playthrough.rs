@@ -220,6 +220,7 @@ pub fn play(n: u8, mut say: impl FnMut(&str)) -> Result<Playthrough, String> {
         seen_lines: BTreeSet::new(),
         dive: None,
         desk_minute: None,
+        confronted: false,
     };
     run.note(&mut say, "chapter: Prologue".to_owned());
     for frame in 0..MAX_FRAMES {
@@ -262,6 +263,8 @@ struct Run {
     dive: Option<(String, usize)>,
     /// The network minute the desk was last seen at.
     desk_minute: Option<u64>,
+    /// Whether the confrontation's words were counted.
+    confronted: bool,
 }
 
 impl Run {
@@ -493,9 +496,10 @@ impl Run {
         } else {
             Vec::new()
         };
-        // The first night runs until the call home (the scenes come by themselves).
-        let first_cue = story.scenes.first().map(|c| c.scene.as_str());
-        if first_cue.is_some_and(|id| !desk.scenes_seen.contains(id)) {
+        // The first night runs until its end, the first scene that waits for its hour
+        // (the call home; the scenes come by themselves).
+        let first_night = story.scenes.iter().find(|c| c.after_hours > 0.0);
+        if first_night.is_some_and(|c| !desk.scenes_seen.contains(&c.scene)) {
             return fast;
         }
         if !flags.contains(&StoryFlag::SteeringFound) {
@@ -524,13 +528,17 @@ impl Run {
                 return fast;
             }
             return match desk.confrontation {
-                None => {
-                    let words: usize = story.confrontation.iter().map(|l| words(&l.text)).sum();
-                    let act = self.act.clone();
-                    self.length(&act).words += words;
-                    vec![Request::Act(Action::Confront)]
+                None => vec![Request::Act(Action::Confront)],
+                // Begun by the message's action or at the end of a scene: read once.
+                Some(_) => {
+                    if !self.confronted {
+                        self.confronted = true;
+                        let words: usize = story.confrontation.iter().map(|l| words(&l.text)).sum();
+                        let act = self.act.clone();
+                        self.length(&act).words += words;
+                    }
+                    vec![Request::NextLine]
                 }
-                Some(_) => vec![Request::NextLine],
             };
         }
         if plan.waits_out_the_clock && !flags.contains(&StoryFlag::LoopsSetting) {

@@ -211,7 +211,8 @@ pub fn talk_node(app: &App) -> String {
 }
 
 /// After New game: through the campaign's prologue (its scene read to the end, its dream
-/// woken from as a player may, from the pause menu) to the desk.
+/// woken from as a player may, from the pause menu) to the desk, and through the scene
+/// the first night opens on.
 pub fn past_the_prologue(app: &mut App) {
     // A desk from before stays until the new game begins: wait for the screen to change.
     run_until(app, 2_000, |w| {
@@ -232,6 +233,32 @@ pub fn past_the_prologue(app: &mut App) {
     run_until(app, 2_000, |w| {
         w.get_resource::<crate::campaign::ControlRoom>().is_some()
     });
+    through_due_scenes(app);
+}
+
+/// At the desk: plays through the scenes due as Juno sits down (the first night opens
+/// on Priya's handover), answering the first answer offered, until the desk shows again.
+pub fn through_due_scenes(app: &mut App) {
+    let on = |state: AppState| move |w: &mut World| *w.resource::<State<AppState>>().get() == state;
+    for _ in 0..100 {
+        let due = {
+            let world = app.world();
+            let story = &world.resource::<Levels>().library.story;
+            world
+                .get_resource::<crate::campaign::ControlRoom>()
+                .and_then(|room| room.0.due_scene(story))
+                .is_some()
+        };
+        if !due && on(AppState::ControlRoom)(app.world_mut()) {
+            return;
+        }
+        app.update();
+        if on(AppState::Scene)(app.world_mut()) {
+            through_the_scene(app, |_| 0);
+            run_until(app, 10, on(AppState::ControlRoom));
+        }
+    }
+    panic!("a scene due at the desk did not begin in 100 frames");
 }
 
 /// Plays the scene on screen to its end as a player would, a line at a time, answering

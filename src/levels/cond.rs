@@ -37,6 +37,8 @@ pub enum Cond {
     SunkAny,
     /// Juno is in this dive (by dream id).
     InDive(String),
+    /// This dreamer (by dream id) was freed from their own loop.
+    Freed(String),
     /// The condition does not hold.
     Not(Box<Cond>),
     /// At least one of these holds.
@@ -52,6 +54,10 @@ pub struct StoryFacts {
     pub beats: BTreeSet<StoryFlag>,
     /// Dream ids of the family members who sank.
     pub sunk: BTreeSet<String>,
+    /// Dream ids of the dreamers freed (left out of a file when none is, so replays
+    /// recorded before it read the same).
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub freed: BTreeSet<String>,
 }
 
 impl StoryFacts {
@@ -105,6 +111,7 @@ impl Cond {
                 .is_some_and(|(id, _)| facts.story.sunk.contains(id)),
             Cond::SunkAny => !facts.story.sunk.is_empty(),
             Cond::InDive(id) => facts.dive.is_some_and(|(here, _)| here == id),
+            Cond::Freed(id) => facts.story.freed.contains(id),
             Cond::Not(c) => !c.holds(facts),
             Cond::Any(cs) => cs.iter().any(|c| c.holds(facts)),
         }
@@ -195,7 +202,7 @@ pub fn names<'c>(at: &str, conds: &'c [Cond]) -> Vec<(String, Named<'c>)> {
         for inner in nested {
             let named = match inner {
                 Cond::Flag(flag) => Named::Flag(flag),
-                Cond::InDive(id) => Named::Dream(id),
+                Cond::InDive(id) | Cond::Freed(id) => Named::Dream(id),
                 Cond::Memory(index) => Named::Memory(*index),
                 _ => continue,
             };
@@ -213,6 +220,16 @@ pub enum Named<'c> {
     Memory(usize),
 }
 
+/// What is wrong with a name a condition uses, if anything: a flag that is not declared,
+/// a dream that is not loaded (a memory is checked against its dive where it stands).
+pub fn unknown_name(named: Named, flags: &[&str], dreams: &[&str]) -> Option<String> {
+    match named {
+        Named::Flag(flag) => unknown_flag(flag, flags),
+        Named::Dream(id) => (!dreams.contains(&id)).then(|| unknown("dream", id, dreams)),
+        Named::Memory(_) => None,
+    }
+}
+
 /// What is wrong with a flag name, if it is not one of `declared`.
 pub fn unknown_flag(flag: &str, declared: &[&str]) -> Option<String> {
     (!declared.contains(&flag)).then(|| unknown("story flag", flag, declared))
@@ -227,6 +244,7 @@ mod tests {
             flags: flags.iter().map(|s| (*s).to_owned()).collect(),
             beats: beats.iter().copied().collect(),
             sunk: sunk.iter().map(|s| (*s).to_owned()).collect(),
+            freed: ["leo".to_owned()].into(),
         }
     }
 
@@ -237,7 +255,7 @@ mod tests {
         let in_leo = Facts::diving(&facts, "leo", &understood);
         let in_mara = Facts::diving(&facts, "mara", &understood);
         let waking = Facts::waking(&facts);
-        let table: [(Cond, [bool; 3]); 12] = [
+        let table: [(Cond, [bool; 3]); 14] = [
             (Cond::Flag("asked_leo".into()), [true, true, true]),
             (Cond::Flag("mocked_nyx".into()), [false, false, false]),
             (Cond::Beat(StoryFlag::Overload), [true, true, true]),
@@ -249,6 +267,8 @@ mod tests {
             (Cond::Sunk, [false, true, false]),
             (Cond::SunkAny, [true, true, true]),
             (Cond::InDive("leo".into()), [true, false, false]),
+            (Cond::Freed("leo".into()), [true, true, true]),
+            (Cond::Freed("mara".into()), [false, false, false]),
             (
                 Cond::Any(vec![Cond::Memory(1), Cond::Not(Box::new(Cond::Sunk))]),
                 [true, false, true],
@@ -270,6 +290,20 @@ mod tests {
         assert!(Cond::Outcome(Outcome::SteeringOff).holds(&epilogue));
         assert!(!Cond::Outcome(Outcome::SteeringOn).holds(&epilogue));
         assert!(!Cond::Outcome(Outcome::SteeringOff).holds(&waking));
+    }
+
+    #[test]
+    fn the_freed_are_written_only_when_someone_is() {
+        let nobody = StoryFacts {
+            flags: ["asked_leo".to_owned()].into(),
+            ..StoryFacts::default()
+        };
+        let text = ron::to_string(&nobody).expect("writes");
+        assert!(!text.contains("freed"), "{text}");
+        let leo = story(&[], &[], &[]);
+        let text = ron::to_string(&leo).expect("writes");
+        assert!(text.contains("freed:[\"leo\"]"), "{text}");
+        assert_eq!(ron::from_str::<StoryFacts>(&text).expect("reads"), leo);
     }
 
     #[test]

@@ -616,9 +616,7 @@ fn check_conditions(lib: &Library, files: &[LevelFile], errors: &mut Problems) {
             for (j, line) in person.lines.iter().enumerate() {
                 let at = format!("cast[{i}].lines[{j}].when");
                 for (field, named) in cond::names(&at, &line.when) {
-                    if let Named::Flag(flag) = named
-                        && let Some(problem) = cond::unknown_flag(flag, &flags)
-                    {
+                    if let Some(problem) = cond::unknown_name(named, &flags, &dreams) {
                         errors.push(file.error(&field, problem));
                     }
                 }
@@ -629,21 +627,15 @@ fn check_conditions(lib: &Library, files: &[LevelFile], errors: &mut Problems) {
         let Some(file) = files.iter().find(|f| f.file == entry.file) else {
             continue;
         };
-        let set = entry.value.flags_set();
+        let set = entry.value.flags_set().into_iter();
+        let set = set.map(|(field, flag)| (field, Named::Flag(flag)));
         let read = entry
             .value
             .conditions()
             .into_iter()
-            .flat_map(|(at, conds)| {
-                cond::names(&at, conds)
-                    .into_iter()
-                    .filter_map(|(field, named)| match named {
-                        Named::Flag(flag) => Some((field, flag)),
-                        _ => None,
-                    })
-            });
-        for (field, flag) in set.into_iter().chain(read) {
-            if let Some(problem) = cond::unknown_flag(flag, &flags) {
+            .flat_map(|(at, conds)| cond::names(&at, conds));
+        for (field, named) in set.chain(read) {
+            if let Some(problem) = cond::unknown_name(named, &flags, &dreams) {
                 errors.push(file.error(&field, problem));
             }
         }
@@ -659,14 +651,7 @@ fn check_conditions(lib: &Library, files: &[LevelFile], errors: &mut Problems) {
         }
         for (at, conds) in entry.value.conditions() {
             for (field, named) in cond::names(&at, conds) {
-                let problem = match named {
-                    Named::Flag(flag) => cond::unknown_flag(flag, &flags),
-                    Named::Dream(id) if !dreams.contains(&id) => {
-                        Some(unknown("dream", id, &dreams))
-                    }
-                    _ => None,
-                };
-                if let Some(problem) = problem {
+                if let Some(problem) = cond::unknown_name(named, &flags, &dreams) {
                     errors.push(file.error(&field, problem));
                 }
             }

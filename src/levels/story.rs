@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::check::Checks;
-use super::cond::{self, Cond, Facts, Named, Scope};
+use super::cond::{self, Cond, Facts, Scope};
 
 /// The campaign file's `story`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +113,10 @@ pub struct SceneCue {
     /// Network hours since the last scene ended (or since Juno sat down). Optional: 0.
     #[serde(default)]
     pub gap_hours: f32,
+    /// What the desk does as the scene ends, as a message's action would (if it can be
+    /// taken then): `Some(Confront)` goes on into the confrontation. Optional: nothing.
+    #[serde(default)]
+    pub then: Option<Action>,
 }
 
 /// The simulated network.
@@ -309,16 +313,22 @@ fn unknown_placeholder<'t>(text: &'t str, known: &[&str]) -> Option<&'t str> {
     None
 }
 
-/// Checks conditions where they stand, and the flags they name against those declared.
-fn check_when(c: &mut Checks, at: &str, when: &[Cond], scope: Scope, flags: &[&str]) {
+/// Checks conditions where they stand, the flags they name against those declared and
+/// the dreams against the dives there are.
+fn check_when(c: &mut Checks, at: &str, when: &[Cond], scope: Scope, names: Names) {
     cond::check(c, at, when, scope);
     for (field, named) in cond::names(at, when) {
-        if let Named::Flag(flag) = named
-            && let Some(problem) = cond::unknown_flag(flag, flags)
-        {
+        if let Some(problem) = cond::unknown_name(named, names.flags, names.dreams) {
             c.fail(field, problem);
         }
     }
+}
+
+/// What the story's conditions may name: its declared flags and the dives there are.
+#[derive(Clone, Copy)]
+struct Names<'a> {
+    flags: &'a [&'a str],
+    dreams: &'a [&'a str],
 }
 
 /// Something that happens on a dive, for Father's lines.
@@ -555,6 +565,10 @@ impl Story {
             }
         }
         let flags: Vec<&str> = self.flags.iter().map(String::as_str).collect();
+        let names = Names {
+            flags: &flags,
+            dreams: &known,
+        };
         for (i, flag) in self.flags.iter().enumerate() {
             c.id(format_args!("story.flags[{i}]"), flag);
             if flags[..i].contains(&flag.as_str()) {
@@ -578,29 +592,17 @@ impl Story {
                 0.0..=1000.0,
                 " h",
             );
-            check_when(c, &format!("{at}.when"), &cue.when, Scope::Waking, &flags);
+            check_when(c, &format!("{at}.when"), &cue.when, Scope::Waking, names);
         }
         for (i, line) in self.father.iter().enumerate() {
             c.text(format_args!("story.father[{i}].text"), &line.text, 300);
             let at = format!("story.father[{i}].when");
-            cond::check(c, &at, &line.when, Scope::Link);
-            for (field, named) in cond::names(&at, &line.when) {
-                let problem = match named {
-                    Named::Flag(flag) => cond::unknown_flag(flag, &flags),
-                    Named::Dream(id) if !known.contains(&id) => {
-                        Some(super::check::unknown("dive", id, &known))
-                    }
-                    _ => None,
-                };
-                if let Some(problem) = problem {
-                    c.fail(field, problem);
-                }
-            }
+            check_when(c, &at, &line.when, Scope::Link, names);
         }
         for (i, e) in self.epilogue.iter().enumerate() {
             c.text(format_args!("story.epilogue[{i}].text"), &e.text, 1000);
             let at = format!("story.epilogue[{i}].when");
-            check_when(c, &at, &e.when, Scope::Epilogue, &flags);
+            check_when(c, &at, &e.when, Scope::Epilogue, names);
         }
         for (i, line) in self.design_talk.iter().enumerate() {
             let at = format!("story.design_talk[{i}]");
@@ -615,13 +617,7 @@ impl Story {
                     ),
                 );
             }
-            check_when(
-                c,
-                &format!("{at}.when"),
-                &line.when,
-                Scope::Epilogue,
-                &flags,
-            );
+            check_when(c, &format!("{at}.when"), &line.when, Scope::Epilogue, names);
         }
         for (i, ending) in self.endings.iter().enumerate() {
             let at = format!("story.endings[{i}]");
@@ -644,7 +640,7 @@ impl Story {
                 &format!("{at}.when"),
                 &ending.when,
                 Scope::Epilogue,
-                &flags,
+                names,
             );
         }
         if let Some(last) = self.endings.last()
@@ -797,12 +793,14 @@ mod tests {
         let story = story(
             r#"(id: "a", title: "A", scenes: ["x"]),
                (id: "a", title: "", when: [Flag("knid")], scenes: [])"#,
-            r#"(who: "Father", text: "Dependence {dep}.", when: [Memory(0)])"#,
+            r#"(who: "Father", text: "Dependence {dep}.", when: [Memory(0)]),
+               (who: "Juno", text: "Home.", when: [Freed("lio")])"#,
         );
         let errors = problems(&story);
         for wanted in [
             "story.design_talk[0].text: unknown {dep}",
             "story.design_talk[0].when[0]: memories are only known at a dream's core",
+            "story.design_talk[1].when[0]: no dream \"lio\"",
             "story.endings[1].id: ending \"a\" is written twice",
             "story.endings[1].title: expected some text",
             "story.endings[1].scenes: expected 1 to 12 scenes, found 0",

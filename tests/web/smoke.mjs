@@ -63,6 +63,15 @@ try {
   const screen = () => page.evaluate(() => document.body.dataset.screen || "");
   const onScreen = (name, limit) => waitFor(`the ${name} screen`, async () => (await screen()) === name, limit);
   const failed = () => page.evaluate(() => Boolean(window.sleepSyncFailed));
+  // Reads the scene on screen through with Enter, a line at a time, until screen `name`.
+  async function readThrough(what, name, limit) {
+    for (let press = 1; (await screen()) === "Scene"; press++) {
+      if (press > 80) throw new Error(`Enter does not get through ${what}`);
+      await page.keyboard.press("Enter");
+      await page.waitForTimeout(250);
+    }
+    await onScreen(name, limit);
+  }
   async function waitFor(what, test, limit) {
     const until = Date.now() + limit * 1000;
     while (Date.now() < until) {
@@ -106,38 +115,38 @@ try {
   await page.waitForTimeout(1000);
 
   // New game → the family's evening (a scene in panels, read with Enter) → their dream
-  // (the prologue) → Esc → Wake up → the control room (the network simulation and its
-  // charts run).
+  // (the prologue) → Esc → Wake up → Priya's handover (a scene) → the control room (the
+  // network simulation and its charts run).
   await clickAt(640, 315); // New game
   await onScreen("Scene", 120);
   await page.waitForTimeout(1000);
   const panels = stats(await page.screenshot());
   console.log(`the evening's panels: mean luminance ${panels.mean.toFixed(1)}, variance ${panels.variance.toFixed(0)} (${seconds()} s)`);
   if (panels.variance < 50) throw new Error(`the evening's panels are blank (variance ${panels.variance.toFixed(1)})`);
-  for (let press = 1; (await screen()) === "Scene"; press++) {
-    if (press > 80) throw new Error("Enter does not get through the evening's scene");
-    await page.keyboard.press("Enter");
-    await page.waitForTimeout(250);
-  }
-  await onScreen("Dream:Exploring", 300);
+  await readThrough("the evening's scene", "Dream:Exploring", 300);
   await page.waitForTimeout(2000);
   const evening = stats(await page.screenshot());
   console.log(`the evening dream: mean luminance ${evening.mean.toFixed(1)}, variance ${evening.variance.toFixed(0)} (${seconds()} s)`);
   if (evening.variance < 50) throw new Error(`the evening dream is blank (variance ${evening.variance.toFixed(1)})`);
   // Frames are slow here: the pause menu may open a while after Esc, so the click on
-  // Wake up is made again until the control room shows.
+  // Wake up is made again until the desk shows.
   await page.keyboard.press("Escape");
   await page.waitForTimeout(3000);
   for (let attempt = 1; ; attempt++) {
     await clickAt(...PAUSE_WAKE_UP);
     try {
-      await onScreen("ControlRoom", 20);
+      await waitFor("the desk (or the handover on it)", async () => ["ControlRoom", "Scene"].includes(await screen()), 20);
       break;
     } catch (e) {
       if (attempt >= 4) throw e;
-      console.log(`Wake up: not yet the control room after click ${attempt}; clicking again`);
+      console.log(`Wake up: not yet the desk after click ${attempt}; clicking again`);
     }
   }
+  // The first night opens on Priya handing over the console (once the desk is built):
+  // read it through.
+  await onScreen("Scene", 120);
+  console.log(`the first night opens on the handover scene (${seconds()} s)`);
+  await readThrough("the handover", "ControlRoom", 60);
   await page.waitForTimeout(2000);
   if (problems.length) throw new Error(problems.join("\n"));
   const room = await page.screenshot();
@@ -148,7 +157,10 @@ try {
 
   // The game saved itself: a new session in the same browser continues it, at the
   // network minute it was saved at.
-  await waitFor("the autosave in localStorage", async () => (await page.evaluate((k) => localStorage.getItem(k) || "", SAVE_KEY)).includes("version: 2"), 60);
+  await waitFor("the autosave in localStorage, with the handover read", async () => {
+    const saved = await page.evaluate((k) => localStorage.getItem(k) || "", SAVE_KEY);
+    return saved.includes("version: 2") && saved.includes("\"handover\"");
+  }, 60);
   await page.reload();
   await onScreen("Title", 300);
   await page.waitForTimeout(1000);
