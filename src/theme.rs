@@ -135,6 +135,17 @@ pub fn dreamer_colour(dreamer: &crate::levels::Dreamer) -> egui::Color32 {
     egui::Color32::from_rgb(r, g, b)
 }
 
+/// The colour a speaker's name is drawn in wherever someone speaks (the scenes, the
+/// subtitles in a dream, the talk at a core, the design talk): that of the dreamer file
+/// with that name (Leo, Mara, Father, Nyx), else the accent (Juno, Priya, the unnamed).
+pub fn speaker_colour(library: &crate::levels::Library, who: &str) -> egui::Color32 {
+    library
+        .dreamers
+        .values()
+        .find(|entry| entry.value.name == who)
+        .map_or(ACCENT, |entry| dreamer_colour(&entry.value))
+}
+
 /// Problems in the level files, if any, in a scrolling list with a hint on what to do.
 pub fn level_problems(ui: &mut egui::Ui, report: &crate::levels::LevelReport) {
     if report.errors.is_empty() {

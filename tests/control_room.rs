@@ -9,8 +9,8 @@ use egui_kittest::kittest::Queryable;
 use sleep_sync::campaign::design::DesignRun;
 use sleep_sync::campaign::{Desk, Panel, Request};
 use sleep_sync::dev::testing::shipped_library;
+use sleep_sync::levels::Library;
 use sleep_sync::levels::story::{Action, Story, StoryFlag};
-use sleep_sync::levels::{DiveSpec, Library};
 use sleep_sync::network::analysis::Query;
 use sleep_sync::network::{AltRules, Cohort, DataKept, Measure, Param};
 use sleep_sync::screens::control_room::{PanelLooks, show};
@@ -254,8 +254,7 @@ fn harness(desk: Desk) -> Harness<'static, Room> {
         .with_max_steps(400)
         .build_ui_state(
             |ui, room: &mut Room| {
-                let dives: Vec<&DiveSpec> = room.library.campaign_dives().collect();
-                let mut requests = show(ui.ctx(), &room.desk, &room.story, &dives);
+                let mut requests = show(ui.ctx(), &room.desk, &room.library);
                 // As the game does: the panels' requests change the desk, and the link
                 // being calibrated is stepped on the clock (here one frame a step).
                 for request in &requests {

@@ -299,6 +299,7 @@ fn every_answer_in_a_scene_is_answered_in_the_scene() {
 // ---- The scene's screen, driven through egui as a player would (egui_kittest) ----
 
 struct Playing {
+    library: Library,
     scene: sleep_sync::levels::Scene,
     at: sleep_sync::levels::SceneAt,
     story: StoryFacts,
@@ -327,7 +328,7 @@ fn scene_harness(id: &str) -> egui_kittest::Harness<'static, Playing> {
                     scene: &p.scene,
                     at: &p.at,
                     story: &p.story,
-                    speakers: &[],
+                    library: &p.library,
                 };
                 // As the game does (campaign::scenes): requests step the scene.
                 for request in show(ui.ctx(), &view, &mut p.focus, 0, false) {
@@ -342,6 +343,7 @@ fn scene_harness(id: &str) -> egui_kittest::Harness<'static, Playing> {
                 }
             },
             Playing {
+                library,
                 scene,
                 at,
                 story,

@@ -5,7 +5,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::dive::{ActiveDive, LoopState, NightmareLoop, PendingAnswer};
-use crate::levels::Choice;
+use crate::levels::{Choice, Levels};
 use crate::state::{AppState, Pause};
 use crate::theme;
 
@@ -31,6 +31,7 @@ const ANSWER_KEYS: [KeyCode; 6] = [
 fn talk(
     mut contexts: EguiContexts,
     dive: Res<ActiveDive>,
+    levels: Res<Levels>,
     nightmare: Option<Res<NightmareLoop>>,
     keys: Option<Res<ButtonInput<KeyCode>>>,
     mut answer: ResMut<PendingAnswer>,
@@ -58,7 +59,7 @@ fn talk(
                 }
                 ui.label(
                     egui::RichText::new(speaker)
-                        .color(speaker_colour(&dive, speaker))
+                        .color(theme::speaker_colour(&levels.library, speaker))
                         .strong()
                         .size(20.0),
                 );
@@ -118,16 +119,6 @@ fn talk(
             }
         });
     Ok(())
-}
-
-/// The dreamer speaks in their colour; anyone else (Nyx, Father's voice) in the
-/// interface's own.
-fn speaker_colour(dive: &ActiveDive, speaker: &str) -> egui::Color32 {
-    if speaker == dive.spec.dreamer.name {
-        theme::dreamer_colour(&dive.spec.dreamer)
-    } else {
-        theme::ACCENT
-    }
 }
 
 /// What Juno still needs to say a closed answer: "needs 2 memories; you understand 1",

@@ -5,7 +5,8 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use crate::dive::{ActiveDive, LoopState, NightmareLoop, PersonSays};
+use crate::dive::{LoopState, NightmareLoop, PersonSays};
+use crate::levels::Levels;
 use crate::state::{AppState, Pause};
 use crate::theme;
 
@@ -14,9 +15,9 @@ const LINE_SECONDS: f32 = 7.0;
 /// Lines shown at once, newest last.
 const SHOWN: usize = 3;
 
-/// The lines on screen: (who, name, text, age).
+/// The lines on screen: (name, text, age).
 #[derive(Resource, Debug, Default)]
-pub struct Subtitles(pub Vec<(String, String, String, f32)>);
+pub struct Subtitles(pub Vec<(String, String, f32)>);
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Subtitles>()
@@ -41,13 +42,13 @@ pub(super) fn plugin(app: &mut App) {
 
 fn listen(time: Res<Time>, mut says: MessageReader<PersonSays>, mut subtitles: ResMut<Subtitles>) {
     for line in &mut subtitles.0 {
-        line.3 += time.delta_secs();
+        line.2 += time.delta_secs();
     }
-    subtitles.0.retain(|line| line.3 < LINE_SECONDS);
+    subtitles.0.retain(|line| line.2 < LINE_SECONDS);
     for said in says.read() {
         subtitles
             .0
-            .push((said.who.clone(), said.name.clone(), said.text.clone(), 0.0));
+            .push((said.name.clone(), said.text.clone(), 0.0));
     }
     let extra = subtitles.0.len().saturating_sub(SHOWN);
     subtitles.0.drain(..extra);
@@ -56,7 +57,7 @@ fn listen(time: Res<Time>, mut says: MessageReader<PersonSays>, mut subtitles: R
 fn show(
     mut contexts: EguiContexts,
     subtitles: Res<Subtitles>,
-    dive: Option<Res<ActiveDive>>,
+    levels: Res<Levels>,
     nightmare: Option<Res<NightmareLoop>>,
 ) -> Result {
     // At the core the talk's window has the floor (and says who else speaks).
@@ -71,13 +72,10 @@ fn show(
         .show(ctx, |ui| {
             theme::glass_frame().show(ui, |ui| {
                 ui.set_max_width(640.0);
-                for (who, name, text, age) in &subtitles.0 {
+                for (name, text, age) in &subtitles.0 {
                     // The last second fades out.
                     let alpha = (LINE_SECONDS - age).clamp(0.0, 1.0);
-                    let colour = dive
-                        .as_deref()
-                        .and_then(|d| d.spec.people.iter().find(|p| p.id == *who))
-                        .map_or(theme::ACCENT, theme::dreamer_colour);
+                    let colour = theme::speaker_colour(&levels.library, name);
                     ui.horizontal_wrapped(|ui| {
                         ui.label(
                             egui::RichText::new(format!("{name}:"))

@@ -10,7 +10,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::campaign::{PlayingScene, SceneRequest};
-use crate::levels::{Facts, Levels, Scene, SceneAt, Set, StoryFacts};
+use crate::levels::{Facts, Levels, Library, Scene, SceneAt, Set, StoryFacts};
 use crate::state::AppState;
 use crate::theme;
 
@@ -58,7 +58,7 @@ fn scene_screen(
         scene: &scene.value,
         at: &playing.at,
         story: &playing.story,
-        speakers: &speaker_colours(&levels),
+        library: &levels.library,
     };
     let asked = show(
         ctx,
@@ -76,18 +76,8 @@ pub struct SceneView<'a> {
     pub scene: &'a Scene,
     pub at: &'a SceneAt,
     pub story: &'a StoryFacts,
-    /// Speakers' colours by name (the dreamers'); others are drawn in the accent.
-    pub speakers: &'a [(String, egui::Color32)],
-}
-
-/// The speakers' colours, from the dreamers' level files (Leo, Mara, Father, Nyx).
-pub fn speaker_colours(levels: &Levels) -> Vec<(String, egui::Color32)> {
-    levels
-        .library
-        .dreamers
-        .values()
-        .map(|d| (d.value.name.clone(), theme::dreamer_colour(&d.value)))
-        .collect()
+    /// The level files the speakers' colours come from ([`theme::speaker_colour`]).
+    pub library: &'a Library,
 }
 
 /// Draws the scene at `at` over the whole window and returns what the player asked
@@ -149,7 +139,7 @@ pub fn show(
                 .map_or(if at.chose.is_some() { "Juno" } else { "" }, |l| {
                     l.who.as_str()
                 });
-            paint_cast(ui.painter(), rect, &panel.cast, speaking, view.speakers);
+            paint_cast(ui.painter(), rect, &panel.cast, speaking, view.library);
             let opening =
                 at.panel == first_panel(scene, &facts) && at.shown <= 1 && at.chose.is_none();
             let band = egui::Rect::from_min_max(
@@ -179,10 +169,10 @@ pub fn show(
                         let shown = &lines[..at.shown.min(lines.len())];
                         for (n, line) in shown.iter().enumerate() {
                             let latest = n + 1 == shown.len() && at.chose.is_none();
-                            said(ui, view.speakers, &line.who, &line.text, latest);
+                            said(ui, view.library, &line.who, &line.text, latest);
                         }
                         if let Some(option) = at.chose.and_then(|i| panel.choice.get(i)) {
-                            said(ui, view.speakers, "Juno", &option.say, true);
+                            said(ui, view.library, "Juno", &option.say, true);
                         }
                     });
                 ui.add_space(8.0);
@@ -245,13 +235,7 @@ fn first_panel(scene: &Scene, facts: &Facts) -> usize {
 
 /// One line: the speaker's name in their colour, the words; narration in italics. The
 /// latest line is bright, the ones before it dimmed.
-fn said(
-    ui: &mut egui::Ui,
-    speakers: &[(String, egui::Color32)],
-    who: &str,
-    text: &str,
-    latest: bool,
-) {
+fn said(ui: &mut egui::Ui, library: &Library, who: &str, text: &str, latest: bool) {
     let words = if latest {
         egui::Color32::from_rgb(235, 238, 245)
     } else {
@@ -261,19 +245,11 @@ fn said(
         ui.label(egui::RichText::new(text).italics().color(words));
         return;
     }
-    let colour = colour_of(speakers, who);
+    let colour = theme::speaker_colour(library, who);
     ui.horizontal_wrapped(|ui| {
         ui.label(egui::RichText::new(who).strong().color(colour));
         ui.label(egui::RichText::new(text).color(words));
     });
-}
-
-/// A speaker's colour by name (the dreamers'); anyone else in the accent.
-fn colour_of(speakers: &[(String, egui::Color32)], who: &str) -> egui::Color32 {
-    speakers
-        .iter()
-        .find(|(name, _)| name == who)
-        .map_or(theme::ACCENT, |(_, c)| *c)
 }
 
 // ---- The sets, painted ----
@@ -542,13 +518,13 @@ fn paint_cast(
     rect: egui::Rect,
     cast: &[String],
     speaking: &str,
-    speakers: &[(String, egui::Color32)],
+    library: &Library,
 ) {
     let floor = rect.top() + rect.height() * 0.61;
     let height = rect.height() * 0.42;
     for (n, who) in cast.iter().enumerate() {
         let x = rect.left() + rect.width() * (n as f32 + 1.0) / (cast.len() as f32 + 1.0);
-        let colour = colour_of(speakers, who);
+        let colour = theme::speaker_colour(library, who);
         let rim = if who == speaking {
             colour
         } else {

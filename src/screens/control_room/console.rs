@@ -7,7 +7,7 @@ use super::family_name;
 use crate::campaign::design::{DESIGN_DAYS, DESIGN_SLEEPERS};
 use crate::campaign::{Desk, Request};
 use crate::levels::DiveSpec;
-use crate::levels::story::{Story, StoryFlag};
+use crate::levels::story::StoryFlag;
 use crate::network::calibration::STEADY_SECONDS;
 use crate::network::{DataKept, Invites};
 use crate::theme;
@@ -175,7 +175,13 @@ pub fn console(ui: &mut egui::Ui, desk: &Desk, dives: &[&DiveSpec], requests: &m
     }
 }
 
-pub fn alternative(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut Vec<Request>) {
+pub fn alternative(
+    ui: &mut egui::Ui,
+    desk: &Desk,
+    library: &crate::levels::Library,
+    requests: &mut Vec<Request>,
+) {
+    let story = &library.story;
     if !desk.can(crate::levels::story::Action::DesignAlternative) {
         let names: Vec<String> = story.family.iter().map(family_name).collect();
         let first = if desk.flags.contains(&StoryFlag::AllFreed) {
@@ -260,11 +266,7 @@ pub fn alternative(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut
         if !talk.is_empty() {
             ui.separator();
             for (who, text) in talk {
-                let colour = if who == "Juno" {
-                    theme::MEMORY
-                } else {
-                    theme::ACCENT
-                };
+                let colour = theme::speaker_colour(library, who);
                 ui.horizontal_wrapped(|ui| {
                     ui.label(egui::RichText::new(who).strong().color(colour));
                     ui.add(egui::Label::new(text).wrap());

@@ -16,8 +16,8 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::campaign::{ControlRoom, Desk, Panel, Request, SPEEDS};
-use crate::levels::story::{FamilyMember, Story, StoryFlag};
-use crate::levels::{DiveSpec, Levels};
+use crate::levels::story::{FamilyMember, StoryFlag};
+use crate::levels::{DiveSpec, Levels, Library};
 use crate::state::AppState;
 use crate::theme;
 
@@ -78,8 +78,7 @@ fn control_room(
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?;
-    let dives: Vec<&DiveSpec> = levels.library.campaign_dives().collect();
-    requests.write_batch(show(ctx, &room.0, &levels.library.story, &dives));
+    requests.write_batch(show(ctx, &room.0, &levels.library));
     if !levels.report.errors.is_empty() {
         egui::Window::new("Level problems")
             .anchor(egui::Align2::LEFT_BOTTOM, [8.0, -8.0])
@@ -92,7 +91,10 @@ fn control_room(
 /// Draws the control room; returns what the player asked of the game ([`Desk::apply`]
 /// makes the desk's changes). Keys: F1–F6 open and close the panels, Space pauses the
 /// network, Tab moves between controls.
-pub fn show(ctx: &egui::Context, desk: &Desk, story: &Story, dives: &[&DiveSpec]) -> Vec<Request> {
+pub fn show(ctx: &egui::Context, desk: &Desk, library: &Library) -> Vec<Request> {
+    let story = &library.story;
+    let dives: Vec<&DiveSpec> = library.campaign_dives().collect();
+    let dives = dives.as_slice();
     let mut requests = Vec::new();
     ctx.input(|i| {
         for panel in Panel::ALL {
@@ -129,7 +131,7 @@ pub fn show(ctx: &egui::Context, desk: &Desk, story: &Story, dives: &[&DiveSpec]
                 Panel::Algorithm => inspector::inspector(ui, desk, &mut requests),
                 Panel::Inbox => inbox::inbox(ui, desk, story, &mut requests),
                 Panel::Console => console::console(ui, desk, dives, &mut requests),
-                Panel::Alternative => console::alternative(ui, desk, story, &mut requests),
+                Panel::Alternative => console::alternative(ui, desk, library, &mut requests),
             });
         if !open {
             requests.push(Request::ClosePanel(panel));
