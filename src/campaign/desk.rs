@@ -454,17 +454,21 @@ impl Desk {
         let hours_since = |minute: u64| self.network.minute().saturating_sub(minute) as f32 / 60.0;
         let at_desk = hours_since(self.start_minute);
         let since_last = hours_since(self.last_scene_minute.unwrap_or(self.start_minute));
-        let known = self.facts();
-        let facts = crate::levels::Facts::waking(&known);
-        // In the order written: the first scene not yet played whose conditions hold is
-        // the only one that can be due (a later one waits for its time to come); one
-        // whose conditions do not hold now (its moment passed, or has not come) holds
-        // nothing back.
-        let cue = story.scenes.iter().find(|cue| {
-            !self.scenes_seen.contains(&cue.scene) && crate::levels::cond::all(&cue.when, &facts)
-        })?;
+        let cue = self.next_cue(story)?;
         let due = at_desk >= cue.after_hours && since_last >= cue.gap_hours;
         due.then_some(cue)
+    }
+
+    /// The scene cue that comes next, whenever its hour comes: in the order written, the
+    /// first not yet played whose conditions hold (a later one waits for it); one whose
+    /// conditions do not hold now (its moment passed, or has not come) holds nothing
+    /// back.
+    pub fn next_cue<'s>(&self, story: &'s Story) -> Option<&'s SceneCue> {
+        let known = self.facts();
+        let facts = crate::levels::Facts::waking(&known);
+        story.scenes.iter().find(|cue| {
+            !self.scenes_seen.contains(&cue.scene) && crate::levels::cond::all(&cue.when, &facts)
+        })
     }
 
     /// A waking scene played to its end: what Juno chose in it is remembered.

@@ -2,9 +2,10 @@
 //! come and what Juno chose in it. A new game's prologue scene plays before the evening
 //! dream; the rift scenes come between nights at the desk when they are due
 //! ([`Desk::due_scene`]), and as one ends the desk does what its cue says (the morning
-//! Juno goes up, on into the confrontation); once the alternative is adopted, the ending's scenes and the
-//! credits play one after another, and the campaign is finished
-//! ([`Desk::closing_scenes`]). The screen that draws them sends [`SceneRequest`]s.
+//! Juno goes up, on into the confrontation); once Juno goes on from the adopted
+//! alternative, the ending's scenes and the credits play one after another, and the
+//! campaign is finished ([`Desk::closing_scenes`]). The screen that draws them sends
+//! [`SceneRequest`]s.
 
 use bevy::prelude::*;
 

@@ -518,11 +518,7 @@ impl Run {
         }
         // The rift's last scenes come while she makes up her mind (those whose
         // moment is now, waiting for their hour).
-        let known = desk.facts();
-        let now = Facts::waking(&known);
-        let waiting = story.scenes.iter().any(|c| {
-            !desk.scenes_seen.contains(&c.scene) && crate::levels::cond::all(&c.when, &now)
-        });
+        let waiting = desk.next_cue(story).is_some();
         if !flags.contains(&StoryFlag::Overload) {
             if waiting {
                 return fast;

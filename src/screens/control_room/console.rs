@@ -6,8 +6,8 @@ use bevy_egui::egui;
 use super::family_name;
 use crate::campaign::design::{DESIGN_DAYS, DESIGN_SLEEPERS};
 use crate::campaign::{Desk, Request};
-use crate::levels::DiveSpec;
 use crate::levels::story::StoryFlag;
+use crate::levels::{DiveSpec, Library};
 use crate::network::calibration::STEADY_SECONDS;
 use crate::network::{DataKept, Invites};
 use crate::theme;
@@ -175,12 +175,7 @@ pub fn console(ui: &mut egui::Ui, desk: &Desk, dives: &[&DiveSpec], requests: &m
     }
 }
 
-pub fn alternative(
-    ui: &mut egui::Ui,
-    desk: &Desk,
-    library: &crate::levels::Library,
-    requests: &mut Vec<Request>,
-) {
+pub fn alternative(ui: &mut egui::Ui, desk: &Desk, library: &Library, requests: &mut Vec<Request>) {
     let story = &library.story;
     if !desk.can(crate::levels::story::Action::DesignAlternative) {
         let names: Vec<String> = story.family.iter().map(family_name).collect();
