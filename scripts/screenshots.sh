@@ -35,6 +35,7 @@ cp "$tour/title.png" docs/screenshot-title.png
 cp "$tour/free-dive.png" docs/screenshot-free-dive.png
 cp "$tour/dream.png" "docs/screenshot-$first.png"
 cp "$tour/settings.png" docs/screenshot-settings.png
+cp "$tour/controls.png" docs/screenshot-controls.png
 cp "$tour/load.png" docs/screenshot-load.png
 for dream in $dives; do
   [ "$dream" = "$first" ] || run --dive "$dream" --screenshot "docs/screenshot-$dream.png"

@@ -53,3 +53,11 @@ pub fn app(mods: &[PathBuf]) -> App {
     }
     app
 }
+
+/// Finishes building `app` as `App::run` would (the controls' input contexts, for one,
+/// are set up as their plugin finishes). Call once every plugin is added, before the
+/// first update; systems and resources may still be added after.
+pub fn ready(app: &mut App) {
+    app.finish();
+    app.cleanup();
+}

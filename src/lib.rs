@@ -14,6 +14,7 @@ pub mod audio;
 pub mod campaign;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod commands;
+pub mod controls;
 #[cfg(all(feature = "dev", not(target_arch = "wasm32")))]
 pub mod dev;
 pub mod dive;
@@ -22,6 +23,7 @@ pub mod dream;
 pub mod headless;
 pub mod juno;
 pub mod levels;
+pub mod menus;
 pub mod network;
 pub mod replay;
 pub mod saves;
@@ -37,7 +39,6 @@ pub mod world;
 
 mod hud;
 mod looks;
-mod menus;
 mod third_party;
 
 use bevy::prelude::*;
@@ -72,6 +73,7 @@ impl Plugin for GamePlugin {
             state::plugin,
             third_party::rapier::plugin,
             settings::plugin,
+            controls::plugin,
             levels::plugin,
             dive::plugin,
             juno::plugin,

@@ -14,9 +14,12 @@
 
 use std::time::Duration;
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::controls::{Bindings, KeyLabels};
+pub use crate::controls::{ControlSettings, LOOK_SENSITIVITY};
 use crate::store::Store;
 
 pub use crate::store::APP_ID;
@@ -54,26 +57,6 @@ impl Default for SoundSettings {
     }
 }
 
-/// How the camera answers the mouse and the right stick.
-#[derive(Resource, Reflect, Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[reflect(Resource, Default)]
-#[serde(default)]
-pub struct ControlSettings {
-    /// Multiplies how far the view turns, from [`LOOK_SENSITIVITY`]`.0` to `.1`.
-    pub look_sensitivity: f32,
-    /// Mouse or stick up looks down.
-    pub invert_look: bool,
-}
-
-impl Default for ControlSettings {
-    fn default() -> Self {
-        Self {
-            look_sensitivity: 1.0,
-            invert_look: false,
-        }
-    }
-}
-
 /// What the picture costs and how wide it is.
 #[derive(Resource, Reflect, Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[reflect(Resource, Default)]
@@ -104,8 +87,6 @@ impl Default for PictureSettings {
     }
 }
 
-/// The range of [`ControlSettings::look_sensitivity`].
-pub const LOOK_SENSITIVITY: (f32, f32) = (0.25, 4.0);
 /// The range of [`PictureSettings::field_of_view`], degrees.
 pub const FIELD_OF_VIEW: (f32, f32) = (35.0, 80.0);
 /// The range of [`PictureSettings::ui_scale`].
@@ -129,16 +110,6 @@ impl SoundSettings {
             ambience: within(self.ambience, (0.0, 1.0), d.ambience),
             effects: within(self.effects, (0.0, 1.0), d.effects),
             music: within(self.music, (0.0, 1.0), d.music),
-        }
-    }
-}
-
-impl ControlSettings {
-    /// The same settings with the sensitivity within [`LOOK_SENSITIVITY`].
-    pub fn sanitized(self) -> Self {
-        Self {
-            look_sensitivity: within(self.look_sensitivity, LOOK_SENSITIVITY, 1.0),
-            ..self
         }
     }
 }
@@ -200,10 +171,12 @@ pub fn persist(app: &mut App, app_id: &str) {
         return;
     };
     let (loaded, problem) = load(&store);
-    if let Some((sound, controls, picture)) = loaded {
-        app.insert_resource(sound)
-            .insert_resource(controls)
-            .insert_resource(picture);
+    if let Some(loaded) = loaded {
+        app.insert_resource(loaded.sound)
+            .insert_resource(loaded.controls)
+            .insert_resource(loaded.picture)
+            .insert_resource(loaded.bindings)
+            .insert_resource(loaded.key_labels);
     }
     app.insert_resource(SettingsProblem(problem))
         .insert_resource(SettingsPlace(format!("Saved in {}", store.place(FILE))))
@@ -215,10 +188,18 @@ pub fn persist(app: &mut App, app_id: &str) {
         .add_systems(Last, (save_after_change, save_at_exit).chain());
 }
 
-type Groups = (SoundSettings, ControlSettings, PictureSettings);
+/// Everything the settings file keeps.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Loaded {
+    sound: SoundSettings,
+    controls: ControlSettings,
+    picture: PictureSettings,
+    bindings: Bindings,
+    key_labels: KeyLabels,
+}
 
 /// The settings kept in `store`; a file that cannot be read is set aside and said so.
-fn load(store: &Store) -> (Option<Groups>, Option<String>) {
+fn load(store: &Store) -> (Option<Loaded>, Option<String>) {
     let bytes = match store.read(FILE) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => match legacy(store) {
@@ -239,14 +220,7 @@ fn load(store: &Store) -> (Option<Groups>, Option<String>) {
         Err(_) => Err("it is not UTF-8 text".to_owned()),
     };
     match table {
-        Ok(table) => (
-            Some((
-                group(&table, "sound"),
-                group(&table, "controls"),
-                group(&table, "picture"),
-            )),
-            None,
-        ),
+        Ok(table) => (Some(read_table(&table)), None),
         Err(error) => {
             let error = error.lines().next().unwrap_or_default().to_owned();
             let kept = match store.set_aside(FILE) {
@@ -316,19 +290,65 @@ fn group<T: Default + Serialize + serde::de::DeserializeOwned>(
     toml::Value::Table(merged).try_into().unwrap_or_default()
 }
 
-/// The file's text for these settings.
-fn text(sound: &SoundSettings, controls: &ControlSettings, picture: &PictureSettings) -> String {
-    let mut table = toml::Table::new();
-    for (name, value) in [
-        ("sound", toml::Value::try_from(sound)),
-        ("controls", toml::Value::try_from(controls)),
-        ("picture", toml::Value::try_from(picture)),
-    ] {
-        if let Ok(value) = value {
-            table.insert(name.to_owned(), value);
-        }
+/// The settings a file's table gives: each group's values over its defaults, the
+/// bindings the `[keyboard]` and `[gamepad]` tables name (anything unknown keeps its
+/// default and is logged).
+fn read_table(table: &toml::Table) -> Loaded {
+    let sub = |name: &str| table.get(name).and_then(toml::Value::as_table);
+    let (bindings, problems) = Bindings::from_tables(sub("keyboard"), sub("gamepad"));
+    for problem in problems {
+        warn!("settings {problem}; the default is kept");
     }
-    toml::to_string(&table).unwrap_or_default()
+    Loaded {
+        sound: group(table, "sound"),
+        controls: group(table, "controls"),
+        picture: group(table, "picture"),
+        bindings,
+        key_labels: KeyLabels::from_table(sub("key_labels")),
+    }
+}
+
+/// Everything the settings file keeps, as the game has it now.
+#[derive(SystemParam)]
+pub struct Kept<'w> {
+    sound: Res<'w, SoundSettings>,
+    controls: Res<'w, ControlSettings>,
+    picture: Res<'w, PictureSettings>,
+    bindings: Res<'w, Bindings>,
+    key_labels: Res<'w, KeyLabels>,
+}
+
+impl Kept<'_> {
+    /// Whether any of it changed since the system asking last ran.
+    pub fn changed(&self) -> bool {
+        self.sound.is_changed()
+            || self.controls.is_changed()
+            || self.picture.is_changed()
+            || self.bindings.is_changed()
+            || self.key_labels.is_changed()
+    }
+
+    /// The file's text.
+    fn text(&self) -> String {
+        let mut table = toml::Table::new();
+        for (name, value) in [
+            ("sound", toml::Value::try_from(*self.sound)),
+            ("controls", toml::Value::try_from(*self.controls)),
+            ("picture", toml::Value::try_from(*self.picture)),
+        ] {
+            if let Ok(value) = value {
+                table.insert(name.to_owned(), value);
+            }
+        }
+        let (keyboard, gamepad) = self.bindings.to_tables();
+        table.insert("keyboard".to_owned(), toml::Value::Table(keyboard));
+        table.insert("gamepad".to_owned(), toml::Value::Table(gamepad));
+        table.insert(
+            "key_labels".to_owned(),
+            toml::Value::Table(self.key_labels.to_table()),
+        );
+        toml::to_string(&table).unwrap_or_default()
+    }
 }
 
 /// Where the settings are kept, as the player is told (looked up once, at start).
@@ -336,33 +356,22 @@ fn text(sound: &SoundSettings, controls: &ControlSettings, picture: &PictureSett
 pub struct SettingsPlace(pub String);
 
 /// Whether any of the player's settings changed since the system asking last ran.
-pub fn settings_changed(
-    sound: Res<SoundSettings>,
-    controls: Res<ControlSettings>,
-    picture: Res<PictureSettings>,
-) -> bool {
-    sound.is_changed() || controls.is_changed() || picture.is_changed()
+pub fn settings_changed(kept: Kept) -> bool {
+    kept.changed()
 }
 
 /// Writes the settings. One a write could not keep: the player is told, the settings
 /// stay in use, and the next change tries again.
-fn write(
-    kept: &mut SettingsStore,
-    groups: (&SoundSettings, &ControlSettings, &PictureSettings),
-    problem: &mut SettingsProblem,
-) {
-    match kept
-        .store
-        .write(FILE, text(groups.0, groups.1, groups.2).as_bytes())
-    {
+fn write(store: &mut SettingsStore, kept: &Kept, problem: &mut SettingsProblem) {
+    match store.store.write(FILE, kept.text().as_bytes()) {
         Ok(()) => {
-            if std::mem::take(&mut kept.write_failed) {
+            if std::mem::take(&mut store.write_failed) {
                 problem.0 = None;
             }
         }
         Err(e) => {
             warn!("settings: {e}");
-            kept.write_failed = true;
+            store.write_failed = true;
             problem.0 = Some(format!(
                 "Settings not saved: {e}. The file on disk is kept as it was; your changes \
                  apply for this session."
@@ -373,40 +382,35 @@ fn write(
 
 /// Any change is written [`SAVE_DELAY`] after the last one.
 fn save_after_change(
-    sound: Res<SoundSettings>,
-    controls: Res<ControlSettings>,
-    picture: Res<PictureSettings>,
+    kept: Kept,
     time: Res<Time<Real>>,
-    mut kept: ResMut<SettingsStore>,
+    mut store: ResMut<SettingsStore>,
     mut problem: ResMut<SettingsProblem>,
     mut first_run: Local<bool>,
 ) {
     let now = time.elapsed_secs_f64();
     // The first run sees the values just loaded as changes.
-    let changed = sound.is_changed() || controls.is_changed() || picture.is_changed();
-    if std::mem::replace(&mut *first_run, true) && changed {
-        kept.changed_at = Some(now);
+    if std::mem::replace(&mut *first_run, true) && kept.changed() {
+        store.changed_at = Some(now);
     }
-    if kept
+    if store
         .changed_at
         .is_some_and(|at| now - at >= SAVE_DELAY.as_secs_f64())
     {
-        kept.changed_at = None;
-        write(&mut kept, (&sound, &controls, &picture), &mut problem);
+        store.changed_at = None;
+        write(&mut store, &kept, &mut problem);
     }
 }
 
 /// The game is closing (Quit, or the window closed): write what is not written yet.
 fn save_at_exit(
     mut exits: MessageReader<AppExit>,
-    sound: Res<SoundSettings>,
-    controls: Res<ControlSettings>,
-    picture: Res<PictureSettings>,
-    mut kept: ResMut<SettingsStore>,
+    kept: Kept,
+    mut store: ResMut<SettingsStore>,
     mut problem: ResMut<SettingsProblem>,
 ) {
-    if exits.read().next().is_some() && kept.changed_at.take().is_some() {
-        write(&mut kept, (&sound, &controls, &picture), &mut problem);
+    if exits.read().next().is_some() && store.changed_at.take().is_some() {
+        write(&mut store, &kept, &mut problem);
     }
 }
 

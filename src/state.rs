@@ -61,8 +61,12 @@ pub enum Menu {
     Save,
     /// Sound, controls and picture.
     Settings,
+    /// Settings → Controls: the bindings.
+    Controls,
     /// The dream is paused (see [`Pause`]).
     Pause,
+    /// From the pause menu: everything said in the dive so far.
+    Transcript,
 }
 
 /// What a menu asks for: the menus send these, the devices' Esc/East/Start too.
@@ -107,40 +111,12 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(OnExit(Pause::Paused), close_menus)
         .add_systems(
             Update,
-            (menu_keys, follow_menu_commands)
-                .chain()
-                .in_set(crate::AppSystems::RecordInput),
+            follow_menu_commands.in_set(crate::AppSystems::RecordInput),
         );
 }
 
-/// Esc and gamepad East go back from any menu; in the dream, Esc or Start pause it (and
-/// Start resumes it).
-fn menu_keys(
-    keys: Option<Res<ButtonInput<KeyCode>>>,
-    gamepads: Query<&Gamepad>,
-    screen: Res<State<AppState>>,
-    menu: Res<State<Menu>>,
-    mut menus: MessageWriter<MenuCommand>,
-) {
-    let escape = keys.is_some_and(|k| k.just_pressed(KeyCode::Escape));
-    let pad = |button| gamepads.iter().any(|p| p.just_pressed(button));
-    let (start, east) = (pad(GamepadButton::Start), pad(GamepadButton::East));
-    match menu.get() {
-        Menu::None if *screen.get() == AppState::Dream && (escape || start) => {
-            menus.write(MenuCommand::Open(Menu::Pause));
-        }
-        Menu::None => {}
-        Menu::Pause if start => {
-            menus.write(MenuCommand::Close);
-        }
-        _ if escape || east => {
-            menus.write(MenuCommand::Back);
-        }
-        _ => {}
-    }
-}
-
-fn follow_menu_commands(
+/// Opens, closes and goes back through menus as the [`MenuCommand`]s this frame ask.
+pub fn follow_menu_commands(
     mut commands: MessageReader<MenuCommand>,
     menu: Res<State<Menu>>,
     mut next: ResMut<NextState<Menu>>,

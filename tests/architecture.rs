@@ -33,6 +33,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("replay", Layer::Game),
     ("saves", Layer::Game),
     ("settings", Layer::Game),
+    ("controls", Layer::Game),
     ("schedule", Layer::Base),
     ("third_party::rapier", Layer::Game),
     ("screens", Layer::Presentation),

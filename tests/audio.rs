@@ -7,15 +7,16 @@ use bevy::audio::{AudioPlugin, PlaybackSettings, Volume};
 use bevy::prelude::*;
 use sleep_sync::audio::{Alarm, Drone, SoundKind, Synth};
 use sleep_sync::dev::testing::{
-    dive_into, end_loop, headless_app, juno_position, move_juno_to, wait_for_exploring,
+    dive_into, end_loop, juno_position, move_juno_to, wait_for_exploring,
 };
 use sleep_sync::dive::MemoryAnchor;
 use sleep_sync::settings::SoundSettings;
 
 fn game() -> App {
-    let mut app = headless_app();
+    let mut app = sleep_sync::headless::app(&[]);
     app.add_plugins(AudioPlugin::default());
     sleep_sync::audio::plugin(&mut app);
+    sleep_sync::headless::ready(&mut app);
     app
 }
 

@@ -8,12 +8,14 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use sleep_sync::campaign::design::DesignRun;
 use sleep_sync::campaign::{Desk, Panel, Request};
+use sleep_sync::controls::{Control, ControlState};
 use sleep_sync::dev::testing::shipped_library;
 use sleep_sync::levels::Library;
 use sleep_sync::levels::story::{Action, Story, StoryFlag};
+use sleep_sync::menus::nav::nav_events;
 use sleep_sync::network::analysis::Query;
 use sleep_sync::network::{AltRules, Cohort, DataKept, Measure, Param};
-use sleep_sync::screens::control_room::{PanelLooks, show};
+use sleep_sync::screens::control_room::{DeskControls, PanelLooks, show};
 
 fn story() -> Story {
     shipped_library().story
@@ -244,6 +246,14 @@ struct Room {
     story: Story,
     library: Library,
     requests: Vec<Request>,
+    /// The controls on the next frame, as the game's devices would give them.
+    controls: ControlState,
+}
+
+/// `control` pressed for one frame, then two frames to settle.
+fn press(h: &mut Harness<'static, Room>, control: Control) {
+    h.state_mut().controls = ControlState::default().with_pressed(control);
+    h.run_steps(2);
 }
 
 fn harness(desk: Desk) -> Harness<'static, Room> {
@@ -254,7 +264,8 @@ fn harness(desk: Desk) -> Harness<'static, Room> {
         .with_max_steps(400)
         .build_ui_state(
             |ui, room: &mut Room| {
-                let mut requests = show(ui.ctx(), &room.desk, &room.library);
+                let controls = DeskControls::with_defaults(std::mem::take(&mut room.controls));
+                let mut requests = show(ui.ctx(), &room.desk, &room.library, &controls);
                 // As the game does: the panels' requests change the desk, and the link
                 // being calibrated is stepped on the clock (here one frame a step).
                 for request in &requests {
@@ -268,6 +279,7 @@ fn harness(desk: Desk) -> Harness<'static, Room> {
                 story,
                 library,
                 requests: Vec::new(),
+                controls: ControlState::default(),
             },
         )
 }
@@ -279,11 +291,9 @@ fn every_panel_opens_and_its_controls_work() {
     // Every panel by its key, and closed again.
     for panel in Panel::ALL {
         let was = h.state().desk.open.contains(&panel);
-        h.key_press(panel.key());
-        h.run_steps(2);
+        press(&mut h, panel.control());
         assert_eq!(h.state().desk.open.contains(&panel), !was, "{panel:?}");
-        h.key_press(panel.key());
-        h.run_steps(2);
+        press(&mut h, panel.control());
     }
     // The inspector's bench through its buttons (each panel alone: they overlap).
     h.state_mut().desk.open = [Panel::Algorithm].into();
@@ -325,11 +335,10 @@ fn from_the_summons_to_a_dive_through_the_panels() {
     h.get_by_label("Go to headquarters: confront Father")
         .click();
     h.run_steps(2);
-    // Through the talk by keyboard: Enter for the next line.
+    // Through the talk by keyboard: Confirm for the next line.
     for line in 0..story.confrontation.len() {
         assert_eq!(h.state().desk.confrontation, Some(line));
-        h.key_press(egui::Key::Enter);
-        h.run_steps(2);
+        press(&mut h, Control::Confirm);
     }
     assert!(h.state().desk.flags.contains(&StoryFlag::Overload));
     assert!(h.state().desk.open.contains(&Panel::Console));
@@ -338,8 +347,7 @@ fn from_the_summons_to_a_dive_through_the_panels() {
     h.get_by_label("Link to Leo").click();
     h.run_steps(2);
     assert!(h.state().desk.console.calibration.is_some());
-    // Hold the phase with the arrow keys, as a steady hand does.
-    let mut held: Option<egui::Key> = None;
+    // Hold the phase with the push controls, as a steady hand does.
     for _ in 0..1200 {
         let Some(c) = h.state().desk.console.calibration.clone() else {
             break;
@@ -347,26 +355,14 @@ fn from_the_summons_to_a_dive_through_the_panels() {
         if c.done() {
             break;
         }
-        let want = if c.error > 0.05 {
-            Some(egui::Key::ArrowLeft)
+        let mut held = ControlState::default();
+        if c.error > 0.05 {
+            held = held.with_pressed(Control::PushLeft);
         } else if c.error < -0.05 {
-            Some(egui::Key::ArrowRight)
-        } else {
-            None
-        };
-        if want != held {
-            if let Some(key) = held {
-                h.key_up(key);
-            }
-            if let Some(key) = want {
-                h.key_down(key);
-            }
-            held = want;
+            held = held.with_pressed(Control::PushRight);
         }
+        h.state_mut().controls = held;
         h.step();
-    }
-    if let Some(key) = held {
-        h.key_up(key);
     }
     h.run_steps(2);
     let calibration = h
@@ -698,4 +694,77 @@ fn with_less_motion_asked_for_the_overloaded_map_holds_still() {
         [true, false],
         "the alarm flashes and the loops throb; with less motion asked for, neither moves"
     );
+}
+
+/// `control` pressed for a frame as a pad would press it: the navigation controls
+/// become egui's focus keys (as the game's `menus::nav` does each frame), the rest reach
+/// the panels as controls.
+fn pad(h: &mut Harness<'static, Room>, control: Control) {
+    let state = ControlState::default().with_pressed(control);
+    let focused = h.ctx.memory(|m| m.focused().is_some());
+    for event in nav_events(&state, &[], focused) {
+        h.event(event);
+    }
+    h.state_mut().controls = state;
+    h.run_steps(2);
+}
+
+/// Down (and Down again) until the control labelled `label` has the focus, then Confirm.
+fn pad_to(h: &mut Harness<'static, Room>, label: &str) {
+    for _ in 0..150 {
+        if h.query_all_by_label_contains(label).any(|n| n.is_focused()) {
+            pad(h, Control::Confirm);
+            return;
+        }
+        pad(h, Control::Down);
+    }
+    panic!("Down never reached \u{201c}{label}\u{201d}");
+}
+
+#[test]
+fn from_the_summons_to_a_dive_by_a_pads_navigation_alone() {
+    let story = story();
+    let mut h = harness(found(&story));
+    h.state_mut().desk.open.clear();
+    h.run_steps(2);
+    // The shoulder buttons switch panels, one at a time, to the messages.
+    while !h.state().desk.open.contains(&Panel::Inbox) {
+        pad(&mut h, Control::NextPanel);
+        assert_eq!(h.state().desk.open.len(), 1, "one panel at a time");
+    }
+    pad_to(&mut h, "Come to headquarters");
+    pad_to(&mut h, "Go to headquarters: confront Father");
+    for line in 0..story.confrontation.len() {
+        assert_eq!(h.state().desk.confrontation, Some(line));
+        pad(&mut h, Control::Confirm);
+    }
+    assert!(h.state().desk.flags.contains(&StoryFlag::Overload));
+    while h.state().desk.open != [Panel::Console].into() {
+        pad(&mut h, Control::PreviousPanel);
+    }
+    pad_to(&mut h, "Link to Leo");
+    assert!(h.state().desk.console.calibration.is_some());
+    // The stick holds the phase.
+    for _ in 0..1200 {
+        let Some(c) = h.state().desk.console.calibration.clone() else {
+            break;
+        };
+        if c.done() {
+            break;
+        }
+        let mut held = ControlState::default();
+        if c.error > 0.05 {
+            held = held.with_pressed(Control::PushLeft);
+        } else if c.error < -0.05 {
+            held = held.with_pressed(Control::PushRight);
+        }
+        h.state_mut().controls = held;
+        h.step();
+    }
+    pad_to(&mut h, "Dive");
+    let dive = h.state().requests.iter().find_map(|r| match r {
+        Request::Dive { dive, .. } => Some(dive.clone()),
+        _ => None,
+    });
+    assert_eq!(dive.as_deref(), Some("leo"));
 }

@@ -214,12 +214,25 @@ fn every_screen_renders_and_the_dreams_differ() {
         "pause",
         "settings",
         "load",
+        "controls",
+        "what-was-said",
     ] {
         shots.push(check_frame(screen, &tour.join(format!("{screen}.png"))));
     }
     // Each screen shows something of its own, not the one before it again (the load
-    // screen, with the game the tour saved, against the title without it).
-    for (a, b) in [(0, 1), (1, 2), (2, 3), (3, 5), (5, 6), (0, 7)] {
+    // screen, with the game the tour saved, against the title without it; the controls
+    // menu against the settings it is opened from; the lines said against the pause
+    // menu).
+    for (a, b) in [
+        (0, 1),
+        (1, 2),
+        (2, 3),
+        (3, 5),
+        (5, 6),
+        (0, 7),
+        (6, 8),
+        (5, 9),
+    ] {
         let changed = changed_share(&shots[a], &shots[b]);
         println!(
             "screens {a} → {b}: {:.1}% of pixels differ",

@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use bevy::prelude::*;
+use sleep_sync::controls::{Bindings, Control, Input, KeyLabels, Slot};
 use sleep_sync::dev::testing::{headless_app, run_until};
 use sleep_sync::settings::{
     self, ControlSettings, PictureSettings, SettingsProblem, SoundSettings,
@@ -62,6 +63,16 @@ fn saved_after_a_change_and_read_back(config: &Path) {
         .resource_mut::<ControlSettings>()
         .invert_look = true;
     app.world_mut().resource_mut::<SoundSettings>().master = 0.25;
+    // A control rebound, and a key's label on this player's keyboard.
+    app.world_mut().resource_mut::<Bindings>().bind(
+        Control::Jump,
+        Slot::Keyboard(0),
+        Input::Key(KeyCode::KeyJ),
+    );
+    app.world_mut().resource_mut::<KeyLabels>().learn(
+        KeyCode::KeyW,
+        &bevy::input::keyboard::Key::Character("z".into()),
+    );
     // Saved shortly after the change (the save waits for the player to stop dragging).
     let frames = run_until(&mut app, 200, |_| file(config, id).exists());
     println!("settings written {frames} frames (1/60 s each) after the change");
@@ -69,6 +80,7 @@ fn saved_after_a_change_and_read_back(config: &Path) {
     let text = read(&file(config, id));
     assert!(text.contains("invert_look = true"), "{text}");
     assert!(text.contains("master = 0.25"), "{text}");
+    assert!(text.contains("jump = [\"KeyJ\"]"), "{text}");
     drop(app);
 
     let app = game(id);
@@ -78,6 +90,14 @@ fn saved_after_a_change_and_read_back(config: &Path) {
         *app.world().resource::<PictureSettings>(),
         PictureSettings::default()
     );
+    assert_eq!(
+        app.world()
+            .resource::<Bindings>()
+            .slots(Control::Jump)
+            .keyboard,
+        [Some(Input::Key(KeyCode::KeyJ)), None]
+    );
+    assert_eq!(app.world().resource::<KeyLabels>().key(KeyCode::KeyW), "Z");
 }
 
 fn saved_at_exit(config: &Path) {
@@ -98,7 +118,8 @@ fn hand_edited_values_are_pulled_into_range(config: &Path) {
     std::fs::write(
         file(config, id),
         "[sound]\nmaster = 7.0\neffects = -1.0\n\n[picture]\nfield_of_view = 500.0\nui_scale = 9.0\n\
-         [controls]\nlook_sensitivity = 0.0\nunknown_key = 3\n",
+         [controls]\nlook_sensitivity = 0.0\nunknown_key = 3\n\
+         [keyboard]\njump = [\"NoSuchKey\"]\npause = [\"KeyP\"]\n[gamepad]\njump = 4\n",
     )
     .unwrap();
     let app = game(id);
@@ -116,6 +137,16 @@ fn hand_edited_values_are_pulled_into_range(config: &Path) {
     assert_eq!(
         app.world().resource::<ControlSettings>().look_sensitivity,
         settings::LOOK_SENSITIVITY.0
+    );
+    // Bindings the file cannot mean keep their defaults; the rest are read.
+    let bindings = app.world().resource::<Bindings>();
+    assert_eq!(
+        bindings.slots(Control::Jump),
+        Bindings::default().slots(Control::Jump)
+    );
+    assert_eq!(
+        bindings.slots(Control::Pause).keyboard,
+        [Some(Input::Key(KeyCode::KeyP)), None]
     );
     assert_eq!(app.world().resource::<SettingsProblem>().0, None);
 }

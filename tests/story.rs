@@ -305,12 +305,15 @@ struct Playing {
     story: StoryFacts,
     ended: bool,
     focus: Option<usize>,
+    /// A control pressed on the next frame, as the game's devices would.
+    press: Option<sleep_sync::controls::Control>,
 }
 
 fn scene_harness(id: &str) -> egui_kittest::Harness<'static, Playing> {
     use bevy_egui::egui;
     use sleep_sync::campaign::SceneRequest;
-    use sleep_sync::screens::scene::{SceneView, show};
+    use sleep_sync::controls::ControlState;
+    use sleep_sync::screens::scene::{Hints, SceneView, show};
 
     let library = shipped_library();
     let scene = library.scenes[id].value.clone();
@@ -331,7 +334,11 @@ fn scene_harness(id: &str) -> egui_kittest::Harness<'static, Playing> {
                     library: &p.library,
                 };
                 // As the game does (campaign::scenes): requests step the scene.
-                for request in show(ui.ctx(), &view, &mut p.focus, 0, false) {
+                let controls = p.press.take().map_or_else(ControlState::default, |c| {
+                    ControlState::default().with_pressed(c)
+                });
+                let hints = Hints::default();
+                for request in show(ui.ctx(), &view, &mut p.focus, &controls, &hints) {
                     match request {
                         SceneRequest::Next => {
                             p.ended = !p.scene.next(&mut p.at, &Facts::waking(&p.story));
@@ -349,14 +356,20 @@ fn scene_harness(id: &str) -> egui_kittest::Harness<'static, Playing> {
                 story,
                 ended: false,
                 focus: None,
+                press: None,
             },
         )
 }
 
 #[test]
-fn a_scene_is_read_with_enter_and_answered_with_a_click_or_a_number() {
-    use bevy_egui::egui;
+fn a_scene_is_read_with_confirm_and_answered_with_a_click_or_an_answer_key() {
     use egui_kittest::kittest::Queryable;
+    use sleep_sync::controls::Control;
+
+    let press = |h: &mut egui_kittest::Harness<'static, Playing>, control| {
+        h.state_mut().press = Some(control);
+        h.run_steps(2);
+    };
 
     // Clicked: the call, the second answer.
     let mut h = scene_harness("rift-call");
@@ -369,39 +382,43 @@ fn a_scene_is_read_with_enter_and_answered_with_a_click_or_a_number() {
             .lines(0, &Facts::waking(&h.state().story))
             .len()
     {
-        h.key_press(egui::Key::Enter);
-        h.run_steps(2);
+        press(&mut h, Control::Confirm);
         presses += 1;
-        assert!(presses < 20, "Enter does not go on");
+        assert!(presses < 20, "Confirm does not go on");
     }
-    // Every line said: the answers show, and Enter alone goes nowhere new.
-    h.get_by_label_contains("2. No. I just worry.").click();
+    // Every line said: the answers show, each with its key.
+    h.get_by_label_contains("No. I just worry.").click();
     h.run_steps(2);
     assert_eq!(h.state().at.chose, Some(1));
     assert!(h.state().story.flags.contains("mara_offered"));
-    // Her answer stays on screen; Enter goes on to Mara's reply.
-    h.key_press(egui::Key::Enter);
-    h.run_steps(2);
+    // Her answer stays on screen; Confirm goes on to Mara's reply.
+    press(&mut h, Control::Confirm);
     assert!(h.query_by_label_contains("Like a baby monitor.").is_some());
     for _ in 0..12 {
-        h.key_press(egui::Key::Enter);
-        h.run_steps(2);
+        press(&mut h, Control::Confirm);
     }
     assert!(h.state().ended, "the scene ends");
 
     // Numbered: Leo's door, the third answer by its key.
     let mut h = scene_harness("rift-door");
     for _ in 0..12 {
-        h.key_press(egui::Key::Space);
-        h.run_steps(2);
+        press(&mut h, Control::Confirm);
     }
     assert!(
         h.state().at.chose.is_none(),
         "going on never answers for her"
     );
-    h.key_press(egui::Key::Num3);
-    h.run_steps(2);
+    press(&mut h, Control::Answer3);
     assert!(h.state().story.flags.contains("leo_left_alone"));
+    // Or Down twice and Confirm: the second answer.
+    let mut h = scene_harness("rift-door");
+    for _ in 0..12 {
+        press(&mut h, Control::Confirm);
+    }
+    press(&mut h, Control::Down);
+    press(&mut h, Control::Down);
+    press(&mut h, Control::Confirm);
+    assert_eq!(h.state().at.chose, Some(1));
 }
 
 /// The overload's clock: at the desk at the console's speed, in a dive at the story's

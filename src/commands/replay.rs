@@ -121,6 +121,7 @@ pub fn run_headless(args: &ReplayArgs) -> ExitCode {
 /// loaded, and returns how it went: the outcome, or why it could not be played.
 pub fn replay_headless(file: ReplayFile, name: &str, mods: &[PathBuf]) -> Result<Outcome, String> {
     let mut app = crate::headless::app(mods);
+    crate::headless::ready(&mut app);
     // Forming a loop takes frames; playing one takes a frame a tick.
     let most_frames = file.ticks + 50_000;
     app.insert_resource(ReplayRequest {

@@ -119,6 +119,10 @@ enum Step {
     Pause,
     /// The settings menu, opened from the pause menu.
     Settings,
+    /// Settings → Controls, the bindings.
+    Controls,
+    /// The pause menu's "What was said".
+    Said,
     /// A moment of the nightmare.
     Nightmare(Moment),
     /// A control room panel.
@@ -149,6 +153,8 @@ impl Step {
             Step::DreamEmpty => "dream-empty.png".to_owned(),
             Step::Pause => "pause.png".to_owned(),
             Step::Settings => "settings.png".to_owned(),
+            Step::Controls => "controls.png".to_owned(),
+            Step::Said => "what-was-said.png".to_owned(),
             Step::Load => "load.png".to_owned(),
             Step::LevelError => "level-error.png".to_owned(),
             Step::Nightmare(moment) => moment.picture(),
@@ -178,7 +184,9 @@ impl AutoPilot {
                 Step::Dream,
                 Step::DreamEmpty,
                 Step::Pause,
+                Step::Said,
                 Step::Settings,
+                Step::Controls,
                 Step::Load,
             ],
         }
@@ -344,6 +352,8 @@ fn drive(
             screens.open(Menu::Pause, None)
         }
         (Step::Settings, AppState::Dream) => screens.open(Menu::Settings, Some(Menu::Pause)),
+        (Step::Controls, AppState::Dream) => screens.open(Menu::Controls, Some(Menu::Settings)),
+        (Step::Said, AppState::Dream) => screens.open(Menu::Transcript, Some(Menu::Pause)),
         (Step::Load, AppState::Dream | AppState::ControlRoom) => {
             screens.next.set(AppState::Title);
             false

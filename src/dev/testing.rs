@@ -25,24 +25,28 @@ pub fn headless_app() -> App {
 /// [`headless_app`] with the mod folders `mods` loaded after the base game (as
 /// `--mod PATH` does). Level files are watched: editing one reloads it.
 pub fn headless_app_with_mods(mods: &[PathBuf]) -> App {
-    crate::headless::app(mods)
+    let mut app = crate::headless::app(mods);
+    crate::headless::ready(&mut app);
+    app
 }
 
 /// [`headless_app`] with the dream's looks too (meshes and materials, no renderer):
 /// for counting what a loop leaves behind.
 pub fn headless_app_with_looks() -> App {
-    let mut app = headless_app();
+    let mut app = crate::headless::app(&[]);
     app.init_asset::<Image>()
         .init_asset::<StandardMaterial>()
         .init_resource::<GlobalAmbientLight>()
         .add_plugins(crate::looks::dream_looks_plugin);
+    crate::headless::ready(&mut app);
     app
 }
 
 /// [`headless_app`] with the figures' skeletons and animation (no meshes): for the feet.
 pub fn headless_app_with_figures() -> App {
-    let mut app = headless_app();
+    let mut app = crate::headless::app(&[]);
     app.add_plugins(crate::looks::figures_plugin);
+    crate::headless::ready(&mut app);
     app
 }
 
@@ -377,6 +381,41 @@ pub fn send_key(app: &mut App, key_code: KeyCode, logical_key: Key, state: Butto
         repeat: false,
         window: Entity::PLACEHOLDER,
     });
+}
+
+/// Plugs in a gamepad (of the maker `vendor`, a USB vendor id), as the gamepad library
+/// would; returns its entity. The pad's buttons and sticks: [`pad_button`], [`pad_axis`].
+pub fn connect_pad(app: &mut App, vendor: Option<u16>) -> Entity {
+    use bevy::input::gamepad::{GamepadConnection, GamepadConnectionEvent};
+    let pad = app.world_mut().spawn_empty().id();
+    app.world_mut().write_message(GamepadConnectionEvent::new(
+        pad,
+        GamepadConnection::Connected {
+            name: "Test pad".to_owned(),
+            vendor_id: vendor,
+            product_id: None,
+        },
+    ));
+    app.update();
+    pad
+}
+
+/// A gamepad's button moves to `value` (0 released, 1 pressed all the way).
+pub fn pad_button(app: &mut App, pad: Entity, button: GamepadButton, value: f32) {
+    use bevy::input::gamepad::{RawGamepadButtonChangedEvent, RawGamepadEvent};
+    app.world_mut()
+        .write_message(RawGamepadEvent::Button(RawGamepadButtonChangedEvent::new(
+            pad, button, value,
+        )));
+}
+
+/// A gamepad's stick axis moves to `value` (-1 to 1).
+pub fn pad_axis(app: &mut App, pad: Entity, axis: GamepadAxis, value: f32) {
+    use bevy::input::gamepad::{RawGamepadAxisChangedEvent, RawGamepadEvent};
+    app.world_mut()
+        .write_message(RawGamepadEvent::Axis(RawGamepadAxisChangedEvent::new(
+            pad, axis, value,
+        )));
 }
 
 /// Entities in the world, not counting resources (which are entities too).

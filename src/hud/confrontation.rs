@@ -1,9 +1,11 @@
-//! At the core: the dreamer's words and Juno's answers (mouse, or the number keys), and
+//! At the core: the dreamer's words and Juno's answers (mouse, the answer keys, or a
+//! pad's d-pad and Confirm), and
 //! the freed moment with the way back to the waking world.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
+use crate::controls::{Control, Device, Prompts};
 use crate::dive::{ActiveDive, LoopState, NightmareLoop, PendingAnswer};
 use crate::levels::{Choice, Levels};
 use crate::state::{AppState, Pause};
@@ -18,23 +20,14 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-/// The number keys that pick an answer, in order.
-const ANSWER_KEYS: [KeyCode; 6] = [
-    KeyCode::Digit1,
-    KeyCode::Digit2,
-    KeyCode::Digit3,
-    KeyCode::Digit4,
-    KeyCode::Digit5,
-    KeyCode::Digit6,
-];
-
 fn talk(
     mut contexts: EguiContexts,
     dive: Res<ActiveDive>,
     levels: Res<Levels>,
     nightmare: Option<Res<NightmareLoop>>,
-    keys: Option<Res<ButtonInput<KeyCode>>>,
+    prompts: Prompts,
     mut answer: ResMut<PendingAnswer>,
+    mut transcript: ResMut<super::Transcript>,
 ) -> Result {
     let Some(LoopState::Confronting { node }) = nightmare.as_deref().map(|n| &n.state) else {
         return Ok(());
@@ -43,6 +36,7 @@ fn talk(
         return Ok(());
     };
     let facts = dive.facts();
+    let loop_number = nightmare.as_deref().map_or(1, |n| n.index + 1);
     let understood = dive.understood.len();
     let ctx = contexts.ctx_mut()?;
     egui::Window::new("Confrontation")
@@ -75,15 +69,24 @@ fn talk(
                 .enumerate()
                 .filter(|(_, c)| c.offered(&facts));
             let mut any_closed = false;
+            // On the keyboard each answer shows its key; on a pad the first open
+            // answer takes the focus, the d-pad moves it and Confirm says it.
+            let on_pad = prompts.device() == Device::Gamepad;
+            let nothing_focused = ui.ctx().memory(|m| m.focused().is_none());
+            let mut focus_given = false;
             for (shown, (i, choice)) in offered.enumerate() {
                 let open = choice.can_say(&facts);
+                let control = Control::ANSWERS.get(shown).copied();
+                let key = match control {
+                    Some(control) if !on_pad => format!("{}. ", prompts.of(control)),
+                    _ => "· ".to_owned(),
+                };
                 let label = if open {
-                    format!("{}. {}", shown + 1, choice.say)
+                    format!("{key}{}", choice.say)
                 } else {
                     any_closed = true;
                     format!(
-                        "{}. {}   ({})",
-                        shown + 1,
+                        "{key}{}   ({})",
                         choice.say,
                         still_needed(choice, &dive, understood)
                     )
@@ -99,13 +102,28 @@ fn talk(
                         .wrap()
                         .min_size(egui::vec2(720.0, 34.0)),
                 );
-                let pressed = keys
-                    .as_deref()
-                    .zip(ANSWER_KEYS.get(shown))
-                    .is_some_and(|(k, key)| k.just_pressed(*key));
+                if open && on_pad && nothing_focused && !focus_given {
+                    button.request_focus();
+                    focus_given = true;
+                }
+                let pressed = control.is_some_and(|c| prompts.state().pressed(c));
                 if open && (button.clicked() || pressed) {
                     answer.0 = Some(i);
+                    transcript.note("Juno", &choice.say, loop_number);
                 }
+            }
+            if on_pad {
+                ui.add_space(6.0);
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{} / {} choose · {} answer",
+                        prompts.of(Control::Up),
+                        prompts.of(Control::Down),
+                        prompts.of(Control::Confirm)
+                    ))
+                    .color(theme::DIM)
+                    .small(),
+                );
             }
             if any_closed {
                 ui.add_space(6.0);
@@ -149,7 +167,7 @@ fn freed(
     mut contexts: EguiContexts,
     dive: Res<ActiveDive>,
     nightmare: Option<Res<NightmareLoop>>,
-    keys: Option<Res<ButtonInput<KeyCode>>>,
+    prompts: Prompts,
     mut next: ResMut<NextState<AppState>>,
 ) -> Result {
     if nightmare.is_none_or(|n| n.state != LoopState::Freed) {
@@ -157,9 +175,7 @@ fn freed(
     }
     let ctx = contexts.ctx_mut()?;
     let name = &dive.spec.dreamer.name;
-    let mut wake = keys
-        .as_deref()
-        .is_some_and(|k| k.just_pressed(KeyCode::Enter));
+    let mut wake = prompts.state().pressed(Control::Confirm);
     egui::Window::new("Freed")
         .title_bar(false)
         .resizable(false)
@@ -196,7 +212,11 @@ fn freed(
                 if theme::menu_button(ui, "Wake up").clicked() {
                     wake = true;
                 }
-                ui.label(egui::RichText::new("Enter").color(theme::DIM).small());
+                ui.label(
+                    egui::RichText::new(prompts.of(Control::Confirm))
+                        .color(theme::DIM)
+                        .small(),
+                );
             });
         });
     if wake {

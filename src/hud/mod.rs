@@ -6,10 +6,14 @@
 mod confrontation;
 mod father;
 mod people;
+mod transcript;
+
+pub(crate) use transcript::Transcript;
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
+use crate::controls::Prompts;
 use crate::dive::{
     ActiveDive, AnchorFound, CoreOpened, CurrentDream, DreamForge, LoopCollapsed, LoopState,
     Lucidity, NightmareLoop, Reshaping,
@@ -71,6 +75,7 @@ pub(super) fn plugin(app: &mut App) {
     confrontation::plugin(app);
     father::plugin(app);
     people::plugin(app);
+    transcript::plugin(app);
 }
 
 fn remember_moments(
@@ -141,6 +146,7 @@ struct InPlay<'w, 's> {
     dream: Option<Res<'w, CurrentDream>>,
     juno: Query<'w, 's, &'static Transform, With<Juno>>,
     picture: Res<'w, crate::settings::PictureSettings>,
+    prompts: Prompts<'w>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -242,11 +248,9 @@ fn hud(
         .interactable(false)
         .show(ctx, |ui| {
             ui.label(
-                egui::RichText::new(
-                    "WASD / stick: walk · mouse / right stick: look · Space / A: jump · Esc: pause",
-                )
-                .color(theme::DIM)
-                .small(),
+                egui::RichText::new(play.prompts.dream_line())
+                    .color(theme::DIM)
+                    .small(),
             );
         });
     level_messages(ctx, &levels.report, &moments);

@@ -1,12 +1,12 @@
-//! From devices to intent: keyboard, mouse and gamepad become a [`PlayerIntent`] that the
-//! controller consumes. Tests drive the same path by pressing keys on `ButtonInput`.
+//! From controls to intent: the player's controls (`crate::controls`, whatever device
+//! and bindings) become a [`PlayerIntent`] each frame, which each fixed tick takes as its
+//! [`TickIntent`]. Tests drive the same path by pressing keys on `ButtonInput`.
 
-use bevy::input::mouse::AccumulatedMouseMotion;
 use bevy::prelude::*;
 use bevy::window::{CursorGrabMode, CursorOptions, PrimaryWindow};
 
 use super::Juno;
-use crate::settings::ControlSettings;
+use crate::controls::{Control, ControlState};
 use crate::state::DreamPhase;
 
 /// What the player wants Juno to do, from whatever device.
@@ -91,36 +91,11 @@ pub(super) fn plugin(app: &mut App) {
         );
 }
 
-fn read_movement(
-    keys: Option<Res<ButtonInput<KeyCode>>>,
-    gamepads: Query<&Gamepad>,
-    mut intent: ResMut<PlayerIntent>,
-) {
-    let mut movement = Vec2::ZERO;
-    let mut jump = false;
-    if let Some(keys) = keys {
-        let axis = |neg: [KeyCode; 2], pos: [KeyCode; 2]| {
-            (keys.any_pressed(pos) as i8 - keys.any_pressed(neg) as i8) as f32
-        };
-        movement.x = axis(
-            [KeyCode::KeyA, KeyCode::ArrowLeft],
-            [KeyCode::KeyD, KeyCode::ArrowRight],
-        );
-        movement.y = axis(
-            [KeyCode::KeyS, KeyCode::ArrowDown],
-            [KeyCode::KeyW, KeyCode::ArrowUp],
-        );
-        jump |= keys.just_pressed(KeyCode::Space);
-    }
-    for pad in &gamepads {
-        let stick = pad.left_stick();
-        if stick.length() > 0.15 {
-            movement += stick;
-        }
-        jump |= pad.just_pressed(GamepadButton::South);
-    }
-    intent.movement = movement.clamp_length_max(1.0);
-    intent.jump |= jump;
+/// This frame's walk and jump, from the controls (evaluated once per frame): the walk
+/// as it is now, a jump latched until a tick takes it.
+fn read_movement(controls: Res<ControlState>, mut intent: ResMut<PlayerIntent>) {
+    intent.movement = controls.walk();
+    intent.jump |= controls.pressed(Control::Jump);
 }
 
 /// The devices' intent becomes this tick's: a jump is taken once.
@@ -135,42 +110,30 @@ fn take_intent(
 }
 
 fn read_look(
-    mouse: Option<Res<AccumulatedMouseMotion>>,
+    controls: Res<ControlState>,
     cursor: Query<&CursorOptions, With<PrimaryWindow>>,
-    gamepads: Query<&Gamepad>,
     time: Res<Time<Real>>,
-    controls: Res<ControlSettings>,
     tuning: Res<super::JunoTuning>,
     mut juno: Query<&mut LookAngles, With<Juno>>,
 ) {
     let Ok(mut look) = juno.single_mut() else {
         return;
     };
-    let mut delta = Vec2::ZERO;
+    let mut delta = controls.turn() * tuning.stick_turn * time.delta_secs();
     // The mouse steers the camera only while the game holds the cursor.
-    let grabbed = cursor
+    if cursor
         .single()
-        .is_ok_and(|c| c.grab_mode != CursorGrabMode::None);
-    if let Some(mouse) = mouse.filter(|_| grabbed) {
-        delta += mouse.delta * tuning.mouse_turn;
+        .is_ok_and(|c| c.grab_mode != CursorGrabMode::None)
+    {
+        delta += controls.mouse * tuning.mouse_turn;
     }
-    for pad in &gamepads {
-        let stick = pad.right_stick();
-        if stick.length() > 0.15 {
-            delta += Vec2::new(stick.x, -stick.y) * tuning.stick_turn * time.delta_secs();
-        }
-    }
-    *look = turn(*look, delta, &controls);
+    *look = turn(*look, delta);
 }
 
-/// `look` turned by `delta` (radians at sensitivity 1: x right, y down), as the player's
-/// settings ask: scaled by the sensitivity, up and down swapped if inverted, the pitch kept
-/// within its limits.
-pub fn turn(look: LookAngles, delta: Vec2, controls: &ControlSettings) -> LookAngles {
-    let mut delta = delta * controls.look_sensitivity;
-    if controls.invert_look {
-        delta.y = -delta.y;
-    }
+/// `look` turned by `delta` (radians: x right, y down; the player's sensitivity and
+/// inverted look are the controls' modifiers, already in it), the pitch kept within its
+/// limits.
+pub fn turn(look: LookAngles, delta: Vec2) -> LookAngles {
     LookAngles {
         yaw: (look.yaw - delta.x).rem_euclid(std::f32::consts::TAU),
         pitch: (look.pitch - delta.y).clamp(PITCH_RANGE.0, PITCH_RANGE.1),
@@ -182,31 +145,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn looking_follows_the_control_settings() {
+    fn looking_turns_and_stays_within_the_pitch_limits() {
         let level = LookAngles {
             yaw: 1.0,
             pitch: -0.3,
         };
         let down_right = Vec2::new(0.1, 0.05);
-        let normal = turn(level, down_right, &ControlSettings::default());
-        assert!((normal.yaw - 0.9).abs() < 1e-6);
-        assert!((normal.pitch - -0.35).abs() < 1e-6, "mouse down looks down");
-        let inverted = ControlSettings {
-            invert_look: true,
-            ..default()
-        };
-        let turned = turn(level, down_right, &inverted);
-        assert!(
-            (turned.pitch - -0.25).abs() < 1e-6,
-            "inverted: down looks up"
-        );
-        assert!((turned.yaw - 0.9).abs() < 1e-6, "left and right stay");
-        let fast = ControlSettings {
-            look_sensitivity: 2.0,
-            ..default()
-        };
-        assert!((turn(level, down_right, &fast).yaw - 0.8).abs() < 1e-6);
-        let far = turn(level, Vec2::new(0.0, 10.0), &fast);
+        let turned = turn(level, down_right);
+        assert!((turned.yaw - 0.9).abs() < 1e-6);
+        assert!((turned.pitch - -0.35).abs() < 1e-6, "down looks down");
+        let far = turn(level, Vec2::new(0.0, 10.0));
         assert_eq!(far.pitch, PITCH_RANGE.0, "never past the limits");
+        let round = turn(level, Vec2::new(-7.0, 0.0));
+        assert!((0.0..std::f32::consts::TAU).contains(&round.yaw));
     }
 }

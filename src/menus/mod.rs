@@ -1,5 +1,8 @@
-//! Menus shown over a screen.
+//! Menus shown over a screen, and moving through every screen's controls by any device
+//! ([`nav`]).
 
+mod controls;
+pub mod nav;
 mod pause;
 mod settings;
 
@@ -13,6 +16,8 @@ use crate::state::{Menu, MenuCommand};
 
 pub(super) fn plugin(app: &mut App) {
     pause::plugin(app);
+    nav::plugin(app);
+    controls::plugin(app);
 }
 
 /// The open menu and the way to others, for the screens that draw menus.

@@ -1,16 +1,20 @@
-//! The settings menu: sound, controls and picture, a window in the middle of the screen.
-//! The title screen and the pause menu open it (the [`Menu::Settings`] state) and Back
-//! returns to them;
+//! The settings menu: sound, controls and picture, a window in the middle of the screen,
+//! and the controls' bindings beyond it (`controls.rs`, [`Menu::Controls`]). The title
+//! screen and the pause menu open it (the [`Menu::Settings`] state) and Back returns to
+//! them;
 //! changes apply at once and are saved shortly after (see `settings.rs`).
 
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::egui;
 
+use super::Menus;
+use super::controls::ControlsEditor;
 use crate::settings::{
     ControlSettings, FIELD_OF_VIEW, LOOK_SENSITIVITY, PictureSettings, SettingsProblem,
     SoundSettings, UI_SCALE,
 };
+use crate::state::Menu;
 use crate::theme;
 
 /// The settings and the menu's state, for the screens that show the menu.
@@ -21,6 +25,7 @@ pub struct SettingsEditor<'w> {
     picture: ResMut<'w, PictureSettings>,
     problem: Res<'w, SettingsProblem>,
     place: Res<'w, crate::settings::SettingsPlace>,
+    controls_menu: ControlsEditor<'w>,
 }
 
 impl SettingsEditor<'_> {
@@ -29,10 +34,21 @@ impl SettingsEditor<'_> {
         self.problem.0.as_deref()
     }
 
-    /// Draws the menu in a window in the middle of the screen; true when the player
-    /// pressed Back (the caller sends [`MenuCommand::Back`](crate::state::MenuCommand)).
-    pub fn window(&mut self, ctx: &egui::Context) -> bool {
-        let mut back = false;
+    /// Whether one of the settings menus is open.
+    pub fn showing(menus: &Menus) -> bool {
+        menus.showing(Menu::Settings) || menus.showing(Menu::Controls)
+    }
+
+    /// Draws the settings menu that is open in a window in the middle of the screen and
+    /// goes where its buttons ask (Back to where it was opened from).
+    pub fn window(&mut self, ctx: &egui::Context, menus: &mut Menus) {
+        if menus.showing(Menu::Controls) {
+            if self.controls_menu.window(ctx) {
+                menus.back();
+            }
+            return;
+        }
+        let mut asked = None;
         egui::Window::new("Settings")
             .title_bar(false)
             .resizable(false)
@@ -45,66 +61,82 @@ impl SettingsEditor<'_> {
                 ui.set_width(400.0);
                 ui.vertical_centered(|ui| {
                     ui.add_space(8.0);
-                    back = self.show(ui);
+                    asked = self.show(ui);
                     ui.add_space(8.0);
                 });
             });
-        back
+        match asked {
+            Some(Asked::Back) => menus.back(),
+            Some(Asked::Controls) => menus.open(Menu::Controls),
+            None => {}
+        }
     }
 
-    fn show(&mut self, ui: &mut egui::Ui) -> bool {
+    fn show(&mut self, ui: &mut egui::Ui) -> Option<Asked> {
+        let mut asked = None;
         // Edit copies: the resources change (and are saved) only when a value does.
         let (mut sound, mut controls, mut picture) = (*self.sound, *self.controls, *self.picture);
         ui.label(theme::title_text("Settings", 32.0));
-        ui.add_space(12.0);
-        egui::Grid::new("settings")
-            .num_columns(2)
-            .spacing([28.0, 12.0])
+        ui.add_space(8.0);
+        // Scrolled when the interface is drawn large; at 1× it fits a 720p screen.
+        let height = ui.ctx().content_rect().height() * 0.7;
+        egui::ScrollArea::vertical()
+            .max_height(height)
             .show(ui, |ui| {
-                section(ui, "Sound");
-                volume(ui, "Master volume", &mut sound.master);
-                volume(ui, "Dream ambience", &mut sound.ambience);
-                volume(ui, "Effects", &mut sound.effects);
-                volume(ui, "Music", &mut sound.music);
-                section(ui, "Controls");
-                row(ui, "Look sensitivity", |ui| {
-                    let range = LOOK_SENSITIVITY.0..=LOOK_SENSITIVITY.1;
-                    ui.add(
-                        egui::Slider::new(&mut controls.look_sensitivity, range)
-                            .logarithmic(true)
-                            .max_decimals(2)
-                            .suffix("×"),
-                    );
-                });
-                row(ui, "Invert look", |ui| {
-                    ui.checkbox(&mut controls.invert_look, "up looks down");
-                });
-                section(ui, "Picture");
-                row(ui, "Field of view", |ui| {
-                    let range = FIELD_OF_VIEW.0..=FIELD_OF_VIEW.1;
-                    ui.add(
-                        egui::Slider::new(&mut picture.field_of_view, range)
-                            .step_by(1.0)
-                            .suffix("° vertical"),
-                    );
-                });
-                row(ui, "Shadows", |ui| {
-                    ui.checkbox(&mut picture.shadows, "the dream's sun casts them");
-                });
-                row(ui, "Reduce motion", |ui| {
-                    ui.checkbox(
-                        &mut picture.reduce_motion,
-                        "no folding, shaking, swinging or pulsing",
-                    );
-                });
-                row(ui, "Interface size", |ui| {
-                    let range = UI_SCALE.0..=UI_SCALE.1;
-                    ui.add(
-                        egui::Slider::new(&mut picture.ui_scale, range)
-                            .step_by(0.05)
-                            .suffix("×"),
-                    );
-                });
+                egui::Grid::new("settings")
+                    .num_columns(2)
+                    .spacing([28.0, 8.0])
+                    .show(ui, |ui| {
+                        section(ui, "Sound");
+                        volume(ui, "Master volume", &mut sound.master);
+                        volume(ui, "Dream ambience", &mut sound.ambience);
+                        volume(ui, "Effects", &mut sound.effects);
+                        volume(ui, "Music", &mut sound.music);
+                        section(ui, "Controls");
+                        row(ui, "Look sensitivity", |ui| {
+                            let range = LOOK_SENSITIVITY.0..=LOOK_SENSITIVITY.1;
+                            ui.add(
+                                egui::Slider::new(&mut controls.look_sensitivity, range)
+                                    .logarithmic(true)
+                                    .max_decimals(2)
+                                    .suffix("×"),
+                            );
+                        });
+                        row(ui, "Invert look", |ui| {
+                            ui.checkbox(&mut controls.invert_look, "up looks down");
+                        });
+                        row(ui, "Bindings", |ui| {
+                            if ui.button("Keys and buttons…").clicked() {
+                                asked = Some(Asked::Controls);
+                            }
+                        });
+                        section(ui, "Picture");
+                        row(ui, "Field of view", |ui| {
+                            let range = FIELD_OF_VIEW.0..=FIELD_OF_VIEW.1;
+                            ui.add(
+                                egui::Slider::new(&mut picture.field_of_view, range)
+                                    .step_by(1.0)
+                                    .suffix("° vertical"),
+                            );
+                        });
+                        row(ui, "Shadows", |ui| {
+                            ui.checkbox(&mut picture.shadows, "the dream's sun casts them");
+                        });
+                        row(ui, "Reduce motion", |ui| {
+                            ui.checkbox(
+                                &mut picture.reduce_motion,
+                                "no folding, shaking, swinging or pulsing",
+                            );
+                        });
+                        row(ui, "Interface size", |ui| {
+                            let range = UI_SCALE.0..=UI_SCALE.1;
+                            ui.add(
+                                egui::Slider::new(&mut picture.ui_scale, range)
+                                    .step_by(0.05)
+                                    .suffix("×"),
+                            );
+                        });
+                    });
             });
         ui.add_space(8.0);
         ui.label(
@@ -112,18 +144,37 @@ impl SettingsEditor<'_> {
                 .color(theme::DIM)
                 .size(13.0),
         );
-        ui.add_space(12.0);
-        if theme::menu_button(ui, "Defaults").clicked() {
-            sound = SoundSettings::default();
-            controls = ControlSettings::default();
-            picture = PictureSettings::default();
-        }
-        let back = theme::menu_button(ui, "Back").clicked();
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            // The two buttons side by side, centred under the grid.
+            let width = 2.0 * 190.0 + ui.spacing().item_spacing.x;
+            ui.add_space(((ui.available_width() - width) / 2.0).max(0.0));
+            let button = |ui: &mut egui::Ui, label| {
+                ui.add_sized(
+                    [190.0, 36.0],
+                    egui::Button::new(egui::RichText::new(label).size(19.0)),
+                )
+            };
+            if button(ui, "Defaults").clicked() {
+                sound = SoundSettings::default();
+                controls = ControlSettings::default();
+                picture = PictureSettings::default();
+            }
+            if button(ui, "Back").clicked() {
+                asked = Some(Asked::Back);
+            }
+        });
         self.sound.set_if_neq(sound);
         self.controls.set_if_neq(controls);
         self.picture.set_if_neq(picture);
-        back
+        asked
     }
+}
+
+/// Where the settings menu's buttons ask to go.
+enum Asked {
+    Back,
+    Controls,
 }
 
 fn section(ui: &mut egui::Ui, name: &str) {

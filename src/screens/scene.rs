@@ -1,7 +1,7 @@
 //! A waking scene, in illustrated panels: the set painted behind, the caption and the
 //! lines said so far in a band at the bottom, and Juno's answers when the panel asks
-//! for one. Enter, Space, a click or the pad's South go on; 1–6 or a click (or Up/Down
-//! and Enter, or the pad's d-pad and South) answer.
+//! for one. Confirm (Enter, Space, the pad's South by default) or a click goes on; an
+//! answer's own key (1–6) or a click answers, or Up/Down (arrows, d-pad) then Confirm.
 //!
 //! The drawing ([`show`]) is a function of the scene and where it has got to, so it can
 //! be exercised without Bevy; the game steps the scene (`crate::campaign::scenes`).
@@ -10,6 +10,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::campaign::{PlayingScene, SceneRequest};
+use crate::controls::{Control, ControlState, Device, Prompts};
 use crate::levels::{Facts, Levels, Library, Scene, SceneAt, Set, StoryFacts};
 use crate::state::AppState;
 use crate::theme;
@@ -33,7 +34,7 @@ fn scene_screen(
     mut contexts: EguiContexts,
     playing: Option<Res<PlayingScene>>,
     levels: Res<Levels>,
-    gamepads: Query<&Gamepad>,
+    prompts: Prompts,
     mut focus: Local<Focus>,
     mut requests: MessageWriter<SceneRequest>,
 ) -> Result {
@@ -52,8 +53,6 @@ fn scene_screen(
             option: None,
         };
     }
-    let pad = |button| gamepads.iter().any(|p| p.just_pressed(button));
-    let steer = i32::from(pad(GamepadButton::DPadDown)) - i32::from(pad(GamepadButton::DPadUp));
     let view = SceneView {
         scene: &scene.value,
         at: &playing.at,
@@ -64,11 +63,48 @@ fn scene_screen(
         ctx,
         &view,
         &mut focus.option,
-        steer,
-        pad(GamepadButton::South),
+        prompts.state(),
+        &Hints::new(&prompts),
     );
     requests.write_batch(asked);
     Ok(())
+}
+
+/// The words that tell the player what to press, for the device she uses.
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    /// Under a panel without a choice.
+    pub go_on: String,
+    /// Over the answers.
+    pub choose: String,
+    /// Before each answer, in order: its key ("1. "), or a mark on a pad.
+    pub answers: Vec<String>,
+}
+
+impl Hints {
+    /// The hints for the player's bindings and device.
+    pub fn new(prompts: &Prompts) -> Self {
+        let (up, down, confirm) = (
+            prompts.of(Control::Up),
+            prompts.of(Control::Down),
+            prompts.of(Control::Confirm),
+        );
+        if prompts.device() == Device::Gamepad {
+            return Self {
+                go_on: format!("{confirm}: go on"),
+                choose: format!("Answer: {up} / {down}, then {confirm}"),
+                answers: vec!["· ".to_owned(); Control::ANSWERS.len()],
+            };
+        }
+        Self {
+            go_on: format!("{confirm} / click: go on"),
+            choose: format!("Answer: its key or a click; or {up} / {down}, then {confirm}"),
+            answers: Control::ANSWERS
+                .iter()
+                .map(|c| format!("{}. ", prompts.of(*c)))
+                .collect(),
+        }
+    }
 }
 
 /// A scene as the screen draws it.
@@ -81,15 +117,14 @@ pub struct SceneView<'a> {
 }
 
 /// Draws the scene at `at` over the whole window and returns what the player asked
-/// for. `focus` is the answer the arrows are on, none until they are used (so Enter or
-/// South pressed to go on never answers for her); `steer` moves it (-1 up, 1 down);
-/// `confirm` is the pad's South.
+/// for with this frame's `controls`. `focus` is the answer Up/Down are on, none until
+/// they are used (so Confirm pressed to go on never answers for her).
 pub fn show(
     ctx: &egui::Context,
     view: &SceneView,
     focus: &mut Option<usize>,
-    steer: i32,
-    confirm: bool,
+    controls: &ControlState,
+    hints: &Hints,
 ) -> Vec<SceneRequest> {
     let facts = Facts::waking(view.story);
     let scene = view.scene;
@@ -101,23 +136,19 @@ pub fn show(
     let lines = scene.lines(at.panel, &facts);
     let options = scene.options(at, &facts);
     let mut asked = Vec::new();
-    // Presses, not a held key's repeats: holding Enter does not race through a panel.
-    let (next_key, up, down, digit) = ctx.input(|i| {
-        let pressed = |wanted: egui::Key| {
-            i.events.iter().any(|e| {
-                matches!(e, egui::Event::Key { key, pressed: true, repeat: false, .. } if *key == wanted)
-            })
-        };
-        let next = pressed(egui::Key::Enter) || pressed(egui::Key::Space);
-        let digit = DIGITS.iter().position(|k| pressed(*k));
-        (
-            next,
-            pressed(egui::Key::ArrowUp),
-            pressed(egui::Key::ArrowDown),
-            digit,
-        )
-    });
-    let moved = steer + i32::from(down) - i32::from(up);
+    // Presses, not a held key's repeats: holding Confirm does not race through a panel.
+    let confirm = controls.pressed(Control::Confirm);
+    let (up, down) = (
+        controls.pressed(Control::Up),
+        controls.pressed(Control::Down),
+    );
+    let digit = controls.answer();
+    // The scene keeps its own focus on the answers: egui's (which a pad's Down gives
+    // the first control) would press a second one with Confirm.
+    if let Some(id) = ctx.memory(|m| m.focused()) {
+        ctx.memory_mut(|m| m.surrender_focus(id));
+    }
+    let moved = i32::from(down) - i32::from(up);
     if !options.is_empty() && moved != 0 {
         let from = focus.map_or(if moved > 0 { -1 } else { 0 }, |f| f as i32);
         *focus = Some((from + moved).rem_euclid(options.len() as i32) as usize);
@@ -177,22 +208,13 @@ pub fn show(
                     });
                 ui.add_space(8.0);
                 if options.is_empty() {
-                    ui.label(
-                        egui::RichText::new("Enter / click: go on")
-                            .small()
-                            .color(theme::DIM),
-                    );
+                    ui.label(egui::RichText::new(&hints.go_on).small().color(theme::DIM));
                     return;
                 }
-                ui.label(
-                    egui::RichText::new(
-                        "Answer: its number or a click; or Up/Down (d-pad), then Enter (A)",
-                    )
-                    .small()
-                    .color(theme::DIM),
-                );
+                ui.label(egui::RichText::new(&hints.choose).small().color(theme::DIM));
                 for (n, (index, option)) in options.iter().enumerate() {
-                    let label = format!("{}. {}", n + 1, option.say);
+                    let key = hints.answers.get(n).map_or("", String::as_str);
+                    let label = format!("{key}{}", option.say);
                     let button = egui::Button::new(egui::RichText::new(label).size(17.0))
                         .selected(Some(n) == *focus);
                     if ui.add(button).clicked() {
@@ -205,11 +227,11 @@ pub fn show(
         if !options.is_empty() {
             let chosen = digit
                 .filter(|d| *d < options.len())
-                .or_else(|| focus.filter(|_| confirm || next_key));
+                .or_else(|| focus.filter(|_| confirm));
             if let Some(n) = chosen {
                 asked.push(SceneRequest::Choose(options[n].0));
             }
-        } else if next_key || confirm || clicked_through {
+        } else if confirm || clicked_through {
             asked.push(SceneRequest::Next);
         }
     }
@@ -218,15 +240,6 @@ pub fn show(
     }
     asked
 }
-
-const DIGITS: [egui::Key; 6] = [
-    egui::Key::Num1,
-    egui::Key::Num2,
-    egui::Key::Num3,
-    egui::Key::Num4,
-    egui::Key::Num5,
-    egui::Key::Num6,
-];
 
 /// The scene's first panel with these facts (where its title shows).
 fn first_panel(scene: &Scene, facts: &Facts) -> usize {

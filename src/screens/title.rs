@@ -42,11 +42,9 @@ fn title_screen(
     mut leave: Leave,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    if menus.showing(Menu::Settings) {
+    if SettingsEditor::showing(&menus) {
         theme::full_screen(ctx, |_| {});
-        if settings.window(ctx) {
-            menus.back();
-        }
+        settings.window(ctx, &mut menus);
         return Ok(());
     }
     theme::full_screen(ctx, |ui| {

@@ -3,16 +3,23 @@
 
 use bevy_egui::egui;
 
-use super::family_name;
+use super::{DeskControls, family_name};
 use crate::campaign::design::{DESIGN_DAYS, DESIGN_SLEEPERS};
 use crate::campaign::{Desk, Request};
+use crate::controls::Control;
 use crate::levels::story::StoryFlag;
 use crate::levels::{DiveSpec, Library};
 use crate::network::calibration::STEADY_SECONDS;
 use crate::network::{DataKept, Invites};
 use crate::theme;
 
-pub fn console(ui: &mut egui::Ui, desk: &Desk, dives: &[&DiveSpec], requests: &mut Vec<Request>) {
+pub fn console(
+    ui: &mut egui::Ui,
+    desk: &Desk,
+    dives: &[&DiveSpec],
+    controls: &DeskControls,
+    requests: &mut Vec<Request>,
+) {
     if !desk.flags.contains(&StoryFlag::Overload) {
         ui.label(
             egui::RichText::new(
@@ -89,9 +96,11 @@ pub fn console(ui: &mut egui::Ui, desk: &Desk, dives: &[&DiveSpec], requests: &m
     ui.separator();
     ui.label(egui::RichText::new("Calibrate the link: hold the phase inside the band").strong());
     ui.label(
-        egui::RichText::new(
-            "Hold the Left / Right arrow keys (or A / D), or press and hold the buttons, to push against the drift.",
-        )
+        egui::RichText::new(format!(
+            "Hold {} / {}, or press and hold the buttons, to push against the drift.",
+            controls.label(Control::PushLeft),
+            controls.label(Control::PushRight)
+        ))
         .small()
         .color(theme::DIM),
     );
@@ -136,21 +145,18 @@ pub fn console(ui: &mut egui::Ui, desk: &Desk, dives: &[&DiveSpec], requests: &m
             push += 1.0;
         }
     });
-    ui.input(|i| {
-        if i.key_down(egui::Key::ArrowLeft) || i.key_down(egui::Key::A) {
-            push -= 1.0;
-        }
-        if i.key_down(egui::Key::ArrowRight) || i.key_down(egui::Key::D) {
-            push += 1.0;
-        }
-    });
+    // Held keys push all the way, a stick as far as it leans.
+    push += controls.state.value(Control::PushRight) - controls.state.value(Control::PushLeft);
     // The game steps the link on its clock with the push held now; it holds still while
     // the console is paused, like the network.
     requests.push(Request::PushLink(push));
     if desk.paused {
         ui.colored_label(
             theme::MEMORY,
-            "Paused: run the console (Space) to calibrate.",
+            format!(
+                "Paused: run the console ({}) to calibrate.",
+                controls.label(Control::NetworkPause)
+            ),
         );
     }
     ui.add(egui::ProgressBar::new(calibration.progress()).text(format!(

@@ -116,7 +116,13 @@ fn incidents(ui: &mut egui::Ui, desk: &Desk) {
 }
 
 /// The confrontation at headquarters, over everything while it plays.
-pub fn confrontation(ctx: &egui::Context, desk: &Desk, story: &Story, requests: &mut Vec<Request>) {
+pub fn confrontation(
+    ctx: &egui::Context,
+    desk: &Desk,
+    story: &Story,
+    controls: &super::DeskControls,
+    requests: &mut Vec<Request>,
+) {
     let Some(line) = desk.confrontation.and_then(|i| story.confrontation.get(i)) else {
         return;
     };
@@ -145,7 +151,7 @@ pub fn confrontation(ctx: &egui::Context, desk: &Desk, story: &Story, requests: 
             let last = desk.confrontation.map(|i| i + 1) == Some(story.confrontation.len());
             let label = if last { "…" } else { "Continue" };
             let button = ui.button(label);
-            if button.clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            if button.clicked() || controls.pressed(crate::controls::Control::Confirm) {
                 next = true;
             }
             button.request_focus();

@@ -16,6 +16,9 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::campaign::{ControlRoom, Desk, Panel, Request, SPEEDS};
+use crate::controls::{
+    Bindings, Control, ControlState, Device, KeyLabels, Names, PadStyle, Prompts,
+};
 use crate::levels::story::{FamilyMember, StoryFlag};
 use crate::levels::{DiveSpec, Levels, Library};
 use crate::state::AppState;
@@ -29,10 +32,10 @@ pub fn plugin(app: &mut App) {
     );
 }
 
-/// How a panel shows: its title and the function key that opens and closes it.
+/// How a panel shows: its title and the control that opens and closes it.
 pub trait PanelLooks {
     fn title(self) -> &'static str;
-    fn key(self) -> egui::Key;
+    fn control(self) -> Control;
 }
 
 impl PanelLooks for Panel {
@@ -47,15 +50,59 @@ impl PanelLooks for Panel {
         }
     }
 
-    fn key(self) -> egui::Key {
+    fn control(self) -> Control {
         match self {
-            Panel::Overview => egui::Key::F1,
-            Panel::Sleeper => egui::Key::F2,
-            Panel::Algorithm => egui::Key::F3,
-            Panel::Inbox => egui::Key::F4,
-            Panel::Console => egui::Key::F5,
-            Panel::Alternative => egui::Key::F6,
+            Panel::Overview => Control::Overview,
+            Panel::Sleeper => Control::Sleeper,
+            Panel::Algorithm => Control::Algorithm,
+            Panel::Inbox => Control::Inbox,
+            Panel::Console => Control::Console,
+            Panel::Alternative => Control::Alternative,
         }
+    }
+}
+
+/// This frame's controls at the desk, and what each is called on the device in use.
+#[derive(Debug, Clone)]
+pub struct DeskControls {
+    pub state: ControlState,
+    labels: Vec<String>,
+}
+
+impl DeskControls {
+    /// The controls as the player's prompts name them.
+    pub fn new(prompts: &Prompts) -> Self {
+        Self {
+            state: prompts.state().clone(),
+            labels: Control::ALL.iter().map(|c| prompts.of(*c)).collect(),
+        }
+    }
+
+    /// `state` with the default bindings' keyboard names (for tests and tools).
+    pub fn with_defaults(state: ControlState) -> Self {
+        let bindings = Bindings::default();
+        let keys = KeyLabels::default();
+        let names = Names {
+            keys: &keys,
+            pad: PadStyle::default(),
+        };
+        Self {
+            labels: Control::ALL
+                .iter()
+                .map(|c| names.control(&bindings, *c, state.device))
+                .collect(),
+            state,
+        }
+    }
+
+    /// What to press for `control`.
+    pub fn label(&self, control: Control) -> &str {
+        &self.labels[control as usize]
+    }
+
+    /// Whether `control` was pressed this frame.
+    pub fn pressed(&self, control: Control) -> bool {
+        self.state.pressed(control)
     }
 }
 
@@ -72,13 +119,15 @@ fn control_room(
     mut contexts: EguiContexts,
     room: Option<Res<ControlRoom>>,
     levels: Res<Levels>,
+    prompts: Prompts,
     mut requests: MessageWriter<Request>,
 ) -> Result {
     let Some(room) = room else {
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?;
-    requests.write_batch(show(ctx, &room.0, &levels.library));
+    let controls = DeskControls::new(&prompts);
+    requests.write_batch(show(ctx, &room.0, &levels.library, &controls));
     if !levels.report.errors.is_empty() {
         egui::Window::new("Level problems")
             .anchor(egui::Align2::LEFT_BOTTOM, [8.0, -8.0])
@@ -89,27 +138,46 @@ fn control_room(
 }
 
 /// Draws the control room; returns what the player asked of the game ([`Desk::apply`]
-/// makes the desk's changes). Keys: F1–F6 open and close the panels, Space pauses the
-/// network, Tab moves between controls.
-pub fn show(ctx: &egui::Context, desk: &Desk, library: &Library) -> Vec<Request> {
+/// makes the desk's changes) with the mouse and this frame's `controls`: each panel's
+/// control (F1–F6) opens and closes it, Next/Previous panel (Page Down/Up, the pad's
+/// shoulders) switch to the next or previous one, the network's controls pause it and
+/// change its speed; Tab, the arrows or the d-pad move between the panels' controls.
+pub fn show(
+    ctx: &egui::Context,
+    desk: &Desk,
+    library: &Library,
+    controls: &DeskControls,
+) -> Vec<Request> {
     let story = &library.story;
     let dives: Vec<&DiveSpec> = library.campaign_dives().collect();
     let dives = dives.as_slice();
     let mut requests = Vec::new();
-    ctx.input(|i| {
-        for panel in Panel::ALL {
-            if i.key_pressed(panel.key()) {
-                requests.push(Request::TogglePanel(panel));
-            }
+    for panel in Panel::ALL {
+        if controls.pressed(panel.control()) {
+            requests.push(Request::TogglePanel(panel));
         }
-    });
-    if ctx.input(|i| i.key_pressed(egui::Key::Space)) && ctx.memory(|m| m.focused().is_none()) {
+    }
+    for (control, step) in [(Control::NextPanel, 1), (Control::PreviousPanel, -1)] {
+        if controls.pressed(control) {
+            requests.extend(switch_panel(desk, step));
+        }
+    }
+    // Space (the default) with a button focused presses the button, not the network.
+    let typing = controls.state.device == Device::Keyboard && ctx.memory(|m| m.focused().is_some());
+    if controls.pressed(Control::NetworkPause) && !typing {
         requests.push(Request::TogglePause);
+    }
+    let last = SPEEDS.len() - 1;
+    if controls.pressed(Control::NetworkFaster) && desk.speed < last {
+        requests.push(Request::Speed(desk.speed + 1));
+    }
+    if controls.pressed(Control::NetworkSlower) && desk.speed > 0 {
+        requests.push(Request::Speed(desk.speed - 1));
     }
     let mut root = theme::root_ui(ctx, "control_room");
     egui::CentralPanel::default()
         .frame(egui::Frame::NONE.fill(egui::Color32::from_rgb(4, 7, 15)))
-        .show(&mut root, |ui| top_bar(ui, desk, &mut requests));
+        .show(&mut root, |ui| top_bar(ui, desk, controls, &mut requests));
     for panel in Panel::ALL {
         if !desk.open.contains(&panel) {
             continue;
@@ -130,14 +198,14 @@ pub fn show(ctx: &egui::Context, desk: &Desk, library: &Library) -> Vec<Request>
                 Panel::Sleeper => network_panels::sleeper(ui, desk, story, &mut requests),
                 Panel::Algorithm => inspector::inspector(ui, desk, &mut requests),
                 Panel::Inbox => inbox::inbox(ui, desk, story, &mut requests),
-                Panel::Console => console::console(ui, desk, dives, &mut requests),
+                Panel::Console => console::console(ui, desk, dives, controls, &mut requests),
                 Panel::Alternative => console::alternative(ui, desk, library, &mut requests),
             });
         if !open {
             requests.push(Request::ClosePanel(panel));
         }
     }
-    inbox::confrontation(ctx, desk, story, &mut requests);
+    inbox::confrontation(ctx, desk, story, controls, &mut requests);
     requests
 }
 
@@ -157,12 +225,31 @@ fn home(panel: Panel) -> (egui::Pos2, egui::Vec2) {
     (egui::pos2(x, y), egui::vec2(w, h))
 }
 
-fn top_bar(ui: &mut egui::Ui, desk: &Desk, requests: &mut Vec<Request>) {
+/// One panel in place of the front one (the last in the list of open panels), `step`
+/// along the list: a pad switches panels with its shoulders, one at a time.
+fn switch_panel(desk: &Desk, step: i32) -> Vec<Request> {
+    let count = Panel::ALL.len() as i32;
+    let front = Panel::ALL.iter().rposition(|p| desk.open.contains(p));
+    let next = match front {
+        Some(i) => (i as i32 + step).rem_euclid(count),
+        None if step > 0 => 0,
+        None => count - 1,
+    };
+    let mut requests: Vec<Request> = desk.open.iter().map(|p| Request::ClosePanel(*p)).collect();
+    requests.push(Request::TogglePanel(Panel::ALL[next as usize]));
+    requests
+}
+
+fn top_bar(ui: &mut egui::Ui, desk: &Desk, controls: &DeskControls, requests: &mut Vec<Request>) {
     ui.horizontal(|ui| {
         ui.label(theme::title_text("SomnoTech · Sleep Sync", 24.0));
         ui.monospace(network_panels::clock(desk.network.minute()));
         let pause = if desk.paused { "▶ Run" } else { "⏸ Pause" };
-        if ui.button(pause).on_hover_text("Space").clicked() {
+        if ui
+            .button(pause)
+            .on_hover_text(controls.label(Control::NetworkPause))
+            .clicked()
+        {
             requests.push(Request::TogglePause);
         }
         for (i, speed) in SPEEDS.iter().enumerate() {
@@ -194,7 +281,7 @@ fn top_bar(ui: &mut egui::Ui, desk: &Desk, requests: &mut Vec<Request>) {
     ui.horizontal_wrapped(|ui| {
         for panel in Panel::ALL {
             let open = desk.open.contains(&panel);
-            let mut label = format!("{:?} {}", panel.key(), panel.title());
+            let mut label = format!("{} {}", controls.label(panel.control()), panel.title());
             if panel == Panel::Inbox && desk.unread() > 0 {
                 label.push_str(&format!(" ({})", desk.unread()));
             }
