@@ -36,6 +36,7 @@ cp "$tour/free-dive.png" docs/screenshot-free-dive.png
 cp "$tour/dream.png" "docs/screenshot-$first.png"
 cp "$tour/settings.png" docs/screenshot-settings.png
 cp "$tour/controls.png" docs/screenshot-controls.png
+cp "$tour/what-was-said.png" docs/screenshot-what-was-said.png
 cp "$tour/load.png" docs/screenshot-load.png
 for dream in $dives; do
   [ "$dream" = "$first" ] || run --dive "$dream" --screenshot "docs/screenshot-$dream.png"

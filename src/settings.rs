@@ -5,9 +5,11 @@
 //! and says why (Bevy's `bevy_settings` stores were not trusted with this: see the
 //! store's documentation).
 //!
-//! The file is TOML, one table per group (`[sound]`, `[controls]`, `[picture]`), the
-//! layout `bevy_settings` wrote, so a player's existing settings are read as they are. A
-//! value of the wrong kind falls back to its default alone; the others are kept.
+//! The file is TOML, one table per group (`[sound]`, `[controls]`, `[picture]`,
+//! `[accessibility]`; the controls' bindings in `[keyboard]`, `[gamepad]` and
+//! `[key_labels]`, see `crate::controls`), the layout `bevy_settings` wrote, so a
+//! player's existing settings are read as they are. A value of the wrong kind falls back
+//! to its default alone; the others are kept.
 //!
 //! The game runs without persistence too (headless tests): [`plugin`] only puts the
 //! defaults in place; [`persist`] loads and saves them.
@@ -87,6 +89,65 @@ impl Default for PictureSettings {
     }
 }
 
+/// Options for players who need them (Settings → Accessibility; `docs/controls.md`).
+#[derive(Resource, Reflect, Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[reflect(Resource, Default)]
+#[serde(default)]
+pub struct AccessibilitySettings {
+    /// Nothing flashes or pulses: the hurt vignette is a steady tint (the HUD's words say
+    /// what hurts), the colour fringes do not flare, the control room's overload alarm
+    /// and its looping sleepers glow steadily.
+    pub reduce_flashing: bool,
+    /// Sounds that mean something are written on screen as they play: a memory's bell,
+    /// the loop falling away, the veil lifting, the overload's alarm, a message's chime.
+    pub captions: bool,
+    /// How long words stay on screen before they fade (Father's lines, the dream's
+    /// voices, a memory understood), times their usual time, within [`LINE_TIME`].
+    pub line_time: f32,
+    /// A waking scene shows each panel's lines all at once instead of one at a time.
+    pub whole_panels: bool,
+    /// An assist, labelled as one: the dreams' loop clock and lucidity's wearing down
+    /// run this many times slower, within [`DREAM_PACE`]. Taken as each dive begins;
+    /// recorded in replays.
+    pub dream_pace: f32,
+}
+
+impl Default for AccessibilitySettings {
+    fn default() -> Self {
+        Self {
+            reduce_flashing: false,
+            captions: false,
+            line_time: 1.0,
+            whole_panels: false,
+            dream_pace: 1.0,
+        }
+    }
+}
+
+/// The range of the assist's pace ([`AccessibilitySettings::dream_pace`], the dive's
+/// `crate::dive::ActiveDive::pace`).
+pub const DREAM_PACE: (f32, f32) = (1.0, 2.0);
+
+/// The range of [`AccessibilitySettings::line_time`].
+pub const LINE_TIME: (f32, f32) = (1.0, 4.0);
+
+impl AccessibilitySettings {
+    /// How much older `seconds` on the clock make a line on screen: less, the longer the
+    /// player asked lines to stay.
+    pub fn aged(&self, seconds: f32) -> f32 {
+        seconds / self.line_time.max(LINE_TIME.0)
+    }
+
+    /// The same settings with the line time within [`LINE_TIME`].
+    pub fn sanitized(self) -> Self {
+        Self {
+            line_time: within(self.line_time, LINE_TIME, 1.0),
+            dream_pace: within(self.dream_pace, DREAM_PACE, 1.0),
+            ..self
+        }
+    }
+}
+
 /// The range of [`PictureSettings::field_of_view`], degrees.
 pub const FIELD_OF_VIEW: (f32, f32) = (35.0, 80.0);
 /// The range of [`PictureSettings::ui_scale`].
@@ -140,9 +201,11 @@ pub(super) fn plugin(app: &mut App) {
     app.register_type::<SoundSettings>()
         .register_type::<ControlSettings>()
         .register_type::<PictureSettings>()
+        .register_type::<AccessibilitySettings>()
         .init_resource::<SoundSettings>()
         .init_resource::<ControlSettings>()
         .init_resource::<PictureSettings>()
+        .init_resource::<AccessibilitySettings>()
         .init_resource::<SettingsProblem>()
         .insert_resource(SettingsPlace(
             "Not saved: settings are kept only for this session.".to_owned(),
@@ -175,6 +238,7 @@ pub fn persist(app: &mut App, app_id: &str) {
         app.insert_resource(loaded.sound)
             .insert_resource(loaded.controls)
             .insert_resource(loaded.picture)
+            .insert_resource(loaded.accessibility)
             .insert_resource(loaded.bindings)
             .insert_resource(loaded.key_labels);
     }
@@ -194,6 +258,7 @@ struct Loaded {
     sound: SoundSettings,
     controls: ControlSettings,
     picture: PictureSettings,
+    accessibility: AccessibilitySettings,
     bindings: Bindings,
     key_labels: KeyLabels,
 }
@@ -303,6 +368,7 @@ fn read_table(table: &toml::Table) -> Loaded {
         sound: group(table, "sound"),
         controls: group(table, "controls"),
         picture: group(table, "picture"),
+        accessibility: group(table, "accessibility"),
         bindings,
         key_labels: KeyLabels::from_table(sub("key_labels")),
     }
@@ -314,6 +380,7 @@ pub struct Kept<'w> {
     sound: Res<'w, SoundSettings>,
     controls: Res<'w, ControlSettings>,
     picture: Res<'w, PictureSettings>,
+    accessibility: Res<'w, AccessibilitySettings>,
     bindings: Res<'w, Bindings>,
     key_labels: Res<'w, KeyLabels>,
 }
@@ -324,6 +391,7 @@ impl Kept<'_> {
         self.sound.is_changed()
             || self.controls.is_changed()
             || self.picture.is_changed()
+            || self.accessibility.is_changed()
             || self.bindings.is_changed()
             || self.key_labels.is_changed()
     }
@@ -335,6 +403,7 @@ impl Kept<'_> {
             ("sound", toml::Value::try_from(*self.sound)),
             ("controls", toml::Value::try_from(*self.controls)),
             ("picture", toml::Value::try_from(*self.picture)),
+            ("accessibility", toml::Value::try_from(*self.accessibility)),
         ] {
             if let Ok(value) = value {
                 table.insert(name.to_owned(), value);
@@ -419,8 +488,10 @@ fn sanitize(
     mut sound: ResMut<SoundSettings>,
     mut controls: ResMut<ControlSettings>,
     mut picture: ResMut<PictureSettings>,
+    mut access: ResMut<AccessibilitySettings>,
 ) {
     sound.set_if_neq(sound.sanitized());
     controls.set_if_neq(controls.sanitized());
     picture.set_if_neq(picture.sanitized());
+    access.set_if_neq(access.sanitized());
 }

@@ -20,10 +20,12 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 /// Draws every menu, panel and the HUD at the player's interface size, and tells them
-/// whether the player asked for less motion ([`reduce_motion`]).
+/// whether the player asked for less motion ([`reduce_motion`]) and for nothing to flash
+/// ([`reduce_flashing`]).
 fn apply_ui_scale(
     mut contexts: EguiContexts,
     picture: Res<crate::settings::PictureSettings>,
+    access: Res<crate::settings::AccessibilitySettings>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     if (ctx.zoom_factor() - picture.ui_scale).abs() > 1e-3 {
@@ -31,6 +33,9 @@ fn apply_ui_scale(
     }
     if reduce_motion(ctx) != picture.reduce_motion {
         set_reduce_motion(ctx, picture.reduce_motion);
+    }
+    if reduce_flashing(ctx) != access.reduce_flashing {
+        set_reduce_flashing(ctx, access.reduce_flashing);
     }
     Ok(())
 }
@@ -48,6 +53,22 @@ fn reduce_motion_id() -> egui::Id {
 /// holds still instead of throbbing or flashing.
 pub fn reduce_motion(ctx: &egui::Context) -> bool {
     ctx.data(|d| d.get_temp(reduce_motion_id()))
+        .unwrap_or(false)
+}
+
+/// Tells what egui draws whether the player asked for nothing to flash.
+pub fn set_reduce_flashing(ctx: &egui::Context, reduce: bool) {
+    ctx.data_mut(|d| d.insert_temp(reduce_flashing_id(), reduce));
+}
+
+fn reduce_flashing_id() -> egui::Id {
+    egui::Id::new("sleep-sync reduce flashing")
+}
+
+/// Whether the player asked for nothing to flash (Settings → Accessibility): alarms and
+/// warnings egui draws glow steadily instead of flashing or pulsing.
+pub fn reduce_flashing(ctx: &egui::Context) -> bool {
+    ctx.data(|d| d.get_temp(reduce_flashing_id()))
         .unwrap_or(false)
 }
 

@@ -5,7 +5,7 @@
 
 use bevy::audio::{AudioPlugin, PlaybackSettings, Volume};
 use bevy::prelude::*;
-use sleep_sync::audio::{Alarm, Drone, SoundKind, Synth};
+use sleep_sync::audio::{Alarm, Drone, SoundCaption, SoundKind, Synth};
 use sleep_sync::dev::testing::{
     dive_into, end_loop, juno_position, move_juno_to, wait_for_exploring,
 };
@@ -91,6 +91,10 @@ fn loops_anchors_and_collapses_are_heard_and_nothing_piles_up() {
         .collect();
     assert_eq!(effects.len(), 1, "one chime: {effects:?}");
     assert!((effects[0].2 - 0.5).abs() < 1e-6, "master × effects");
+    // And it is captioned, for whoever cannot hear it.
+    let captions = app.world().resource::<Messages<SoundCaption>>();
+    let said: Vec<_> = captions.get_cursor().read(captions).map(|c| c.0).collect();
+    assert_eq!(said, ["A bell rings: a memory"]);
 
     // A collapse: a rush, a new drone, and the old one fading out.
     // Heard as the loop ends (sounds end on the wall clock: waiting for the next loop on

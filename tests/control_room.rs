@@ -298,6 +298,14 @@ fn every_panel_opens_and_its_controls_work() {
     // The inspector's bench through its buttons (each panel alone: they overlap).
     h.state_mut().desk.open = [Panel::Algorithm].into();
     h.run_steps(3);
+    // The bench's steppers: the first (the parameter) on to the next and back.
+    let param = h.state().desk.query.param;
+    h.get_all_by_label(">").next().expect("a stepper").click();
+    h.run_steps(2);
+    assert_ne!(h.state().desk.query.param, param, "> steps on");
+    h.get_all_by_label("<").next().expect("a stepper").click();
+    h.run_steps(2);
+    assert_eq!(h.state().desk.query.param, param, "< steps back");
     h.get_by_label("Analyse").click();
     h.run_steps(2);
     assert!(h.state().desk.last_analysis.is_some());
@@ -675,15 +683,16 @@ fn a_push_on_the_link_is_let_go_when_the_console_stops_saying_so() {
 }
 
 #[test]
-fn with_less_motion_asked_for_the_overloaded_map_holds_still() {
+fn with_less_motion_or_no_flashing_asked_for_the_overloaded_map_holds_still() {
     let story = story();
     let mut desk = found(&story);
     desk.overload(&story);
     desk.open = [Panel::Overview].into();
     let mut moved = Vec::new();
-    for reduce in [false, true] {
+    for (motion, flashing) in [(false, false), (true, false), (false, true)] {
         let mut h = harness(desk.clone());
-        sleep_sync::theme::set_reduce_motion(&h.ctx, reduce);
+        sleep_sync::theme::set_reduce_motion(&h.ctx, motion);
+        sleep_sync::theme::set_reduce_flashing(&h.ctx, flashing);
         h.run_steps(2);
         let before = h.output().shapes.clone();
         h.run_steps(3);
@@ -691,8 +700,9 @@ fn with_less_motion_asked_for_the_overloaded_map_holds_still() {
     }
     assert_eq!(
         moved,
-        [true, false],
-        "the alarm flashes and the loops throb; with less motion asked for, neither moves"
+        [true, false, false],
+        "the alarm flashes and the loops throb; with less motion or no flashing asked \
+         for, neither moves"
     );
 }
 

@@ -78,6 +78,8 @@ fn continuing_gives_the_same_network_and_story_minute_for_minute() {
             understood: [0, 2].into(),
             loop_reached: 3,
             relapses: 1,
+            // Played with the assist's slower dreams: the save keeps it.
+            assisted: true,
         },
     );
     played.speed = 2;
@@ -178,6 +180,7 @@ fn small_save() -> SaveFile {
                 understood: [1].into(),
                 loop_reached: 2,
                 relapses: 0,
+                assisted: false,
             },
         )]
         .into(),
@@ -324,7 +327,7 @@ prop_compose! {
                 adopted: Some(outcomes.into_iter().map(|i| all_outcomes[i]).collect()),
                 ..SavedDesk::default()
             },
-            dives: dives.into_iter().map(|(id, (understood, loop_reached, relapses))| (id, DiveProgress { understood, loop_reached, relapses })).collect(),
+            dives: dives.into_iter().map(|(id, (understood, loop_reached, relapses))| (id, DiveProgress { understood, loop_reached, relapses, assisted: false })).collect(),
         }
     }
 }
@@ -578,6 +581,7 @@ fn a_dive_goes_on_from_the_loop_reached_with_what_was_understood() {
                 understood: [1].into(),
                 loop_reached: 2,
                 relapses: 1,
+                assisted: false,
             },
         );
     }

@@ -12,7 +12,7 @@ use bevy::prelude::*;
 use sleep_sync::controls::{Bindings, Control, Input, KeyLabels, Slot};
 use sleep_sync::dev::testing::{headless_app, run_until};
 use sleep_sync::settings::{
-    self, ControlSettings, PictureSettings, SettingsProblem, SoundSettings,
+    self, AccessibilitySettings, ControlSettings, PictureSettings, SettingsProblem, SoundSettings,
 };
 
 /// A headless game that keeps its settings under `app_id`.
@@ -63,6 +63,9 @@ fn saved_after_a_change_and_read_back(config: &Path) {
         .resource_mut::<ControlSettings>()
         .invert_look = true;
     app.world_mut().resource_mut::<SoundSettings>().master = 0.25;
+    app.world_mut()
+        .resource_mut::<AccessibilitySettings>()
+        .captions = true;
     // A control rebound, and a key's label on this player's keyboard.
     app.world_mut().resource_mut::<Bindings>().bind(
         Control::Jump,
@@ -81,6 +84,7 @@ fn saved_after_a_change_and_read_back(config: &Path) {
     assert!(text.contains("invert_look = true"), "{text}");
     assert!(text.contains("master = 0.25"), "{text}");
     assert!(text.contains("jump = [\"KeyJ\"]"), "{text}");
+    assert!(text.contains("captions = true"), "{text}");
     drop(app);
 
     let app = game(id);
@@ -98,6 +102,7 @@ fn saved_after_a_change_and_read_back(config: &Path) {
         [Some(Input::Key(KeyCode::KeyJ)), None]
     );
     assert_eq!(app.world().resource::<KeyLabels>().key(KeyCode::KeyW), "Z");
+    assert!(app.world().resource::<AccessibilitySettings>().captions);
 }
 
 fn saved_at_exit(config: &Path) {

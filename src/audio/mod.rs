@@ -44,6 +44,11 @@ impl SoundKind {
     }
 }
 
+/// A sound that means something, in words, as it starts to play (shown when the player
+/// asked for captions: `hud/captions.rs`).
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SoundCaption(pub &'static str);
+
 /// A loop's drone, fading in with its loop; the previous loop's fades out.
 #[derive(Component, Debug)]
 pub struct Drone;
@@ -115,6 +120,7 @@ const HURT_EVERY_SECONDS: f32 = 0.8;
 /// Sound. Part of [`crate::ClientPlugin`]; needs Bevy's `AudioPlugin`.
 pub fn plugin(app: &mut App) {
     app.add_audio_source::<Synth>()
+        .add_message::<SoundCaption>()
         .add_systems(Startup, make_sound_bank)
         .add_systems(
             Update,
@@ -359,9 +365,11 @@ fn overload_alarm(
     synths: Res<Assets<Synth>>,
     mut heard: ResMut<DeskHeard>,
     mut commands: Commands,
+    mut captions: MessageWriter<SoundCaption>,
 ) {
     let overloaded = room.0.flags.contains(&StoryFlag::Overload);
     if heard.overloaded == Some(false) && overloaded {
+        captions.write(SoundCaption("An alarm wails: the network is overloading"));
         let alarm = play_sound(
             &mut commands,
             &synths,
@@ -382,9 +390,11 @@ fn message_chime(
     synths: Res<Assets<Synth>>,
     mut heard: ResMut<DeskHeard>,
     mut commands: Commands,
+    mut captions: MessageWriter<SoundCaption>,
 ) {
     let arrived = room.0.inbox.len();
     if heard.messages.is_some_and(|n| arrived > n) {
+        captions.write(SoundCaption("A chime: a message"));
         play_sound(
             &mut commands,
             &synths,
@@ -456,8 +466,10 @@ fn anchor_chime(
     bank: Res<SoundBank>,
     synths: Res<Assets<Synth>>,
     mut commands: Commands,
+    mut captions: MessageWriter<SoundCaption>,
 ) {
     for anchor in found.read() {
+        captions.write(SoundCaption("A bell rings: a memory"));
         let chime = &bank.chimes[anchor.index % bank.chimes.len()];
         play_sound(&mut commands, &synths, chime, SoundKind::Effect, &settings);
     }
@@ -469,8 +481,10 @@ fn collapse_rush(
     bank: Res<SoundBank>,
     synths: Res<Assets<Synth>>,
     mut commands: Commands,
+    mut captions: MessageWriter<SoundCaption>,
 ) {
     if collapsed.read().last().is_some() {
+        captions.write(SoundCaption("A roaring rush: the dream falls away"));
         play_sound(
             &mut commands,
             &synths,
@@ -512,8 +526,10 @@ fn core_and_freedom(
     bank: Res<SoundBank>,
     synths: Res<Assets<Synth>>,
     mut commands: Commands,
+    mut captions: MessageWriter<SoundCaption>,
 ) {
     if opened.read().count() > 0 {
+        captions.write(SoundCaption("A chord rises: the veil lifts"));
         play_sound(
             &mut commands,
             &synths,
@@ -523,6 +539,7 @@ fn core_and_freedom(
         );
     }
     if freed.read().count() > 0 {
+        captions.write(SoundCaption("A long, bright chord: free"));
         play_sound(
             &mut commands,
             &synths,

@@ -177,6 +177,9 @@ pub struct DiveProgress {
     pub loop_reached: u32,
     /// Wrong words at the core that sent the dreamer into a harsher loop.
     pub relapses: u32,
+    /// Some of it was played with the assist's slower dreams.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub assisted: bool,
 }
 
 /// The story's sleepers' traits, for the network's first sleepers.

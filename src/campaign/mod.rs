@@ -231,11 +231,14 @@ fn follow_dive(dive: Res<ActiveDive>, room: Option<ResMut<ControlRoom>>) {
         return;
     }
     // The loop reached never goes back (the clock may have sunk her deeper meanwhile).
-    let sunk_to = room.0.dives.get(id).map_or(0, |p| p.loop_reached);
+    let before = room.0.dives.get(id);
+    let sunk_to = before.map_or(0, |p| p.loop_reached);
     let progress = DiveProgress {
         understood: dive.understood.clone(),
         loop_reached: dive.loop_index.max(sunk_to),
         relapses: dive.relapses,
+        // The save says so once any of the dreamer's dive was played slower.
+        assisted: dive.pace() > 1.0 || before.is_some_and(|p| p.assisted),
     };
     if room.0.dives.get(id) != Some(&progress) {
         room.0.dives.insert(id.to_owned(), progress);

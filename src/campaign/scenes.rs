@@ -13,6 +13,7 @@ use super::{ControlRoom, Desk, InPrologue};
 use crate::dive::ActiveDive;
 use crate::levels::story::{Action, Story};
 use crate::levels::{Facts, Levels, SceneAt, StoryFacts};
+use crate::settings::AccessibilitySettings;
 use crate::state::{AppState, Menu};
 
 /// What the scene's screen asks for.
@@ -181,6 +182,7 @@ fn follow_scene_requests(
     room: Option<ResMut<ControlRoom>>,
     mut next: ResMut<NextState<AppState>>,
     mut commands: Commands,
+    access: Res<AccessibilitySettings>,
 ) {
     let Some(mut playing) = playing else {
         // Nothing to play (a state set by hand): back to where a scene is left for.
@@ -196,6 +198,13 @@ fn follow_scene_requests(
         return;
     };
     let mut ended = false;
+    // Whole panels asked for: every line of the panel is said as it opens.
+    let said = scene
+        .lines(playing.at.panel, &Facts::waking(&playing.story))
+        .len();
+    if access.whole_panels && playing.at.chose.is_none() && playing.at.shown < said {
+        playing.at.shown = said;
+    }
     for request in requests.read() {
         let playing = &mut *playing;
         match *request {

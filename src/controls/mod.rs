@@ -45,6 +45,9 @@ pub struct ControlSettings {
     pub look_sensitivity: f32,
     /// Mouse or stick up looks down.
     pub invert_look: bool,
+    /// Held controls ([`Control::TOGGLED`]: walking forward, pushing the link) are
+    /// pressed once to start and again (or the opposite way) to stop.
+    pub toggle_held: bool,
 }
 
 impl Default for ControlSettings {
@@ -52,6 +55,7 @@ impl Default for ControlSettings {
         Self {
             look_sensitivity: 1.0,
             invert_look: false,
+            toggle_held: false,
         }
     }
 }
@@ -165,6 +169,14 @@ controls! {
 }
 
 impl Control {
+    /// The controls held down for a while that [`ControlSettings::toggle_held`] turns
+    /// into toggles, each with the control that stops it besides itself.
+    pub const TOGGLED: [(Control, Control); 3] = [
+        (Control::WalkForward, Control::WalkBack),
+        (Control::PushLeft, Control::PushRight),
+        (Control::PushRight, Control::PushLeft),
+    ];
+
     /// The answer controls, in order.
     pub const ANSWERS: [Control; 6] = [
         Control::Answer1,
@@ -181,6 +193,10 @@ impl Control {
 pub struct ControlState {
     values: [f32; Control::COUNT],
     pressed: [bool; Control::COUNT],
+    /// The devices' values, before toggles.
+    raw: [f32; Control::COUNT],
+    /// The toggled controls switched on.
+    latched: [bool; Control::COUNT],
     /// The mouse's movement this frame, scaled by the look sensitivity (and its y
     /// flipped when the look is inverted).
     pub mouse: Vec2,
@@ -193,6 +209,8 @@ impl Default for ControlState {
         Self {
             values: [0.0; Control::COUNT],
             pressed: [false; Control::COUNT],
+            raw: [0.0; Control::COUNT],
+            latched: [false; Control::COUNT],
             mouse: Vec2::ZERO,
             device: Device::Keyboard,
         }
@@ -254,17 +272,41 @@ impl ControlState {
     /// autopilot).
     pub fn with_pressed(mut self, control: Control) -> Self {
         self.values[control as usize] = 1.0;
+        self.raw[control as usize] = 1.0;
         self.pressed[control as usize] = true;
         self
     }
 
-    /// The next frame's state from this frame's values: a control is pressed when it
-    /// reaches [`PRESS`].
-    fn advance(&mut self, values: [f32; Control::COUNT]) {
-        for (i, value) in values.iter().enumerate() {
-            self.pressed[i] = *value >= PRESS && self.values[i] < PRESS;
+    /// The next frame's state from this frame's values from the devices (`raw`): a
+    /// control is pressed when it reaches [`PRESS`]. With `toggle`, a press of a
+    /// [`Control::TOGGLED`] control switches it on or off (its stopping control switches
+    /// it off), and while on it reads 1.
+    pub fn advance(&mut self, raw: [f32; Control::COUNT], toggle: bool) {
+        for (i, value) in raw.iter().enumerate() {
+            self.pressed[i] = *value >= PRESS && self.raw[i] < PRESS;
         }
-        self.values = values;
+        self.raw = raw;
+        self.values = raw;
+        for (control, stop) in Control::TOGGLED {
+            let (i, s) = (control as usize, stop as usize);
+            if !toggle {
+                self.latched[i] = false;
+                continue;
+            }
+            if self.pressed[i] {
+                self.latched[i] = !self.latched[i];
+            } else if self.pressed[s] {
+                self.latched[i] = false;
+            }
+            if self.latched[i] {
+                self.values[i] = 1.0;
+            }
+        }
+    }
+
+    /// Every toggled control switched off (a new loop starts standing still).
+    pub fn release_toggles(&mut self) {
+        self.latched = [false; Control::COUNT];
     }
 }
 
@@ -407,13 +449,14 @@ impl Control {
 fn read_controls(
     actions: Query<(&OfControl, &Action<Press>)>,
     mouse: Query<&Action<MouseLook>>,
+    settings: Res<ControlSettings>,
     mut state: ResMut<ControlState>,
 ) {
     let mut values = [0.0; Control::COUNT];
     for (control, value) in &actions {
         values[control.0 as usize] = value.abs();
     }
-    state.advance(values);
+    state.advance(values, settings.toggle_held);
     state.mouse = mouse.iter().map(|m| **m).sum();
 }
 
@@ -486,5 +529,57 @@ fn menu_keys(
             menus.write(MenuCommand::Back);
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(state: &mut ControlState, held: &[Control], toggle: bool) {
+        let mut raw = [0.0; Control::COUNT];
+        for control in held {
+            raw[*control as usize] = 1.0;
+        }
+        state.advance(raw, toggle);
+    }
+
+    #[test]
+    fn a_press_is_one_frame_and_toggled_controls_latch() {
+        let mut state = ControlState::default();
+        frame(&mut state, &[Control::Jump], false);
+        assert!(state.pressed(Control::Jump));
+        frame(&mut state, &[Control::Jump], false);
+        assert!(!state.pressed(Control::Jump) && state.held(Control::Jump));
+
+        // Held: walking stops when the key is let go.
+        let mut state = ControlState::default();
+        frame(&mut state, &[Control::WalkForward], false);
+        frame(&mut state, &[], false);
+        assert_eq!(state.walk(), Vec2::ZERO);
+        // Toggled: a press starts it, and it goes on after the key is let go...
+        frame(&mut state, &[Control::WalkForward], true);
+        frame(&mut state, &[], true);
+        frame(&mut state, &[], true);
+        assert_eq!(state.walk(), Vec2::Y);
+        // ...until pressed again, or the opposite way.
+        frame(&mut state, &[Control::WalkForward], true);
+        frame(&mut state, &[], true);
+        assert_eq!(state.walk(), Vec2::ZERO);
+        frame(&mut state, &[Control::WalkForward], true);
+        frame(&mut state, &[], true);
+        frame(&mut state, &[Control::WalkBack], true);
+        frame(&mut state, &[], true);
+        assert_eq!(state.walk(), Vec2::ZERO);
+        // A new loop starts standing; turning the option off lets go too.
+        frame(&mut state, &[Control::PushLeft], true);
+        frame(&mut state, &[], true);
+        assert!(state.held(Control::PushLeft));
+        state.release_toggles();
+        frame(&mut state, &[], true);
+        assert!(!state.held(Control::PushLeft));
+        frame(&mut state, &[Control::PushLeft], true);
+        frame(&mut state, &[], false);
+        assert!(!state.held(Control::PushLeft));
     }
 }

@@ -109,7 +109,10 @@ fn age_readouts(mut lucidity: ResMut<Lucidity>) {
 /// Time alone wears lucidity down.
 fn wear_down(time: Res<Time>, dive: Res<ActiveDive>, mut lucidity: ResMut<Lucidity>) {
     let rules = &dive.spec.dream.nightmare;
-    lucidity.drain(time.delta_secs() / rules.lucidity_seconds, None);
+    lucidity.drain(
+        time.delta_secs() / rules.lucidity_seconds / dive.pace(),
+        None,
+    );
 }
 
 #[cfg(test)]

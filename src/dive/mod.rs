@@ -41,6 +41,7 @@ pub use world::{
 };
 
 use crate::levels::{DiveSpec, Facts, StoryFacts};
+use crate::settings::DREAM_PACE;
 use crate::state::DiveResources;
 
 /// The dive in progress: which dream (with its dreamer and dialogue), and which loop.
@@ -60,6 +61,11 @@ pub struct ActiveDive {
     /// What the story knows as the dive begins (the player's choices, who sank): what
     /// is said in the dream can depend on it. Empty for a dive outside the story.
     pub story: StoryFacts,
+    /// The assist "slower dreams": the loop's clock and every drain of lucidity run at
+    /// 1/pace (1 is the game as designed, up to [`DREAM_PACE`]`.1`). None until the dive
+    /// begins, when the player's setting is taken; a replay gives the one it was
+    /// recorded with.
+    pub pace: Option<f32>,
 }
 
 impl ActiveDive {
@@ -73,7 +79,15 @@ impl ActiveDive {
             relapses: 0,
             link: None,
             story: StoryFacts::default(),
+            pace: None,
         }
+    }
+
+    /// How much slower than designed the dream runs (1 without the assist).
+    pub fn pace(&self) -> f32 {
+        self.pace
+            .filter(|p| p.is_finite())
+            .map_or(1.0, |p| p.clamp(DREAM_PACE.0, DREAM_PACE.1))
     }
 
     /// What conditions in this dive are asked against: the story, this dream, the
@@ -115,11 +129,26 @@ impl DiveNews<'_, '_> {
     }
 }
 
+/// A dive given no pace takes the player's (Settings → Accessibility), once, as it
+/// begins: changing the setting mid-dive changes the next dive.
+pub fn take_the_players_pace(
+    mut dive: ResMut<ActiveDive>,
+    access: Res<crate::settings::AccessibilitySettings>,
+) {
+    if dive.pace.is_none() {
+        dive.pace = Some(access.dream_pace);
+    }
+}
+
 pub(super) fn plugin(app: &mut App) {
     // Waking up ends the dive: nothing of it outlives the dream.
     app.end_with_dive::<ActiveDive>()
         .end_with_dive::<CurrentDream>()
         .end_with_dive::<NightmareLoop>();
+    app.add_systems(
+        OnEnter(crate::state::AppState::Dream),
+        take_the_players_pace.run_if(resource_exists::<ActiveDive>),
+    );
     app.add_plugins((
         forge::plugin,
         world::plugin,

@@ -162,11 +162,19 @@ fn count_tick(mut ticks: ResMut<DiveTicks>) {
     ticks.0 += 1;
 }
 
-fn tick_loop(time: Res<Time>, mut nightmare: ResMut<NightmareLoop>) {
+fn tick_loop(time: Res<Time>, dive: Res<ActiveDive>, mut nightmare: ResMut<NightmareLoop>) {
     if !nightmare.is_running() {
         return;
     }
-    nightmare.timer.tick(time.delta());
+    // The assist's slower dreams: the loop's clock runs at 1/pace (at the designed pace
+    // the tick's own duration, exactly: a float round trip would move a replay).
+    let pace = dive.pace();
+    let tick = if pace == 1.0 {
+        time.delta()
+    } else {
+        time.delta().div_f32(pace)
+    };
+    nightmare.timer.tick(tick);
     if nightmare.timer.is_finished() {
         nightmare.collapse(Collapse::TimeRanOut);
     }

@@ -40,8 +40,10 @@ fn listen(
     time: Res<Time>,
     mut says: MessageReader<FatherSays>,
     mut channel: ResMut<FatherChannel>,
+    access: Res<crate::settings::AccessibilitySettings>,
 ) {
-    channel.age += time.delta_secs();
+    // A longer line time ages the line more slowly.
+    channel.age += access.aged(time.delta_secs());
     if let Some(FatherSays(line)) = says.read().last() {
         channel.line = Some(line.clone());
         channel.age = 0.0;

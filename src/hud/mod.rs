@@ -3,6 +3,7 @@
 //! fades that mark a loop collapsing and the next one forming. The confrontation at the
 //! core and the freed moment are in [`confrontation`].
 
+mod captions;
 mod confrontation;
 mod father;
 mod people;
@@ -72,6 +73,7 @@ pub(super) fn plugin(app: &mut App) {
             EguiPrimaryContextPass,
             hud.run_if(in_state(AppState::Dream)),
         );
+    captions::plugin(app);
     confrontation::plugin(app);
     father::plugin(app);
     people::plugin(app);
@@ -85,6 +87,7 @@ fn remember_moments(
     mut collapsed: MessageReader<LoopCollapsed>,
     mut reloaded: MessageReader<LevelsReloaded>,
     mut opened: MessageReader<CoreOpened>,
+    access: Res<crate::settings::AccessibilitySettings>,
 ) {
     let dt = time.delta_secs();
     moments.loop_age += dt;
@@ -98,7 +101,7 @@ fn remember_moments(
         }
     }
     if let Some((_, _, age)) = &mut moments.memory {
-        *age += dt;
+        *age += access.aged(dt);
     }
     if let Some((_, age)) = &mut moments.reloaded {
         *age += dt;
@@ -146,6 +149,7 @@ struct InPlay<'w, 's> {
     dream: Option<Res<'w, CurrentDream>>,
     juno: Query<'w, 's, &'static Transform, With<Juno>>,
     picture: Res<'w, crate::settings::PictureSettings>,
+    access: Res<'w, crate::settings::AccessibilitySettings>,
     prompts: Prompts<'w>,
 }
 
@@ -233,11 +237,22 @@ fn hud(
                     ))
                     .color(theme::MEMORY),
                 );
+                // The assist says it is on: the dream runs slower than designed.
+                if dive.pace() > 1.0 {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "Assist: the dream runs {:.2}× slower",
+                            dive.pace()
+                        ))
+                        .small()
+                        .color(theme::DIM),
+                    );
+                }
             });
         });
     // Only while the loop runs: at the core and once free nothing hurts her.
     if nightmare.is_running() {
-        hurting(ctx, lucidity, play.picture.reduce_motion);
+        hurting(ctx, lucidity, hurt_is_steady(&play.picture, &play.access));
     }
     let juno = play.juno.single().map(|t| t.translation).ok();
     if let (Some(dream), Some(juno), true) = (play.dream.as_deref(), juno, nightmare.is_running()) {
@@ -342,18 +357,13 @@ fn lucidity_bar(ui: &mut egui::Ui, lucidity: &Lucidity) {
 const HURT_SHOWN_TICKS: u32 = 30;
 
 /// What is hurting her, and what to do about it; the screen's edges redden, pulsing
-/// (steady when the player asked for less motion).
-fn hurting(ctx: &egui::Context, lucidity: &Lucidity, calm: bool) {
+/// (a steady tint when the player asked for no flashing or less motion).
+fn hurting(ctx: &egui::Context, lucidity: &Lucidity, steady: bool) {
     let hurting = lucidity.hurting(HURT_SHOWN_TICKS);
     if hurting.is_empty() {
         return;
     }
-    let pulse = if calm {
-        0.6
-    } else {
-        0.5 + 0.5 * (ctx.input(|i| i.time) as f32 * 5.0).sin()
-    };
-    hurt_vignette(ctx, 0.35 + 0.3 * pulse);
+    hurt_vignette(ctx, hurt_strength(ctx.input(|i| i.time) as f32, steady));
     egui::Area::new("hud_hurting".into())
         // Warnings come and go with what hurts: at full strength at once.
         .fade_in(false)
@@ -373,6 +383,25 @@ fn hurting(ctx: &egui::Context, lucidity: &Lucidity, calm: bool) {
                 }
             });
         });
+}
+
+/// Whether the hurt vignette holds still: no flashing or less motion asked for.
+fn hurt_is_steady(
+    picture: &crate::settings::PictureSettings,
+    access: &crate::settings::AccessibilitySettings,
+) -> bool {
+    access.reduce_flashing || picture.reduce_motion
+}
+
+/// How strongly the screen's edges redden at `seconds` on egui's clock: pulsing five
+/// times in a little over six seconds, or held still when `steady`.
+fn hurt_strength(seconds: f32, steady: bool) -> f32 {
+    let pulse = if steady {
+        0.6
+    } else {
+        0.5 + 0.5 * (seconds * 5.0).sin()
+    };
+    0.35 + 0.3 * pulse
 }
 
 /// A soft red vignette at `strength` (0 to 1): clear in the middle, deepening towards
@@ -491,4 +520,38 @@ fn level_messages(ctx: &egui::Context, report: &LevelReport, moments: &HudMoment
                 }
             });
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_no_flashing_asked_for_the_hurt_vignette_holds_still() {
+        use crate::settings::{AccessibilitySettings, PictureSettings};
+        let over_a_second = |picture: PictureSettings, access: AccessibilitySettings| {
+            let steady = hurt_is_steady(&picture, &access);
+            let strengths: Vec<f32> = (0..60)
+                .map(|frame| hurt_strength(frame as f32 / 60.0, steady))
+                .collect();
+            let (low, high) = strengths
+                .iter()
+                .fold((f32::MAX, f32::MIN), |(l, h), s| (l.min(*s), h.max(*s)));
+            high - low
+        };
+        let picture = PictureSettings::default();
+        let access = AccessibilitySettings::default();
+        assert!(over_a_second(picture, access) > 0.25, "it pulses");
+        let no_flashing = AccessibilitySettings {
+            reduce_flashing: true,
+            ..default()
+        };
+        assert_eq!(over_a_second(picture, no_flashing), 0.0, "steady");
+        let less_motion = PictureSettings {
+            reduce_motion: true,
+            ..default()
+        };
+        assert_eq!(over_a_second(less_motion, access), 0.0, "steady");
+        assert!(hurt_strength(0.3, true) > 0.4, "still shown, as a tint");
+    }
 }

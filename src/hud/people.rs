@@ -40,9 +40,15 @@ pub(super) fn plugin(app: &mut App) {
         );
 }
 
-fn listen(time: Res<Time>, mut says: MessageReader<PersonSays>, mut subtitles: ResMut<Subtitles>) {
+fn listen(
+    time: Res<Time>,
+    mut says: MessageReader<PersonSays>,
+    mut subtitles: ResMut<Subtitles>,
+    access: Res<crate::settings::AccessibilitySettings>,
+) {
+    // A longer line time ages the lines more slowly.
     for line in &mut subtitles.0 {
-        line.2 += time.delta_secs();
+        line.2 += access.aged(time.delta_secs());
     }
     subtitles.0.retain(|line| line.2 < LINE_SECONDS);
     for said in says.read() {

@@ -83,10 +83,13 @@ pub(super) fn plugin(app: &mut App) {
         // Nothing pressed while the dream was forming carries into the new loop.
         .add_systems(
             OnEnter(DreamPhase::Exploring),
-            |mut intent: ResMut<PlayerIntent>, mut tick: ResMut<TickIntent>| {
+            |mut intent: ResMut<PlayerIntent>,
+             mut tick: ResMut<TickIntent>,
+             mut controls: ResMut<ControlState>| {
                 *intent = PlayerIntent::default();
                 tick.walk = [0, 0];
                 tick.jump = false;
+                controls.release_toggles();
             },
         );
 }

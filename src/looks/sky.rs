@@ -317,6 +317,7 @@ fn follow_camera(
 /// and flare while a hazard hurts.
 fn fear_fringes(
     picture: Res<crate::settings::PictureSettings>,
+    access: Res<crate::settings::AccessibilitySettings>,
     dream: Option<Res<CurrentDream>>,
     lucidity: Option<Res<Lucidity>>,
     nightmare: Option<Res<NightmareLoop>>,
@@ -325,8 +326,9 @@ fn fear_fringes(
     let hostility = dream.map_or(0.0, |d| d.recipe.hostility);
     let running = nightmare.is_some_and(|n| n.is_running());
     let hurt = lucidity.is_some_and(|l| running && !l.hurting(20).is_empty());
-    // With less motion asked for, the fringes hold still: no flare when hurt.
-    let flare = if hurt && !picture.reduce_motion {
+    // With less motion or no flashing asked for, the fringes hold still: no flare when
+    // hurt.
+    let flare = if hurt && !picture.reduce_motion && !access.reduce_flashing {
         0.012
     } else {
         0.0

@@ -11,8 +11,8 @@ use bevy_egui::egui;
 use super::Menus;
 use super::controls::ControlsEditor;
 use crate::settings::{
-    ControlSettings, FIELD_OF_VIEW, LOOK_SENSITIVITY, PictureSettings, SettingsProblem,
-    SoundSettings, UI_SCALE,
+    AccessibilitySettings, ControlSettings, DREAM_PACE, FIELD_OF_VIEW, LINE_TIME, LOOK_SENSITIVITY,
+    PictureSettings, SettingsProblem, SoundSettings, UI_SCALE,
 };
 use crate::state::Menu;
 use crate::theme;
@@ -23,6 +23,7 @@ pub struct SettingsEditor<'w> {
     sound: ResMut<'w, SoundSettings>,
     controls: ResMut<'w, ControlSettings>,
     picture: ResMut<'w, PictureSettings>,
+    access: ResMut<'w, AccessibilitySettings>,
     problem: Res<'w, SettingsProblem>,
     place: Res<'w, crate::settings::SettingsPlace>,
     controls_menu: ControlsEditor<'w>,
@@ -76,6 +77,7 @@ impl SettingsEditor<'_> {
         let mut asked = None;
         // Edit copies: the resources change (and are saved) only when a value does.
         let (mut sound, mut controls, mut picture) = (*self.sound, *self.controls, *self.picture);
+        let mut access = *self.access;
         ui.label(theme::title_text("Settings", 32.0));
         ui.add_space(8.0);
         // Scrolled when the interface is drawn large; at 1× it fits a 720p screen.
@@ -105,10 +107,58 @@ impl SettingsEditor<'_> {
                         row(ui, "Invert look", |ui| {
                             ui.checkbox(&mut controls.invert_look, "up looks down");
                         });
+                        row(ui, "Hold or toggle", |ui| {
+                            ui.checkbox(
+                                &mut controls.toggle_held,
+                                "press once to walk on or push, again to stop",
+                            );
+                        });
                         row(ui, "Bindings", |ui| {
                             if ui.button("Keys and buttons…").clicked() {
                                 asked = Some(Asked::Controls);
                             }
+                        });
+                        section(ui, "Accessibility");
+                        row(ui, "Reduce flashing", |ui| {
+                            ui.checkbox(
+                                &mut access.reduce_flashing,
+                                "no pulsing edges, flaring colour or flashing alarms",
+                            );
+                        });
+                        row(ui, "Captions", |ui| {
+                            ui.checkbox(
+                                &mut access.captions,
+                                "sounds that mean something, written",
+                            );
+                        });
+                        row(ui, "Words stay", |ui| {
+                            let range = LINE_TIME.0..=LINE_TIME.1;
+                            ui.add(
+                                egui::Slider::new(&mut access.line_time, range)
+                                    .step_by(0.25)
+                                    .suffix("× as long"),
+                            );
+                        });
+                        row(ui, "Scenes", |ui| {
+                            ui.checkbox(&mut access.whole_panels, "each picture's lines at once");
+                        });
+                        row(ui, "Slower dreams", |ui| {
+                            let range = DREAM_PACE.0..=DREAM_PACE.1;
+                            ui.add(
+                                egui::Slider::new(&mut access.dream_pace, range)
+                                    .step_by(0.25)
+                                    .suffix("× (assist)"),
+                            )
+                            .on_hover_text(
+                                "An assist: each loop's clock and Juno's lucidity last this \
+                                 many times longer, from the next dive on.",
+                            );
+                        });
+                        row(ui, "Reduce motion", |ui| {
+                            ui.checkbox(
+                                &mut picture.reduce_motion,
+                                "no folding, shaking, swinging or pulsing",
+                            );
                         });
                         section(ui, "Picture");
                         row(ui, "Field of view", |ui| {
@@ -121,12 +171,6 @@ impl SettingsEditor<'_> {
                         });
                         row(ui, "Shadows", |ui| {
                             ui.checkbox(&mut picture.shadows, "the dream's sun casts them");
-                        });
-                        row(ui, "Reduce motion", |ui| {
-                            ui.checkbox(
-                                &mut picture.reduce_motion,
-                                "no folding, shaking, swinging or pulsing",
-                            );
                         });
                         row(ui, "Interface size", |ui| {
                             let range = UI_SCALE.0..=UI_SCALE.1;
@@ -159,6 +203,7 @@ impl SettingsEditor<'_> {
                 sound = SoundSettings::default();
                 controls = ControlSettings::default();
                 picture = PictureSettings::default();
+                access = AccessibilitySettings::default();
             }
             if button(ui, "Back").clicked() {
                 asked = Some(Asked::Back);
@@ -167,6 +212,7 @@ impl SettingsEditor<'_> {
         self.sound.set_if_neq(sound);
         self.controls.set_if_neq(controls);
         self.picture.set_if_neq(picture);
+        self.access.set_if_neq(access);
         asked
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::juno::{JunoTuning, TickIntent};
 use crate::levels::{DiveSpec, StoryFacts};
+use crate::settings::DREAM_PACE;
 
 /// The layout of replay files this build reads and writes.
 pub const REPLAY_FORMAT: u32 = 1;
@@ -41,6 +42,10 @@ pub struct ReplayFile {
     /// talk at the core may depend on it. Left out when nothing was known.
     #[serde(default, skip_serializing_if = "StoryFacts::is_empty")]
     pub story: StoryFacts,
+    /// The assist "slower dreams" it was played with (the loop's clock and lucidity at
+    /// 1/pace); left out at 1, the game as designed.
+    #[serde(default = "designed_pace", skip_serializing_if = "is_designed_pace")]
+    pub pace: f32,
     /// How the dive ended when it was recorded.
     pub outcome: Outcome,
 }
@@ -104,6 +109,12 @@ pub enum ReplayError {
         simulation: u32,
         this: &'static str,
     },
+    #[error(
+        "{file}: pace {pace} is not a pace the game plays at (the assist's slower dreams run from {} to {})",
+        DREAM_PACE.0,
+        DREAM_PACE.1
+    )]
+    Pace { file: String, pace: f32 },
     #[error("{file}: the dream {dream:?} it was recorded in is not among the loaded levels")]
     NoDream { file: String, dream: String },
     #[error(
@@ -114,6 +125,14 @@ pub enum ReplayError {
         dream: String,
         what: String,
     },
+}
+
+fn designed_pace() -> f32 {
+    1.0
+}
+
+fn is_designed_pace(pace: &f32) -> bool {
+    *pace == 1.0
 }
 
 impl ReplayFile {
@@ -157,12 +176,19 @@ impl ReplayFile {
                 this: env!("CARGO_PKG_VERSION"),
             });
         }
-        ron::from_str(text).map_err(|e| ReplayError::Parse {
+        let replay: ReplayFile = ron::from_str(text).map_err(|e| ReplayError::Parse {
             file: file.to_owned(),
             line: e.span.start.line,
             column: e.span.start.col,
             message: e.code.to_string(),
-        })
+        })?;
+        if !(DREAM_PACE.0..=DREAM_PACE.1).contains(&replay.pace) {
+            return Err(ReplayError::Pace {
+                file: file.to_owned(),
+                pace: replay.pace,
+            });
+        }
+        Ok(replay)
     }
 
     /// The file's text.
@@ -465,6 +491,7 @@ mod tests {
             ],
             answers: vec![(20, 1)],
             story: StoryFacts::default(),
+            pace: 1.0,
             outcome: Outcome {
                 loops: 1,
                 anchors: 2,
@@ -508,6 +535,27 @@ mod tests {
             .to_string();
         assert!(error.starts_with("bad.replay.ron:"), "{error}");
         assert!(error.contains("not a replay file"), "{error}");
+    }
+
+    #[test]
+    fn the_assists_pace_is_kept_and_a_pace_the_game_cannot_play_refused() {
+        let text = sample().to_ron();
+        assert!(
+            !text.contains("pace"),
+            "left out at the designed pace: {text}"
+        );
+        let slower = ReplayFile {
+            pace: 1.5,
+            ..sample()
+        };
+        let again = ReplayFile::parse("slow.replay.ron", &slower.to_ron()).expect("it reads");
+        assert_eq!(again.pace, 1.5);
+        let wild = slower.to_ron().replace("pace: 1.5", "pace: 1000000.0");
+        let error = ReplayFile::parse("wild.replay.ron", &wild).unwrap_err();
+        assert!(
+            error.to_string().contains("wild.replay.ron: pace 1000000"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -136,7 +136,9 @@ pub(super) fn plugin(app: &mut App) {
     )
     .add_systems(
         OnEnter(AppState::Dream),
-        start_recording.run_if(resource_exists::<Recording>),
+        start_recording
+            .run_if(resource_exists::<Recording>)
+            .after(crate::dive::take_the_players_pace),
     )
     .add_systems(
         OnEnter(AppState::Title),
@@ -193,6 +195,7 @@ fn start_replay(
     let mut dive = ActiveDive::new(spec.clone());
     dive.loop_index = file.start_loop;
     dive.story = file.story.clone();
+    dive.pace = Some(file.pace);
     commands.insert_resource(dive);
     commands.insert_resource(Replaying::new(file.clone()));
     next.set(AppState::Dream);
@@ -246,6 +249,7 @@ fn start_recording(mut recording: ResMut<Recording>, dive: Res<ActiveDive>, leve
         intents: Vec::new(),
         answers: Vec::new(),
         story: dive.story.clone(),
+        pace: dive.pace(),
         outcome: Outcome::default(),
     });
     recording.last = None;

@@ -18,15 +18,14 @@ const { chromium } = require("playwright-core");
 const [url, shot] = process.argv.slice(2);
 // Where things are on the 1280×720 page (the same layout as the desktop's 1280×720 window).
 const TITLE_SETTINGS = [640, 411];
-const INVERT_LOOK = [603, 363]; // the settings menu's "Invert look" box
-const SETTINGS_BACK = [640, 686];
+const INVERT_LOOK = [590, 360]; // the settings menu's "Invert look" box
 // The game's store keeps "<app id>/<file>" in localStorage (src/store, APP_ID).
 const SETTINGS_KEY = "studio.sleepsync.SleepSync/settings.toml";
 const SAVE_KEY = "studio.sleepsync.SleepSync/saves/autosave.ron";
 // With a saved game the title's menu is Continue, Load game, New game, Free dive, …
 const TITLE_CONTINUE = [640, 315];
 const TITLE_FREE_DIVE_WITH_SAVE = [640, 459];
-const PAUSE_WAKE_UP = [640, 425];
+const PAUSE_WAKE_UP = [640, 449];
 const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
 const problems = [];
 const started = Date.now();
@@ -111,7 +110,8 @@ try {
   const stored = () => page.evaluate((key) => localStorage.getItem(key) || "", SETTINGS_KEY);
   await waitFor("the setting in localStorage", async () => (await stored()).includes("invert_look = true"), 30);
   console.log(`localStorage["${SETTINGS_KEY}"] holds invert_look = true`);
-  await clickAt(...SETTINGS_BACK);
+  // Back to the title by the Back control (Esc), wherever the menu's buttons are.
+  await page.keyboard.press("Escape");
   await page.waitForTimeout(1000);
 
   // New game → the family's evening (a scene in panels, read with Enter) → their dream

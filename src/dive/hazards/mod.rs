@@ -151,7 +151,9 @@ impl Scene<'_, '_> {
 
     /// Drains `per_second` (grown with the loop) for this tick, charged to `hazard`.
     fn hurt(&mut self, hazard: &mut Hazard, per_second: f32) {
-        let amount = per_second * self.rules().growth(self.nightmare.index) * self.dt();
+        // The assist's slower dreams drain lucidity at 1/pace.
+        let amount =
+            per_second * self.rules().growth(self.nightmare.index) * self.dt() / self.dive.pace();
         self.lucidity.drain(amount, Some(hazard.kind));
         hazard.hurting = true;
     }

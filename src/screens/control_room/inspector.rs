@@ -168,7 +168,9 @@ fn bench(ui: &mut egui::Ui, desk: &Desk, requests: &mut Vec<Request>) {
     }
 }
 
-/// A drop-down of `options`.
+/// A stepper through `options`: the one chosen between a button to the previous and
+/// one to the next (wrapping round), which a pad's d-pad and Confirm work as well as a
+/// mouse (a drop-down's list is awkward without one).
 fn combo<T: Copy + PartialEq, L: Into<egui::WidgetText>>(
     ui: &mut egui::Ui,
     id: &str,
@@ -176,12 +178,25 @@ fn combo<T: Copy + PartialEq, L: Into<egui::WidgetText>>(
     options: &[T],
     label: impl Fn(T) -> L,
 ) {
-    egui::ComboBox::from_id_salt(id)
-        .selected_text(label(*value))
-        .width(200.0)
-        .show_ui(ui, |ui| {
-            for option in options {
-                ui.selectable_value(value, *option, label(*option));
+    let Some(at) = options.iter().position(|o| o == value) else {
+        if let Some(first) = options.first() {
+            *value = *first;
+        }
+        return;
+    };
+    let count = options.len();
+    ui.push_id(id, |ui| {
+        ui.horizontal(|ui| {
+            if ui.small_button("<").on_hover_text("previous").clicked() {
+                *value = options[(at + count - 1) % count];
+            }
+            ui.add_sized(
+                [176.0, 20.0],
+                egui::Label::new(label(options[at])).truncate(),
+            );
+            if ui.small_button(">").on_hover_text("next").clicked() {
+                *value = options[(at + 1) % count];
             }
         });
+    });
 }

@@ -173,8 +173,9 @@ fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
         ui.allocate_exact_size(egui::vec2(width, cell * rows as f32), egui::Sense::click());
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, egui::Color32::from_rgb(6, 10, 20));
-    // With less motion asked for, the loops glow steadily and the alarm frame stays lit.
-    let steady = crate::theme::reduce_motion(ui.ctx());
+    // With less motion or no flashing asked for, the loops glow steadily and the alarm
+    // frame stays lit.
+    let steady = crate::theme::reduce_motion(ui.ctx()) || crate::theme::reduce_flashing(ui.ctx());
     let time = ui.input(|i| i.time) as f32;
     let mut halos = Vec::new();
     for c in 0..cells {
