@@ -7,7 +7,7 @@ use bevy::prelude::*;
 use sleep_sync::campaign::{AfterScene, PlayingScene};
 use sleep_sync::dev::testing::{headless_app, run_until};
 use sleep_sync::levels::{Facts, Levels, StoryFacts};
-use sleep_sync::settings::{AccessibilitySettings, LINE_TIME};
+use sleep_sync::settings::{AccessibilitySettings, DREAM_PACE, LINE_TIME};
 use sleep_sync::state::AppState;
 
 /// The lines shown of the scene's first panel, one frame after it opens, and how many
@@ -70,6 +70,11 @@ fn lines_stay_as_long_as_asked_and_the_options_stay_in_range() {
         ..usual
     };
     assert_eq!(broken.sanitized().line_time, 1.0);
+    let too_slow = AccessibilitySettings {
+        dream_pace: 9.0,
+        ..usual
+    };
+    assert_eq!(too_slow.sanitized().dream_pace, DREAM_PACE.1);
 }
 
 /// How far the loop's clock ran and how much lucidity wore away over two seconds of

@@ -8,7 +8,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use sleep_sync::campaign::design::DesignRun;
 use sleep_sync::campaign::{Desk, Panel, Request};
-use sleep_sync::controls::{Control, ControlState};
+use sleep_sync::controls::{Control, ControlState, Device};
 use sleep_sync::dev::testing::shipped_library;
 use sleep_sync::levels::Library;
 use sleep_sync::levels::story::{Action, Story, StoryFlag};
@@ -710,7 +710,8 @@ fn with_less_motion_or_no_flashing_asked_for_the_overloaded_map_holds_still() {
 /// become egui's focus keys (as the game's `menus::nav` does each frame), the rest reach
 /// the panels as controls.
 fn pad(h: &mut Harness<'static, Room>, control: Control) {
-    let state = ControlState::default().with_pressed(control);
+    let mut state = ControlState::default().with_pressed(control);
+    state.device = Device::Gamepad;
     let focused = h.ctx.memory(|m| m.focused().is_some());
     for event in nav_events(&state, &[], focused) {
         h.event(event);
@@ -754,7 +755,7 @@ fn from_the_summons_to_a_dive_by_a_pads_navigation_alone() {
     }
     pad_to(&mut h, "Link to Leo");
     assert!(h.state().desk.console.calibration.is_some());
-    // The stick holds the phase.
+    // The stick holds the phase (leant all the way, as a held key would be).
     for _ in 0..1200 {
         let Some(c) = h.state().desk.console.calibration.clone() else {
             break;

@@ -142,3 +142,20 @@ fn a_gamepad_walks_pauses_and_moves_through_menus() {
 fn menu(app: &App) -> Menu {
     *app.world().resource::<State<Menu>>().get()
 }
+
+/// On a slow frame a quick tap is down and up before the frame ends: it still counts.
+#[test]
+fn a_tap_shorter_than_a_frame_still_pauses() {
+    let mut app = headless_app();
+    dive_into(&mut app, "leo");
+    send_key(&mut app, KeyCode::Escape, Key::Escape, ButtonState::Pressed);
+    send_key(
+        &mut app,
+        KeyCode::Escape,
+        Key::Escape,
+        ButtonState::Released,
+    );
+    app.update();
+    app.update();
+    assert_eq!(menu(&app), Menu::Pause);
+}

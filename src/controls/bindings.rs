@@ -354,19 +354,22 @@ impl Bindings {
             if other == control || !other.scope().live_with(control.scope()) {
                 continue;
             }
+            // The other control takes the old input if it fits its slot and no third
+            // control live with it has it (a swap must not make a new conflict).
+            let gets = old.filter(|o| {
+                o.device() == input.device()
+                    && !Control::ALL.iter().any(|third| {
+                        *third != other
+                            && *third != control
+                            && third.scope().live_with(other.scope())
+                            && self.slots(*third).inputs().any(|i| i == *o)
+                    })
+            });
             let slots = &mut self.0[other as usize];
-            for index in 0..3 {
-                let place = match index {
-                    0 | 1 => &mut slots.keyboard[index],
-                    _ => &mut slots.gamepad,
-                };
+            for place in slots.keyboard.iter_mut().chain([&mut slots.gamepad]) {
                 if *place == Some(input) {
-                    // The other control takes the old input only if it fits its slot.
-                    *place = old.filter(|o| o.device() == input.device());
-                    moved = Some(Moved {
-                        from: other,
-                        gets: *place,
-                    });
+                    *place = gets;
+                    moved = Some(Moved { from: other, gets });
                 }
             }
         }
@@ -459,7 +462,22 @@ impl Bindings {
                 let names: Vec<&str> = match value {
                     toml::Value::String(s) if s.is_empty() => Vec::new(),
                     toml::Value::String(s) => vec![s.as_str()],
-                    toml::Value::Array(items) => items.iter().filter_map(|v| v.as_str()).collect(),
+                    toml::Value::Array(items) => {
+                        match items
+                            .iter()
+                            .map(toml::Value::as_str)
+                            .collect::<Option<Vec<_>>>()
+                        {
+                            Some(names) => names,
+                            None => {
+                                problems.push(format!(
+                                    "[{}] {key}: {value} is not a list of input names",
+                                    device.table()
+                                ));
+                                continue;
+                            }
+                        }
+                    }
                     other => {
                         problems.push(format!(
                             "[{}] {key}: {other} is not a list of inputs",
@@ -654,6 +672,22 @@ mod tests {
             Input::Button(GamepadButton::West),
         );
         assert_eq!(bindings, before);
+        // A swap that would make a new conflict leaves the slot empty instead: Left on
+        // Page Down would hand Next panel its ←, which Push the link left has.
+        let mut bindings = Bindings::default();
+        let moved = bindings.bind(
+            Control::Left,
+            Slot::Keyboard(0),
+            Input::Key(KeyCode::PageDown),
+        );
+        assert_eq!(
+            moved,
+            Some(Moved {
+                from: Control::NextPanel,
+                gets: None
+            })
+        );
+        assert_eq!(bindings.conflicts(), vec![]);
         // Reset puts the defaults back, taking them from whoever had them.
         bindings.bind(
             Control::Jump,
@@ -697,7 +731,7 @@ mod tests {
         assert_eq!(again, bindings);
 
         let hand_edited: toml::Table = toml::from_str(
-            "[keyboard]\njump = [\"KeyJ\"]\nwalk_forward = [\"NoSuchKey\"]\nback = 7\nfly = [\"KeyF\"]\npause = [\"South\"]\n[gamepad]\njump = \"North\"\nconfirm = [\"KeyK\"]",
+            "[keyboard]\njump = [\"KeyJ\"]\nwalk_forward = [\"NoSuchKey\"]\nback = 7\nfly = [\"KeyF\"]\npause = [\"South\"]\nup = [5]\n[gamepad]\njump = \"North\"\nconfirm = [\"KeyK\"]",
         )
         .unwrap();
         let read = |name: &str| hand_edited.get(name).and_then(|v| v.as_table());
@@ -716,9 +750,10 @@ mod tests {
             Control::Back,
             Control::Pause,
             Control::Confirm,
+            Control::Up,
         ] {
             assert_eq!(read_back.slots(kept), default.slots(kept), "{kept:?}");
         }
-        assert_eq!(problems.len(), 5, "{problems:?}");
+        assert_eq!(problems.len(), 6, "{problems:?}");
     }
 }

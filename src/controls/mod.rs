@@ -26,7 +26,7 @@ use bevy_enhanced_input::prelude::{self as bei, *};
 
 use serde::{Deserialize, Serialize};
 
-use crate::state::{AppState, Menu, MenuCommand};
+use crate::state::{AppState, Menu, MenuCommand, Pause};
 
 /// How far a stick must lean before it counts (of full tilt); past it the value runs
 /// from 0 again, so walking starts gently.
@@ -278,18 +278,24 @@ impl ControlState {
     }
 
     /// The next frame's state from this frame's values from the devices (`raw`): a
-    /// control is pressed when it reaches [`PRESS`]. With `toggle`, a press of a
-    /// [`Control::TOGGLED`] control switches it on or off (its stopping control switches
-    /// it off), and while on it reads 1.
-    pub fn advance(&mut self, raw: [f32; Control::COUNT], toggle: bool) {
+    /// control is pressed when it reaches [`PRESS`], or when one of its buttons was
+    /// `tapped` (down and up again within the frame). A [`Control::TOGGLED`] control for
+    /// which `toggle` holds is switched on or off by a press (its stopping control
+    /// switches it off) and reads 1 while on; one for which it does not is let go.
+    pub fn advance(
+        &mut self,
+        raw: [f32; Control::COUNT],
+        tapped: [bool; Control::COUNT],
+        toggle: impl Fn(Control) -> bool,
+    ) {
         for (i, value) in raw.iter().enumerate() {
-            self.pressed[i] = *value >= PRESS && self.raw[i] < PRESS;
+            self.pressed[i] = (*value >= PRESS && self.raw[i] < PRESS) || tapped[i];
         }
         self.raw = raw;
         self.values = raw;
         for (control, stop) in Control::TOGGLED {
             let (i, s) = (control as usize, stop as usize);
-            if !toggle {
+            if !toggle(control) {
                 self.latched[i] = false;
                 continue;
             }
@@ -358,10 +364,13 @@ pub(super) fn plugin(app: &mut App) {
         );
 }
 
-/// A rebuilt context's actions do not answer inputs held as it was built until they are
-/// let go (the key that was just bound, the Esc that cancelled listening).
+/// The controls' action settings: a rebuilt context's actions do not answer inputs held
+/// as it was built until they are let go (the key that was just bound, the Esc that
+/// cancelled listening).
 const HELD_INPUTS_WAIT: ActionSettings = ActionSettings {
-    accumulation: Accumulation::Cumulative,
+    // A control's inputs do not add up: the one pressed furthest counts (S held with the
+    // stick leant back is walking back, not a stick half cancelling a key).
+    accumulation: Accumulation::MaxAbs,
     require_reset: true,
     consume_input: false,
 };
@@ -444,19 +453,82 @@ impl Control {
     }
 }
 
+/// Buttons pressed since the last frame, even those let go again before it ended: on a
+/// slow frame (the browser's software rendering, a busy machine) a quick tap is down
+/// and up within one frame, and the actions, which read what is held, would miss it.
+#[derive(SystemParam)]
+struct Taps<'w, 's> {
+    keys: Option<Res<'w, ButtonInput<KeyCode>>>,
+    mouse: Option<Res<'w, ButtonInput<MouseButton>>>,
+    gamepads: Query<'w, 's, &'static Gamepad>,
+    sources: Res<'w, ActionSources>,
+    bindings: Res<'w, Bindings>,
+}
+
+impl Taps<'_, '_> {
+    /// Which controls were tapped this frame by one of their buttons (nothing while the
+    /// devices are kept from acting, as when the controls menu listens).
+    fn tapped(&self) -> [bool; Control::COUNT] {
+        let mut tapped = [false; Control::COUNT];
+        if !self.sources.keyboard {
+            return tapped;
+        }
+        for control in Control::ALL {
+            tapped[control as usize] =
+                self.bindings
+                    .slots(control)
+                    .inputs()
+                    .any(|input| match input {
+                        Input::Key(key) => self.keys.as_ref().is_some_and(|k| k.just_pressed(key)),
+                        Input::Mouse(button) => {
+                            self.mouse.as_ref().is_some_and(|m| m.just_pressed(button))
+                        }
+                        Input::Button(button) => {
+                            self.gamepads.iter().any(|g| g.just_pressed(button))
+                        }
+                        Input::Stick(..) => false,
+                    });
+        }
+        tapped
+    }
+}
+
+/// The screen the player is on, and whether the dream is paused.
+#[derive(SystemParam)]
+struct Moment<'w> {
+    screen: Option<Res<'w, State<AppState>>>,
+    pause: Option<Res<'w, State<Pause>>>,
+}
+
 /// The actions' values into [`ControlState`]; stick halves read their size (a stick
 /// leant down reads 0.7 for "walk back", not -0.7).
 fn read_controls(
     actions: Query<(&OfControl, &Action<Press>)>,
     mouse: Query<&Action<MouseLook>>,
     settings: Res<ControlSettings>,
+    taps: Taps,
+    moment: Moment,
     mut state: ResMut<ControlState>,
 ) {
     let mut values = [0.0; Control::COUNT];
     for (control, value) in &actions {
         values[control.0 as usize] = value.abs();
     }
-    state.advance(values, settings.toggle_held);
+    // Toggles only where they mean something: walking in the dream being played,
+    // pushing the link at the desk (the arrows that move through a menu are walking's
+    // and pushing's keys too).
+    let screen = moment.screen.map(|s| *s.get());
+    let playing =
+        screen == Some(AppState::Dream) && moment.pause.is_none_or(|p| *p.get() == Pause::Running);
+    let at_desk = screen == Some(AppState::ControlRoom);
+    state.advance(values, taps.tapped(), |control| {
+        settings.toggle_held
+            && match control.scope() {
+                Scope::Dream => playing,
+                Scope::Calibrate => at_desk,
+                _ => false,
+            }
+    });
     state.mouse = mouse.iter().map(|m| **m).sum();
 }
 
@@ -464,6 +536,7 @@ fn read_controls(
 #[derive(SystemParam)]
 struct DeviceEvents<'w, 's> {
     keys: MessageReader<'w, 's, KeyboardInput>,
+    held: Option<Res<'w, ButtonInput<KeyCode>>>,
     clicks: MessageReader<'w, 's, MouseButtonInput>,
     buttons: MessageReader<'w, 's, GamepadButtonChangedEvent>,
     axes: MessageReader<'w, 's, GamepadAxisChangedEvent>,
@@ -479,9 +552,20 @@ fn notice_device(
     mut style: ResMut<PadStyle>,
 ) {
     let mut used = None;
+    // A key's label is what it types alone: with Shift, Alt Gr or Ctrl held it types
+    // something else.
+    let modified = events.held.as_ref().is_some_and(|held| {
+        held.any_pressed([
+            KeyCode::ShiftLeft,
+            KeyCode::ShiftRight,
+            KeyCode::AltRight,
+            KeyCode::ControlLeft,
+            KeyCode::ControlRight,
+        ])
+    });
     for key in events.keys.read() {
         used = Some(Device::Keyboard);
-        if labels.would_learn(key.key_code, &key.logical_key) {
+        if !modified && labels.would_learn(key.key_code, &key.logical_key) {
             labels.learn(key.key_code, &key.logical_key);
         }
     }
@@ -541,7 +625,18 @@ mod tests {
         for control in held {
             raw[*control as usize] = 1.0;
         }
-        state.advance(raw, toggle);
+        state.advance(raw, [false; Control::COUNT], |_| toggle);
+    }
+
+    #[test]
+    fn a_tap_within_one_frame_is_a_press() {
+        let mut state = ControlState::default();
+        let mut tapped = [false; Control::COUNT];
+        tapped[Control::Back as usize] = true;
+        state.advance([0.0; Control::COUNT], tapped, |_| false);
+        assert!(state.pressed(Control::Back), "down and up within the frame");
+        state.advance([0.0; Control::COUNT], [false; Control::COUNT], |_| false);
+        assert!(!state.pressed(Control::Back));
     }
 
     #[test]

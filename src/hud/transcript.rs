@@ -69,6 +69,9 @@ fn listen(
     mut transcript: ResMut<Transcript>,
     mut noted: Local<Option<(u32, String)>>,
 ) {
+    if transcript.0.is_empty() {
+        *noted = None; // a new dive: its talk is noted afresh
+    }
     let loop_number = nightmare.as_ref().map_or(1, |n| n.index + 1);
     for FatherSays(line) in father.read() {
         transcript.note("Father", line, loop_number);

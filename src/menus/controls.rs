@@ -1,8 +1,9 @@
 //! Settings → Controls: every control with its two keyboard-and-mouse inputs and its
 //! gamepad input. Choosing a slot listens for the next press of that device (Esc, or
-//! eight seconds, gives up); an input another control had at the same time moves over,
-//! and the menu says where; a control or all of them go back to their defaults. The
-//! bindings are saved with the settings (`settings.rs`).
+//! eight seconds, gives up; the left mouse button works the menu and is not bound); an
+//! input another control had at the same time moves over, and the menu says where; a
+//! control or all of them go back to their defaults. The bindings are saved with the
+//! settings (`settings.rs`).
 
 use bevy::ecs::system::SystemParam;
 use bevy::input::gamepad::{GamepadAxisChangedEvent, GamepadButtonChangedEvent};
@@ -11,7 +12,7 @@ use bevy::input::mouse::MouseButtonInput;
 use bevy::input::{ButtonState, InputSystems};
 use bevy::prelude::*;
 use bevy_egui::{EguiInput, EguiPreUpdateSet, PrimaryEguiContext, egui};
-use bevy_enhanced_input::prelude::ActionSources;
+use bevy_enhanced_input::prelude::{ActionSources, EnhancedInputSystems};
 
 use crate::controls::{
     Bindings, Control, Device, Dir, Input, KeyLabels, Names, PadStyle, Scope, Slot, Stick,
@@ -37,9 +38,12 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<RebindNote>()
         .add_systems(
             PreUpdate,
+            // Before the controls are evaluated: the press that ends the listening never
+            // reaches them (and after egui has read it, to take it from egui too).
             listen
                 .after(InputSystems)
                 .after(EguiPreUpdateSet::ProcessInput)
+                .before(EnhancedInputSystems::Prepare)
                 .before(EguiPreUpdateSet::BeginPass)
                 .before(super::nav::navigate),
         );
@@ -63,6 +67,7 @@ fn listen(
     pad: Res<PadStyle>,
 ) {
     let Some((control, slot, since)) = listening.0 else {
+        // Not listening (any more): the devices act again.
         set_sources(&mut sources, true);
         keys.clear();
         clicks.clear();
@@ -76,9 +81,10 @@ fn listen(
         .read()
         .find(|k| k.state == ButtonState::Pressed && !k.repeat)
         .map(|k| k.key_code);
+    // The left button presses the menu's own buttons (Clear, Cancel): it is not bound.
     let clicked = clicks
         .read()
-        .find(|c| c.state == ButtonState::Pressed)
+        .find(|c| c.state == ButtonState::Pressed && c.button != MouseButton::Left)
         .map(|c| c.button);
     let button = buttons
         .read()
@@ -98,8 +104,9 @@ fn listen(
         return;
     }
     listening.0 = None;
-    set_sources(&mut sources, true);
-    // Either way the controls start again: what is held now acts only once let go.
+    // Either way the controls start again, from the next frame (the sources come back
+    // as the next frame's `listen` finds nothing to listen for, and the context is
+    // rebuilt): what is held now acts only once let go.
     bindings.set_changed();
     for mut input in &mut egui_input {
         input.events.retain(|e| {
@@ -217,13 +224,15 @@ impl ControlsEditor<'_> {
             Some((control, slot, since)) => {
                 let left = (LISTEN_SECONDS - (self.time.elapsed_secs_f64() - since)).max(0.0);
                 let what = match slot.device() {
-                    Device::Keyboard => "a key or mouse button (Esc: keep it as it was)",
+                    Device::Keyboard => {
+                        "a key, or the right, middle or a side mouse button (Esc: keep it as it was)"
+                    }
                     Device::Gamepad => "a button or lean a stick",
                 };
                 format!("{}: press {what}… {left:.0} s", control.label())
             }
             None => self.note.0.clone().unwrap_or_else(|| {
-                "Choose an input to change it; right-click (or Clear) empties it.".to_owned()
+                "Choose an input to change it; right-click it to empty it.".to_owned()
             }),
         };
         ui.label(egui::RichText::new(status).color(if listening.is_some() {

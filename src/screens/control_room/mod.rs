@@ -16,9 +16,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::campaign::{ControlRoom, Desk, Panel, Request, SPEEDS};
-use crate::controls::{
-    Bindings, Control, ControlState, Device, KeyLabels, Names, PadStyle, Prompts,
-};
+use crate::controls::{Bindings, Control, ControlState, KeyLabels, Names, PadStyle, Prompts};
 use crate::levels::story::{FamilyMember, StoryFlag};
 use crate::levels::{DiveSpec, Levels, Library};
 use crate::state::AppState;
@@ -162,9 +160,11 @@ pub fn show(
             requests.extend(switch_panel(desk, step));
         }
     }
-    // Space (the default) with a button focused presses the button, not the network.
-    let typing = controls.state.device == Device::Keyboard && ctx.memory(|m| m.focused().is_some());
-    if controls.pressed(Control::NetworkPause) && !typing {
+    // A press that is also Confirm (Space by default) with a control focused presses
+    // the control, not the network.
+    let focused = ctx.memory(|m| m.focused().is_some());
+    let pressing = focused && controls.pressed(Control::Confirm);
+    if controls.pressed(Control::NetworkPause) && !pressing {
         requests.push(Request::TogglePause);
     }
     let last = SPEEDS.len() - 1;
