@@ -136,6 +136,16 @@ pub fn title_text(text: &str, size: f32) -> egui::RichText {
     egui::RichText::new(text).size(size).color(ACCENT).strong()
 }
 
+/// A menu's window: no title bar, in the middle of the screen, as large as its contents.
+pub fn menu_window(name: &str) -> egui::Window<'static> {
+    egui::Window::new(name.to_owned())
+        .title_bar(false)
+        .resizable(false)
+        .collapsible(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .auto_sized()
+}
+
 /// A wide menu button, the same width on every menu.
 pub fn menu_button(ui: &mut egui::Ui, label: &str) -> egui::Response {
     ui.add_sized(

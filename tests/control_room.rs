@@ -250,6 +250,27 @@ struct Room {
     controls: ControlState,
 }
 
+/// Pushes the link against the phase's error, a frame at a time, until the calibration
+/// is done (or 1,200 frames pass).
+fn hold_the_phase(h: &mut Harness<'static, Room>) {
+    for _ in 0..1200 {
+        let Some(c) = h.state().desk.console.calibration.clone() else {
+            break;
+        };
+        if c.done() {
+            break;
+        }
+        let mut held = ControlState::default();
+        if c.error > 0.05 {
+            held = held.with_pressed(Control::PushLeft);
+        } else if c.error < -0.05 {
+            held = held.with_pressed(Control::PushRight);
+        }
+        h.state_mut().controls = held;
+        h.step();
+    }
+}
+
 /// `control` pressed for one frame, then two frames to settle.
 fn press(h: &mut Harness<'static, Room>, control: Control) {
     h.state_mut().controls = ControlState::default().with_pressed(control);
@@ -356,22 +377,7 @@ fn from_the_summons_to_a_dive_through_the_panels() {
     h.run_steps(2);
     assert!(h.state().desk.console.calibration.is_some());
     // Hold the phase with the push controls, as a steady hand does.
-    for _ in 0..1200 {
-        let Some(c) = h.state().desk.console.calibration.clone() else {
-            break;
-        };
-        if c.done() {
-            break;
-        }
-        let mut held = ControlState::default();
-        if c.error > 0.05 {
-            held = held.with_pressed(Control::PushLeft);
-        } else if c.error < -0.05 {
-            held = held.with_pressed(Control::PushRight);
-        }
-        h.state_mut().controls = held;
-        h.step();
-    }
+    hold_the_phase(&mut h);
     h.run_steps(2);
     let calibration = h
         .state()
@@ -756,22 +762,7 @@ fn from_the_summons_to_a_dive_by_a_pads_navigation_alone() {
     pad_to(&mut h, "Link to Leo");
     assert!(h.state().desk.console.calibration.is_some());
     // The stick holds the phase (leant all the way, as a held key would be).
-    for _ in 0..1200 {
-        let Some(c) = h.state().desk.console.calibration.clone() else {
-            break;
-        };
-        if c.done() {
-            break;
-        }
-        let mut held = ControlState::default();
-        if c.error > 0.05 {
-            held = held.with_pressed(Control::PushLeft);
-        } else if c.error < -0.05 {
-            held = held.with_pressed(Control::PushRight);
-        }
-        h.state_mut().controls = held;
-        h.step();
-    }
+    hold_the_phase(&mut h);
     pad_to(&mut h, "Dive");
     let dive = h.state().requests.iter().find_map(|r| match r {
         Request::Dive { dive, .. } => Some(dive.clone()),

@@ -195,22 +195,16 @@ impl ControlsEditor<'_> {
     /// pressed Back.
     pub fn window(&mut self, ctx: &egui::Context) -> bool {
         let mut back = false;
-        egui::Window::new("Controls")
-            .title_bar(false)
-            .resizable(false)
-            .collapsible(false)
-            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-            .auto_sized()
-            .show(ctx, |ui| {
-                ui.set_width(720.0);
-                ui.vertical_centered(|ui| {
-                    ui.add_space(8.0);
-                    ui.label(theme::title_text("Controls", 32.0));
-                    ui.add_space(4.0);
-                    back = self.show(ui);
-                    ui.add_space(8.0);
-                });
+        theme::menu_window("Controls").show(ctx, |ui| {
+            ui.set_width(720.0);
+            ui.vertical_centered(|ui| {
+                ui.add_space(8.0);
+                ui.label(theme::title_text("Controls", 32.0));
+                ui.add_space(4.0);
+                back = self.show(ui);
+                ui.add_space(8.0);
             });
+        });
         back
     }
 

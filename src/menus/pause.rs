@@ -84,51 +84,45 @@ fn said_window(
     library: &crate::levels::Library,
 ) -> bool {
     let mut back = false;
-    egui::Window::new("What was said")
-        .title_bar(false)
-        .resizable(false)
-        .collapsible(false)
-        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-        .auto_sized()
-        .show(ctx, |ui| {
-            ui.set_width(680.0);
-            ui.vertical_centered(|ui| {
-                ui.add_space(8.0);
-                ui.label(theme::title_text("What was said", 30.0));
-            });
+    theme::menu_window("What was said").show(ctx, |ui| {
+        ui.set_width(680.0);
+        ui.vertical_centered(|ui| {
             ui.add_space(8.0);
-            egui::ScrollArea::vertical()
-                .max_height(ctx.content_rect().height() * 0.6)
-                .stick_to_bottom(true)
-                .show(ui, |ui| {
-                    if transcript.0.is_empty() {
-                        ui.label(egui::RichText::new("Nothing yet.").color(theme::DIM));
-                    }
-                    let mut shown_loop = 0;
-                    for said in &transcript.0 {
-                        if said.loop_number != shown_loop {
-                            shown_loop = said.loop_number;
-                            ui.add_space(4.0);
-                            ui.label(
-                                egui::RichText::new(format!("Loop {shown_loop}"))
-                                    .small()
-                                    .color(theme::DIM),
-                            );
-                        }
-                        ui.horizontal_wrapped(|ui| {
-                            ui.label(
-                                egui::RichText::new(format!("{}:", said.who))
-                                    .strong()
-                                    .color(theme::speaker_colour(library, &said.who)),
-                            );
-                            ui.label(egui::RichText::new(&said.text).italics());
-                        });
-                    }
-                });
-            ui.add_space(10.0);
-            ui.vertical_centered(|ui| {
-                back = theme::menu_button(ui, "Back").clicked();
-            });
+            ui.label(theme::title_text("What was said", 30.0));
         });
+        ui.add_space(8.0);
+        egui::ScrollArea::vertical()
+            .max_height(ctx.content_rect().height() * 0.6)
+            .stick_to_bottom(true)
+            .show(ui, |ui| {
+                if transcript.0.is_empty() {
+                    ui.label(egui::RichText::new("Nothing yet.").color(theme::DIM));
+                }
+                let mut shown_loop = 0;
+                for said in &transcript.0 {
+                    if said.loop_number != shown_loop {
+                        shown_loop = said.loop_number;
+                        ui.add_space(4.0);
+                        ui.label(
+                            egui::RichText::new(format!("Loop {shown_loop}"))
+                                .small()
+                                .color(theme::DIM),
+                        );
+                    }
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(
+                            egui::RichText::new(format!("{}:", said.who))
+                                .strong()
+                                .color(theme::speaker_colour(library, &said.who)),
+                        );
+                        ui.label(egui::RichText::new(&said.text).italics());
+                    });
+                }
+            });
+        ui.add_space(10.0);
+        ui.vertical_centered(|ui| {
+            back = theme::menu_button(ui, "Back").clicked();
+        });
+    });
     back
 }

@@ -50,22 +50,16 @@ impl SettingsEditor<'_> {
             return;
         }
         let mut asked = None;
-        egui::Window::new("Settings")
-            .title_bar(false)
-            .resizable(false)
-            .collapsible(false)
-            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-            // As tall as its contents: about 600 pixels, which fits a 720p screen.
-            .auto_sized()
-            .show(ctx, |ui| {
-                // Centred contents would otherwise widen the window to the whole screen.
-                ui.set_width(400.0);
-                ui.vertical_centered(|ui| {
-                    ui.add_space(8.0);
-                    asked = self.show(ui);
-                    ui.add_space(8.0);
-                });
+        // As tall as its contents (scrolled past 70% of the screen).
+        theme::menu_window("Settings").show(ctx, |ui| {
+            // Centred contents would otherwise widen the window to the whole screen.
+            ui.set_width(400.0);
+            ui.vertical_centered(|ui| {
+                ui.add_space(8.0);
+                asked = self.show(ui);
+                ui.add_space(8.0);
             });
+        });
         match asked {
             Some(Asked::Back) => menus.back(),
             Some(Asked::Controls) => menus.open(Menu::Controls),
