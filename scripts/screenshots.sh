@@ -82,6 +82,12 @@ cp -r docs/example-mod/night-swimmer "$scratch/"
 run --tour "$tour" --level-error --mod "$scratch/night-swimmer" --dive ines
 cp "$tour/level-error.png" docs/screenshot-hot-reload-error.png
 rm -rf "$scratch"
+# The watcher seeing Juno in each palette (docs/controls.md, colour-blind safe).
+rm -rf "$tour"
+run --tour "$tour" --colours --dive mara
+cp "$tour/colours-watcher-standard.png" docs/colour-blind-standard-watcher.png
+cp "$tour/colours-watcher-colour-blind-safe.png" docs/colour-blind-safe-watcher.png
+
 # The control room's panels, staged through the story (docs/control-room.md).
 rm -rf "$tour" && mkdir -p "$tour"
 run --tour "$tour" --control-room

@@ -76,6 +76,9 @@ pub struct PictureSettings {
     /// to a conversation instead of swinging round, and the control room's map glows
     /// steadily instead of throbbing and flashing.
     pub reduce_motion: bool,
+    /// How far behind Juno the camera follows, times the dream's own distance, within
+    /// [`CAMERA_DISTANCE`] (farther is calmer: the world moves less across the screen).
+    pub camera_distance: f32,
 }
 
 impl Default for PictureSettings {
@@ -85,6 +88,7 @@ impl Default for PictureSettings {
             shadows: true,
             ui_scale: 1.0,
             reduce_motion: false,
+            camera_distance: 1.0,
         }
     }
 }
@@ -110,6 +114,34 @@ pub struct AccessibilitySettings {
     /// run this many times slower, within [`DREAM_PACE`]. Taken as each dive begins;
     /// recorded in replays.
     pub dream_pace: f32,
+    /// The colours what matters is drawn in: hazards, the watcher's gaze, the map's
+    /// loops, lucidity running low, the charts' lines.
+    pub palette: Palette,
+}
+
+/// The colours the game tells things apart by ([`AccessibilitySettings::palette`]).
+#[derive(Reflect, Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Palette {
+    /// Danger in red, calm in blue and cyan, memory in amber.
+    #[default]
+    Standard,
+    /// Told apart by lightness and along blue–orange, never by red against green: safe
+    /// for protanopia, deuteranopia and tritanopia (checked by simulating each on the
+    /// rendered pictures, `tests/colour_blind.rs`).
+    ColourBlindSafe,
+}
+
+impl Palette {
+    pub const ALL: [Palette; 2] = [Palette::Standard, Palette::ColourBlindSafe];
+
+    /// Its name in the settings menu.
+    pub fn label(self) -> &'static str {
+        match self {
+            Palette::Standard => "Standard",
+            Palette::ColourBlindSafe => "Colour-blind safe",
+        }
+    }
 }
 
 impl Default for AccessibilitySettings {
@@ -120,6 +152,7 @@ impl Default for AccessibilitySettings {
             line_time: 1.0,
             whole_panels: false,
             dream_pace: 1.0,
+            palette: Palette::Standard,
         }
     }
 }
@@ -147,6 +180,9 @@ impl AccessibilitySettings {
         }
     }
 }
+
+/// The range of [`PictureSettings::camera_distance`].
+pub const CAMERA_DISTANCE: (f32, f32) = (0.6, 1.6);
 
 /// The range of [`PictureSettings::field_of_view`], degrees.
 pub const FIELD_OF_VIEW: (f32, f32) = (35.0, 80.0);
@@ -176,8 +212,9 @@ impl SoundSettings {
 }
 
 impl PictureSettings {
-    /// The same settings with the field of view within [`FIELD_OF_VIEW`] and the
-    /// interface's scale within [`UI_SCALE`].
+    /// The same settings with the field of view within [`FIELD_OF_VIEW`], the
+    /// interface's scale within [`UI_SCALE`] and the camera's distance within
+    /// [`CAMERA_DISTANCE`].
     pub fn sanitized(self) -> Self {
         Self {
             field_of_view: within(
@@ -186,6 +223,7 @@ impl PictureSettings {
                 Self::default().field_of_view,
             ),
             ui_scale: within(self.ui_scale, UI_SCALE, 1.0),
+            camera_distance: within(self.camera_distance, CAMERA_DISTANCE, 1.0),
             ..self
         }
     }
@@ -344,7 +382,17 @@ fn group<T: Default + Serialize + serde::de::DeserializeOwned>(
                 toml::Value::Integer(i) if default.is_float() => toml::Value::Float(*i as f64),
                 other => other.clone(),
             };
-            merged.insert(key.clone(), value);
+            // A word that is none of the choices (`palette = "purple"`) is a string like
+            // the default, but would fail the whole group: tried alone first.
+            let mut trial = merged.clone();
+            trial.insert(key.clone(), value.clone());
+            if toml::Value::Table(trial).try_into::<T>().is_ok() {
+                merged.insert(key.clone(), value);
+            } else {
+                warn!(
+                    "settings [{name}] {key}: {value} is not one of the choices; the default is kept"
+                );
+            }
         } else {
             warn!(
                 "settings [{name}] {key}: {value} is not a {}; the default is kept",

@@ -1,14 +1,23 @@
 //! Options for players who need them, headless: a waking scene shows each panel whole
 //! when asked; lines on screen last as long as the player asked; the options are kept
-//! in range. (Reduce flashing and the controls' toggles have unit tests beside their
+//! in range; the colour-blind safe palette tells the interface's colours apart with each
+//! kind of colour blindness (its hazards, on rendered pictures: tests/colour_blind.rs).
+//! (Reduce flashing and the controls' toggles have unit tests beside their
 //! code; the map's steadiness is in tests/control_room.rs; captions in tests/audio.rs.)
 
 use bevy::prelude::*;
+use bevy_egui::egui;
 use sleep_sync::campaign::{AfterScene, PlayingScene};
-use sleep_sync::dev::testing::{headless_app, run_until};
+use sleep_sync::dev::testing::{
+    camera_behind_juno, dive_into, headless_app, headless_app_with_camera, run_until,
+};
+use sleep_sync::dev::vision::{Deficiency, difference};
 use sleep_sync::levels::{Facts, Levels, StoryFacts};
-use sleep_sync::settings::{AccessibilitySettings, DREAM_PACE, LINE_TIME};
+use sleep_sync::settings::{
+    AccessibilitySettings, CAMERA_DISTANCE, DREAM_PACE, LINE_TIME, PictureSettings,
+};
 use sleep_sync::state::AppState;
+use sleep_sync::theme::{COLOUR_BLIND_SAFE, Colours, STANDARD};
 
 /// The lines shown of the scene's first panel, one frame after it opens, and how many
 /// it has.
@@ -127,4 +136,111 @@ fn the_slower_dreams_assist_runs_the_loop_and_lucidity_slower() {
         ((worn / slow_worn) - 2.0).abs() < 0.02,
         "{worn} / {slow_worn}"
     );
+}
+
+/// The pairs of interface colours a player must tell apart, by what they mean: the
+/// map's loops against every shade of its risk ramp, its calm against its risk,
+/// lucidity against danger, each chart's lines against each other, and all of them
+/// against the panel they are drawn on.
+fn pairs(c: &Colours) -> Vec<(String, egui::Color32, egui::Color32)> {
+    let mut pairs = Vec::new();
+    for step in 0..=10 {
+        let t = step as f32 / 10.0;
+        pairs.push((format!("map: loop / risk {t:.1}"), c.looping, c.at_risk(t)));
+    }
+    pairs.push(("map: calm / risk".to_owned(), c.calm, c.risk));
+    pairs.push(("lucidity: clear / low".to_owned(), c.lucid, c.danger));
+    let charts = [
+        ("overview load", [c.asleep, c.looping, c.dependence]),
+        ("overview emotion", [c.valence, c.arousal, c.sync]),
+        ("sleeper emotion", [c.valence, c.arousal, c.dependence]),
+    ];
+    // What the map and the charts are drawn on.
+    let ground = egui::Color32::from_rgb(10, 15, 28);
+    for (what, colour) in [("loop", c.looping), ("calm", c.calm), ("lucidity", c.lucid)] {
+        pairs.push((format!("{what} / the panel"), colour, ground));
+    }
+    for (chart, lines) in charts {
+        for (i, line) in lines.iter().enumerate() {
+            pairs.push((format!("{chart}: line {i} / the panel"), *line, ground));
+        }
+        for i in 0..3 {
+            for j in i + 1..3 {
+                pairs.push((format!("{chart}: line {i} / {j}"), lines[i], lines[j]));
+            }
+        }
+    }
+    pairs
+}
+
+/// The smallest difference between any pair of `colours` with `deficiency`, and the
+/// pair.
+fn closest(colours: &Colours, deficiency: Deficiency) -> (f64, String) {
+    pairs(colours)
+        .into_iter()
+        .map(|(name, a, b)| {
+            let rgb = |c: egui::Color32| [c.r(), c.g(), c.b()];
+            (difference(rgb(a), rgb(b), Some(deficiency)), name)
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .expect("pairs")
+}
+
+/// In the colour-blind safe palette every pair of the interface's meaningful colours
+/// is told apart with each of the three deficiencies, and further apart than in the
+/// standard palette's worst pair (where, with deuteranopia, a loop on the map looks
+/// like a sleeper at high risk).
+#[test]
+fn the_safe_palette_tells_the_interface_colours_apart() {
+    const SAFE_CLOSEST: f64 = 20.0;
+    let mut standard_worst = f64::INFINITY;
+    let mut safe_worst = f64::INFINITY;
+    for deficiency in Deficiency::ALL {
+        let (standard, standard_pair) = closest(&STANDARD, deficiency);
+        let (safe, safe_pair) = closest(&COLOUR_BLIND_SAFE, deficiency);
+        println!(
+            "{}: closest pair standard {standard:.1} ({standard_pair}), colour-blind safe \
+             {safe:.1} ({safe_pair})",
+            deficiency.name()
+        );
+        standard_worst = standard_worst.min(standard);
+        safe_worst = safe_worst.min(safe);
+        assert!(
+            safe >= SAFE_CLOSEST,
+            "{}: {safe_pair} only {safe:.1} apart",
+            deficiency.name()
+        );
+    }
+    assert!(
+        safe_worst > standard_worst * 1.5,
+        "safe {safe_worst:.1} against standard {standard_worst:.1}"
+    );
+}
+
+/// How far the camera stands from the point it follows over Juno, once it has caught up
+/// with her in the bedtime dream, with the player's camera distance `times` the dream's.
+fn camera_distance(times: f32) -> f32 {
+    let mut app = headless_app_with_camera();
+    app.world_mut()
+        .resource_mut::<PictureSettings>()
+        .camera_distance = times;
+    dive_into(&mut app, "bedtime");
+    // The camera eases after her by the wall clock: give it real time to arrive.
+    for _ in 0..400 {
+        app.update();
+        std::thread::sleep(std::time::Duration::from_millis(3));
+    }
+    camera_behind_juno(&mut app)
+}
+
+#[test]
+fn the_camera_follows_as_far_behind_as_asked() {
+    let (near, usual, far) = (
+        camera_distance(CAMERA_DISTANCE.0),
+        camera_distance(1.0),
+        camera_distance(CAMERA_DISTANCE.1),
+    );
+    println!("camera behind Juno: {near:.2} m at 0.6×, {usual:.2} m at 1×, {far:.2} m at 1.6×");
+    assert!(near < usual * 0.8, "nearer: {near} against {usual}");
+    assert!(far > usual * 1.25, "farther: {far} against {usual}");
 }

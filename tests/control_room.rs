@@ -16,6 +16,7 @@ use sleep_sync::menus::nav::nav_events;
 use sleep_sync::network::analysis::Query;
 use sleep_sync::network::{AltRules, Cohort, DataKept, Measure, Param};
 use sleep_sync::screens::control_room::{DeskControls, PanelLooks, show};
+use sleep_sync::screens::title::{TitleChoice, TitleOffer, main_menu};
 
 fn story() -> Story {
     shipped_library().story
@@ -716,14 +717,79 @@ fn with_less_motion_or_no_flashing_asked_for_the_overloaded_map_holds_still() {
 /// become egui's focus keys (as the game's `menus::nav` does each frame), the rest reach
 /// the panels as controls.
 fn pad(h: &mut Harness<'static, Room>, control: Control) {
+    h.state_mut().controls = nav(h, control);
+    h.run_steps(2);
+}
+
+/// Gives egui the focus keys a pad's `control` becomes; returns the controls' state.
+fn nav<S>(h: &mut Harness<'static, S>, control: Control) -> ControlState {
     let mut state = ControlState::default().with_pressed(control);
     state.device = Device::Gamepad;
     let focused = h.ctx.memory(|m| m.focused().is_some());
     for event in nav_events(&state, &[], focused) {
         h.event(event);
     }
-    h.state_mut().controls = state;
-    h.run_steps(2);
+    state
+}
+
+/// The title's menu, as a first-time player sees it or with a game saved, and what was
+/// picked on it.
+fn title_harness(saves: bool) -> Harness<'static, Option<TitleChoice>> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .build_ui_state(
+            move |ui, chose: &mut Option<TitleChoice>| {
+                let offer = TitleOffer {
+                    continue_saved: saves.then_some("Leo's night · day 1"),
+                    saves,
+                    ..TitleOffer::default()
+                };
+                if let Some(choice) = main_menu(ui, &offer) {
+                    *chose = Some(choice);
+                }
+            },
+            None,
+        )
+}
+
+/// Down until `label` has the focus, then Confirm: what the menu says was picked.
+fn pick_by_pad(h: &mut Harness<'static, Option<TitleChoice>>, label: &str) -> Option<TitleChoice> {
+    for _ in 0..20 {
+        if h.query_all_by_label(label).any(|n| n.is_focused()) {
+            nav(h, Control::Confirm);
+            h.run_steps(2);
+            return h.state_mut().take();
+        }
+        nav(h, Control::Down);
+        h.run_steps(2);
+    }
+    panic!("Down never reached \u{201c}{label}\u{201d}");
+}
+
+/// The first half of the whole game by pad: the title's menu (a new game, or going on
+/// with the one saved) by a pad's navigation alone. The prologue's scenes are read and
+/// answered with Confirm and Up/Down (tests/story.rs), the desk from the summons to a
+/// dive below.
+#[test]
+fn from_the_title_into_a_game_by_a_pads_navigation_alone() {
+    let mut first_time = title_harness(false);
+    first_time.run_steps(2);
+    assert_eq!(
+        pick_by_pad(&mut first_time, "New game"),
+        Some(TitleChoice::NewGame)
+    );
+    let mut returning = title_harness(true);
+    returning.run_steps(2);
+    assert_eq!(
+        pick_by_pad(&mut returning, "Continue"),
+        Some(TitleChoice::Continue)
+    );
+    let mut returning = title_harness(true);
+    returning.run_steps(2);
+    assert_eq!(
+        pick_by_pad(&mut returning, "Free dive"),
+        Some(TitleChoice::FreeDive)
+    );
 }
 
 /// Down (and Down again) until the control labelled `label` has the focus, then Confirm.

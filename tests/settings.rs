@@ -66,6 +66,9 @@ fn saved_after_a_change_and_read_back(config: &Path) {
     app.world_mut()
         .resource_mut::<AccessibilitySettings>()
         .captions = true;
+    app.world_mut()
+        .resource_mut::<AccessibilitySettings>()
+        .palette = settings::Palette::ColourBlindSafe;
     // A control rebound, and a key's label on this player's keyboard.
     app.world_mut().resource_mut::<Bindings>().bind(
         Control::Jump,
@@ -85,6 +88,7 @@ fn saved_after_a_change_and_read_back(config: &Path) {
     assert!(text.contains("master = 0.25"), "{text}");
     assert!(text.contains("jump = [\"KeyJ\"]"), "{text}");
     assert!(text.contains("captions = true"), "{text}");
+    assert!(text.contains("palette = \"colour-blind-safe\""), "{text}");
     drop(app);
 
     let app = game(id);
@@ -103,6 +107,10 @@ fn saved_after_a_change_and_read_back(config: &Path) {
     );
     assert_eq!(app.world().resource::<KeyLabels>().key(KeyCode::KeyW), "Z");
     assert!(app.world().resource::<AccessibilitySettings>().captions);
+    assert_eq!(
+        app.world().resource::<AccessibilitySettings>().palette,
+        settings::Palette::ColourBlindSafe
+    );
 }
 
 fn saved_at_exit(config: &Path) {
@@ -124,7 +132,8 @@ fn hand_edited_values_are_pulled_into_range(config: &Path) {
         file(config, id),
         "[sound]\nmaster = 7.0\neffects = -1.0\n\n[picture]\nfield_of_view = 500.0\nui_scale = 9.0\n\
          [controls]\nlook_sensitivity = 0.0\nunknown_key = 3\n\
-         [keyboard]\njump = [\"NoSuchKey\"]\npause = [\"KeyP\"]\n[gamepad]\njump = 4\n",
+         [keyboard]\njump = [\"NoSuchKey\"]\npause = [\"KeyP\"]\n[gamepad]\njump = 4\n\
+         [accessibility]\npalette = \"purple\"\ncaptions = true\n",
     )
     .unwrap();
     let app = game(id);
@@ -153,6 +162,10 @@ fn hand_edited_values_are_pulled_into_range(config: &Path) {
         bindings.slots(Control::Pause).keyboard,
         [Some(Input::Key(KeyCode::KeyP)), None]
     );
+    // A palette that is none of the choices keeps the default; its neighbours are read.
+    let access = app.world().resource::<AccessibilitySettings>();
+    assert_eq!(access.palette, settings::Palette::Standard);
+    assert!(access.captions);
     assert_eq!(app.world().resource::<SettingsProblem>().0, None);
 }
 

@@ -48,6 +48,8 @@ Options:
   --control-room       with --tour: picture the control room's panels through the story
   --scenes             with --tour: picture the story's waking scenes (the prologue's and
                        the rift's), each as it opens and where it asks Juno to answer
+  --colours            with --tour: each hazard reaching Juno, then the same view without
+                       it, in each palette (standard, colour-blind safe)
   --level-error        with --tour, a --mod folder in the temporary directory and
                        --dive ID of a dream in it: break that dream's file during the
                        dive and picture the message (the file is put back at the end)
@@ -143,6 +145,9 @@ pub enum TourKind {
     LevelError,
     /// `--scenes`: the story's waking scenes, as each opens and at its choice.
     Scenes,
+    /// `--colours`: each hazard reaching Juno and the same view without it, in each
+    /// palette (what `tests/colour_blind.rs` measures).
+    Colours,
 }
 
 impl TourKind {
@@ -154,6 +159,7 @@ impl TourKind {
             TourKind::ControlRoom => "--control-room",
             TourKind::LevelError => "--level-error",
             TourKind::Scenes => "--scenes",
+            TourKind::Colours => "--colours",
         }
     }
 }
@@ -287,6 +293,7 @@ fn options(args: &[String], has_tour: bool) -> Result<Option<Options>, String> {
             "--control-room" => set_tour_kind(&mut kind, TourKind::ControlRoom)?,
             "--level-error" => set_tour_kind(&mut kind, TourKind::LevelError)?,
             "--scenes" => set_tour_kind(&mut kind, TourKind::Scenes)?,
+            "--colours" => set_tour_kind(&mut kind, TourKind::Colours)?,
             "--view" => {
                 options.view = match value("--view")?.as_str() {
                     "spawn" => View::Spawn,

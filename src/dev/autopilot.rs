@@ -4,7 +4,8 @@
 //! veiled core, the cast, the confrontation and the freed dreamer; with
 //! `--control-room` the desk's panels through the story; with `--level-error` a mod's
 //! dream file broken during a dive and the message that says where; with `--scenes` the
-//! story's waking scenes. The README's and docs' pictures are taken with it.
+//! story's waking scenes; with `--colours` each hazard with and without it, in each
+//! palette. The README's and docs' pictures are taken with it.
 
 use std::path::PathBuf;
 
@@ -19,6 +20,7 @@ use crate::dive::{ActiveDive, CurrentDream, MemoryAnchor};
 use crate::dream::HazardKind;
 use crate::juno::{Juno, LookAngles};
 use crate::levels::{Facts, LevelFolders, Levels, StoryFacts};
+use crate::settings::Palette;
 use crate::snapshot::{
     MAX_FRAMES, Pictures, dive_for, face_first_anchor, pictures_plugin, settle_frames, view_core,
 };
@@ -53,6 +55,11 @@ pub fn plugin(app: &mut App) {
     app.init_resource::<Progress>()
         .init_resource::<SaveFrames>()
         .add_systems(Update, drive.run_if(resource_exists::<AutoPilot>))
+        .add_systems(
+            Startup,
+            small_window
+                .run_if(|p: Option<Res<AutoPilot>>| p.is_some_and(|p| p.kind == TourKind::Colours)),
+        )
         .add_systems(Last, log_save_frames.run_if(resource_exists::<AutoPilot>));
 }
 
@@ -134,6 +141,15 @@ enum Step {
     /// The story's `n`th waking scene (the prologue's first), as it opens or where it
     /// asks for an answer (for a scene without one, its last panel).
     Scene(usize, SceneShot),
+    /// A hazard of `kind` reaching Juno, in `palette`; or, not `shown`, the same moment
+    /// without it. The game's clock stands still from the first of a hazard's pictures
+    /// to the last (and nothing flashes), so the pixels that differ between the two of
+    /// a palette are the hazard's, and the second shows what is behind it.
+    Colours {
+        kind: HazardKind,
+        palette: Palette,
+        shown: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -161,7 +177,22 @@ impl Step {
             Step::Desk(view) => format!("control-room-{}.png", view.name()),
             Step::Scene(n, SceneShot::Opening) => format!("scene-{n}.png"),
             Step::Scene(n, SceneShot::Choice) => format!("scene-{n}-choice.png"),
+            Step::Colours {
+                kind,
+                palette,
+                shown,
+            } => format!(
+                "colours-{}-{}{}.png",
+                kind.label().replace(' ', "-"),
+                palette_name(palette),
+                if shown { "" } else { "-bare" }
+            ),
         }
+    }
+
+    /// Whether this is the first of a hazard's colour pictures, the one that stages it.
+    fn first_of_its_hazard(self) -> bool {
+        matches!(self, Step::Colours { palette, shown: true, .. } if palette == Palette::ALL[0])
     }
 }
 
@@ -177,6 +208,27 @@ impl AutoPilot {
             TourKind::Nightmare => std::iter::once(Step::Dream)
                 .chain(Moment::all(hazards).into_iter().map(Step::Nightmare))
                 .collect(),
+            TourKind::Colours => {
+                let mut kinds: Vec<HazardKind> = Vec::new();
+                for kind in hazards {
+                    if !kinds.contains(kind) {
+                        kinds.push(*kind);
+                    }
+                }
+                let mut steps = vec![Step::Dream];
+                for kind in kinds {
+                    for palette in Palette::ALL {
+                        for shown in [true, false] {
+                            steps.push(Step::Colours {
+                                kind,
+                                palette,
+                                shown,
+                            });
+                        }
+                    }
+                }
+                steps
+            }
             TourKind::Screens => vec![
                 Step::Title,
                 Step::FreeDive,
@@ -320,6 +372,7 @@ fn drive(
                 if first {
                     view.stage(&mut room.0, &levels.library);
                 }
+                stage.use_palette(view.palette());
                 true
             }
             None => false,
@@ -402,17 +455,65 @@ fn drive(
             Some(dream) => stage.set(moment, dream, &mut juno, first),
             None => false,
         },
+        // The moment is staged for its first picture; the clock stops as that is taken
+        // (below), and the others are of the same instant.
+        (
+            Step::Colours {
+                kind,
+                palette,
+                shown,
+            },
+            AppState::Dream,
+        ) => match &dream {
+            Some(dream) => {
+                stage.use_palette(palette);
+                stage.hold_still();
+                stage.show_hazards(shown);
+                if step.first_of_its_hazard() {
+                    stage.set(Moment::Hazard(kind), dream, &mut juno, first)
+                } else {
+                    true
+                }
+            }
+            None => false,
+        },
         _ => false,
     };
     if !arrived {
         progress.step_frames = 0;
         return;
     }
-    if !pictures.settled(&mut progress.step_frames, settle_frames(pilot.view)) {
+    // With the clock stopped only the new colours or the hidden hazard need drawing.
+    let settle = match step {
+        Step::Colours { .. } if !step.first_of_its_hazard() => FROZEN_SETTLE_FRAMES,
+        _ => settle_frames(pilot.view),
+    };
+    if !pictures.settled(&mut progress.step_frames, settle) {
         return;
     }
     progress.waiting_for_shot = true;
     pictures.take(pilot.dir.join(step.picture()));
+    if step.first_of_its_hazard() {
+        stage.freeze();
+    }
+}
+
+/// Frames a picture of a stopped moment waits for what changed in it to be drawn.
+const FROZEN_SETTLE_FRAMES: u32 = 4;
+
+/// The colour tour's pictures are measured, not looked at: a quarter of the pixels
+/// renders four times as fast under a software renderer, and the measures are shares
+/// and means.
+fn small_window(mut window: Single<&mut Window>) {
+    window.resolution.set(640.0, 360.0);
+}
+
+/// A palette's name in the colour pictures' file names.
+pub fn palette_name(palette: Palette) -> &'static str {
+    match palette {
+        Palette::Standard => "standard",
+        Palette::ColourBlindSafe => "colour-blind-safe",
+    }
 }
 
 /// The story's waking scenes in the order a player meets them: the prologue's, the

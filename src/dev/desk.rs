@@ -7,6 +7,7 @@ use crate::levels::Library;
 use crate::levels::story::Action;
 use crate::network::analysis::Query;
 use crate::network::{Cohort, Measure, Param};
+use crate::settings::Palette;
 
 /// A picture of the control room, staged as the story would have it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,6 +18,9 @@ pub enum DeskView {
     Inbox,
     Confrontation,
     Overload,
+    /// The overload's map and a looping sleeper's charts in the colour-blind safe
+    /// palette.
+    ColourBlindSafe,
     Console,
     Alternative,
     /// A dive started from the console, the link held and its channel shown.
@@ -24,13 +28,14 @@ pub enum DeskView {
 }
 
 impl DeskView {
-    pub const ALL: [DeskView; 9] = [
+    pub const ALL: [DeskView; 10] = [
         DeskView::Overview,
         DeskView::Sleeper,
         DeskView::Inspector,
         DeskView::Inbox,
         DeskView::Confrontation,
         DeskView::Overload,
+        DeskView::ColourBlindSafe,
         DeskView::Console,
         DeskView::Alternative,
         DeskView::Dive,
@@ -45,9 +50,18 @@ impl DeskView {
             DeskView::Inbox => "inbox",
             DeskView::Confrontation => "confrontation",
             DeskView::Overload => "overload",
+            DeskView::ColourBlindSafe => "colour-blind-safe",
             DeskView::Console => "console",
             DeskView::Alternative => "alternative",
             DeskView::Dive => "dive",
+        }
+    }
+
+    /// The palette it is pictured in.
+    pub fn palette(self) -> Palette {
+        match self {
+            DeskView::ColourBlindSafe => Palette::ColourBlindSafe,
+            _ => Palette::Standard,
         }
     }
 
@@ -103,6 +117,10 @@ impl DeskView {
                 }
                 desk.network.run(150);
                 desk.open = [Panel::Overview, Panel::Inbox].into();
+            }
+            DeskView::ColourBlindSafe => {
+                desk.selected = 0;
+                desk.open = [Panel::Overview, Panel::Sleeper].into();
             }
             DeskView::Console => {
                 desk.open = [Panel::Overview, Panel::Console].into();

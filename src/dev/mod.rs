@@ -12,3 +12,4 @@ pub mod figure {
 mod nightmare;
 pub mod playthrough;
 pub mod testing;
+pub mod vision;

@@ -15,6 +15,7 @@ use crate::juno::{Juno, LookAngles, PlaceJuno};
 use crate::levels::Levels;
 use crate::looks::GameCamera;
 use crate::looks::figure::Figures;
+use crate::settings::{AccessibilitySettings, Palette};
 use crate::snapshot::face;
 use crate::state::AppState;
 
@@ -82,6 +83,7 @@ pub(super) struct Stage<'w, 's> {
     hazards_seen: Query<'w, 's, &'static mut Visibility, (With<Hazard>, Without<Juno>)>,
     cast: Query<'w, 's, Entity, With<CastMember>>,
     time: ResMut<'w, Time<Virtual>>,
+    access: ResMut<'w, AccessibilitySettings>,
 }
 
 /// A figure of the cast's picture, gone once it is taken.
@@ -92,6 +94,31 @@ impl Stage<'_, '_> {
     /// Shows or hides Juno's figure.
     pub(super) fn show_juno(&mut self, shown: bool) {
         show(&mut self.seen, shown);
+    }
+
+    /// Shows or hides every hazard.
+    pub(super) fn show_hazards(&mut self, shown: bool) {
+        show(&mut self.hazards_seen, shown);
+    }
+
+    /// Draws what follows in `palette`.
+    pub(super) fn use_palette(&mut self, palette: Palette) {
+        if self.access.palette != palette {
+            self.access.palette = palette;
+        }
+    }
+
+    /// Nothing flashes from now on, so two pictures of one stopped instant are alike
+    /// but for what was changed between them.
+    pub(super) fn hold_still(&mut self) {
+        if !self.access.reduce_flashing {
+            self.access.reduce_flashing = true;
+        }
+    }
+
+    /// Stops the game's clock (the next moment set starts it again).
+    pub(super) fn freeze(&mut self) {
+        self.time.pause();
     }
 
     /// Sets up `moment`'s picture (placing Juno on its first frame); true once it is

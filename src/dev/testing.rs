@@ -42,6 +42,32 @@ pub fn headless_app_with_looks() -> App {
     app
 }
 
+/// [`headless_app`] with the camera that follows Juno (no renderer): for where it stands.
+pub fn headless_app_with_camera() -> App {
+    let mut app = crate::headless::app(&[]);
+    app.add_plugins(crate::looks::camera_plugin);
+    crate::headless::ready(&mut app);
+    app
+}
+
+/// How far the camera of [`headless_app_with_camera`] stands from the point over Juno
+/// it follows.
+pub fn camera_behind_juno(app: &mut App) -> f32 {
+    let world = app.world_mut();
+    let juno = world
+        .query_filtered::<&Transform, With<Juno>>()
+        .single(world)
+        .expect("Juno")
+        .translation;
+    let camera = world
+        .query_filtered::<&Transform, With<crate::looks::GameCamera>>()
+        .single(world)
+        .expect("the camera")
+        .translation;
+    let height = world.resource::<crate::juno::JunoTuning>().camera_height;
+    camera.distance(juno + Vec3::Y * height)
+}
+
 /// [`headless_app`] with the figures' skeletons and animation (no meshes): for the feet.
 pub fn headless_app_with_figures() -> App {
     let mut app = crate::headless::app(&[]);

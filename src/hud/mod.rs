@@ -334,21 +334,24 @@ fn fade(ctx: &egui::Context, alpha: f32, text: &str, colour: egui::Color32) {
     );
 }
 
-/// The lucidity meter: bright while she is clear, red when it runs low.
+/// The lucidity meter: bright while she is clear, the palette's danger colour when it
+/// runs low, and then its words say so too.
 fn lucidity_bar(ui: &mut egui::Ui, lucidity: &Lucidity) {
     let level = lucidity.level();
-    let colour = if level < 0.3 {
-        theme::WARNING
-    } else {
-        theme::ACCENT
-    };
+    let colours = theme::colours(ui.ctx());
+    let low = level < 0.3;
+    let colour = if low { colours.danger } else { colours.lucid };
     ui.add(
         egui::ProgressBar::new(level)
             .desired_width(260.0)
             .fill(colour)
             .text(
-                egui::RichText::new(format!("Lucidity {:.0}%", level * 100.0))
-                    .color(egui::Color32::WHITE),
+                egui::RichText::new(format!(
+                    "Lucidity {:.0}%{}",
+                    level * 100.0,
+                    if low { " — low" } else { "" }
+                ))
+                .color(egui::Color32::WHITE),
             ),
     );
 }
@@ -412,7 +415,7 @@ fn hurt_vignette(ctx: &egui::Context, strength: f32) {
         egui::Order::Background,
         "hurt_vignette".into(),
     ));
-    let edge = theme::WARNING;
+    let edge = theme::colours(ctx).danger;
     let colour = |alpha: f32| {
         egui::Color32::from_rgba_unmultiplied(
             edge.r(),

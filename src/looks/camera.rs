@@ -92,6 +92,12 @@ pub fn camera_position(
     position
 }
 
+/// How far behind Juno the camera would be with nothing in the way: the dream's
+/// distance times the player's (Settings → Picture → Camera distance).
+fn boom_length(tuning: &JunoTuning, picture: &PictureSettings) -> f32 {
+    tuning.camera_distance * picture.camera_distance
+}
+
 /// The way from Juno to the camera.
 fn boom_direction(look: LookAngles) -> Vec3 {
     Quat::from_euler(EulerRot::YXZ, look.yaw, look.pitch, 0.0) * Vec3::Z
@@ -127,6 +133,7 @@ fn follow_juno(
         )
     } else {
         let target = juno_transform.translation + Vec3::Y * tuning.camera_height;
+        let boom = boom_length(&tuning, &picture);
         // Props, the veil, the dreamer: whatever solid is between her and the camera.
         let solid_at = physics.single().ok().and_then(|context| {
             let filter = QueryFilter::default()
@@ -134,11 +141,11 @@ fn follow_juno(
                 .exclude_sensors();
             context.with_query_pipeline(filter, |pipeline| {
                 pipeline
-                    .cast_ray(target, boom_direction(*look), tuning.camera_distance, true)
+                    .cast_ray(target, boom_direction(*look), boom, true)
                     .map(|(_, toi)| toi)
             })
         });
-        let wanted = camera_position(target, *look, tuning.camera_distance, solid_at, |xz| {
+        let wanted = camera_position(target, *look, boom, solid_at, |xz| {
             dream.heightfield.height_at(xz)
         });
         (wanted, target)

@@ -6,6 +6,7 @@ use bevy::light::{CascadeShadowConfigBuilder, NotShadowCaster};
 use bevy::prelude::*;
 
 use super::figure::{self, FacesJuno, Figures, Talks};
+use super::hazards::HazardColours;
 use super::sky::DreamSun;
 use super::surface::{self, SurfaceTextures};
 use crate::dive::{
@@ -15,7 +16,7 @@ use crate::dive::{
 };
 use crate::dream::PropKind;
 use crate::levels::Role;
-use crate::settings::PictureSettings;
+use crate::settings::{AccessibilitySettings, PictureSettings};
 use crate::state::AppState;
 
 /// Sky colour outside dreams: the control room's night.
@@ -55,7 +56,10 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(OnEnter(AppState::Dream), spawn_sun)
         .add_systems(
             Update,
-            sun_shadows.run_if(resource_exists_and_changed::<PictureSettings>),
+            (
+                sun_shadows.run_if(resource_exists_and_changed::<PictureSettings>),
+                colour_hazard_sites.run_if(resource_exists_and_changed::<AccessibilitySettings>),
+            ),
         )
         .add_systems(
             Update,
@@ -166,11 +170,7 @@ fn make_materials(
             fog_enabled: false,
             ..default()
         }),
-        hazard: add(StandardMaterial {
-            base_color: Color::LinearRgba(LinearRgba::rgb(0.15, 0.0, 0.02)),
-            emissive: LinearRgba::rgb(1.6, 0.05, 0.12),
-            ..default()
-        }),
+        hazard: add(hazard_site(HazardColours::STANDARD.site)),
         lit_anchor: add(StandardMaterial {
             base_color: Color::srgb(1.0, 0.95, 0.85),
             emissive: LinearRgba::rgb(6.0, 5.2, 3.8),
@@ -186,6 +186,31 @@ fn make_materials(
             ..default()
         }),
     });
+}
+
+/// Where a fear will rise: dark, glowing `[r, g, b]` (linear).
+fn hazard_site([r, g, b]: [f32; 3]) -> StandardMaterial {
+    StandardMaterial {
+        base_color: Color::LinearRgba(LinearRgba::rgb(r, g, b) * 0.09),
+        emissive: LinearRgba::rgb(r, g, b),
+        ..default()
+    }
+}
+
+/// The hazards' sites in the palette the player chose.
+fn colour_hazard_sites(
+    access: Res<AccessibilitySettings>,
+    shared: Option<Res<DreamMaterials>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let Some(shared) = shared else {
+        return;
+    };
+    if let Some(mut material) = materials.get_mut(&shared.hazard) {
+        let wanted = hazard_site(HazardColours::of(access.palette).site);
+        material.base_color = wanted.base_color;
+        material.emissive = wanted.emissive;
+    }
 }
 
 /// Recolours the shared materials for the loop that just formed.

@@ -12,7 +12,7 @@ use crate::dive::{ActiveDive, CurrentDream, Hazard, LoopState, NightmareLoop};
 use crate::dream::HazardKind;
 use crate::juno::Juno;
 use crate::levels::{Build, Clothing, Figure, FigurePalette, Hair};
-use crate::settings::PictureSettings;
+use crate::settings::{AccessibilitySettings, Palette, PictureSettings};
 use crate::state::AppState;
 
 /// The parts of a hazard that change as it acts.
@@ -36,6 +36,8 @@ struct HazardAssets {
     fog: Handle<StandardMaterial>,
     water: Handle<StandardMaterial>,
     string: Handle<StandardMaterial>,
+    /// The watcher's gaze while it sees her.
+    sight: Handle<StandardMaterial>,
     tile_mesh: Handle<Mesh>,
     pool: Handle<Mesh>,
     sheet: Handle<Mesh>,
@@ -55,6 +57,63 @@ pub(super) struct HostileFade {
     originals: Vec<(Handle<StandardMaterial>, Color, AlphaMode)>,
 }
 
+/// The glowing colours that tell the hazards apart, in one palette (sRGB, 0 to 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HazardColours {
+    /// The shades' and the watcher's eyes.
+    pub eye: [f32; 3],
+    /// A hazard hurting her.
+    pub hurting: [f32; 3],
+    /// Dissolving ground's tiles.
+    pub tile: [f32; 3],
+    /// The strings, and their pull on her.
+    pub string: [f32; 3],
+    /// The watcher's gaze on her.
+    pub sight: [f32; 3],
+    /// The ring and mote where a fear will rise (linear light, glowing past 1).
+    pub site: [f32; 3],
+}
+
+impl HazardColours {
+    /// Embers for eyes, red for hurt and for the gaze, magenta tiles, gold strings.
+    pub const STANDARD: HazardColours = HazardColours {
+        eye: [1.0, 0.15, 0.1],
+        hurting: [1.0, 0.05, 0.05],
+        tile: [0.9, 0.2, 0.75],
+        string: [1.0, 0.8, 0.45],
+        sight: [1.0, 0.05, 0.05],
+        site: [1.6, 0.05, 0.12],
+    };
+
+    /// Told apart from any dream's ground by lightness and along blue–orange (what the
+    /// three kinds of colour blindness keep): see `tests/colour_blind.rs`.
+    pub const COLOUR_BLIND_SAFE: HazardColours = HazardColours {
+        eye: [1.0, 0.55, 0.0],
+        hurting: [1.0, 0.6, 0.0],
+        tile: [0.35, 0.75, 1.0],
+        string: [1.0, 0.95, 0.7],
+        sight: [1.0, 0.6, 0.0],
+        site: [1.6, 0.75, 0.0],
+    };
+
+    pub fn of(palette: Palette) -> &'static HazardColours {
+        match palette {
+            Palette::Standard => &HazardColours::STANDARD,
+            Palette::ColourBlindSafe => &HazardColours::COLOUR_BLIND_SAFE,
+        }
+    }
+}
+
+/// A material lit from within in `colour`: drawn unlit, bright past white.
+fn glow([r, g, b]: [f32; 3]) -> StandardMaterial {
+    StandardMaterial {
+        base_color: Color::srgb(r, g, b),
+        emissive: LinearRgba::rgb(r * 4.0, g * 4.0, b * 4.0),
+        unlit: true,
+        ..default()
+    }
+}
+
 /// Seconds the hostile world takes to fade out or back in.
 const FADE_SECONDS: f32 = 0.6;
 
@@ -63,6 +122,10 @@ const TILE_SPACING: f32 = 1.5;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Startup, make_assets.after(surface::make_textures))
+        .add_systems(
+            Update,
+            recolour.run_if(resource_exists_and_changed::<AccessibilitySettings>),
+        )
         .add_systems(OnEnter(AppState::Dream), show_hostiles)
         .add_observer(dress)
         .add_systems(
@@ -84,15 +147,11 @@ pub(super) fn plugin(app: &mut App) {
 fn make_assets(
     mut commands: Commands,
     textures: Res<SurfaceTextures>,
+    access: Option<Res<AccessibilitySettings>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
-    let glow = |r: f32, g: f32, b: f32| StandardMaterial {
-        base_color: Color::srgb(r, g, b),
-        emissive: LinearRgba::rgb(r * 4.0, g * 4.0, b * 4.0),
-        unlit: true,
-        ..default()
-    };
+    let colours = HazardColours::of(access.map(|a| a.palette).unwrap_or_default());
     let translucent = |colour: Color| StandardMaterial {
         base_color: colour,
         alpha_mode: AlphaMode::Blend,
@@ -107,8 +166,8 @@ fn make_assets(
             perceptual_roughness: 0.3,
             ..default()
         }),
-        eye: materials.add(glow(1.0, 0.15, 0.1)),
-        hurting: materials.add(glow(1.0, 0.05, 0.05)),
+        eye: materials.add(glow(colours.eye)),
+        hurting: materials.add(glow(colours.hurting)),
         // Her figure in glass: pale, lit from within, half there.
         copy: materials.add(StandardMaterial {
             base_color: Color::srgba(0.78, 0.84, 1.0, 0.72),
@@ -118,14 +177,15 @@ fn make_assets(
             alpha_mode: AlphaMode::Blend,
             ..default()
         }),
-        tile: materials.add(glow(0.9, 0.2, 0.75)),
+        tile: materials.add(glow(colours.tile)),
         // The fog's body, faint: its puffs (`fog.rs`) give it its shape.
         fog: materials.add(translucent(Color::srgba(0.72, 0.76, 0.92, 0.3))),
         water: materials.add(StandardMaterial {
             base_color: Color::srgba(0.08, 0.2, 0.32, 0.72),
             ..surface::water_material(&textures)
         }),
-        string: materials.add(glow(1.0, 0.8, 0.45)),
+        string: materials.add(glow(colours.string)),
+        sight: materials.add(glow(colours.sight)),
         tile_mesh: meshes.add(Cuboid::new(1.3, 0.08, 1.3)),
         pool: meshes.add(Cylinder::new(1.0, 1.0)),
         sheet: meshes.add(Plane3d::default().mesh().size(1.0, 1.0)),
@@ -146,6 +206,7 @@ fn make_assets(
         &assets.fog,
         &assets.water,
         &assets.string,
+        &assets.sight,
     ]
     .into_iter()
     .filter_map(|handle| {
@@ -312,7 +373,7 @@ fn dress(
                 add.entity,
                 (
                     a.thread.clone(),
-                    a.hurting.clone(),
+                    a.sight.clone(),
                     Transform::from_scale(Vec3::ZERO),
                 ),
             ));
@@ -365,7 +426,37 @@ pub(super) fn shade() -> Figure {
     }
 }
 
-/// A hazard lights up red while it hurts her (never at the core or once she is free:
+/// The glowing materials in the palette the player chose, whenever the choice changes
+/// (the fade's record of them too, so a fade brings back the new colours).
+fn recolour(
+    access: Res<AccessibilitySettings>,
+    assets: Option<Res<HazardAssets>>,
+    fade: Option<ResMut<HostileFade>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let (Some(assets), Some(mut fade)) = (assets, fade) else {
+        return;
+    };
+    let colours = HazardColours::of(access.palette);
+    for (handle, colour) in [
+        (&assets.eye, colours.eye),
+        (&assets.hurting, colours.hurting),
+        (&assets.tile, colours.tile),
+        (&assets.string, colours.string),
+        (&assets.sight, colours.sight),
+    ] {
+        let lit = glow(colour);
+        if let Some((_, original, _)) = fade.originals.iter_mut().find(|(h, ..)| h == handle) {
+            *original = lit.base_color;
+        }
+        if let Some(mut material) = materials.get_mut(handle) {
+            material.base_color = lit.base_color.with_alpha(fade.shown);
+            material.emissive = lit.emissive;
+        }
+    }
+}
+
+/// A hazard lights up (red in the standard palette) while it hurts her (never at the core or once she is free:
 /// nothing hurts there).
 fn show_hurt(
     hazards: Query<(&Hazard, &HazardLook)>,

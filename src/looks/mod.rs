@@ -113,6 +113,13 @@ pub(crate) fn dream_looks_plugin(app: &mut App) {
     ));
 }
 
+/// The camera that follows Juno, without a renderer: for the headless test of how far
+/// behind her it stays.
+#[cfg(feature = "dev")]
+pub(crate) fn camera_plugin(app: &mut App) {
+    app.add_plugins(camera::plugin);
+}
+
 /// The figures' skeletons and animation without meshes: for the headless feet test.
 #[cfg(feature = "dev")]
 pub(crate) fn figures_plugin(app: &mut App) {

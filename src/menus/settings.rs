@@ -11,8 +11,8 @@ use bevy_egui::egui;
 use super::Menus;
 use super::controls::ControlsEditor;
 use crate::settings::{
-    AccessibilitySettings, ControlSettings, DREAM_PACE, FIELD_OF_VIEW, LINE_TIME, LOOK_SENSITIVITY,
-    PictureSettings, SettingsProblem, SoundSettings, UI_SCALE,
+    AccessibilitySettings, CAMERA_DISTANCE, ControlSettings, DREAM_PACE, FIELD_OF_VIEW, LINE_TIME,
+    LOOK_SENSITIVITY, Palette, PictureSettings, SettingsProblem, SoundSettings, UI_SCALE,
 };
 use crate::state::Menu;
 use crate::theme;
@@ -119,6 +119,11 @@ impl SettingsEditor<'_> {
                                 "no pulsing edges, flaring colour or flashing alarms",
                             );
                         });
+                        row(ui, "Colours", |ui| {
+                            for palette in Palette::ALL {
+                                ui.radio_value(&mut access.palette, palette, palette.label());
+                            }
+                        });
                         row(ui, "Captions", |ui| {
                             ui.checkbox(
                                 &mut access.captions,
@@ -161,6 +166,14 @@ impl SettingsEditor<'_> {
                                 egui::Slider::new(&mut picture.field_of_view, range)
                                     .step_by(1.0)
                                     .suffix("° vertical"),
+                            );
+                        });
+                        row(ui, "Camera distance", |ui| {
+                            let range = CAMERA_DISTANCE.0..=CAMERA_DISTANCE.1;
+                            ui.add(
+                                egui::Slider::new(&mut picture.camera_distance, range)
+                                    .step_by(0.1)
+                                    .suffix("× behind her"),
                             );
                         });
                         row(ui, "Shadows", |ui| {

@@ -6,7 +6,7 @@ mod dream;
 mod loading;
 mod saved_mark;
 pub mod scene;
-mod title;
+pub mod title;
 
 use bevy::prelude::*;
 

@@ -79,40 +79,36 @@ fn title_screen(
             }
             // A game under way (back at the title from the control room) goes on; else
             // the newest saved one.
-            if leave.game.is_some() {
-                if theme::menu_button(ui, "Continue").clicked() {
-                    next.set(AppState::ControlRoom);
+            let newest = leave
+                .saved
+                .newest()
+                .map(|(name, save)| (name.clone(), save.summary()));
+            let offer = TitleOffer {
+                under_way: leave.game.is_some(),
+                continue_saved: newest.as_ref().map(|(_, summary)| summary.as_str()),
+                saves: !leave.saved.saves.is_empty(),
+            };
+            match main_menu(ui, &offer) {
+                Some(TitleChoice::Continue) if offer.under_way => next.set(AppState::ControlRoom),
+                Some(TitleChoice::Continue) => {
+                    if let Some((name, _)) = newest {
+                        leave.saves.write(SaveRequest::Continue(name));
+                    }
                 }
-            } else if let Some((name, save)) = leave.saved.newest() {
-                let name = name.clone();
-                if theme::menu_button(ui, "Continue")
-                    .on_hover_text(save.summary())
-                    .clicked()
-                {
-                    leave.saves.write(SaveRequest::Continue(name));
+                Some(TitleChoice::Save) => menus.open(Menu::Save),
+                Some(TitleChoice::Load) => menus.open(Menu::Load),
+                Some(TitleChoice::NewGame) if offer.under_way || offer.saves => {
+                    menus.open(Menu::ConfirmNewGame)
                 }
-            }
-            if leave.game.is_some() && theme::menu_button(ui, "Save game").clicked() {
-                menus.open(Menu::Save);
-            }
-            if !leave.saved.saves.is_empty() && theme::menu_button(ui, "Load game").clicked() {
-                menus.open(Menu::Load);
-            }
-            if theme::menu_button(ui, "New game").clicked() {
-                if leave.game.is_some() || !leave.saved.saves.is_empty() {
-                    menus.open(Menu::ConfirmNewGame);
-                } else {
+                Some(TitleChoice::NewGame) => {
                     leave.saves.write(SaveRequest::NewGame);
                 }
-            }
-            if theme::menu_button(ui, "Free dive").clicked() {
-                menus.open(Menu::FreeDive);
-            }
-            if theme::menu_button(ui, "Settings").clicked() {
-                menus.open(Menu::Settings);
-            }
-            if theme::menu_button(ui, "Quit").clicked() {
-                leave.exit.write(AppExit::Success);
+                Some(TitleChoice::FreeDive) => menus.open(Menu::FreeDive),
+                Some(TitleChoice::Settings) => menus.open(Menu::Settings),
+                Some(TitleChoice::Quit) => {
+                    leave.exit.write(AppExit::Success);
+                }
+                None => {}
             }
             ui.add_space(32.0);
             ui.label(egui::RichText::new(&levels.library.story.premise).color(theme::DIM));
@@ -155,6 +151,60 @@ fn title_screen(
         });
     });
     Ok(())
+}
+
+/// What the title's menu offers.
+#[derive(Debug, Clone, Default)]
+pub struct TitleOffer<'a> {
+    /// A game under way in this run of the program (back from the control room).
+    pub under_way: bool,
+    /// With no game under way, the newest saved game's summary: Continue loads it.
+    pub continue_saved: Option<&'a str>,
+    /// Any saved games (Load game).
+    pub saves: bool,
+}
+
+/// What the player picked on the title's menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TitleChoice {
+    Continue,
+    Save,
+    Load,
+    NewGame,
+    FreeDive,
+    Settings,
+    Quit,
+}
+
+/// The title's menu: its buttons in order, each reached by mouse, keys or a pad's
+/// navigation (`menus::nav`); the one pressed this frame.
+pub fn main_menu(ui: &mut egui::Ui, offer: &TitleOffer) -> Option<TitleChoice> {
+    let mut chose = None;
+    let mut button = |ui: &mut egui::Ui, label: &str, choice: TitleChoice, hint: Option<&str>| {
+        let response = theme::menu_button(ui, label);
+        let response = match hint {
+            Some(hint) => response.on_hover_text(hint),
+            None => response,
+        };
+        if response.clicked() {
+            chose = Some(choice);
+        }
+    };
+    if offer.under_way || offer.continue_saved.is_some() {
+        let hint = offer.continue_saved.filter(|_| !offer.under_way);
+        button(ui, "Continue", TitleChoice::Continue, hint);
+    }
+    if offer.under_way {
+        button(ui, "Save game", TitleChoice::Save, None);
+    }
+    if offer.saves {
+        button(ui, "Load game", TitleChoice::Load, None);
+    }
+    button(ui, "New game", TitleChoice::NewGame, None);
+    button(ui, "Free dive", TitleChoice::FreeDive, None);
+    button(ui, "Settings", TitleChoice::Settings, None);
+    button(ui, "Quit", TitleChoice::Quit, None);
+    chose
 }
 
 /// New game over a game saved or under way: the player says so first.

@@ -2,7 +2,7 @@
 //! sleeper detail (vital signs, hypnogram, emotion history, dependence trend).
 
 use bevy_egui::egui;
-use egui_plot::{Line, Plot, PlotPoints, Points};
+use egui_plot::{Line, LineStyle, Plot, PlotPoints, Points};
 
 use crate::campaign::{Desk, Request};
 use crate::levels::story::Story;
@@ -57,6 +57,8 @@ fn connected(desk: &Desk, f: impl Fn(&CohortStats) -> f32) -> Vec<[f64; 2]> {
 }
 
 /// A chart of `lines` (name, colour, points) under a key of their names in their colours.
+/// Each line has its own stroke as well as its colour — solid, dashed, dotted, in order —
+/// and the key draws it, so the lines are told apart without colour.
 fn chart(
     ui: &mut egui::Ui,
     id: &str,
@@ -64,9 +66,9 @@ fn chart(
     lines: Vec<(&str, egui::Color32, Vec<[f64; 2]>)>,
 ) {
     ui.horizontal(|ui| {
-        for (name, colour, _) in &lines {
+        for (k, (name, colour, _)) in lines.iter().enumerate() {
             ui.label(
-                egui::RichText::new(format!("— {name}"))
+                egui::RichText::new(format!("{} {name}", STROKES[k % STROKES.len()].0))
                     .color(*colour)
                     .small(),
             );
@@ -79,17 +81,26 @@ fn chart(
         .allow_drag(false)
         .x_axis_label("network hours")
         .show(ui, |plot| {
-            for (name, colour, points) in lines {
-                plot.line(Line::new(name, PlotPoints::from(points)).color(colour));
+            for (k, (name, colour, points)) in lines.into_iter().enumerate() {
+                plot.line(
+                    Line::new(name, PlotPoints::from(points))
+                        .color(colour)
+                        .style(STROKES[k % STROKES.len()].1)
+                        .width(1.5),
+                );
             }
         });
 }
 
-/// Chart colours beside the theme's.
-const BLUE: egui::Color32 = egui::Color32::from_rgb(120, 150, 255);
-const GREEN: egui::Color32 = egui::Color32::from_rgb(130, 220, 140);
+/// The charts' strokes, in the order of their lines, with how the key draws each.
+const STROKES: [(&str, LineStyle); 3] = [
+    ("——", LineStyle::Solid),
+    ("– –", LineStyle::Dashed { length: 7.0 }),
+    ("···", LineStyle::Dotted { spacing: 4.0 }),
+];
 
 pub fn overview(ui: &mut egui::Ui, desk: &Desk, requests: &mut Vec<Request>) {
+    let colours = theme::colours(ui.ctx());
     let stats = *desk.network.stats();
     let n = desk.network.len().max(1) as f32;
     let critical = desk.network.overloaded().is_some();
@@ -128,13 +139,21 @@ pub fn overview(ui: &mut egui::Ui, desk: &Desk, requests: &mut Vec<Request>) {
         "overview-load",
         100.0,
         vec![
-            ("asleep", BLUE, series(desk, |s| s.asleep as f32 / n)),
+            (
+                "asleep",
+                colours.asleep,
+                series(desk, |s| s.asleep as f32 / n),
+            ),
             (
                 "in a loop",
-                theme::WARNING,
+                colours.looping,
                 series(desk, |s| s.looping as f32 / n),
             ),
-            ("dependence", theme::MEMORY, series(desk, |s| s.dependence)),
+            (
+                "dependence",
+                colours.dependence,
+                series(desk, |s| s.dependence),
+            ),
         ],
     );
     chart(
@@ -142,22 +161,29 @@ pub fn overview(ui: &mut egui::Ui, desk: &Desk, requests: &mut Vec<Request>) {
         "overview-emotion",
         100.0,
         vec![
-            ("valence", theme::ACCENT, connected(desk, |c| c.valence)),
-            ("arousal", theme::WARNING, connected(desk, |c| c.arousal)),
-            ("sync", GREEN, connected(desk, |c| c.sync)),
+            ("valence", colours.valence, connected(desk, |c| c.valence)),
+            ("arousal", colours.arousal, connected(desk, |c| c.arousal)),
+            ("sync", colours.sync, connected(desk, |c| c.sync)),
         ],
     );
-    ui.label(
-        egui::RichText::new(
-            "Map: one cell per sleeper, blue (calm) to amber (nightmare risk); red: in a loop. Click one to open it.",
-        )
-        .color(theme::DIM),
-    );
+    ui.label(egui::RichText::new(map_key(theme::palette(ui.ctx()))).color(theme::DIM));
     if let Some(index) = map(ui, desk) {
         requests.push(Request::Select {
             sleeper: index,
             show: true,
         });
+    }
+}
+
+/// What the map's colours mean, in `palette`.
+fn map_key(palette: crate::settings::Palette) -> &'static str {
+    match palette {
+        crate::settings::Palette::Standard => {
+            "Map: one cell per sleeper, blue (calm) to amber (nightmare risk); red: in a loop. Click one to open it."
+        }
+        crate::settings::Palette::ColourBlindSafe => {
+            "Map: one cell per sleeper, dark blue (calm) to orange (nightmare risk); glowing white: in a loop. Click one to open it."
+        }
     }
 }
 
@@ -172,6 +198,7 @@ fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
     let (rect, response) =
         ui.allocate_exact_size(egui::vec2(width, cell * rows as f32), egui::Sense::click());
     let painter = ui.painter_at(rect);
+    let colours = theme::colours(ui.ctx());
     painter.rect_filled(rect, 0.0, egui::Color32::from_rgb(6, 10, 20));
     // With less motion or no flashing asked for, the loops glow steadily and the alarm
     // frame stays lit.
@@ -187,23 +214,19 @@ fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
                 looping |= s.looping;
             }
         }
-        // Risk from night blue to amber; a loop in red that throbs, the throb rippling
-        // across the map as the loops spread.
+        // Risk from calm to high; a loop lit that throbs, the throb rippling across the
+        // map as the loops spread.
         let colour = if looping {
             let throb = if steady {
                 0.9
             } else {
                 0.75 + 0.25 * (time * 3.0 - c as f32 * 0.07).sin()
             };
-            egui::Color32::from_rgb(
-                (255.0 * throb) as u8,
-                (60.0 * throb) as u8,
-                (60.0 * throb) as u8,
-            )
+            let [r, g, b, _] = colours.looping.to_array();
+            let dim = |c: u8| (f32::from(c) * throb) as u8;
+            egui::Color32::from_rgb(dim(r), dim(g), dim(b))
         } else {
-            let t = risk.clamp(0.0, 1.0);
-            let mix = |a: f32, b: f32| (a + (b - a) * t) as u8;
-            egui::Color32::from_rgb(mix(25.0, 235.0), mix(45.0, 180.0), mix(95.0, 60.0))
+            colours.at_risk(risk)
         };
         let x = rect.left() + (c % MAP_COLUMNS) as f32 * cell;
         let y = rect.top() + (c / MAP_COLUMNS) as f32 * cell;
@@ -213,7 +236,7 @@ fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
             halos.push(square);
         }
     }
-    // The overload's alarm state: the map's frame flashes red until the family is free.
+    // The overload's alarm state: the map's frame flashes until the family is free.
     let alarm = desk.network.overloaded().is_some();
     if alarm {
         let flash = if steady {
@@ -226,18 +249,17 @@ fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
             0.0,
             egui::Stroke::new(
                 2.0,
-                egui::Color32::from_rgba_unmultiplied(255, 70, 60, (90.0 + 150.0 * flash) as u8),
+                colours
+                    .looping
+                    .gamma_multiply_u8((90.0 + 150.0 * flash) as u8),
             ),
             egui::StrokeKind::Inside,
         );
     }
-    // Loops glow past their cells: a soft red halo around each.
+    // Loops glow past their cells: a soft halo around each.
+    let halo = colours.looping.gamma_multiply_u8(18);
     for square in halos {
-        painter.rect_filled(
-            square.expand(cell * 0.9),
-            cell,
-            egui::Color32::from_rgba_unmultiplied(255, 50, 40, 18),
-        );
+        painter.rect_filled(square.expand(cell * 0.9), cell, halo);
     }
     let at = response
         .interact_pointer_pos()
@@ -288,6 +310,7 @@ pub fn sleeper(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut Vec
             .collect()
     };
     ui.label(egui::RichText::new("Hypnogram (last 24 h)").color(theme::DIM));
+    let loop_colour = theme::colours(ui.ctx()).looping;
     Plot::new(("hypnogram", desk.selected))
         .height(90.0)
         .allow_scroll(false)
@@ -314,19 +337,20 @@ pub fn sleeper(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut Vec
                 .collect();
             plot.points(
                 Points::new("in a loop", PlotPoints::from(looping))
-                    .color(theme::WARNING)
+                    .color(loop_colour)
                     .radius(3.0),
             );
         });
     ui.label(egui::RichText::new("Emotion and dependence").color(theme::DIM));
+    let colours = theme::colours(ui.ctx());
     chart(
         ui,
         &format!("emotion-{}", desk.selected),
         100.0,
         vec![
-            ("valence", theme::ACCENT, points(&|s| s.valence)),
-            ("arousal", theme::WARNING, points(&|s| s.arousal)),
-            ("dependence", theme::MEMORY, points(&|s| s.dependence)),
+            ("valence", colours.valence, points(&|s| s.valence)),
+            ("arousal", colours.arousal, points(&|s| s.arousal)),
+            ("dependence", colours.dependence, points(&|s| s.dependence)),
         ],
     );
 }

@@ -4,6 +4,9 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
+mod colours;
+pub use colours::{COLOUR_BLIND_SAFE, Colours, STANDARD, colours, palette, set_palette};
+
 /// SomnoTech cyan: headings, highlights, selected things.
 pub const ACCENT: egui::Color32 = egui::Color32::from_rgb(110, 220, 255);
 /// Memory and warmth: anchors, Juno's discoveries.
@@ -20,8 +23,8 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 /// Draws every menu, panel and the HUD at the player's interface size, and tells them
-/// whether the player asked for less motion ([`reduce_motion`]) and for nothing to flash
-/// ([`reduce_flashing`]).
+/// whether the player asked for less motion ([`reduce_motion`]), for nothing to flash
+/// ([`reduce_flashing`]) and which colours ([`colours`]).
 fn apply_ui_scale(
     mut contexts: EguiContexts,
     picture: Res<crate::settings::PictureSettings>,
@@ -36,6 +39,9 @@ fn apply_ui_scale(
     }
     if reduce_flashing(ctx) != access.reduce_flashing {
         set_reduce_flashing(ctx, access.reduce_flashing);
+    }
+    if palette(ctx) != access.palette {
+        set_palette(ctx, access.palette);
     }
     Ok(())
 }

@@ -1,0 +1,100 @@
+//! The colours that carry meaning on the interface — danger, the map's risk and loops,
+//! lucidity, the charts' lines — in each [`Palette`] the player can choose (Settings →
+//! Accessibility → Colours). The 3D hazards' own colours are in `looks/hazards.rs`.
+
+use bevy_egui::egui::{self, Color32};
+
+use crate::settings::Palette;
+
+/// The interface's meaningful colours in one palette.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Colours {
+    /// Danger drawn as a colour, not as words: lucidity running low, the hurt edges.
+    pub danger: Color32,
+    /// Lucidity while she is clear.
+    pub lucid: Color32,
+    /// The map's sleepers with no nightmare risk …
+    pub calm: Color32,
+    /// … and with the most; those between are mixed.
+    pub risk: Color32,
+    /// A sleeper in a loop: the map's cells, their halo and alarm frame, the charts'
+    /// "in a loop" line and points.
+    pub looping: Color32,
+    /// The charts' other lines.
+    pub asleep: Color32,
+    pub dependence: Color32,
+    pub valence: Color32,
+    pub arousal: Color32,
+    pub sync: Color32,
+}
+
+/// The game's own look: danger red, calm blue, memory amber.
+pub const STANDARD: Colours = Colours {
+    danger: super::WARNING,
+    lucid: super::ACCENT,
+    calm: Color32::from_rgb(25, 45, 95),
+    risk: Color32::from_rgb(235, 180, 60),
+    looping: Color32::from_rgb(255, 60, 60),
+    asleep: Color32::from_rgb(120, 150, 255),
+    dependence: super::MEMORY,
+    valence: super::ACCENT,
+    arousal: super::WARNING,
+    sync: Color32::from_rgb(130, 220, 140),
+};
+
+/// Safe for the three kinds of colour blindness: risk a ramp from dark blue to orange
+/// (lightness and the blue–yellow axis protanopes and deuteranopes keep), loops near
+/// white (lighter than anything on the ramp, for everyone), danger orange against
+/// lucidity's blue, and the charts' lines from Okabe and Ito's palette, each pair apart
+/// by lightness too (`tests/accessibility.rs` measures every pair).
+pub const COLOUR_BLIND_SAFE: Colours = Colours {
+    danger: Color32::from_rgb(240, 150, 20),
+    lucid: Color32::from_rgb(86, 180, 233),
+    calm: Color32::from_rgb(35, 65, 150),
+    risk: Color32::from_rgb(230, 140, 0),
+    looping: Color32::from_rgb(250, 246, 255),
+    asleep: Color32::from_rgb(86, 180, 233),
+    dependence: Color32::from_rgb(120, 50, 215),
+    valence: Color32::from_rgb(86, 180, 233),
+    arousal: Color32::from_rgb(213, 94, 0),
+    sync: Color32::from_rgb(250, 246, 255),
+};
+
+impl Colours {
+    pub fn of(palette: Palette) -> &'static Colours {
+        match palette {
+            Palette::Standard => &STANDARD,
+            Palette::ColourBlindSafe => &COLOUR_BLIND_SAFE,
+        }
+    }
+
+    /// The map's colour for a sleeper at nightmare risk `risk` (0 to 1).
+    pub fn at_risk(&self, risk: f32) -> Color32 {
+        let t = risk.clamp(0.0, 1.0);
+        let mix = |a: u8, b: u8| (f32::from(a) + (f32::from(b) - f32::from(a)) * t) as u8;
+        Color32::from_rgb(
+            mix(self.calm.r(), self.risk.r()),
+            mix(self.calm.g(), self.risk.g()),
+            mix(self.calm.b(), self.risk.b()),
+        )
+    }
+}
+
+/// Tells what egui draws which palette the player chose.
+pub fn set_palette(ctx: &egui::Context, palette: Palette) {
+    ctx.data_mut(|d| d.insert_temp(palette_id(), palette));
+}
+
+fn palette_id() -> egui::Id {
+    egui::Id::new("sleep-sync palette")
+}
+
+/// The palette the player chose (the standard one until the settings are applied).
+pub fn palette(ctx: &egui::Context) -> Palette {
+    ctx.data(|d| d.get_temp(palette_id())).unwrap_or_default()
+}
+
+/// The meaningful colours of the palette the player chose.
+pub fn colours(ctx: &egui::Context) -> &'static Colours {
+    Colours::of(palette(ctx))
+}
