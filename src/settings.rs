@@ -135,6 +135,14 @@ pub enum Palette {
 impl Palette {
     pub const ALL: [Palette; 2] = [Palette::Standard, Palette::ColourBlindSafe];
 
+    /// Its name in the settings file (and in the colour tour's pictures).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Palette::Standard => "standard",
+            Palette::ColourBlindSafe => "colour-blind-safe",
+        }
+    }
+
     /// Its name in the settings menu.
     pub fn label(self) -> &'static str {
         match self {
@@ -390,7 +398,7 @@ fn group<T: Default + Serialize + serde::de::DeserializeOwned>(
                 merged.insert(key.clone(), value);
             } else {
                 warn!(
-                    "settings [{name}] {key}: {value} is not one of the choices; the default is kept"
+                    "settings [{name}] {key}: {value} cannot be read as one; the default is kept"
                 );
             }
         } else {

@@ -17,7 +17,7 @@ use sleep_sync::settings::{
     AccessibilitySettings, CAMERA_DISTANCE, DREAM_PACE, LINE_TIME, PictureSettings,
 };
 use sleep_sync::state::AppState;
-use sleep_sync::theme::{COLOUR_BLIND_SAFE, Colours, STANDARD};
+use sleep_sync::theme::{COLOUR_BLIND_SAFE, Colours, LOOP_THROB_LOW, STANDARD};
 
 /// The lines shown of the scene's first panel, one frame after it opens, and how many
 /// it has.
@@ -138,82 +138,155 @@ fn the_slower_dreams_assist_runs_the_loop_and_lucidity_slower() {
     );
 }
 
-/// The pairs of interface colours a player must tell apart, by what they mean: the
-/// map's loops against every shade of its risk ramp, its calm against its risk,
-/// lucidity against danger, each chart's lines against each other, and all of them
-/// against the panel they are drawn on.
-fn pairs(c: &Colours) -> Vec<(String, egui::Color32, egui::Color32)> {
+/// Told apart at a glance: what one key, one bar or one map sets side by side.
+const AT_A_GLANCE: f64 = 20.0;
+/// Plainly different: lines of two charts on one panel, each chart with its own key.
+const PLAINLY: f64 = 10.0;
+
+/// The pairs of interface colours a player must tell apart, by what they mean, and how
+/// far apart each must be: the map's loops (at their dimmest throb) against every shade
+/// of its risk ramp, its calm against its risk, lucidity against danger, better against
+/// worse, each chart's lines against each other; all of them against the panel they are
+/// drawn on; and the lines of the overview's two charts against each other.
+fn pairs(c: &Colours) -> Vec<(String, egui::Color32, egui::Color32, f64)> {
     let mut pairs = Vec::new();
+    let mut pair = |name: String, a, b, needed| pairs.push((name, a, b, needed));
+    let dimmest = c.looping_lit(LOOP_THROB_LOW);
     for step in 0..=10 {
         let t = step as f32 / 10.0;
-        pairs.push((format!("map: loop / risk {t:.1}"), c.looping, c.at_risk(t)));
+        pair(
+            format!("map: loop / risk {t:.1}"),
+            dimmest,
+            c.at_risk(t),
+            AT_A_GLANCE,
+        );
     }
-    pairs.push(("map: calm / risk".to_owned(), c.calm, c.risk));
-    pairs.push(("lucidity: clear / low".to_owned(), c.lucid, c.danger));
-    let charts = [
-        ("overview load", [c.asleep, c.looping, c.dependence]),
-        ("overview emotion", [c.valence, c.arousal, c.sync]),
-        ("sleeper emotion", [c.valence, c.arousal, c.dependence]),
-    ];
-    // What the map and the charts are drawn on.
+    pair("map: calm / risk".to_owned(), c.calm, c.risk, AT_A_GLANCE);
+    pair(
+        "lucidity: clear / low".to_owned(),
+        c.lucid,
+        c.danger,
+        AT_A_GLANCE,
+    );
+    pair(
+        "design: better / worse".to_owned(),
+        c.better,
+        c.worse,
+        AT_A_GLANCE,
+    );
+    // What the map and the charts are drawn on (the control room's panels).
     let ground = egui::Color32::from_rgb(10, 15, 28);
-    for (what, colour) in [("loop", c.looping), ("calm", c.calm), ("lucidity", c.lucid)] {
-        pairs.push((format!("{what} / the panel"), colour, ground));
+    let on_the_panel = [
+        ("loop", dimmest),
+        ("calm", c.calm),
+        ("risk", c.risk),
+        ("lucidity", c.lucid),
+        ("danger", c.danger),
+        ("better", c.better),
+        ("worse", c.worse),
+    ];
+    for (what, colour) in on_the_panel {
+        pair(format!("{what} / the panel"), colour, ground, AT_A_GLANCE);
     }
-    for (chart, lines) in charts {
-        for (i, line) in lines.iter().enumerate() {
-            pairs.push((format!("{chart}: line {i} / the panel"), *line, ground));
+    let load = [
+        ("asleep", c.asleep),
+        ("in a loop", c.looping),
+        ("dependence", c.dependence),
+    ];
+    let emotion = [
+        ("valence", c.valence),
+        ("arousal", c.arousal),
+        ("sync", c.sync),
+    ];
+    let sleeper = [
+        ("valence", c.valence),
+        ("arousal", c.arousal),
+        ("dependence", c.dependence),
+    ];
+    for (chart, lines) in [
+        ("load", &load[..]),
+        ("emotion", &emotion[..]),
+        ("sleeper", &sleeper[..]),
+    ] {
+        for (i, (name, line)) in lines.iter().enumerate() {
+            pair(
+                format!("{chart}: {name} / the panel"),
+                *line,
+                ground,
+                AT_A_GLANCE,
+            );
+            for (other, second) in &lines[i + 1..] {
+                pair(
+                    format!("{chart}: {name} / {other}"),
+                    *line,
+                    *second,
+                    AT_A_GLANCE,
+                );
+            }
         }
-        for i in 0..3 {
-            for j in i + 1..3 {
-                pairs.push((format!("{chart}: line {i} / {j}"), lines[i], lines[j]));
+    }
+    // Two charts on one panel: the overview's, and the sleeper's hypnogram (its loops
+    // marked in points) above their emotion chart.
+    let hypnogram = [("in a loop", c.looping)];
+    for (panel, first, second) in [
+        ("overview", &load[..], &emotion[..]),
+        ("sleeper", &hypnogram[..], &sleeper[..]),
+    ] {
+        for (name, line) in first {
+            for (other, colour) in second {
+                pair(
+                    format!("{panel}: {name} / {other}"),
+                    *line,
+                    *colour,
+                    PLAINLY,
+                );
             }
         }
     }
     pairs
 }
 
-/// The smallest difference between any pair of `colours` with `deficiency`, and the
-/// pair.
-fn closest(colours: &Colours, deficiency: Deficiency) -> (f64, String) {
+/// The pair of `colours` closest for what it needs with `deficiency`: its difference
+/// as a share of what it needs, the difference, and the pair.
+fn closest(colours: &Colours, deficiency: Deficiency) -> (f64, f64, String) {
     pairs(colours)
         .into_iter()
-        .map(|(name, a, b)| {
+        .map(|(name, a, b, needed)| {
             let rgb = |c: egui::Color32| [c.r(), c.g(), c.b()];
-            (difference(rgb(a), rgb(b), Some(deficiency)), name)
+            let apart = difference(rgb(a), rgb(b), Some(deficiency));
+            (apart / needed, apart, name)
         })
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .expect("pairs")
 }
 
 /// In the colour-blind safe palette every pair of the interface's meaningful colours
-/// is told apart with each of the three deficiencies, and further apart than in the
-/// standard palette's worst pair (where, with deuteranopia, a loop on the map looks
-/// like a sleeper at high risk).
+/// is as far apart as it needs to be with each of the three deficiencies, and the
+/// closest is further than in the standard palette (where, with deuteranopia, a loop on
+/// the map looks like a sleeper at high risk).
 #[test]
 fn the_safe_palette_tells_the_interface_colours_apart() {
-    const SAFE_CLOSEST: f64 = 20.0;
     let mut standard_worst = f64::INFINITY;
     let mut safe_worst = f64::INFINITY;
     for deficiency in Deficiency::ALL {
-        let (standard, standard_pair) = closest(&STANDARD, deficiency);
-        let (safe, safe_pair) = closest(&COLOUR_BLIND_SAFE, deficiency);
+        let (standard, standard_apart, standard_pair) = closest(&STANDARD, deficiency);
+        let (safe, safe_apart, safe_pair) = closest(&COLOUR_BLIND_SAFE, deficiency);
         println!(
-            "{}: closest pair standard {standard:.1} ({standard_pair}), colour-blind safe \
-             {safe:.1} ({safe_pair})",
+            "{}: closest for its need, standard {standard_apart:.1} ({standard_pair}), \
+             colour-blind safe {safe_apart:.1} ({safe_pair})",
             deficiency.name()
         );
         standard_worst = standard_worst.min(standard);
         safe_worst = safe_worst.min(safe);
         assert!(
-            safe >= SAFE_CLOSEST,
-            "{}: {safe_pair} only {safe:.1} apart",
+            safe >= 1.0,
+            "{}: {safe_pair} only {safe_apart:.1} apart",
             deficiency.name()
         );
     }
     assert!(
         safe_worst > standard_worst * 1.5,
-        "safe {safe_worst:.1} against standard {standard_worst:.1}"
+        "safe {safe_worst:.2} against standard {standard_worst:.2} of what each pair needs"
     );
 }
 

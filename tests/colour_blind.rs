@@ -13,14 +13,15 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use sleep_sync::dev::vision::{Contrast, Deficiency};
+use sleep_sync::settings::Palette;
 
 /// The dreams pictured: between them every hazard kind but rising water (no shipped
 /// dream has it).
 const DREAMS: [&str; 2] = ["leo", "mara"];
 
 /// The palettes, as the tour names their pictures.
-const STANDARD: &str = "standard";
-const SAFE: &str = "colour-blind-safe";
+const STANDARD: &str = Palette::Standard.name();
+const SAFE: &str = Palette::ColourBlindSafe.name();
 
 /// The safe palette's hazards must differ from their ground by at least this much
 /// (mean CIEDE2000 over the hazard's pixels) with each deficiency …

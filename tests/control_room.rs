@@ -732,17 +732,17 @@ fn nav<S>(h: &mut Harness<'static, S>, control: Control) -> ControlState {
     state
 }
 
-/// The title's menu, as a first-time player sees it or with a game saved, and what was
-/// picked on it.
-fn title_harness(saves: bool) -> Harness<'static, Option<TitleChoice>> {
+/// The title's menu as a first-time player sees it, with a game saved, or back from a
+/// game under way; and what was picked on it.
+fn title_harness(saves: bool, under_way: bool) -> Harness<'static, Option<TitleChoice>> {
     Harness::builder()
         .with_size(egui::vec2(1280.0, 720.0))
         .build_ui_state(
             move |ui, chose: &mut Option<TitleChoice>| {
                 let offer = TitleOffer {
-                    continue_saved: saves.then_some("Leo's night · day 1"),
+                    under_way,
+                    continue_saved: (saves && !under_way).then_some("Leo's night · day 1"),
                     saves,
-                    ..TitleOffer::default()
                 };
                 if let Some(choice) = main_menu(ui, &offer) {
                     *chose = Some(choice);
@@ -766,30 +766,51 @@ fn pick_by_pad(h: &mut Harness<'static, Option<TitleChoice>>, label: &str) -> Op
     panic!("Down never reached \u{201c}{label}\u{201d}");
 }
 
-/// The first half of the whole game by pad: the title's menu (a new game, or going on
-/// with the one saved) by a pad's navigation alone. The prologue's scenes are read and
-/// answered with Confirm and Up/Down (tests/story.rs), the desk from the summons to a
-/// dive below.
+/// The title's menu by a pad's navigation alone, in each of its forms: every button is
+/// reached with Down and pressed with Confirm. (The prologue's scenes are read and
+/// answered with Confirm and Up/Down in tests/story.rs; the desk from the summons to a
+/// dive below.)
 #[test]
-fn from_the_title_into_a_game_by_a_pads_navigation_alone() {
-    let mut first_time = title_harness(false);
+fn the_titles_menu_by_a_pads_navigation_alone() {
+    let forms = [
+        (false, false, vec![("New game", TitleChoice::NewGame)]),
+        (
+            true,
+            false,
+            vec![
+                ("Continue", TitleChoice::Continue),
+                ("Load game", TitleChoice::Load),
+                ("Free dive", TitleChoice::FreeDive),
+            ],
+        ),
+        (
+            true,
+            true,
+            vec![
+                ("Continue", TitleChoice::Continue),
+                ("Save game", TitleChoice::Save),
+                ("Settings", TitleChoice::Settings),
+                ("Quit", TitleChoice::Quit),
+            ],
+        ),
+    ];
+    for (saves, under_way, picks) in forms {
+        for (label, choice) in picks {
+            let mut title = title_harness(saves, under_way);
+            title.run_steps(2);
+            assert_eq!(
+                pick_by_pad(&mut title, label),
+                Some(choice),
+                "{label} (saves {saves}, under way {under_way})"
+            );
+        }
+    }
+    // A first-time player is not offered what is not there.
+    let mut first_time = title_harness(false, false);
     first_time.run_steps(2);
-    assert_eq!(
-        pick_by_pad(&mut first_time, "New game"),
-        Some(TitleChoice::NewGame)
-    );
-    let mut returning = title_harness(true);
-    returning.run_steps(2);
-    assert_eq!(
-        pick_by_pad(&mut returning, "Continue"),
-        Some(TitleChoice::Continue)
-    );
-    let mut returning = title_harness(true);
-    returning.run_steps(2);
-    assert_eq!(
-        pick_by_pad(&mut returning, "Free dive"),
-        Some(TitleChoice::FreeDive)
-    );
+    for absent in ["Continue", "Save game", "Load game"] {
+        assert_eq!(first_time.query_all_by_label(absent).count(), 0, "{absent}");
+    }
 }
 
 /// Down (and Down again) until the control labelled `label` has the focus, then Confirm.

@@ -184,7 +184,7 @@ impl Step {
             } => format!(
                 "colours-{}-{}{}.png",
                 kind.label().replace(' ', "-"),
-                palette_name(palette),
+                palette.name(),
                 if shown { "" } else { "-bare" }
             ),
         }
@@ -506,14 +506,6 @@ const FROZEN_SETTLE_FRAMES: u32 = 4;
 /// and means.
 fn small_window(mut window: Single<&mut Window>) {
     window.resolution.set(640.0, 360.0);
-}
-
-/// A palette's name in the colour pictures' file names.
-pub fn palette_name(palette: Palette) -> &'static str {
-    match palette {
-        Palette::Standard => "standard",
-        Palette::ColourBlindSafe => "colour-blind-safe",
-    }
 }
 
 /// The story's waking scenes in the order a player meets them: the prologue's, the

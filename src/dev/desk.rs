@@ -18,8 +18,8 @@ pub enum DeskView {
     Inbox,
     Confrontation,
     Overload,
-    /// The overload's map and a looping sleeper's charts in the colour-blind safe
-    /// palette.
+    /// The overload's map and Leo's charts (trapped in his loop by then) in the
+    /// colour-blind safe palette.
     ColourBlindSafe,
     Console,
     Alternative,

@@ -5,8 +5,8 @@
 //! The three dichromacies are simulated with Machado, Oliveira and Fernandes (2009), "A
 //! physiologically-based model for simulation of color vision deficiency", at severity
 //! 1, applied to linear RGB. Differences are CIEDE2000 (Sharma, Wu and Dalal 2005) in
-//! CIELAB under D65: about 2 is a just-noticeable difference, 10 or more reads as a
-//! different colour at a glance.
+//! CIELAB under D65: about 1 is just noticeable side by side, 5 is plain at a glance,
+//! 20 or more reads as another colour.
 
 /// A kind of colour blindness: one of the three cone types missing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,7 +172,7 @@ pub fn difference(a: [u8; 3], b: [u8; 3], deficiency: Option<Deficiency>) -> f64
     delta_e_2000(lab(seen(a)), lab(seen(b)))
 }
 
-/// A difference of CIEDE2000 this size is seen at a glance (about twice a
+/// A difference of CIEDE2000 this size is seen at a glance (several times a
 /// just-noticeable one).
 pub const SEEN: f64 = 5.0;
 

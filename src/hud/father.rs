@@ -59,6 +59,7 @@ fn channel(mut contexts: EguiContexts, channel: Res<FatherChannel>, link: Res<Di
             theme::glass_frame().show(ui, |ui| {
                 ui.set_max_width(300.0);
                 let low = link.stability < link.rules.warn_below;
+                let colours = theme::colours(ui.ctx());
                 ui.horizontal(|ui| {
                     ui.label(
                         egui::RichText::new("FATHER · LINK")
@@ -68,7 +69,7 @@ fn channel(mut contexts: EguiContexts, channel: Res<FatherChannel>, link: Res<Di
                     ui.add(
                         egui::ProgressBar::new(link.stability)
                             .desired_width(120.0)
-                            .fill(if low { theme::WARNING } else { theme::ACCENT })
+                            .fill(if low { colours.danger } else { colours.lucid })
                             .text(
                                 egui::RichText::new(format!("{:.0}%", link.stability * 100.0))
                                     .color(egui::Color32::BLACK),

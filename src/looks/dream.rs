@@ -56,15 +56,15 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(OnEnter(AppState::Dream), spawn_sun)
         .add_systems(
             Update,
-            (
-                sun_shadows.run_if(resource_exists_and_changed::<PictureSettings>),
-                colour_hazard_sites.run_if(resource_exists_and_changed::<AccessibilitySettings>),
-            ),
+            sun_shadows.run_if(resource_exists_and_changed::<PictureSettings>),
         )
         .add_systems(
             Update,
             (
-                recolour_materials.run_if(resource_exists_and_changed::<CurrentDream>),
+                recolour_materials.run_if(
+                    resource_exists_and_changed::<CurrentDream>
+                        .or_eager(resource_exists_and_changed::<AccessibilitySettings>),
+                ),
                 animate_anchors,
                 ripple_water,
                 core_beacon.run_if(resource_exists::<NightmareLoop>),
@@ -94,7 +94,7 @@ struct DreamMaterials {
     core: Handle<StandardMaterial>,
     /// The pillar over the core, white: the way to the end.
     core_beacon: Handle<StandardMaterial>,
-    /// Where the fear will rise: a sick, dim red.
+    /// Where the fear will rise: dark, glowing in the palette's danger colour.
     hazard: Handle<StandardMaterial>,
     /// An anchor Juno understands: steady, warm white.
     lit_anchor: Handle<StandardMaterial>,
@@ -197,30 +197,21 @@ fn hazard_site([r, g, b]: [f32; 3]) -> StandardMaterial {
     }
 }
 
-/// The hazards' sites in the palette the player chose.
-fn colour_hazard_sites(
-    access: Res<AccessibilitySettings>,
-    shared: Option<Res<DreamMaterials>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
-) {
-    let Some(shared) = shared else {
-        return;
-    };
-    if let Some(mut material) = materials.get_mut(&shared.hazard) {
-        let wanted = hazard_site(HazardColours::of(access.palette).site);
-        material.base_color = wanted.base_color;
-        material.emissive = wanted.emissive;
-    }
-}
-
-/// Recolours the shared materials for the loop that just formed.
+/// Recolours the shared materials for the loop that just formed, or for the palette the
+/// player just chose: the hazards' sites, and the anchors where the palette fixes their
+/// colour apart from the hazards'.
 fn recolour_materials(
     dream: Res<CurrentDream>,
     shared: Res<DreamMaterials>,
     textures: Res<SurfaceTextures>,
+    access: Option<Res<AccessibilitySettings>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
 ) {
     let p = dream.recipe.palette;
+    let colours = HazardColours::of(access.map(|a| a.palette).unwrap_or_default());
+    let memory = colours
+        .anchor
+        .map_or(p.accent, |[r, g, b]| LinearRgba::rgb(r, g, b));
     let glow = p.accent * (3.0 * dream.recipe.terrain.grid_glow);
     let mut edit = |handle: &Handle<StandardMaterial>, f: &dyn Fn(&mut StandardMaterial)| {
         if let Some(mut material) = materials.get_mut(handle) {
@@ -241,12 +232,17 @@ fn recolour_materials(
         ));
     });
     edit(&shared.anchor, &|m| {
-        m.base_color = Color::LinearRgba(p.accent);
-        m.emissive = p.accent * 2.5;
+        m.base_color = Color::LinearRgba(memory);
+        m.emissive = memory * 2.5;
     });
     edit(&shared.beacon, &|m| {
-        m.base_color = Color::LinearRgba(p.accent.with_alpha(0.35));
-        m.emissive = p.accent * 2.0;
+        m.base_color = Color::LinearRgba(memory.with_alpha(0.35));
+        m.emissive = memory * 2.0;
+    });
+    edit(&shared.hazard, &|m| {
+        let site = hazard_site(colours.site);
+        m.base_color = site.base_color;
+        m.emissive = site.emissive;
     });
     edit(&shared.prop, &|m| {
         m.base_color = Color::LinearRgba(p.high * 0.8 + p.mid * 0.4);

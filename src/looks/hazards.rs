@@ -72,6 +72,9 @@ pub struct HazardColours {
     pub sight: [f32; 3],
     /// The ring and mote where a fear will rise (linear light, glowing past 1).
     pub site: [f32; 3],
+    /// Memory anchors' glow (linear), where the palette fixes it; else each dream's
+    /// accent, which may be any hue, the hazards' included.
+    pub anchor: Option<[f32; 3]>,
 }
 
 impl HazardColours {
@@ -83,19 +86,24 @@ impl HazardColours {
         string: [1.0, 0.8, 0.45],
         sight: [1.0, 0.05, 0.05],
         site: [1.6, 0.05, 0.12],
+        anchor: None,
     };
 
-    /// Told apart from any dream's ground by lightness and along blue–orange (what the
-    /// three kinds of colour blindness keep): see `tests/colour_blind.rs`.
+    /// Orange and pale gold, lit past their ground (lightness and the blue–orange axis
+    /// are what the three kinds of colour blindness keep; measured on Leo's and Mara's
+    /// dreams by `tests/colour_blind.rs`); memory anchors sky blue, whatever the
+    /// dream's accent.
     pub const COLOUR_BLIND_SAFE: HazardColours = HazardColours {
         eye: [1.0, 0.55, 0.0],
         hurting: [1.0, 0.6, 0.0],
-        tile: [0.35, 0.75, 1.0],
+        tile: [1.0, 0.9, 0.5],
         string: [1.0, 0.95, 0.7],
         sight: [1.0, 0.6, 0.0],
         site: [1.6, 0.75, 0.0],
+        anchor: Some([0.1, 0.45, 0.8]),
     };
 
+    /// The colours of `palette`.
     pub fn of(palette: Palette) -> &'static HazardColours {
         match palette {
             Palette::Standard => &HazardColours::STANDARD,
@@ -456,8 +464,8 @@ fn recolour(
     }
 }
 
-/// A hazard lights up (red in the standard palette) while it hurts her (never at the core or once she is free:
-/// nothing hurts there).
+/// A hazard lights up (red, or orange in the safe palette) while it hurts her (never
+/// at the core or once she is free: nothing hurts there).
 fn show_hurt(
     hazards: Query<(&Hazard, &HazardLook)>,
     nightmare: Option<Res<NightmareLoop>>,
@@ -690,6 +698,55 @@ fn watch_and_sway(
                 }
             }
             _ => {}
+        }
+    }
+}
+
+#[cfg(all(test, feature = "dev"))]
+mod tests {
+    use super::*;
+    use crate::dev::vision::{Deficiency, difference};
+
+    /// An sRGB colour (0–1) as bytes.
+    fn srgb([r, g, b]: [f32; 3]) -> [u8; 3] {
+        [r, g, b].map(|c| (c.clamp(0.0, 1.0) * 255.0).round() as u8)
+    }
+
+    /// A linear colour, however bright, as the sRGB colour of its hue at full strength.
+    fn lit(linear: [f32; 3]) -> [u8; 3] {
+        let top = linear.iter().copied().fold(f32::MIN, f32::max).max(1e-6);
+        let c = Color::LinearRgba(LinearRgba::rgb(
+            linear[0] / top,
+            linear[1] / top,
+            linear[2] / top,
+        ))
+        .to_srgba();
+        srgb([c.red, c.green, c.blue])
+    }
+
+    /// In the safe palette a memory anchor never wears a hazard's colour, with normal
+    /// vision or any of the three deficiencies (in the standard palette anchors take the
+    /// dream's accent, which for some fears is the hazards' red or orange).
+    #[test]
+    fn the_safe_palettes_anchors_are_told_from_its_hazards() {
+        let safe = HazardColours::COLOUR_BLIND_SAFE;
+        let anchor = lit(safe.anchor.expect("the safe palette fixes the anchors"));
+        let dangers = [
+            ("eye", srgb(safe.eye)),
+            ("hurting", srgb(safe.hurting)),
+            ("tile", srgb(safe.tile)),
+            ("string", srgb(safe.string)),
+            ("sight", srgb(safe.sight)),
+            ("site", lit(safe.site)),
+        ];
+        for (name, colour) in dangers {
+            for deficiency in [None].into_iter().chain(Deficiency::ALL.map(Some)) {
+                let apart = difference(anchor, colour, deficiency);
+                assert!(
+                    apart >= 20.0,
+                    "{name} {colour:?} and the anchors {anchor:?}: {apart:.1} with {deficiency:?}"
+                );
+            }
         }
     }
 }

@@ -120,9 +120,11 @@ impl SettingsEditor<'_> {
                             );
                         });
                         row(ui, "Colours", |ui| {
-                            for palette in Palette::ALL {
-                                ui.radio_value(&mut access.palette, palette, palette.label());
-                            }
+                            ui.horizontal(|ui| {
+                                for palette in Palette::ALL {
+                                    ui.radio_value(&mut access.palette, palette, palette.label());
+                                }
+                            });
                         });
                         row(ui, "Captions", |ui| {
                             ui.checkbox(

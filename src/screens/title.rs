@@ -82,6 +82,7 @@ fn title_screen(
             let newest = leave
                 .saved
                 .newest()
+                .filter(|_| leave.game.is_none())
                 .map(|(name, save)| (name.clone(), save.summary()));
             let offer = TitleOffer {
                 under_way: leave.game.is_some(),

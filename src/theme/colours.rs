@@ -9,10 +9,16 @@ use crate::settings::Palette;
 /// The interface's meaningful colours in one palette.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Colours {
-    /// Danger drawn as a colour, not as words: lucidity running low, the hurt edges.
+    /// Danger drawn as a colour, not as words: lucidity or Father's link running low,
+    /// the hurt edges, the calibration's phase outside the window.
     pub danger: Color32,
-    /// Lucidity while she is clear.
+    /// Lucidity while she is clear, Father's link while it holds, the phase inside the
+    /// window.
     pub lucid: Color32,
+    /// The designer's comparison: the side that comes out better …
+    pub better: Color32,
+    /// … and the side that comes out worse.
+    pub worse: Color32,
     /// The map's sleepers with no nightmare risk …
     pub calm: Color32,
     /// … and with the most; those between are mixed.
@@ -32,6 +38,8 @@ pub struct Colours {
 pub const STANDARD: Colours = Colours {
     danger: super::WARNING,
     lucid: super::ACCENT,
+    better: super::MEMORY,
+    worse: super::WARNING,
     calm: Color32::from_rgb(25, 45, 95),
     risk: Color32::from_rgb(235, 180, 60),
     looping: Color32::from_rgb(255, 60, 60),
@@ -44,28 +52,43 @@ pub const STANDARD: Colours = Colours {
 
 /// Safe for the three kinds of colour blindness: risk a ramp from dark blue to orange
 /// (lightness and the blue–yellow axis protanopes and deuteranopes keep), loops near
-/// white (lighter than anything on the ramp, for everyone), danger orange against
-/// lucidity's blue, and the charts' lines from Okabe and Ito's palette, each pair apart
-/// by lightness too (`tests/accessibility.rs` measures every pair).
+/// white (lighter than anything on the ramp, for everyone), danger and worse orange
+/// against lucidity's and better's blue, and the charts' lines from Okabe and Ito's
+/// palette (sync a slate grey between them), no two alike on one panel
+/// (`tests/accessibility.rs` measures every pair).
 pub const COLOUR_BLIND_SAFE: Colours = Colours {
     danger: Color32::from_rgb(240, 150, 20),
     lucid: Color32::from_rgb(86, 180, 233),
+    better: Color32::from_rgb(86, 180, 233),
+    worse: Color32::from_rgb(240, 150, 20),
     calm: Color32::from_rgb(35, 65, 150),
     risk: Color32::from_rgb(230, 140, 0),
     looping: Color32::from_rgb(250, 246, 255),
     asleep: Color32::from_rgb(86, 180, 233),
     dependence: Color32::from_rgb(120, 50, 215),
-    valence: Color32::from_rgb(86, 180, 233),
+    valence: Color32::from_rgb(240, 228, 66),
     arousal: Color32::from_rgb(213, 94, 0),
-    sync: Color32::from_rgb(250, 246, 255),
+    sync: Color32::from_rgb(105, 135, 150),
 };
 
+/// How dim a looping sleeper's cell gets as it throbs on the map (1: fully lit).
+pub const LOOP_THROB_LOW: f32 = 0.8;
+
 impl Colours {
+    /// The colours of `palette`.
     pub fn of(palette: Palette) -> &'static Colours {
         match palette {
             Palette::Standard => &STANDARD,
             Palette::ColourBlindSafe => &COLOUR_BLIND_SAFE,
         }
+    }
+
+    /// The map's colour for a looping sleeper, lit `level` (from [`LOOP_THROB_LOW`] to 1).
+    pub fn looping_lit(&self, level: f32) -> Color32 {
+        let level = level.clamp(LOOP_THROB_LOW, 1.0);
+        let [r, g, b, _] = self.looping.to_array();
+        let dim = |c: u8| (f32::from(c) * level) as u8;
+        Color32::from_rgb(dim(r), dim(g), dim(b))
     }
 
     /// The map's colour for a sleeper at nightmare risk `risk` (0 to 1).

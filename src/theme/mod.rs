@@ -5,7 +5,9 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 mod colours;
-pub use colours::{COLOUR_BLIND_SAFE, Colours, STANDARD, colours, palette, set_palette};
+pub use colours::{
+    COLOUR_BLIND_SAFE, Colours, LOOP_THROB_LOW, STANDARD, colours, palette, set_palette,
+};
 
 /// SomnoTech cyan: headings, highlights, selected things.
 pub const ACCENT: egui::Color32 = egui::Color32::from_rgb(110, 220, 255);

@@ -130,9 +130,9 @@ pub fn console(
         egui::Stroke::new(
             3.0,
             if inside {
-                theme::ACCENT
+                theme::colours(ui.ctx()).lucid
             } else {
-                theme::WARNING
+                theme::colours(ui.ctx()).danger
             },
         ),
     );
@@ -244,7 +244,15 @@ pub fn alternative(ui: &mut egui::Ui, desk: &Desk, library: &Library, requests: 
     )));
     let [dep_s, dep_a] = run.dependence();
     let [nm_s, nm_a] = run.nightmares_per_night();
-    let better = |a: f32, s: f32| if a < s { theme::MEMORY } else { theme::WARNING };
+    let colours = theme::colours(ui.ctx());
+    // Lower is better for both; said in words as well as colour.
+    let verdict = |a: f32, s: f32| {
+        if a < s {
+            (colours.better, "better")
+        } else {
+            (colours.worse, "no better")
+        }
+    };
     egui::Grid::new("design-results")
         .num_columns(3)
         .show(ui, |ui| {
@@ -254,11 +262,13 @@ pub fn alternative(ui: &mut egui::Ui, desk: &Desk, library: &Library, requests: 
             ui.end_row();
             ui.label("mean dependence");
             ui.label(format!("{dep_s:.2}"));
-            ui.colored_label(better(dep_a, dep_s), format!("{dep_a:.2}"));
+            let (colour, word) = verdict(dep_a, dep_s);
+            ui.colored_label(colour, format!("{dep_a:.2} · {word}"));
             ui.end_row();
             ui.label("nightmares a night");
             ui.label(format!("{nm_s:.1}"));
-            ui.colored_label(better(nm_a, nm_s), format!("{nm_a:.1}"));
+            let (colour, word) = verdict(nm_a, nm_s);
+            ui.colored_label(colour, format!("{nm_a:.1} · {word}"));
             ui.end_row();
         });
     if run.done() && run.rules == desk.design.rules {

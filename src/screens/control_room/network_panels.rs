@@ -8,6 +8,7 @@ use crate::campaign::{Desk, Request};
 use crate::levels::story::Story;
 use crate::network::analysis::MIN_CONNECTED;
 use crate::network::{CohortStats, MINUTES_PER_DAY, SleeperSnapshot, Stage, Stats};
+use crate::settings::Palette;
 use crate::theme;
 
 /// Minutes the overview's charts span.
@@ -176,12 +177,12 @@ pub fn overview(ui: &mut egui::Ui, desk: &Desk, requests: &mut Vec<Request>) {
 }
 
 /// What the map's colours mean, in `palette`.
-fn map_key(palette: crate::settings::Palette) -> &'static str {
+fn map_key(palette: Palette) -> &'static str {
     match palette {
-        crate::settings::Palette::Standard => {
+        Palette::Standard => {
             "Map: one cell per sleeper, blue (calm) to amber (nightmare risk); red: in a loop. Click one to open it."
         }
-        crate::settings::Palette::ColourBlindSafe => {
+        Palette::ColourBlindSafe => {
             "Map: one cell per sleeper, dark blue (calm) to orange (nightmare risk); glowing white: in a loop. Click one to open it."
         }
     }
@@ -218,13 +219,12 @@ fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
         // map as the loops spread.
         let colour = if looping {
             let throb = if steady {
-                0.9
+                1.0
             } else {
-                0.75 + 0.25 * (time * 3.0 - c as f32 * 0.07).sin()
+                let low = theme::LOOP_THROB_LOW;
+                low + (1.0 - low) * 0.5 * (1.0 + (time * 3.0 - c as f32 * 0.07).sin())
             };
-            let [r, g, b, _] = colours.looping.to_array();
-            let dim = |c: u8| (f32::from(c) * throb) as u8;
-            egui::Color32::from_rgb(dim(r), dim(g), dim(b))
+            colours.looping_lit(throb)
         } else {
             colours.at_risk(risk)
         };
