@@ -17,7 +17,7 @@ use sleep_sync::settings::{
     AccessibilitySettings, CAMERA_DISTANCE, DREAM_PACE, LINE_TIME, PictureSettings,
 };
 use sleep_sync::state::AppState;
-use sleep_sync::theme::{COLOUR_BLIND_SAFE, Colours, LOOP_THROB_LOW, STANDARD};
+use sleep_sync::theme::{COLOUR_BLIND_SAFE, Colours, HazardColours, LOOP_THROB_LOW, STANDARD};
 
 /// The lines shown of the scene's first panel, one frame after it opens, and how many
 /// it has.
@@ -316,4 +316,47 @@ fn the_camera_follows_as_far_behind_as_asked() {
     println!("camera behind Juno: {near:.2} m at 0.6×, {usual:.2} m at 1×, {far:.2} m at 1.6×");
     assert!(near < usual * 0.8, "nearer: {near} against {usual}");
     assert!(far > usual * 1.25, "farther: {far} against {usual}");
+}
+
+/// An sRGB colour (0–1) as bytes.
+fn srgb([r, g, b]: [f32; 3]) -> [u8; 3] {
+    [r, g, b].map(|c| (c.clamp(0.0, 1.0) * 255.0).round() as u8)
+}
+
+/// A linear colour, however bright, as the sRGB colour of its hue at full strength.
+fn lit(linear: [f32; 3]) -> [u8; 3] {
+    let top = linear.iter().copied().fold(f32::MIN, f32::max).max(1e-6);
+    let c = Color::LinearRgba(LinearRgba::rgb(
+        linear[0] / top,
+        linear[1] / top,
+        linear[2] / top,
+    ))
+    .to_srgba();
+    srgb([c.red, c.green, c.blue])
+}
+
+/// In the safe palette a memory anchor never wears a hazard's colour, with normal
+/// vision or any of the three deficiencies (in the standard palette anchors take the
+/// dream's accent, which for some fears is the hazards' red or orange).
+#[test]
+fn the_safe_palettes_anchors_are_told_from_its_hazards() {
+    let safe = HazardColours::COLOUR_BLIND_SAFE;
+    let anchor = lit(safe.anchor.expect("the safe palette fixes the anchors"));
+    let dangers = [
+        ("eye", srgb(safe.eye)),
+        ("hurting", srgb(safe.hurting)),
+        ("tile", srgb(safe.tile)),
+        ("string", srgb(safe.string)),
+        ("sight", srgb(safe.sight)),
+        ("site", lit(safe.site)),
+    ];
+    for (name, colour) in dangers {
+        for deficiency in [None].into_iter().chain(Deficiency::ALL.map(Some)) {
+            let apart = difference(anchor, colour, deficiency);
+            assert!(
+                apart >= 20.0,
+                "{name} {colour:?} and the anchors {anchor:?}: {apart:.1} with {deficiency:?}"
+            );
+        }
+    }
 }

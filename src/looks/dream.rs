@@ -6,7 +6,6 @@ use bevy::light::{CascadeShadowConfigBuilder, NotShadowCaster};
 use bevy::prelude::*;
 
 use super::figure::{self, FacesJuno, Figures, Talks};
-use super::hazards::HazardColours;
 use super::sky::DreamSun;
 use super::surface::{self, SurfaceTextures};
 use crate::dive::{
@@ -18,6 +17,7 @@ use crate::dream::PropKind;
 use crate::levels::Role;
 use crate::settings::{AccessibilitySettings, PictureSettings};
 use crate::state::AppState;
+use crate::theme::HazardColours;
 
 /// Sky colour outside dreams: the control room's night.
 pub(super) const WAKING_SKY: Color = Color::srgb(0.015, 0.02, 0.04);

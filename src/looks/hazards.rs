@@ -12,8 +12,9 @@ use crate::dive::{ActiveDive, CurrentDream, Hazard, LoopState, NightmareLoop};
 use crate::dream::HazardKind;
 use crate::juno::Juno;
 use crate::levels::{Build, Clothing, Figure, FigurePalette, Hair};
-use crate::settings::{AccessibilitySettings, Palette, PictureSettings};
+use crate::settings::{AccessibilitySettings, PictureSettings};
 use crate::state::AppState;
+use crate::theme::HazardColours;
 
 /// The parts of a hazard that change as it acts.
 #[derive(Component, Debug, Clone, Default)]
@@ -55,61 +56,6 @@ pub(super) struct HostileFade {
     pub(super) shown: f32,
     /// The hazards' shared materials with their colour and blending as made.
     originals: Vec<(Handle<StandardMaterial>, Color, AlphaMode)>,
-}
-
-/// The glowing colours that tell the hazards apart, in one palette (sRGB, 0 to 1).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct HazardColours {
-    /// The shades' and the watcher's eyes.
-    pub eye: [f32; 3],
-    /// A hazard hurting her.
-    pub hurting: [f32; 3],
-    /// Dissolving ground's tiles.
-    pub tile: [f32; 3],
-    /// The strings, and their pull on her.
-    pub string: [f32; 3],
-    /// The watcher's gaze on her.
-    pub sight: [f32; 3],
-    /// The ring and mote where a fear will rise (linear light, glowing past 1).
-    pub site: [f32; 3],
-    /// Memory anchors' glow (linear), where the palette fixes it; else each dream's
-    /// accent, which may be any hue, the hazards' included.
-    pub anchor: Option<[f32; 3]>,
-}
-
-impl HazardColours {
-    /// Embers for eyes, red for hurt and for the gaze, magenta tiles, gold strings.
-    pub const STANDARD: HazardColours = HazardColours {
-        eye: [1.0, 0.15, 0.1],
-        hurting: [1.0, 0.05, 0.05],
-        tile: [0.9, 0.2, 0.75],
-        string: [1.0, 0.8, 0.45],
-        sight: [1.0, 0.05, 0.05],
-        site: [1.6, 0.05, 0.12],
-        anchor: None,
-    };
-
-    /// Orange and pale gold, lit past their ground (lightness and the blue–orange axis
-    /// are what the three kinds of colour blindness keep; measured on Leo's and Mara's
-    /// dreams by `tests/colour_blind.rs`); memory anchors sky blue, whatever the
-    /// dream's accent.
-    pub const COLOUR_BLIND_SAFE: HazardColours = HazardColours {
-        eye: [1.0, 0.55, 0.0],
-        hurting: [1.0, 0.6, 0.0],
-        tile: [1.0, 0.9, 0.5],
-        string: [1.0, 0.95, 0.7],
-        sight: [1.0, 0.6, 0.0],
-        site: [1.6, 0.75, 0.0],
-        anchor: Some([0.1, 0.45, 0.8]),
-    };
-
-    /// The colours of `palette`.
-    pub fn of(palette: Palette) -> &'static HazardColours {
-        match palette {
-            Palette::Standard => &HazardColours::STANDARD,
-            Palette::ColourBlindSafe => &HazardColours::COLOUR_BLIND_SAFE,
-        }
-    }
 }
 
 /// A material lit from within in `colour`: drawn unlit, bright past white.
@@ -698,55 +644,6 @@ fn watch_and_sway(
                 }
             }
             _ => {}
-        }
-    }
-}
-
-#[cfg(all(test, feature = "dev"))]
-mod tests {
-    use super::*;
-    use crate::dev::vision::{Deficiency, difference};
-
-    /// An sRGB colour (0–1) as bytes.
-    fn srgb([r, g, b]: [f32; 3]) -> [u8; 3] {
-        [r, g, b].map(|c| (c.clamp(0.0, 1.0) * 255.0).round() as u8)
-    }
-
-    /// A linear colour, however bright, as the sRGB colour of its hue at full strength.
-    fn lit(linear: [f32; 3]) -> [u8; 3] {
-        let top = linear.iter().copied().fold(f32::MIN, f32::max).max(1e-6);
-        let c = Color::LinearRgba(LinearRgba::rgb(
-            linear[0] / top,
-            linear[1] / top,
-            linear[2] / top,
-        ))
-        .to_srgba();
-        srgb([c.red, c.green, c.blue])
-    }
-
-    /// In the safe palette a memory anchor never wears a hazard's colour, with normal
-    /// vision or any of the three deficiencies (in the standard palette anchors take the
-    /// dream's accent, which for some fears is the hazards' red or orange).
-    #[test]
-    fn the_safe_palettes_anchors_are_told_from_its_hazards() {
-        let safe = HazardColours::COLOUR_BLIND_SAFE;
-        let anchor = lit(safe.anchor.expect("the safe palette fixes the anchors"));
-        let dangers = [
-            ("eye", srgb(safe.eye)),
-            ("hurting", srgb(safe.hurting)),
-            ("tile", srgb(safe.tile)),
-            ("string", srgb(safe.string)),
-            ("sight", srgb(safe.sight)),
-            ("site", lit(safe.site)),
-        ];
-        for (name, colour) in dangers {
-            for deficiency in [None].into_iter().chain(Deficiency::ALL.map(Some)) {
-                let apart = difference(anchor, colour, deficiency);
-                assert!(
-                    apart >= 20.0,
-                    "{name} {colour:?} and the anchors {anchor:?}: {apart:.1} with {deficiency:?}"
-                );
-            }
         }
     }
 }

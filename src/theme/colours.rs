@@ -1,6 +1,7 @@
-//! The colours that carry meaning on the interface — danger, the map's risk and loops,
-//! lucidity, the charts' lines — in each [`Palette`] the player can choose (Settings →
-//! Accessibility → Colours). The 3D hazards' own colours are in `looks/hazards.rs`.
+//! The colours that carry meaning — on the interface danger, the map's risk and loops,
+//! lucidity, the charts' lines; in the dream the hazards, their sites and the memory
+//! anchors — in each [`Palette`] the player can choose (Settings → Accessibility →
+//! Colours).
 
 use bevy_egui::egui::{self, Color32};
 
@@ -120,4 +121,59 @@ pub fn palette(ctx: &egui::Context) -> Palette {
 /// The meaningful colours of the palette the player chose.
 pub fn colours(ctx: &egui::Context) -> &'static Colours {
     Colours::of(palette(ctx))
+}
+
+/// The glowing colours that tell the hazards apart, in one palette (sRGB, 0 to 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HazardColours {
+    /// The shades' and the watcher's eyes.
+    pub eye: [f32; 3],
+    /// A hazard hurting her.
+    pub hurting: [f32; 3],
+    /// Dissolving ground's tiles.
+    pub tile: [f32; 3],
+    /// The strings, and their pull on her.
+    pub string: [f32; 3],
+    /// The watcher's gaze on her.
+    pub sight: [f32; 3],
+    /// The ring and mote where a fear will rise (linear light, glowing past 1).
+    pub site: [f32; 3],
+    /// Memory anchors' glow (linear), where the palette fixes it; else each dream's
+    /// accent, which may be any hue, the hazards' included.
+    pub anchor: Option<[f32; 3]>,
+}
+
+impl HazardColours {
+    /// Embers for eyes, red for hurt and for the gaze, magenta tiles, gold strings.
+    pub const STANDARD: HazardColours = HazardColours {
+        eye: [1.0, 0.15, 0.1],
+        hurting: [1.0, 0.05, 0.05],
+        tile: [0.9, 0.2, 0.75],
+        string: [1.0, 0.8, 0.45],
+        sight: [1.0, 0.05, 0.05],
+        site: [1.6, 0.05, 0.12],
+        anchor: None,
+    };
+
+    /// Orange and pale gold, lit past their ground (lightness and the blue–orange axis
+    /// are what the three kinds of colour blindness keep; measured on Leo's and Mara's
+    /// dreams by `tests/colour_blind.rs`); memory anchors sky blue, whatever the
+    /// dream's accent.
+    pub const COLOUR_BLIND_SAFE: HazardColours = HazardColours {
+        eye: [1.0, 0.55, 0.0],
+        hurting: [1.0, 0.6, 0.0],
+        tile: [1.0, 0.9, 0.5],
+        string: [1.0, 0.95, 0.7],
+        sight: [1.0, 0.6, 0.0],
+        site: [1.6, 0.75, 0.0],
+        anchor: Some([0.1, 0.45, 0.8]),
+    };
+
+    /// The colours of `palette`.
+    pub fn of(palette: Palette) -> &'static HazardColours {
+        match palette {
+            Palette::Standard => &HazardColours::STANDARD,
+            Palette::ColourBlindSafe => &HazardColours::COLOUR_BLIND_SAFE,
+        }
+    }
 }

@@ -6,7 +6,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 mod colours;
 pub use colours::{
-    COLOUR_BLIND_SAFE, Colours, LOOP_THROB_LOW, STANDARD, colours, palette, set_palette,
+    COLOUR_BLIND_SAFE, Colours, HazardColours, LOOP_THROB_LOW, STANDARD, colours, palette,
+    set_palette,
 };
 
 /// SomnoTech cyan: headings, highlights, selected things.
