@@ -7,11 +7,13 @@ pub mod algorithm;
 pub mod analysis;
 pub mod calibration;
 pub mod policy;
+mod profile;
 mod sleepers;
 
 pub use algorithm::{Param, Params};
 pub use analysis::{Cohort, Finding, History, Measure};
 pub use policy::{AltRules, DataKept, Invites, Policy};
+pub use profile::SleeperProfile;
 pub use sleepers::{SleeperSnapshot, Stage, Traits};
 
 use std::collections::VecDeque;

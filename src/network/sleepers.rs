@@ -127,6 +127,16 @@ impl SleeperSnapshot {
     }
 }
 
+/// What lasts of one sleeper (their traits as stored) and how long they have looped.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Lasting {
+    pub bedtime: u16,
+    pub sleep_minutes: u16,
+    pub susceptibility: f32,
+    pub calm: f32,
+    pub loop_minutes: u32,
+}
+
 /// What every sleeper's minute shares.
 pub(super) struct Tick {
     pub seed: u64,
@@ -245,6 +255,17 @@ impl Sleepers {
         for looping in &self.looping {
             d.word(u64::from(*looping));
         }
+    }
+
+    /// One sleeper's lasting traits and how long their loop has held them.
+    pub fn lasting(&self, i: usize) -> Option<Lasting> {
+        (i < self.len()).then(|| Lasting {
+            bedtime: self.bedtime[i],
+            sleep_minutes: self.sleep_minutes[i],
+            susceptibility: self.susceptibility[i],
+            calm: self.calm[i],
+            loop_minutes: self.looping[i],
+        })
     }
 
     pub fn group_count(&self) -> usize {
