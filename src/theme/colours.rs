@@ -106,16 +106,14 @@ impl Colours {
 
 /// Tells what egui draws which palette the player chose.
 pub fn set_palette(ctx: &egui::Context, palette: Palette) {
-    ctx.data_mut(|d| d.insert_temp(palette_id(), palette));
+    super::remember(ctx, PALETTE, palette);
 }
 
-fn palette_id() -> egui::Id {
-    egui::Id::new("sleep-sync palette")
-}
+const PALETTE: &str = "sleep-sync palette";
 
 /// The palette the player chose (the standard one until the settings are applied).
 pub fn palette(ctx: &egui::Context) -> Palette {
-    ctx.data(|d| d.get_temp(palette_id())).unwrap_or_default()
+    super::recall(ctx, PALETTE)
 }
 
 /// The meaningful colours of the palette the player chose.

@@ -51,34 +51,38 @@ fn apply_ui_scale(
 
 /// Tells what egui draws whether the player asked for less motion.
 pub fn set_reduce_motion(ctx: &egui::Context, reduce: bool) {
-    ctx.data_mut(|d| d.insert_temp(reduce_motion_id(), reduce));
-}
-
-fn reduce_motion_id() -> egui::Id {
-    egui::Id::new("sleep-sync reduce motion")
+    remember(ctx, REDUCE_MOTION, reduce);
 }
 
 /// Whether the player asked for less motion (Settings → reduce motion): what egui draws
 /// holds still instead of throbbing or flashing.
 pub fn reduce_motion(ctx: &egui::Context) -> bool {
-    ctx.data(|d| d.get_temp(reduce_motion_id()))
-        .unwrap_or(false)
+    recall(ctx, REDUCE_MOTION)
 }
 
 /// Tells what egui draws whether the player asked for nothing to flash.
 pub fn set_reduce_flashing(ctx: &egui::Context, reduce: bool) {
-    ctx.data_mut(|d| d.insert_temp(reduce_flashing_id(), reduce));
-}
-
-fn reduce_flashing_id() -> egui::Id {
-    egui::Id::new("sleep-sync reduce flashing")
+    remember(ctx, REDUCE_FLASHING, reduce);
 }
 
 /// Whether the player asked for nothing to flash (Settings → Accessibility): alarms and
 /// warnings egui draws glow steadily instead of flashing or pulsing.
 pub fn reduce_flashing(ctx: &egui::Context) -> bool {
-    ctx.data(|d| d.get_temp(reduce_flashing_id()))
-        .unwrap_or(false)
+    recall(ctx, REDUCE_FLASHING)
+}
+
+const REDUCE_MOTION: &str = "sleep-sync reduce motion";
+const REDUCE_FLASHING: &str = "sleep-sync reduce flashing";
+
+/// Keeps one of the player's settings in egui's memory under `key`, for what egui draws.
+fn remember<T: Clone + Send + Sync + 'static>(ctx: &egui::Context, key: &str, value: T) {
+    ctx.data_mut(|d| d.insert_temp(egui::Id::new(key), value));
+}
+
+/// The setting kept under `key`; its default until the settings are applied.
+fn recall<T: Clone + Default + Send + Sync + 'static>(ctx: &egui::Context, key: &str) -> T {
+    ctx.data(|d| d.get_temp(egui::Id::new(key)))
+        .unwrap_or_default()
 }
 
 /// Sets the style once, on the first frame egui has a context.
