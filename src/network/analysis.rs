@@ -112,7 +112,7 @@ impl History {
     }
 
     /// The last `window` minutes, oldest first.
-    pub fn recent(&self, window: usize) -> impl Iterator<Item = &(Params, Stats)> {
+    pub fn recent(&self, window: usize) -> impl DoubleEndedIterator<Item = &(Params, Stats)> {
         self.minutes
             .iter()
             .skip(self.minutes.len().saturating_sub(window))

@@ -88,14 +88,21 @@ pub struct Incident {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum IncidentKind {
-    /// Sleepers who fell into nightmare loops in the hour before `minute`.
-    Nightmares { count: u32, worst: u32 },
+    /// Sleepers who fell into nightmare loops in the hour before `minute`; `first` is
+    /// the first of them to fall (the log's way to one of them).
+    Nightmares {
+        count: u32,
+        worst: u32,
+        first: Option<usize>,
+    },
     /// The overload began.
     Overload,
     /// Sleepers trapped in loops during the overload, as the alarm reported them.
     Cascade { looping: u32 },
     /// The trapped sleepers released.
     Released,
+    /// Juno brought a stranger home from their loop.
+    BroughtHome { sleeper: usize },
 }
 
 /// The overload: the network running flat out, loops spreading through shared sessions
@@ -116,6 +123,9 @@ pub enum Intervention {
     Free(usize),
     /// The overload released.
     Release,
+    /// A stranger brought home from their loop and off the network (a stranger's dive
+    /// Juno won). Unlike [`Intervention::Free`], for good.
+    Bring(usize),
 }
 
 /// Why a network could not be simulated again from its log.
@@ -156,6 +166,9 @@ pub struct Network {
     archive: Archive,
     incidents: VecDeque<Incident>,
     hour: (u32, u32),
+    /// The first sleeper to fall into a loop this hour. Beside `hour`, not in it:
+    /// `hour` is in the digest, and this came later.
+    hour_first: Option<usize>,
     journal: Vec<(u64, Intervention)>,
 }
 
@@ -191,6 +204,7 @@ impl Network {
             history: History::default(),
             incidents: VecDeque::new(),
             hour: (0, 0),
+            hour_first: None,
             journal: Vec::new(),
         }
     }
@@ -221,7 +235,7 @@ impl Network {
             }
             let named = match intervention {
                 Intervention::Overload(trapped) => trapped.iter().copied().max(),
-                Intervention::Free(sleeper) => Some(*sleeper),
+                Intervention::Free(sleeper) | Intervention::Bring(sleeper) => Some(*sleeper),
                 Intervention::Release => None,
             };
             if let Some(sleeper) = named.filter(|s| *s >= network.len()) {
@@ -236,6 +250,7 @@ impl Network {
                 Intervention::Overload(trapped) => network.overload(trapped),
                 Intervention::Free(sleeper) => network.free(*sleeper),
                 Intervention::Release => network.release(),
+                Intervention::Bring(sleeper) => network.bring(*sleeper),
             }
         }
         network.run(minute.saturating_sub(network.minute));
@@ -288,9 +303,10 @@ impl Network {
         for group in &mut self.next_groups {
             *group = GroupSum::default();
         }
-        let stats = self
-            .sleepers
-            .step(&tick, &self.groups, &mut self.next_groups);
+        let (stats, first_new_loop) =
+            self.sleepers
+                .step(&tick, &self.groups, &mut self.next_groups);
+        self.hour_first = self.hour_first.or(first_new_loop);
         std::mem::swap(&mut self.groups, &mut self.next_groups);
         self.stats = Stats {
             minute: self.minute,
@@ -332,10 +348,16 @@ impl Network {
         let minute = self.minute + 1;
         if minute.is_multiple_of(60) && self.hour.0 > 0 {
             let (count, worst) = self.hour;
-            self.incident(IncidentKind::Nightmares { count, worst });
+            let first = self.hour_first;
+            self.incident(IncidentKind::Nightmares {
+                count,
+                worst,
+                first,
+            });
         }
         if minute.is_multiple_of(60) {
             self.hour = (0, 0);
+            self.hour_first = None;
         }
         if self.overload.is_some() && minute.is_multiple_of(30) {
             self.incident(IncidentKind::Cascade {
@@ -383,6 +405,29 @@ impl Network {
             self.sleepers.free(index);
             self.journal.push((self.minute, Intervention::Free(index)));
         }
+    }
+
+    /// Brings a stranger home from their loop and off the network for good (a
+    /// stranger's dream Juno won). Family members are freed, not brought home.
+    pub fn bring(&mut self, index: usize) {
+        if index < self.len() && !self.sleepers.is_home(index) {
+            self.sleepers.bring(index);
+            self.incident(IncidentKind::BroughtHome { sleeper: index });
+            self.journal.push((self.minute, Intervention::Bring(index)));
+        }
+    }
+
+    /// Whether sleeper `index` was brought home.
+    pub fn is_home(&self, index: usize) -> bool {
+        self.sleepers.is_home(index)
+    }
+
+    /// How many strangers Juno brought home.
+    pub fn brought_home(&self) -> usize {
+        self.journal
+            .iter()
+            .filter(|(_, i)| matches!(i, Intervention::Bring(_)))
+            .count()
     }
 
     pub fn seed(&self) -> u64 {

@@ -4,7 +4,11 @@
 //! runs that agree on the network agree on the profile exactly, whatever rounding the
 //! floating point underneath does last.
 
-use super::Network;
+use super::sleepers::group_shares;
+use super::{Network, night_of};
+
+/// The nights a profile counts shared sessions over: tonight and the two before.
+pub const SHARED_NIGHTS_COUNTED: u64 = 3;
 
 /// One sleeper at one minute, in the measures the stranger rules read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,6 +37,12 @@ pub struct SleeperProfile {
     pub calm: i8,
     pub sleep_minutes: u16,
     pub bedtime: u16,
+    /// Of tonight and the two nights before, how many their group was put in a shared
+    /// session (whether or not they were asleep for it): their exposure to other
+    /// people's dreams.
+    pub shared_nights: u8,
+    /// Brought home by Juno, off the network.
+    pub home: bool,
 }
 
 /// `value` (0..1) in whole hundredths.
@@ -78,7 +88,32 @@ impl Network {
             calm: signed_hundredths(lasting.calm),
             sleep_minutes: lasting.sleep_minutes,
             bedtime: lasting.bedtime,
+            shared_nights: self.shared_nights(self.sleepers.group_of(index)),
+            home: self.sleepers.is_home(index),
         })
+    }
+
+    /// Of the last [`SHARED_NIGHTS_COUNTED`] nights the history holds, how many `group`
+    /// shared a session: each night's draw at the mix of its last minute in the history
+    /// (the mix is set once a night, and flat out in an overload).
+    fn shared_nights(&self, group: usize) -> u8 {
+        let tonight = night_of(self.minute.saturating_sub(1));
+        let mut counted = 0u8;
+        let mut last_night = None;
+        for (params, stats) in self.history.recent(usize::MAX).rev() {
+            let night = night_of(stats.minute);
+            if night + SHARED_NIGHTS_COUNTED <= tonight {
+                break;
+            }
+            if last_night == Some(night) {
+                continue;
+            }
+            last_night = Some(night);
+            let shares = self.policy.shared_night(night)
+                && group_shares(self.seed, night, group, params.session_mix);
+            counted += u8::from(shares);
+        }
+        counted
     }
 }
 
@@ -125,5 +160,69 @@ mod tests {
         let now = network.sleeper(looping).expect("now");
         assert_eq!(p.risk, (now.risk * 100.0).round() as u8);
         assert_eq!(p.minute, network.minute());
+        assert!(p.shared_nights <= 3 && !p.home);
+    }
+
+    #[test]
+    fn shared_nights_count_the_groups_sessions_and_differ_between_groups() {
+        let network = network();
+        let counts: Vec<u8> = (0..network.len())
+            .map(|i| network.profile(i).expect("a profile").shared_nights)
+            .collect();
+        // SomnoTech shares every night, mixing half to four fifths of the groups: over
+        // 600 sleepers some groups shared each of the nights counted and some fewer.
+        assert!(counts.iter().all(|c| *c <= 3), "{counts:?}");
+        assert!(counts.contains(&2) || counts.contains(&3), "{counts:?}");
+        assert!(counts.iter().any(|c| *c < 2), "{counts:?}");
+        // The members of one group share alike.
+        assert_eq!(counts[0], counts[1]);
+    }
+
+    #[test]
+    fn a_stranger_brought_home_leaves_the_loop_and_the_network_for_good() {
+        let mut network = network();
+        network.overload(&[]);
+        let mut looping = None;
+        for _ in 0..24 {
+            network.run(60);
+            looping = (1..network.len()).find(|&i| network.sleeper(i).is_some_and(|s| s.looping));
+            if looping.is_some() {
+                break;
+            }
+        }
+        let i = looping.expect("someone loops in an overload's night");
+        let dependence = network.sleeper(i).expect("now").dependence;
+        network.bring(i);
+        network.bring(i);
+        assert_eq!(network.brought_home(), 1, "brought home once");
+        assert!(network.is_home(i));
+        let now = network.sleeper(i).expect("now");
+        assert!(!now.looping && now.valence >= 0.2);
+        assert!((now.dependence - dependence * 0.5).abs() < 1e-6);
+        // Through the overload's nights: never connected, never looping again.
+        for _ in 0..(2 * 24) {
+            network.run(30);
+            let s = network.sleeper(i).expect("now");
+            assert!(!s.looping && !s.connected, "{s:?}");
+        }
+        assert!(network.profile(i).expect("a profile").home);
+        assert!(
+            network
+                .incidents()
+                .any(|inc| inc.kind == crate::network::IncidentKind::BroughtHome { sleeper: i }),
+            "the log says so"
+        );
+        // The journal brings them home again.
+        let again = Network::replay(
+            network.seed(),
+            network.len(),
+            network.policy(),
+            &[],
+            network.journal(),
+            network.minute(),
+        )
+        .expect("replays");
+        assert_eq!(again.digest(), network.digest());
+        assert!(again.is_home(i));
     }
 }

@@ -182,6 +182,16 @@ pub(super) struct Sleepers {
     looping: Vec<u32>,
     /// Held in a loop until freed by name (Leo, Mara).
     trapped: Vec<bool>,
+    /// Brought home by Juno from a stranger's dive: off the network for good, so no
+    /// loop takes them again.
+    home: Vec<bool>,
+}
+
+/// Whether shared-session group `group` shares a session on night `night`, when the
+/// network mixes `mix` of its groups: the draw every member's minute makes, and the one
+/// a sleeper's profile counts their shared nights by.
+pub(super) fn group_shares(seed: u64, night: u64, group: usize, mix: f32) -> bool {
+    hash01(seed, 19 + night, group as u64) < mix
 }
 
 impl Sleepers {
@@ -219,6 +229,7 @@ impl Sleepers {
             risk: vec![0.0; count],
             looping: vec![0; count],
             trapped: vec![false; count],
+            home: vec![false; count],
         }
     }
 
@@ -255,6 +266,11 @@ impl Sleepers {
         for looping in &self.looping {
             d.word(u64::from(*looping));
         }
+        // Only once someone is home, so a network no one was brought home from keeps
+        // the digest it had before strangers could be (saved games check it).
+        if self.home.contains(&true) {
+            d.bytes(&self.home.iter().map(|h| u8::from(*h)).collect::<Vec<u8>>());
+        }
     }
 
     /// One sleeper's lasting traits and how long their loop has held them.
@@ -266,6 +282,16 @@ impl Sleepers {
             calm: self.calm[i],
             loop_minutes: self.looping[i],
         })
+    }
+
+    /// The shared-session group sleeper `i` belongs to.
+    pub fn group_of(&self, i: usize) -> usize {
+        i / self.group_size as usize
+    }
+
+    /// Whether sleeper `i` was brought home.
+    pub fn is_home(&self, i: usize) -> bool {
+        self.home.get(i).copied().unwrap_or(false)
     }
 
     pub fn group_count(&self) -> usize {
@@ -285,6 +311,17 @@ impl Sleepers {
             self.looping[i] = 0;
             self.arousal[i] = 0.3;
             self.valence[i] = self.valence[i].max(0.2);
+        }
+    }
+
+    /// Brings sleeper `i` home: out of their loop and off the network, their mood
+    /// lifted and their dependence on it halved; from now on it fades as it does for
+    /// anyone who sleeps without it.
+    pub fn bring(&mut self, i: usize) {
+        if i < self.len() {
+            self.free(i);
+            self.dependence[i] *= 0.5;
+            self.home[i] = true;
         }
     }
 
@@ -322,8 +359,14 @@ impl Sleepers {
     }
 
     /// One minute for every sleeper. `groups` holds last minute's shared sessions;
-    /// `next` gathers this minute's.
-    pub fn step(&mut self, tick: &Tick, groups: &[GroupSum], next: &mut [GroupSum]) -> Stats {
+    /// `next` gathers this minute's. Returns the minute's statistics and the first
+    /// sleeper (by number) who fell into a loop in it.
+    pub fn step(
+        &mut self,
+        tick: &Tick,
+        groups: &[GroupSum],
+        next: &mut [GroupSum],
+    ) -> (Stats, Option<usize>) {
         let p = &tick.params;
         let of_day = (tick.minute % 1440) as u16;
         let day = super::night_of(tick.minute);
@@ -333,6 +376,7 @@ impl Sleepers {
         let mut sums = [Sums::default(); 3];
         let mut dependence_sum = 0.0f64;
         let mut risk_sum = 0.0f64;
+        let mut first_new_loop = None;
         for i in 0..self.len() {
             let g = i / group_size;
             let noise = hash01(tick.seed, tick.minute, i as u64);
@@ -351,11 +395,10 @@ impl Sleepers {
             } else {
                 Stage::Wake
             };
-            let connected = asleep && self.enrolled[i];
+            let connected = asleep && self.enrolled[i] && !self.home[i];
             // Tonight's shared session, if this group has one.
-            let shared = connected
-                && tick.shared_night
-                && hash01(tick.seed, 19 + day, g as u64) < p.session_mix;
+            let shared =
+                connected && tick.shared_night && group_shares(tick.seed, day, g, p.session_mix);
             let susceptibility = self.susceptibility[i];
 
             let sync_target = if connected {
@@ -442,6 +485,7 @@ impl Sleepers {
                 if hash01(tick.seed, tick.minute ^ 0xA5A5, i as u64) < chance {
                     looping = 1;
                     stats.new_loops += 1;
+                    first_new_loop = first_new_loop.or(Some(i));
                 }
             }
 
@@ -481,7 +525,7 @@ impl Sleepers {
         stats.dependence = (dependence_sum / n) as f32;
         stats.risk = (risk_sum / n) as f32;
         stats.cohorts = sums.map(Sums::mean);
-        stats
+        (stats, first_new_loop)
     }
 }
 

@@ -82,7 +82,7 @@ fn incidents(ui: &mut egui::Ui, desk: &Desk) {
         .show(ui, |ui| {
             for incident in desk.network.incidents().rev().take(120) {
                 let (text, colour) = match &incident.kind {
-                    IncidentKind::Nightmares { count, worst } => (
+                    IncidentKind::Nightmares { count, worst, .. } => (
                         format!(
                             "{count} {} fell into nightmare loops (worst minute: {worst})",
                             if *count == 1 { "sleeper" } else { "sleepers" }
@@ -104,6 +104,12 @@ fn incidents(ui: &mut egui::Ui, desk: &Desk) {
                     ),
                     IncidentKind::Released => (
                         "Overload released: loops may end again".to_owned(),
+                        theme::MEMORY,
+                    ),
+                    IncidentKind::BroughtHome { sleeper } => (
+                        format!(
+                            "Sleeper #{sleeper} brought home: out of the loop, off the network"
+                        ),
                         theme::MEMORY,
                     ),
                 };
