@@ -284,6 +284,8 @@ fn shipped_files_survive_a_round_trip_through_ron() {
             LevelDocument::Scene(d) => ron::ser::to_string_pretty(d, pretty.clone()),
             LevelDocument::Campaign(d) => ron::ser::to_string_pretty(d, pretty.clone()),
             LevelDocument::Mod(d) => ron::ser::to_string_pretty(d, pretty.clone()),
+            LevelDocument::StrangerRules(d) => ron::ser::to_string_pretty(d, pretty.clone()),
+            LevelDocument::FearTemplate(d) => ron::ser::to_string_pretty(d, pretty.clone()),
         }
         .expect("serialises");
         let again = LevelDocument::parse(name, text.as_bytes())

@@ -27,6 +27,13 @@ fn chapters(run: &Playthrough) -> Vec<&str> {
 #[test]
 fn path_1_dives_at_once_designs_kindly_and_reaches_dawn() {
     let run = play(1);
+    // `preview --sleeper` shows strangers as they are when this path's overload begins.
+    println!("overload at network minute {:?}", run.overload_minute);
+    assert_eq!(
+        run.overload_minute,
+        Some(sleep_sync::campaign::strangers::SCRIPTED_OVERLOAD_MINUTE),
+        "the scripted path's overload moved: update SCRIPTED_OVERLOAD_MINUTE"
+    );
     assert_eq!(
         chapters(&run),
         [

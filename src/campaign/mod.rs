@@ -9,6 +9,7 @@
 pub mod design;
 pub mod desk;
 pub mod scenes;
+pub mod strangers;
 
 pub use desk::{ConsoleState, Desk, DiveProgress, Panel, Request, SPEEDS};
 pub use scenes::{AfterScene, PlayingScene, SceneRequest};

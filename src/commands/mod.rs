@@ -21,7 +21,9 @@ pub use replay::{
     run_headless as run_replay_headless,
 };
 pub use save::{SAVE_USAGE, SaveArgs, check as check_save, run as run_save};
-pub use validate::{VALIDATE_USAGE, parse_paths, run as run_validate, validate};
+pub use validate::{
+    PlayCheck, VALIDATE_USAGE, parse_paths, play_check_dive, run as run_validate, validate,
+};
 
 use crate::levels::{self, Assembly, DiveSpec, FileKind, check_unknown};
 
@@ -56,7 +58,7 @@ fn level_folder_of(path: &Path) -> PathBuf {
     };
     let parent = or_here(path.parent().unwrap_or(Path::new("")));
     let grouped = parent.file_name().is_some_and(|n| {
-        ["dreamers", "dreams", "dialogue", "scenes"].contains(&&*n.to_string_lossy())
+        ["dreamers", "dreams", "dialogue", "scenes", "strangers"].contains(&&*n.to_string_lossy())
     });
     match parent.parent() {
         Some(above) if grouped => or_here(above),

@@ -4,11 +4,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use super::{find_dive, say};
+use super::{find_dive, load_library, say};
+use crate::campaign::strangers::{SCRIPTED_OVERLOAD_MINUTE, scripted_network, stranger_of};
 use crate::dream::{Dream, GenOptions, MAX_MUTATIONS, MovementLimits, TerrainSize, preview};
+use crate::levels::DiveSpec;
 
 pub const PREVIEW_USAGE: &str = "\
 Usage: sleep-sync preview --dream ID|PATH --out FILE.png [OPTIONS]
+       sleep-sync preview --sleeper N [--minute M] --out FILE.png [OPTIONS]
 
 Draws a shaded relief map of a dream (no GPU needed): spawn (white), memory anchors
 (accent dots), the core (ring), props (pale dots) and hazards (red crosses); ground Juno
@@ -16,6 +19,11 @@ cannot reach is dimmed.
 
 Options:
   --dream ID|PATH   a dream id (the base game's or a mod's) or a *.dream.ron file
+  --sleeper N       the dream of sleeper N of the campaign's network (a stranger): who
+                    they are is printed with the map
+  --minute M        with --sleeper: the network as the campaign gives it at network
+                    minute M (default: the minute the overload begins on the scripted
+                    path); the same N and M always give the same stranger and dream
   --out FILE.png    where to write the map
   --mod PATH        also read the mod folder PATH (repeatable)
   --seed N          use this seed instead of the dream's
@@ -27,7 +35,7 @@ Options:
 /// What `sleep-sync preview` was asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreviewArgs {
-    pub dream: String,
+    pub what: PreviewOf,
     pub out: PathBuf,
     pub seed: Option<u64>,
     /// 0-based.
@@ -38,10 +46,21 @@ pub struct PreviewArgs {
     pub mods: Vec<PathBuf>,
 }
 
+/// Whose dream a preview draws.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PreviewOf {
+    /// A dream of the levels or a mod, by id or file.
+    Dream(String),
+    /// Sleeper `n`'s dream at network minute `minute` (the scripted overload's if none).
+    Sleeper { n: usize, minute: Option<u64> },
+}
+
 impl PreviewArgs {
     /// Parses the arguments after `preview`.
     pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
         let mut dream = None;
+        let mut sleeper = None;
+        let mut minute = None;
         let mut out = None;
         let mut seed = None;
         let mut loop_index = 0;
@@ -53,6 +72,18 @@ impl PreviewArgs {
             let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
             match arg.as_str() {
                 "--dream" => dream = Some(value("--dream")?),
+                "--sleeper" => {
+                    let v = value("--sleeper")?;
+                    sleeper = Some(v.parse::<usize>().map_err(|_| {
+                        format!("--sleeper expects a sleeper's number (0 and up), found {v:?}")
+                    })?);
+                }
+                "--minute" => {
+                    let v = value("--minute")?;
+                    minute = Some(v.parse::<u64>().map_err(|_| {
+                        format!("--minute expects a network minute (0 and up), found {v:?}")
+                    })?);
+                }
                 "--mod" => mods.push(PathBuf::from(value("--mod")?)),
                 "--out" => out = Some(PathBuf::from(value("--out")?)),
                 "--seed" => {
@@ -91,8 +122,19 @@ impl PreviewArgs {
                 other => return Err(format!("unknown preview argument {other:?}")),
             }
         }
+        let what = match (dream, sleeper) {
+            (Some(_), Some(_)) => return Err("preview takes --dream or --sleeper, not both".into()),
+            (Some(_), None) if minute.is_some() => {
+                return Err(
+                    "--minute goes with --sleeper: a dream file has no network minute".into(),
+                );
+            }
+            (Some(dream), None) => PreviewOf::Dream(dream),
+            (None, Some(n)) => PreviewOf::Sleeper { n, minute },
+            (None, None) => return Err("preview needs --dream ID|PATH or --sleeper N".into()),
+        };
         Ok(Self {
-            dream: dream.ok_or("preview needs --dream ID|PATH")?,
+            what,
             out: out.ok_or("preview needs --out FILE.png")?,
             seed,
             loop_index,
@@ -120,7 +162,13 @@ pub fn run(args: &PreviewArgs) -> ExitCode {
 
 /// Generates the dream `args` describe and writes its map. Returns a one-line summary.
 pub fn preview(args: &PreviewArgs) -> Result<String, String> {
-    let mut spec = find_dive(&args.dream, &args.mods)?;
+    let (mut spec, who) = match &args.what {
+        PreviewOf::Dream(dream) => (find_dive(dream, &args.mods)?, None),
+        PreviewOf::Sleeper { n, minute } => {
+            let (spec, who) = sleeper_dive(*n, *minute, &args.mods)?;
+            (spec, Some(who))
+        }
+    };
     if let Some(seed) = args.seed {
         spec.dream.seed = seed;
     }
@@ -148,8 +196,9 @@ pub fn preview(args: &PreviewArgs) -> Result<String, String> {
         .map_err(|e| format!("{}: cannot write: {e}", args.out.display()))?;
     let reachable =
         dream.reachable.iter().filter(|&&r| r).count() as f64 / dream.reachable.len() as f64;
+    let who = who.map(|w| format!("{w}\n")).unwrap_or_default();
     Ok(format!(
-        "{}'s dream, loop {}, seed {}, {}² samples over {:.0} m: generated in {millis:.0} ms; {:.0}% reachable, {} anchors, {} props, {} hazards, core {:.0} m from the spawn; map written to {}",
+        "{who}{}'s dream, loop {}, seed {}, {}² samples over {:.0} m: generated in {millis:.0} ms; {:.0}% reachable, {} anchors, {} props, {} hazards, core {:.0} m from the spawn; map written to {}",
         spec.dreamer.name,
         args.loop_index + 1,
         spec.dream.seed,
@@ -162,6 +211,49 @@ pub fn preview(args: &PreviewArgs) -> Result<String, String> {
         dream.core.position.distance(dream.spawn),
         args.out.display()
     ))
+}
+
+/// Sleeper `n`'s dive as the campaign's network gives it at `minute`, and who they are
+/// in a few lines.
+fn sleeper_dive(
+    n: usize,
+    minute: Option<u64>,
+    mods: &[PathBuf],
+) -> Result<(DiveSpec, String), String> {
+    let assembly = load_library(mods);
+    let library = &assembly.library;
+    let story = &library.story;
+    let minute = minute.unwrap_or(SCRIPTED_OVERLOAD_MINUTE);
+    let sitting_down = u64::from(story.network.warm_up_hours) * 60;
+    let network = scripted_network(story, SCRIPTED_OVERLOAD_MINUTE, minute).ok_or(format!(
+        "--minute {minute} is before Juno sits down at the desk: the campaign's network starts at minute {sitting_down}"
+    ))?;
+    let (stranger, dive) = stranger_of(library, story, &network, n).map_err(|e| e.to_string())?;
+    let p = &stranger.profile;
+    let fears: Vec<String> = stranger
+        .fears
+        .iter()
+        .map(|f| format!("{} {:.2}", f.tag.label(), f.weight))
+        .collect();
+    let state = if p.home {
+        "brought home".to_owned()
+    } else if p.looping {
+        format!("in a nightmare loop for {} minutes", p.loop_minutes)
+    } else {
+        "not in a loop (Juno can dive only into a looping sleeper's dream)".to_owned()
+    };
+    let who = format!(
+        "sleeper #{n} at network minute {minute}: {}, {}. {}\n{state}; risk {:.2}, dependence {:.2}, lowest mood {:.2}, shared nights {}; fears: {}",
+        stranger.name(),
+        stranger.age,
+        stranger.life,
+        f32::from(p.risk) / 100.0,
+        f32::from(p.dependence) / 100.0,
+        f32::from(p.low_mood) / 100.0,
+        p.shared_nights,
+        fears.join(", ")
+    );
+    Ok((dive, who))
 }
 
 #[cfg(test)]

@@ -5,8 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::{load_library, say};
-use crate::dream::{Dream, GenOptions, MovementLimits};
-use crate::levels::{Assembly, Library};
+use crate::dream::{Dream, FearTag, FearWeight, GenOptions, MovementLimits};
+use crate::levels::strangers::Stranger;
+use crate::levels::{Assembly, Checks, DiveSpec, LevelDoc, Library};
+use crate::network::SleeperProfile;
 
 /// The loops the play check generates: the first, and one well into the mutation.
 const CHECKED_LOOPS: [u32; 2] = [0, 4];
@@ -89,47 +91,145 @@ pub fn play_check(library: &Library) -> PlayCheck {
             .dreams
             .get(dive.id())
             .map_or_else(|| dive.id().to_owned(), |e| e.file.clone());
-        for loop_index in CHECKED_LOOPS {
-            let recipe = dive.recipe(loop_index);
-            let wanted = dive.dream.anchors.len();
-            let dream = Dream::generate_with(
-                &recipe,
-                wanted,
-                &MovementLimits::default(),
-                &GenOptions::default(),
+        play_check_dive(dive, &file, &mut check);
+    }
+    stranger_check(library, &mut check);
+    check
+}
+
+/// Generates [`CHECKED_LOOPS`] of one dive; `file` names it in what is reported.
+pub fn play_check_dive(dive: &DiveSpec, file: &str, check: &mut PlayCheck) {
+    for loop_index in CHECKED_LOOPS {
+        let recipe = dive.recipe(loop_index);
+        let wanted = dive.dream.anchors.len();
+        let dream = Dream::generate_with(
+            &recipe,
+            wanted,
+            &MovementLimits::default(),
+            &GenOptions::default(),
+        );
+        let k = loop_index + 1;
+        let placed = dream.anchors.len();
+        let needed = dive.dream.core.anchors_needed;
+        if placed < wanted.max(needed) {
+            let message = format!(
+                "{file}: anchors: loop {k} has room for {placed} of the {wanted} memory anchors where Juno can reach them (the core needs {needed}); less water or height, or a larger terrain.extent, makes room"
             );
-            let k = loop_index + 1;
-            let placed = dream.anchors.len();
-            let needed = dive.dream.core.anchors_needed;
-            if placed < wanted.max(needed) {
-                let message = format!(
-                    "{file}: anchors: loop {k} has room for {placed} of the {wanted} memory anchors where Juno can reach them (the core needs {needed}); less water or height, or a larger terrain.extent, makes room"
-                );
-                if placed < needed {
-                    check.problems.push(message);
-                } else {
-                    check.warnings.push(message);
+            if placed < needed {
+                check.problems.push(message);
+            } else {
+                check.warnings.push(message);
+            }
+        }
+        let reachable =
+            dream.reachable.iter().filter(|&&r| r).count() as f32 / dream.reachable.len() as f32;
+        if reachable < CRAMPED {
+            check.warnings.push(format!(
+                "{file}: loop {k}: only {:.0}% of the ground can be reached (less water or height, or a larger tuning.scale, opens it up; `sleep-sync preview` shows it)",
+                reachable * 100.0
+            ));
+        }
+        if dream.hazards.len() < recipe.hazard_count {
+            check.warnings.push(format!(
+                "{file}: loop {k}: room for {} of {} hazards",
+                dream.hazards.len(),
+                recipe.hazard_count
+            ));
+        }
+    }
+}
+
+/// The strangers' files put together as the game would: every strongest and second
+/// fear (all 72 pairs, the third the next fear after them) gives a talk that checks
+/// like a dialogue file and keeps the depth rules, and one stranger of each strongest
+/// fear gives a dream whose memories can be reached.
+pub fn stranger_check(library: &Library, check: &mut PlayCheck) {
+    let Some(rules) = &library.strangers else {
+        check.problems.push(
+            "levels/strangers/rules.strangers.ron: missing: strangers' dreams need the stranger rules"
+                .to_owned(),
+        );
+        return;
+    };
+    let missing: Vec<FearTag> = FearTag::ALL
+        .into_iter()
+        .filter(|t| !library.fear_templates.contains_key(t))
+        .collect();
+    if !missing.is_empty() {
+        check.problems.push(format!(
+            "levels/strangers: no fear template for {missing:?}: strangers who fear it have no dream (NAME.fear.ron)"
+        ));
+        return;
+    }
+    let template = |tag: &FearTag| {
+        library
+            .fear_templates
+            .get(tag)
+            .map_or("", |e| e.file.as_str())
+    };
+    let base = rules.value.stranger(0, &SAMPLE_PROFILE);
+    for (i, &first) in FearTag::ALL.iter().enumerate() {
+        for &second in FearTag::ALL.iter().filter(|t| **t != first) {
+            let third = FearTag::ALL
+                .iter()
+                .cycle()
+                .skip(i + 1)
+                .find(|t| **t != first && **t != second)
+                .copied()
+                .unwrap_or(first);
+            let stranger = Stranger {
+                fears: [first, second, third]
+                    .map(|tag| FearWeight { tag, weight: 1.0 })
+                    .to_vec(),
+                ..base.clone()
+            };
+            let where_from = format!("{} then {}", template(&first), template(&second));
+            let dive = match library.stranger_dive(&stranger) {
+                Ok(dive) => dive,
+                Err(e) => {
+                    check.problems.push(format!("{where_from}: {e}"));
+                    continue;
                 }
+            };
+            let mut checks = Checks::new("the assembled talk");
+            dive.dialogue.check(&mut checks);
+            for e in checks.into_errors() {
+                check.problems.push(format!("{where_from}: {e}"));
             }
-            let reachable = dream.reachable.iter().filter(|&&r| r).count() as f32
-                / dream.reachable.len() as f32;
-            if reachable < CRAMPED {
-                check.warnings.push(format!(
-                    "{file}: loop {k}: only {:.0}% of the ground can be reached (less water or height, or a larger tuning.scale, opens it up; `sleep-sync preview` shows it)",
-                    reachable * 100.0
-                ));
+            for problem in dive.dialogue.depth_problems() {
+                check
+                    .problems
+                    .push(format!("{where_from}: the assembled talk: {problem}"));
             }
-            if dream.hazards.len() < recipe.hazard_count {
-                check.warnings.push(format!(
-                    "{file}: loop {k}: room for {} of {} hazards",
-                    dream.hazards.len(),
-                    recipe.hazard_count
-                ));
+            // One dream per strongest fear is generated.
+            if second == FearTag::ALL[usize::from(i == 0)] {
+                play_check_dive(&dive, &format!("{} (a stranger)", template(&first)), check);
             }
         }
     }
-    check
 }
+
+/// The profile the validation's strangers are made from: a sleeper in the middle of
+/// everything (only their fears, set by hand, matter to the check).
+const SAMPLE_PROFILE: SleeperProfile = SleeperProfile {
+    sleeper: 0,
+    minute: 0,
+    looping: true,
+    loop_minutes: 60,
+    risk: 50,
+    dependence: 50,
+    arousal: 50,
+    valence: 0,
+    day_in_loop: 20,
+    low_mood: -30,
+    mood_swing: 50,
+    susceptibility: 50,
+    calm: 10,
+    sleep_minutes: 420,
+    bedtime: 1380,
+    shared_nights: 1,
+    home: false,
+};
 
 /// Every problem, then warnings, notes, and a one-line summary.
 pub fn report(assembly: &Assembly, play: &PlayCheck) -> String {
@@ -159,12 +259,22 @@ fn summary(library: &Library, problems: usize) -> String {
     let count =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
-        "{}, {} ({playable} playable, {} in the campaign), {}, {}, {}: {verdict}",
+        "{}, {} ({playable} playable, {} in the campaign), {}, {}, {}, {}, {}: {verdict}",
         count(library.dreamers.len(), "dreamer", "dreamers"),
         count(library.dreams.len(), "dream", "dreams"),
         library.campaign.len(),
         count(library.dialogues.len(), "dialogue", "dialogues"),
         count(library.scenes.len(), "scene", "scenes"),
+        if library.strangers.is_some() {
+            "stranger rules"
+        } else {
+            "no stranger rules"
+        },
+        count(
+            library.fear_templates.len(),
+            "fear template",
+            "fear templates"
+        ),
         count(library.mods.len(), "mod", "mods"),
     )
 }

@@ -11,5 +11,6 @@ pub mod figure {
 }
 mod nightmare;
 pub mod playthrough;
+pub mod strangers;
 pub mod testing;
 pub mod vision;

@@ -132,6 +132,8 @@ pub struct Playthrough {
     pub exchanges: BTreeMap<String, usize>,
     /// Frames the headless game ran.
     pub frames: u32,
+    /// The network minute the overload began at.
+    pub overload_minute: Option<u64>,
 }
 
 impl Playthrough {
@@ -461,6 +463,7 @@ impl Run {
         let desk = &room.0;
         self.follow_chapter(desk, say);
         let minute = desk.network.minute();
+        self.out.overload_minute = self.out.overload_minute.or(desk.overload_minute);
         if let Some(before) = self.desk_minute.replace(minute) {
             let act = self.act.clone();
             self.length(&act).desk_minutes += minute.saturating_sub(before);

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::terrain_shape::TerrainShape;
 
 /// One fear a dream can be made of. Unknown names are a parse error, never a silent default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum FearTag {
     /// Losing oneself: ground breaks into floating pieces and pixel-stepped cliffs.
     Dissolution,

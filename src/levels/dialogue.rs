@@ -16,6 +16,8 @@ use super::cond::{self, Cond, Facts, Scope};
 
 /// The most nodes a dialogue holds.
 pub const MAX_NODES: usize = 200;
+/// The fewest answers on the shortest way to freeing a dreamer ([`Dialogue::depth_problems`]).
+pub const MIN_EXCHANGES: usize = 4;
 /// The most openings a dialogue holds.
 const MAX_OPENINGS: usize = 8;
 /// The most variants, and the most `also` lines, of one node.
@@ -326,6 +328,81 @@ impl Dialogue {
                     .map(move |(j, c)| (i, j, c.needs_anchors))
             })
             .max_by_key(|&(_, _, n)| n)
+    }
+
+    /// Where this talk falls short of the depth every dream's talk keeps (the shipped
+    /// ones and every stranger's): each way to `Free` passes an answer gated on memories,
+    /// at least two voices speak, some answer sends Juno back (words have weight), and
+    /// the shortest way to `Free` takes at least [`MIN_EXCHANGES`] answers. Empty when
+    /// it keeps them all.
+    pub fn depth_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let speakers: std::collections::BTreeSet<&str> = self
+            .nodes
+            .iter()
+            .flat_map(|n| {
+                std::iter::once(n.speaker.as_str()).chain(n.also.iter().map(|s| s.speaker.as_str()))
+            })
+            .collect();
+        if speakers.len() < 2 {
+            problems.push(format!("one voice only: {speakers:?}"));
+        }
+        let gated = |c: &Choice| c.needs_anchors > 0 || !c.needs_memories.is_empty();
+        // Breadth first from every way in, once over every answer and once over the
+        // ungated ones only.
+        let walk = |only_ungated: bool| -> (Option<usize>, bool) {
+            let mut depth: Vec<Option<usize>> = vec![None; self.nodes.len()];
+            let mut queue = std::collections::VecDeque::new();
+            for id in std::iter::once(&self.start).chain(self.openings.iter().map(|o| &o.node)) {
+                if let Some(i) = self.nodes.iter().position(|n| &n.id == id)
+                    && depth[i].is_none()
+                {
+                    depth[i] = Some(0);
+                    queue.push_back(i);
+                }
+            }
+            let (mut shortest_free, mut relapse) = (None::<usize>, false);
+            while let Some(i) = queue.pop_front() {
+                let d = depth[i].unwrap_or(0);
+                for choice in &self.nodes[i].choices {
+                    if only_ungated && gated(choice) {
+                        continue;
+                    }
+                    match &choice.next {
+                        Next::Free => {
+                            shortest_free = Some(shortest_free.map_or(d + 1, |s| s.min(d + 1)));
+                        }
+                        Next::Relapse => relapse = true,
+                        Next::Goto(id) => {
+                            if let Some(j) = self.nodes.iter().position(|n| &n.id == id)
+                                && depth[j].is_none()
+                            {
+                                depth[j] = Some(d + 1);
+                                queue.push_back(j);
+                            }
+                        }
+                    }
+                }
+            }
+            (shortest_free, relapse)
+        };
+        let (shortest, relapse) = walk(false);
+        match shortest {
+            None => problems.push("no answer frees the dreamer".to_owned()),
+            Some(n) if n < MIN_EXCHANGES => problems.push(format!(
+                "the shortest way to freeing the dreamer takes {n} answers; at least {MIN_EXCHANGES}"
+            )),
+            Some(_) => {}
+        }
+        if !relapse {
+            problems.push("no answer sends Juno back: nothing she says can go wrong".to_owned());
+        }
+        if let (Some(n), _) = walk(true) {
+            problems.push(format!(
+                "the dreamer can be freed in {n} answers with no memory understood"
+            ));
+        }
+        problems
     }
 
     /// Which nodes can be reached from the start or an opening, by index.

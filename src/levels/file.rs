@@ -6,7 +6,9 @@ use super::dialogue::Dialogue;
 use super::dream_file::DreamLevel;
 use super::dreamer::Dreamer;
 use super::error::{LevelError, nearest_name};
+use super::fear_template::FearTemplate;
 use super::scene::Scene;
+use super::strangers::StrangerRules;
 
 /// The kinds of level file, told apart by how their names end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,20 +19,26 @@ pub enum FileKind {
     Scene,
     Campaign,
     Mod,
+    /// The rules that make sleepers into strangers.
+    StrangerRules,
+    /// The memories and talk of one fear, for strangers' dreams.
+    FearTemplate,
 }
 
 impl FileKind {
     /// File name endings, as a modder would write them.
     pub const NAMES: &'static str = "NAME.dreamer.ron, NAME.dream.ron, NAME.dialogue.ron, \
-         NAME.scene.ron, main.campaign.ron or mod.ron";
+         NAME.scene.ron, NAME.strangers.ron, NAME.fear.ron, main.campaign.ron or mod.ron";
 
     /// The endings after `NAME.` of the kinds named by their ending.
-    pub const ENDINGS: [&'static str; 5] = [
+    pub const ENDINGS: [&'static str; 7] = [
         "dreamer.ron",
         "dream.ron",
         "dialogue.ron",
         "scene.ron",
         "campaign.ron",
+        "strangers.ron",
+        "fear.ron",
     ];
 
     /// The kind of file `path` names, if it names a level file.
@@ -45,6 +53,8 @@ impl FileKind {
             FileKind::Dialogue,
             FileKind::Scene,
             FileKind::Campaign,
+            FileKind::StrangerRules,
+            FileKind::FearTemplate,
         ];
         let (_, ending) = name.split_once('.')?;
         Self::ENDINGS
@@ -64,6 +74,9 @@ pub enum LevelDocument {
     /// Boxed: much the largest, and there is one per game.
     Campaign(Box<CampaignFile>),
     Mod(ModManifest),
+    /// Boxed: large, and there is one.
+    StrangerRules(Box<StrangerRules>),
+    FearTemplate(FearTemplate),
 }
 
 impl LevelDocument {
@@ -88,6 +101,8 @@ impl LevelDocument {
             FileKind::Scene => LevelDocument::Scene(parse(file, bytes)?),
             FileKind::Campaign => LevelDocument::Campaign(Box::new(parse(file, bytes)?)),
             FileKind::Mod => LevelDocument::Mod(parse(file, bytes)?),
+            FileKind::StrangerRules => LevelDocument::StrangerRules(Box::new(parse(file, bytes)?)),
+            FileKind::FearTemplate => LevelDocument::FearTemplate(parse(file, bytes)?),
         })
     }
 }

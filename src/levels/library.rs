@@ -10,13 +10,15 @@ use super::dialogue::Dialogue;
 use super::dream_file::{Cue, DreamLevel};
 use super::dreamer::Dreamer;
 use super::error::LevelError;
+use super::fear_template::FearTemplate;
 use super::figure::Cast;
 use super::file::{LevelDocument, LevelFile, Source};
 use super::locate::Locator;
 use super::rules::JunoTuning;
 use super::scene::Scene;
 use super::story::Story;
-use crate::dream::{DreamRecipe, FearWeight};
+use super::strangers::StrangerRules;
+use crate::dream::{DreamRecipe, FearTag, FearWeight};
 
 /// One dreamer, dream or dialogue, and the file it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +116,11 @@ pub struct Library {
     pub cast: Cast,
     /// The control room's story (the campaign file's `story`).
     pub story: Story,
+    /// What makes a sleeper a stranger with a dream: the last source's rules file.
+    pub strangers: Option<Entry<StrangerRules>>,
+    /// The memories and talk of each fear, for strangers' dreams: the last source's
+    /// template for each fear.
+    pub fear_templates: BTreeMap<FearTag, Entry<FearTemplate>>,
     /// Every playable dream, put together once (menus read it every frame): base game
     /// first, then each mod's, by id.
     dives: Vec<DiveSpec>,
@@ -175,6 +182,16 @@ impl Library {
                     )),
                     None => campaign = Some(file),
                 },
+                LevelDocument::StrangerRules(rules) => {
+                    by_id.replace(&mut lib.strangers, file, rules.as_ref(), "stranger rules")
+                }
+                LevelDocument::FearTemplate(t) => {
+                    let mut slot = lib.fear_templates.remove(&t.fear);
+                    by_id.replace(&mut slot, file, t, &format!("fear template {:?}", t.fear));
+                    if let Some(entry) = slot {
+                        lib.fear_templates.insert(t.fear, entry);
+                    }
+                }
                 LevelDocument::Mod(_) if file.source == 0 => by_id
                     .problems
                     .push(file.error("name", "mod.ron belongs at the top of a mod folder")),
@@ -431,6 +448,39 @@ struct ById<'a> {
 }
 
 impl ById<'_> {
+    /// Sets a one-of-a-kind file (the stranger rules, a fear's template): a later
+    /// source's replaces an earlier one's, with a note; two in one source are an error.
+    fn replace<T: Clone>(
+        &mut self,
+        slot: &mut Option<Entry<T>>,
+        file: &LevelFile,
+        value: &T,
+        what: &str,
+    ) {
+        if let Some(old) = slot.as_ref() {
+            if old.source == file.source {
+                self.problems.push(LevelError::file_problem(
+                    &file.file,
+                    format!("{what}: already given by {}; one file per source", old.file),
+                ));
+                return;
+            }
+            let folder = self
+                .sources
+                .get(file.source)
+                .map_or("?", |s| s.folder.as_str());
+            self.notes.push(format!(
+                "{folder}: {} replaces {what} from {}",
+                file.file, old.file
+            ));
+        }
+        *slot = Some(Entry {
+            value: value.clone(),
+            file: file.file.clone(),
+            source: file.source,
+        });
+    }
+
     /// Adds one dreamer, dream or dialogue: an override if from a later source, an
     /// error if the same source already has that id.
     fn insert<T: Identified>(

@@ -15,6 +15,7 @@ pub mod disk;
 mod dream_file;
 mod dreamer;
 mod error;
+pub mod fear_template;
 mod figure;
 mod file;
 mod library;
@@ -23,6 +24,8 @@ mod locate;
 mod rules;
 pub mod scene;
 pub mod story;
+pub mod stranger_dive;
+pub mod strangers;
 
 use bevy::asset::io::{AssetSourceBuilder, Reader};
 use bevy::asset::{AssetLoader, LoadContext};
@@ -219,12 +222,14 @@ impl AssetLoader for LevelLoader {
 
     fn extensions(&self) -> &[&str] {
         // Every `.ron` file: one that is not a level file is reported, not skipped.
-        const EXTENSIONS: [&str; 6] = [
+        const EXTENSIONS: [&str; 8] = [
             FileKind::ENDINGS[0],
             FileKind::ENDINGS[1],
             FileKind::ENDINGS[2],
             FileKind::ENDINGS[3],
             FileKind::ENDINGS[4],
+            FileKind::ENDINGS[5],
+            FileKind::ENDINGS[6],
             "ron",
         ];
         &EXTENSIONS

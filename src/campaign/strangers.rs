@@ -1,0 +1,85 @@
+//! The campaign's strangers (issue 21): the network as the campaign gives it at a
+//! minute, and the sleepers in it as people with dreams.
+
+use super::desk::family_traits;
+use crate::levels::DiveSpec;
+use crate::levels::Library;
+use crate::levels::story::Story;
+use crate::levels::stranger_dive::StrangerError;
+use crate::levels::strangers::Stranger;
+use crate::network::{Intervention, Network, Policy};
+
+/// The network minute the overload begins at on the scripted path (`sleep-sync
+/// playthrough --path 1`, checked by tests/playthrough.rs): where `preview --sleeper`
+/// looks by default.
+pub const SCRIPTED_OVERLOAD_MINUTE: u64 = 3682;
+
+/// The campaign's network at `minute`, as the scripted path would give it: the story's
+/// seed, size and family, warmed up, with the overload trapping the family at
+/// `overload` if `minute` has reached it. `None` before the warm-up ends (Juno has not
+/// sat down).
+pub fn scripted_network(story: &Story, overload: u64, minute: u64) -> Option<Network> {
+    let setup = story.network;
+    if minute < u64::from(setup.warm_up_hours) * 60 {
+        return None;
+    }
+    let family = family_traits(story);
+    let journal = if minute >= overload {
+        vec![(
+            overload,
+            Intervention::Overload((0..family.len()).collect()),
+        )]
+    } else {
+        Vec::new()
+    };
+    Network::replay(
+        setup.seed,
+        setup.sleepers as usize,
+        Policy::SomnoTech,
+        &family,
+        &journal,
+        minute,
+    )
+    .ok()
+}
+
+/// Why a sleeper has no stranger's dream.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoDream {
+    #[error("sleeper {sleeper} is not in the network: it has sleepers 0 to {last}")]
+    Outside { sleeper: usize, last: usize },
+    #[error("sleeper {sleeper} is {name}, of Juno's family: their dream is `{dive}`")]
+    Family {
+        sleeper: usize,
+        name: String,
+        dive: String,
+    },
+    #[error(transparent)]
+    Files(#[from] StrangerError),
+}
+
+/// Sleeper `sleeper` of `network` as a person, and the dive into their dream now.
+pub fn stranger_of(
+    library: &Library,
+    story: &Story,
+    network: &Network,
+    sleeper: usize,
+) -> Result<(Stranger, DiveSpec), NoDream> {
+    if let Some(member) = story.family.get(sleeper) {
+        let name = library
+            .dive(&member.dive)
+            .map_or_else(|| member.dive.clone(), |d| d.dreamer.name.clone());
+        return Err(NoDream::Family {
+            sleeper,
+            name,
+            dive: member.dive.clone(),
+        });
+    }
+    let profile = network.profile(sleeper).ok_or(NoDream::Outside {
+        sleeper,
+        last: network.len().saturating_sub(1),
+    })?;
+    let stranger = library.stranger(network.seed(), &profile)?;
+    let dive = library.stranger_dive(&stranger)?;
+    Ok((stranger, dive))
+}

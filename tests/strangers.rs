@@ -1,0 +1,235 @@
+//! Every sleeper is a dream (issue 21): sleepers of the campaign's network as strangers
+//! with fears, memories and a talk assembled from the shipped stranger files; their
+//! dreams generate and can be completed, their talks keep the depth rules and do not read
+//! alike, and the same network seed, number and minute give the same person and dream.
+//!
+//! CI takes [`DEFAULT_STRANGERS`] looping sleepers; `scripts/bench.sh` sets
+//! `SLEEP_SYNC_STRANGERS=1000`. The measures are defined in docs/strangers.md.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use sleep_sync::campaign::strangers::{SCRIPTED_OVERLOAD_MINUTE, scripted_network, stranger_of};
+use sleep_sync::commands::{PlayCheck, play_check_dive};
+use sleep_sync::dev::strangers::{four_grams, image_distance, shared_share, shrink, talk_text};
+use sleep_sync::dev::testing::shipped_library;
+use sleep_sync::dream::{Dream, GenOptions, MovementLimits, mix_seed, preview};
+use sleep_sync::levels::{Checks, LevelDoc, Library};
+use sleep_sync::network::Network;
+
+/// Strangers CI checks; `SLEEP_SYNC_STRANGERS` sets another number.
+const DEFAULT_STRANGERS: usize = 50;
+/// The network minute the strangers are taken at: three in the morning of the night
+/// after the scripted overload (it begins in the afternoon), when the loops have spread.
+const MINUTE: u64 = 4500;
+
+fn library() -> &'static Library {
+    static LIBRARY: OnceLock<Library> = OnceLock::new();
+    LIBRARY.get_or_init(shipped_library)
+}
+
+fn network() -> &'static Network {
+    static NETWORK: OnceLock<Network> = OnceLock::new();
+    NETWORK.get_or_init(|| {
+        let lib = library();
+        scripted_network(&lib.story, SCRIPTED_OVERLOAD_MINUTE, MINUTE).expect("after the warm-up")
+    })
+}
+
+fn count() -> usize {
+    std::env::var("SLEEP_SYNC_STRANGERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_STRANGERS)
+}
+
+/// `n` strangers in a loop at [`MINUTE`], in an order drawn from the seed (so a sample's
+/// neighbours are as unrelated as any two strangers Juno picks).
+fn sample(n: usize) -> Vec<usize> {
+    let net = network();
+    let family = library().story.family.len();
+    let mut looping: Vec<usize> = (family..net.len())
+        .filter(|&i| net.sleeper(i).is_some_and(|s| s.looping))
+        .collect();
+    looping.sort_by_key(|&i| mix_seed(net.seed(), i as u64));
+    println!("{} sleepers looping at minute {MINUTE}", looping.len());
+    assert!(
+        looping.len() >= n,
+        "{} looping at minute {MINUTE}, {n} wanted",
+        looping.len()
+    );
+    looping.truncate(n);
+    looping
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+#[test]
+fn strangers_are_people_whose_dreams_check_and_can_be_completed() {
+    let lib = library();
+    let net = network();
+    let n = count();
+    let mut assembly_ms = Vec::new();
+    let mut generation_ms = Vec::new();
+    let mut pairs = BTreeSet::new();
+    let mut strongest = BTreeSet::new();
+    for sleeper in sample(n) {
+        let started = Instant::now();
+        let (stranger, dive) = stranger_of(lib, &lib.story, net, sleeper).expect("a stranger");
+        assembly_ms.push(started.elapsed().as_secs_f64() * 1e3);
+        assert!(
+            !stranger.life.is_empty() && stranger.age >= 19,
+            "{stranger:?}"
+        );
+        assert_eq!(dive.id(), format!("sleeper#{sleeper}"));
+        assert_eq!(dive.dream.anchors.len(), 5);
+        let mut checks = Checks::new("assembled");
+        dive.dialogue.check(&mut checks);
+        let errors = checks.into_errors();
+        assert!(errors.is_empty(), "sleeper {sleeper}: {errors:?}");
+        let depth = dive.dialogue.depth_problems();
+        assert!(depth.is_empty(), "sleeper {sleeper}: {depth:?}");
+        for line in talk_text(&dive.dialogue) {
+            assert!(
+                !line.contains(['{', '}']),
+                "sleeper {sleeper}: unfilled slot: {line}"
+            );
+        }
+        // Loop 1 and loop 5, as `sleep-sync validate` generates the shipped dreams.
+        let started = Instant::now();
+        let mut check = PlayCheck::default();
+        play_check_dive(&dive, &format!("sleeper {sleeper}"), &mut check);
+        generation_ms.push(started.elapsed().as_secs_f64() * 1e3 / 2.0);
+        assert!(check.problems.is_empty(), "{:?}", check.problems);
+        let (a, b) = (stranger.fears[0].tag, stranger.fears[1].tag);
+        pairs.insert((a.min(b), a.max(b)));
+        strongest.insert(a);
+    }
+    assembly_ms.sort_by(f64::total_cmp);
+    generation_ms.sort_by(f64::total_cmp);
+    println!(
+        "{n} strangers at minute {MINUTE}: assembly median {:.3} ms (p95 {:.3}); a loop generated in median {:.1} ms (p95 {:.1}); {} distinct pairs of strongest fears, {} strongest fears",
+        percentile(&assembly_ms, 0.5),
+        percentile(&assembly_ms, 0.95),
+        percentile(&generation_ms, 0.5),
+        percentile(&generation_ms, 0.95),
+        pairs.len(),
+        strongest.len()
+    );
+    // 20 over 1,000 (the issue's measure); CI's 50 must already show 12.
+    let wanted = if n >= 1000 { 20 } else { 12 };
+    assert!(pairs.len() >= wanted, "{} pairs: {pairs:?}", pairs.len());
+}
+
+/// Every ten strangers in a row of the sample (all windows of ten): no two of their talks
+/// share more than 30% of their four-word sequences.
+#[test]
+fn ten_strangers_in_a_row_do_not_read_alike() {
+    let lib = library();
+    let net = network();
+    let n = count().max(10);
+    let talks: Vec<BTreeSet<[String; 4]>> = sample(n)
+        .into_iter()
+        .map(|i| {
+            let (_, dive) = stranger_of(lib, &lib.story, net, i).expect("a stranger");
+            four_grams(&talk_text(&dive.dialogue))
+        })
+        .collect();
+    let (mut worst, mut sum, mut pairs) = (0.0f32, 0.0f32, 0usize);
+    let mut over = Vec::new();
+    for (i, a) in talks.iter().enumerate() {
+        // Each pair no more than nine apart is in some window of ten.
+        for (j, b) in talks.iter().enumerate().skip(i + 1).take(9) {
+            let shared = shared_share(a, b);
+            worst = worst.max(shared);
+            sum += shared;
+            pairs += 1;
+            if shared > 0.30 {
+                over.push((i, j, shared));
+            }
+        }
+    }
+    println!(
+        "{} windows of ten strangers ({pairs} pairs): four-word sequences shared, mean {:.1}%, worst pair {:.1}% (at most 30%)",
+        n - 9,
+        sum / pairs as f32 * 100.0,
+        worst * 100.0
+    );
+    assert!(over.is_empty(), "pairs over 30%: {over:?}");
+}
+
+#[test]
+fn the_same_seed_number_and_minute_give_the_same_stranger_and_dream() {
+    let lib = library();
+    let story = &lib.story;
+    let again =
+        scripted_network(story, SCRIPTED_OVERLOAD_MINUTE, MINUTE).expect("after the warm-up");
+    for sleeper in sample(3) {
+        let (a, dive_a) = stranger_of(lib, story, network(), sleeper).expect("a stranger");
+        let (b, dive_b) = stranger_of(lib, story, &again, sleeper).expect("a stranger");
+        assert_eq!(a, b);
+        assert_eq!(dive_a, dive_b);
+    }
+    // Who they are is the seed's and the number's; a later minute may change their fears
+    // but not their name.
+    let later = scripted_network(story, SCRIPTED_OVERLOAD_MINUTE, MINUTE + 600).expect("later");
+    let sleeper = sample(1)[0];
+    let (now, _) = stranger_of(lib, story, network(), sleeper).expect("a stranger");
+    let (then, _) = stranger_of(lib, story, &later, sleeper).expect("a stranger");
+    assert_eq!(
+        (now.name(), now.age, &now.life),
+        (then.name(), then.age, &then.life)
+    );
+    assert_ne!(now.profile, then.profile, "ten hours change the sleeper");
+}
+
+/// Outside the network, and Juno's family, are refused with a message that says so.
+#[test]
+fn a_sleeper_outside_the_network_or_of_the_family_is_refused() {
+    let lib = library();
+    let err = stranger_of(lib, &lib.story, network(), network().len()).expect_err("outside");
+    assert!(err.to_string().contains("not in the network"), "{err}");
+    let err = stranger_of(lib, &lib.story, network(), 0).expect_err("family");
+    assert!(err.to_string().contains("Juno's family"), "{err}");
+}
+
+#[test]
+fn sixteen_strangers_dreams_look_unlike_each_other() {
+    let lib = library();
+    let net = network();
+    let map = |dive: &sleep_sync::levels::DiveSpec| {
+        let dream = Dream::generate_with(
+            &dive.recipe(0),
+            dive.dream.anchors.len(),
+            &MovementLimits::default(),
+            &GenOptions::default(),
+        );
+        shrink(&preview::render(&dream, 128))
+    };
+    let shipped: Vec<Vec<f32>> = lib.all_dives().iter().map(&map).collect();
+    let strangers: Vec<Vec<f32>> = sample(16)
+        .into_iter()
+        .map(|i| map(&stranger_of(lib, &lib.story, net, i).expect("a stranger").1))
+        .collect();
+    let closest = |maps: &[Vec<f32>]| {
+        let mut min = f32::INFINITY;
+        for (i, a) in maps.iter().enumerate() {
+            for b in &maps[i + 1..] {
+                min = min.min(image_distance(a, b));
+            }
+        }
+        min
+    };
+    let (shipped_min, strangers_min) = (closest(&shipped), closest(&strangers));
+    // The stated distance: half the closest pair of the shipped dreams, which were each
+    // made by hand to look like their own dreamer (docs/strangers.md).
+    let stated = shipped_min / 2.0;
+    println!(
+        "previews (128² maps averaged to 32², mean channel difference): closest shipped dreams {shipped_min:.1}, closest of 16 strangers {strangers_min:.1} (at least {stated:.1})"
+    );
+    assert!(shipped.len() >= 4, "the shipped dreams are the yardstick");
+    assert!(strangers_min >= stated, "{strangers_min} < {stated}");
+}
