@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the generator, level-file, network, saved-game and figure benchmarks (criterion) and prints
 # the tables of docs/generator.md; then the store's kill test at full size (2,000 kills;
-# CI runs 200).
+# CI runs 200) and the strangers at full size (1,000; CI runs 50).
 # The figures are ratios within one run; absolute times depend on the machine.
 # Uses the dev profile the tests use (dependencies at opt-level 2, the game at 2), so no
 # separate optimised build of the engine is needed. With the dev tools, as the tests
@@ -13,4 +13,9 @@ bash scripts/setup.sh
 cargo bench --locked --profile dev --features dev --bench dream --bench levels --bench network --bench saves --bench figures -- --noplot "$@" 2>&1 \
     | tee "$CARGO_TARGET_DIR/bench-output.txt"
 KILLS="${KILLS:-2000}" cargo test --locked --features dev --test store -- a_writer_killed --nocapture 2>&1 \
+    | tee -a "$CARGO_TARGET_DIR/bench-output.txt"
+# Strangers at full size (CI checks 50 and plays 50 dives): 1,000 trapped sleepers' dreams
+# and talks, and the scripted player diving for 1,000 of them.
+SLEEP_SYNC_STRANGERS="${STRANGERS:-1000}" SLEEP_SYNC_STRANGER_DIVES="${STRANGER_DIVES:-1000}" \
+    cargo test --locked --features dev --test strangers -- --nocapture --test-threads 1 2>&1 \
     | tee -a "$CARGO_TARGET_DIR/bench-output.txt"

@@ -7,13 +7,13 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use proptest::prelude::*;
-use sleep_sync::campaign::{Desk, DiveProgress, Panel};
+use sleep_sync::campaign::{Desk, DiveProgress, Panel, Request};
 use sleep_sync::dev::testing::shipped_library;
 use sleep_sync::levels::Story;
 use sleep_sync::levels::story::{Action, Outcome, StoryFlag};
 use sleep_sync::network::analysis::Query;
 use sleep_sync::network::{
-    AltRules, Cohort, DataKept, Finding, Intervention, Measure, Param, Traits,
+    AltRules, Cohort, DataKept, Finding, IncidentKind, Intervention, Measure, Param, Traits,
 };
 use sleep_sync::saves::file::{SavedDesk, SavedNetwork};
 use sleep_sync::saves::{Chapter, MAX_SAVE_BYTES, SaveFile, VERSION};
@@ -669,7 +669,7 @@ fn a_version_1_save_continues_and_remembered_choices_come_back() {
     let mut desk = overloaded(&story);
     desk.choices = ["leo_asked".to_owned()].into();
     let text = SaveFile::of(&desk, 1_796_392_980).to_text();
-    assert!(text.contains(&format!("version: {VERSION}")) && VERSION == 2);
+    assert!(text.contains(&format!("version: {VERSION}")) && VERSION == 3);
     let back = SaveFile::parse("now", text.as_bytes())
         .expect("parses")
         .restore(&story)
@@ -749,4 +749,67 @@ fn a_game_saved_before_the_finale_continues_with_its_designer_open() {
         .expect("restores");
     assert!(back.can_dive("family") && !back.can(Action::DesignAlternative));
     assert_eq!(SaveFile::of(&back, 0).chapter, Chapter::Finale);
+}
+
+/// A stranger's dive from the desk: Juno links to someone in a loop, dives, frees them;
+/// they are brought home (the journal says so, the incident log shows it, they never
+/// loop again), and a saved game keeps it: the same network, the same stranger and the
+/// same dream for one she has linked to and not yet freed.
+#[test]
+fn a_stranger_brought_home_and_one_linked_to_survive_a_save() {
+    let library = shipped_library();
+    let story = &library.story;
+    let mut desk = overloaded(story);
+    // Into the night, when the loops spread.
+    let mut looping = Vec::new();
+    for _ in 0..48 {
+        desk.network.run(30);
+        looping = (story.family.len()..desk.network.len())
+            .filter(|&i| desk.can_link_stranger(i))
+            .take(2)
+            .collect();
+        if looping.len() == 2 {
+            break;
+        }
+    }
+    let [freed, waiting] = looping[..] else {
+        panic!("two strangers in loops: {looping:?}");
+    };
+    assert!(
+        !desk.can_link_stranger(0),
+        "family members are dived for by name"
+    );
+    desk.apply(&Request::LinkStranger(freed), story);
+    let id = format!("sleeper#{freed}");
+    assert_eq!(desk.console.dive.as_deref(), Some(id.as_str()));
+    assert!(desk.can_dive(&id) && desk.open.contains(&Panel::Console));
+    let spec = desk.stranger_dive(&id, &library).expect("their dream");
+    desk.begin_dive(&id);
+    desk.network.run(20);
+    desk.back_from_dive(std::slice::from_ref(&id), story);
+    assert!(desk.network.is_home(freed) && desk.brought_home() == 1);
+    assert!(!desk.can_dive(&id), "home: no dream to go back to");
+    assert!(
+        desk.freed.is_empty(),
+        "a stranger is not one of the family's freed"
+    );
+    assert!(
+        desk.network
+            .incidents()
+            .any(|i| i.kind == IncidentKind::BroughtHome { sleeper: freed })
+    );
+    // Linked to and left for later: the dream is fixed from the moment of the link.
+    desk.apply(&Request::LinkStranger(waiting), story);
+    let later = format!("sleeper#{waiting}");
+    let before = desk.stranger_dive(&later, &library).expect("their dream");
+    desk.network.run(90);
+    assert_eq!(desk.stranger_dive(&later, &library), Some(before.clone()));
+
+    let (back, _, _) = through_a_save(&desk, story);
+    assert_eq!(back.network.digest(), desk.network.digest());
+    assert_eq!(back.brought_home(), 1);
+    assert!(back.network.is_home(freed));
+    assert_eq!(back.strangers, desk.strangers);
+    assert_eq!(back.stranger_dive(&later, &library), Some(before));
+    assert_ne!(spec.dreamer.name, "", "{spec:?}");
 }

@@ -210,10 +210,39 @@ fn sixteen_strangers_dreams_look_unlike_each_other() {
         shrink(&preview::render(&dream, 128))
     };
     let shipped: Vec<Vec<f32>> = lib.all_dives().iter().map(&map).collect();
+    let mut sheet = preview::RgbImage {
+        width: 4 * 128,
+        height: 4 * 128,
+        pixels: vec![0; 4 * 128 * 4 * 128 * 3],
+    };
     let strangers: Vec<Vec<f32>> = sample(16)
         .into_iter()
-        .map(|i| map(&stranger_of(lib, &lib.story, net, i).expect("a stranger").1))
+        .enumerate()
+        .map(|(k, i)| {
+            let dive = stranger_of(lib, &lib.story, net, i).expect("a stranger").1;
+            let dream = Dream::generate_with(
+                &dive.recipe(0),
+                dive.dream.anchors.len(),
+                &MovementLimits::default(),
+                &GenOptions::default(),
+            );
+            let image = preview::render(&dream, 128);
+            // Onto the contact sheet, four by four.
+            let (x0, y0) = ((k % 4) * 128, (k / 4) * 128);
+            for y in 0..128 {
+                let from = y * 128 * 3;
+                let to = ((y0 + y) * sheet.width + x0) * 3;
+                sheet.pixels[to..to + 128 * 3].copy_from_slice(&image.pixels[from..from + 128 * 3]);
+            }
+            shrink(&image)
+        })
         .collect();
+    // `SLEEP_SYNC_CONTACT_SHEET=docs/strangers-contact-sheet.png` keeps the sheet.
+    if let Ok(path) = std::env::var("SLEEP_SYNC_CONTACT_SHEET") {
+        sheet
+            .write_png(std::path::Path::new(&path))
+            .expect("the contact sheet is written");
+    }
     let closest = |maps: &[Vec<f32>]| {
         let mut min = f32::INFINITY;
         for (i, a) in maps.iter().enumerate() {
@@ -232,4 +261,75 @@ fn sixteen_strangers_dreams_look_unlike_each_other() {
     );
     assert!(shipped.len() >= 4, "the shipped dreams are the yardstick");
     assert!(strangers_min >= stated, "{strangers_min} < {stated}");
+}
+
+/// Stranger dives the scripted player plays in CI; `SLEEP_SYNC_STRANGER_DIVES` sets
+/// another number (`scripts/bench.sh`: 1,000).
+const DEFAULT_DIVES: usize = 50;
+
+/// The headless scripted player (the one that records the shipped replays) frees at
+/// least 95% of the strangers within three loops.
+#[test]
+fn the_scripted_player_frees_strangers_within_three_loops() {
+    use sleep_sync::dev::player::ScriptedPlayer;
+    use sleep_sync::dev::testing::{dive_into_spec, headless_app};
+    use sleep_sync::dive::{LoopState, NightmareLoop};
+
+    let lib = library();
+    let net = network();
+    let n = std::env::var("SLEEP_SYNC_STRANGER_DIVES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_DIVES);
+    let mut loops = [0usize; 4];
+    let mut seconds = Vec::new();
+    let mut not_freed = Vec::new();
+    for sleeper in sample(n) {
+        let started = Instant::now();
+        let (_, dive) = stranger_of(lib, &lib.story, net, sleeper).expect("a stranger");
+        let mut app = headless_app();
+        dive_into_spec(&mut app, dive);
+        let mut player = ScriptedPlayer::default();
+        let mut freed_in = None;
+        for _ in 0..60_000 {
+            player.play(&mut app);
+            app.update();
+            let (index, state) = {
+                let l = app.world().resource::<NightmareLoop>();
+                (l.index, l.state.clone())
+            };
+            if state == LoopState::Freed {
+                freed_in = Some(index);
+                break;
+            }
+            if index >= 3 {
+                break;
+            }
+            if !matches!(state, LoopState::Running | LoopState::Confronting { .. }) {
+                // Forming the next loop runs on other threads: give them time.
+                std::thread::sleep(std::time::Duration::from_micros(300));
+            }
+        }
+        seconds.push(started.elapsed().as_secs_f64());
+        match freed_in {
+            Some(k) => loops[k as usize] += 1,
+            None => {
+                loops[3] += 1;
+                not_freed.push(sleeper);
+            }
+        }
+    }
+    let freed = n - loops[3];
+    seconds.sort_by(f64::total_cmp);
+    println!(
+        "the scripted player freed {freed} of {n} strangers ({:.1}%): in loop 1 {}, loop 2 {}, loop 3 {}, not within three {} {not_freed:?}; a dive took median {:.1} s (p95 {:.1}) of wall time",
+        freed as f64 / n as f64 * 100.0,
+        loops[0],
+        loops[1],
+        loops[2],
+        loops[3],
+        percentile(&seconds, 0.5),
+        percentile(&seconds, 0.95)
+    );
+    assert!(freed * 100 >= n * 95, "{freed} of {n} freed");
 }

@@ -11,10 +11,12 @@ use super::design::{Design, DesignRun};
 use crate::levels::story::{
     Action, Ending, Outcome, RunFigures, SceneCue, Story, StoryFlag, Trigger,
 };
+use crate::levels::strangers::{dive_id, sleeper_of};
+use crate::levels::{DiveSpec, Library};
 use crate::levels::{Facts, StoryFacts};
 use crate::network::analysis::{Correlation, Query};
 use crate::network::calibration::{self, Calibration};
-use crate::network::{AltRules, Finding, MINUTES_PER_DAY, Network, Policy, Traits};
+use crate::network::{AltRules, Finding, MINUTES_PER_DAY, Network, Policy, SleeperProfile, Traits};
 
 /// Minutes of the designer's two networks run per fixed tick: about half a million
 /// sleeper-minutes (~20 ms, from the benchmark), so a five-day run spreads over two
@@ -87,6 +89,9 @@ pub enum Request {
     Pin,
     /// Begin calibrating the link for dive `id`.
     Calibrate(String),
+    /// Link to a stranger in a loop (sleeper `n`): who they are now is kept, and the
+    /// link calibrated for their dream.
+    LinkStranger(usize),
     /// Push the link's phase: -1 left, 1 right, 0 let go.
     PushLink(f32),
     /// Put these rules on the designer's table.
@@ -159,11 +164,22 @@ pub struct Desk {
     pub finale: Option<String>,
     /// Each dreamer's dive so far, by dive id: the next dive goes on from there.
     pub dives: BTreeMap<String, DiveProgress>,
+    /// Strangers Juno linked to, by sleeper: who they were when she first did. Their
+    /// dream is made from this, so going back (or a saved game) gives the same one.
+    pub strangers: BTreeMap<usize, StrangerVisit>,
     /// The traits the network's family sleepers began with (a saved game needs them to
     /// simulate the network again, whatever the story files say by then).
     pub family_traits: Vec<Traits>,
     /// Real seconds spent in this game, in the control room and on dives.
     pub played_seconds: f64,
+}
+
+/// A stranger as Juno first linked to them: the network's minute and their profile then.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrangerVisit {
+    pub minute: u64,
+    pub profile: SleeperProfile,
 }
 
 /// How far one dreamer's dive has come: kept between dives, so Juno goes back to the
@@ -256,6 +272,7 @@ impl Desk {
                 .collect(),
             finale: story.finale.clone(),
             dives: BTreeMap::new(),
+            strangers: BTreeMap::new(),
             family_traits,
             played_seconds: 0.0,
         }
@@ -342,6 +359,7 @@ impl Desk {
             }
             Request::Pin => self.pin(story),
             Request::Calibrate(id) => self.calibrate(id),
+            Request::LinkStranger(sleeper) => self.link_stranger(*sleeper),
             Request::PushLink(push) => {
                 self.console.push = push.clamp(-1.0, 1.0);
                 self.console.push_held = PUSH_HELD_SECONDS;
@@ -579,10 +597,56 @@ impl Desk {
     /// Whether dive `id` can be started from the console: its sleeper is trapped and not
     /// yet freed; the finale's, once every family dreamer is freed.
     pub fn can_dive(&self, id: &str) -> bool {
+        if let Some(sleeper) = sleeper_of(id) {
+            return self.flags.contains(&StoryFlag::Overload)
+                && self.strangers.contains_key(&sleeper)
+                && !self.network.is_home(sleeper);
+        }
         let member = self.family.iter().any(|(_, d)| d == id);
         let finale =
             self.finale.as_deref() == Some(id) && self.flags.contains(&StoryFlag::AllFreed);
         self.flags.contains(&StoryFlag::Overload) && !self.freed.contains(id) && (member || finale)
+    }
+
+    /// Whether Juno can link to sleeper `sleeper` as a stranger: once the overload has
+    /// begun (the link is there for emergencies), a sleeper not of her family, in a loop
+    /// now and not brought home.
+    pub fn can_link_stranger(&self, sleeper: usize) -> bool {
+        self.flags.contains(&StoryFlag::Overload)
+            && sleeper >= self.family.len()
+            && !self.network.is_home(sleeper)
+            && self.network.sleeper(sleeper).is_some_and(|s| s.looping)
+    }
+
+    /// Links the console to stranger `sleeper`: who they are now is kept (unless Juno
+    /// has been in their dream before: then the dream she left), and the link calibrated
+    /// for them. The Console panel opens.
+    pub fn link_stranger(&mut self, sleeper: usize) {
+        if !self.can_link_stranger(sleeper) && !self.can_dive(&dive_id(sleeper)) {
+            return;
+        }
+        let minute = self.network.minute();
+        let Some(profile) = self.network.profile(sleeper) else {
+            return;
+        };
+        self.strangers
+            .entry(sleeper)
+            .or_insert(StrangerVisit { minute, profile });
+        self.open.insert(Panel::Console);
+        self.calibrate(&dive_id(sleeper));
+    }
+
+    /// The dive into a stranger's dream (`sleeper#N`) Juno linked to, made from the
+    /// visit kept; `None` for any other id, or when the stranger files cannot make it.
+    pub fn stranger_dive(&self, id: &str, library: &Library) -> Option<DiveSpec> {
+        let visit = self.strangers.get(&sleeper_of(id)?)?;
+        let stranger = library.stranger(self.network.seed(), &visit.profile).ok()?;
+        library.stranger_dive(&stranger).ok()
+    }
+
+    /// How many strangers Juno brought home.
+    pub fn brought_home(&self) -> usize {
+        self.network.brought_home()
     }
 
     /// Whether dive `id` is the story's finale.
@@ -605,8 +669,14 @@ impl Desk {
         let Some(diving) = self.console.diving.take() else {
             return;
         };
-        if freed.contains(&diving) {
-            self.freed(&diving, story);
+        if !freed.contains(&diving) {
+            return;
+        }
+        match sleeper_of(&diving) {
+            // A stranger freed is brought home: off the network, for good.
+            Some(sleeper) if self.can_dive(&diving) => self.network.bring(sleeper),
+            Some(_) => {}
+            None => self.freed(&diving, story),
         }
     }
 

@@ -215,6 +215,8 @@ fn back_from_dive(
         let name = levels
             .library
             .dive(&id)
+            .cloned()
+            .or_else(|| room.0.stranger_dive(&id, &levels.library))
             .map_or(id.clone(), |spec| spec.dreamt_by());
         let note = room.0.woke_early(story);
         room.0.console.report = Some(format!("Juno woke herself in {name}'s dream. {note}"));
@@ -278,8 +280,15 @@ fn follow_requests(
         room.0.apply(request, &levels.library.story);
         match request {
             Request::Dive { dive, link } => {
-                if let Some(spec) = levels.library.dive(dive) {
-                    let mut active = ActiveDive::new(spec.clone());
+                // A family member's dream is the library's; a stranger's is made from
+                // who they were when Juno linked to them.
+                let spec = levels
+                    .library
+                    .dive(dive)
+                    .cloned()
+                    .or_else(|| room.0.stranger_dive(dive, &levels.library));
+                if let Some(spec) = spec {
+                    let mut active = ActiveDive::new(spec);
                     // Each link lost before holds less well.
                     active.link = Some(link.min(room.0.link_cap(&levels.library.story)));
                     active.story = room.0.facts();

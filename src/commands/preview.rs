@@ -279,6 +279,49 @@ mod tests {
         assert!(parse(&["--dream", "d", "--out", "m.png", "--seed", "-1"]).is_err());
         assert!(parse(&["--dream", "d", "--out", "m.png", "--pixels", "9"]).is_err());
         assert!(parse(&["--dream", "d", "--out", "m.png", "--what"]).is_err());
+        let s = parse(&["--sleeper", "4711", "--minute", "4500", "--out", "m.png"]).expect("valid");
+        assert_eq!(
+            s.what,
+            PreviewOf::Sleeper {
+                n: 4711,
+                minute: Some(4500)
+            }
+        );
+        assert!(parse(&["--sleeper", "-3", "--out", "m.png"]).is_err());
+        assert!(parse(&["--sleeper", "1", "--dream", "d", "--out", "m.png"]).is_err());
+        assert!(parse(&["--dream", "d", "--minute", "9", "--out", "m.png"]).is_err());
+    }
+
+    #[test]
+    fn a_sleepers_dream_is_drawn_the_same_every_time_and_refused_outside_the_network() {
+        let dir = std::env::temp_dir().join(format!("sleep-sync-sleeper-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let args = |n: usize, out: &str| PreviewArgs {
+            what: PreviewOf::Sleeper { n, minute: None },
+            out: dir.join(out),
+            seed: None,
+            loop_index: 0,
+            samples: Some(129),
+            pixels: 64,
+            mods: Vec::new(),
+        };
+        let said = preview(&args(4711, "a.png")).expect("a stranger's dream");
+        assert!(
+            said.starts_with("sleeper #4711 at network minute "),
+            "{said}"
+        );
+        assert!(said.contains("fears: "), "{said}");
+        preview(&args(4711, "b.png")).expect("again");
+        let read = |f: &str| std::fs::read(dir.join(f)).expect("written");
+        assert_eq!(read("a.png"), read("b.png"), "the same map");
+        let err = preview(&args(1_000_000, "c.png")).expect_err("outside");
+        assert!(err.contains("not in the network"), "{err}");
+        let err = preview(&args(0, "c.png")).expect_err("family");
+        assert!(
+            err.contains("use --dream") || err.contains("Juno's family"),
+            "{err}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

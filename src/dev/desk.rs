@@ -22,13 +22,15 @@ pub enum DeskView {
     /// colour-blind safe palette.
     ColourBlindSafe,
     Console,
+    /// That night: a stranger in a loop on the map, who they are, linked to.
+    Stranger,
     Alternative,
     /// A dive started from the console, the link held and its channel shown.
     Dive,
 }
 
 impl DeskView {
-    pub const ALL: [DeskView; 10] = [
+    pub const ALL: [DeskView; 11] = [
         DeskView::Overview,
         DeskView::Sleeper,
         DeskView::Inspector,
@@ -37,6 +39,7 @@ impl DeskView {
         DeskView::Overload,
         DeskView::ColourBlindSafe,
         DeskView::Console,
+        DeskView::Stranger,
         DeskView::Alternative,
         DeskView::Dive,
     ];
@@ -52,6 +55,7 @@ impl DeskView {
             DeskView::Overload => "overload",
             DeskView::ColourBlindSafe => "colour-blind-safe",
             DeskView::Console => "console",
+            DeskView::Stranger => "stranger",
             DeskView::Alternative => "alternative",
             DeskView::Dive => "dive",
         }
@@ -134,6 +138,18 @@ impl DeskView {
                         c.step(1.0 / 60.0, push);
                     }
                 }
+            }
+            DeskView::Stranger => {
+                // On into the night, until the loops have spread.
+                let stranger = (0..48).find_map(|_| {
+                    desk.network.run(30);
+                    (story.family.len()..desk.network.len()).find(|&i| desk.can_link_stranger(i))
+                });
+                if let Some(n) = stranger {
+                    desk.selected = n;
+                    desk.link_stranger(n);
+                }
+                desk.open = [Panel::Overview, Panel::Sleeper].into();
             }
             // Staged by the autopilot itself: it starts the dive.
             DeskView::Dive => {}

@@ -339,12 +339,21 @@ pub fn dive_into(app: &mut App, dream_id: &str) -> DiveSpec {
         .dive(dream_id)
         .cloned()
         .unwrap_or_else(|| panic!("no playable dream {dream_id} in levels/"));
-    app.insert_resource(ActiveDive::new(spec.clone()));
+    dive_into_spec(app, spec.clone());
+    spec
+}
+
+/// Dives into `spec` (a stranger's, or any made outside the library) and steps until
+/// its first loop is explored.
+pub fn dive_into_spec(app: &mut App, spec: DiveSpec) {
+    run_until(app, 2_000, |w| {
+        *w.resource::<State<AppState>>().get() != AppState::Loading
+    });
+    app.insert_resource(ActiveDive::new(spec));
     app.world_mut()
         .resource_mut::<NextState<AppState>>()
         .set(AppState::Dream);
     wait_for_exploring(app);
-    spec
 }
 
 /// Steps until the dream is being explored (the current loop is formed).

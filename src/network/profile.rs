@@ -11,7 +11,8 @@ use super::{Network, night_of};
 pub const SHARED_NIGHTS_COUNTED: u64 = 3;
 
 /// One sleeper at one minute, in the measures the stranger rules read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SleeperProfile {
     pub sleeper: usize,
     /// The network's minute it was taken at.

@@ -53,6 +53,7 @@ impl SaveFile {
                 rules: desk.design.rules,
                 ran: desk.design.run.as_ref().map(|run| run.rules),
                 adopted: desk.design.adopted.clone(),
+                strangers: desk.strangers.clone(),
             },
             dives: desk.dives.clone(),
         }
@@ -160,6 +161,13 @@ impl SaveFile {
             .map(|rules| DesignRun::new(desk.network.seed(), rules));
         desk.design.adopted = saved.adopted.clone();
         desk.dives = self.dives.clone();
+        // A stranger is a sleeper of this network and none of the family.
+        desk.strangers = saved
+            .strangers
+            .iter()
+            .filter(|(n, _)| **n >= desk.family.len() && **n < desk.network.len())
+            .map(|(n, visit)| (*n, visit.clone()))
+            .collect();
         desk.played_seconds = self.played_seconds;
         // Anything due by now and not in the save (a story file with a new message)
         // arrives.

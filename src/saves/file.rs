@@ -12,13 +12,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::campaign::Panel;
 pub use crate::campaign::desk::DiveProgress;
+use crate::campaign::desk::StrangerVisit;
 use crate::levels::story::{Outcome, StoryFlag};
 use crate::levels::{Checks, LevelDoc, LevelError};
 use crate::network::analysis::{Correlation, Query};
 use crate::network::{AltRules, Finding, Intervention, Traits};
 
 /// The format this version writes. Older ones are read and brought up to date.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// The largest save read (a real one is a few kilobytes; this leaves room for a very
 /// long game's log and refuses anything that is not a save).
@@ -107,6 +108,10 @@ pub struct SavedDesk {
     pub ran: Option<AltRules>,
     /// How the adopted design turned out.
     pub adopted: Option<BTreeSet<Outcome>>,
+    /// Strangers Juno linked to, by sleeper, as she first found them (their dreams are
+    /// made from this). Since version 3.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub strangers: BTreeMap<usize, StrangerVisit>,
 }
 
 impl Default for SavedDesk {
@@ -138,6 +143,7 @@ impl Default for SavedDesk {
             rules: AltRules::default(),
             ran: None,
             adopted: None,
+            strangers: BTreeMap::new(),
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::campaign::design::{DESIGN_DAYS, DESIGN_SLEEPERS};
 use crate::campaign::{Desk, Request};
 use crate::controls::Control;
 use crate::levels::story::StoryFlag;
+use crate::levels::strangers::dive_id;
 use crate::levels::{DiveSpec, Library};
 use crate::network::calibration::STEADY_SECONDS;
 use crate::network::{DataKept, Invites};
@@ -17,6 +18,7 @@ pub fn console(
     ui: &mut egui::Ui,
     desk: &Desk,
     dives: &[&DiveSpec],
+    library: &Library,
     controls: &DeskControls,
     requests: &mut Vec<Request>,
 ) {
@@ -90,6 +92,7 @@ pub fn console(
             }
         });
     }
+    strangers(ui, desk, library, requests);
     let Some(calibration) = &desk.console.calibration else {
         return;
     };
@@ -310,6 +313,52 @@ pub fn alternative(ui: &mut egui::Ui, desk: &Desk, library: &Library, requests: 
 }
 
 /// "Leo", "Leo and Mara", "Leo, Mara and Nyx".
+/// The strangers Juno linked to, and how many she brought home.
+fn strangers(ui: &mut egui::Ui, desk: &Desk, library: &Library, requests: &mut Vec<Request>) {
+    if desk.strangers.is_empty() {
+        ui.label(
+            egui::RichText::new(
+                "Strangers: pick anyone in a loop on the map (Sleeper panel) to dive for them. \
+                 Their dives spend the family's time.",
+            )
+            .small()
+            .color(theme::DIM),
+        );
+        return;
+    }
+    ui.label(egui::RichText::new("Strangers").strong());
+    for (&n, visit) in &desk.strangers {
+        let Ok(who) = library.stranger(desk.network.seed(), &visit.profile) else {
+            continue;
+        };
+        let id = dive_id(n);
+        ui.horizontal(|ui| {
+            ui.label(format!("{} (#{n})", who.name()));
+            if desk.network.is_home(n) {
+                ui.colored_label(theme::MEMORY, "HOME · off the network");
+            } else if desk.can_dive(&id) {
+                let chosen = desk.console.dive.as_deref() == Some(id.as_str());
+                if ui
+                    .selectable_label(chosen, format!("Link to {}", who.given))
+                    .clicked()
+                {
+                    requests.push(Request::LinkStranger(n));
+                }
+            }
+        });
+    }
+    let home = desk.brought_home();
+    if home > 0 {
+        ui.colored_label(
+            theme::MEMORY,
+            format!(
+                "{home} {} brought home",
+                if home == 1 { "stranger" } else { "strangers" }
+            ),
+        );
+    }
+}
+
 fn and_list(names: &[String]) -> String {
     match names {
         [] => String::new(),

@@ -12,7 +12,7 @@ use crate::theme;
 pub fn inbox(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut Vec<Request>) {
     ui.columns(2, |columns| {
         messages(&mut columns[0], desk, story, requests);
-        incidents(&mut columns[1], desk);
+        incidents(&mut columns[1], desk, requests);
     });
 }
 
@@ -74,7 +74,7 @@ fn messages(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut Vec<Re
     }
 }
 
-fn incidents(ui: &mut egui::Ui, desk: &Desk) {
+fn incidents(ui: &mut egui::Ui, desk: &Desk, requests: &mut Vec<Request>) {
     ui.label(egui::RichText::new("Incident log").strong());
     egui::ScrollArea::vertical()
         .id_salt("incidents")
@@ -113,9 +113,23 @@ fn incidents(ui: &mut egui::Ui, desk: &Desk) {
                         theme::MEMORY,
                     ),
                 };
+                // The sleeper an incident is about opens in the Sleeper panel.
+                let sleeper = match incident.kind {
+                    IncidentKind::Nightmares { first, .. } => first,
+                    IncidentKind::BroughtHome { sleeper } => Some(sleeper),
+                    _ => None,
+                };
                 ui.horizontal_wrapped(|ui| {
                     ui.monospace(clock(incident.minute));
                     ui.colored_label(colour, text);
+                    if let Some(n) = sleeper
+                        && ui.link(format!("#{n}")).clicked()
+                    {
+                        requests.push(Request::Select {
+                            sleeper: n,
+                            show: true,
+                        });
+                    }
                 });
             }
         });

@@ -195,10 +195,12 @@ pub fn show(
             .vscroll(true)
             .show(ctx, |ui| match panel {
                 Panel::Overview => network_panels::overview(ui, desk, &mut requests),
-                Panel::Sleeper => network_panels::sleeper(ui, desk, story, &mut requests),
+                Panel::Sleeper => network_panels::sleeper(ui, desk, library, &mut requests),
                 Panel::Algorithm => inspector::inspector(ui, desk, &mut requests),
                 Panel::Inbox => inbox::inbox(ui, desk, story, &mut requests),
-                Panel::Console => console::console(ui, desk, dives, controls, &mut requests),
+                Panel::Console => {
+                    console::console(ui, desk, dives, library, controls, &mut requests)
+                }
                 Panel::Alternative => console::alternative(ui, desk, library, &mut requests),
             });
         if !open {

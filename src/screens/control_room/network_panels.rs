@@ -5,7 +5,8 @@ use bevy_egui::egui;
 use egui_plot::{Line, LineStyle, Plot, PlotPoints, Points};
 
 use crate::campaign::{Desk, Request};
-use crate::levels::story::Story;
+use crate::levels::Library;
+use crate::levels::strangers::dive_id;
 use crate::network::analysis::MIN_CONNECTED;
 use crate::network::{CohortStats, MINUTES_PER_DAY, SleeperSnapshot, Stage, Stats};
 use crate::settings::Palette;
@@ -270,7 +271,8 @@ fn map(ui: &mut egui::Ui, desk: &Desk) -> Option<usize> {
     (index < count).then_some(index)
 }
 
-pub fn sleeper(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut Vec<Request>) {
+pub fn sleeper(ui: &mut egui::Ui, desk: &Desk, library: &Library, requests: &mut Vec<Request>) {
+    let story = &library.story;
     ui.horizontal(|ui| {
         ui.label("Sleeper #");
         let last = desk.network.len().saturating_sub(1);
@@ -301,6 +303,8 @@ pub fn sleeper(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut Vec
         for note in &member.notes {
             ui.label(egui::RichText::new(note).italics());
         }
+    } else {
+        stranger(ui, desk, library, requests);
     }
     vitals(ui, &now);
     let past = desk.network.sleeper_history(desk.selected);
@@ -353,6 +357,49 @@ pub fn sleeper(ui: &mut egui::Ui, desk: &Desk, story: &Story, requests: &mut Vec
             ("dependence", colours.dependence, points(&|s| s.dependence)),
         ],
     );
+}
+
+/// Who the selected sleeper is, as a stranger: name, age, life, the fears their nights
+/// give them; and the way into their dream when they are in a loop.
+fn stranger(ui: &mut egui::Ui, desk: &Desk, library: &Library, requests: &mut Vec<Request>) {
+    let n = desk.selected;
+    // Someone Juno linked to is who they were then (their dream is made from that).
+    let profile = desk
+        .strangers
+        .get(&n)
+        .map(|visit| visit.profile)
+        .or_else(|| desk.network.profile(n));
+    let Some(who) = profile.and_then(|p| library.stranger(desk.network.seed(), &p).ok()) else {
+        return;
+    };
+    ui.horizontal_wrapped(|ui| {
+        let [r, g, b] = who.colour;
+        ui.label(
+            egui::RichText::new(who.name())
+                .color(egui::Color32::from_rgb(r, g, b))
+                .strong(),
+        );
+        ui.label(egui::RichText::new(format!("{}", who.age)).color(theme::DIM));
+    });
+    ui.label(egui::RichText::new(&who.life).italics());
+    let fears: Vec<&str> = who.fears.iter().map(|f| f.tag.label()).collect();
+    ui.label(
+        egui::RichText::new(format!("Fears, from their nights: {}", fears.join(", ")))
+            .color(theme::DIM),
+    );
+    if desk.network.is_home(n) {
+        ui.colored_label(theme::MEMORY, "Brought home · off the network");
+    } else if desk.can_link_stranger(n) || desk.can_dive(&dive_id(n)) {
+        let label = format!("Dive into {}'s nightmare", who.given);
+        if ui.add(egui::Button::new(label)).clicked() {
+            requests.push(Request::LinkStranger(n));
+        }
+    } else if desk.network.sleeper(n).is_some_and(|s| s.looping) {
+        ui.label(
+            egui::RichText::new("In a loop. The dive link opens for emergencies only.")
+                .color(theme::DIM),
+        );
+    }
 }
 
 fn vitals(ui: &mut egui::Ui, s: &SleeperSnapshot) {
