@@ -784,7 +784,17 @@ fn a_stranger_brought_home_and_one_linked_to_survive_a_save() {
     assert_eq!(desk.console.dive.as_deref(), Some(id.as_str()));
     assert!(desk.can_dive(&id) && desk.open.contains(&Panel::Console));
     let spec = desk.stranger_dive(&id, &library).expect("their dream");
+    assert_eq!(desk.dive_spec(&id, &library), Some(spec.clone()));
     desk.begin_dive(&id);
+    // As the game keeps a dive's progress, by its id: the save must take it.
+    desk.dives.insert(
+        id.clone(),
+        DiveProgress {
+            understood: [0, 3].into(),
+            loop_reached: 1,
+            ..DiveProgress::default()
+        },
+    );
     desk.network.run(20);
     desk.back_from_dive(std::slice::from_ref(&id), story);
     assert!(desk.network.is_home(freed) && desk.brought_home() == 1);
@@ -811,5 +821,19 @@ fn a_stranger_brought_home_and_one_linked_to_survive_a_save() {
     assert!(back.network.is_home(freed));
     assert_eq!(back.strangers, desk.strangers);
     assert_eq!(back.stranger_dive(&later, &library), Some(before));
-    assert_ne!(spec.dreamer.name, "", "{spec:?}");
+    assert_eq!(
+        back.dives, desk.dives,
+        "the stranger's dive progress is kept"
+    );
+    assert!(spec.dream.anchors.len() == 5 && spec.id() == id);
+    // A save whose stranger holds someone else's profile is refused, and says where.
+    let text = SaveFile::of(&desk, 1_796_392_980).to_text();
+    let swapped = text.replacen(&format!("sleeper: {waiting},"), "sleeper: 3,", 1);
+    assert_ne!(swapped, text);
+    let why = SaveFile::parse("swapped", swapped.as_bytes()).expect_err("refused");
+    assert!(
+        why.iter()
+            .any(|e| e.to_string().contains(&format!("desk.strangers.{waiting}"))),
+        "{why:?}"
+    );
 }

@@ -11,7 +11,7 @@ use super::design::{Design, DesignRun};
 use crate::levels::story::{
     Action, Ending, Outcome, RunFigures, SceneCue, Story, StoryFlag, Trigger,
 };
-use crate::levels::strangers::{dive_id, sleeper_of};
+use crate::levels::strangers::{StrangerKey, dive_id, sleeper_of};
 use crate::levels::{DiveSpec, Library};
 use crate::levels::{Facts, StoryFacts};
 use crate::network::analysis::{Correlation, Query};
@@ -591,6 +591,7 @@ impl Desk {
             beats: self.flags.clone(),
             sunk: self.sunk.clone(),
             freed: self.freed.clone(),
+            home: u32::try_from(self.brought_home()).unwrap_or(u32::MAX),
         }
     }
 
@@ -598,9 +599,12 @@ impl Desk {
     /// yet freed; the finale's, once every family dreamer is freed.
     pub fn can_dive(&self, id: &str) -> bool {
         if let Some(sleeper) = sleeper_of(id) {
+            // A stranger linked to, still in their loop (after the release it may end
+            // on its own: then there is no dream to go into).
             return self.flags.contains(&StoryFlag::Overload)
                 && self.strangers.contains_key(&sleeper)
-                && !self.network.is_home(sleeper);
+                && !self.network.is_home(sleeper)
+                && self.network.sleeper(sleeper).is_some_and(|s| s.looping);
         }
         let member = self.family.iter().any(|(_, d)| d == id);
         let finale =
@@ -639,9 +643,25 @@ impl Desk {
     /// The dive into a stranger's dream (`sleeper#N`) Juno linked to, made from the
     /// visit kept; `None` for any other id, or when the stranger files cannot make it.
     pub fn stranger_dive(&self, id: &str, library: &Library) -> Option<DiveSpec> {
+        library.stranger_key_dive(&self.stranger_key(id)?).ok()
+    }
+
+    /// What the dive into a linked stranger's dream (`sleeper#N`) is made from.
+    pub fn stranger_key(&self, id: &str) -> Option<StrangerKey> {
         let visit = self.strangers.get(&sleeper_of(id)?)?;
-        let stranger = library.stranger(self.network.seed(), &visit.profile).ok()?;
-        library.stranger_dive(&stranger).ok()
+        Some(StrangerKey {
+            network_seed: self.network.seed(),
+            profile: visit.profile,
+        })
+    }
+
+    /// The dive `id` names: a dream of the library (the family's), else a stranger's
+    /// Juno linked to.
+    pub fn dive_spec(&self, id: &str, library: &Library) -> Option<DiveSpec> {
+        library
+            .dive(id)
+            .cloned()
+            .or_else(|| self.stranger_dive(id, library))
     }
 
     /// How many strangers Juno brought home.

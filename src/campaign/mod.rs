@@ -212,11 +212,9 @@ fn back_from_dive(
     } else if let Some(id) = diving.filter(|id| !freed.contains(id)) {
         // She woke herself (Wake up) with the dreamer still trapped: coming round takes
         // time, as when Father pulls her out.
-        let name = levels
-            .library
-            .dive(&id)
-            .cloned()
-            .or_else(|| room.0.stranger_dive(&id, &levels.library))
+        let name = room
+            .0
+            .dive_spec(&id, &levels.library)
             .map_or(id.clone(), |spec| spec.dreamt_by());
         let note = room.0.woke_early(story);
         room.0.console.report = Some(format!("Juno woke herself in {name}'s dream. {note}"));
@@ -282,13 +280,13 @@ fn follow_requests(
             Request::Dive { dive, link } => {
                 // A family member's dream is the library's; a stranger's is made from
                 // who they were when Juno linked to them.
-                let spec = levels
-                    .library
-                    .dive(dive)
-                    .cloned()
-                    .or_else(|| room.0.stranger_dive(dive, &levels.library));
+                let spec = room.0.dive_spec(dive, &levels.library);
+                if spec.is_none() {
+                    warn!("dive {dive:?} cannot be put together from the level files");
+                }
                 if let Some(spec) = spec {
                     let mut active = ActiveDive::new(spec);
+                    active.stranger = room.0.stranger_key(dive);
                     // Each link lost before holds less well.
                     active.link = Some(link.min(room.0.link_cap(&levels.library.story)));
                     active.story = room.0.facts();

@@ -58,13 +58,16 @@ pub enum NoDream {
     Files(#[from] StrangerError),
 }
 
-/// Sleeper `sleeper` of `network` as a person, and the dive into their dream now.
-pub fn stranger_of(
-    library: &Library,
-    story: &Story,
-    network: &Network,
-    sleeper: usize,
-) -> Result<(Stranger, DiveSpec), NoDream> {
+/// Whether sleeper `sleeper` of the story's network can be a stranger: in the network
+/// and none of the family. Cheap: nothing is simulated.
+pub fn check_sleeper(library: &Library, story: &Story, sleeper: usize) -> Result<(), NoDream> {
+    let count = (story.network.sleepers as usize).max(story.family.len());
+    if sleeper >= count {
+        return Err(NoDream::Outside {
+            sleeper,
+            last: count.saturating_sub(1),
+        });
+    }
     if let Some(member) = story.family.get(sleeper) {
         let name = library
             .dive(&member.dive)
@@ -75,6 +78,17 @@ pub fn stranger_of(
             dive: member.dive.clone(),
         });
     }
+    Ok(())
+}
+
+/// Sleeper `sleeper` of `network` as a person, and the dive into their dream now.
+pub fn stranger_of(
+    library: &Library,
+    story: &Story,
+    network: &Network,
+    sleeper: usize,
+) -> Result<(Stranger, DiveSpec), NoDream> {
+    check_sleeper(library, story, sleeper)?;
     let profile = network.profile(sleeper).ok_or(NoDream::Outside {
         sleeper,
         last: network.len().saturating_sub(1),

@@ -40,6 +40,7 @@ pub use world::{
     WATER_SPREAD, WaterSurface, prop_collider,
 };
 
+use crate::levels::strangers::StrangerKey;
 use crate::levels::{DiveSpec, Facts, StoryFacts};
 use crate::settings::DREAM_PACE;
 use crate::state::DiveResources;
@@ -66,6 +67,9 @@ pub struct ActiveDive {
     /// begins, when the player's setting is taken; a replay gives the one it was
     /// recorded with.
     pub pace: Option<f32>,
+    /// A stranger's dive: what it is made from, so it can be put together again when
+    /// a level file changes mid-dive. None for the library's dreams.
+    pub stranger: Option<StrangerKey>,
 }
 
 impl ActiveDive {
@@ -80,6 +84,7 @@ impl ActiveDive {
             link: None,
             story: StoryFacts::default(),
             pace: None,
+            stranger: None,
         }
     }
 

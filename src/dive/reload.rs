@@ -42,7 +42,11 @@ fn reshape_on_reload(
     if reloaded.read().count() == 0 {
         return;
     }
-    let Some(spec) = levels.library.dive(dive.spec.id()) else {
+    // A stranger's dream is put together again from the files and who they were.
+    let stranger = dive
+        .stranger
+        .and_then(|key| levels.library.stranger_key_dive(&key).ok());
+    let Some(spec) = levels.library.dive(dive.spec.id()).or(stranger.as_ref()) else {
         warn!(
             "dream {:?} cannot be played after the reload; keeping the version in play",
             dive.spec.id()

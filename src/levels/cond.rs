@@ -39,6 +39,10 @@ pub enum Cond {
     InDive(String),
     /// This dreamer (by dream id) was freed from their own loop.
     Freed(String),
+    /// Juno is in a stranger's dream (a sleeper of the network, not the family's).
+    Stranger,
+    /// Juno has brought home at least this many strangers.
+    BroughtHome(u32),
     /// The condition does not hold.
     Not(Box<Cond>),
     /// At least one of these holds.
@@ -58,6 +62,13 @@ pub struct StoryFacts {
     /// recorded before it read the same).
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     pub freed: BTreeSet<String>,
+    /// How many strangers Juno brought home (left out of a file when none, as `freed`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub home: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl StoryFacts {
@@ -112,6 +123,10 @@ impl Cond {
             Cond::SunkAny => !facts.story.sunk.is_empty(),
             Cond::InDive(id) => facts.dive.is_some_and(|(here, _)| here == id),
             Cond::Freed(id) => facts.story.freed.contains(id),
+            Cond::Stranger => facts
+                .dive
+                .is_some_and(|(id, _)| super::strangers::sleeper_of(id).is_some()),
+            Cond::BroughtHome(n) => facts.story.home >= *n,
             Cond::Not(c) => !c.holds(facts),
             Cond::Any(cs) => cs.iter().any(|c| c.holds(facts)),
         }
@@ -174,9 +189,10 @@ pub fn check(c: &mut Checks, at: &str, conds: &[Cond], scope: Scope) {
                     Cond::Memory(_) | Cond::Memories(_),
                     Scope::Link | Scope::Epilogue | Scope::Waking,
                 ) => Some("memories are only known at a dream's core"),
-                (Cond::Sunk | Cond::InDive(_), Scope::Epilogue | Scope::Waking) => {
-                    Some("no dive is under way while Juno is awake; use SunkAny")
-                }
+                (
+                    Cond::Sunk | Cond::InDive(_) | Cond::Stranger,
+                    Scope::Epilogue | Scope::Waking,
+                ) => Some("no dive is under way while Juno is awake; use SunkAny"),
                 (Cond::Outcome(_), Scope::Dive | Scope::Link | Scope::Waking) => {
                     Some("the alternative's outcome is only known in the epilogue")
                 }
@@ -245,6 +261,7 @@ mod tests {
             beats: beats.iter().copied().collect(),
             sunk: sunk.iter().map(|s| (*s).to_owned()).collect(),
             freed: ["leo".to_owned()].into(),
+            home: 2,
         }
     }
 
@@ -255,7 +272,10 @@ mod tests {
         let in_leo = Facts::diving(&facts, "leo", &understood);
         let in_mara = Facts::diving(&facts, "mara", &understood);
         let waking = Facts::waking(&facts);
-        let table: [(Cond, [bool; 3]); 14] = [
+        let table: [(Cond, [bool; 3]); 17] = [
+            (Cond::Stranger, [false, false, false]),
+            (Cond::BroughtHome(2), [true, true, true]),
+            (Cond::BroughtHome(3), [false, false, false]),
             (Cond::Flag("asked_leo".into()), [true, true, true]),
             (Cond::Flag("mocked_nyx".into()), [false, false, false]),
             (Cond::Beat(StoryFlag::Overload), [true, true, true]),
@@ -274,6 +294,9 @@ mod tests {
                 [true, false, true],
             ),
         ];
+        let a_stranger = Facts::diving(&facts, "sleeper#4711", &understood);
+        assert!(Cond::Stranger.holds(&a_stranger));
+        assert!(!Cond::Stranger.holds(&Facts::diving(&facts, "sleeper", &understood)));
         for (cond, expected) in table {
             let got = [
                 cond.holds(&in_leo),

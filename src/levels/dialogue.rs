@@ -559,6 +559,52 @@ mod tests {
     use super::*;
     use crate::levels::{LevelError, check::parse};
 
+    #[test]
+    fn a_shallow_talk_is_told_where_it_falls_short_and_a_deep_one_is_not() {
+        // One voice, freed at the first word with nothing understood, nothing to get
+        // wrong.
+        let shallow: Dialogue = ron::from_str(
+            r#"(id: "s", start: "a", nodes: [
+                (id: "a", speaker: "Ada", text: "Hello.", choices: [(say: "Wake up.", next: Free)]),
+            ])"#,
+        )
+        .expect("parses");
+        let problems = shallow.depth_problems();
+        assert_eq!(problems.len(), 4, "{problems:#?}");
+        assert!(problems[0].contains("one voice only"), "{problems:#?}");
+        assert!(problems[1].contains("takes 1 answers"), "{problems:#?}");
+        assert!(problems[2].contains("sends Juno back"), "{problems:#?}");
+        assert!(
+            problems[3].contains("no memory understood"),
+            "{problems:#?}"
+        );
+        // Four answers on the way, a memory on every way to Free, a second voice and a
+        // wrong word.
+        let deep: Dialogue = ron::from_str(
+            r#"(id: "d", start: "a", nodes: [
+                (id: "a", speaker: "Ada", text: "1", also: [(speaker: "Fog", text: "Stay.")],
+                 choices: [(say: "x", next: Goto("b")), (say: "No.", next: Relapse)]),
+                (id: "b", speaker: "Ada", text: "2", choices: [(say: "x", next: Goto("c"))]),
+                (id: "c", speaker: "Ada", text: "3", choices: [(say: "x", next: Goto("d"))]),
+                (id: "d", speaker: "Ada", text: "4", choices: [
+                    (say: "x", needs_memories: [0], next: Free),
+                    (say: "y", next: Goto("a")),
+                ]),
+            ])"#,
+        )
+        .expect("parses");
+        assert_eq!(deep.depth_problems(), Vec::<String>::new());
+        // The same with the memory gate taken off: freed with nothing understood.
+        let mut ungated = deep.clone();
+        ungated.nodes[3].choices[0].needs_memories.clear();
+        assert_eq!(
+            ungated.depth_problems().len(),
+            1,
+            "{:?}",
+            ungated.depth_problems()
+        );
+    }
+
     const GOOD: &str = r#"(
         id: "ada",
         start: "hello",

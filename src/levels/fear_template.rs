@@ -1,7 +1,7 @@
 //! A fear template: the memories and talk a stranger's dream is assembled from when they
 //! fear this (issue 21). One `NAME.fear.ron` file per fear, under `strangers/`; a mod's
 //! file for the same fear replaces the base game's. `docs/strangers.md` describes how
-//! the parts are put together, `docs/modding.md` every field.
+//! the parts are put together and what each field is for.
 //!
 //! Text is written with alternatives (one is drawn per stranger, so ten strangers in a
 //! row do not read alike) and slots in braces, filled per stranger: `{given}`,
@@ -19,6 +19,9 @@ use crate::dream::FearTag;
 /// Memories a template holds at least: the dream draws two without repeats, and two
 /// strangers of the same fear should not remember the same things.
 pub const MIN_ANCHORS: usize = 4;
+/// Memories a stranger's dream holds: two from the strongest fear, two from the
+/// second, one from the third.
+pub const STRANGER_ANCHORS: usize = 5;
 /// Memories a section's answers may name: the two the dominant and the second fear give
 /// the dream, counted from 0 within the template.
 pub const SECTION_MEMORIES: usize = 2;
@@ -86,8 +89,8 @@ pub struct TemplateNode {
     pub speaker: Who,
     /// What they say: ways of saying it.
     pub text: Vec<String>,
-    /// What they say instead when the dive's clock ran out and the dreamer sank deeper
-    /// (`Sunk`): ways of saying it. Optional.
+    /// What they say instead once the loops have set (the pressure clock ran out and
+    /// every trapped sleeper sank deeper): ways of saying it. Optional.
     #[serde(default)]
     pub sunk: Vec<String>,
     /// What others say after them. Optional.
@@ -200,9 +203,11 @@ impl Slots<'_> {
 /// Checks one part of a talk (a fear's nodes, or the closing): node ids, answers and
 /// where they lead. `closing` allows `Free` and forbids `On`.
 pub(super) fn check_section(c: &mut Checks, slots: &Slots, nodes: &[TemplateNode], closing: bool) {
+    // Where the part stands in its file: a template's `nodes`, the rules' `closing`.
+    let field = if closing { "closing" } else { "nodes" };
     if nodes.is_empty() || nodes.len() > MAX_SECTION_NODES {
         c.fail(
-            "nodes",
+            field,
             format!(
                 "expected 1 to {MAX_SECTION_NODES} nodes, found {}",
                 nodes.len()
@@ -212,7 +217,7 @@ pub(super) fn check_section(c: &mut Checks, slots: &Slots, nodes: &[TemplateNode
     }
     let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
     for (i, node) in nodes.iter().enumerate() {
-        let at = format!("nodes[{i}]");
+        let at = format!("{field}[{i}]");
         c.id(format_args!("{at}.id"), &node.id);
         if ids[..i].contains(&node.id.as_str()) {
             c.fail(
@@ -244,11 +249,11 @@ pub(super) fn check_section(c: &mut Checks, slots: &Slots, nodes: &[TemplateNode
         for (j, choice) in node.choices.iter().enumerate() {
             let at = format!("{at}.choices[{j}]");
             slots.alternatives(c, &format!("{at}.say"), &choice.say, ANSWER_CHARS);
-            if choice.needs_anchors > 5 {
+            if choice.needs_anchors > STRANGER_ANCHORS {
                 c.fail(
                     format_args!("{at}.needs_anchors"),
                     format!(
-                        "expected at most 5 (a stranger's dream holds 5), found {}",
+                        "expected at most {STRANGER_ANCHORS} (a stranger's dream holds {STRANGER_ANCHORS}), found {}",
                         choice.needs_anchors
                     ),
                 );
@@ -310,7 +315,7 @@ pub(super) fn check_section(c: &mut Checks, slots: &Slots, nodes: &[TemplateNode
     for (i, reached) in seen.iter().enumerate() {
         if !reached {
             c.fail(
-                format_args!("nodes[{i}].id"),
+                format_args!("{field}[{i}].id"),
                 format!(
                     "node {:?} cannot be reached from the first node",
                     nodes[i].id
@@ -320,7 +325,7 @@ pub(super) fn check_section(c: &mut Checks, slots: &Slots, nodes: &[TemplateNode
     }
     if !way_out {
         c.fail(
-            "nodes",
+            field,
             if closing {
                 "no answer frees the dreamer"
             } else {

@@ -18,12 +18,14 @@ use super::dream_file::{Anchor, Core, DreamLevel};
 use super::dreamer::Dreamer;
 use super::fear_template::{FearTemplate, TemplateNext, TemplateNode, Who};
 use super::library::{DiveSpec, Library};
-use super::strangers::{Draw, Stranger, StrangerRules, person_text};
+use super::story::StoryFlag;
+use super::strangers::{Draw, Stranger, StrangerKey, StrangerRules, person_text};
 use crate::dream::{FearTag, mix_seed};
 use crate::network::SleeperProfile;
 
-/// Memories a stranger's dream holds, and how many each of their fears gives.
-pub const STRANGER_ANCHORS: usize = 5;
+pub use super::fear_template::STRANGER_ANCHORS;
+
+/// How many memories each of a stranger's fears gives their dream.
 const ANCHORS_PER_FEAR: [usize; 3] = [2, 2, 1];
 
 /// Why a stranger's dive cannot be put together.
@@ -46,6 +48,11 @@ impl Library {
     ) -> Result<Stranger, StrangerError> {
         let rules = self.strangers.as_ref().ok_or(StrangerError::NoRules)?;
         Ok(rules.value.stranger(network_seed, profile))
+    }
+
+    /// The dive a [`StrangerKey`] names.
+    pub fn stranger_key_dive(&self, key: &StrangerKey) -> Result<DiveSpec, StrangerError> {
+        self.stranger_dive(&self.stranger(key.network_seed, &key.profile)?)
     }
 
     /// The dive into `stranger`'s dream.
@@ -217,11 +224,13 @@ fn assemble(
         };
         for node in *section {
             let at = format!("{}.{}", part.prefix, node.id);
+            // Once the loops have set (the pressure clock ran out) every trapped
+            // sleeper has sunk deeper.
             let variants = if node.sunk.is_empty() {
                 Vec::new()
             } else {
                 vec![Variant {
-                    when: vec![Cond::Sunk],
+                    when: vec![Cond::Beat(StoryFlag::LoopsSetting)],
                     text: fill.part(one(draw, &format!("{at}.sunk"), &node.sunk), part),
                 }]
             };

@@ -11,7 +11,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::check::{Checks, LevelDoc};
-use super::fear_template::{PERSON_SLOTS, Slots, TemplateNode, check_section};
+use super::fear_template::{
+    PERSON_SLOTS, STRANGER_ANCHORS, Slots, TemplateNext, TemplateNode, check_section,
+};
 use super::figure::Figure;
 use crate::dream::{FearTag, FearWeight, mix_seed};
 use crate::network::SleeperProfile;
@@ -215,17 +217,28 @@ impl Stranger {
     }
 }
 
+/// What a stranger's dive is made from, with the level files: the network's seed and
+/// who they were when Juno linked to them. A dive that carries it can be put together
+/// again (a level file edited mid-dive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrangerKey {
+    pub network_seed: u64,
+    pub profile: SleeperProfile,
+}
+
 /// The dive id of sleeper `n`'s dream.
 pub fn dive_id(sleeper: usize) -> String {
     format!("sleeper#{sleeper}")
 }
 
-/// The sleeper a dive id names, if it names one.
+/// The sleeper a dive id names, if it names one (written as [`dive_id`] writes it).
 pub fn sleeper_of(dive: &str) -> Option<usize> {
     let n = dive.strip_prefix("sleeper#")?;
-    (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && n.len() <= 9)
+    let sleeper: usize = (n.len() <= 9 && n.bytes().all(|b| b.is_ascii_digit()))
         .then(|| n.parse().ok())
-        .flatten()
+        .flatten()?;
+    (dive_id(sleeper) == dive).then_some(sleeper)
 }
 
 /// Draws from one seed: `pick(salt, n)` is the same for the same seed and salt.
@@ -512,11 +525,31 @@ impl LevelDoc for StrangerRules {
             30.0..=600.0,
             " seconds",
         );
-        if !(1..=5).contains(&self.dream.anchors_needed) {
+        if !(1..=STRANGER_ANCHORS).contains(&self.dream.anchors_needed) {
             c.fail(
                 "dream.anchors_needed",
                 format!(
-                    "expected 1 to 5 (a stranger's dream holds 5), found {}",
+                    "expected 1 to {STRANGER_ANCHORS} (a stranger's dream holds {STRANGER_ANCHORS}), found {}",
+                    self.dream.anchors_needed
+                ),
+            );
+        }
+        // Juno reaches the core holding `anchors_needed` memories: some way to free the
+        // dreamer must be open to her then, or she can only circle or be sent back.
+        let fewest_to_free = self
+            .closing
+            .iter()
+            .flat_map(|n| &n.choices)
+            .filter(|c| c.next == TemplateNext::Free)
+            .map(|c| c.needs_anchors)
+            .min();
+        if let Some(fewest) = fewest_to_free
+            && fewest > self.dream.anchors_needed
+        {
+            c.fail(
+                "dream.anchors_needed",
+                format!(
+                    "the core opens with {} memories but every way to free the dreamer in the closing needs {fewest}: Juno would reach the dreamer unable to free them",
                     self.dream.anchors_needed
                 ),
             );
@@ -561,6 +594,8 @@ mod tests {
             "sleeper#-1",
             "sleeper#4a",
             "sleeper#12345678901",
+            "sleeper#007",
+            "sleeper#+7",
         ] {
             assert_eq!(sleeper_of(not), None, "{not}");
         }
@@ -590,6 +625,57 @@ mod tests {
         assert_eq!(down.weigh(&p), 2.0, "five hours' sleep is the whole of it");
         p.sleep_minutes = 480;
         assert_eq!(down.weigh(&p), 0.0);
+    }
+
+    /// The shipped rules file, changed by `edit`, checked: the fields that fail.
+    fn failing_fields(edit: impl Fn(String) -> String) -> Vec<String> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/levels/strangers/rules.strangers.ron"
+        );
+        let text = edit(std::fs::read_to_string(path).expect("the shipped rules"));
+        match crate::levels::check::parse::<StrangerRules>("rules.strangers.ron", text.as_bytes()) {
+            Ok(_) => Vec::new(),
+            Err(errors) => crate::levels::check::located_fields(&errors),
+        }
+    }
+
+    #[test]
+    fn the_shipped_rules_check_and_broken_ones_are_told_where() {
+        assert_eq!(failing_fields(|t| t), Vec::<String>::new());
+        let once = |old: &'static str, new: &'static str| {
+            move |t: String| {
+                assert!(t.contains(old), "{old}");
+                t.replacen(old, new, 1)
+            }
+        };
+        assert_eq!(
+            failing_fields(once("from: 0.5, to: 0.85", "from: 0.5, to: 0.5")),
+            ["fears[0].to"]
+        );
+        assert_eq!(
+            failing_fields(once("anchors_needed: 3", "anchors_needed: 2")),
+            ["dream.anchors_needed"],
+            "the core would open before the dreamer can be freed"
+        );
+        assert_eq!(failing_fields(once("kept: 3", "kept: 7")), ["kept"]);
+        assert_eq!(
+            failing_fields(once("next: Goto(\"doubt\")", "next: On")),
+            // And the two nodes only that answer led to cannot be reached.
+            [
+                "closing[0].choices[1].next",
+                "closing[1].id",
+                "closing[2].id"
+            ]
+        );
+        // No rule for a fear: it would come by chance alone.
+        let no_falling = |t: String| {
+            t.lines()
+                .filter(|l| !l.contains("fear: Falling"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(failing_fields(no_falling), ["fears"]);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::campaign::Panel;
 pub use crate::campaign::desk::DiveProgress;
 use crate::campaign::desk::StrangerVisit;
 use crate::levels::story::{Outcome, StoryFlag};
+use crate::levels::strangers::sleeper_of;
 use crate::levels::{Checks, LevelDoc, LevelError};
 use crate::network::analysis::{Correlation, Query};
 use crate::network::{AltRules, Finding, Intervention, Traits};
@@ -266,7 +267,10 @@ impl LevelDoc for SaveFile {
             }
         }
         for (id, progress) in &self.dives {
-            c.id(format_args!("dives.{id}"), id);
+            // A dreamer's dive by their dream's id, or a stranger's (`sleeper#N`).
+            if sleeper_of(id).is_none() {
+                c.id(format_args!("dives.{id}"), id);
+            }
             if progress.loop_reached > 10_000 || progress.relapses > 10_000 {
                 c.fail(
                     format_args!("dives.{id}"),
@@ -276,6 +280,21 @@ impl LevelDoc for SaveFile {
         }
         for id in &d.freed {
             c.id("desk.freed", id);
+        }
+        for (sleeper, visit) in &d.strangers {
+            let at = format!("desk.strangers.{sleeper}");
+            if visit.profile.sleeper != *sleeper {
+                c.fail(
+                    &at,
+                    format!("holds sleeper {}'s profile", visit.profile.sleeper),
+                );
+            }
+            if *sleeper >= n.sleepers as usize {
+                c.fail(&at, "not a sleeper of this network");
+            }
+            if visit.minute > n.minute || visit.profile.minute != visit.minute {
+                c.fail(&at, "linked at a minute the network has not reached");
+            }
         }
     }
 }

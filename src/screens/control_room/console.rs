@@ -312,7 +312,6 @@ pub fn alternative(ui: &mut egui::Ui, desk: &Desk, library: &Library, requests: 
     }
 }
 
-/// "Leo", "Leo and Mara", "Leo, Mara and Nyx".
 /// The strangers Juno linked to, and how many she brought home.
 fn strangers(ui: &mut egui::Ui, desk: &Desk, library: &Library, requests: &mut Vec<Request>) {
     if desk.strangers.is_empty() {
@@ -359,6 +358,7 @@ fn strangers(ui: &mut egui::Ui, desk: &Desk, library: &Library, requests: &mut V
     }
 }
 
+/// "Leo", "Leo and Mara", "Leo, Mara and Nyx".
 fn and_list(names: &[String]) -> String {
     match names {
         [] => String::new(),
