@@ -271,9 +271,7 @@ const DEFAULT_DIVES: usize = 50;
 /// least 95% of the strangers within three loops.
 #[test]
 fn the_scripted_player_frees_strangers_within_three_loops() {
-    use sleep_sync::dev::player::ScriptedPlayer;
     use sleep_sync::dev::testing::{dive_into_spec, headless_app};
-    use sleep_sync::dive::{LoopState, NightmareLoop};
 
     let lib = library();
     let net = network();
@@ -289,28 +287,7 @@ fn the_scripted_player_frees_strangers_within_three_loops() {
         let (_, dive) = stranger_of(lib, &lib.story, net, sleeper).expect("a stranger");
         let mut app = headless_app();
         dive_into_spec(&mut app, dive);
-        let mut player = ScriptedPlayer::default();
-        let mut freed_in = None;
-        for _ in 0..60_000 {
-            player.play(&mut app);
-            app.update();
-            let (index, state) = {
-                let l = app.world().resource::<NightmareLoop>();
-                (l.index, l.state.clone())
-            };
-            if state == LoopState::Freed {
-                freed_in = Some(index);
-                break;
-            }
-            if index >= 3 {
-                // Into a fourth loop: not within three.
-                break;
-            }
-            if !matches!(state, LoopState::Running | LoopState::Confronting { .. }) {
-                // Forming the next loop runs on other threads: give them time.
-                std::thread::sleep(std::time::Duration::from_micros(300));
-            }
-        }
+        let freed_in = play_until_freed(&mut app);
         seconds.push(started.elapsed().as_secs_f64());
         match freed_in {
             Some(k) if k < 3 => loops[k as usize] += 1,
@@ -386,4 +363,77 @@ fn father_and_the_epilogue_know_the_strangers() {
     );
     assert!(many.iter().any(|t| t.contains("box of their letters")));
     assert!(!many.iter().any(|t| t.contains("postcard")));
+}
+
+/// The scripted player dives until the dreamer is free (the loop it was freed in, from 0)
+/// or a fourth loop begins (None).
+fn play_until_freed(app: &mut bevy::prelude::App) -> Option<u32> {
+    use sleep_sync::dev::player::ScriptedPlayer;
+    use sleep_sync::dive::{LoopState, NightmareLoop};
+
+    let mut player = ScriptedPlayer::default();
+    for _ in 0..60_000 {
+        player.play(app);
+        app.update();
+        let (index, state) = {
+            let l = app.world().resource::<NightmareLoop>();
+            (l.index, l.state.clone())
+        };
+        if state == LoopState::Freed {
+            return Some(index);
+        }
+        if index >= 3 {
+            // Into a fourth loop: not within three.
+            return None;
+        }
+        if !matches!(state, LoopState::Running | LoopState::Confronting { .. }) {
+            // Forming the next loop runs on other threads: give them time.
+            std::thread::sleep(std::time::Duration::from_micros(300));
+        }
+    }
+    None
+}
+
+/// A stranger's dive recorded (as `--record` records any) plays back headless to the
+/// same end: the replay carries who they were, and their dream is put together again.
+#[test]
+fn a_strangers_dive_recorded_plays_back_the_same() {
+    use sleep_sync::commands::replay_headless;
+    use sleep_sync::dev::testing::{dive_into_active, headless_app};
+    use sleep_sync::dive::ActiveDive;
+    use sleep_sync::levels::strangers::StrangerKey;
+    use sleep_sync::replay::{Recording, ReplayFile};
+
+    let lib = library();
+    let net = network();
+    let sleeper = sample(2)[1];
+    let (_, spec) = stranger_of(lib, &lib.story, net, sleeper).expect("a stranger");
+    let key = StrangerKey {
+        network_seed: net.seed(),
+        profile: net.profile(sleeper).expect("a profile"),
+    };
+    let path = std::env::temp_dir().join(format!(
+        "sleep-sync-stranger-{}.replay.ron",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&path);
+    let mut app = headless_app();
+    app.insert_resource(Recording::new(path.clone()));
+    let mut dive = ActiveDive::new(spec);
+    dive.stranger = Some(key);
+    dive_into_active(&mut app, dive);
+    assert!(play_until_freed(&mut app).is_some(), "freed");
+    // The file is written the moment the dreamer is free.
+    app.update();
+    let file = ReplayFile::read(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(file.dream, format!("sleeper#{sleeper}"));
+    assert_eq!(file.stranger, Some(key));
+    let outcome = replay_headless(file.clone(), "a stranger's dive", &[]).expect("plays back");
+    println!(
+        "sleeper {sleeper}: recorded {}, played back {outcome}",
+        file.outcome
+    );
+    assert!(outcome.freed);
+    assert_eq!(outcome, file.outcome);
+    let _ = std::fs::remove_file(&path);
 }

@@ -346,10 +346,16 @@ pub fn dive_into(app: &mut App, dream_id: &str) -> DiveSpec {
 /// Dives into `spec` (a stranger's, or any made outside the library) and steps until
 /// its first loop is explored.
 pub fn dive_into_spec(app: &mut App, spec: DiveSpec) {
+    dive_into_active(app, ActiveDive::new(spec));
+}
+
+/// Begins `dive` as it is (a stranger's with its key, a later loop…) and steps until its
+/// loop is explored.
+pub fn dive_into_active(app: &mut App, dive: ActiveDive) {
     run_until(app, 2_000, |w| {
         *w.resource::<State<AppState>>().get() != AppState::Loading
     });
-    app.insert_resource(ActiveDive::new(spec));
+    app.insert_resource(dive);
     app.world_mut()
         .resource_mut::<NextState<AppState>>()
         .set(AppState::Dream);

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::juno::{JunoTuning, TickIntent};
+use crate::levels::strangers::StrangerKey;
 use crate::levels::{DiveSpec, StoryFacts};
 use crate::settings::DREAM_PACE;
 
@@ -46,6 +47,11 @@ pub struct ReplayFile {
     /// 1/pace); left out at 1, the game as designed.
     #[serde(default = "designed_pace", skip_serializing_if = "is_designed_pace")]
     pub pace: f32,
+    /// A stranger's dive (`dream` is `sleeper#N`): the network's seed and who they were,
+    /// from which their dream is put together again with the level files. Left out for
+    /// the library's dreams.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stranger: Option<StrangerKey>,
     /// How the dive ended when it was recorded.
     pub outcome: Outcome,
 }
@@ -492,6 +498,7 @@ mod tests {
             answers: vec![(20, 1)],
             story: StoryFacts::default(),
             pace: 1.0,
+            stranger: None,
             outcome: Outcome {
                 loops: 1,
                 anchors: 2,

@@ -21,6 +21,7 @@ use bevy::prelude::*;
 use crate::dive::{ActiveDive, DiveTicks, LoopState, NightmareLoop, PendingAnswer};
 use crate::juno::{Juno, LookAngles, TickIntent};
 use crate::levels::Levels;
+use crate::levels::strangers::sleeper_of;
 use crate::state::AppState;
 use crate::store::{Store, Writer};
 
@@ -178,7 +179,14 @@ fn start_replay(
     mut exit: MessageWriter<AppExit>,
 ) {
     let file = &request.file;
-    let spec = levels.library.dive(&file.dream);
+    // A stranger's dream is put together from who they were; the rest are the library's.
+    let stranger = file
+        .stranger
+        .filter(|key| sleeper_of(&file.dream) == Some(key.profile.sleeper))
+        .and_then(|key| levels.library.stranger_key_dive(&key).ok());
+    let spec = stranger
+        .as_ref()
+        .or_else(|| levels.library.dive(&file.dream));
     if let Err(problem) = file.check_against(&request.name, spec, &levels.library.juno) {
         error!("{problem}");
         commands.insert_resource(ReplayFailed(problem.to_string()));
@@ -193,6 +201,7 @@ fn start_replay(
     };
     info!("replaying {} ({} ticks)", request.name, file.ticks);
     let mut dive = ActiveDive::new(spec.clone());
+    dive.stranger = file.stranger;
     dive.loop_index = file.start_loop;
     dive.story = file.story.clone();
     dive.pace = Some(file.pace);
@@ -250,6 +259,7 @@ fn start_recording(mut recording: ResMut<Recording>, dive: Res<ActiveDive>, leve
         answers: Vec::new(),
         story: dive.story.clone(),
         pace: dive.pace(),
+        stranger: dive.stranger,
         outcome: Outcome::default(),
     });
     recording.last = None;
