@@ -306,6 +306,66 @@ fn harness(desk: Desk) -> Harness<'static, Room> {
         )
 }
 
+/// From the map's sleeper to a stranger's dive: the Sleeper panel says who they are and
+/// dives for them; the console links to them, lists them and calibrates as for the
+/// family; its Dive asks for their dream.
+#[test]
+fn from_a_stranger_in_a_loop_to_their_dive_through_the_panels() {
+    let story = story();
+    let library = shipped_library();
+    let mut desk = found(&story);
+    desk.act(Action::Confront, &story);
+    while desk.confrontation.is_some() {
+        desk.next_line(&story);
+    }
+    // Into the night, until the loops have spread.
+    let stranger = (0..48)
+        .find_map(|_| {
+            desk.network.run(30);
+            (story.family.len()..desk.network.len()).find(|&i| desk.can_link_stranger(i))
+        })
+        .expect("someone loops in the overload's night");
+    let who = library
+        .stranger(
+            desk.network.seed(),
+            &desk.network.profile(stranger).expect("a profile"),
+        )
+        .expect("the stranger rules");
+    desk.selected = stranger;
+    desk.open = [Panel::Sleeper].into();
+    desk.paused = false;
+    let mut h = harness(desk);
+    h.run_steps(3);
+    h.get_by_label(&who.name());
+    h.get_by_label(&who.life);
+    h.get_by_label(&format!("Dive into {}'s nightmare", who.given))
+        .click();
+    h.run_steps(2);
+    assert!(
+        h.state()
+            .requests
+            .contains(&Request::LinkStranger(stranger)),
+        "{:?}",
+        h.state().requests
+    );
+    let id = format!("sleeper#{stranger}");
+    assert_eq!(h.state().desk.console.dive.as_deref(), Some(id.as_str()));
+    assert!(h.state().desk.open.contains(&Panel::Console));
+    // The console alone (the panels overlap): the stranger listed, the link calibrated.
+    h.state_mut().desk.open = [Panel::Console].into();
+    h.run_steps(2);
+    h.get_by_label(&format!("{} (#{stranger})", who.name()));
+    hold_the_phase(&mut h);
+    h.run_steps(2);
+    h.get_by_label("Dive").click();
+    h.run_steps(2);
+    let dive = h.state().requests.iter().find_map(|r| match r {
+        Request::Dive { dive, .. } => Some(dive.clone()),
+        _ => None,
+    });
+    assert_eq!(dive, Some(id));
+}
+
 #[test]
 fn every_panel_opens_and_its_controls_work() {
     let story = story();

@@ -651,3 +651,34 @@ fn the_design_the_clock_and_the_figures_choose_between_the_endings() {
         }
     }
 }
+
+/// The depth every stranger's talk is held to (`Dialogue::depth_problems`), kept by the
+/// family's own nightmares too. The evening's gentle dream has no wrong words by design,
+/// and the family's nightmare gates its freeing on the core's memories alone (its talk
+/// needs none of them by name): both are told so, and stay as written.
+#[test]
+fn the_nightmares_keep_the_depth_strangers_are_held_to() {
+    let library = shipped_library();
+    for id in ["leo", "mara"] {
+        let problems = library.dive(id).expect("shipped").dialogue.depth_problems();
+        assert!(problems.is_empty(), "{id}: {problems:?}");
+    }
+    let bedtime = library
+        .dive("bedtime")
+        .expect("shipped")
+        .dialogue
+        .depth_problems();
+    assert!(
+        bedtime.iter().any(|p| p.contains("sends Juno back")),
+        "{bedtime:?}"
+    );
+    let family = library
+        .dive("family")
+        .expect("shipped")
+        .dialogue
+        .depth_problems();
+    assert!(
+        family.iter().all(|p| p.contains("no memory understood")),
+        "{family:?}"
+    );
+}
