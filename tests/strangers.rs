@@ -10,7 +10,9 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use sleep_sync::campaign::strangers::{SCRIPTED_OVERLOAD_MINUTE, scripted_network, stranger_of};
+use sleep_sync::campaign::strangers::{
+    FREE_DIVE_MINUTE, SCRIPTED_OVERLOAD_MINUTE, scripted_network, stranger_of,
+};
 use sleep_sync::commands::{PlayCheck, play_check_dive};
 use sleep_sync::dev::strangers::{four_grams, image_distance, shared_share, shrink, talk_text};
 use sleep_sync::dev::testing::shipped_library;
@@ -20,9 +22,9 @@ use sleep_sync::network::Network;
 
 /// Strangers CI checks; `SLEEP_SYNC_STRANGERS` sets another number.
 const DEFAULT_STRANGERS: usize = 50;
-/// The network minute the strangers are taken at: three in the morning of the night
-/// after the scripted overload (it begins in the afternoon), when the loops have spread.
-const MINUTE: u64 = 4500;
+/// The network minute the strangers are taken at, as Free dive takes them: three in the
+/// morning of the night after the scripted overload, when the loops have spread.
+const MINUTE: u64 = FREE_DIVE_MINUTE;
 
 fn library() -> &'static Library {
     static LIBRARY: OnceLock<Library> = OnceLock::new();
@@ -436,4 +438,26 @@ fn a_strangers_dive_recorded_plays_back_the_same() {
     assert!(outcome.freed);
     assert_eq!(outcome, file.outcome);
     let _ = std::fs::remove_file(&path);
+}
+
+/// Free dive's strangers: the campaign's network at [`FREE_DIVE_MINUTE`], simulated in the
+/// background once asked for, is the network the tests' strangers come from.
+#[test]
+fn free_dive_simulates_the_strangers_network_in_the_background() {
+    use sleep_sync::campaign::strangers::StrangerNetwork;
+    use sleep_sync::dev::testing::{headless_app, run_until};
+
+    let mut app = headless_app();
+    app.insert_resource(StrangerNetwork::build(&library().story));
+    run_until(&mut app, 20_000, |w| {
+        let ready = w.resource::<StrangerNetwork>().network().is_some();
+        if !ready {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        ready
+    });
+    let strangers = app.world().resource::<StrangerNetwork>();
+    let built = strangers.network().expect("simulated");
+    assert_eq!(built.minute(), FREE_DIVE_MINUTE);
+    assert_eq!(built.digest(), network().digest());
 }

@@ -66,7 +66,12 @@ pub(super) fn plugin(app: &mut App) {
         )
         .add_systems(
             Update,
-            forget_prepared_desk.run_if(on_message::<LevelsReloaded>),
+            (forget_prepared_desk, strangers::forget_stranger_network)
+                .run_if(on_message::<LevelsReloaded>),
+        )
+        .add_systems(
+            Update,
+            strangers::poll_stranger_network.run_if(resource_exists::<strangers::StrangerNetwork>),
         )
         .add_systems(
             Update,

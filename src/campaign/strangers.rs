@@ -1,6 +1,9 @@
 //! The campaign's strangers (issue 21): the network as the campaign gives it at a
 //! minute, and the sleepers in it as people with dreams.
 
+use bevy::prelude::*;
+use bevy::tasks::{AsyncComputeTaskPool, Task, block_on, poll_once};
+
 use super::desk::family_traits;
 use crate::levels::DiveSpec;
 use crate::levels::Library;
@@ -96,4 +99,55 @@ pub fn stranger_of(
     let stranger = library.stranger(network.seed(), &profile)?;
     let dive = library.stranger_dive(&stranger)?;
     Ok((stranger, dive))
+}
+
+/// The network minute Free dive finds strangers at: three in the morning of the night
+/// after the scripted overload (it begins in the afternoon), when the loops have spread
+/// (2,924 sleepers trapped).
+pub const FREE_DIVE_MINUTE: u64 = 4500;
+
+/// The campaign's network at [`FREE_DIVE_MINUTE`], for Free dive's strangers: simulated
+/// in the background when first asked for (a couple of seconds), then kept until the
+/// level files change.
+#[derive(Resource)]
+pub enum StrangerNetwork {
+    Building(Task<Option<Network>>),
+    Ready(Box<Network>),
+    /// The story's network does not reach that minute.
+    Unavailable,
+}
+
+impl StrangerNetwork {
+    /// Starts simulating `story`'s network to [`FREE_DIVE_MINUTE`].
+    pub fn build(story: &Story) -> Self {
+        let story = story.clone();
+        Self::Building(AsyncComputeTaskPool::get().spawn(async move {
+            scripted_network(&story, SCRIPTED_OVERLOAD_MINUTE, FREE_DIVE_MINUTE)
+        }))
+    }
+
+    /// The network, once simulated.
+    pub fn network(&self) -> Option<&Network> {
+        match self {
+            Self::Ready(network) => Some(network),
+            _ => None,
+        }
+    }
+}
+
+/// Takes the network when its simulation is done.
+pub(super) fn poll_stranger_network(mut strangers: ResMut<StrangerNetwork>) {
+    if let StrangerNetwork::Building(task) = &mut *strangers
+        && let Some(network) = block_on(poll_once(task))
+    {
+        *strangers = network.map_or(StrangerNetwork::Unavailable, |n| {
+            StrangerNetwork::Ready(Box::new(n))
+        });
+    }
+}
+
+/// Edited level files may have changed the story's network: simulated again when next
+/// asked for.
+pub(super) fn forget_stranger_network(mut commands: Commands) {
+    commands.remove_resource::<StrangerNetwork>();
 }

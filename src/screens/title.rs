@@ -4,8 +4,10 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
+use crate::campaign::strangers::{StrangerNetwork, stranger_of};
 use crate::dive::ActiveDive;
 use crate::levels::Levels;
+use crate::levels::strangers::StrangerKey;
 use crate::menus::Menus;
 use crate::menus::SettingsEditor;
 use crate::saves::{Resuming, SaveRequest, SavedGames};
@@ -32,13 +34,21 @@ struct Leave<'w> {
     levels: Res<'w, Levels>,
 }
 
+/// What begins play from the title: a dive's resources, the next screen, and Free
+/// dive's strangers once their network is simulated.
+#[derive(bevy::ecs::system::SystemParam)]
+struct Begin<'w, 's> {
+    commands: Commands<'w, 's>,
+    next: ResMut<'w, NextState<AppState>>,
+    strangers: Option<Res<'w, StrangerNetwork>>,
+}
+
 fn title_screen(
     mut contexts: EguiContexts,
     levels: Res<Levels>,
     mut menus: Menus,
     mut settings: SettingsEditor,
-    mut commands: Commands,
-    mut next: ResMut<NextState<AppState>>,
+    mut begin: Begin,
     mut leave: Leave,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -58,7 +68,14 @@ fn title_screen(
             );
             ui.add_space(40.0);
             if menus.showing(Menu::FreeDive) {
-                free_dive_list(ui, &levels, &mut menus, &mut commands, &mut next);
+                free_dive_list(
+                    ui,
+                    &levels,
+                    begin.strangers.as_deref(),
+                    &mut menus,
+                    &mut begin.commands,
+                    &mut begin.next,
+                );
                 return;
             }
             if let Some(resuming) = &leave.resuming {
@@ -90,7 +107,9 @@ fn title_screen(
                 saves: !leave.saved.saves.is_empty(),
             };
             match main_menu(ui, &offer) {
-                Some(TitleChoice::Continue) if offer.under_way => next.set(AppState::ControlRoom),
+                Some(TitleChoice::Continue) if offer.under_way => {
+                    begin.next.set(AppState::ControlRoom)
+                }
                 Some(TitleChoice::Continue) => {
                     if let Some((name, _)) = newest {
                         leave.saves.write(SaveRequest::Continue(name));
@@ -318,16 +337,24 @@ fn centred(ui: &mut egui::Ui, width: f32, height: f32, add: impl FnOnce(&mut egu
 fn free_dive_list(
     ui: &mut egui::Ui,
     levels: &Levels,
+    strangers: Option<&StrangerNetwork>,
     menus: &mut Menus,
     commands: &mut Commands,
     next: &mut NextState<AppState>,
 ) {
     ui.heading("Free dive");
-    ui.label(egui::RichText::new("Any dream, from the base game or a mod.").color(theme::DIM));
+    ui.label(
+        egui::RichText::new(
+            "Any dream, from the base game or a mod; at the end, any stranger of the network.",
+        )
+        .color(theme::DIM),
+    );
     ui.add_space(12.0);
-    centred(ui, 720.0, 380.0, |ui| {
+    // Room left for the Back button below, whatever the window's height.
+    let height = (ui.available_height() - 70.0).clamp(160.0, 360.0);
+    centred(ui, 720.0, height + 20.0, |ui| {
         egui::ScrollArea::vertical()
-            .max_height(360.0)
+            .max_height(height)
             .show(ui, |ui| {
                 egui::Grid::new("free_dive")
                     .num_columns(3)
@@ -338,11 +365,113 @@ fn free_dive_list(
                             dive_row(ui, dive, commands, next);
                         }
                     });
+                ui.separator();
+                stranger_row(ui, levels, strangers, commands, next);
             });
     });
     ui.add_space(12.0);
     if theme::menu_button(ui, "Back").clicked() {
         menus.back();
+    }
+}
+
+/// Any sleeper of the campaign's network, the night after the overload: pick a number,
+/// read who they are, dive into their nightmare if they are in one.
+fn stranger_row(
+    ui: &mut egui::Ui,
+    levels: &Levels,
+    strangers: Option<&StrangerNetwork>,
+    commands: &mut Commands,
+    next: &mut NextState<AppState>,
+) {
+    let story = &levels.library.story;
+    let key = egui::Id::new("free-dive-sleeper");
+    let mut sleeper: usize = ui.ctx().data(|d| d.get_temp(key)).unwrap_or(4711);
+    let last = (story.network.sleepers as usize).saturating_sub(1);
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new("A stranger").strong().size(18.0));
+        ui.label("sleeper #");
+        ui.add(egui::DragValue::new(&mut sleeper).range(0..=last));
+        if let Some(network) = strangers.and_then(StrangerNetwork::network)
+            && ui.button("Next in a loop").clicked()
+        {
+            // The next sleeper trapped in a loop, not of the family, round the network.
+            let family = story.family.len();
+            sleeper = (1..=network.len())
+                .map(|k| (sleeper + k) % network.len())
+                .find(|&i| i >= family && network.sleeper(i).is_some_and(|s| s.looping))
+                .unwrap_or(sleeper);
+        }
+    });
+    ui.ctx().data_mut(|d| d.insert_temp(key, sleeper));
+    let network = match strangers {
+        None => {
+            let find = ui.button("Find the network's strangers");
+            ui.label(
+                egui::RichText::new(
+                    "Simulates the campaign's 12,000 sleepers to 3 a.m. the night after the overload.",
+                )
+                .small()
+                .color(theme::DIM),
+            );
+            if find.clicked() {
+                commands.insert_resource(StrangerNetwork::build(story));
+            }
+            return;
+        }
+        Some(StrangerNetwork::Building(_)) => {
+            ui.label(
+                egui::RichText::new("Simulating the network to the night after the overload…")
+                    .color(theme::DIM),
+            );
+            ui.ctx().request_repaint();
+            return;
+        }
+        Some(StrangerNetwork::Unavailable) => {
+            ui.label(
+                egui::RichText::new("This story's network does not reach that night.")
+                    .color(theme::DIM),
+            );
+            return;
+        }
+        Some(StrangerNetwork::Ready(network)) => network,
+    };
+    let (who, dive) = match stranger_of(&levels.library, story, network, sleeper) {
+        Ok(found) => found,
+        Err(why) => {
+            ui.label(egui::RichText::new(why.to_string()).color(theme::DIM));
+            return;
+        }
+    };
+    let fears: Vec<&str> = who.fears.iter().map(|f| f.tag.label()).collect();
+    let [r, g, b] = who.colour;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            egui::RichText::new(format!("{}, {}", who.name(), who.age))
+                .color(egui::Color32::from_rgb(r, g, b))
+                .strong(),
+        );
+        ui.label(egui::RichText::new(format!("fears {}", fears.join(", "))).color(theme::DIM));
+    });
+    ui.add(egui::Label::new(egui::RichText::new(&who.life).italics()).wrap());
+    if !who.profile.looping {
+        ui.label(
+            egui::RichText::new("Not in a loop tonight: no nightmare to dive into.")
+                .color(theme::DIM),
+        );
+        return;
+    }
+    if ui
+        .add_sized([100.0, 32.0], egui::Button::new("Dive"))
+        .clicked()
+    {
+        let mut active = ActiveDive::new(dive);
+        active.stranger = Some(StrangerKey {
+            network_seed: network.seed(),
+            profile: who.profile,
+        });
+        commands.insert_resource(active);
+        next.set(AppState::Dream);
     }
 }
 
