@@ -837,3 +837,32 @@ fn a_stranger_brought_home_and_one_linked_to_survive_a_save() {
         "{why:?}"
     );
 }
+
+/// After the release a stranger's loop may end on its own while Juno talks them out of
+/// it: freed, they are brought home all the same (Father said so).
+#[test]
+fn a_stranger_freed_as_their_loop_ended_is_still_brought_home() {
+    let library = shipped_library();
+    let story = &library.story;
+    let mut desk = overloaded(story);
+    let stranger = (0..48)
+        .find_map(|_| {
+            desk.network.run(30);
+            (story.family.len()..desk.network.len()).find(|&i| desk.can_link_stranger(i))
+        })
+        .expect("someone loops in the overload's night");
+    let id = format!("sleeper#{stranger}");
+    desk.apply(&Request::LinkStranger(stranger), story);
+    desk.begin_dive(&id);
+    desk.network.release();
+    for _ in 0..144 {
+        desk.network.run(10);
+        if !desk.network.sleeper(stranger).is_some_and(|s| s.looping) {
+            break;
+        }
+    }
+    assert!(!desk.can_dive(&id), "their loop ended on its own");
+    desk.back_from_dive(std::slice::from_ref(&id), story);
+    assert!(desk.network.is_home(stranger));
+    assert_eq!(desk.brought_home(), 1);
+}

@@ -677,6 +677,7 @@ fn the_nightmares_keep_the_depth_strangers_are_held_to() {
         .expect("shipped")
         .dialogue
         .depth_problems();
+    assert!(!family.is_empty());
     assert!(
         family.iter().all(|p| p.contains("no memory understood")),
         "{family:?}"

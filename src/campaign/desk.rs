@@ -693,8 +693,10 @@ impl Desk {
             return;
         }
         match sleeper_of(&diving) {
-            // A stranger freed is brought home: off the network, for good.
-            Some(sleeper) if self.can_dive(&diving) => self.network.bring(sleeper),
+            // A stranger Juno linked to and freed is brought home: off the network, for
+            // good. (After the release their loop may have ended on its own while she
+            // talked them out of it: she brought them home all the same.)
+            Some(sleeper) if self.strangers.contains_key(&sleeper) => self.network.bring(sleeper),
             Some(_) => {}
             None => self.freed(&diving, story),
         }

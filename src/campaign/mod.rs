@@ -21,6 +21,7 @@ use std::collections::BTreeSet;
 
 use crate::dive::{ActiveDive, FreedDreamers, LinkLost, StoryChoice};
 use crate::levels::story::StoryFlag;
+use crate::levels::strangers::sleeper_of;
 use crate::levels::{Levels, LevelsReloaded, StoryFacts};
 use crate::state::AppState;
 
@@ -285,6 +286,16 @@ fn follow_requests(
             Request::Dive { dive, link } => {
                 // A family member's dream is the library's; a stranger's is made from
                 // who they were when Juno linked to them.
+                // A stranger whose loop ended while the link was calibrated has no
+                // nightmare left to go into.
+                if sleeper_of(dive).is_some() && !room.0.can_dive(dive) {
+                    room.0.console.report = Some(
+                        "Their loop ended while the link was calibrated: they woke on their own."
+                            .to_owned(),
+                    );
+                    room.0.console.calibration = None;
+                    continue;
+                }
                 let spec = room.0.dive_spec(dive, &levels.library);
                 if spec.is_none() {
                     warn!("dive {dive:?} cannot be put together from the level files");

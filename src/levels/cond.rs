@@ -189,10 +189,12 @@ pub fn check(c: &mut Checks, at: &str, conds: &[Cond], scope: Scope) {
                     Cond::Memory(_) | Cond::Memories(_),
                     Scope::Link | Scope::Epilogue | Scope::Waking,
                 ) => Some("memories are only known at a dream's core"),
-                (
-                    Cond::Sunk | Cond::InDive(_) | Cond::Stranger,
-                    Scope::Epilogue | Scope::Waking,
-                ) => Some("no dive is under way while Juno is awake; use SunkAny"),
+                (Cond::Sunk | Cond::InDive(_), Scope::Epilogue | Scope::Waking) => {
+                    Some("no dive is under way while Juno is awake; use SunkAny")
+                }
+                (Cond::Stranger, Scope::Epilogue | Scope::Waking) => Some(
+                    "no dive is under way while Juno is awake; use BroughtHome(1) for the strangers she freed",
+                ),
                 (Cond::Outcome(_), Scope::Dive | Scope::Link | Scope::Waking) => {
                     Some("the alternative's outcome is only known in the epilogue")
                 }

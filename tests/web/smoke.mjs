@@ -159,7 +159,7 @@ try {
   // network minute it was saved at.
   await waitFor("the autosave in localStorage, with the handover read", async () => {
     const saved = await page.evaluate((k) => localStorage.getItem(k) || "", SAVE_KEY);
-    return saved.includes("version: 2") && saved.includes("\"handover\"");
+    return saved.includes("version: 3") && saved.includes("\"handover\"");
   }, 60);
   await page.reload();
   await onScreen("Title", 300);
