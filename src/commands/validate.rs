@@ -167,7 +167,7 @@ pub fn stranger_check(library: &Library, check: &mut PlayCheck) {
             .get(tag)
             .map_or("", |e| e.file.as_str())
     };
-    let base = rules.value.stranger(0, &SAMPLE_PROFILE);
+    let base = rules.value.stranger(0, &SleeperProfile::MIDDLING);
     for (i, &first) in FearTag::ALL.iter().enumerate() {
         for &second in FearTag::ALL.iter().filter(|t| **t != first) {
             let third = FearTag::ALL
@@ -208,28 +208,6 @@ pub fn stranger_check(library: &Library, check: &mut PlayCheck) {
         }
     }
 }
-
-/// The profile the validation's strangers are made from: a sleeper in the middle of
-/// everything (only their fears, set by hand, matter to the check).
-const SAMPLE_PROFILE: SleeperProfile = SleeperProfile {
-    sleeper: 0,
-    minute: 0,
-    looping: true,
-    loop_minutes: 60,
-    risk: 50,
-    dependence: 50,
-    arousal: 50,
-    valence: 0,
-    day_in_loop: 20,
-    low_mood: -30,
-    mood_swing: 50,
-    susceptibility: 50,
-    calm: 10,
-    sleep_minutes: 420,
-    bedtime: 1380,
-    shared_nights: 1,
-    home: false,
-};
 
 /// Every problem, then warnings, notes, and a one-line summary.
 pub fn report(assembly: &Assembly, play: &PlayCheck) -> String {

@@ -448,6 +448,11 @@ struct ById<'a> {
 }
 
 impl ById<'_> {
+    /// How notes name source `source`'s folder.
+    fn folder(&self, source: usize) -> &str {
+        self.sources.get(source).map_or("?", |s| s.folder.as_str())
+    }
+
     /// Sets a one-of-a-kind file (the stranger rules, a fear's template): a later
     /// source's replaces an earlier one's, with a note; two in one source are an error.
     fn replace<T: Clone>(
@@ -465,10 +470,7 @@ impl ById<'_> {
                 ));
                 return;
             }
-            let folder = self
-                .sources
-                .get(file.source)
-                .map_or("?", |s| s.folder.as_str());
+            let folder = self.folder(file.source);
             self.notes.push(format!(
                 "{folder}: {} replaces {what} from {}",
                 file.file, old.file
@@ -498,10 +500,7 @@ impl ById<'_> {
                 ));
                 return;
             }
-            let folder = self
-                .sources
-                .get(file.source)
-                .map_or("?", |s| s.folder.as_str());
+            let folder = self.folder(file.source);
             self.notes.push(format!(
                 "{folder}: {} overrides {kind} {id:?} from {}",
                 file.file, old.file

@@ -561,29 +561,6 @@ impl LevelDoc for StrangerRules {
 mod tests {
     use super::*;
 
-    /// A calm sleeper, every measure at its middle.
-    pub(crate) fn profile(sleeper: usize) -> SleeperProfile {
-        SleeperProfile {
-            sleeper,
-            minute: 3000,
-            looping: true,
-            loop_minutes: 30,
-            risk: 50,
-            dependence: 50,
-            arousal: 50,
-            valence: 0,
-            day_in_loop: 10,
-            low_mood: -20,
-            mood_swing: 40,
-            susceptibility: 50,
-            calm: 10,
-            sleep_minutes: 420,
-            bedtime: 1380,
-            shared_nights: 1,
-            home: false,
-        }
-    }
-
     #[test]
     fn dive_ids_name_sleepers_and_nothing_else() {
         assert_eq!(dive_id(4711), "sleeper#4711");
@@ -603,7 +580,7 @@ mod tests {
 
     #[test]
     fn a_rule_grows_from_from_to_to_either_way() {
-        let mut p = profile(7);
+        let mut p = SleeperProfile::MIDDLING;
         p.dependence = 65;
         let up = FearRule {
             fear: FearTag::Endlessness,

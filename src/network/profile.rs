@@ -46,6 +46,30 @@ pub struct SleeperProfile {
     pub home: bool,
 }
 
+impl SleeperProfile {
+    /// A sleeper in a loop with every measure in the middle: where checks and tests
+    /// start when only one measure (or the fears, set by hand) matters.
+    pub const MIDDLING: SleeperProfile = SleeperProfile {
+        sleeper: 0,
+        minute: 0,
+        looping: true,
+        loop_minutes: 60,
+        risk: 50,
+        dependence: 50,
+        arousal: 50,
+        valence: 0,
+        day_in_loop: 20,
+        low_mood: -30,
+        mood_swing: 50,
+        susceptibility: 50,
+        calm: 10,
+        sleep_minutes: 420,
+        bedtime: 1380,
+        shared_nights: 1,
+        home: false,
+    };
+}
+
 /// `value` (0..1) in whole hundredths.
 fn hundredths(value: f32) -> u8 {
     (value.clamp(0.0, 1.0) * 100.0).round() as u8
