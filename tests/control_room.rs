@@ -9,7 +9,7 @@ use egui_kittest::kittest::Queryable;
 use sleep_sync::campaign::design::DesignRun;
 use sleep_sync::campaign::{Desk, Panel, Request};
 use sleep_sync::controls::{Control, ControlState, Device};
-use sleep_sync::dev::testing::shipped_library;
+use sleep_sync::dev::testing::{into_the_night, shipped_library};
 use sleep_sync::levels::Library;
 use sleep_sync::levels::story::{Action, Story, StoryFlag};
 use sleep_sync::menus::nav::nav_events;
@@ -319,11 +319,8 @@ fn from_a_stranger_in_a_loop_to_their_dive_through_the_panels() {
         desk.next_line(&story);
     }
     // Into the night, until the loops have spread.
-    let stranger = (0..48)
-        .find_map(|_| {
-            desk.network.run(30);
-            (story.family.len()..desk.network.len()).find(|&i| desk.can_link_stranger(i))
-        })
+    let &stranger = into_the_night(&mut desk, 1)
+        .first()
         .expect("someone loops in the overload's night");
     let who = library
         .stranger(

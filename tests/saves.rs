@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use proptest::prelude::*;
 use sleep_sync::campaign::{Desk, DiveProgress, Panel, Request};
-use sleep_sync::dev::testing::shipped_library;
+use sleep_sync::dev::testing::{into_the_night, shipped_library};
 use sleep_sync::levels::Story;
 use sleep_sync::levels::story::{Action, Outcome, StoryFlag};
 use sleep_sync::network::analysis::Query;
@@ -761,17 +761,7 @@ fn a_stranger_brought_home_and_one_linked_to_survive_a_save() {
     let story = &library.story;
     let mut desk = overloaded(story);
     // Into the night, when the loops spread.
-    let mut looping = Vec::new();
-    for _ in 0..48 {
-        desk.network.run(30);
-        looping = (story.family.len()..desk.network.len())
-            .filter(|&i| desk.can_link_stranger(i))
-            .take(2)
-            .collect();
-        if looping.len() == 2 {
-            break;
-        }
-    }
+    let looping = into_the_night(&mut desk, 2);
     let [freed, waiting] = looping[..] else {
         panic!("two strangers in loops: {looping:?}");
     };
@@ -845,11 +835,8 @@ fn a_stranger_freed_as_their_loop_ended_is_still_brought_home() {
     let library = shipped_library();
     let story = &library.story;
     let mut desk = overloaded(story);
-    let stranger = (0..48)
-        .find_map(|_| {
-            desk.network.run(30);
-            (story.family.len()..desk.network.len()).find(|&i| desk.can_link_stranger(i))
-        })
+    let &stranger = into_the_night(&mut desk, 1)
+        .first()
         .expect("someone loops in the overload's night");
     let id = format!("sleeper#{stranger}");
     desk.apply(&Request::LinkStranger(stranger), story);

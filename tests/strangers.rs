@@ -461,3 +461,82 @@ fn free_dive_simulates_the_strangers_network_in_the_background() {
     assert_eq!(built.minute(), FREE_DIVE_MINUTE);
     assert_eq!(built.digest(), network().digest());
 }
+
+/// Free dive's stranger row, drawn as the title draws it: before the network is found it
+/// offers to find it; once found, "Next in a loop" steps to the next trapped stranger past
+/// the family, who they are is shown, and Dive asks for their dream with the key that
+/// re-forms it. A sleeper not in a loop tonight has no Dive.
+#[test]
+fn free_dives_stranger_row_finds_a_stranger_and_dives_into_their_dream() {
+    use bevy_egui::egui;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+    use sleep_sync::campaign::strangers::StrangerNetwork;
+    use sleep_sync::levels::strangers::{StrangerKey, dive_id};
+    use sleep_sync::screens::title::{StrangerPick, stranger_row};
+
+    struct Row {
+        strangers: Option<StrangerNetwork>,
+        picked: Option<StrangerPick>,
+    }
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(900.0, 400.0))
+        .build_ui_state(
+            |ui, row: &mut Row| {
+                if let Some(pick) = stranger_row(ui, library(), row.strangers.as_ref()) {
+                    row.picked = Some(pick);
+                }
+            },
+            Row {
+                strangers: None,
+                picked: None,
+            },
+        );
+    h.run_steps(2);
+    h.get_by_label("Find the network's strangers").click();
+    h.run_steps(2);
+    assert!(
+        matches!(h.state().picked, Some(StrangerPick::FindNetwork)),
+        "{:?}",
+        h.state().picked
+    );
+
+    let net = network();
+    let family = library().story.family.len();
+    h.state_mut().picked = None;
+    h.state_mut().strangers = Some(StrangerNetwork::Ready(Box::new(net.clone())));
+    // The row's number, as a player would have typed it: one not in a loop.
+    let calm = (family..net.len())
+        .find(|&i| net.sleeper(i).is_some_and(|s| !s.looping))
+        .expect("someone sleeps calmly");
+    h.ctx
+        .data_mut(|d| d.insert_temp(egui::Id::new("free-dive-sleeper"), calm));
+    h.run_steps(2);
+    let (who, _) = stranger_of(library(), &library().story, net, calm).expect("a person");
+    h.get_by_label(&format!("{}, {}", who.name(), who.age));
+    h.get_by_label("Not in a loop tonight: no nightmare to dive into.");
+    assert_eq!(h.query_all_by_label("Dive").count(), 0);
+
+    h.get_by_label("Next in a loop").click();
+    h.run_steps(2);
+    let next = (calm + 1..net.len())
+        .find(|&i| net.sleeper(i).is_some_and(|s| s.looping))
+        .expect("someone loops after them");
+    let (who, dive) = stranger_of(library(), &library().story, net, next).expect("a dream");
+    h.get_by_label(&format!("{}, {}", who.name(), who.age));
+    h.get_by_label(&who.life);
+    h.get_by_label("Dive").click();
+    h.run_steps(2);
+    let Some(StrangerPick::Dive(active)) = h.state_mut().picked.take() else {
+        panic!("Dive asks for the stranger's dream");
+    };
+    assert_eq!(active.spec.id(), dive_id(next));
+    assert_eq!(active.spec, dive);
+    assert_eq!(
+        active.stranger,
+        Some(StrangerKey {
+            network_seed: net.seed(),
+            profile: who.profile,
+        })
+    );
+}

@@ -622,6 +622,12 @@ impl Desk {
             && self.network.sleeper(sleeper).is_some_and(|s| s.looping)
     }
 
+    /// The strangers Juno could link to now, in number order: past the family, not
+    /// brought home, in a loop (after the overload).
+    pub fn linkable_strangers(&self) -> impl Iterator<Item = usize> + '_ {
+        (self.family.len()..self.network.len()).filter(|&i| self.can_link_stranger(i))
+    }
+
     /// Links the console to stranger `sleeper`: who they are now is kept (unless Juno
     /// has been in their dream before: then the dream she left), and the link calibrated
     /// for them. The Console panel opens.

@@ -11,6 +11,7 @@ use bevy::prelude::*;
 
 pub use crate::headless::FRAME_SECONDS;
 
+use crate::campaign::Desk;
 use crate::dive::{ActiveDive, CurrentDream, NightmareLoop};
 use crate::juno::Juno;
 use crate::levels::{self, DiveSpec, Levels};
@@ -360,6 +361,21 @@ pub fn dive_into_active(app: &mut App, dive: ActiveDive) {
         .resource_mut::<NextState<AppState>>()
         .set(AppState::Dream);
     wait_for_exploring(app);
+}
+
+/// Runs the desk's network on into the overload's night, half an hour at a time for at
+/// most a day, until `count` strangers are in loops Juno could link to; returns the first
+/// `count` of them (fewer if the day ends first).
+pub fn into_the_night(desk: &mut Desk, count: usize) -> Vec<usize> {
+    let mut looping = Vec::new();
+    for _ in 0..48 {
+        desk.network.run(30);
+        looping = desk.linkable_strangers().take(count).collect();
+        if looping.len() == count {
+            break;
+        }
+    }
+    looping
 }
 
 /// Steps until the dream is being explored (the current loop is formed).

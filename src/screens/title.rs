@@ -366,7 +366,16 @@ fn free_dive_list(
                         }
                     });
                 ui.separator();
-                stranger_row(ui, levels, strangers, commands, next);
+                match stranger_row(ui, &levels.library, strangers) {
+                    Some(StrangerPick::FindNetwork) => {
+                        commands.insert_resource(StrangerNetwork::build(&levels.library.story));
+                    }
+                    Some(StrangerPick::Dive(active)) => {
+                        commands.insert_resource(*active);
+                        next.set(AppState::Dream);
+                    }
+                    None => {}
+                }
             });
     });
     ui.add_space(12.0);
@@ -375,16 +384,23 @@ fn free_dive_list(
     }
 }
 
+/// What Free dive's stranger row asks for.
+#[derive(Debug)]
+pub enum StrangerPick {
+    /// Simulate the campaign's network to the night after the overload.
+    FindNetwork,
+    /// Dive into the chosen stranger's nightmare.
+    Dive(Box<ActiveDive>),
+}
+
 /// Any sleeper of the campaign's network, the night after the overload: pick a number,
 /// read who they are, dive into their nightmare if they are in one.
-fn stranger_row(
+pub fn stranger_row(
     ui: &mut egui::Ui,
-    levels: &Levels,
+    library: &crate::levels::Library,
     strangers: Option<&StrangerNetwork>,
-    commands: &mut Commands,
-    next: &mut NextState<AppState>,
-) {
-    let story = &levels.library.story;
+) -> Option<StrangerPick> {
+    let story = &library.story;
     let key = egui::Id::new("free-dive-sleeper");
     let mut sleeper: usize = ui.ctx().data(|d| d.get_temp(key)).unwrap_or(4711);
     let last = (story.network.sleepers as usize).saturating_sub(1);
@@ -414,10 +430,7 @@ fn stranger_row(
                 .small()
                 .color(theme::DIM),
             );
-            if find.clicked() {
-                commands.insert_resource(StrangerNetwork::build(story));
-            }
-            return;
+            return find.clicked().then_some(StrangerPick::FindNetwork);
         }
         Some(StrangerNetwork::Building(_)) => {
             ui.label(
@@ -425,22 +438,22 @@ fn stranger_row(
                     .color(theme::DIM),
             );
             ui.ctx().request_repaint();
-            return;
+            return None;
         }
         Some(StrangerNetwork::Unavailable) => {
             ui.label(
                 egui::RichText::new("This story's network does not reach that night.")
                     .color(theme::DIM),
             );
-            return;
+            return None;
         }
         Some(StrangerNetwork::Ready(network)) => network,
     };
-    let (who, dive) = match stranger_of(&levels.library, story, network, sleeper) {
+    let (who, dive) = match stranger_of(library, story, network, sleeper) {
         Ok(found) => found,
         Err(why) => {
             ui.label(egui::RichText::new(why.to_string()).color(theme::DIM));
-            return;
+            return None;
         }
     };
     let fears: Vec<&str> = who.fears.iter().map(|f| f.tag.label()).collect();
@@ -459,20 +472,19 @@ fn stranger_row(
             egui::RichText::new("Not in a loop tonight: no nightmare to dive into.")
                 .color(theme::DIM),
         );
-        return;
+        return None;
     }
-    if ui
+    let dive_clicked = ui
         .add_sized([100.0, 32.0], egui::Button::new("Dive"))
-        .clicked()
-    {
+        .clicked();
+    dive_clicked.then(|| {
         let mut active = ActiveDive::new(dive);
         active.stranger = Some(StrangerKey {
             network_seed: network.seed(),
             profile: who.profile,
         });
-        commands.insert_resource(active);
-        next.set(AppState::Dream);
-    }
+        StrangerPick::Dive(Box::new(active))
+    })
 }
 
 /// Every playable dream, in the order the story meets them (the prologue's, then the
