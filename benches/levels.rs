@@ -4,13 +4,18 @@
 //! - **parse_with_errors**: a broken dreamer file with every value wrong (each problem
 //!   located in the text);
 //! - **load_base**: every base-game file read from disk, parsed, put together;
-//! - **assemble**: putting already-parsed files together (what a hot reload redoes).
+//! - **assemble**: putting already-parsed files together (what a hot reload redoes);
+//! - **stranger_identity**: who a sleeper is, from the network's seed and their profile
+//!   (name, age, life, fears: what the Sleeper panel and the console redo every frame);
+//! - **stranger_dive**: their dream put together from the fear templates (memories,
+//!   talk, dream file; what a dive, Free dive's row and `preview` redo).
 //!
 //! Figures are ratios within one run; compare them with a dream's generation
 //! (`benches/dream.rs`, 12–25 ms) to see what a reload costs beside re-forming.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use sleep_sync::levels::{self, LevelDocument, LevelFile, Library, Source, disk};
+use sleep_sync::network::SleeperProfile;
 
 fn benches(c: &mut Criterion) {
     let root = levels::data_root();
@@ -40,6 +45,31 @@ fn benches(c: &mut Criterion) {
                 folder: "levels".to_owned(),
             }];
             Library::assemble(sources, files.clone(), &[])
+        })
+    });
+    let library = disk::load(&base, &[], &root).library;
+    // Strangers up and down the network, in the middle of every measure but their number.
+    let profiles: Vec<SleeperProfile> = (0..64)
+        .map(|k| SleeperProfile {
+            sleeper: 2 + 187 * k,
+            ..SleeperProfile::MIDDLING
+        })
+        .collect();
+    let mut k = 0;
+    group.bench_function("stranger_identity", |b| {
+        b.iter(|| {
+            k = (k + 1) % profiles.len();
+            library.stranger(0x5eed, &profiles[k])
+        })
+    });
+    let strangers: Vec<_> = profiles
+        .iter()
+        .map(|p| library.stranger(0x5eed, p).expect("the shipped rules"))
+        .collect();
+    group.bench_function("stranger_dive", |b| {
+        b.iter(|| {
+            k = (k + 1) % strangers.len();
+            library.stranger_dive(&strangers[k])
         })
     });
     group.finish();
