@@ -71,11 +71,11 @@ fn the_shipped_replay_breaks_the_family_nightmare() {
 fn a_replay_of_another_version_or_of_changed_levels_says_so() {
     let text = std::fs::read_to_string(shipped("leo")).expect("the shipped replay");
     let old = text.replace("simulation: 1,", "simulation: 0,");
-    let error = ReplayFile::parse("old.replay.ron", &old)
+    let error = ReplayFile::parse("old.replay.ron", old.as_bytes())
         .expect_err("an old simulation is refused")
         .to_string();
     assert!(error.contains("cannot be played back"), "{error}");
-    let mut file = ReplayFile::parse("leo.replay.ron", &text).expect("parses");
+    let mut file = ReplayFile::parse("leo.replay.ron", text.as_bytes()).expect("parses");
     file.seed += 1;
     let error = replay_headless(file.clone(), "reseeded.replay.ron", &[])
         .expect_err("a changed seed is refused");

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use bevy::prelude::Message;
 
 use super::design::{Design, DesignRun};
+use crate::dive::MAX_LOOP_INDEX;
 use crate::levels::story::{
     Action, Ending, Outcome, RunFigures, SceneCue, Story, StoryFlag, Trigger,
 };
@@ -398,7 +399,10 @@ impl Desk {
                 continue;
             }
             self.sunk.insert(id.clone());
-            self.dives.entry(id.clone()).or_default().loop_reached += story.stakes.sink_loops;
+            let progress = self.dives.entry(id.clone()).or_default();
+            progress.loop_reached = (progress.loop_reached)
+                .saturating_add(story.stakes.sink_loops)
+                .min(MAX_LOOP_INDEX);
         }
     }
 

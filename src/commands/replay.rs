@@ -64,9 +64,9 @@ impl ReplayArgs {
         }
     }
 
-    /// How messages name the file.
+    /// How messages name the file (as a terminal can show it).
     fn name(&self) -> String {
-        self.file.display().to_string()
+        crate::levels::printable(&self.file.display().to_string())
     }
 }
 
@@ -120,10 +120,20 @@ pub fn run_headless(args: &ReplayArgs) -> ExitCode {
 /// Plays a replay in a game without window or renderer, with the mod folders `mods`
 /// loaded, and returns how it went: the outcome, or why it could not be played.
 pub fn replay_headless(file: ReplayFile, name: &str, mods: &[PathBuf]) -> Result<Outcome, String> {
+    // Forming a loop takes frames; playing one takes a frame a tick.
+    let most_frames = file.ticks.saturating_add(50_000);
+    replay_headless_within(file, name, mods, most_frames)
+}
+
+/// [`replay_headless`] for at most `most_frames` frames (an error beyond).
+pub fn replay_headless_within(
+    file: ReplayFile,
+    name: &str,
+    mods: &[PathBuf],
+    most_frames: u64,
+) -> Result<Outcome, String> {
     let mut app = crate::headless::app(mods);
     crate::headless::ready(&mut app);
-    // Forming a loop takes frames; playing one takes a frame a tick.
-    let most_frames = file.ticks + 50_000;
     app.insert_resource(ReplayRequest {
         file,
         name: name.to_owned(),

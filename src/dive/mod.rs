@@ -45,6 +45,11 @@ use crate::levels::{DiveSpec, Facts, StoryFacts};
 use crate::settings::DREAM_PACE;
 use crate::state::DiveResources;
 
+/// The furthest loop a dive goes (its index, 0 for the first): the loops stop counting
+/// there, and a save or replay starting beyond it is refused. A dream has long stopped
+/// changing by then ([`crate::dream::recipe`] mutates it for the first thousand).
+pub const MAX_LOOP_INDEX: u32 = 10_000;
+
 /// The dive in progress: which dream (with its dreamer and dialogue), and which loop.
 #[derive(Resource, Debug, Clone)]
 pub struct ActiveDive {
@@ -73,6 +78,16 @@ pub struct ActiveDive {
 }
 
 impl ActiveDive {
+    /// The loop being played as players count it (1 for the first).
+    pub fn loop_number(&self) -> u32 {
+        self.loop_index.saturating_add(1)
+    }
+
+    /// The loop after this one, within [`MAX_LOOP_INDEX`].
+    pub fn next_loop(&self) -> u32 {
+        self.loop_index.saturating_add(1).min(MAX_LOOP_INDEX)
+    }
+
     /// A dive starting at the first loop. Insert it, then enter
     /// [`AppState::Dream`](crate::state::AppState::Dream).
     pub fn new(spec: DiveSpec) -> Self {

@@ -10,7 +10,7 @@ use bevy::prelude::*;
 
 use crate::state::DiveResources;
 
-use super::{ActiveDive, DreamForge, Lucidity};
+use super::{ActiveDive, DreamForge, Lucidity, MAX_LOOP_INDEX};
 use crate::state::DreamPhase;
 
 /// Fixed ticks the collapse takes between the loop ending and the next one forming.
@@ -73,6 +73,11 @@ impl Collapse {
 }
 
 impl NightmareLoop {
+    /// The loop as players count it (1 for the first).
+    pub fn number(&self) -> u32 {
+        self.index.saturating_add(1)
+    }
+
     pub fn new(index: u32, seconds: f32, anchors_total: usize) -> Self {
         Self {
             index,
@@ -221,7 +226,7 @@ fn fall_apart(
         // The loop forged ahead is not the one coming.
         forge.clear();
     }
-    dive.loop_index = nightmare.index + skip;
+    dive.loop_index = nightmare.index.saturating_add(skip).min(MAX_LOOP_INDEX);
     forge.request(&dive.spec, dive.loop_index);
     next_phase.set(DreamPhase::Forming);
 }

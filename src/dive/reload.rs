@@ -59,7 +59,7 @@ fn reshape_on_reload(
     info!(
         "{}'s dream changed on disk: re-forming loop {}",
         spec.dreamer.name,
-        dive.loop_index + 1
+        dive.loop_number()
     );
     dive.spec = spec.clone();
     // Dreams generated from the old files are stale.

@@ -91,7 +91,7 @@ pub(super) fn form_loop(
         // Each loop starts lucid: what carries over is what she understood.
         commands.insert_resource(Lucidity::full());
         // Forge the next loop while this one is played.
-        forge.request(&dive.spec, dive.loop_index + 1);
+        forge.request(&dive.spec, dive.next_loop());
         next_phase.set(DreamPhase::Exploring);
         return;
     }
@@ -105,7 +105,7 @@ pub(super) fn form_loop(
     info!(
         "{}'s dream, loop {}: generated in {:.0} ms",
         dive.spec.dreamer.name,
-        dive.loop_index + 1,
+        dive.loop_number(),
         generated.millis
     );
     // First the dream, then its entities: observers dressing them read the palette.

@@ -36,7 +36,7 @@ fn talk(
         return Ok(());
     };
     let facts = dive.facts();
-    let loop_number = nightmare.as_deref().map_or(1, |n| n.index + 1);
+    let loop_number = nightmare.as_deref().map_or(1, NightmareLoop::number);
     let understood = dive.understood.len();
     let ctx = contexts.ctx_mut()?;
     egui::Window::new("Confrontation")

@@ -218,7 +218,7 @@ fn hud(
                         egui::Label::new(
                             egui::RichText::new(format!(
                                 "Loop {}  ·  {}",
-                                nightmare.index + 1,
+                                nightmare.number(),
                                 theme::clock(remaining)
                             ))
                             .size(22.0)
@@ -305,7 +305,7 @@ fn hud(
             alpha,
             &format!(
                 "Loop {} · the dream shifts, the fear grows",
-                nightmare.index + 1
+                nightmare.number()
             ),
             theme::ACCENT.gamma_multiply(alpha),
         );

@@ -72,7 +72,7 @@ fn listen(
     if transcript.0.is_empty() {
         *noted = None; // a new dive: its talk is noted afresh
     }
-    let loop_number = nightmare.as_ref().map_or(1, |n| n.index + 1);
+    let loop_number = nightmare.as_ref().map_or(1, |n| n.number());
     for FatherSays(line) in father.read() {
         transcript.note("Father", line, loop_number);
     }

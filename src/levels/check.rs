@@ -47,6 +47,8 @@ pub fn rgb(colour: &str) -> Option<[u8; 3]> {
 pub trait LevelDoc: DeserializeOwned {
     /// What a modder calls it ("dreamer file").
     const KIND: &'static str;
+    /// The largest file of the kind read, bytes: bigger ones are refused unparsed.
+    const MAX_BYTES: usize = MAX_FILE_BYTES;
     /// Checks what the format alone cannot: ranges, emptiness, finiteness, references
     /// inside the file.
     fn check(&self, checks: &mut Checks);
@@ -191,9 +193,24 @@ fn shortened(name: &str) -> String {
 }
 
 /// Decodes, parses and checks a level file. `file` names it in errors. Every problem
-/// comes back located, at most [`MAX_ERRORS_PER_FILE`] of them.
+/// comes back located (in a text of at most [`MAX_FILE_BYTES`]: a longer replay's name
+/// their fields only), at most [`MAX_ERRORS_PER_FILE`] of them.
 pub fn parse<T: LevelDoc>(file: &str, bytes: &[u8]) -> Result<T, Vec<LevelError>> {
-    let text = text_of(file, bytes).map_err(|e| vec![e])?;
+    if bytes.len() > T::MAX_BYTES {
+        // Level files share one cap; a kind with its own (replays) says which it is.
+        let kind = if T::MAX_BYTES == MAX_FILE_BYTES {
+            "level file"
+        } else {
+            T::KIND
+        };
+        return Err(vec![too_big_for(
+            file,
+            bytes.len() as u64,
+            kind,
+            T::MAX_BYTES,
+        )]);
+    }
+    let text = decode(file, bytes).map_err(|e| vec![e])?;
     // Editors on Windows may start a file with a byte-order mark: it is not content.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // `height: 30.0` means `Some(30.0)`: modders need not write the `Some`.
@@ -212,11 +229,8 @@ pub fn parse<T: LevelDoc>(file: &str, bytes: &[u8]) -> Result<T, Vec<LevelError>
     Err(located(text, errors))
 }
 
-/// A level file's bytes as text: at most [`MAX_FILE_BYTES`], UTF-8.
-pub fn text_of<'t>(file: &str, bytes: &'t [u8]) -> Result<&'t str, LevelError> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(too_big(file, bytes.len() as u64));
-    }
+/// Bytes as UTF-8 text, or where they stop being it.
+fn decode<'t>(file: &str, bytes: &'t [u8]) -> Result<&'t str, LevelError> {
     std::str::from_utf8(bytes).map_err(|e| {
         let at = line_column(&bytes[..e.valid_up_to()]);
         LevelError::Syntax {
@@ -230,18 +244,28 @@ pub fn text_of<'t>(file: &str, bytes: &'t [u8]) -> Result<&'t str, LevelError> {
 
 /// The error for a file over [`MAX_FILE_BYTES`].
 pub fn too_big(file: &str, bytes: u64) -> LevelError {
+    too_big_for(file, bytes, "level file", MAX_FILE_BYTES)
+}
+
+/// The error for a `kind` of file over `max` bytes.
+pub fn too_big_for(file: &str, bytes: u64, kind: &str, max: usize) -> LevelError {
     LevelError::File {
         file: file.to_owned(),
         message: format!(
-            "{:.1} MB is too big for a level file (at most {} KB)",
+            "{:.1} MB is too big for a {kind} (at most {} KB)",
             bytes as f64 / 1e6,
-            MAX_FILE_BYTES / 1024
+            max / 1024
         ),
     }
 }
 
-/// Locates each error in `text`, scanning it once.
+/// Locates each error in `text`, scanning it once. A text longer than a level file may
+/// be (a long replay) is not scanned: its errors name their fields only, as scanning
+/// it would take many times its size in memory.
 fn located(text: &str, errors: Vec<LevelError>) -> Vec<LevelError> {
+    if text.len() > MAX_FILE_BYTES {
+        return errors;
+    }
     let locator = super::locate::Locator::new(text);
     errors.into_iter().map(|e| e.located_by(&locator)).collect()
 }
@@ -260,7 +284,7 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_located() {
-        let err = text_of("x.ron", b"(\n  id: \"a\xffb\")").unwrap_err();
+        let err = decode("x.ron", b"(\n  id: \"a\xffb\")").unwrap_err();
         assert_eq!(
             err.to_string(),
             "x.ron:2:9: not UTF-8 text (level files are UTF-8)"

@@ -427,6 +427,9 @@ impl Dialogue {
     }
 }
 
+/// The most answers one line of a talk offers.
+pub const MAX_CHOICES: usize = 6;
+
 impl LevelDoc for Dialogue {
     const KIND: &'static str = "dialogue";
 
@@ -503,8 +506,11 @@ impl LevelDoc for Dialogue {
                 c.text(format_args!("{at}.also[{j}].speaker"), &said.speaker, 40);
                 c.text(format_args!("{at}.also[{j}].text"), &said.text, 600);
             }
-            if node.choices.is_empty() || node.choices.len() > 6 {
-                c.fail(format_args!("{at}.choices"), "expected 1 to 6 choices");
+            if node.choices.is_empty() || node.choices.len() > MAX_CHOICES {
+                c.fail(
+                    format_args!("{at}.choices"),
+                    format!("expected 1 to {MAX_CHOICES} choices"),
+                );
             } else if !node.choices.iter().any(Choice::free_to_say) {
                 c.fail(
                     format_args!("{at}.choices"),

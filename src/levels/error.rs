@@ -36,7 +36,8 @@ impl LevelError {
     /// A syntax error from RON in `text`, located. An unknown field or variant (a
     /// misspelt fear tag) gets the nearest known name suggested.
     pub fn from_ron(file: &str, text: &str, err: &ron::error::SpannedError) -> Self {
-        let mut message = err.code.to_string();
+        // RON quotes what it found, which may be anything the file holds.
+        let mut message = printable(&err.code.to_string());
         if matches!(err.code, ron::Error::IntegerOutOfBounds) {
             message.push_str(" (too large, or negative where only 0 and up are allowed)");
         }
@@ -164,6 +165,22 @@ fn place(file: &str, at: &Option<(usize, usize)>) -> String {
     }
 }
 
+/// Text from a file as a terminal can safely show it: control characters and those
+/// that turn the direction of the text around are written as escapes (`\u{1b}`), so a
+/// file cannot move the cursor, recolour the terminal or hide what follows.
+pub fn printable(text: &str) -> String {
+    let turns = |c: char| matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || turns(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The known name nearest to `found`, if one is near enough to be a slip: at most a
 /// third of its letters different (Levenshtein distance, case ignored).
 pub fn nearest_name<'a>(found: &str, known: &[&'a str]) -> Option<&'a str> {
@@ -201,6 +218,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_text_cannot_steer_a_terminal() {
+        assert_eq!(printable("Léo, 0.1.0"), "Léo, 0.1.0");
+        assert_eq!(
+            printable("\u{1b}[2Jred\u{7}\u{202e}txt\n"),
+            "\\u{1b}[2Jred\\u{7}\\u{202e}txt\\u{a}"
+        );
+    }
 
     #[test]
     fn slips_get_the_nearest_name() {

@@ -33,16 +33,19 @@ use bevy::prelude::*;
 
 pub use campaign::{CampaignFile, ModManifest};
 pub use check::{
-    Checks, LevelDoc, MAX_ERRORS_PER_FILE, MAX_FILE_BYTES, parse, unknown as check_unknown,
+    Checks, LevelDoc, MAX_ERRORS_PER_FILE, MAX_FILE_BYTES, parse, too_big_for,
+    unknown as check_unknown,
 };
 pub use cond::{Cond, Facts, StoryFacts};
-pub use dialogue::{Choice, Dialogue, DialogueNode, Next, Opening, Said, Transcript, Variant};
+pub use dialogue::{
+    Choice, Dialogue, DialogueNode, MAX_CHOICES, Next, Opening, Said, Transcript, Variant,
+};
 pub use dream_file::{
     Anchor, Core, Cue, DreamLevel, LOOP_SECONDS, MAX_ANCHORS, MAX_CAST, MAX_DREAMERS, Person,
     PersonLine, Role, Share, Waking,
 };
 pub use dreamer::Dreamer;
-pub use error::{LevelError, nearest_name};
+pub use error::{LevelError, nearest_name, printable};
 pub use figure::{Build, Cast, Clothing, Figure, FigurePalette, Hair};
 pub use file::{FileKind, LevelDocument, LevelFile, Source};
 pub use library::{Assembly, DiveSpec, Entry, Library, ModInfo};

@@ -8,13 +8,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::juno::{JunoTuning, TickIntent};
 use crate::levels::strangers::StrangerKey;
-use crate::levels::{DiveSpec, StoryFacts};
-use crate::settings::DREAM_PACE;
+use crate::levels::{DiveSpec, LevelDoc, LevelError, StoryFacts, printable, too_big_for};
 
 /// The layout of replay files this build reads and writes.
 pub const REPLAY_FORMAT: u32 = 1;
 /// Bumped whenever play changes so that old inputs would play out differently.
 pub const SIMULATION: u32 = 1;
+
+/// The largest replay file read, bytes: an hour's dive that changed its intent every
+/// tick is about 8 MB. A bigger file is refused unread.
+pub const MAX_REPLAY_BYTES: usize = 16 << 20;
+/// The most fixed ticks a replay holds: an hour at 60 a second. The recorder stops there.
+pub const MAX_REPLAY_TICKS: u64 = 60 * 60 * 60;
 
 /// A recorded dive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -98,13 +103,11 @@ pub enum ReplayError {
         file: String,
         source: std::io::Error,
     },
-    #[error("{file}:{line}:{column}: not a replay file: {message}")]
-    Parse {
-        file: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    /// Not a replay file this build can read, or one whose values are out of bounds:
+    /// each problem located (`file:line:column: field: …`) where the file is short
+    /// enough to scan.
+    #[error("{}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Invalid { problems: Vec<LevelError> },
     #[error(
         "{file} was recorded by Sleep Sync {game} (replay format {format}, simulation {simulation}); this is Sleep Sync {this} (replay format {REPLAY_FORMAT}, simulation {SIMULATION}), which plays differently: it cannot be played back. Record it again with this version."
     )]
@@ -115,12 +118,6 @@ pub enum ReplayError {
         simulation: u32,
         this: &'static str,
     },
-    #[error(
-        "{file}: pace {pace} is not a pace the game plays at (the assist's slower dreams run from {} to {})",
-        DREAM_PACE.0,
-        DREAM_PACE.1
-    )]
-    Pace { file: String, pace: f32 },
     #[error("{file}: the dream {dream:?} it was recorded in is not among the loaded levels")]
     NoDream { file: String, dream: String },
     #[error(
@@ -133,6 +130,16 @@ pub enum ReplayError {
     },
 }
 
+/// The part of a replay read before the rest when the rest does not parse: its versions.
+#[derive(Deserialize)]
+struct Versions {
+    format: u32,
+    #[serde(default)]
+    simulation: u32,
+    #[serde(default)]
+    game: String,
+}
+
 fn designed_pace() -> f32 {
     1.0
 }
@@ -142,31 +149,47 @@ fn is_designed_pace(pace: &f32) -> bool {
 }
 
 impl ReplayFile {
-    /// Reads a replay file.
+    /// Reads a replay file: at most [`MAX_REPLAY_BYTES`] of it (a bigger one is refused
+    /// unread; one that grows while it is read, at one byte past the cap).
     pub fn read(path: &Path) -> Result<ReplayFile, ReplayError> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ReplayError::Read {
+        use std::io::Read;
+        let file = printable(&path.display().to_string());
+        let unreadable = |source| ReplayError::Read {
             file: file.clone(),
             source,
-        })?;
-        Self::parse(&file, &text)
+        };
+        let handle = std::fs::File::open(path).map_err(unreadable)?;
+        let size = handle.metadata().map_or(0, |m| m.len());
+        if size > MAX_REPLAY_BYTES as u64 {
+            return Err(ReplayError::Invalid {
+                problems: vec![too_big_for(&file, size, Self::KIND, MAX_REPLAY_BYTES)],
+            });
+        }
+        let mut bytes = Vec::with_capacity(size as usize + 1);
+        handle
+            .take(MAX_REPLAY_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(unreadable)?;
+        Self::parse(&file, &bytes)
     }
 
-    /// Parses a replay from its text; `file` names it in errors.
-    pub fn parse(file: &str, text: &str) -> Result<ReplayFile, ReplayError> {
-        // The version first, so an old file is told it is old rather than malformed.
-        #[derive(Deserialize)]
-        struct Versions {
-            format: u32,
-            #[serde(default)]
-            simulation: u32,
-            #[serde(default)]
-            game: String,
-        }
-        let versions = ron::Options::default()
-            .from_str::<ron::Value>(text)
-            .ok()
-            .and_then(|v| v.into_rust::<Versions>().ok());
+    /// Parses and checks a replay from its bytes; `file` names it in errors. A file of
+    /// another format or simulation is told so rather than that it is malformed.
+    pub fn parse(file: &str, bytes: &[u8]) -> Result<ReplayFile, ReplayError> {
+        let parsed = crate::levels::parse::<ReplayFile>(file, bytes);
+        let versions = match &parsed {
+            Ok(replay) => Some(Versions {
+                format: replay.format,
+                simulation: replay.simulation,
+                game: replay.game.clone(),
+            }),
+            // Read on its own, skipping what this build does not know: a newer file
+            // may hold fields it has never heard of.
+            Err(_) if bytes.len() <= MAX_REPLAY_BYTES => std::str::from_utf8(bytes)
+                .ok()
+                .and_then(|text| ron::from_str::<Versions>(text).ok()),
+            Err(_) => None,
+        };
         if let Some(v) = versions
             && (v.format != REPLAY_FORMAT || v.simulation != SIMULATION)
         {
@@ -175,26 +198,14 @@ impl ReplayFile {
                 game: if v.game.is_empty() {
                     "(unknown)".to_owned()
                 } else {
-                    v.game
+                    printable(&v.game.chars().take(40).collect::<String>())
                 },
                 format: v.format,
                 simulation: v.simulation,
                 this: env!("CARGO_PKG_VERSION"),
             });
         }
-        let replay: ReplayFile = ron::from_str(text).map_err(|e| ReplayError::Parse {
-            file: file.to_owned(),
-            line: e.span.start.line,
-            column: e.span.start.col,
-            message: e.code.to_string(),
-        })?;
-        if !(DREAM_PACE.0..=DREAM_PACE.1).contains(&replay.pace) {
-            return Err(ReplayError::Pace {
-                file: file.to_owned(),
-                pace: replay.pace,
-            });
-        }
-        Ok(replay)
+        parsed.map_err(|problems| ReplayError::Invalid { problems })
     }
 
     /// The file's text.
@@ -488,7 +499,7 @@ mod tests {
             dream: "leo".into(),
             seed: 7,
             start_loop: 0,
-            content: "00".into(),
+            content: "0123456789abcdef".into(),
             ticks: 30,
             intents: vec![
                 (1, 0, 1000, false, 0),
@@ -513,7 +524,7 @@ mod tests {
         let file = sample();
         let text = file.to_ron();
         assert_eq!(
-            ReplayFile::parse("x.replay.ron", &text).expect("parses"),
+            ReplayFile::parse("x.replay.ron", text.as_bytes()).expect("parses"),
             file
         );
         let (at_5, next) = file.intent_at(5, 0);
@@ -526,22 +537,21 @@ mod tests {
     #[test]
     fn an_old_replay_says_it_is_old_and_a_broken_one_where_it_breaks() {
         let old = sample().to_ron().replace("simulation: 1", "simulation: 0");
-        let error = ReplayFile::parse("old.replay.ron", &old)
+        let error = ReplayFile::parse("old.replay.ron", old.as_bytes())
             .unwrap_err()
             .to_string();
         assert!(error.contains("simulation 0"), "{error}");
         assert!(error.contains("cannot be played back"), "{error}");
         let future = sample().to_ron().replace("format: 1", "format: 9");
-        let error = ReplayFile::parse("new.replay.ron", &future)
+        let error = ReplayFile::parse("new.replay.ron", future.as_bytes())
             .unwrap_err()
             .to_string();
         assert!(error.contains("replay format 9"), "{error}");
         let broken = sample().to_ron().replace("ticks: 30", "ticks: \"thirty\"");
-        let error = ReplayFile::parse("bad.replay.ron", &broken)
+        let error = ReplayFile::parse("bad.replay.ron", broken.as_bytes())
             .unwrap_err()
             .to_string();
-        assert!(error.starts_with("bad.replay.ron:"), "{error}");
-        assert!(error.contains("not a replay file"), "{error}");
+        assert!(error.starts_with("bad.replay.ron:10:"), "{error}");
     }
 
     #[test]
@@ -555,14 +565,14 @@ mod tests {
             pace: 1.5,
             ..sample()
         };
-        let again = ReplayFile::parse("slow.replay.ron", &slower.to_ron()).expect("it reads");
+        let again =
+            ReplayFile::parse("slow.replay.ron", slower.to_ron().as_bytes()).expect("it reads");
         assert_eq!(again.pace, 1.5);
         let wild = slower.to_ron().replace("pace: 1.5", "pace: 1000000.0");
-        let error = ReplayFile::parse("wild.replay.ron", &wild).unwrap_err();
-        assert!(
-            error.to_string().contains("wild.replay.ron: pace 1000000"),
-            "{error}"
-        );
+        let error = ReplayFile::parse("wild.replay.ron", wild.as_bytes()).unwrap_err();
+        let error = error.to_string();
+        assert!(error.starts_with("wild.replay.ron:"), "{error}");
+        assert!(error.contains("pace: expected 1 to 2"), "{error}");
     }
 
     #[test]

@@ -7,11 +7,12 @@
 //! checked before it plays: the replay format and simulation version, the dream, its
 //! seed, and a fingerprint of the level files and Juno's tuning it was played with.
 
+mod check;
 mod file;
 
 pub use file::{
-    Outcome, REPLAY_FORMAT, ReplayError, ReplayFile, SIMULATION, content_fingerprint, store_for,
-    write_atomically,
+    MAX_REPLAY_BYTES, MAX_REPLAY_TICKS, Outcome, REPLAY_FORMAT, ReplayError, ReplayFile,
+    SIMULATION, content_fingerprint, store_for, write_atomically,
 };
 
 use std::path::PathBuf;
@@ -114,7 +115,7 @@ pub struct ReplayFailed(pub String);
 /// How the dive in play is going.
 pub fn outcome_of(dive: &ActiveDive, nightmare: Option<&NightmareLoop>) -> Outcome {
     Outcome {
-        loops: dive.loop_index + 1,
+        loops: dive.loop_number(),
         anchors: dive.understood.len(),
         relapses: dive.relapses,
         freed: nightmare.is_some_and(|n| n.state == LoopState::Freed),
@@ -276,10 +277,14 @@ fn record(
     answer: Res<PendingAnswer>,
 ) {
     let recording = &mut *recording;
-    let Some(file) = recording.file.as_mut() else {
+    let Some(file) = recording.file.as_mut().filter(|_| !recording.written) else {
         return;
     };
     let tick = ticks.0;
+    // A frame may run more than one tick: the file stops at the hour all the same.
+    if tick > MAX_REPLAY_TICKS {
+        return;
+    }
     file.ticks = tick;
     if recording.last != Some(*intent) {
         file.intents.push((
@@ -297,7 +302,8 @@ fn record(
 }
 
 /// Keeps the outcome current; flushes the replay so far every few seconds; writes the
-/// file the moment the dreamer is free.
+/// file the moment the dreamer is free, or when an hour is recorded (a replay holds no
+/// more: [`MAX_REPLAY_TICKS`]).
 fn finish_recording(
     mut recording: ResMut<Recording>,
     dive: Res<ActiveDive>,
@@ -309,7 +315,10 @@ fn finish_recording(
     if let Some(file) = recording.file.as_mut() {
         file.outcome = outcome;
     }
-    if outcome.freed && !recording.written {
+    if (outcome.freed || ticks.0 >= MAX_REPLAY_TICKS) && !recording.written {
+        if !outcome.freed {
+            info!("an hour of the dive recorded: the replay ends here");
+        }
         save(&mut recording);
         return;
     }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::campaign::Panel;
 pub use crate::campaign::desk::DiveProgress;
 use crate::campaign::desk::StrangerVisit;
+use crate::dive::MAX_LOOP_INDEX;
 use crate::levels::story::{Outcome, StoryFlag};
 use crate::levels::strangers::sleeper_of;
 use crate::levels::{Checks, LevelDoc, LevelError};
@@ -271,7 +272,7 @@ impl LevelDoc for SaveFile {
             if sleeper_of(id).is_none() {
                 c.id(format_args!("dives.{id}"), id);
             }
-            if progress.loop_reached > 10_000 || progress.relapses > 10_000 {
+            if progress.loop_reached > MAX_LOOP_INDEX || progress.relapses > MAX_LOOP_INDEX {
                 c.fail(
                     format_args!("dives.{id}"),
                     "more loops than a dive can reach",

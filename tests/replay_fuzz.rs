@@ -1,0 +1,525 @@
+//! Fuzzing the replay format (issue 22): 10,000 mutations of the shipped replays, some
+//! of their bytes (flipped, cut, repeated, RON and extreme numbers spliced in), some of
+//! their values (ticks, loops, walks, headings, answers, outcomes at and past their
+//! bounds), are each read and checked. Nothing panics; every error names its file and
+//! prints no control character; a value out of bounds is always refused and one within
+//! them never is; no file costs more than a bounded heap to refuse. A sample of those
+//! that check out is played headless under a frame cap, and a dive started at the last
+//! loop a dive reaches plays without overflowing.
+//!
+//! The test profile keeps overflow checks on (checked below), so an unchecked sum of a
+//! file's numbers would panic here rather than wrap.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::{Cell, RefCell};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use proptest::prelude::*;
+use proptest::test_runner::{RngAlgorithm, TestRng, TestRunner};
+use sleep_sync::commands::replay_headless_within;
+use sleep_sync::dive::MAX_LOOP_INDEX;
+use sleep_sync::levels;
+use sleep_sync::replay::{MAX_REPLAY_BYTES, MAX_REPLAY_TICKS, ReplayError, ReplayFile};
+
+/// Counts the heap in use and its peak, so a case's cost can be bounded.
+struct Counting;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is passed straight to the system allocator; the counters only
+// observe the sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract, passed on.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract, passed on.
+        unsafe { System.dealloc(p, layout) };
+        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The heap is counted for the whole process: the tests here take turns.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The most heap refusing or reading a file may take: a small multiple of its size
+/// (parsed tuples, and the scan that locates each problem in the text), plus a little.
+fn heap_allowed(bytes: usize) -> usize {
+    128 * bytes + (1 << 20)
+}
+
+/// Cases in CI (and in `scripts/bench.sh`): the issue's 10,000.
+const CASES: u32 = 10_000;
+/// Mutants that check out played headless (their first 300 ticks), and the frames each
+/// may take (forming the dream takes a few hundred).
+const PLAYED: usize = 8;
+const PLAYED_TICKS: u64 = 300;
+const PLAY_FRAMES: u64 = 5_000;
+
+/// The shipped replays, whole (up to 210 KB) and cut to their first 300 intent changes
+/// (so most cases are cheap).
+fn seeds() -> &'static [(String, Vec<u8>)] {
+    static SEEDS: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
+    SEEDS.get_or_init(|| {
+        let folder = levels::data_root().join("tests/replays");
+        let mut out = Vec::new();
+        for name in ["leo", "mara", "family", "bedtime"] {
+            let path = folder.join(format!("{name}.replay.ron"));
+            let file = ReplayFile::read(&path).unwrap_or_else(|e| panic!("{e}"));
+            let mut short = file.clone();
+            short.intents.truncate(300);
+            let end = short.intents.last().map_or(1, |i| i.0);
+            short.ticks = end;
+            short.answers.retain(|a| a.0 <= end);
+            out.push((format!("{name}.replay.ron"), short.to_ron().into_bytes()));
+            out.push((
+                format!("{name}-whole.replay.ron"),
+                std::fs::read(&path).expect("the shipped replay"),
+            ));
+        }
+        out
+    })
+}
+
+/// Pieces of RON and extreme numbers that make interesting damage.
+const SPLICES: &[&str] = &[
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"",
+    "//",
+    "/*",
+    "\\",
+    "r#\"",
+    "NaN",
+    "inf",
+    "-1",
+    "0",
+    "18446744073709551615",
+    "18446744073709551616",
+    "4294967295",
+    "2147483647",
+    "-2147483648",
+    "32767",
+    "-32768",
+    "Some(",
+    "None",
+    "true",
+    "format: 2,",
+    "format: 9,",
+    "simulation: 7,",
+    "\"\u{1b}[31mred\u{1b}[0m\"",
+    "\"\u{202e}txt.exe\"",
+    "stranger: Some((network_seed: 1, profile: (sleeper: 5))),",
+    "\u{0}",
+    "\u{feff}",
+    "\n",
+];
+
+/// A value set past, at or within its bound.
+#[derive(Debug, Clone)]
+enum Value {
+    Ticks(u64),
+    StartLoop(u32),
+    Walk { at: f64, x: i16, y: i16 },
+    Yaw { at: f64, yaw: i32 },
+    TickOf { at: f64, tick: u64 },
+    Repeat { at: f64 },
+    Answer { tick: u64, choice: usize },
+    Loops(u32),
+    Anchors(usize),
+    Pace(f32),
+    Game(String),
+}
+
+impl Value {
+    /// Whether the changed file must be refused. (`None`: it depends on the file.)
+    fn refused(&self, file: &ReplayFile) -> Option<bool> {
+        let walk = |x: i16, y: i16| {
+            let (x, y) = (i64::from(x), i64::from(y));
+            x.abs() > 1000 || y.abs() > 1000 || x * x + y * y > 1001 * 1001
+        };
+        Some(match self {
+            Value::Ticks(t) => {
+                *t > MAX_REPLAY_TICKS
+                    || file.intents.last().is_some_and(|i| i.0 > *t)
+                    || file.answers.last().is_some_and(|a| a.0 > *t)
+            }
+            Value::StartLoop(l) => *l > MAX_LOOP_INDEX,
+            Value::Walk { x, y, .. } => walk(*x, *y),
+            Value::Yaw { yaw, .. } => !(0..=62_832).contains(yaw),
+            Value::Repeat { .. } => !file.intents.is_empty(),
+            Value::Answer { choice, .. } => *choice >= 6,
+            Value::Loops(l) => *l == 0 || *l > MAX_LOOP_INDEX + 1,
+            Value::Anchors(a) => *a > 32,
+            Value::Pace(p) => !(1.0..=2.0).contains(p),
+            Value::Game(g) => {
+                g.is_empty()
+                    || g.len() > 32
+                    || !g
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c))
+            }
+            Value::TickOf { .. } => return None,
+        })
+    }
+
+    fn apply(&self, file: &mut ReplayFile) {
+        let spot = |at: f64, len: usize| ((at * len as f64) as usize).min(len.saturating_sub(1));
+        match self {
+            Value::Ticks(t) => file.ticks = *t,
+            Value::StartLoop(l) => file.start_loop = *l,
+            Value::Walk { at, x, y } => {
+                let i = spot(*at, file.intents.len());
+                if let Some(intent) = file.intents.get_mut(i) {
+                    (intent.1, intent.2) = (*x, *y);
+                }
+            }
+            Value::Yaw { at, yaw } => {
+                let i = spot(*at, file.intents.len());
+                if let Some(intent) = file.intents.get_mut(i) {
+                    intent.4 = *yaw;
+                }
+            }
+            Value::TickOf { at, tick } => {
+                let i = spot(*at, file.intents.len());
+                if let Some(intent) = file.intents.get_mut(i) {
+                    intent.0 = *tick;
+                }
+            }
+            Value::Repeat { at } => {
+                let i = spot(*at, file.intents.len());
+                if let Some(&intent) = file.intents.get(i) {
+                    file.intents.insert(i, intent);
+                }
+            }
+            Value::Answer { tick, choice } => {
+                // Past every other answer, within the ticks played.
+                let after = file.answers.last().map_or(0, |a| a.0);
+                let tick = (after + 1 + tick % 100).min(file.ticks.max(after + 1));
+                file.ticks = file.ticks.max(tick);
+                file.answers.push((tick, *choice));
+            }
+            Value::Loops(l) => file.outcome.loops = *l,
+            Value::Anchors(a) => file.outcome.anchors = *a,
+            Value::Pace(p) => file.pace = *p,
+            Value::Game(g) => file.game = g.clone(),
+        }
+    }
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    let near = |bound: u64| {
+        prop_oneof![
+            Just(0u64),
+            Just(bound),
+            Just(bound + 1),
+            Just(u64::MAX),
+            0..=bound.saturating_mul(2),
+        ]
+    };
+    prop_oneof![
+        near(MAX_REPLAY_TICKS).prop_map(Value::Ticks),
+        near(u64::from(MAX_LOOP_INDEX))
+            .prop_map(|l| Value::StartLoop(l.min(u64::from(u32::MAX)) as u32)),
+        Just(Value::StartLoop(u32::MAX)),
+        (0.0..1.0f64, any::<i16>(), any::<i16>()).prop_map(|(at, x, y)| Value::Walk { at, x, y }),
+        (0.0..1.0f64, -1000..=1000i16, -700..=700i16).prop_map(|(at, x, y)| Value::Walk {
+            at,
+            x,
+            y
+        }),
+        (0.0..1.0f64, any::<i32>()).prop_map(|(at, yaw)| Value::Yaw { at, yaw }),
+        (0.0..1.0f64, 0..=62_832i32).prop_map(|(at, yaw)| Value::Yaw { at, yaw }),
+        (0.0..1.0f64, any::<u64>()).prop_map(|(at, tick)| Value::TickOf { at, tick }),
+        (0.0..1.0f64).prop_map(|at| Value::Repeat { at }),
+        (
+            any::<u64>(),
+            prop_oneof![0..6usize, Just(6usize), Just(usize::MAX)]
+        )
+            .prop_map(|(tick, choice)| Value::Answer { tick, choice }),
+        near(u64::from(MAX_LOOP_INDEX) + 1)
+            .prop_map(|l| Value::Loops(l.min(u64::from(u32::MAX)) as u32)),
+        prop_oneof![0..=32usize, Just(33usize), Just(usize::MAX)].prop_map(Value::Anchors),
+        prop_oneof![Just(f32::NAN), Just(0.5f32), 1.0..=2.0f32, Just(1e30f32)]
+            .prop_map(Value::Pace),
+        prop_oneof![
+            Just(String::new()),
+            Just("0.2.0-rc.1+abc".to_owned()),
+            Just("\u{1b}[2J".to_owned()),
+            "[a-z0-9.]{1,40}",
+        ]
+        .prop_map(Value::Game),
+    ]
+}
+
+#[derive(Debug, Clone)]
+enum Bytes {
+    Flip { at: f64, byte: u8 },
+    Cut { at: f64, len: usize },
+    Repeat { at: f64, len: usize, times: usize },
+    Splice { at: f64, piece: usize },
+}
+
+fn bytes_mutation() -> impl Strategy<Value = Bytes> {
+    prop_oneof![
+        (0.0..1.0f64, any::<u8>()).prop_map(|(at, byte)| Bytes::Flip { at, byte }),
+        (0.0..1.0f64, 1..40usize).prop_map(|(at, len)| Bytes::Cut { at, len }),
+        (0.0..1.0f64, 1..20usize, 2..50usize).prop_map(|(at, len, times)| Bytes::Repeat {
+            at,
+            len,
+            times
+        }),
+        (0.0..1.0f64, 0..SPLICES.len()).prop_map(|(at, piece)| Bytes::Splice { at, piece }),
+    ]
+}
+
+fn apply_bytes(bytes: &mut Vec<u8>, m: &Bytes) {
+    let spot = |at: f64, len: usize| ((at * len as f64) as usize).min(len);
+    match *m {
+        Bytes::Flip { at, byte } => {
+            if !bytes.is_empty() {
+                let i = spot(at, bytes.len() - 1);
+                bytes[i] = byte;
+            }
+        }
+        Bytes::Cut { at, len } => {
+            let i = spot(at, bytes.len());
+            let end = (i + len).min(bytes.len());
+            bytes.drain(i..end);
+        }
+        Bytes::Repeat { at, len, times } => {
+            let i = spot(at, bytes.len());
+            let end = (i + len).min(bytes.len());
+            let piece = bytes[i..end].to_vec();
+            for _ in 1..times {
+                bytes.splice(end..end, piece.iter().copied());
+            }
+        }
+        Bytes::Splice { at, piece } => {
+            let i = spot(at, bytes.len());
+            bytes.splice(i..i, SPLICES[piece].bytes());
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    Bytes(Vec<Bytes>),
+    /// One value of a file that reads, changed (one, so whether the file must be
+    /// refused is known from the value alone).
+    Value(Value),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        prop::collection::vec(bytes_mutation(), 1..4).prop_map(Mutation::Bytes),
+        value().prop_map(Mutation::Value),
+    ]
+}
+
+/// What every refusal must be: its file named first, no character that would steer a
+/// terminal, each problem located where the file is short enough to scan.
+fn check_error(name: &str, size: usize, error: &ReplayError) -> Result<(), TestCaseError> {
+    let text = error.to_string();
+    for line in text.lines() {
+        prop_assert!(line.starts_with(name), "{:?} does not name {}", line, name);
+    }
+    prop_assert!(
+        !text
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c)),
+        "{:?} prints control characters",
+        text
+    );
+    if let ReplayError::Invalid { problems } = error
+        && size <= levels::MAX_FILE_BYTES
+    {
+        for problem in problems {
+            if let levels::LevelError::Invalid { at, .. } = problem {
+                prop_assert!(at.is_some(), "{} is not located", problem);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn the_test_build_checks_overflow() {
+    let _alone = alone();
+    let sum = std::panic::catch_unwind(|| std::hint::black_box(u32::MAX) + 1);
+    assert!(
+        sum.is_err(),
+        "overflow checks are off: the fuzz test would miss overflows"
+    );
+}
+
+#[test]
+fn mutated_replays_never_panic_and_out_of_bounds_values_are_refused() {
+    let _alone = alone();
+    let config = ProptestConfig {
+        cases: CASES,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    // The same 10,000 cases every run: a failure is found again by running again.
+    let rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
+    let mut runner = TestRunner::new_with_rng(config, rng);
+    let (ran, refused, accepted) = (Cell::new(0u32), Cell::new(0u32), Cell::new(0u32));
+    let worst_heap = Cell::new((0usize, 0usize));
+    let playable: RefCell<Vec<ReplayFile>> = RefCell::new(Vec::new());
+    let seeds = seeds();
+    runner
+        .run(&(0..seeds.len(), mutation()), |(which, m)| {
+            ran.set(ran.get() + 1);
+            let (name, seed) = &seeds[which];
+            let (bytes, must_refuse) = match &m {
+                Mutation::Bytes(changes) => {
+                    let mut bytes = seed.clone();
+                    for change in changes {
+                        apply_bytes(&mut bytes, change);
+                    }
+                    (bytes, None)
+                }
+                Mutation::Value(value) => {
+                    let mut file = ReplayFile::parse(name, seed).expect("the seed reads");
+                    let refused = value.refused(&file);
+                    value.apply(&mut file);
+                    (file.to_ron().into_bytes(), refused)
+                }
+            };
+            let base = IN_USE.load(Ordering::Relaxed);
+            PEAK.store(base, Ordering::Relaxed);
+            let read = ReplayFile::parse(name, &bytes);
+            let heap = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+            if heap > worst_heap.get().0 {
+                worst_heap.set((heap, bytes.len()));
+            }
+            prop_assert!(
+                heap <= heap_allowed(bytes.len()),
+                "{} bytes took {} bytes of heap",
+                bytes.len(),
+                heap
+            );
+            match &read {
+                Err(e) => {
+                    refused.set(refused.get() + 1);
+                    check_error(name, bytes.len(), e)?;
+                    prop_assert_ne!(must_refuse, Some(false), "refused: {}", e);
+                }
+                Ok(file) => {
+                    accepted.set(accepted.get() + 1);
+                    prop_assert_ne!(must_refuse, Some(true), "accepted: {:?}", m);
+                    // What reads writes back the same.
+                    prop_assert_eq!(
+                        &ReplayFile::parse(name, file.to_ron().as_bytes()).expect("again"),
+                        file
+                    );
+                    let mut sample = playable.borrow_mut();
+                    if sample.len() < PLAYED && matches!(m, Mutation::Value(_)) {
+                        sample.push(file.clone());
+                    }
+                }
+            }
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (ran, refused, accepted) = (ran.get(), refused.get(), accepted.get());
+    let (heap, size) = worst_heap.get();
+    println!(
+        "{ran} mutated replays: {refused} refused, {accepted} read; the most heap one took: {:.1} MB for {:.2} MB of file",
+        heap as f64 / 1e6,
+        size as f64 / 1e6
+    );
+    assert_eq!(ran, CASES);
+    assert!(
+        refused > CASES / 4 && accepted > CASES / 20,
+        "{refused} refused, {accepted} read"
+    );
+
+    // A sample of those that read, played under a frame cap (their dream, seed and files
+    // are the shipped ones, so none is refused): each plays to its end.
+    let sample = playable.into_inner();
+    assert_eq!(sample.len(), PLAYED);
+    for mut file in sample {
+        let start = file.start_loop;
+        file.ticks = file.ticks.min(PLAYED_TICKS);
+        let end = file.ticks;
+        file.intents.retain(|i| i.0 <= end);
+        file.answers.retain(|a| a.0 <= end);
+        let played = replay_headless_within(file, "mutant.replay.ron", &[], PLAY_FRAMES);
+        println!("a mutant played from loop {start}: {played:?}");
+        assert!(played.as_ref().is_ok_and(|o| o.loops > start), "{played:?}");
+    }
+}
+
+/// The first loop a dive cannot go past: a replay starting there plays, and its loops
+/// are counted without overflowing.
+#[test]
+fn a_replay_at_the_last_loop_plays() {
+    let _alone = alone();
+    let path = levels::data_root().join("tests/replays/leo.replay.ron");
+    let mut file = ReplayFile::read(&path).unwrap_or_else(|e| panic!("{e}"));
+    file.start_loop = MAX_LOOP_INDEX;
+    file.ticks = 300;
+    file.intents.retain(|i| i.0 <= 300);
+    file.answers.clear();
+    let again = ReplayFile::parse("last.replay.ron", file.to_ron().as_bytes()).expect("reads");
+    let outcome = replay_headless_within(again, "last.replay.ron", &[], 5_000).expect("plays");
+    assert_eq!(outcome.loops, MAX_LOOP_INDEX + 1);
+    assert!(!outcome.freed);
+    file.start_loop = MAX_LOOP_INDEX + 1;
+    let error = ReplayFile::parse("past.replay.ron", file.to_ron().as_bytes())
+        .expect_err("past the last loop")
+        .to_string();
+    assert!(error.contains("start_loop: expected 0 to 10000"), "{error}");
+}
+
+/// A file bigger than a replay can be is refused without being read whole; a version
+/// message prints the file's `game` escaped.
+#[test]
+fn a_huge_replay_is_refused_unread_and_its_version_printed_safely() {
+    let _alone = alone();
+    let dir = std::env::temp_dir().join(format!("sleep-sync-replay-fuzz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let path = dir.join("huge.replay.ron");
+    let mut bytes = b"(format: 2, intents: [".to_vec();
+    bytes.resize(MAX_REPLAY_BYTES + 1, b' ');
+    std::fs::write(&path, &bytes).expect("written");
+    let base = IN_USE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let error = ReplayFile::read(&path).expect_err("too big").to_string();
+    let heap = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    assert!(error.contains("too big for a replay file"), "{error}");
+    assert!(heap < 1 << 20, "{heap} bytes of heap: the file was read");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let text = "(format: 9, simulation: 1, game: \"\u{1b}[2J\u{202e}gotcha\", rest: ())";
+    let error = ReplayFile::parse("new.replay.ron", text.as_bytes())
+        .expect_err("a newer format")
+        .to_string();
+    assert!(error.contains("replay format 9"), "{error}");
+    assert!(error.contains("\\u{1b}[2J\\u{202e}gotcha"), "{error}");
+    assert!(!error.contains('\u{1b}'), "{error}");
+}
