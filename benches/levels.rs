@@ -8,13 +8,16 @@
 //! - **stranger_identity**: who a sleeper is, from the network's seed and their profile
 //!   (name, age, life, fears: what the Sleeper panel and the console redo every frame);
 //! - **stranger_dive**: their dream put together from the fear templates (memories,
-//!   talk, dream file; what a dive, Free dive's row and `preview` redo).
+//!   talk, dream file; what a dive, Free dive's row and `preview` redo);
+//! - **locate_plain** / **locate_raw_quotes**: pointing an error at its field past
+//!   100,000 characters of an ordinary string, and of quotes inside a raw string opened
+//!   with 500 `#` (a hostile file: the scan must stay linear, about the same time).
 //!
 //! Figures are ratios within one run; compare them with a dream's generation
 //! (`benches/dream.rs`, 12–25 ms) to see what a reload costs beside re-forming.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sleep_sync::levels::{self, LevelDocument, LevelFile, Library, Source, disk};
+use sleep_sync::levels::{self, LevelDocument, LevelError, LevelFile, Library, Source, disk};
 use sleep_sync::network::SleeperProfile;
 
 fn benches(c: &mut Criterion) {
@@ -47,6 +50,17 @@ fn benches(c: &mut Criterion) {
             Library::assemble(sources, files.clone(), &[])
         })
     });
+    let hashes = "#".repeat(500);
+    let plain = format!("(\n  name: \"{}\",\n  colour: 1,\n)", "a".repeat(100_000));
+    let hostile = format!(
+        "(\n  name: r{hashes}\"{}\"{hashes},\n  colour: 1,\n)",
+        "\"".repeat(100_000)
+    );
+    for (name, text) in [("locate_plain", &plain), ("locate_raw_quotes", &hostile)] {
+        group.bench_function(name, |b| {
+            b.iter(|| LevelError::invalid("x.ron", "colour", "wrong").located_in(text))
+        });
+    }
     let library = disk::load(&base, &[], &root).library;
     // Strangers up and down the network, in the middle of every measure but their number.
     let profiles: Vec<SleeperProfile> = (0..64)

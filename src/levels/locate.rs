@@ -80,15 +80,16 @@ fn tokens(text: &str) -> Vec<(Token<'_>, Place)> {
             {
                 let hashes = chars[i + 1..].iter().take_while(|c| c.1 == '#').count();
                 step(&mut i, &mut line, &mut column, 2 + hashes);
-                while i < chars.len()
-                    && !(chars[i].1 == '"'
-                        && chars[i + 1..]
-                            .iter()
-                            .take(hashes)
-                            .filter(|c| c.1 == '#')
-                            .count()
-                            == hashes)
-                {
+                // A quote closes it when as many `#` follow. The check stops at the first
+                // character that is not one, so each character is looked at a bounded
+                // number of times: a file of quotes inside a many-`#` string is linear.
+                let closes = |i: usize| {
+                    chars[i].1 == '"'
+                        && chars
+                            .get(i + 1..i + 1 + hashes)
+                            .is_some_and(|run| run.iter().all(|c| c.1 == '#'))
+                };
+                while i < chars.len() && !closes(i) {
                     step(&mut i, &mut line, &mut column, 1);
                 }
                 step(&mut i, &mut line, &mut column, 1 + hashes);
@@ -303,5 +304,23 @@ mod tests {
         let text = "#![enable(implicit_some)]\n(\n  name: r#\"Le\"o (x\"#,\n  /* a /* b */ colour: 1, */\n  colour: \"c\",\n)";
         assert_eq!(locate(text, "colour"), Some((5, 11)));
         assert_eq!(locate(text, "name"), Some((3, 9)));
+    }
+
+    #[test]
+    fn a_raw_string_ends_only_at_its_own_hashes() {
+        // Quotes followed by fewer `#` than opened it are part of the string.
+        let text = "(\n  name: r###\"a\"b\"#c\"##d\"\"\"###,\n  colour: 1,\n)";
+        assert_eq!(locate(text, "colour"), Some((3, 11)));
+        // Many quotes inside a string opened with many `#`: still found, and past it.
+        let body = "\"".repeat(20_000);
+        let hashes = "#".repeat(500);
+        let text = format!("(\n  name: r{hashes}\"{body}\"{hashes},\n  colour: 1,\n)");
+        assert_eq!(locate(&text, "colour"), Some((3, 11)));
+        // One never closed swallows the rest (the nearest place is then the file's
+        // start), and the scan still ends.
+        assert_eq!(
+            locate("(\n  name: r#\"x\",\n  colour: 1,\n)", "colour"),
+            Some((1, 1))
+        );
     }
 }
