@@ -6,6 +6,8 @@
 use std::cell::Cell;
 use std::sync::OnceLock;
 
+mod fuzz_bytes;
+
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
 use sleep_sync::levels::{self, LevelDocument, LevelError, LevelFile, Library, Source};
@@ -108,56 +110,6 @@ const SPLICES: &[&str] = &[
     "'",
 ];
 
-#[derive(Debug, Clone)]
-enum Mutation {
-    Flip { at: f64, byte: u8 },
-    Cut { at: f64, len: usize },
-    Repeat { at: f64, len: usize, times: usize },
-    Splice { at: f64, piece: usize },
-}
-
-fn mutation() -> impl Strategy<Value = Mutation> {
-    prop_oneof![
-        (0.0..1.0f64, any::<u8>()).prop_map(|(at, byte)| Mutation::Flip { at, byte }),
-        (0.0..1.0f64, 1..40usize).prop_map(|(at, len)| Mutation::Cut { at, len }),
-        (0.0..1.0f64, 1..20usize, 2..50usize).prop_map(|(at, len, times)| Mutation::Repeat {
-            at,
-            len,
-            times
-        }),
-        (0.0..1.0f64, 0..SPLICES.len()).prop_map(|(at, piece)| Mutation::Splice { at, piece }),
-    ]
-}
-
-fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
-    let spot = |at: f64, len: usize| ((at * len as f64) as usize).min(len);
-    match *m {
-        Mutation::Flip { at, byte } => {
-            if !bytes.is_empty() {
-                let i = spot(at, bytes.len() - 1);
-                bytes[i] = byte;
-            }
-        }
-        Mutation::Cut { at, len } => {
-            let i = spot(at, bytes.len());
-            let end = (i + len).min(bytes.len());
-            bytes.drain(i..end);
-        }
-        Mutation::Repeat { at, len, times } => {
-            let i = spot(at, bytes.len());
-            let end = (i + len).min(bytes.len());
-            let piece = bytes[i..end].to_vec();
-            for _ in 1..times {
-                bytes.splice(end..end, piece.iter().copied());
-            }
-        }
-        Mutation::Splice { at, piece } => {
-            let i = spot(at, bytes.len());
-            bytes.splice(i..i, SPLICES[piece].bytes());
-        }
-    }
-}
-
 fn check_errors(name: &str, errors: &[LevelError]) {
     assert!(!errors.is_empty(), "{name}: rejected without a reason");
     assert!(
@@ -190,7 +142,7 @@ fn mutated_level_files_never_panic_and_errors_name_their_file() {
     let mut runner = TestRunner::new(config);
     let strategy = (
         any::<prop::sample::Index>(),
-        prop::collection::vec(mutation(), 1..6),
+        prop::collection::vec(fuzz_bytes::damage(SPLICES.len()), 1..6),
     );
     let (ran, rejected, clean) = (Cell::new(0u32), Cell::new(0u32), Cell::new(0u32));
     let count = |c: &Cell<u32>| c.set(c.get() + 1);
@@ -200,7 +152,7 @@ fn mutated_level_files_never_panic_and_errors_name_their_file() {
             let (name, original, source) = &files[which.index(files.len())];
             let mut bytes = original.clone();
             for m in &mutations {
-                apply(&mut bytes, m);
+                fuzz_bytes::apply(&mut bytes, m, SPLICES);
             }
             let mut parsed = Vec::new();
             count(&ran);

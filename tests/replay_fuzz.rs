@@ -15,6 +15,8 @@ use std::cell::{Cell, RefCell};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod fuzz_bytes;
+
 use proptest::prelude::*;
 use proptest::test_runner::{RngAlgorithm, TestRng, TestRunner};
 use sleep_sync::commands::replay_headless_within;
@@ -275,58 +277,8 @@ fn value() -> impl Strategy<Value = Value> {
 }
 
 #[derive(Debug, Clone)]
-enum Bytes {
-    Flip { at: f64, byte: u8 },
-    Cut { at: f64, len: usize },
-    Repeat { at: f64, len: usize, times: usize },
-    Splice { at: f64, piece: usize },
-}
-
-fn bytes_mutation() -> impl Strategy<Value = Bytes> {
-    prop_oneof![
-        (0.0..1.0f64, any::<u8>()).prop_map(|(at, byte)| Bytes::Flip { at, byte }),
-        (0.0..1.0f64, 1..40usize).prop_map(|(at, len)| Bytes::Cut { at, len }),
-        (0.0..1.0f64, 1..20usize, 2..50usize).prop_map(|(at, len, times)| Bytes::Repeat {
-            at,
-            len,
-            times
-        }),
-        (0.0..1.0f64, 0..SPLICES.len()).prop_map(|(at, piece)| Bytes::Splice { at, piece }),
-    ]
-}
-
-fn apply_bytes(bytes: &mut Vec<u8>, m: &Bytes) {
-    let spot = |at: f64, len: usize| ((at * len as f64) as usize).min(len);
-    match *m {
-        Bytes::Flip { at, byte } => {
-            if !bytes.is_empty() {
-                let i = spot(at, bytes.len() - 1);
-                bytes[i] = byte;
-            }
-        }
-        Bytes::Cut { at, len } => {
-            let i = spot(at, bytes.len());
-            let end = (i + len).min(bytes.len());
-            bytes.drain(i..end);
-        }
-        Bytes::Repeat { at, len, times } => {
-            let i = spot(at, bytes.len());
-            let end = (i + len).min(bytes.len());
-            let piece = bytes[i..end].to_vec();
-            for _ in 1..times {
-                bytes.splice(end..end, piece.iter().copied());
-            }
-        }
-        Bytes::Splice { at, piece } => {
-            let i = spot(at, bytes.len());
-            bytes.splice(i..i, SPLICES[piece].bytes());
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
 enum Mutation {
-    Bytes(Vec<Bytes>),
+    Bytes(Vec<fuzz_bytes::Damage>),
     /// One value of a file that reads, changed (one, so whether the file must be
     /// refused is known from the value alone).
     Value(Value),
@@ -334,7 +286,7 @@ enum Mutation {
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
-        prop::collection::vec(bytes_mutation(), 1..4).prop_map(Mutation::Bytes),
+        prop::collection::vec(fuzz_bytes::damage(SPLICES.len()), 1..4).prop_map(Mutation::Bytes),
         value().prop_map(Mutation::Value),
     ]
 }
@@ -398,7 +350,7 @@ fn mutated_replays_never_panic_and_out_of_bounds_values_are_refused() {
                 Mutation::Bytes(changes) => {
                     let mut bytes = seed.clone();
                     for change in changes {
-                        apply_bytes(&mut bytes, change);
+                        fuzz_bytes::apply(&mut bytes, change, SPLICES);
                     }
                     (bytes, None)
                 }
