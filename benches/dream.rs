@@ -7,12 +7,15 @@
 //!   reachability, core, anchors, props, hazards, chunked mesh data, collider), on one
 //!   and on two threads;
 //! - the pipeline at 257², 513² and 1025² (time per sample should stay flat);
-//! - the parts: heightfield alone, flood fill, mesh data, collider.
+//! - the parts: heightfield alone, flood fill, mesh data, collider;
+//! - **hostile**: the costliest dream a file may ask for that the bounded-generation
+//!   sweep found (1025² at 4 m, props and hazards at their most), on one thread, against
+//!   its budget of 2 s.
 
 use std::path::{Path, PathBuf};
 
 use criterion::{BenchmarkId, Criterion};
-use sleep_sync::dev::testing::shipped_dive as dreamer;
+use sleep_sync::dev::testing::{hostile_recipe, shipped_dive as dreamer};
 use sleep_sync::dive::{CHUNK_CELLS, terrain_collider};
 use sleep_sync::dream::{
     Dream, DreamRecipe, GenOptions, Heightfield, MovementLimits, TerrainSize, reachable_from,
@@ -87,6 +90,20 @@ fn parts(c: &mut Criterion) {
     group.finish();
 }
 
+/// The generator's budget for any dream a file may ask for, on one core, milliseconds.
+const BUDGET_MS: f64 = 2_000.0;
+
+/// The slowest seed of tests/bounded_generation.rs at 1025 samples.
+const HOSTILE_SEED: u64 = 4;
+
+fn hostile(c: &mut Criterion) {
+    let recipe = hostile_recipe(1025, HOSTILE_SEED);
+    let mut group = c.benchmark_group("hostile_1025");
+    group.sample_size(10);
+    group.bench_function("pipeline_1_thread", |b| b.iter(|| pipeline(&recipe, 1)));
+    group.finish();
+}
+
 /// Criterion's mean estimate for a benchmark of this run, in milliseconds.
 fn mean_ms(dir: &Path, group: &str, name: &str) -> Option<f64> {
     let path = dir.join(group).join(name).join("new/estimates.json");
@@ -151,6 +168,20 @@ fn report(criterion_dir: &Path) {
         })
         .collect();
     println!("| | {} |", cells.join(" | "));
+    if let Some(ms) = mean_ms(criterion_dir, "hostile_1025", "pipeline_1_thread") {
+        let leo = mean_ms(criterion_dir, "leo_scaling", "pipeline_1_thread/1025");
+        println!(
+            "\n| hostile 1025² at 4 m (props {}, hazards {}), 1 thread | budget | share of budget | / Leo's 1025² |",
+            hostile_recipe(1025, HOSTILE_SEED).prop_count,
+            hostile_recipe(1025, HOSTILE_SEED).hazard_count
+        );
+        println!("|---|---|---|---|");
+        println!(
+            "| {ms:.0} ms | {BUDGET_MS:.0} ms | {:.2} | {} |",
+            ms / BUDGET_MS,
+            leo.map_or("-".to_owned(), |l| format!("{:.2}", ms / l))
+        );
+    }
 }
 
 fn main() {
@@ -158,6 +189,7 @@ fn main() {
     baseline_vs_pipeline(&mut criterion);
     scaling(&mut criterion);
     parts(&mut criterion);
+    hostile(&mut criterion);
     criterion.final_summary();
     // Only a real benchmark run (`--bench`) measures; `cargo test` runs each once.
     if std::env::args().any(|a| a == "--bench") {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the generator, level-file, network, saved-game and figure benchmarks (criterion) and prints
 # the tables of docs/generator.md; then the store's kill test at full size (2,000 kills;
-# CI runs 200) and the strangers at full size (1,000; CI runs 50).
+# CI runs 200), the bounded-generation sweep at full size (50 seeds at every size; CI runs
+# 12 at 1025 samples) and the strangers at full size (1,000; CI runs 50).
 # The figures are ratios within one run; absolute times depend on the machine.
 # Uses the dev profile the tests use (dependencies at opt-level 2, the game at 2), so no
 # separate optimised build of the engine is needed. With the dev tools, as the tests
@@ -13,6 +14,10 @@ bash scripts/setup.sh
 cargo bench --locked --profile dev --features dev --bench dream --bench levels --bench network --bench saves --bench figures -- --noplot "$@" 2>&1 \
     | tee "$CARGO_TARGET_DIR/bench-output.txt"
 KILLS="${KILLS:-2000}" cargo test --locked --features dev --test store -- a_writer_killed --nocapture 2>&1 \
+    | tee -a "$CARGO_TARGET_DIR/bench-output.txt"
+# Bounded generation at full size (CI sweeps 50 seeds per size and 12 at 1025 samples).
+SLEEP_SYNC_BOUNDED_SEEDS=50 SLEEP_SYNC_BOUNDED_LARGEST=50 \
+    cargo test --locked --features dev --test bounded_generation -- --nocapture 2>&1 \
     | tee -a "$CARGO_TARGET_DIR/bench-output.txt"
 # Strangers at full size (CI checks 50 and plays 50 dives): 1,000 trapped sleepers' dreams
 # and talks, and the scripted player diving for 1,000 of them.

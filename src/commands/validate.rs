@@ -102,13 +102,26 @@ pub fn play_check_dive(dive: &DiveSpec, file: &str, check: &mut PlayCheck) {
     for loop_index in CHECKED_LOOPS {
         let recipe = dive.recipe(loop_index);
         let wanted = dive.dream.anchors.len();
-        let dream = Dream::generate_with(
-            &recipe,
-            wanted,
-            &MovementLimits::default(),
-            &GenOptions::default(),
-        );
         let k = loop_index + 1;
+        // A bug in the generator is this dream's problem, reported with the others.
+        let made = std::panic::catch_unwind(|| {
+            Dream::generate_with(
+                &recipe,
+                wanted,
+                &MovementLimits::default(),
+                &GenOptions::default(),
+            )
+        });
+        let dream = match made {
+            Ok(dream) => dream,
+            Err(panic) => {
+                check.problems.push(format!(
+                    "{file}: loop {k}: the generator failed: {}",
+                    crate::dream::panic_message(panic.as_ref())
+                ));
+                continue;
+            }
+        };
         let placed = dream.anchors.len();
         let needed = dive.dream.core.anchors_needed;
         if placed < wanted.max(needed) {

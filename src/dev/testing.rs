@@ -13,6 +13,9 @@ pub use crate::headless::FRAME_SECONDS;
 
 use crate::campaign::Desk;
 use crate::dive::{ActiveDive, CurrentDream, NightmareLoop};
+use crate::dream::{
+    DreamRecipe, FearTag, FearWeight, HazardKind, MAX_MUTATIONS, Mood, TerrainSize, Tuning,
+};
 use crate::juno::Juno;
 use crate::levels::{self, DiveSpec, Levels};
 use crate::state::{AppState, DreamPhase};
@@ -522,4 +525,59 @@ pub fn move_juno_to(app: &mut App, position: Vec3) {
         .single_mut(world)
         .expect("exactly one Juno");
     transform.translation = position;
+}
+
+/// One end or the other of a range, by a bit of the seed.
+fn range_end<T: Copy>(range: &std::ops::RangeInclusive<T>, high: bool) -> T {
+    if high { *range.end() } else { *range.start() }
+}
+
+/// A dream at the edge of what a dream file may ask: the ground as coarse and wide as
+/// its samples allow, props and hazards at their most, every other tuning field at the
+/// end of its range the seed's bits pick, the fears weighted by the seed, the loop
+/// first, fifth or past the last mutation, sometimes gentle.
+pub fn hostile_recipe(samples: usize, seed: u64) -> DreamRecipe {
+    let bit = |k: u32| (seed >> k) & 1 == 1;
+    let size = TerrainSize {
+        samples,
+        extent: (samples - 1) as f32 * 4.0,
+    };
+    assert!(size.check().is_ok(), "{samples}: {:?}", size.check());
+    let tuning = Tuning {
+        height: Some(range_end(&Tuning::HEIGHT, bit(0))),
+        scale: Some(range_end(&Tuning::SCALE, bit(1))),
+        warp: Some(range_end(&Tuning::WARP, bit(2))),
+        water: Some(range_end(&Tuning::WATER, bit(3))),
+        fog: Some(range_end(&Tuning::FOG, bit(4))),
+        props: Some(*Tuning::PROPS.end()),
+        hazards: Some(*Tuning::HAZARDS.end()),
+        hazard_kinds: if bit(5) {
+            HazardKind::ALL.to_vec()
+        } else {
+            Vec::new()
+        },
+    };
+    assert!(tuning.problems().is_empty(), "{:?}", tuning.problems());
+    let fears: Vec<FearWeight> = FearTag::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &tag)| FearWeight {
+            tag,
+            weight: 1.0 + ((seed as usize + i * 7) % 9) as f32,
+        })
+        .collect();
+    let loop_index = [0, 4, MAX_MUTATIONS + 5][(seed % 3) as usize];
+    let mood = if seed % 7 == 6 {
+        Mood::Gentle
+    } else {
+        Mood::Nightmare
+    };
+    DreamRecipe::blended(
+        &[(1.0, &fears)],
+        seed.wrapping_mul(0x9E37_79B9),
+        loop_index,
+        size,
+        &tuning,
+        mood,
+    )
 }

@@ -16,7 +16,8 @@ use bevy_rapier3d::rapier::prelude::SharedShape;
 
 use super::ActiveDive;
 use crate::dream::{
-    Dream, GenOptions, Heightfield, MovementLimits, Progress, TerrainMeshData, default_threads,
+    Cancelled, Dream, GenOptions, Heightfield, MovementLimits, Progress, TerrainMeshData,
+    default_threads, panic_message,
 };
 use crate::levels::DiveSpec;
 use crate::state::AppState;
@@ -34,18 +35,36 @@ pub struct GeneratedDream {
     pub millis: f32,
 }
 
+/// How a generation ended without a dream.
+enum Unmade {
+    /// Nobody wanted it any more.
+    Cancelled,
+    /// The generator failed (a panic, caught): what it said.
+    Failed(String),
+}
+
 /// A dream being generated: whose and which loop, how far along, and the task.
 struct Pending {
     key: (String, u32),
     progress: Arc<Progress>,
-    task: Task<GeneratedDream>,
+    task: Task<Result<GeneratedDream, Unmade>>,
 }
 
-/// Dreams being generated, and dreams ready to be played.
+impl Drop for Pending {
+    /// A dropped task is cancelled only at its next await, and a generation has none:
+    /// it is told to stop between its stages, so the thread is free for the next dream.
+    fn drop(&mut self) {
+        self.progress.cancel();
+    }
+}
+
+/// Dreams being generated, dreams ready to be played, and dreams that failed to form.
 #[derive(Resource, Default)]
 pub struct DreamForge {
     pending: Vec<Pending>,
     ready: Vec<GeneratedDream>,
+    /// `(dream id, loop index)` and what went wrong.
+    failed: Vec<((String, u32), String)>,
 }
 
 impl DreamForge {
@@ -53,6 +72,7 @@ impl DreamForge {
     pub fn request(&mut self, spec: &DiveSpec, loop_index: u32) {
         let key = (spec.id().to_owned(), loop_index);
         let known = self.pending.iter().any(|p| p.key == key)
+            || self.failed.iter().any(|(k, _)| *k == key)
             || self
                 .ready
                 .iter()
@@ -70,7 +90,7 @@ impl DreamForge {
         };
         let task = AsyncComputeTaskPool::get().spawn(async move {
             yield_to_frames();
-            generate(&spec, loop_index, &MovementLimits::default(), &options)
+            unless_it_fails(|| generate(&spec, loop_index, &MovementLimits::default(), &options))
         });
         self.pending.push(Pending {
             key,
@@ -104,22 +124,57 @@ impl DreamForge {
         Some(self.ready.swap_remove(i))
     }
 
-    /// Drops every pending and ready dream (pending tasks are cancelled).
+    /// Why loop `loop_index` of dream `dream_id` could not be generated, if it could not.
+    pub fn failure(&self, dream_id: &str, loop_index: u32) -> Option<&str> {
+        self.failed
+            .iter()
+            .find(|((id, i), _)| id == dream_id && *i == loop_index)
+            .map(|(_, why)| why.as_str())
+    }
+
+    /// Drops every pending, ready and failed dream; generations under way stop at their
+    /// next stage.
     pub fn clear(&mut self) {
         self.pending.clear();
         self.ready.clear();
+        self.failed.clear();
     }
 
     fn poll(&mut self) {
         let mut i = 0;
         while i < self.pending.len() {
             if let Some(done) = check_ready(&mut self.pending[i].task) {
-                drop(self.pending.swap_remove(i));
-                self.ready.push(done);
+                let key = self.pending.swap_remove(i).key.clone();
+                match done {
+                    Ok(dream) => self.ready.push(dream),
+                    Err(Unmade::Failed(why)) => {
+                        error!(
+                            "{}, loop {}: the dream failed to form: {why}",
+                            key.0,
+                            key.1 + 1
+                        );
+                        self.failed.push((key, why));
+                    }
+                    Err(Unmade::Cancelled) => {}
+                }
             } else {
                 i += 1;
             }
         }
+    }
+}
+
+/// Runs a generation, catching a panic in it: on the desktop a bug in the generator
+/// becomes a message on the forming screen, not a crash. (The browser build aborts on
+/// any panic: there the generator must have none, which tests/bounded_generation.rs
+/// sweeps for.)
+fn unless_it_fails(
+    make: impl FnOnce() -> Result<GeneratedDream, Cancelled>,
+) -> Result<GeneratedDream, Unmade> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(make)) {
+        Ok(Ok(dream)) => Ok(dream),
+        Ok(Err(Cancelled)) => Err(Unmade::Cancelled),
+        Err(panic) => Err(Unmade::Failed(panic_message(panic.as_ref()))),
     }
 }
 
@@ -166,15 +221,16 @@ pub const CHUNK_CELLS: usize = 64;
 
 /// Generates one loop of a dream with everything the world needs (meshes and collider
 /// included), off the main thread: the main thread only moves the results into place.
+/// Stops early once `options`' progress is cancelled.
 pub fn generate(
     spec: &DiveSpec,
     loop_index: u32,
     limits: &MovementLimits,
     options: &GenOptions,
-) -> GeneratedDream {
+) -> Result<GeneratedDream, Cancelled> {
     let start = Instant::now();
     let recipe = spec.recipe(loop_index);
-    let dream = Dream::generate_with(&recipe, spec.dream.anchors.len(), limits, options);
+    let dream = Dream::try_generate(&recipe, spec.dream.anchors.len(), limits, options)?;
     let terrain_chunks = dream
         .chunks_with(CHUNK_CELLS, options.threads)
         .into_iter()
@@ -184,14 +240,14 @@ pub fn generate(
     if let Some(progress) = &options.progress {
         progress.set(1.0);
     }
-    GeneratedDream {
+    Ok(GeneratedDream {
         dream_id: spec.id().to_owned(),
         loop_index,
         dream: Arc::new(dream),
         terrain_chunks,
         collider,
         millis: start.elapsed().as_secs_f32() * 1000.0,
-    }
+    })
 }
 
 fn terrain_mesh(data: TerrainMeshData) -> Mesh {
@@ -219,6 +275,79 @@ pub fn terrain_collider(hf: &Heightfield) -> Collider {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bevy::tasks::TaskPool;
+
+    #[cfg(feature = "dev")]
+    fn leo() -> DiveSpec {
+        crate::dev::testing::shipped_dive("leo")
+    }
+
+    #[cfg(feature = "dev")]
+    /// Polls until nothing is pending (a generation takes well under a minute).
+    fn settle(forge: &mut DreamForge) {
+        for _ in 0..60_000 {
+            forge.poll();
+            if forge.pending.is_empty() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        panic!("the forge never settled");
+    }
+
+    #[cfg(feature = "dev")]
+    #[test]
+    fn a_panic_in_generation_is_reported_as_the_dreams_failure_and_not_retried() {
+        let failed = unless_it_fails(|| panic!("the ground split"));
+        assert!(matches!(failed, Err(Unmade::Failed(ref why)) if why == "the ground split"));
+        let cancelled = unless_it_fails(|| Err(Cancelled));
+        assert!(matches!(cancelled, Err(Unmade::Cancelled)));
+
+        AsyncComputeTaskPool::get_or_init(TaskPool::default);
+        let mut forge = DreamForge::default();
+        let spec = leo();
+        forge.pending.push(Pending {
+            key: (spec.id().to_owned(), 3),
+            progress: Arc::new(Progress::default()),
+            task: AsyncComputeTaskPool::get()
+                .spawn(async { unless_it_fails(|| panic!("the ground split")) }),
+        });
+        settle(&mut forge);
+        assert_eq!(forge.failure(spec.id(), 3), Some("the ground split"));
+        assert!(forge.take(spec.id(), 3).is_none());
+        forge.request(&spec, 3);
+        assert!(
+            forge.pending.is_empty(),
+            "a failed loop is not generated again"
+        );
+        forge.clear();
+        assert_eq!(forge.failure(spec.id(), 3), None, "a reload may try again");
+    }
+
+    #[cfg(feature = "dev")]
+    #[test]
+    fn clearing_the_forge_stops_a_generation_under_way() {
+        AsyncComputeTaskPool::get_or_init(TaskPool::default);
+        let mut forge = DreamForge::default();
+        let spec = leo();
+        forge.request(&spec, 0);
+        let progress = forge.pending[0].progress.clone();
+        forge.clear();
+        assert!(progress.is_cancelled(), "the generation is told to stop");
+        // Asked before it starts or between stages, a generation gives up.
+        let recipe = spec.recipe(0);
+        let options = GenOptions {
+            progress: Some(progress),
+            ..GenOptions::default()
+        };
+        let made = generate(&spec, 0, &MovementLimits::default(), &options);
+        assert!(made.is_err(), "a cancelled generation makes no dream");
+        let uncancellable = Dream::generate_with(&recipe, 3, &MovementLimits::default(), &options);
+        assert!(
+            !uncancellable.anchors.is_empty(),
+            "generate_with runs to the end"
+        );
+    }
     use bevy_rapier3d::parry::query::Ray;
 
     /// The collider must be the terrain: cast rays down at many points and compare the

@@ -23,6 +23,8 @@ pub const CORE_RADIUS: f32 = 6.0;
 pub(super) const CORE_RING: f32 = 6.0;
 /// How far the core's floor sinks below the ground it is carved from, metres.
 const CORE_SINK: f32 = 0.6;
+/// Places a core is carved at before it settles for uncarved ground (a flood fill each).
+pub(super) const CORE_TRIES: usize = 6;
 
 /// Carves the dream's core: a level plaza sunk into reachable ground far from the
 /// spawn. Candidates are tried until one stays reachable once carved (the reachable
@@ -55,7 +57,7 @@ pub(super) fn carve_core(
         .filter(|&(x, z)| ground.is_dry(hf.get(x, z) - CORE_SINK - 0.35))
         .collect();
     let mut rng = DreamRng::new(mix_seed(site.seed, 0xC0DE));
-    for _ in 0..6 {
+    for _ in 0..CORE_TRIES {
         if candidates.is_empty() {
             break;
         }

@@ -7,18 +7,19 @@
 
 use bevy::math::{Vec2, Vec3};
 
-use super::core_site::{CORE_RADIUS, CORE_RING, DreamCore, carve_core};
-use super::ground::Ground;
+use super::core_site::{CORE_RADIUS, CORE_RING, CORE_TRIES, DreamCore, carve_core};
+use super::ground::{GenWork, Ground};
 use super::heightfield::Heightfield;
 use super::options::GenOptions;
 use super::parallel::for_each_heavy;
 use super::placement::{
     ANCHOR_HOVER, HazardSpawn, Prop, keep_the_way_open, place_anchors, place_hazards, place_props,
+    way_fills,
 };
 use super::reach::MovementLimits;
-use super::recipe::DreamRecipe;
+use super::recipe::{DreamRecipe, MAX_PROPS};
 use super::shading::shade;
-use super::spawn::{Site, choose_spawn};
+use super::spawn::{MAX_SPAWN_TRIES, Site, choose_spawn};
 
 /// One loop of one dream, ready to be built into a world.
 #[derive(Debug, Clone)]
@@ -45,7 +46,19 @@ pub struct Dream {
     /// Which samples Juno can walk to from the spawn, around the solid props (row-major,
     /// like the heights).
     pub reachable: Vec<bool>,
+    /// How much work making it took (flood fills, draws), for the tests that bound it.
+    pub work: GenWork,
 }
+
+/// Most flood fills of the whole ground one generation runs: the spawn search, the
+/// core's tries and keeping the way open around [`MAX_PROPS`] props. Each visits every
+/// sample at most once, so a dream's work is at most this many passes over its ground.
+pub const MAX_FLOOD_FILLS: usize = MAX_SPAWN_TRIES + CORE_TRIES + way_fills(MAX_PROPS);
+
+/// A generation stopped because whoever asked no longer wanted the dream
+/// ([`crate::dream::Progress::cancel`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cancelled;
 
 /// Vertex data of the terrain mesh: positions, normals, colours and triangle indices.
 #[derive(Debug, Clone, Default)]
@@ -69,20 +82,57 @@ impl Dream {
     }
 
     /// [`Dream::generate`] with explicit options (threads, reference noise, progress).
+    /// Runs to the end even if the progress is cancelled; see [`Dream::try_generate`].
     pub fn generate_with(
         recipe: &DreamRecipe,
         anchor_count: usize,
         limits: &MovementLimits,
         options: &GenOptions,
     ) -> Dream {
+        match Self::make(recipe, anchor_count, limits, options, false) {
+            Ok(dream) => dream,
+            Err(Cancelled) => unreachable!("an uncancellable generation was cancelled"),
+        }
+    }
+
+    /// [`Dream::generate_with`], giving up between stages once the options' progress is
+    /// cancelled.
+    pub fn try_generate(
+        recipe: &DreamRecipe,
+        anchor_count: usize,
+        limits: &MovementLimits,
+        options: &GenOptions,
+    ) -> Result<Dream, Cancelled> {
+        Self::make(recipe, anchor_count, limits, options, true)
+    }
+
+    /// The stages in order, checking between them whether the dream is still wanted.
+    fn make(
+        recipe: &DreamRecipe,
+        anchor_count: usize,
+        limits: &MovementLimits,
+        options: &GenOptions,
+        cancellable: bool,
+    ) -> Result<Dream, Cancelled> {
+        let wanted = || {
+            if cancellable && options.is_cancelled() {
+                Err(Cancelled)
+            } else {
+                Ok(())
+            }
+        };
+        wanted()?;
         let heightfield = Heightfield::generate_with(recipe, options);
+        wanted()?;
         let (lo, hi) = heightfield.range();
         let water = recipe.terrain.water;
         let water_level = (water > 0.0).then_some(lo + (hi - lo) * water);
         let planning = limits.planning();
         let mut ground = Ground::new(heightfield, &planning, water_level, options.threads);
+        wanted()?;
         let (start, mut reachable) = choose_spawn(&ground);
         options.report(0.7);
+        wanted()?;
         let spawn = ground.hf.world_point(start.0, start.1);
         let site = Site {
             spawn,
@@ -90,6 +140,7 @@ impl Dream {
         };
         let core = carve_core(&mut ground, &mut reachable, &site, start);
         options.report(0.8);
+        wanted()?;
         let mut taken = vec![(core.position, CORE_RADIUS + CORE_RING)];
         let anchors = place_anchors(&ground, &reachable, &site, anchor_count, &taken);
         taken.extend(anchors.iter().map(|&a| (a, 3.0)));
@@ -99,7 +150,9 @@ impl Dream {
             .map(|a| *a - Vec3::Y * ANCHOR_HOVER)
             .collect();
         must_reach.push(core.position);
+        wanted()?;
         keep_the_way_open(&ground, start, &mut props, &must_reach, &mut reachable);
+        wanted()?;
         taken.extend(
             props
                 .iter()
@@ -107,14 +160,16 @@ impl Dream {
         );
         let hazards = place_hazards(&ground, &reachable, &site, recipe, &taken);
         options.report(0.85);
+        wanted()?;
         let colors = shade(&ground, recipe, options.threads);
         options.report(0.9);
+        let work = ground.work.counted();
         let Ground {
             hf: heightfield,
             normals,
             ..
         } = ground;
-        Dream {
+        Ok(Dream {
             recipe: recipe.clone(),
             heightfield,
             normals,
@@ -126,7 +181,8 @@ impl Dream {
             props,
             hazards,
             reachable,
-        }
+            work,
+        })
     }
 
     /// The whole terrain as one mesh.

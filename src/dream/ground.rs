@@ -1,9 +1,62 @@
 //! The ground as the placements see it while a dream is being made: heights, normals,
 //! and which samples Juno can stand and jump from.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::heightfield::Heightfield;
 use super::parallel::for_rows;
-use super::reach::{MovementLimits, reachable_with};
+use super::reach::{MovementLimits, reachable_avoiding};
+
+/// How much work a generation did, counted as it ran: what the bounded-generation tests
+/// hold against the caps, since wall time depends on the machine.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GenWork {
+    /// Flood fills of the whole ground (each visits up to every sample once).
+    pub flood_fills: u64,
+    /// Samples the flood fills reached, summed over all of them.
+    pub samples_filled: u64,
+    /// Cells drawn at random while spreading props and hazards.
+    pub spread_draws: u64,
+    /// Distances measured to earlier draws while spreading them apart.
+    pub spacing_checks: u64,
+}
+
+impl GenWork {
+    /// Most distance checks one draw can need: the points already drawn in the 3 × 3
+    /// grid squares around it, at most four to a square (they are a square's side apart).
+    pub const CHECKS_PER_DRAW: u64 = 36;
+}
+
+/// [`GenWork`] counted from several threads.
+#[derive(Debug, Default)]
+pub(super) struct Tally {
+    flood_fills: AtomicU64,
+    samples_filled: AtomicU64,
+    spread_draws: AtomicU64,
+    spacing_checks: AtomicU64,
+}
+
+impl Tally {
+    pub(super) fn fill(&self, reached: &[bool]) {
+        let count = reached.iter().filter(|&&r| r).count() as u64;
+        self.flood_fills.fetch_add(1, Ordering::Relaxed);
+        self.samples_filled.fetch_add(count, Ordering::Relaxed);
+    }
+
+    pub(super) fn draw(&self, checks: u64) {
+        self.spread_draws.fetch_add(1, Ordering::Relaxed);
+        self.spacing_checks.fetch_add(checks, Ordering::Relaxed);
+    }
+
+    pub(super) fn counted(&self) -> GenWork {
+        GenWork {
+            flood_fills: self.flood_fills.load(Ordering::Relaxed),
+            samples_filled: self.samples_filled.load(Ordering::Relaxed),
+            spread_draws: self.spread_draws.load(Ordering::Relaxed),
+            spacing_checks: self.spacing_checks.load(Ordering::Relaxed),
+        }
+    }
+}
 
 /// The ground as placements see it: heights, normals, and which samples are level enough
 /// to stand and jump from (with the planning limits).
@@ -13,6 +66,8 @@ pub(super) struct Ground {
     pub(super) walkable: Vec<bool>,
     pub(super) limits: MovementLimits,
     pub(super) water_level: Option<f32>,
+    /// The work done on this ground so far.
+    pub(super) work: Tally,
 }
 
 impl Ground {
@@ -36,6 +91,7 @@ impl Ground {
             walkable,
             limits: *limits,
             water_level,
+            work: Tally::default(),
         }
     }
 
@@ -54,13 +110,26 @@ impl Ground {
 
     /// Every sample reachable on foot from `start`.
     pub(super) fn reach(&self, start: (usize, usize)) -> Vec<bool> {
-        reachable_with(
+        self.reach_avoiding(start, None)
+    }
+
+    /// Every sample reachable on foot from `start` without entering those marked in
+    /// `blocked`.
+    pub(super) fn reach_avoiding(
+        &self,
+        start: (usize, usize),
+        blocked: Option<&[bool]>,
+    ) -> Vec<bool> {
+        let reached = reachable_avoiding(
             &self.hf,
             &self.walkable,
+            blocked,
             start,
             &self.limits,
             self.water_level,
-        )
+        );
+        self.work.fill(&reached);
+        reached
     }
 
     /// Recomputes normals and walkability for samples `x0..=x1` by `z0..=z1` after their

@@ -29,14 +29,15 @@ mod spawn;
 mod terrain_shape;
 
 pub use core_site::{CORE_RADIUS, DreamCore};
-pub use dreamscape::{Dream, GRID_METRES, TerrainMeshData};
+pub use dreamscape::{Cancelled, Dream, GRID_METRES, MAX_FLOOD_FILLS, TerrainMeshData};
 pub use fear::{FearTag, FearTraits, FearWeight, HazardKind, PropKind};
+pub use ground::GenWork;
 pub use heightfield::Heightfield;
 pub use math::smoothstep;
 pub use noise_field::{Reference, reference_heights};
-pub use options::{GenOptions, Progress, default_threads};
+pub use options::{GenOptions, Progress, default_threads, panic_message};
 pub use placement::{ANCHOR_HOVER, HazardSpawn, Prop};
 pub use reach::{MovementLimits, reachable_avoiding, reachable_from, reachable_with};
-pub use recipe::{DreamRecipe, MAX_MUTATIONS, Mood, Palette, TerrainSize, Tuning};
+pub use recipe::{DreamRecipe, MAX_MUTATIONS, MAX_PROPS, Mood, Palette, TerrainSize, Tuning};
 pub use rng::{DreamRng, mix_seed};
 pub use terrain_shape::TerrainShape;

@@ -2,7 +2,7 @@
 //! makes: no option here changes a dream beyond the accuracy the tests check.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 /// How the generator runs. The result does not depend on `threads`; it depends on
 /// `reference` only within the accuracy the tests check (0.5% of the height range).
@@ -42,6 +42,11 @@ impl GenOptions {
             progress.set(fraction);
         }
     }
+
+    /// Whether whoever watches no longer wants the dream.
+    pub(super) fn is_cancelled(&self) -> bool {
+        self.progress.as_ref().is_some_and(|p| p.is_cancelled())
+    }
 }
 
 /// The machine's hardware threads (1 where that is unknown, and in the browser).
@@ -53,21 +58,43 @@ pub fn default_threads() -> usize {
     }
 }
 
-/// How far a generation has got, 0 to 1; shared between the generating thread and the
-/// screen showing it.
+/// How far a generation has got, 0 to 1, and whether it is still wanted; shared
+/// between the generating thread and whoever asked for the dream.
 #[derive(Debug, Default)]
-pub struct Progress(AtomicU32);
+pub struct Progress {
+    permille: AtomicU32,
+    cancelled: AtomicBool,
+}
 
 impl Progress {
     /// Records `fraction` (clamped to 0..1) in thousandths; never moves backwards, so
     /// threads reporting out of order cannot make the bar jump back.
     pub fn set(&self, fraction: f32) {
         let permille = (fraction.clamp(0.0, 1.0) * 1000.0) as u32;
-        self.0.fetch_max(permille, Ordering::Relaxed);
+        self.permille.fetch_max(permille, Ordering::Relaxed);
     }
 
     /// The furthest fraction reported so far.
     pub fn get(&self) -> f32 {
-        self.0.load(Ordering::Relaxed) as f32 / 1000.0
+        self.permille.load(Ordering::Relaxed) as f32 / 1000.0
     }
+
+    /// Asks the generation to stop: it gives up at its next stage (a stage takes at most
+    /// a few hundred milliseconds on the largest dream).
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+}
+
+/// What a caught panic said (its message, when it was a string).
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "the generator stopped without saying why".to_owned())
 }

@@ -1,12 +1,13 @@
 //! What the dream places for Juno to find and to fear: memory anchors, props and the
 //! hazards' starting points, all on ground she can reach, with a way kept open to each.
 
+use std::collections::HashMap;
+
 use bevy::math::{Vec2, Vec3};
 
 use super::fear::{FearTag, HazardKind, PropKind};
 use super::ground::Ground;
 use super::heightfield::Heightfield;
-use super::reach::reachable_avoiding;
 use super::recipe::DreamRecipe;
 use super::rng::{DreamRng, mix_seed};
 use super::spawn::Site;
@@ -48,32 +49,80 @@ fn is_clear(
         .all(|(p, r)| at.distance(Vec2::new(p.x, p.z)) >= r + clearance)
 }
 
+/// Points drawn so far, filed by grid square (a square's side is the spacing), so a new
+/// draw is measured only against the points in the 3 × 3 squares around it: any point
+/// nearer than the spacing lies there.
+struct Spread {
+    spacing: f32,
+    squares: HashMap<(i64, i64), Vec<Vec2>>,
+}
+
+impl Spread {
+    fn new(spacing: f32) -> Self {
+        Self {
+            spacing,
+            squares: HashMap::new(),
+        }
+    }
+
+    fn square(&self, at: Vec2) -> (i64, i64) {
+        let side = self.spacing.max(f32::MIN_POSITIVE);
+        ((at.x / side).floor() as i64, (at.y / side).floor() as i64)
+    }
+
+    /// Whether `at` is at least the spacing from every point, and how many distances
+    /// that took.
+    fn is_spaced(&self, at: Vec2) -> (bool, u64) {
+        let (sx, sz) = self.square(at);
+        let mut checks = 0;
+        for dz in -1..=1 {
+            for dx in -1..=1 {
+                for p in self.squares.get(&(sx + dx, sz + dz)).into_iter().flatten() {
+                    checks += 1;
+                    if p.distance(at) < self.spacing {
+                        return (false, checks);
+                    }
+                }
+            }
+        }
+        (true, checks)
+    }
+
+    fn add(&mut self, at: Vec2) {
+        let square = self.square(at);
+        self.squares.entry(square).or_default().push(at);
+    }
+}
+
 /// Draws up to `count` cells from `candidates` that `accept` and that are at least
 /// `spacing` metres from the ones drawn before. Gives up after 40 draws per wanted cell.
-/// Checks run on drawn cells only, so the cost does not grow with the candidates.
+/// Checks run on drawn cells only, and each against the few drawn near it, so the cost
+/// grows with `count`, not with the candidates or its square.
 fn draw_spread(
-    hf: &Heightfield,
+    ground: &Ground,
     candidates: &[(usize, usize)],
     count: usize,
     spacing: f32,
     rng: &mut DreamRng,
     accept: impl Fn((usize, usize)) -> bool,
 ) -> Vec<(usize, usize)> {
+    let hf = &ground.hf;
     let mut drawn: Vec<(usize, usize)> = Vec::with_capacity(count);
     if candidates.is_empty() {
         return drawn;
     }
+    let mut spread = Spread::new(spacing);
     for _ in 0..count * 40 {
         if drawn.len() == count {
             break;
         }
         let cell = candidates[rng.below(candidates.len())];
         let at = hf.world_xz(cell.0, cell.1);
-        let spaced = drawn
-            .iter()
-            .all(|&(x, z)| hf.world_xz(x, z).distance(at) >= spacing);
+        let (spaced, checks) = spread.is_spaced(at);
+        ground.work.draw(checks);
         if spaced && accept(cell) {
             drawn.push(cell);
+            spread.add(at);
         }
     }
     drawn
@@ -115,15 +164,22 @@ pub(super) fn place_props(
     let accept = |c: (usize, usize)| {
         site.distance_from_spawn(hf, c) > 10.0 && is_clear(hf, c, taken, 1.5) && open_around(c)
     };
-    draw_spread(hf, &candidates, recipe.prop_count, 6.0, &mut rng, accept)
-        .into_iter()
-        .map(|(x, z)| Prop {
-            kind: pick_fear(recipe, &mut rng).prop(),
-            position: hf.world_point(x, z),
-            turn: rng.next_f32(),
-            scale: 0.7 + 0.6 * rng.next_f32(),
-        })
-        .collect()
+    draw_spread(
+        ground,
+        &candidates,
+        recipe.prop_count,
+        6.0,
+        &mut rng,
+        accept,
+    )
+    .into_iter()
+    .map(|(x, z)| Prop {
+        kind: pick_fear(recipe, &mut rng).prop(),
+        position: hf.world_point(x, z),
+        turn: rng.next_f32(),
+        scale: 0.7 + 0.6 * rng.next_f32(),
+    })
+    .collect()
 }
 
 /// Samples covered by the props' solid parts, widened by Juno's body: she cannot stand
@@ -152,9 +208,20 @@ fn reachable_near(hf: &Heightfield, reachable: &[bool], at: Vec3, radius: f32) -
         .any(|(x, z)| reachable[z * n + x])
 }
 
-/// Props are solid: with them standing, the flood fill is run again, and while it no
-/// longer reaches the anchors, the core and every prop, the last prop placed is taken
-/// away. `reachable` becomes what Juno can reach around the props.
+/// Most flood fills [`keep_the_way_open`] runs for `props` props: one with all of
+/// them, one per halving, and one with none.
+pub(super) const fn way_fills(props: usize) -> usize {
+    2 + props.next_power_of_two().trailing_zeros() as usize
+}
+
+/// Props are solid: with them standing, the flood fill is run again, and the props are
+/// kept up to the longest run of them (in the order placed) that still lets Juno reach
+/// the anchors, the core and every prop kept. `reachable` becomes what Juno can reach
+/// around the props.
+///
+/// Each prop only takes ground away, so if a run of props keeps the way open, so does
+/// every shorter run: the longest is found by halving, in about log₂(props) flood fills
+/// rather than one per prop taken away.
 pub(super) fn keep_the_way_open(
     ground: &Ground,
     start: (usize, usize),
@@ -162,33 +229,54 @@ pub(super) fn keep_the_way_open(
     must_reach: &[Vec3],
     reachable: &mut Vec<bool>,
 ) {
+    let open_with = |kept: usize| way_open(ground, start, &props[..kept], must_reach);
+    // Nearly always every prop can stand: one fill shows it.
+    if let Some(reach) = open_with(props.len()) {
+        *reachable = reach;
+        return;
+    }
+    // The way is open with `low` props (none at worst) and closed with `high`.
+    let (mut low, mut high) = (0, props.len());
+    let mut open_at_low = None;
+    while high - low > 1 {
+        let mid = low + (high - low) / 2;
+        match open_with(mid) {
+            Some(reach) => (low, open_at_low) = (mid, Some(reach)),
+            None => high = mid,
+        }
+    }
+    // With no props standing the way is as it was before them: always "open".
+    if let Some(reach) = open_at_low.or_else(|| open_with(0)) {
+        *reachable = reach;
+    }
+    props.truncate(low);
+}
+
+/// What Juno can reach from `start` with the `standing` props in the way, if she can
+/// still reach every point of `must_reach` and come near every prop (with none
+/// standing, the ground as it is).
+fn way_open(
+    ground: &Ground,
+    start: (usize, usize),
+    standing: &[Prop],
+    must_reach: &[Vec3],
+) -> Option<Vec<bool>> {
     let hf = &ground.hf;
     let n = ground.n();
-    loop {
-        let blocked = prop_mask(ground, props);
-        let reach = reachable_avoiding(
-            hf,
-            &ground.walkable,
-            Some(&blocked),
-            start,
-            &ground.limits,
-            ground.water_level,
-        );
-        let at = |p: Vec3| {
-            let (x, z) = hf.nearest_sample(Vec2::new(p.x, p.z));
-            reach[z * n + x]
-        };
-        let open = must_reach.iter().all(|&p| at(p))
-            && props.iter().all(|p| {
-                let around = p.kind.footprint() * p.scale + ground.limits.body_radius + 1.0;
-                reachable_near(hf, &reach, p.position, around)
-            });
-        if open || props.is_empty() {
-            *reachable = reach;
-            return;
-        }
-        props.pop();
-    }
+    let blocked = prop_mask(ground, standing);
+    let reach = ground.reach_avoiding(start, Some(&blocked));
+    let at = |p: Vec3| {
+        let (x, z) = hf.nearest_sample(Vec2::new(p.x, p.z));
+        reach[z * n + x]
+    };
+    let open = must_reach.iter().all(|&p| at(p))
+        && standing.iter().all(|p| {
+            // Beside it: on coarse ground at least the samples around the one it stands on.
+            let around = (p.kind.footprint() * p.scale + ground.limits.body_radius + 1.0)
+                .max(hf.cell() * 1.5);
+            reachable_near(hf, &reach, p.position, around)
+        });
+    (open || standing.is_empty()).then_some(reach)
 }
 
 /// Hazards start on reachable dry ground well away from the spawn (so a loop never
@@ -227,7 +315,7 @@ pub(super) fn place_hazards(
         site.distance_from_spawn(hf, c) > extent * 0.15 && inside(c) && is_clear(hf, c, taken, 1.0)
     };
     draw_spread(
-        hf,
+        ground,
         &candidates,
         recipe.hazard_count,
         extent * 0.08,
@@ -292,4 +380,94 @@ pub(super) fn place_anchors(
         }
     }
     anchors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dream::GenWork;
+    use crate::dream::reach::MovementLimits;
+
+    /// Flat ground `n` samples a side, a metre apart.
+    fn flat(n: usize) -> Ground {
+        let hf = Heightfield::from_heights(n, 1.0, vec![0.0; n * n]);
+        Ground::new(hf, &MovementLimits::default().planning(), None, 1)
+    }
+
+    fn prop(ground: &Ground, kind: PropKind, (x, z): (usize, usize)) -> Prop {
+        Prop {
+            kind,
+            position: ground.hf.world_point(x, z),
+            turn: 0.0,
+            scale: 1.0,
+        }
+    }
+
+    #[test]
+    fn the_spread_grid_agrees_with_measuring_every_point() {
+        let mut rng = DreamRng::new(7);
+        for spacing in [0.5, 3.0, 6.0, 40.0] {
+            let mut spread = Spread::new(spacing);
+            let mut all: Vec<Vec2> = Vec::new();
+            for _ in 0..2_000 {
+                let at = Vec2::new(
+                    rng.next_f32() * 200.0 - 100.0,
+                    rng.next_f32() * 200.0 - 100.0,
+                );
+                let brute = all.iter().all(|p| p.distance(at) >= spacing);
+                let (spaced, checks) = spread.is_spaced(at);
+                assert_eq!(spaced, brute, "{at} at spacing {spacing}");
+                assert!(checks <= GenWork::CHECKS_PER_DRAW, "{checks} checks");
+                if spaced {
+                    spread.add(at);
+                    all.push(at);
+                }
+            }
+            assert!(all.len() > 10, "spacing {spacing}: {} points", all.len());
+        }
+    }
+
+    /// A wall of props across the way to the core, placed after some harmless ones and
+    /// followed by many more: the props kept are the longest run that leaves the way
+    /// open, found in a few flood fills, not one per prop taken away.
+    #[test]
+    fn the_way_is_kept_open_in_a_logarithmic_number_of_fills() {
+        let n = 65;
+        let ground = flat(n);
+        let start = (4, 32);
+        let core = ground.hf.world_point(60, 32);
+        let mut props: Vec<Prop> = (0..10)
+            .map(|i| prop(&ground, PropKind::EmptyChair, (10 + 4 * i, 6)))
+            .collect();
+        props.extend((0..=32).map(|i| prop(&ground, PropKind::BrokenStair, (36, 2 * i))));
+        let wall_ends = props.len();
+        props.extend((0..600).map(|i| prop(&ground, PropKind::Clock, (8 + i % 20, 50 + i / 60))));
+        let all = props.len();
+        let placed = props.clone();
+        let mut reachable = ground.reach(start);
+        let before = ground.work.counted().flood_fills;
+        keep_the_way_open(&ground, start, &mut props, &[core], &mut reachable);
+        let fills = ground.work.counted().flood_fills - before;
+        let kept = props.len();
+        assert!(kept > 10 && kept < wall_ends, "kept {kept} of {all}");
+        assert!(
+            way_open(&ground, start, &props, &[core]).is_some(),
+            "open with {kept}"
+        );
+        assert_eq!(props, placed[..kept], "the first ones placed are kept");
+        assert!(
+            way_open(&ground, start, &placed[..=kept], &[core]).is_none(),
+            "the next prop of the wall closes the way"
+        );
+        assert!(
+            fills <= way_fills(all) as u64,
+            "{fills} fills for {all} props (at most {})",
+            way_fills(all)
+        );
+        let (x, z) = ground.hf.nearest_sample(Vec2::new(core.x, core.z));
+        assert!(
+            reachable[z * n + x],
+            "the core is reachable around what was kept"
+        );
+    }
 }

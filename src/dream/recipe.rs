@@ -11,6 +11,12 @@ use super::terrain_shape::TerrainShape;
 /// Loops after this many stop mutating further (hostility is within 1e-97 of 1 by then).
 pub const MAX_MUTATIONS: u32 = 1000;
 
+/// Most props one dream holds, whatever its size and density: 120 per 192 m square
+/// over a 1025-sample dream at 0.75 m asks for 1,920; the same density over the
+/// largest ground (4 km across) would ask for 55,000, which neither the generator's
+/// budget nor a frame could carry. Beyond this the props are spread thinner.
+pub const MAX_PROPS: usize = 2_000;
+
 /// Terrain resolution and footprint. Sizes are samples per side (2ⁿ + 1). In a dream
 /// file: `terrain: (samples: 513, extent: 384.0)`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -89,7 +95,8 @@ pub struct Tuning {
     pub water: Option<f32>,
     /// Distance at which the fog is opaque on the first loop, metres ([`Tuning::FOG`]).
     pub fog: Option<f32>,
-    /// Props per 192 m × 192 m of dream ([`Tuning::PROPS`]; 28 otherwise).
+    /// Props per 192 m × 192 m of dream ([`Tuning::PROPS`]; 28 otherwise), at most
+    /// [`MAX_PROPS`] in all.
     pub props: Option<f32>,
     /// Hazards on the first loop ([`Tuning::HAZARDS`]; 3 otherwise). Later loops add
     /// up to four more.
@@ -314,10 +321,11 @@ impl DreamRecipe {
             sun_elevation: t.sun_elevation.clamp(0.1, 1.5),
             hostility,
             fears: normalised(fears),
-            prop_count: (tuning
+            prop_count: ((tuning
                 .props
                 .map_or(28.0, |p| p.clamp(0.0, *Tuning::PROPS.end()))
-                * area) as usize,
+                * area) as usize)
+                .min(MAX_PROPS),
             // A gentle dream has hazards only if its file asks for them.
             hazard_count: match (mood, tuning.hazards) {
                 (Mood::Gentle, asked) => asked.unwrap_or(0).min(*Tuning::HAZARDS.end()) as usize,

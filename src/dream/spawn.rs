@@ -84,4 +84,4 @@ pub(super) fn choose_spawn(ground: &Ground) -> ((usize, usize), Vec<bool>) {
 }
 
 /// Flood fills the spawn search may run (about 0.6 ms each at 257²).
-const MAX_SPAWN_TRIES: usize = 24;
+pub(super) const MAX_SPAWN_TRIES: usize = 24;

@@ -71,7 +71,11 @@ pub(super) fn plugin(app: &mut App) {
         )
         .add_systems(
             EguiPrimaryContextPass,
-            hud.run_if(in_state(AppState::Dream)),
+            (
+                hud.run_if(not(in_state(DreamPhase::Forming))),
+                forming_screen.run_if(in_state(DreamPhase::Forming)),
+            )
+                .run_if(in_state(AppState::Dream)),
         );
     captions::plugin(app);
     confrontation::plugin(app);
@@ -153,44 +157,90 @@ struct InPlay<'w, 's> {
     prompts: Prompts<'w>,
 }
 
+/// The screen between loops while the next one forms: its progress, or why it could not
+/// form and the way out.
+fn forming_screen(
+    mut contexts: EguiContexts,
+    dive: Res<ActiveDive>,
+    nightmare: Option<Res<NightmareLoop>>,
+    forge: Res<DreamForge>,
+    reshaping: Option<Res<Reshaping>>,
+    mut next_screen: ResMut<NextState<AppState>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let id = dive.spec.id();
+    let title = if reshaping.is_some() {
+        "The dream reshapes…".to_owned()
+    } else if nightmare.is_some() {
+        "The loop collapses…".to_owned()
+    } else {
+        format!("{}…", dive.spec.title())
+    };
+    let failure = forge.failure(id, dive.loop_index).map(|why| {
+        format!(
+            "The generator failed on loop {} of {}: {why}",
+            dive.loop_number(),
+            dive.spec.title()
+        )
+    });
+    let mut wake = false;
+    theme::full_screen(ctx, |ui| {
+        let progress = forge.progress(id, dive.loop_index);
+        wake = forming_panel(ui, &title, progress, failure.as_deref());
+    });
+    if wake {
+        next_screen.set(AppState::ControlRoom);
+    }
+    Ok(())
+}
+
+/// What the forming screen shows: `title` and the generator's `progress`, or the
+/// `failure` and a Wake up button. True when Wake up is pressed.
+fn forming_panel(
+    ui: &mut egui::Ui,
+    title: &str,
+    progress: Option<f32>,
+    failure: Option<&str>,
+) -> bool {
+    ui.add_space(ui.available_height() * 0.4);
+    ui.vertical_centered(|ui| {
+        if let Some(why) = failure {
+            ui.label(theme::title_text("The dream would not form", 30.0));
+            ui.add_space(12.0);
+            ui.label(egui::RichText::new(why).color(theme::WARNING));
+            ui.label(
+                egui::RichText::new(
+                    "This is a bug in the game or in a mod's dream file; the log has the details.",
+                )
+                .color(theme::DIM),
+            );
+            ui.add_space(16.0);
+            return theme::menu_button(ui, "Wake up").clicked();
+        }
+        ui.label(theme::title_text(title, 30.0));
+        ui.add_space(12.0);
+        if let Some(done) = progress {
+            ui.add(
+                egui::ProgressBar::new(done)
+                    .desired_width(320.0)
+                    .fill(theme::ACCENT),
+            );
+            ui.label(egui::RichText::new("the dream is forming").color(theme::DIM));
+        }
+        false
+    })
+    .inner
+}
+
 #[allow(clippy::too_many_arguments)]
 fn hud(
     mut contexts: EguiContexts,
     dive: Res<ActiveDive>,
     play: InPlay,
-    phase: Res<State<DreamPhase>>,
-    forge: Res<DreamForge>,
     moments: Res<HudMoments>,
     levels: Res<Levels>,
-    reshaping: Option<Res<Reshaping>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    if *phase.get() == DreamPhase::Forming {
-        let waking = play.nightmare.is_some();
-        theme::full_screen(ctx, |ui| {
-            ui.add_space(ui.available_height() * 0.4);
-            ui.vertical_centered(|ui| {
-                let title = if reshaping.is_some() {
-                    "The dream reshapes…".to_owned()
-                } else if waking {
-                    "The loop collapses…".to_owned()
-                } else {
-                    format!("{}…", dive.spec.title())
-                };
-                ui.label(theme::title_text(&title, 30.0));
-                ui.add_space(12.0);
-                if let Some(done) = forge.progress(dive.spec.id(), dive.loop_index) {
-                    ui.add(
-                        egui::ProgressBar::new(done)
-                            .desired_width(320.0)
-                            .fill(theme::ACCENT),
-                    );
-                    ui.label(egui::RichText::new("the dream is forming").color(theme::DIM));
-                }
-            });
-        });
-        return Ok(());
-    }
     let Some(nightmare) = play.nightmare.as_deref() else {
         return Ok(());
     };
@@ -556,5 +606,42 @@ mod tests {
         };
         assert_eq!(over_a_second(less_motion, access), 0.0, "steady");
         assert!(hurt_strength(0.3, true) > 0.4, "still shown, as a tint");
+    }
+
+    /// While a loop forms the screen shows its progress; when the generator failed it
+    /// says why and offers the way out.
+    #[test]
+    fn the_forming_screen_shows_progress_or_the_failure_and_a_way_out() {
+        use egui_kittest::Harness;
+        use egui_kittest::kittest::Queryable;
+
+        struct Forming {
+            failure: Option<&'static str>,
+            woke: bool,
+        }
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(800.0, 500.0))
+            .build_ui_state(
+                |ui, f: &mut Forming| {
+                    f.woke |= forming_panel(ui, "Leo's dream…", Some(0.4), f.failure);
+                },
+                Forming {
+                    failure: None,
+                    woke: false,
+                },
+            );
+        h.run_steps(2);
+        h.get_by_label("Leo's dream…");
+        h.get_by_label("the dream is forming");
+        assert_eq!(h.query_all_by_label("Wake up").count(), 0);
+
+        h.state_mut().failure = Some("The generator failed on loop 2 of Leo's dream: boom");
+        h.run_steps(2);
+        h.get_by_label("The dream would not form");
+        h.get_by_label("The generator failed on loop 2 of Leo's dream: boom");
+        assert_eq!(h.query_all_by_label("the dream is forming").count(), 0);
+        h.get_by_label("Wake up").click();
+        h.run_steps(2);
+        assert!(h.state().woke, "Wake up leaves the dream");
     }
 }
