@@ -32,7 +32,8 @@ fn benches(c: &mut Criterion) {
         .replace("weight: 0.4", "weight: NaN")
         .into_bytes();
     let base = root.join("levels");
-    let files: Vec<LevelFile> = disk::read_source(0, &base, "levels").0;
+    let files: Vec<LevelFile> =
+        disk::read_source(0, &base, "levels", &mut disk::Budget::default()).0;
 
     let mut group = c.benchmark_group("levels");
     group.bench_function("parse", |b| {

@@ -39,7 +39,14 @@ pub fn load_library(extra: &[PathBuf]) -> Assembly {
     let root = levels::data_root();
     let folders: Vec<PathBuf> = extra.iter().map(|p| level_folder_of(p)).collect();
     let mods = levels::disk::mod_folders(&root, &folders);
-    levels::disk::load(&root.join("levels"), &mods, &root)
+    let mut assembly = levels::disk::load(&root.join("levels"), &mods, &root);
+    let linked = levels::disk::linked_mods(&root.join("mods"), "mods");
+    assembly.errors.extend(
+        linked
+            .into_iter()
+            .map(|(what, why)| levels::LevelError::file_problem(&what, why)),
+    );
+    assembly
 }
 
 /// The level folder a path belongs to: a folder is one; a file inside `dreamers/`,

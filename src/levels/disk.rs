@@ -5,22 +5,221 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::check::{MAX_FILE_BYTES, too_big};
-use super::error::LevelError;
+use super::error::{LevelError, printable};
 use super::file::{LevelFile, Source};
 use super::library::{Assembly, Library};
 
 /// How deep folders are searched for level files.
 const MAX_DEPTH: usize = 6;
+/// Most level files one folder (the base game's or a mod's) may hold, and their bytes
+/// (the base game has 43 files, 0.4 MB).
+pub const MAX_FILES_PER_FOLDER: usize = 500;
+pub const MAX_BYTES_PER_FOLDER: u64 = 16 << 20;
+/// Most level files, and bytes, read from every folder together.
+pub const MAX_FILES_IN_ALL: usize = 2_000;
+pub const MAX_BYTES_IN_ALL: u64 = 64 << 20;
+/// Most entries of any kind (files, folders, links) looked at in one folder: a mod full
+/// of other things is not walked for ever.
+pub const MAX_ENTRIES_PER_FOLDER: usize = 20_000;
 
-/// The mod folders under `mods_dir`, by name (a missing `mods/` has none).
+/// What is left to read of [`MAX_FILES_IN_ALL`] and [`MAX_BYTES_IN_ALL`], shared by every
+/// folder read in one go.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    files: usize,
+    bytes: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Self {
+            files: MAX_FILES_IN_ALL,
+            bytes: MAX_BYTES_IN_ALL,
+        }
+    }
+}
+
+/// The level files of one folder, and why anything else there was not read.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Listing {
+    /// Level files (`.ron`), relative to the folder with `/` between parts, by name.
+    pub files: Vec<String>,
+    /// `(what, why)`: what was not read (shown as `folder/name`) and why.
+    pub problems: Vec<(String, String)>,
+}
+
+/// Lists the level files under `folder` (named `shown` in messages) without leaving it:
+/// links are not followed (a link is reported, and nothing it points to is read), names
+/// an asset path cannot hold (not UTF-8, or with `#`) are reported, folders deeper than
+/// six are not entered, and the folder's files and bytes are capped
+/// ([`MAX_FILES_PER_FOLDER`], [`MAX_BYTES_PER_FOLDER`], and what is left of `budget`).
+/// Only `.ron` files are listed: nothing else in a mod is ever opened. Entries are
+/// taken in name order, so the same folder always gives the same listing.
+pub fn list_level_files(folder: &Path, shown: &str, budget: &mut Budget) -> Listing {
+    let mut walk = Walk {
+        shown,
+        listing: Listing::default(),
+        entries: 0,
+        files_left: MAX_FILES_PER_FOLDER.min(budget.files),
+        bytes_left: MAX_BYTES_PER_FOLDER.min(budget.bytes),
+        stopped: false,
+    };
+    let (files, bytes) = (walk.files_left, walk.bytes_left);
+    walk.dir(folder, "", 0);
+    budget.files -= files - walk.files_left;
+    budget.bytes -= bytes - walk.bytes_left;
+    let mut listing = walk.listing;
+    listing.files.sort();
+    listing
+}
+
+/// One folder's walk under way.
+struct Walk<'a> {
+    shown: &'a str,
+    listing: Listing,
+    entries: usize,
+    files_left: usize,
+    bytes_left: u64,
+    stopped: bool,
+}
+
+impl Walk<'_> {
+    fn problem(&mut self, what: &str, why: impl Into<String>) {
+        let what = if what.is_empty() {
+            self.shown.to_owned()
+        } else {
+            format!("{}/{what}", self.shown)
+        };
+        self.listing.problems.push((printable(&what), why.into()));
+    }
+
+    /// Walks `dir` (at `rel` inside the folder, `depth` below it).
+    fn dir(&mut self, dir: &Path, rel: &str, depth: usize) {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                self.problem(rel, format!("cannot read the folder: {e}"));
+                return;
+            }
+        };
+        let mut entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+        entries.sort_by_key(std::fs::DirEntry::file_name);
+        for entry in entries {
+            if self.stopped {
+                return;
+            }
+            let os_name = entry.file_name();
+            let lossy = os_name.to_string_lossy();
+            if lossy.starts_with('.') {
+                continue;
+            }
+            let at = if rel.is_empty() {
+                lossy.to_string()
+            } else {
+                format!("{rel}/{lossy}")
+            };
+            self.entries += 1;
+            if self.entries > MAX_ENTRIES_PER_FOLDER {
+                self.problem(
+                    "",
+                    format!(
+                        "more than {MAX_ENTRIES_PER_FOLDER} files and folders: {at} and what follows are not read"
+                    ),
+                );
+                self.stopped = true;
+                return;
+            }
+            // The entry itself, not what a link points to.
+            let Ok(kind) = entry.file_type() else {
+                self.problem(&at, "cannot be read");
+                continue;
+            };
+            if kind.is_symlink() {
+                self.problem(
+                    &at,
+                    "a link: links are not followed, so nothing outside the folder is read (copy the file or folder in instead)",
+                );
+                continue;
+            }
+            let Some(name) = os_name.to_str() else {
+                self.problem(
+                    &at,
+                    "a name that is not UTF-8 cannot be loaded: rename it; it is not read",
+                );
+                continue;
+            };
+            if name.contains('#') {
+                self.problem(
+                    &at,
+                    "a name with `#` cannot be loaded: rename it; it is not read",
+                );
+                continue;
+            }
+            if kind.is_dir() {
+                if depth >= MAX_DEPTH {
+                    self.problem(
+                        &at,
+                        format!("folders more than {MAX_DEPTH} deep are not read"),
+                    );
+                } else {
+                    self.dir(&entry.path(), &at, depth + 1);
+                }
+            } else if kind.is_file() && name.ends_with(".ron") {
+                // A file over the size cap is listed (reading it reports it) but counts
+                // only what would be read of it.
+                let size = entry
+                    .metadata()
+                    .map_or(0, |m| m.len())
+                    .min(MAX_FILE_BYTES as u64 + 1);
+                if self.files_left == 0 || size > self.bytes_left {
+                    self.problem(
+                        "",
+                        format!(
+                            "more than {MAX_FILES_PER_FOLDER} level files or {} MB in one folder (or {MAX_FILES_IN_ALL} files or {} MB in all): {at} and what follows are not read",
+                            MAX_BYTES_PER_FOLDER >> 20,
+                            MAX_BYTES_IN_ALL >> 20
+                        ),
+                    );
+                    self.stopped = true;
+                    return;
+                }
+                self.files_left -= 1;
+                self.bytes_left -= size;
+                self.listing.files.push(at);
+            }
+        }
+    }
+}
+
+/// The mod folders under `mods_dir`, by name (a missing `mods/` has none). An entry that
+/// is a link is not a mod ([`linked_mods`]): name a folder elsewhere with `--mod PATH`.
 pub fn discover_mods(mods_dir: &Path) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(mods_dir)
         .into_iter()
         .flatten()
         .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
         .map(|entry| entry.path())
-        .filter(|path| path.is_dir())
         .filter(|path| !hidden(path))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Links directly under `mods_dir`, which are not read as mods: `(what, why)`.
+pub fn linked_mods(mods_dir: &Path, shown: &str) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = std::fs::read_dir(mods_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_symlink()))
+        .filter(|entry| !hidden(&entry.path()))
+        .map(|entry| {
+            (
+                printable(&format!("{shown}/{}", entry.file_name().to_string_lossy())),
+                "a link: mods/ holds mod folders, not links to them (give a folder elsewhere with --mod PATH)".to_owned(),
+            )
+        })
         .collect();
     found.sort();
     found
@@ -46,43 +245,6 @@ pub fn mod_folders(root: &Path, extra: &[PathBuf]) -> Vec<PathBuf> {
     mods
 }
 
-/// Names under `folder` that Bevy's asset paths cannot hold (a `#`, which starts a label,
-/// or a name that is not UTF-8), relative to the folder. Loading a folder that holds one
-/// would never finish, so such folders are read file by file.
-pub fn unloadable_names(folder: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![(folder.to_path_buf(), 0)];
-    while let Some((dir, depth)) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            let name = entry.file_name();
-            if hidden(&path) {
-                continue;
-            }
-            if name.to_str().is_none_or(|n| n.contains('#')) {
-                out.push(shown_as(&path, folder));
-            } else if path.is_dir() && depth < MAX_DEPTH {
-                stack.push((path, depth + 1));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-/// The level files under `folder`, relative to it, by name.
-pub fn level_file_names(folder: &Path) -> Vec<String> {
-    let mut paths = Vec::new();
-    collect_ron_files(folder, 0, &mut paths);
-    let mut names: Vec<String> = paths
-        .iter()
-        .filter(|p| p.to_str().is_some_and(|n| !n.contains('#')))
-        .map(|p| shown_as(p, folder))
-        .collect();
-    names.sort();
-    names
-}
-
 /// How a folder is named in messages: relative to `root` when inside it.
 pub fn shown_as(folder: &Path, root: &Path) -> String {
     let shown = folder.strip_prefix(root).unwrap_or(folder);
@@ -101,9 +263,10 @@ pub fn load(levels: &Path, mods: &[PathBuf], root: &Path) -> Assembly {
     let mut sources = Vec::new();
     let mut files = Vec::new();
     let mut errors: Vec<LevelError> = Vec::new();
+    let mut budget = Budget::default();
     for (i, folder) in folders.iter().enumerate() {
         let name = shown_as(folder, root);
-        let (parsed, problems) = read_source(i, folder, &name);
+        let (parsed, problems) = read_source(i, folder, &name, &mut budget);
         files.extend(parsed);
         errors.extend(problems);
         sources.push(Source { folder: name });
@@ -117,21 +280,31 @@ pub fn load(levels: &Path, mods: &[PathBuf], root: &Path) -> Assembly {
     assembly
 }
 
-/// Parses every level file under `folder` (shown as `name`): the files that are fine,
-/// and every problem in the others.
-pub fn read_source(source: usize, folder: &Path, name: &str) -> (Vec<LevelFile>, Vec<LevelError>) {
+/// Parses every level file under `folder` (shown as `name`) that
+/// [`list_level_files`] lists: the files that are fine, and every problem in the others
+/// and in the folder.
+pub fn read_source(
+    source: usize,
+    folder: &Path,
+    name: &str,
+    budget: &mut Budget,
+) -> (Vec<LevelFile>, Vec<LevelError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     if !folder.is_dir() {
         errors.push(LevelError::file_problem(name, "not a folder"));
         return (files, errors);
     }
-    let mut paths = Vec::new();
-    collect_ron_files(folder, 0, &mut paths);
-    paths.sort();
-    for path in paths {
-        let file = format!("{name}/{}", shown_as(&path, folder));
-        let bytes = match read_capped(&path, &file) {
+    let listing = list_level_files(folder, name, budget);
+    errors.extend(
+        listing
+            .problems
+            .iter()
+            .map(|(what, why)| LevelError::file_problem(what, why)),
+    );
+    for relative in listing.files {
+        let file = format!("{name}/{relative}");
+        let bytes = match read_capped(&folder.join(&relative), &file) {
             Ok(bytes) => bytes,
             Err(e) => {
                 errors.push(e);
@@ -163,23 +336,6 @@ pub fn read_capped(path: &Path, file: &str) -> Result<Vec<u8>, LevelError> {
         return Err(too_big(file, size));
     }
     Ok(bytes)
-}
-
-fn collect_ron_files(folder: &Path, depth: usize, out: &mut Vec<PathBuf>) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if hidden(&path) {
-            continue;
-        }
-        if path.is_dir() {
-            collect_ron_files(&path, depth + 1, out);
-        } else if path.extension().is_some_and(|e| e == "ron") {
-            out.push(path);
-        }
-    }
 }
 
 fn hidden(path: &Path) -> bool {

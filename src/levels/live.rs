@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
-use bevy::asset::{LoadState, LoadedFolder};
+use bevy::asset::LoadState;
 use bevy::ecs::system::SystemParam;
+use bevy::platform::time::Instant;
 use bevy::prelude::*;
 
 use super::file::Source;
@@ -43,19 +44,32 @@ pub struct LevelsReloaded {
     pub files: Vec<String>,
 }
 
-/// Every level file asset, as the asset server holds them.
+/// Every level file asset, as the asset server holds them. The game lists each folder's
+/// level files itself ([`super::disk::list_level_files`]: no links followed, nothing
+/// but `.ron` files opened) and loads them one by one; on the desktop it lists them
+/// again every [`RELIST_SECONDS`] to notice files added or removed.
 #[derive(Resource, Default)]
 struct LevelHandles {
-    folders: Vec<Handle<LoadedFolder>>,
-    /// Files loaded one by one: in the browser, where folders cannot be listed, and from
-    /// a folder holding a name Bevy cannot load.
-    files: Vec<Handle<LevelAsset>>,
-    /// Problems found before loading (names that cannot be loaded).
+    /// By asset path (`mod-1://dreams/ada.dream.ron`), in load order.
+    files: Vec<(String, Handle<LevelAsset>)>,
+    /// Problems found while listing (links, names that cannot be loaded, caps).
     problems: Vec<String>,
+    /// Files added by a later listing whose first load is awaited.
+    fresh: Vec<AssetId<LevelAsset>>,
+    /// Files a later listing no longer found, not yet put together without.
+    removed: Vec<String>,
+    /// A later listing found other problems than before: the report needs redoing.
+    problems_changed: bool,
+    /// When loading began, in wall time (headless runs step their clocks faster).
+    started: Option<Instant>,
 }
 
-/// Seconds of real time after which loading gives up waiting and reports what is left.
+/// Seconds of wall time after which loading gives up waiting and reports what is left.
 const LOADING_PATIENCE: f32 = 30.0;
+
+/// How often the desktop game lists its level folders again, seconds of wall time.
+#[cfg(not(target_arch = "wasm32"))]
+const RELIST_SECONDS: f32 = 0.5;
 
 /// The last version of each file that parsed, by file name.
 #[derive(Resource, Default)]
@@ -71,8 +85,11 @@ pub(super) fn plugin(app: &mut App) {
             Update,
             (
                 track_loading.run_if(|levels: Res<Levels>| !levels.ready),
+                #[cfg(not(target_arch = "wasm32"))]
+                relist.run_if(|levels: Res<Levels>| levels.ready),
                 reload_changed.run_if(|levels: Res<Levels>| levels.ready),
             )
+                .chain()
                 .in_set(crate::AppSystems::RecordInput),
         )
         .add_systems(
@@ -81,6 +98,14 @@ pub(super) fn plugin(app: &mut App) {
                 .in_set(crate::AppSystems::Update)
                 .run_if(in_state(AppState::Loading)),
         );
+    #[cfg(not(target_arch = "wasm32"))]
+    app.add_systems(
+        Update,
+        relist
+            .run_if(|levels: Res<Levels>| levels.ready)
+            .before(reload_changed)
+            .in_set(crate::AppSystems::RecordInput),
+    );
 }
 
 /// On to the title once the levels are read, unless nothing at all can be played.
@@ -95,36 +120,107 @@ fn start_loading(
     assets: Res<AssetServer>,
     mut handles: ResMut<LevelHandles>,
 ) {
+    handles.started = Some(Instant::now());
     #[cfg(not(target_arch = "wasm32"))]
-    for folder in &folders.0 {
-        let unloadable = super::disk::unloadable_names(&folder.path);
-        if unloadable.is_empty() {
-            handles
-                .folders
-                .push(assets.load_folder(format!("{}://", folder.asset_source)));
-            continue;
-        }
-        // Bevy's folder loading never finishes on such a name: read the level files one
-        // by one, and say which names to change (new files there need a restart).
-        for name in unloadable {
-            handles.problems.push(format!(
-                "{}/{name}: a name with `#` (or not UTF-8) cannot be loaded: rename it; until then new files in {} need a restart",
-                folder.shown, folder.shown
-            ));
-        }
-        for name in super::disk::level_file_names(&folder.path) {
-            handles
-                .files
-                .push(assets.load(format!("{}://{name}", folder.asset_source)));
-        }
+    {
+        let (listed, problems) = list_all(&folders);
+        handles.problems = problems;
+        handles.files = listed
+            .into_iter()
+            .map(|path| {
+                let handle = assets.load(path.clone());
+                (path, handle)
+            })
+            .collect();
     }
     // The browser cannot list folders: the base game's files are listed at build time.
     #[cfg(target_arch = "wasm32")]
     for path in base_levels::FILES {
         let _ = &folders;
-        handles
-            .files
-            .push(assets.load(format!("{}://{path}", super::LEVELS_SOURCE)));
+        let path = format!("{}://{path}", super::LEVELS_SOURCE);
+        let handle = assets.load(path.clone());
+        handles.files.push((path, handle));
+    }
+}
+
+/// The asset paths of every level file in every folder, in load order, and what could
+/// not be read (links under `mods/`, and each folder's [`super::disk::Listing`]).
+#[cfg(not(target_arch = "wasm32"))]
+fn list_all(folders: &LevelFolders) -> (Vec<String>, Vec<String>) {
+    let mut problems: Vec<String> =
+        super::disk::linked_mods(&super::data_root().join("mods"), "mods")
+            .into_iter()
+            .map(|(what, why)| format!("{what}: {why}"))
+            .collect();
+    let mut budget = super::disk::Budget::default();
+    let mut paths = Vec::new();
+    for folder in &folders.0 {
+        let listing = super::disk::list_level_files(&folder.path, &folder.shown, &mut budget);
+        problems.extend(
+            listing
+                .problems
+                .iter()
+                .map(|(what, why)| format!("{what}: {why}")),
+        );
+        paths.extend(
+            listing
+                .files
+                .iter()
+                .map(|name| format!("{}://{name}", folder.asset_source)),
+        );
+    }
+    (paths, problems)
+}
+
+/// Lists the folders again: loads files that appeared, lets go of files that went.
+#[cfg(not(target_arch = "wasm32"))]
+fn relist(
+    folders: Res<LevelFolders>,
+    assets: Res<AssetServer>,
+    mut handles: ResMut<LevelHandles>,
+    mut last: Local<Option<Instant>>,
+) {
+    if last.is_some_and(|at| at.elapsed().as_secs_f32() < RELIST_SECONDS) {
+        return;
+    }
+    *last = Some(Instant::now());
+    let (listed, problems) = list_all(&folders);
+    let known: std::collections::HashSet<&str> = handles
+        .files
+        .iter()
+        .map(|(path, _)| path.as_str())
+        .collect();
+    let added: Vec<String> = listed
+        .iter()
+        .filter(|path| !known.contains(path.as_str()))
+        .cloned()
+        .collect();
+    let gone: Vec<String> = {
+        let listed: std::collections::HashSet<&str> = listed.iter().map(String::as_str).collect();
+        known
+            .iter()
+            .filter(|path| !listed.contains(*path))
+            .map(|path| (*path).to_owned())
+            .collect()
+    };
+    if added.is_empty() && gone.is_empty() && problems == handles.problems {
+        return;
+    }
+    let handles = &mut *handles;
+    handles.problems_changed |= problems != handles.problems;
+    handles.problems = problems;
+    handles.files.retain(|(path, _)| !gone.contains(path));
+    // Named as the loaded files name themselves (`mods/ada/dreams/ada.dream.ron`).
+    let shown = |path: &str| -> String {
+        let (source, name) = path.split_once("://").unwrap_or(("", path));
+        let folder = folders.0.iter().find(|f| f.asset_source == source);
+        folder.map_or_else(|| path.to_owned(), |f| format!("{}/{name}", f.shown))
+    };
+    handles.removed.extend(gone.iter().map(|path| shown(path)));
+    for path in added {
+        let handle: Handle<LevelAsset> = assets.load(path.clone());
+        handles.fresh.push(handle.id());
+        handles.files.push((path, handle));
     }
 }
 
@@ -136,24 +232,16 @@ mod base_levels {
 /// The level files as the asset server holds them, and what the game keeps of them.
 #[derive(SystemParam)]
 struct LevelAssets<'w> {
-    handles: Res<'w, LevelHandles>,
-    folders: Res<'w, Assets<LoadedFolder>>,
+    handles: ResMut<'w, LevelHandles>,
     files: Res<'w, Assets<LevelAsset>>,
     sources: Res<'w, LevelFolders>,
     last_good: ResMut<'w, LastGood>,
 }
 
 impl LevelAssets<'_> {
-    /// Every level file handle: those of each folder, then those loaded one by one.
+    /// Every level file handle, in load order.
     fn all_files(&self) -> Vec<Handle<LevelAsset>> {
-        self.handles
-            .folders
-            .iter()
-            .filter_map(|h| self.folders.get(h))
-            .flat_map(|f| &f.handles)
-            .filter_map(|h| h.clone().try_typed::<LevelAsset>().ok())
-            .chain(self.handles.files.iter().cloned())
-            .collect()
+        self.handles.files.iter().map(|(_, h)| h.clone()).collect()
     }
 
     /// Puts the levels together from the file assets into `levels`, keeping the last
@@ -209,7 +297,6 @@ impl LevelAssets<'_> {
 fn track_loading(
     mut level_assets: LevelAssets,
     assets: Res<AssetServer>,
-    time: Res<Time<Real>>,
     mut levels: ResMut<Levels>,
 ) {
     let settled = |id: bevy::asset::UntypedAssetId| {
@@ -218,37 +305,29 @@ fn track_loading(
             Some(LoadState::Loaded | LoadState::Failed(_))
         )
     };
-    let out_of_patience = time.elapsed_secs() > LOADING_PATIENCE;
     let handles = &level_assets.handles;
-    let folders_settled = handles.folders.iter().all(|h| settled(h.id().untyped()));
+    let out_of_patience = handles
+        .started
+        .is_some_and(|at| at.elapsed().as_secs_f32() > LOADING_PATIENCE);
     let all = level_assets.all_files();
     levels.total = all.len();
     levels.loaded = all
         .iter()
         .filter(|h| level_assets.files.contains(*h))
         .count();
-    let files_settled = all.iter().all(|h| settled(h.id().untyped()));
-    let settled_all = folders_settled && files_settled;
+    let settled_all = all.iter().all(|h| settled(h.id().untyped()));
     if !settled_all && !out_of_patience {
         return;
     }
     let mut errors = Vec::new();
-    for (h, folder) in handles.folders.iter().zip(&level_assets.sources.0) {
+    for (path, h) in &handles.files {
         match assets.get_load_state(h) {
-            Some(LoadState::Failed(e)) => {
-                errors.push(format!("{}: cannot read the folder: {e}", folder.shown));
-            }
+            // A file that cannot be read (a missing file in the browser).
+            Some(LoadState::Failed(e)) => errors.push(e.to_string()),
             Some(LoadState::Loaded) => {}
             _ => errors.push(format!(
-                "{}: still loading after {LOADING_PATIENCE} s; playing what has loaded",
-                folder.shown
+                "{path}: still loading after {LOADING_PATIENCE} s; playing what has loaded"
             )),
-        }
-    }
-    // Files loaded one by one fail on their own (a missing file in the browser).
-    for h in &handles.files {
-        if let Some(LoadState::Failed(e)) = assets.get_load_state(h) {
-            errors.push(e.to_string());
         }
     }
     level_assets.put_together(&mut levels);
@@ -272,26 +351,33 @@ fn track_loading(
 /// Puts the levels together again when a file is changed, added or removed on disk.
 fn reload_changed(
     mut file_events: MessageReader<AssetEvent<LevelAsset>>,
-    mut folder_events: MessageReader<AssetEvent<LoadedFolder>>,
     mut level_assets: LevelAssets,
     mut levels: ResMut<Levels>,
     mut reloaded: MessageWriter<LevelsReloaded>,
 ) {
-    let mut changed: Vec<String> = file_events
-        .read()
-        .filter_map(|e| match e {
-            // Added files arrive through their folder's reload (below); only a change
-            // to a loaded file is its own event.
-            AssetEvent::Modified { id } => level_assets.files.get(*id).map(|f| f.file.clone()),
-            _ => None,
-        })
-        .collect();
-    let folders_changed = folder_events
-        .read()
-        .any(|e| matches!(e, AssetEvent::Modified { .. }));
-    if changed.is_empty() && !folders_changed {
+    let mut changed: Vec<String> = Vec::new();
+    for event in file_events.read() {
+        let id = match event {
+            AssetEvent::Modified { id } => *id,
+            // A file a later listing found, loaded for the first time.
+            AssetEvent::LoadedWithDependencies { id }
+                if level_assets.handles.fresh.contains(id) =>
+            {
+                level_assets.handles.fresh.retain(|f| f != id);
+                *id
+            }
+            _ => continue,
+        };
+        if let Some(file) = level_assets.files.get(id) {
+            changed.push(file.file.clone());
+        }
+    }
+    let removed = std::mem::take(&mut level_assets.handles.removed);
+    let problems_changed = std::mem::take(&mut level_assets.handles.problems_changed);
+    if changed.is_empty() && removed.is_empty() && !problems_changed {
         return;
     }
+    changed.extend(removed);
     changed.sort();
     changed.dedup();
     let before = levels.library.clone();
@@ -302,7 +388,7 @@ fn reload_changed(
     if levels.report.errors.is_empty() {
         info!("levels reloaded: {}", changed.join(", "));
     }
-    if levels.library != before || !changed.is_empty() {
+    if levels.library != before || !changed.is_empty() || problems_changed {
         reloaded.write(LevelsReloaded { files: changed });
     }
 }
