@@ -54,7 +54,7 @@ optimised=$(stat -c %s "$out/sleep_sync_bg.wasm")
 gzipped=$(gzip -9 -c "$out/sleep_sync_bg.wasm" | wc -c)
 
 # The page, and the base game's levels beside it.
-cp web/index.html "$out/"
+sed "s/__WASM_BYTES__/$optimised/" web/index.html > "$out/index.html"
 cp -r levels "$out/levels"
 cp -r assets "$out/assets"
 

@@ -98,6 +98,22 @@ fn play(options: Options, playback: Option<replay::ReplayRequest>) -> ExitCode {
         record,
         tour,
     } = options;
+    // The pictures' folder is made if it is not there; if it cannot be, no picture could
+    // be saved, and that is said before a window opens.
+    let picture_folder = match (&tour, &screenshot) {
+        (Some(tour), _) => Some(("--tour", tour.dir.clone())),
+        (None, Some(path)) => path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(|p| ("--screenshot", p.to_path_buf())),
+        (None, None) => None,
+    };
+    if let Some((flag, folder)) = picture_folder
+        && let Err(e) = std::fs::create_dir_all(&folder)
+    {
+        eprintln!("sleep-sync: {flag}: cannot make {}: {e}", folder.display());
+        return ExitCode::from(1);
+    }
     if let Some(problem) = display_problem() {
         eprintln!("{problem}");
         return ExitCode::from(1);
@@ -141,11 +157,6 @@ fn play(options: Options, playback: Option<replay::ReplayRequest>) -> ExitCode {
 #[cfg(all(not(target_arch = "wasm32"), feature = "dev"))]
 fn start_tour(app: &mut App, tour: Tour, dream: Option<String>, loop_index: u32, view: View) {
     use sleep_sync::dev::autopilot::{self, AutoPilot};
-    // The pictures' folder is made if it is not there: a screenshot into a missing
-    // folder is lost with only a log line.
-    if let Err(e) = std::fs::create_dir_all(&tour.dir) {
-        eprintln!("sleep-sync: cannot make {}: {e}", tour.dir.display());
-    }
     app.insert_resource(AutoPilot {
         dir: tour.dir,
         kind: tour.kind,

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy::render::render_resource::PipelineCache;
-use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 use bevy::render::{Render, RenderApp, RenderSystems};
 
 use crate::commands::View;
@@ -97,8 +97,13 @@ fn dive_straight_in(
         return;
     }
     if progress.waiting {
-        if pictures.taken() > 0 {
-            exit.write(AppExit::Success);
+        if pictures.resolved() > 0 {
+            let saved = pictures.failed().is_empty();
+            exit.write(if saved {
+                AppExit::Success
+            } else {
+                AppExit::error()
+            });
             progress.done = true;
         }
         return;
@@ -194,9 +199,13 @@ pub(crate) fn dive_for(levels: &Levels, id: &str) -> Result<ActiveDive, String> 
 #[derive(Resource, Clone, Default)]
 struct PipelinesCompiling(Arc<AtomicUsize>);
 
-/// Pictures written so far.
+/// Pictures written so far, and those that could not be.
 #[derive(Resource, Debug, Default)]
-struct PicturesTaken(u32);
+struct PicturesTaken {
+    written: u32,
+    /// `path: why` of each picture not saved.
+    failed: Vec<String>,
+}
 
 /// What [`Pictures`] needs: the count of pictures and of shaders still compiling.
 pub(crate) fn pictures_plugin(app: &mut App) {
@@ -227,8 +236,18 @@ pub(crate) struct Pictures<'w, 's> {
 
 impl Pictures<'_, '_> {
     /// Pictures written to disk so far.
-    pub fn taken(&self) -> u32 {
-        self.taken.0
+    pub fn written(&self) -> u32 {
+        self.taken.written
+    }
+
+    /// Pictures asked for that are done with: written, or failed.
+    pub fn resolved(&self) -> usize {
+        self.taken.written as usize + self.taken.failed.len()
+    }
+
+    /// Each picture that could not be saved, as `path: why`.
+    pub fn failed(&self) -> &[String] {
+        &self.taken.failed
     }
 
     /// Counts one more frame of a screen in place in `frames`; true once it has shown
@@ -241,18 +260,37 @@ impl Pictures<'_, '_> {
         *frames >= settle
     }
 
-    /// Saves a picture of the window to `path`; [`Pictures::taken`] counts it once written.
+    /// Saves a picture of the window to `path` (its folder made if missing);
+    /// [`Pictures::written`] counts it once written, [`Pictures::failed`] if it cannot be.
     pub fn take(&mut self, path: PathBuf) {
         info!("sleep-sync: saving {}", path.display());
-        self.commands
-            .spawn(Screenshot::primary_window())
-            .observe(save_to_disk(path))
-            .observe(
-                |_: On<ScreenshotCaptured>, mut taken: ResMut<PicturesTaken>| {
-                    taken.0 += 1;
-                },
-            );
+        self.commands.spawn(Screenshot::primary_window()).observe(
+            move |captured: On<ScreenshotCaptured>, mut taken: ResMut<PicturesTaken>| {
+                match save_picture(&captured.image, &path) {
+                    Ok(()) => taken.written += 1,
+                    Err(why) => {
+                        let failure = format!("{}: {why}", path.display());
+                        error!("sleep-sync: the picture was not saved: {failure}");
+                        taken.failed.push(failure);
+                    }
+                }
+            },
+        );
     }
+}
+
+/// Writes `image` to `path` as the picture format its name ends with (without the
+/// alpha channel, which holds brightness when HDR is on), making its folder if missing.
+fn save_picture(image: &Image, path: &std::path::Path) -> Result<(), String> {
+    let picture = image
+        .clone()
+        .try_into_dynamic()
+        .map_err(|e| format!("cannot convert the picture: {e}"))?
+        .to_rgb8();
+    if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(|e| format!("cannot make its folder: {e}"))?;
+    }
+    picture.save(path).map_err(|e| e.to_string())
 }
 
 /// Turns Juno and the camera so the first memory anchor is in the picture.
@@ -299,4 +337,35 @@ pub(crate) fn face(
     look.yaw = f32::atan2(-to.x, -to.z);
     look.pitch = pitch;
     juno.rotation = Quat::from_rotation_y(look.yaw);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bevy::asset::RenderAssetUsages;
+    use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+
+    #[test]
+    fn a_picture_is_saved_into_a_new_folder_or_the_failure_is_said() {
+        let image = Image::new_fill(
+            Extent3d {
+                width: 4,
+                height: 2,
+                depth_or_array_layers: 1,
+            },
+            TextureDimension::D2,
+            &[200, 100, 50, 255],
+            TextureFormat::Rgba8UnormSrgb,
+            RenderAssetUsages::default(),
+        );
+        let dir = std::env::temp_dir().join(format!("sleep-sync-picture-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("new/folder/shot.png");
+        assert_eq!(save_picture(&image, &path), Ok(()));
+        let bytes = std::fs::read(&path).expect("written");
+        assert_eq!(&bytes[1..4], b"PNG");
+        let failed = save_picture(&image, std::path::Path::new("/dev/null/shot.png"));
+        assert!(failed.is_err_and(|why| why.contains("cannot make its folder")));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

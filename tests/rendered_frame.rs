@@ -179,9 +179,9 @@ fn every_screen_renders_and_the_dreams_differ() {
     let leo = &shots[3];
     autosave_frames(&tour.join("saves-frames.csv"));
 
-    // Mara's dream, straight from the command line.
-    let mara_png = dir.join("mara.png");
-    let _ = std::fs::remove_file(&mara_png);
+    // Mara's dream, straight from the command line, into a folder not made yet.
+    let _ = std::fs::remove_dir_all(dir.join("straight"));
+    let mara_png = dir.join("straight/in/mara.png");
     let start = Instant::now();
     let status = run_game(
         &["--dive", "mara", "--screenshot", mara_png.to_str().unwrap()],
@@ -214,6 +214,27 @@ fn without_a_display_the_game_explains_itself() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn a_picture_that_cannot_be_saved_fails_the_command_before_a_window_opens() {
+    for args in [
+        ["--dive", "leo", "--screenshot", "/dev/null/leo.png"],
+        ["--tour", "/dev/null/tour", "--dive", "leo"],
+    ] {
+        let output = Command::new(GAME)
+            .args(args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .expect("run the game");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot make /dev/null") && !stderr.contains("no display"),
+            "{args:?}: {stderr}"
+        );
+    }
 }
 
 /// What the tour's autosaves cost the rendered frame. Only autosaves in a steady stretch

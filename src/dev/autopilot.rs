@@ -111,6 +111,8 @@ struct Progress {
     broken: Option<(PathBuf, String)>,
     /// The hazard kinds of the first loop the tour saw.
     kinds: Option<Vec<HazardKind>>,
+    /// Every step is done and the exit asked for.
+    finished: bool,
 }
 
 /// The screens the tour visits, in order.
@@ -323,7 +325,28 @@ fn drive(
         {
             error!("autopilot: could not put back {}: {e}", path.display());
         }
-        exit.write(AppExit::Success);
+        // Said once: the exit takes a frame.
+        if std::mem::replace(&mut progress.finished, true) {
+            return;
+        }
+        let failed = pictures.failed();
+        if failed.is_empty() {
+            info!(
+                "autopilot: {} pictures written to {}",
+                pictures.written(),
+                pilot.dir.display()
+            );
+            exit.write(AppExit::Success);
+        } else {
+            error!(
+                "autopilot: {} pictures written to {}, {} not saved: {}",
+                pictures.written(),
+                pilot.dir.display(),
+                failed.len(),
+                failed.join("; ")
+            );
+            exit.write(AppExit::error());
+        }
         return;
     };
     if progress.frames > MAX_FRAMES {
@@ -332,7 +355,7 @@ fn drive(
         return;
     }
     if progress.waiting_for_shot {
-        if pictures.taken() as usize > progress.step {
+        if pictures.resolved() > progress.step {
             progress.waiting_for_shot = false;
             progress.step += 1;
             progress.step_frames = 0;

@@ -432,6 +432,43 @@ const DESIGN_PLACEHOLDERS: [&str; 4] =
     ["{dep_somnotech}", "{dep_alt}", "{nm_somnotech}", "{nm_alt}"];
 
 impl Story {
+    /// What the story would wait for for ever: a second family member naming a dive
+    /// another already names (freeing a dive frees the first member naming it: the
+    /// second would loop on), and, in a story without a family, the finale and the
+    /// messages that wait for every family dreamer freed (that never comes).
+    fn check_dead_ends(&self, c: &mut Checks) {
+        for (j, member) in self.family.iter().enumerate() {
+            if let Some(i) = self.family[..j].iter().position(|m| m.dive == member.dive) {
+                c.fail(
+                    format_args!("story.family[{j}].dive"),
+                    format!(
+                        "{:?} is already story.family[{i}]'s nightmare: each family member needs a dive of their own (freeing a dive frees the first member who names it; this one would never be freed)",
+                        member.dive
+                    ),
+                );
+            }
+        }
+        if !self.family.is_empty() {
+            return;
+        }
+        if self.finale.is_some() {
+            c.fail(
+                "story.finale",
+                "the finale opens once every family dreamer is freed, and the story has no family: it could never be dived (add a family, or leave the finale out)",
+            );
+        }
+        for (i, m) in self.messages.iter().enumerate() {
+            if let Trigger::On(flag @ (StoryFlag::AllFreed | StoryFlag::FinaleDone)) = m.when {
+                c.fail(
+                    format_args!("story.messages[{i}].when"),
+                    format!(
+                        "On({flag:?}) waits for every family dreamer freed, and the story has no family: this message would never arrive"
+                    ),
+                );
+            }
+        }
+    }
+
     pub(super) fn check(&self, c: &mut Checks, dives: &[String]) {
         c.number(
             "story.network.sleepers",
@@ -461,6 +498,7 @@ impl Story {
                 );
             }
         }
+        self.check_dead_ends(c);
         for (i, member) in self.family.iter().enumerate() {
             let at = format!("story.family[{i}]");
             c.reference(format_args!("{at}.dive"), "dive", &member.dive, &known);
@@ -785,6 +823,77 @@ mod tests {
         assert_eq!(
             reached(&[], &[Outcome::SteeringOff]).as_deref(),
             Some("morning")
+        );
+    }
+
+    #[test]
+    fn a_story_that_would_wait_for_ever_is_refused() {
+        let member = |dive: &str| {
+            format!(
+                "(dive: \"{dive}\", bedtime: 23.0, sleep_hours: 8.0, susceptibility: 0.5, calm: 0.0, dependence: 0.3)"
+            )
+        };
+        let twice: Story = ron::from_str(&format!(
+            "(family: [{}, {}, {}])",
+            member("leo"),
+            member("mara"),
+            member("leo")
+        ))
+        .expect("parses");
+        let errors = problems(&twice);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("story.family[2].dive")
+                    && e.contains("story.family[0]'s nightmare")),
+            "{errors:#?}"
+        );
+        // (The dives are not listed here: each is also an unknown dive.)
+        assert!(
+            !errors
+                .iter()
+                .any(|e| e.contains("story.family[1]") && !e.contains("no dive")),
+            "{errors:#?}"
+        );
+
+        let message =
+            |when: &str| format!("(from: \"Father\", subject: \"S\", body: \"B\", when: {when})");
+        let alone: Story = ron::from_str(&format!(
+            "(finale: Some(\"family\"), messages: [{}, {}, {}])",
+            message("Start"),
+            message("On(AllFreed)"),
+            message("On(FinaleDone)")
+        ))
+        .expect("parses");
+        let errors = problems(&alone);
+        for wanted in [
+            "story.finale",
+            "story.messages[1].when",
+            "story.messages[2].when",
+        ] {
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.contains(wanted) && e.contains("no family")),
+                "{wanted}: {errors:#?}"
+            );
+        }
+        assert!(
+            !errors.iter().any(|e| e.contains("messages[0]")),
+            "{errors:#?}"
+        );
+        // With a family, the same messages arrive in time.
+        let with_family: Story = ron::from_str(&format!(
+            "(family: [{}], messages: [{}, {}])",
+            member("leo"),
+            message("On(AllFreed)"),
+            message("On(FinaleDone)")
+        ))
+        .expect("parses");
+        let errors = problems(&with_family);
+        assert!(
+            !errors.iter().any(|e| e.contains("no family")),
+            "{errors:#?}"
         );
     }
 

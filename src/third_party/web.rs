@@ -4,9 +4,6 @@
 //! `data-screen` (`Title`, `ControlRoom`, `Dream:Forming`, `Dream:Exploring`, ...) and
 //! writes the settings it plays with in `data-settings` (what it read from localStorage,
 //! then every change). The browser test reads them.
-//!
-//! The address `…/?panic-test` makes the game panic on its first frame, to check that the
-//! page shows a panic (the browser test does).
 
 use bevy::prelude::*;
 
@@ -31,23 +28,12 @@ pub(crate) fn plugin(app: &mut App) {
             Last,
             show_desk.run_if(resource_added::<crate::campaign::ControlRoom>),
         );
-    if page_asks_for_panic() {
-        app.add_systems(Startup, || {
-            panic!("panic test: the page address asked for one")
-        });
-    }
 }
 
 fn body() -> Option<web_sys::HtmlElement> {
     web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.body())
-}
-
-fn page_asks_for_panic() -> bool {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .is_some_and(|query| query.contains("panic-test"))
 }
 
 fn count_frames(mut frames: Local<u32>) {

@@ -2,8 +2,9 @@
 // waits for the title screen; checks sound is held until the first click and then
 // plays; changes a setting and checks it reaches localStorage; starts a new game, reloads
 // and continues it at the minute it was saved; starts a dive through the menus and saves
-// a screenshot; reloads the page and checks the game read the setting back; finally opens the page with ?panic-test and checks the panic is shown on
-// the page. Fails on a page error, a Rust panic, a console error, or a blank picture.
+// a screenshot; reloads the page and checks the game read the setting back and the
+// download bar's whole; finally, on a second page, checks that errors not the game's
+// leave it playing and that a panic is shown on the page. Fails on a page error, a Rust panic, a console error, or a blank picture.
 //
 // Usage: node tests/web/smoke.mjs URL SCREENSHOT.png
 // Needs playwright-core (npm) and Debian's chromium; scripts/web-test.sh sets both up.
@@ -202,10 +203,41 @@ try {
   console.log("after a reload the game plays with invert_look: true");
   if (problems.length) throw new Error(problems.join("\n"));
 
-  // A Rust panic is shown on the page, not only in the console.
+  // The download bar measured decoded bytes against the decoded size the build wrote.
+  const download = await page.evaluate(() => window.sleepSyncDownload);
+  if (!download || !download.total || download.received !== download.total) {
+    throw new Error(`the download bar's whole is not what was read: ${JSON.stringify(download)}`);
+  }
+  console.log(`download bar: ${download.received} of ${download.total} bytes`);
+
+  // Only the game's own failures stop it. On a fresh page with the game running: errors
+  // that are not the game's (an extension's script, the browser's ResizeObserver notice)
+  // leave it playing; a Rust panic, as the game prints it (Bevy's panic hook writes
+  // "panicked at …" to console.error), is shown on the page. The release build has no
+  // way to panic on purpose, so the panic's message is written as the hook writes it.
   const crash = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  await crash.goto(`${url}?panic-test`);
-  const until = Date.now() + 300_000;
+  await crash.goto(url);
+  const crashFrames = () => crash.evaluate(() => Number(document.body.dataset.frames || 0));
+  for (const until = Date.now() + 300_000; (await crashFrames()) === 0; ) {
+    if (Date.now() > until) throw new Error("the second page never drew a frame");
+    await crash.waitForTimeout(250);
+  }
+  await crash.evaluate(() => {
+    window.dispatchEvent(new ErrorEvent("error", {
+      message: "ResizeObserver loop completed with undelivered notifications.",
+    }));
+    window.dispatchEvent(new ErrorEvent("error", {
+      message: "Uncaught TypeError: x is undefined", filename: "chrome-extension://abc/content.js",
+    }));
+  });
+  await crash.waitForTimeout(1000);
+  const stillPlaying = await crash.evaluate(() => !window.sleepSyncFailed
+    && document.getElementById("overlay").classList.contains("playing"));
+  if (!stillPlaying) throw new Error("an error that is not the game's stopped the page");
+  console.log("errors that are not the game's leave it playing");
+  await crash.evaluate(() => console.error(
+    "panicked at src/dream/placement.rs:1:1:\npanic test: a panic as the game prints it"));
+  const until = Date.now() + 30_000;
   let shown = "";
   while (Date.now() < until) {
     shown = await crash.evaluate(() => window.sleepSyncFailed
