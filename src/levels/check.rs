@@ -217,9 +217,10 @@ pub fn parse<T: LevelDoc>(file: &str, bytes: &[u8]) -> Result<T, Vec<LevelError>
     let options = ron::Options::default()
         .with_recursion_limit(MAX_NESTING)
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-    let doc: T = options
-        .from_str(text)
-        .map_err(|e| vec![LevelError::from_ron(file, text, &e)])?;
+    let doc: T = options.from_str(text).map_err(|e| {
+        let variants = enum_names_at::<T>(&options, text, &e);
+        vec![LevelError::from_ron_knowing(file, text, &e, variants)]
+    })?;
     let mut checks = Checks::new(file);
     doc.check(&mut checks);
     let errors = checks.into_errors();
@@ -227,6 +228,55 @@ pub fn parse<T: LevelDoc>(file: &str, bytes: &[u8]) -> Result<T, Vec<LevelError>
         return Ok(doc);
     }
     Err(located(text, errors))
+}
+
+/// Where RON expected an enum's name (`next: "lamp"`), the names it could have been:
+/// the value is written as a bare name instead and the file parsed again, and RON then
+/// says which names it knows. `None` where that does not tell.
+fn enum_names_at<T: LevelDoc>(
+    options: &ron::Options,
+    text: &str,
+    err: &ron::error::SpannedError,
+) -> Option<&'static [&'static str]> {
+    // Parsing again is for level files; a replay of many megabytes keeps RON's words.
+    if text.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    if !matches!(
+        err.code,
+        ron::Error::ExpectedIdentifier
+            | ron::Error::ExpectedNamedStructLike(_)
+            | ron::Error::SuggestRawIdentifier(_)
+            | ron::Error::InvalidIdentifier(_)
+    ) {
+        return None;
+    }
+    // The byte where RON stopped, and the value that starts there.
+    let line = err.span.start.line.saturating_sub(1);
+    let row_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let row = text.get(row_start..)?;
+    let column: usize = row
+        .chars()
+        .take(err.span.start.col.saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
+    let value = text.get(row_start + column..)?.trim_start();
+    let at = text.len() - value.len();
+    let end = if let Some(quoted) = value.strip_prefix('"') {
+        quoted.find('"')? + 2
+    } else {
+        value
+            .find(|c: char| ",)]\n".contains(c))
+            .unwrap_or(value.len())
+    };
+    let patched = format!("{}NotOneOfThem{}", &text[..at], &text[at + end..]);
+    match options.from_str::<T>(&patched) {
+        Err(ron::error::SpannedError {
+            code: ron::Error::NoSuchEnumVariant { expected, .. },
+            ..
+        }) => Some(expected),
+        _ => None,
+    }
 }
 
 /// Bytes as UTF-8 text, or where they stop being it.

@@ -36,6 +36,17 @@ impl LevelError {
     /// A syntax error from RON in `text`, located. An unknown field or variant (a
     /// misspelt fear tag) gets the nearest known name suggested.
     pub fn from_ron(file: &str, text: &str, err: &ron::error::SpannedError) -> Self {
+        Self::from_ron_knowing(file, text, err, None)
+    }
+
+    /// [`LevelError::from_ron`], knowing the names an enum value there could take
+    /// (`variants`, when RON expected one and the caller found out which).
+    pub fn from_ron_knowing(
+        file: &str,
+        text: &str,
+        err: &ron::error::SpannedError,
+        variants: Option<&[&str]>,
+    ) -> Self {
         // RON quotes what it found, which may be anything the file holds.
         let mut message = printable(&err.code.to_string());
         if matches!(err.code, ron::Error::IntegerOutOfBounds) {
@@ -53,7 +64,7 @@ impl LevelError {
         if let Some(nearest) = unknown.and_then(|(known, found)| nearest_name(found, known)) {
             message.push_str(&format!(" (did you mean `{nearest}`?)"));
         }
-        let (line, column) = match err.code {
+        let (mut line, mut column) = match err.code {
             // Inside a comment there is no value to move onto.
             ron::Error::UnclosedBlockComment => (err.span.start.line, err.span.start.col),
             // RON points just past the value; the garbage may start lines later.
@@ -62,6 +73,25 @@ impl LevelError {
             }
             _ => on_the_value(text, err.span.start.line, err.span.start.col),
         };
+        // A value of the wrong kind is said in the words of docs/modding.md, with the
+        // field it is in and what was written there.
+        // The scan costs memory in proportion to the text: only level-file sizes are
+        // scanned (a bigger replay keeps RON's words).
+        let small = text.len() <= super::check::MAX_FILE_BYTES;
+        let locator = super::locate::Locator::new(if small { text } else { "" });
+        let (path, found) = locator.path_at((line, column));
+        if small && let Some(expected) = expected_in_words(&err.code, found, variants) {
+            // RON stops inside `4.5` at the point: point at the number.
+            if let Some(place) = locator.value_start((line, column)) {
+                (line, column) = place;
+            }
+            let found = found.map_or("nothing".to_owned(), describe);
+            message = if path.is_empty() {
+                format!("expected {expected}, found {found}")
+            } else {
+                format!("{path}: expected {expected}, found {found}")
+            };
+        }
         LevelError::Syntax {
             file: file.to_owned(),
             line,
@@ -118,6 +148,81 @@ impl LevelError {
             },
             other => other,
         }
+    }
+}
+
+/// What a value of the wrong kind should have been, in the words of docs/modding.md;
+/// `None` for errors that are not about a value's kind (RON's own message stays).
+fn expected_in_words(
+    code: &ron::Error,
+    found: Option<&str>,
+    variants: Option<&[&str]>,
+) -> Option<String> {
+    let decimal = found.is_some_and(|f| {
+        f.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+' || c == '.')
+            && f.contains(['.', 'e', 'E'])
+    });
+    Some(match code {
+        ron::Error::ExpectedFloat => "a number (like 2.5)".to_owned(),
+        ron::Error::ExpectedInteger | ron::Error::InvalidIntegerDigit { .. } => {
+            "a whole number".to_owned()
+        }
+        // A point inside a whole number: RON read the digits before it as the value.
+        ron::Error::ExpectedComma if decimal => "a whole number".to_owned(),
+        ron::Error::ExpectedString => "text in quotes".to_owned(),
+        ron::Error::ExpectedBoolean => "true or false".to_owned(),
+        ron::Error::ExpectedIdentifier
+        | ron::Error::ExpectedNamedStructLike(_)
+        | ron::Error::SuggestRawIdentifier(_)
+        | ron::Error::InvalidIdentifier(_) => one_of(variants?),
+        ron::Error::InvalidValueForType { expected, .. } => expected.clone(),
+        _ => return None,
+    })
+}
+
+/// `Goto("node"), Free or Relapse`: an enum's names, each as it is written.
+fn one_of(variants: &[&str]) -> String {
+    // The variants that carry a value, shown with one (the others are written bare).
+    let written = |name: &str| match name {
+        "Goto" => "Goto(\"node\")".to_owned(),
+        "Flag" | "InDive" | "Freed" => format!("{name}(\"id\")"),
+        "Beat" | "On" => format!("{name}(Overload)"),
+        "Memory" | "Memories" | "BroughtHome" => format!("{name}(1)"),
+        "AfterHours" => format!("{name}(2.0)"),
+        "Not" => "Not(condition)".to_owned(),
+        "Any" => "Any([conditions])".to_owned(),
+        "Outcome" => "Outcome(SteeringOff)".to_owned(),
+        _ => name.to_owned(),
+    };
+    let names: Vec<String> = variants.iter().map(|v| written(v)).collect();
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => "nothing (this enum has no values)".to_owned(),
+    }
+}
+
+/// What was written, as a modder would name it: `the string "lamp"`, `4.5`, `a list`.
+fn describe(found: &str) -> String {
+    const LONGEST: usize = 40;
+    let shown: String = found.chars().take(LONGEST).collect();
+    let shown = if found.chars().count() > LONGEST {
+        format!("{shown}…")
+    } else {
+        shown
+    };
+    let shown = printable(&shown);
+    match found {
+        "[" => "a list [ ... ]".to_owned(),
+        "(" => "a group ( ... )".to_owned(),
+        "true" | "false" => shown,
+        f if f.starts_with('"') || f.starts_with("r\"") || f.starts_with("r#") => {
+            format!("the string {shown}")
+        }
+        f if f.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+' || c == '.') => {
+            shown
+        }
+        _ => format!("`{shown}`"),
     }
 }
 

@@ -14,8 +14,8 @@ enum Token<'a> {
     Comma,
     Colon,
     Word(&'a str),
-    /// Strings, numbers and anything else that is a value on its own.
-    Other,
+    /// Strings (with their quotes), numbers and anything else that is a value on its own.
+    Other(&'a str),
 }
 
 /// The tokens of `text` with where each starts.
@@ -38,9 +38,15 @@ fn tokens(text: &str) -> Vec<(Token<'_>, Place)> {
             *i += 1;
         }
     };
+    // The text of characters `from..to`.
+    let slice = |from: usize, to: usize| {
+        let end = chars.get(to).map_or(text.len(), |&(at, _)| at);
+        &text[chars[from].0..end]
+    };
     while i < chars.len() {
         let c = chars[i].1;
         let place = (line, column);
+        let start = i;
         let next = chars.get(i + 1).map(|&(_, c)| c);
         match c {
             '/' if next == Some('/') => {
@@ -93,7 +99,7 @@ fn tokens(text: &str) -> Vec<(Token<'_>, Place)> {
                     step(&mut i, &mut line, &mut column, 1);
                 }
                 step(&mut i, &mut line, &mut column, 1 + hashes);
-                out.push((Token::Other, place));
+                out.push((Token::Other(slice(start, i)), place));
             }
             '"' => {
                 step(&mut i, &mut line, &mut column, 1);
@@ -102,7 +108,7 @@ fn tokens(text: &str) -> Vec<(Token<'_>, Place)> {
                     step(&mut i, &mut line, &mut column, skip);
                 }
                 step(&mut i, &mut line, &mut column, 1);
-                out.push((Token::Other, place));
+                out.push((Token::Other(slice(start, i)), place));
             }
             '(' | '[' | '{' => {
                 out.push((Token::Open(c), place));
@@ -122,7 +128,6 @@ fn tokens(text: &str) -> Vec<(Token<'_>, Place)> {
             }
             c if c.is_whitespace() => step(&mut i, &mut line, &mut column, 1),
             c if c.is_alphanumeric() || c == '_' || c == '-' || c == '+' || c == '.' => {
-                let start = i;
                 while i < chars.len() && {
                     let c = chars[i].1;
                     c.is_alphanumeric() || c == '_' || c == '-' || c == '+' || c == '.'
@@ -135,13 +140,13 @@ fn tokens(text: &str) -> Vec<(Token<'_>, Place)> {
                 let token = if first.is_alphabetic() || first == '_' {
                     Token::Word(word)
                 } else {
-                    Token::Other
+                    Token::Other(word)
                 };
                 out.push((token, place));
             }
             _ => {
-                out.push((Token::Other, place));
                 step(&mut i, &mut line, &mut column, 1);
+                out.push((Token::Other(slice(start, i)), place));
             }
         }
     }
@@ -193,6 +198,72 @@ impl<'a> Locator<'a> {
     /// Where the value at `path` is written, as [`locate`].
     pub fn find(&self, path: &str) -> Option<Place> {
         find(&self.tokens, path)
+    }
+
+    /// Where the value that `place` falls in starts (a place inside `4.5` gives the
+    /// `4`), if a value is there.
+    pub fn value_start(&self, place: Place) -> Option<Place> {
+        let upto = self.tokens.partition_point(|(_, p)| *p <= place);
+        let (token, start) = self.tokens.get(upto.checked_sub(1)?)?;
+        matches!(token, Token::Other(_) | Token::Word(_)).then_some(*start)
+    }
+
+    /// The other way round: the field path of the value written at `place` (a parse
+    /// error's), and the value's text as written there, if any (`"lamp"` with its
+    /// quotes, `4.5`, `Lamp`; `[` or `(` for a list or a group). A value inside `Some(...)` or a variant's brackets has the
+    /// path of the field that holds it.
+    pub fn path_at(&self, place: Place) -> (String, Option<&'a str>) {
+        // The token the place falls in: the last one starting at or before it.
+        let upto = self.tokens.partition_point(|(_, p)| *p <= place);
+        let value = upto.checked_sub(1).and_then(|i| match self.tokens[i].0 {
+            Token::Other(text) | Token::Word(text) => Some((i, text)),
+            Token::Open('[') => Some((i, "[")),
+            Token::Open(_) => Some((i, "(")),
+            _ => None,
+        });
+        let before = value.map_or(upto, |(i, _)| i);
+        struct Frame<'a> {
+            list: bool,
+            index: usize,
+            field: Option<&'a str>,
+        }
+        let mut frames: Vec<Frame> = Vec::new();
+        for (i, (token, _)) in self.tokens[..before].iter().enumerate() {
+            match token {
+                Token::Open(c) => frames.push(Frame {
+                    list: *c == '[',
+                    index: 0,
+                    field: None,
+                }),
+                Token::Close => {
+                    frames.pop();
+                }
+                Token::Comma => {
+                    if let Some(top) = frames.last_mut() {
+                        top.index += 1;
+                        top.field = None;
+                    }
+                }
+                Token::Word(word) if matches!(self.tokens.get(i + 1), Some((Token::Colon, _))) => {
+                    if let Some(top) = frames.last_mut() {
+                        top.field = Some(word);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut path = String::new();
+        for frame in &frames {
+            if frame.list {
+                path.push_str(&format!("[{}]", frame.index));
+            } else if let Some(field) = frame.field {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(field);
+            }
+        }
+        (path, value.map(|(_, text)| text))
     }
 }
 
@@ -289,6 +360,37 @@ mod tests {
         assert_eq!(locate(FILE, "anchors[1]"), Some((9, 34)));
         assert_eq!(locate(FILE, "terrain.extent"), Some((10, 37)));
         assert_eq!(locate(FILE, "terrain"), Some((10, 14)));
+    }
+
+    #[test]
+    fn the_path_of_a_place_is_the_field_that_holds_it() {
+        let locator = Locator::new(FILE);
+        assert_eq!(locator.path_at((3, 9)), ("id".to_owned(), Some("\"ada\"")));
+        assert_eq!(
+            locator.path_at((7, 33)),
+            ("fears[1].weight".to_owned(), Some("-2.0"))
+        );
+        // Inside a number: the number it is in.
+        assert_eq!(
+            locator.path_at((7, 35)),
+            ("fears[1].weight".to_owned(), Some("-2.0"))
+        );
+        assert_eq!(
+            locator.path_at((9, 34)),
+            ("anchors[1]".to_owned(), Some("\"b\""))
+        );
+        assert_eq!(locator.path_at((10, 14)), ("terrain".to_owned(), Some("(")));
+        assert_eq!(
+            locator.path_at((10, 37)),
+            ("terrain.extent".to_owned(), Some("384.0"))
+        );
+        let variant = "(\n  nodes: [(choices: [(say: \"x\", next: Goto(\"lamp\"))])],\n  when: Some(Flag(3)),\n)";
+        let locator = Locator::new(variant);
+        assert_eq!(
+            locator.path_at((2, 47)),
+            ("nodes[0].choices[0].next".to_owned(), Some("\"lamp\""))
+        );
+        assert_eq!(locator.path_at((3, 19)), ("when".to_owned(), Some("3")));
     }
 
     #[test]
