@@ -98,12 +98,12 @@ fn dive_straight_in(
     }
     if progress.waiting {
         if pictures.resolved() > 0 {
-            let saved = pictures.failed().is_empty();
-            exit.write(if saved {
-                AppExit::Success
+            if pictures.failed().is_empty() {
+                info!("sleep-sync: {} picture written", pictures.written());
+                exit.write(AppExit::Success);
             } else {
-                AppExit::error()
-            });
+                exit.write(AppExit::error());
+            }
             progress.done = true;
         }
         return;

@@ -91,14 +91,26 @@ pub fn stranger_of(
     network: &Network,
     sleeper: usize,
 ) -> Result<(Stranger, DiveSpec), NoDream> {
+    let stranger = stranger_at(library, story, network, sleeper)?;
+    let dive = library.stranger_dive(&stranger)?;
+    Ok((stranger, dive))
+}
+
+/// Sleeper `sleeper` of `network` as a person, without their dream: who they are costs
+/// about a microsecond, their dream put together a third of a millisecond (for a panel
+/// redrawn every frame, the dream waits until it is dived into).
+pub fn stranger_at(
+    library: &Library,
+    story: &Story,
+    network: &Network,
+    sleeper: usize,
+) -> Result<Stranger, NoDream> {
     check_sleeper(library, story, sleeper)?;
     let profile = network.profile(sleeper).ok_or(NoDream::Outside {
         sleeper,
         last: network.len().saturating_sub(1),
     })?;
-    let stranger = library.stranger(network.seed(), &profile)?;
-    let dive = library.stranger_dive(&stranger)?;
-    Ok((stranger, dive))
+    Ok(library.stranger(network.seed(), &profile)?)
 }
 
 /// The network minute Free dive finds strangers at: three in the morning of the night

@@ -111,19 +111,23 @@ impl LevelError {
     }
 
     /// A problem with a file as a whole.
+    /// A problem with the file as a whole. Its text may quote the file (an id, a slot's
+    /// name): it is made [`printable`] here, so every message can be shown as it is.
     pub fn file_problem(file: &str, message: impl fmt::Display) -> Self {
         LevelError::File {
             file: file.to_owned(),
-            message: message.to_string(),
+            message: printable(&message.to_string()),
         }
     }
 
+    /// A value out of range or unknown, at `field`; field and message are made
+    /// [`printable`] (they may quote the file).
     pub fn invalid(file: &str, field: impl fmt::Display, message: impl fmt::Display) -> Self {
         LevelError::Invalid {
             file: file.to_owned(),
             at: None,
-            field: field.to_string(),
-            message: message.to_string(),
+            field: printable(&field.to_string()),
+            message: printable(&message.to_string()),
         }
     }
 
@@ -323,6 +327,24 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_a_file_says_reaches_the_terminal_escaped() {
+        let escape = "\u{1b}[2J\u{202e}";
+        let invalid = LevelError::invalid(
+            "x.fear.ron",
+            format!("slots.{escape}"),
+            format!("unknown {{{escape}}}"),
+        );
+        let whole = LevelError::file_problem("x.ron", format!("flag {escape:?} {escape}"));
+        for shown in [invalid.to_string(), whole.to_string()] {
+            assert!(
+                !shown.contains('\u{1b}') && !shown.contains('\u{202e}'),
+                "{shown:?}"
+            );
+            assert!(shown.contains("\\u{1b}"), "{shown:?}");
+        }
+    }
 
     #[test]
     fn printable_text_cannot_steer_a_terminal() {

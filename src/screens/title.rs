@@ -4,7 +4,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use crate::campaign::strangers::{StrangerNetwork, stranger_of};
+use crate::campaign::strangers::{StrangerNetwork, stranger_at};
 use crate::dive::ActiveDive;
 use crate::levels::Levels;
 use crate::levels::strangers::StrangerKey;
@@ -449,7 +449,8 @@ pub fn stranger_row(
         }
         Some(StrangerNetwork::Ready(network)) => network,
     };
-    let (who, dive) = match stranger_of(library, story, network, sleeper) {
+    // Who they are only: their dream is put together when Dive is pressed.
+    let who = match stranger_at(library, story, network, sleeper) {
         Ok(found) => found,
         Err(why) => {
             ui.label(egui::RichText::new(why.to_string()).color(theme::DIM));
@@ -477,14 +478,23 @@ pub fn stranger_row(
     let dive_clicked = ui
         .add_sized([100.0, 32.0], egui::Button::new("Dive"))
         .clicked();
-    dive_clicked.then(|| {
-        let mut active = ActiveDive::new(dive);
-        active.stranger = Some(StrangerKey {
-            network_seed: network.seed(),
-            profile: who.profile,
-        });
-        StrangerPick::Dive(Box::new(active))
-    })
+    if !dive_clicked {
+        return None;
+    }
+    match library.stranger_dive(&who) {
+        Ok(dive) => {
+            let mut active = ActiveDive::new(dive);
+            active.stranger = Some(StrangerKey {
+                network_seed: network.seed(),
+                profile: who.profile,
+            });
+            Some(StrangerPick::Dive(Box::new(active)))
+        }
+        Err(why) => {
+            error!("free dive: sleeper #{sleeper}'s dream cannot be put together: {why}");
+            None
+        }
+    }
 }
 
 /// Every playable dream, in the order the story meets them (the prologue's, then the
