@@ -86,6 +86,7 @@ fn linked_mod(dir: &Path) -> PathBuf {
     write(&m.join(&deep).join(bad), "(");
     write(&m.join(&deep).join("lost.dream.ron"), "(");
     write(&m.join("picture.png"), b"not a picture at all");
+    write(&m.join("dreams/\u{1b}[2Jred.dream.ron"), "(");
     m
 }
 
@@ -135,6 +136,18 @@ fn validate_follows_no_link_and_reads_nothing_outside_the_mod() {
         "{report}"
     );
     assert!(!report.contains("picture.png"), "{report}");
+    assert!(
+        !report.contains('\u{1b}'),
+        "no name reaches the terminal raw:\n{report}"
+    );
+    assert!(
+        said(
+            report,
+            "\\u{1b}[2Jred.dream.ron",
+            "control or text-direction"
+        ),
+        "{report}"
+    );
     // The mod itself loads once, with no duplicate from the link back into it.
     assert!(
         !report.contains("more than once") && !report.contains("twice"),
@@ -172,6 +185,12 @@ fn the_game_reads_only_the_mods_own_level_files() {
         }
         ready
     });
+    // Past a few listings of the folders again (every 0.5 s): still nothing from outside.
+    let until = std::time::Instant::now() + std::time::Duration::from_millis(1_600);
+    while std::time::Instant::now() < until {
+        app.update();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     let levels = app.world().resource::<Levels>();
     assert!(levels.ready);
     let lib = &levels.library;

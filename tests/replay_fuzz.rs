@@ -22,6 +22,8 @@ use proptest::test_runner::{RngAlgorithm, TestRng, TestRunner};
 use sleep_sync::commands::replay_headless_within;
 use sleep_sync::dive::MAX_LOOP_INDEX;
 use sleep_sync::levels;
+use sleep_sync::levels::strangers::StrangerKey;
+use sleep_sync::network::SleeperProfile;
 use sleep_sync::replay::{MAX_REPLAY_BYTES, MAX_REPLAY_TICKS, ReplayError, ReplayFile};
 
 /// Counts the heap in use and its peak, so a case's cost can be bounded.
@@ -144,15 +146,51 @@ const SPLICES: &[&str] = &[
 enum Value {
     Ticks(u64),
     StartLoop(u32),
-    Walk { at: f64, x: i16, y: i16 },
-    Yaw { at: f64, yaw: i32 },
-    TickOf { at: f64, tick: u64 },
-    Repeat { at: f64 },
-    Answer { tick: u64, choice: usize },
+    Walk {
+        at: f64,
+        x: i16,
+        y: i16,
+    },
+    Yaw {
+        at: f64,
+        yaw: i32,
+    },
+    TickOf {
+        at: f64,
+        tick: u64,
+    },
+    Repeat {
+        at: f64,
+    },
+    Answer {
+        tick: u64,
+        choice: usize,
+    },
     Loops(u32),
     Anchors(usize),
     Pace(f32),
     Game(String),
+    Content(String),
+    Dream(String),
+    /// `story.flags` set to this many ids (the first `bad` of them not ids).
+    Flags {
+        count: usize,
+        bad: bool,
+    },
+    /// A stranger's key on the file, naming this sleeper (the dream left as it is).
+    Stranger(usize),
+    /// Two answers swapped (out of order when they differ).
+    SwapAnswers {
+        at: f64,
+    },
+}
+
+/// Whether `id` is a level id: 1 to 32 of `a-z`, `0-9`, `_`, `-`.
+fn is_id(id: &str) -> bool {
+    (1..=32).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-".contains(c))
 }
 
 impl Value {
@@ -182,6 +220,17 @@ impl Value {
                     || !g
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c))
+            }
+            Value::Content(c) => !(c.len() == 16 && c.bytes().all(|b| b.is_ascii_hexdigit())),
+            // A stranger's dream needs the stranger's key, which no shipped replay holds.
+            Value::Dream(d) => !is_id(d) || (d.starts_with("sleeper#") && file.stranger.is_none()),
+            Value::Flags { count, bad } => *count > 1024 || (*bad && *count > 0),
+            // Only a stranger's dream holds a key, and the shipped replays are not.
+            Value::Stranger(_) => true,
+            Value::SwapAnswers { at } => {
+                let i = ((at * file.answers.len() as f64) as usize)
+                    .min(file.answers.len().saturating_sub(2));
+                file.answers.len() >= 2 && file.answers[i].0 != file.answers[i + 1].0
             }
             Value::TickOf { .. } => return None,
         })
@@ -227,6 +276,34 @@ impl Value {
             Value::Anchors(a) => file.outcome.anchors = *a,
             Value::Pace(p) => file.pace = *p,
             Value::Game(g) => file.game = g.clone(),
+            Value::Content(c) => file.content = c.clone(),
+            Value::Dream(d) => file.dream = d.clone(),
+            Value::Flags { count, bad } => {
+                file.story.flags = (0..*count)
+                    .map(|i| {
+                        if *bad && i == 0 {
+                            "Not An Id".to_owned()
+                        } else {
+                            format!("flag_{i}")
+                        }
+                    })
+                    .collect();
+            }
+            Value::Stranger(sleeper) => {
+                file.stranger = Some(StrangerKey {
+                    network_seed: 7,
+                    profile: SleeperProfile {
+                        sleeper: *sleeper,
+                        ..SleeperProfile::MIDDLING
+                    },
+                });
+            }
+            Value::SwapAnswers { at } => {
+                if file.answers.len() >= 2 {
+                    let i = ((at * file.answers.len() as f64) as usize).min(file.answers.len() - 2);
+                    file.answers.swap(i, i + 1);
+                }
+            }
         }
     }
 }
@@ -273,6 +350,30 @@ fn value() -> impl Strategy<Value = Value> {
             "[a-z0-9.]{1,40}",
         ]
         .prop_map(Value::Game),
+        prop_oneof![
+            Just("0123456789abcdef".to_owned()),
+            Just("0123456789ABCDEF".to_owned()),
+            Just("0123456789abcdeg".to_owned()),
+            Just(String::new()),
+            "[0-9a-f]{15,17}",
+        ]
+        .prop_map(Value::Content),
+        prop_oneof![
+            Just("leo".to_owned()),
+            Just("sleeper#12".to_owned()),
+            Just("Leo Smith".to_owned()),
+            Just("\u{1b}[31m".to_owned()),
+            Just("x".repeat(33)),
+            "[a-z_-]{1,32}",
+        ]
+        .prop_map(Value::Dream),
+        (
+            prop_oneof![0..=3usize, Just(1024usize), Just(1025usize)],
+            any::<bool>()
+        )
+            .prop_map(|(count, bad)| Value::Flags { count, bad }),
+        (0..20_000usize).prop_map(Value::Stranger),
+        (0.0..1.0f64).prop_map(|at| Value::SwapAnswers { at }),
     ]
 }
 
@@ -389,7 +490,10 @@ fn mutated_replays_never_panic_and_out_of_bounds_values_are_refused() {
                         file
                     );
                     let mut sample = playable.borrow_mut();
-                    if sample.len() < PLAYED && matches!(m, Mutation::Value(_)) {
+                    // (A changed dream or fingerprint reads, but is refused at play.)
+                    let plays = matches!(m, Mutation::Value(v)
+                        if !matches!(v, Value::Content(_) | Value::Dream(_)));
+                    if sample.len() < PLAYED && plays {
                         sample.push(file.clone());
                     }
                 }

@@ -277,12 +277,13 @@ mod tests {
     use super::*;
     use bevy::tasks::TaskPool;
 
-    #[cfg(feature = "dev")]
+    /// Leo's dive, from the shipped level files.
     fn leo() -> DiveSpec {
-        crate::dev::testing::shipped_dive("leo")
+        let root = crate::levels::data_root();
+        let assembly = crate::levels::disk::load(&root.join("levels"), &[], &root);
+        assembly.library.dive("leo").expect("Leo's dive").clone()
     }
 
-    #[cfg(feature = "dev")]
     /// Polls until nothing is pending (a generation takes well under a minute).
     fn settle(forge: &mut DreamForge) {
         for _ in 0..60_000 {
@@ -295,7 +296,6 @@ mod tests {
         panic!("the forge never settled");
     }
 
-    #[cfg(feature = "dev")]
     #[test]
     fn a_panic_in_generation_is_reported_as_the_dreams_failure_and_not_retried() {
         let failed = unless_it_fails(|| panic!("the ground split"));
@@ -324,7 +324,6 @@ mod tests {
         assert_eq!(forge.failure(spec.id(), 3), None, "a reload may try again");
     }
 
-    #[cfg(feature = "dev")]
     #[test]
     fn clearing_the_forge_stops_a_generation_under_way() {
         AsyncComputeTaskPool::get_or_init(TaskPool::default);

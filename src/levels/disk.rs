@@ -102,7 +102,10 @@ impl Walk<'_> {
                 return;
             }
         };
-        let mut entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+        // No more than the cap is read (one past it, to know it was passed), hidden
+        // entries included; then in name order.
+        let room = MAX_ENTRIES_PER_FOLDER.saturating_sub(self.entries) + 1;
+        let mut entries: Vec<std::fs::DirEntry> = entries.flatten().take(room).collect();
         entries.sort_by_key(std::fs::DirEntry::file_name);
         for entry in entries {
             if self.stopped {
@@ -110,9 +113,6 @@ impl Walk<'_> {
             }
             let os_name = entry.file_name();
             let lossy = os_name.to_string_lossy();
-            if lossy.starts_with('.') {
-                continue;
-            }
             let at = if rel.is_empty() {
                 lossy.to_string()
             } else {
@@ -128,6 +128,9 @@ impl Walk<'_> {
                 );
                 self.stopped = true;
                 return;
+            }
+            if lossy.starts_with('.') {
+                continue;
             }
             // The entry itself, not what a link points to.
             let Ok(kind) = entry.file_type() else {
@@ -148,6 +151,15 @@ impl Walk<'_> {
                 );
                 continue;
             };
+            // A name that would steer a terminal (control or direction characters)
+            // would reach one in every message about the file.
+            if printable(name) != name {
+                self.problem(
+                    &at,
+                    "a name with control or text-direction characters cannot be loaded: rename it; it is not read",
+                );
+                continue;
+            }
             if name.contains('#') {
                 self.problem(
                     &at,

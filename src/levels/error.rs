@@ -80,7 +80,11 @@ impl LevelError {
         let small = text.len() <= super::check::MAX_FILE_BYTES;
         let locator = super::locate::Locator::new(if small { text } else { "" });
         let (path, found) = locator.path_at((line, column));
-        if small && let Some(expected) = expected_in_words(&err.code, found, variants) {
+        // RON stopped inside the value (`4.5` read as 4, then the point), not before it.
+        let inside = locator
+            .value_start((line, column))
+            .is_some_and(|start| start < (line, column));
+        if small && let Some(expected) = expected_in_words(&err.code, found, inside, variants) {
             // RON stops inside `4.5` at the point: point at the number.
             if let Some(place) = locator.value_start((line, column)) {
                 (line, column) = place;
@@ -160,12 +164,14 @@ impl LevelError {
 fn expected_in_words(
     code: &ron::Error,
     found: Option<&str>,
+    inside: bool,
     variants: Option<&[&str]>,
 ) -> Option<String> {
-    let decimal = found.is_some_and(|f| {
-        f.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+' || c == '.')
-            && f.contains(['.', 'e', 'E'])
-    });
+    let decimal = inside
+        && found.is_some_and(|f| {
+            f.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+' || c == '.')
+                && f.contains(['.', 'e', 'E'])
+        });
     Some(match code {
         ron::Error::ExpectedFloat => "a number (like 2.5)".to_owned(),
         ron::Error::ExpectedInteger | ron::Error::InvalidIntegerDigit { .. } => {

@@ -47,11 +47,12 @@ pub struct LevelsReloaded {
 /// Every level file asset, as the asset server holds them. The game lists each folder's
 /// level files itself ([`super::disk::list_level_files`]: no links followed, nothing
 /// but `.ron` files opened) and loads them one by one; on the desktop it lists them
-/// again every [`RELIST_SECONDS`] to notice files added or removed.
+/// again every [`RELIST_SECONDS`] to notice files added, removed or changed. (No file
+/// watcher: one follows links, and a link in a mod would have it watch the disk.)
 #[derive(Resource, Default)]
 struct LevelHandles {
-    /// By asset path (`mod-1://dreams/ada.dream.ron`), in load order.
-    files: Vec<(String, Handle<LevelAsset>)>,
+    /// In load order.
+    files: Vec<Listed>,
     /// Problems found while listing (links, names that cannot be loaded, caps).
     problems: Vec<String>,
     /// Files added by a later listing whose first load is awaited.
@@ -62,6 +63,27 @@ struct LevelHandles {
     problems_changed: bool,
     /// When loading began, in wall time (headless runs step their clocks faster).
     started: Option<Instant>,
+}
+
+/// One level file the game loaded.
+struct Listed {
+    /// Its asset path (`mod-1://dreams/ada.dream.ron`).
+    path: String,
+    handle: Handle<LevelAsset>,
+    /// Where it is on disk, and when it was last seen changed (and its length): a
+    /// later listing that finds it changed reloads it.
+    #[cfg(not(target_arch = "wasm32"))]
+    disk: (std::path::PathBuf, Option<Stamp>),
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+type Stamp = (std::time::SystemTime, u64);
+
+/// When a file was last modified, and its length (not following a link).
+#[cfg(not(target_arch = "wasm32"))]
+fn stamp(path: &std::path::Path) -> Option<Stamp> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
 }
 
 /// Seconds of wall time after which loading gives up waiting and reports what is left.
@@ -98,14 +120,6 @@ pub(super) fn plugin(app: &mut App) {
                 .in_set(crate::AppSystems::Update)
                 .run_if(in_state(AppState::Loading)),
         );
-    #[cfg(not(target_arch = "wasm32"))]
-    app.add_systems(
-        Update,
-        relist
-            .run_if(|levels: Res<Levels>| levels.ready)
-            .before(reload_changed)
-            .in_set(crate::AppSystems::RecordInput),
-    );
 }
 
 /// On to the title once the levels are read, unless nothing at all can be played.
@@ -127,9 +141,10 @@ fn start_loading(
         handles.problems = problems;
         handles.files = listed
             .into_iter()
-            .map(|path| {
-                let handle = assets.load(path.clone());
-                (path, handle)
+            .map(|(path, on_disk)| Listed {
+                handle: assets.load(path.clone()),
+                path,
+                disk: (on_disk.clone(), stamp(&on_disk)),
             })
             .collect();
     }
@@ -139,14 +154,15 @@ fn start_loading(
         let _ = &folders;
         let path = format!("{}://{path}", super::LEVELS_SOURCE);
         let handle = assets.load(path.clone());
-        handles.files.push((path, handle));
+        handles.files.push(Listed { path, handle });
     }
 }
 
-/// The asset paths of every level file in every folder, in load order, and what could
-/// not be read (links under `mods/`, and each folder's [`super::disk::Listing`]).
+/// The asset path and the place on disk of every level file in every folder, in load
+/// order, and what could not be read (links under `mods/`, and each folder's
+/// [`super::disk::Listing`]).
 #[cfg(not(target_arch = "wasm32"))]
-fn list_all(folders: &LevelFolders) -> (Vec<String>, Vec<String>) {
+fn list_all(folders: &LevelFolders) -> (Vec<(String, std::path::PathBuf)>, Vec<String>) {
     let mut problems: Vec<String> =
         super::disk::linked_mods(&super::data_root().join("mods"), "mods")
             .into_iter()
@@ -162,17 +178,18 @@ fn list_all(folders: &LevelFolders) -> (Vec<String>, Vec<String>) {
                 .iter()
                 .map(|(what, why)| format!("{what}: {why}")),
         );
-        paths.extend(
-            listing
-                .files
-                .iter()
-                .map(|name| format!("{}://{name}", folder.asset_source)),
-        );
+        paths.extend(listing.files.iter().map(|name| {
+            (
+                format!("{}://{name}", folder.asset_source),
+                folder.path.join(name),
+            )
+        }));
     }
     (paths, problems)
 }
 
-/// Lists the folders again: loads files that appeared, lets go of files that went.
+/// Lists the folders again: loads files that appeared, lets go of files that went, and
+/// reloads files whose modification time or length changed.
 #[cfg(not(target_arch = "wasm32"))]
 fn relist(
     folders: Res<LevelFolders>,
@@ -185,42 +202,46 @@ fn relist(
     }
     *last = Some(Instant::now());
     let (listed, problems) = list_all(&folders);
-    let known: std::collections::HashSet<&str> = handles
-        .files
-        .iter()
-        .map(|(path, _)| path.as_str())
-        .collect();
-    let added: Vec<String> = listed
-        .iter()
-        .filter(|path| !known.contains(path.as_str()))
-        .cloned()
-        .collect();
-    let gone: Vec<String> = {
-        let listed: std::collections::HashSet<&str> = listed.iter().map(String::as_str).collect();
-        known
-            .iter()
-            .filter(|path| !listed.contains(*path))
-            .map(|path| (*path).to_owned())
-            .collect()
-    };
-    if added.is_empty() && gone.is_empty() && problems == handles.problems {
-        return;
-    }
     let handles = &mut *handles;
-    handles.problems_changed |= problems != handles.problems;
-    handles.problems = problems;
-    handles.files.retain(|(path, _)| !gone.contains(path));
+    let now: std::collections::HashSet<&str> = listed.iter().map(|(p, _)| p.as_str()).collect();
     // Named as the loaded files name themselves (`mods/ada/dreams/ada.dream.ron`).
     let shown = |path: &str| -> String {
         let (source, name) = path.split_once("://").unwrap_or(("", path));
         let folder = folders.0.iter().find(|f| f.asset_source == source);
         folder.map_or_else(|| path.to_owned(), |f| format!("{}/{name}", f.shown))
     };
-    handles.removed.extend(gone.iter().map(|path| shown(path)));
-    for path in added {
+    let gone: Vec<String> = handles
+        .files
+        .iter()
+        .filter(|f| !now.contains(f.path.as_str()))
+        .map(|f| shown(&f.path))
+        .collect();
+    handles.files.retain(|f| now.contains(f.path.as_str()));
+    handles.removed.extend(gone);
+    for file in &mut handles.files {
+        let seen = stamp(&file.disk.0);
+        if seen != file.disk.1 {
+            file.disk.1 = seen;
+            assets.reload(file.path.clone());
+        }
+    }
+    let known: std::collections::HashSet<String> =
+        handles.files.iter().map(|f| f.path.clone()).collect();
+    for (path, on_disk) in listed {
+        if known.contains(&path) {
+            continue;
+        }
         let handle: Handle<LevelAsset> = assets.load(path.clone());
         handles.fresh.push(handle.id());
-        handles.files.push((path, handle));
+        handles.files.push(Listed {
+            handle,
+            path,
+            disk: (on_disk.clone(), stamp(&on_disk)),
+        });
+    }
+    if problems != handles.problems {
+        handles.problems_changed = true;
+        handles.problems = problems;
     }
 }
 
@@ -241,7 +262,11 @@ struct LevelAssets<'w> {
 impl LevelAssets<'_> {
     /// Every level file handle, in load order.
     fn all_files(&self) -> Vec<Handle<LevelAsset>> {
-        self.handles.files.iter().map(|(_, h)| h.clone()).collect()
+        self.handles
+            .files
+            .iter()
+            .map(|f| f.handle.clone())
+            .collect()
     }
 
     /// Puts the levels together from the file assets into `levels`, keeping the last
@@ -320,8 +345,8 @@ fn track_loading(
         return;
     }
     let mut errors = Vec::new();
-    for (path, h) in &handles.files {
-        match assets.get_load_state(h) {
+    for Listed { path, handle, .. } in &handles.files {
+        match assets.get_load_state(handle) {
             // A file that cannot be read (a missing file in the browser).
             Some(LoadState::Failed(e)) => errors.push(e.to_string()),
             Some(LoadState::Loaded) => {}

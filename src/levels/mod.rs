@@ -27,7 +27,7 @@ pub mod story;
 pub mod stranger_dive;
 pub mod strangers;
 
-use bevy::asset::io::{AssetSourceBuilder, Reader};
+use bevy::asset::io::{AssetSource, AssetSourceBuilder, Reader};
 use bevy::asset::{AssetLoader, LoadContext};
 use bevy::prelude::*;
 
@@ -96,16 +96,20 @@ pub fn register_asset_sources(app: &mut App, extra_mods: &[std::path::PathBuf]) 
             .map(|(i, path)| (format!("mod-{}", i + 1), path));
         let mut folders = Vec::new();
         for (asset_source, path) in base.chain(mods) {
-            // The watcher reports resolved paths (macOS resolves /tmp to /private/tmp):
-            // watch the resolved folder. Windows' resolved form (\\?\) is left alone.
+            // Read from the resolved folder (macOS resolves /tmp to /private/tmp).
+            // Windows' resolved form (\\?\) is left alone.
             let watched = if cfg!(windows) {
                 path.clone()
             } else {
                 path.canonicalize().unwrap_or_else(|_| path.clone())
             };
+            // A reader only: the game notices changes by listing the folder again
+            // (`live`), not with a file watcher, which would follow links out of a mod.
             app.register_asset_source(
                 asset_source.clone(),
-                AssetSourceBuilder::platform_default(&watched.to_string_lossy(), None),
+                AssetSourceBuilder::new(AssetSource::get_default_reader(
+                    watched.to_string_lossy().into_owned(),
+                )),
             );
             folders.push(LevelFolder {
                 asset_source,

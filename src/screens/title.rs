@@ -475,6 +475,13 @@ pub fn stranger_row(
         );
         return None;
     }
+    // Why this sleeper's dream could not be put together, if Dive found out.
+    let failed_key = egui::Id::new("free-dive-failed");
+    let failed: Option<(usize, String)> = ui.ctx().data(|d| d.get_temp(failed_key));
+    if let Some((_, why)) = failed.filter(|(s, _)| *s == sleeper) {
+        ui.label(egui::RichText::new(why).color(theme::DIM));
+        return None;
+    }
     let dive_clicked = ui
         .add_sized([100.0, 32.0], egui::Button::new("Dive"))
         .clicked();
@@ -492,6 +499,8 @@ pub fn stranger_row(
         }
         Err(why) => {
             error!("free dive: sleeper #{sleeper}'s dream cannot be put together: {why}");
+            ui.ctx()
+                .data_mut(|d| d.insert_temp(failed_key, (sleeper, why.to_string())));
             None
         }
     }

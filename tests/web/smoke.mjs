@@ -229,6 +229,8 @@ try {
     window.dispatchEvent(new ErrorEvent("error", {
       message: "Uncaught TypeError: x is undefined", filename: "chrome-extension://abc/content.js",
     }));
+    // How a browser reports an error in another site's script: no file, no detail.
+    window.dispatchEvent(new ErrorEvent("error", { message: "Script error." }));
   });
   await crash.waitForTimeout(1000);
   const stillPlaying = await crash.evaluate(() => !window.sleepSyncFailed
