@@ -27,7 +27,7 @@ pub mod story;
 pub mod stranger_dive;
 pub mod strangers;
 
-use bevy::asset::io::{AssetSource, AssetSourceBuilder, Reader};
+use bevy::asset::io::{AssetSourceBuilder, Reader};
 use bevy::asset::{AssetLoader, LoadContext};
 use bevy::prelude::*;
 
@@ -107,7 +107,7 @@ pub fn register_asset_sources(app: &mut App, extra_mods: &[std::path::PathBuf]) 
             // (`live`), not with a file watcher, which would follow links out of a mod.
             app.register_asset_source(
                 asset_source.clone(),
-                AssetSourceBuilder::new(AssetSource::get_default_reader(
+                AssetSourceBuilder::new(bevy::asset::io::AssetSource::get_default_reader(
                     watched.to_string_lossy().into_owned(),
                 )),
             );
