@@ -203,38 +203,46 @@ impl Walk<'_> {
     }
 }
 
-/// The mod folders under `mods_dir`, by name (a missing `mods/` has none). An entry that
-/// is a link is not a mod ([`linked_mods`]): name a folder elsewhere with `--mod PATH`.
-pub fn discover_mods(mods_dir: &Path) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(mods_dir)
+/// The entries directly under `mods_dir` that are not hidden, by name, with whether
+/// each is a link (a missing `mods/` has none). Only folders and links are kept.
+fn mods_dir_entries(mods_dir: &Path) -> Vec<(PathBuf, bool)> {
+    let mut found: Vec<(PathBuf, bool)> = std::fs::read_dir(mods_dir)
         .into_iter()
         .flatten()
         .flatten()
-        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|entry| entry.path())
-        .filter(|path| !hidden(path))
+        .filter_map(|entry| {
+            let kind = entry.file_type().ok()?;
+            (kind.is_dir() || kind.is_symlink()).then(|| (entry.path(), kind.is_symlink()))
+        })
+        .filter(|(path, _)| !hidden(path))
         .collect();
     found.sort();
     found
 }
 
+/// The mod folders under `mods_dir`, by name. An entry that is a link is not a mod
+/// ([`linked_mods`]): name a folder elsewhere with `--mod PATH`.
+pub fn discover_mods(mods_dir: &Path) -> Vec<PathBuf> {
+    mods_dir_entries(mods_dir)
+        .into_iter()
+        .filter(|(_, link)| !link)
+        .map(|(path, _)| path)
+        .collect()
+}
+
 /// Links directly under `mods_dir`, which are not read as mods: `(what, why)`.
 pub fn linked_mods(mods_dir: &Path, shown: &str) -> Vec<(String, String)> {
-    let mut found: Vec<(String, String)> = std::fs::read_dir(mods_dir)
+    mods_dir_entries(mods_dir)
         .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_symlink()))
-        .filter(|entry| !hidden(&entry.path()))
-        .map(|entry| {
+        .filter(|(_, link)| *link)
+        .map(|(path, _)| {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
             (
-                printable(&format!("{shown}/{}", entry.file_name().to_string_lossy())),
+                printable(&format!("{shown}/{name}")),
                 "a link: mods/ holds mod folders, not links to them (give a folder elsewhere with --mod PATH)".to_owned(),
             )
         })
-        .collect();
-    found.sort();
-    found
+        .collect()
 }
 
 /// The mod folders in load order: those under `root/mods/` by name, then `extra` in the

@@ -203,9 +203,15 @@ impl<'a> Locator<'a> {
     /// Where the value that `place` falls in starts (a place inside `4.5` gives the
     /// `4`), if a value is there.
     pub fn value_start(&self, place: Place) -> Option<Place> {
-        let upto = self.tokens.partition_point(|(_, p)| *p <= place);
-        let (token, start) = self.tokens.get(upto.checked_sub(1)?)?;
-        matches!(token, Token::Other(_) | Token::Word(_)).then_some(*start)
+        let i = self.token_at(place)?;
+        matches!(self.tokens[i].0, Token::Other(_) | Token::Word(_)).then_some(self.tokens[i].1)
+    }
+
+    /// The token `place` falls in: the last one starting at or before it.
+    fn token_at(&self, place: Place) -> Option<usize> {
+        self.tokens
+            .partition_point(|(_, p)| *p <= place)
+            .checked_sub(1)
     }
 
     /// The other way round: the field path of the value written at `place` (a parse
@@ -213,15 +219,15 @@ impl<'a> Locator<'a> {
     /// quotes, `4.5`, `Lamp`; `[` or `(` for a list or a group). A value inside `Some(...)` or a variant's brackets has the
     /// path of the field that holds it.
     pub fn path_at(&self, place: Place) -> (String, Option<&'a str>) {
-        // The token the place falls in: the last one starting at or before it.
-        let upto = self.tokens.partition_point(|(_, p)| *p <= place);
-        let value = upto.checked_sub(1).and_then(|i| match self.tokens[i].0 {
+        let at = self.token_at(place);
+        let value = at.and_then(|i| match self.tokens[i].0 {
             Token::Other(text) | Token::Word(text) => Some((i, text)),
             Token::Open('[') => Some((i, "[")),
             Token::Open(_) => Some((i, "(")),
             _ => None,
         });
-        let before = value.map_or(upto, |(i, _)| i);
+        // The frames open before the value (or up to and with the place's token).
+        let before = value.map_or(at.map_or(0, |i| i + 1), |(i, _)| i);
         struct Frame<'a> {
             list: bool,
             index: usize,
