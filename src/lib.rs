@@ -25,6 +25,7 @@ pub mod juno;
 pub mod levels;
 pub mod menus;
 pub mod network;
+pub mod portable;
 pub mod replay;
 pub mod saves;
 pub mod schedule;

@@ -32,6 +32,8 @@ pub enum SimSystems {
     Dream,
     /// The loop's clock: collapses and the next loop.
     Loop,
+    /// The tick's state is hashed for a replay's checkpoints (src/replay/trace.rs).
+    Check,
 }
 
 /// When the dive's systems run, declared once here: a system joins a set instead of

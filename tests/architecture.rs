@@ -22,6 +22,7 @@ use std::sync::OnceLock;
 const LAYERS: &[(&str, Layer)] = &[
     ("state", Layer::Base),
     ("store", Layer::Base),
+    ("portable", Layer::Base),
     ("dream", Layer::Core),
     ("network", Layer::Core),
     ("levels", Layer::Game),
@@ -1029,9 +1030,133 @@ fn dream_phase_condition_only_where_sets_are_declared() {
     );
 }
 
+/// Functions that round differently from one platform to the next (the platform's maths
+/// library, or glam's SIMD and scalar paths): the simulation uses `crate::portable`.
+const PLATFORM_MATHS: &[&str] = &[
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "atan2",
+    "sin_cos",
+    "sinh",
+    "cosh",
+    "tanh",
+    "powf",
+    "powi",
+    "exp",
+    "exp2",
+    "exp_m1",
+    "ln",
+    "ln_1p",
+    "log",
+    "log2",
+    "log10",
+    "mul_add",
+    "cbrt",
+    "hypot",
+    "from_rotation_x",
+    "from_rotation_y",
+    "from_rotation_z",
+    "from_angle",
+    "to_angle",
+    "angle_to",
+    "slerp",
+    "from_euler",
+    "to_euler",
+    "from_axis_angle",
+    "from_scaled_axis",
+    "to_axis_angle",
+    "to_scaled_axis",
+    "rotate_towards",
+    "smooth_nudge",
+];
+
+/// Files of the simulation's layers that may use them, and why.
+const PLATFORM_MATHS_ALLOWED: &[(&str, &str)] = &[(
+    "src/dream/preview.rs",
+    "the `preview` command's PNG (sRGB), not the simulation",
+)];
+
+/// (line, name) of every call of [`PLATFORM_MATHS`] in `code` (stripped), before its
+/// unit tests (`#[cfg(test)] mod`).
+fn platform_maths_calls(code: &str) -> Vec<(usize, String)> {
+    let toks = tokens(code);
+    let text = |i: usize| toks.get(i).map_or("", |t| t.text.as_str());
+    let mut found = Vec::new();
+    for i in 0..toks.len() {
+        if text(i) == "#" && text(i + 1) == "[" && text(i + 2) == "cfg" && text(i + 4) == "test" {
+            let mut j = i + 5;
+            while text(j) == ")" || text(j) == "]" || text(j) == "pub" {
+                j += 1;
+            }
+            if text(j) == "mod" {
+                break;
+            }
+        }
+        // `portable::atan2(…)`, `libm::tanf(…)` are the portable ones.
+        let portable = text(i) == "::" && i > 0 && matches!(text(i - 1), "portable" | "libm");
+        if matches!(text(i), "." | "::")
+            && !portable
+            && PLATFORM_MATHS.contains(&text(i + 1))
+            && text(i + 2) == "("
+        {
+            found.push((toks[i + 1].line, text(i + 1).to_string()));
+        }
+    }
+    found
+}
+
+#[test]
+fn the_simulation_uses_the_same_maths_everywhere() {
+    let krate = krate();
+    let mut violations = Vec::new();
+    for file in &krate.files {
+        let simulation = matches!(place(&file.key), Place::Layer(Layer::Core | Layer::Game));
+        if !simulation || PLATFORM_MATHS_ALLOWED.iter().any(|(f, _)| *f == file.path) {
+            continue;
+        }
+        for (line, name) in platform_maths_calls(&file.code) {
+            violations.push(format!("{}:{line}: `{name}`", file.path));
+        }
+    }
+    fail_if_any(
+        "Rule 7: the simulation (the core and game layers) does not call the platform's maths: replays must play the same on every platform",
+        "Use `crate::portable` (libm and plain arithmetic), or `libm` in the cores; presentation may use anything.",
+        violations,
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // The checker's own tests: it must not pass by finding nothing
 // ---------------------------------------------------------------------------------------
+
+#[test]
+fn platform_maths_are_found_in_code_but_not_in_tests_or_comments() {
+    let src = r#"// x.sin()
+fn f(x: f32, q: Quat) -> f32 {
+    let s = "y.cos()";
+    let a = f32::atan2(x, 1.0) + x.sin();
+    q.slerp(q, 0.5);
+    x.sine() + libm::sinf(x) + portable::atan2(x, 1.0) + crate::portable::tan(x)
+}
+#[cfg(test)]
+mod tests {
+    fn g(x: f32) -> f32 { x.tan() }
+}
+"#;
+    let code = strip(src);
+    assert_eq!(
+        platform_maths_calls(&code),
+        [
+            (4, "atan2".to_string()),
+            (4, "sin".to_string()),
+            (5, "slerp".to_string())
+        ]
+    );
+}
 
 fn paths(krate: &Crate, file: &str) -> Vec<(usize, String)> {
     let index = krate.files.iter().position(|f| f.path == file).expect(file);

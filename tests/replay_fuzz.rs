@@ -24,7 +24,9 @@ use sleep_sync::dive::MAX_LOOP_INDEX;
 use sleep_sync::levels;
 use sleep_sync::levels::strangers::StrangerKey;
 use sleep_sync::network::SleeperProfile;
-use sleep_sync::replay::{MAX_REPLAY_BYTES, MAX_REPLAY_TICKS, ReplayError, ReplayFile};
+use sleep_sync::replay::{
+    CHECK_EVERY, MAX_REPLAY_BYTES, MAX_REPLAY_TICKS, ReplayError, ReplayFile,
+};
 
 /// Counts the heap in use and its peak, so a case's cost can be bounded.
 struct Counting;
@@ -93,6 +95,9 @@ fn seeds() -> &'static [(String, Vec<u8>)] {
             let end = short.intents.last().map_or(1, |i| i.0);
             short.ticks = end;
             short.answers.retain(|a| a.0 <= end);
+            short
+                .checkpoints
+                .retain(|c| c.0 <= end && (c.0 % CHECK_EVERY == 0 || c.0 == end));
             out.push((format!("{name}.replay.ron"), short.to_ron().into_bytes()));
             out.push((
                 format!("{name}-whole.replay.ron"),
@@ -183,6 +188,27 @@ enum Value {
     SwapAnswers {
         at: f64,
     },
+    /// A checkpoint moved to another tick.
+    CheckpointTick {
+        at: f64,
+        tick: u64,
+    },
+    /// A checkpoint's hashes changed: it still reads (and would not match in play).
+    CheckpointHash {
+        at: f64,
+        hash: u64,
+    },
+    Platform(String),
+}
+
+/// Whether `file`'s checkpoints are where checkpoints can be once it has played
+/// `ticks`: rising, each second and at the end, none after it.
+fn checkpoints_fit(file: &ReplayFile, ticks: u64) -> bool {
+    file.checkpoints.windows(2).all(|w| w[0].0 < w[1].0)
+        && file
+            .checkpoints
+            .iter()
+            .all(|&(t, _)| t <= ticks && (t % CHECK_EVERY == 0 || t == ticks))
 }
 
 /// Whether `id` is a level id: 1 to 32 of `a-z`, `0-9`, `_`, `-`.
@@ -205,12 +231,17 @@ impl Value {
                 *t > MAX_REPLAY_TICKS
                     || file.intents.last().is_some_and(|i| i.0 > *t)
                     || file.answers.last().is_some_and(|a| a.0 > *t)
+                    || !checkpoints_fit(file, *t)
             }
             Value::StartLoop(l) => *l > MAX_LOOP_INDEX,
             Value::Walk { x, y, .. } => walk(*x, *y),
             Value::Yaw { yaw, .. } => !(0..=62_832).contains(yaw),
             Value::Repeat { .. } => !file.intents.is_empty(),
-            Value::Answer { choice, .. } => *choice >= 6,
+            Value::Answer { choice, .. } => {
+                let mut changed = file.clone();
+                self.apply(&mut changed);
+                *choice >= 6 || !checkpoints_fit(&changed, changed.ticks)
+            }
             Value::Loops(l) => *l == 0 || *l > MAX_LOOP_INDEX + 1,
             Value::Anchors(a) => *a > 32,
             Value::Pace(p) => !(1.0..=2.0).contains(p),
@@ -231,6 +262,19 @@ impl Value {
                 let i = ((at * file.answers.len() as f64) as usize)
                     .min(file.answers.len().saturating_sub(2));
                 file.answers.len() >= 2 && file.answers[i].0 != file.answers[i + 1].0
+            }
+            Value::CheckpointTick { .. } => {
+                let mut changed = file.clone();
+                self.apply(&mut changed);
+                !checkpoints_fit(&changed, changed.ticks)
+            }
+            Value::CheckpointHash { .. } => false,
+            Value::Platform(p) => {
+                !p.is_empty()
+                    && (p.len() > 32
+                        || !p
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c)))
             }
             Value::TickOf { .. } => return None,
         })
@@ -304,6 +348,19 @@ impl Value {
                     file.answers.swap(i, i + 1);
                 }
             }
+            Value::CheckpointTick { at, tick } => {
+                let i = spot(*at, file.checkpoints.len());
+                if let Some(checkpoint) = file.checkpoints.get_mut(i) {
+                    checkpoint.0 = *tick;
+                }
+            }
+            Value::CheckpointHash { at, hash } => {
+                let i = spot(*at, file.checkpoints.len());
+                if let Some(checkpoint) = file.checkpoints.get_mut(i) {
+                    checkpoint.1[i % checkpoint.1.len()] = *hash;
+                }
+            }
+            Value::Platform(p) => file.platform = p.clone(),
         }
     }
 }
@@ -374,6 +431,23 @@ fn value() -> impl Strategy<Value = Value> {
             .prop_map(|(count, bad)| Value::Flags { count, bad }),
         (0..20_000usize).prop_map(Value::Stranger),
         (0.0..1.0f64).prop_map(|at| Value::SwapAnswers { at }),
+        (
+            0.0..1.0f64,
+            prop_oneof![
+                (0..200u64).prop_map(|s| s * CHECK_EVERY),
+                any::<u64>(),
+                0..12_000u64
+            ]
+        )
+            .prop_map(|(at, tick)| Value::CheckpointTick { at, tick }),
+        (0.0..1.0f64, any::<u64>()).prop_map(|(at, hash)| Value::CheckpointHash { at, hash }),
+        prop_oneof![
+            Just(String::new()),
+            Just("linux-x86_64".to_owned()),
+            Just("\u{202e}x".to_owned()),
+            "[a-z0-9_-]{1,40}",
+        ]
+        .prop_map(Value::Platform),
     ]
 }
 
@@ -526,7 +600,10 @@ fn mutated_replays_never_panic_and_out_of_bounds_values_are_refused() {
         file.answers.retain(|a| a.0 <= end);
         let played = replay_headless_within(file, "mutant.replay.ron", &[], PLAY_FRAMES);
         println!("a mutant played from loop {start}: {played:?}");
-        assert!(played.as_ref().is_ok_and(|o| o.loops > start), "{played:?}");
+        assert!(
+            played.as_ref().is_ok_and(|p| p.outcome.loops > start),
+            "{played:?}"
+        );
     }
 }
 
@@ -541,8 +618,12 @@ fn a_replay_at_the_last_loop_plays() {
     file.ticks = 300;
     file.intents.retain(|i| i.0 <= 300);
     file.answers.clear();
+    // Played from another loop, its state is not the recording's.
+    file.checkpoints.clear();
     let again = ReplayFile::parse("last.replay.ron", file.to_ron().as_bytes()).expect("reads");
-    let outcome = replay_headless_within(again, "last.replay.ron", &[], 5_000).expect("plays");
+    let outcome = replay_headless_within(again, "last.replay.ron", &[], 5_000)
+        .expect("plays")
+        .outcome;
     assert_eq!(outcome.loops, MAX_LOOP_INDEX + 1);
     assert!(!outcome.freed);
     file.start_loop = MAX_LOOP_INDEX + 1;

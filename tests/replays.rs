@@ -15,7 +15,7 @@ use sleep_sync::commands::replay_headless;
 use sleep_sync::dev::player::ScriptedPlayer;
 use sleep_sync::dev::testing::{dive_into, headless_app};
 use sleep_sync::dive::{LoopState, NightmareLoop};
-use sleep_sync::replay::{Outcome, Recording, ReplayFile};
+use sleep_sync::replay::{CHECK_EVERY, Outcome, Recording, ReplayFile, verdict};
 
 fn shipped(dream: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -23,13 +23,24 @@ fn shipped(dream: &str) -> PathBuf {
         .join(format!("{dream}.replay.ron"))
 }
 
+/// Plays a shipped replay headless: its outcome, once every checkpoint it holds (a
+/// state hash each second, recorded on Linux x86-64) has matched.
 fn play_shipped(dream: &str) -> (ReplayFile, Outcome) {
     let path = shipped(dream);
     let file = ReplayFile::read(&path).unwrap_or_else(|e| panic!("{e}"));
-    let outcome = replay_headless(file.clone(), &path.display().to_string(), &[])
-        .unwrap_or_else(|e| panic!("{e}"));
-    println!("{}: {outcome}", path.display());
-    (file, outcome)
+    let name = path.display().to_string();
+    let played = replay_headless(file.clone(), &name, &[]).unwrap_or_else(|e| panic!("{e}"));
+    println!("{}", verdict(&name, &file, played.outcome, &played.trace));
+    // A checkpoint each second played, and one where the dreamer was freed.
+    let expected = file.ticks / CHECK_EVERY + u64::from(!file.ticks.is_multiple_of(CHECK_EVERY));
+    assert_eq!(
+        file.checkpoints.len() as u64,
+        expected,
+        "{dream}: checkpoints"
+    );
+    assert_eq!(played.trace.diverged, None, "{dream}");
+    assert_eq!(played.trace.matched, file.checkpoints.len(), "{dream}");
+    (file, played.outcome)
 }
 
 #[test]
@@ -70,7 +81,7 @@ fn the_shipped_replay_breaks_the_family_nightmare() {
 #[test]
 fn a_replay_of_another_version_or_of_changed_levels_says_so() {
     let text = std::fs::read_to_string(shipped("leo")).expect("the shipped replay");
-    let old = text.replace("simulation: 1,", "simulation: 0,");
+    let old = text.replace("simulation: 2,", "simulation: 1,");
     let error = ReplayFile::parse("old.replay.ron", old.as_bytes())
         .expect_err("an old simulation is refused")
         .to_string();
@@ -224,9 +235,15 @@ fn a_recording_survives_a_crash_losing_at_most_the_last_seconds() {
         lost_seconds <= RECORDING_FLUSH_SECONDS + 0.5,
         "{lost_seconds} s lost"
     );
-    // What is on disk plays back as it went.
-    let outcome = replay_headless(file.clone(), &path.display().to_string(), &[])
+    // What is on disk plays back as it went, every checkpoint kept the same.
+    let played = replay_headless(file.clone(), &path.display().to_string(), &[])
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(outcome, file.outcome);
+    assert!(played.as_recorded(&file), "{played:?}");
+    assert_eq!(played.trace.matched, file.checkpoints.len());
+    assert!(
+        file.checkpoints.len() >= 9,
+        "{} checkpoints",
+        file.checkpoints.len()
+    );
     let _ = std::fs::remove_file(&path);
 }

@@ -430,13 +430,20 @@ fn a_strangers_dive_recorded_plays_back_the_same() {
     let file = ReplayFile::read(&path).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(file.dream, format!("sleeper#{sleeper}"));
     assert_eq!(file.stranger, Some(key));
-    let outcome = replay_headless(file.clone(), "a stranger's dive", &[]).expect("plays back");
+    let played = replay_headless(file.clone(), "a stranger's dive", &[]).expect("plays back");
+    let outcome = played.outcome;
     println!(
-        "sleeper {sleeper}: recorded {}, played back {outcome}",
-        file.outcome
+        "sleeper {sleeper}: recorded {}, played back {outcome} ({:?})",
+        file.outcome, played.trace
     );
     assert!(outcome.freed);
     assert_eq!(outcome, file.outcome);
+    assert!(
+        !file.checkpoints.is_empty(),
+        "the recording kept checkpoints"
+    );
+    assert_eq!(played.trace.diverged, None);
+    assert_eq!(played.trace.matched, file.checkpoints.len());
     let _ = std::fs::remove_file(&path);
 }
 

@@ -9,7 +9,9 @@ use std::time::Duration;
 use bevy::prelude::*;
 
 use super::say;
-use crate::replay::{Outcome, ReplayFailed, ReplayFile, ReplayRequest, Replaying};
+use crate::replay::{
+    Outcome, ReplayFailed, ReplayFile, ReplayRequest, Replaying, TraceCheck, verdict,
+};
 use crate::state::DreamPhase;
 
 pub const REPLAY_USAGE: &str = "\
@@ -97,18 +99,15 @@ pub fn run_headless(args: &ReplayArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let recorded = file.outcome;
     let name = args.name();
-    match replay_headless(file, &name, &args.mods) {
-        Ok(outcome) if outcome == recorded => {
-            say(format!("{name}: {outcome} (as recorded)"));
-            ExitCode::SUCCESS
-        }
-        Ok(outcome) => {
-            say(format!(
-                "{name}: {outcome}; when recorded: {recorded}: the replay did not play out the same"
-            ));
-            ExitCode::from(1)
+    match replay_headless(file.clone(), &name, &args.mods) {
+        Ok(played) => {
+            say(verdict(&name, &file, played.outcome, &played.trace));
+            if played.as_recorded(&file) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
         }
         Err(problem) => {
             eprintln!("sleep-sync replay: {problem}");
@@ -117,9 +116,24 @@ pub fn run_headless(args: &ReplayArgs) -> ExitCode {
     }
 }
 
+/// How a replay played: its outcome, and how its state compared with the recording's
+/// checkpoints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Played {
+    pub outcome: Outcome,
+    pub trace: TraceCheck,
+}
+
+impl Played {
+    /// The same outcome as `file` recorded, and no checkpoint that differed.
+    pub fn as_recorded(&self, file: &ReplayFile) -> bool {
+        self.outcome == file.outcome && self.trace.diverged.is_none()
+    }
+}
+
 /// Plays a replay in a game without window or renderer, with the mod folders `mods`
 /// loaded, and returns how it went: the outcome, or why it could not be played.
-pub fn replay_headless(file: ReplayFile, name: &str, mods: &[PathBuf]) -> Result<Outcome, String> {
+pub fn replay_headless(file: ReplayFile, name: &str, mods: &[PathBuf]) -> Result<Played, String> {
     // Forming a loop takes frames; playing one takes a frame a tick.
     let most_frames = file.ticks.saturating_add(50_000);
     replay_headless_within(file, name, mods, most_frames)
@@ -131,7 +145,7 @@ pub fn replay_headless_within(
     name: &str,
     mods: &[PathBuf],
     most_frames: u64,
-) -> Result<Outcome, String> {
+) -> Result<Played, String> {
     let mut app = crate::headless::app(mods);
     crate::headless::ready(&mut app);
     app.insert_resource(ReplayRequest {
@@ -148,7 +162,10 @@ pub fn replay_headless_within(
         if let Some(replay) = app.world().get_resource::<Replaying>()
             && replay.done
         {
-            return Ok(replay.outcome);
+            return Ok(Played {
+                outcome: replay.outcome,
+                trace: replay.trace.clone(),
+            });
         }
         let forming = app
             .world()

@@ -198,7 +198,7 @@ fn walk(
             }
             (Role::Companion, _) if dive.core_open() => {
                 let turn = index as f32 * 2.1;
-                let spot = dream.core.position.xz() + Vec2::from_angle(turn) * GATHER;
+                let spot = dream.core.position.xz() + crate::portable::unit_at(turn) * GATHER;
                 (Vec3::new(spot.x, ground(spot), spot.y), 0.2)
             }
             (Role::Companion, _) => (juno_feet, KEEP),

@@ -186,7 +186,9 @@ fn furnish(commands: &mut Commands, meshes: &mut Assets<Mesh>, dream: &Dream, di
             DreamProp(prop.kind),
             loop_scope(),
             Transform::from_translation(prop.position)
-                .with_rotation(Quat::from_rotation_y(prop.turn * std::f32::consts::TAU))
+                .with_rotation(crate::portable::yaw_rotation(
+                    prop.turn * std::f32::consts::TAU,
+                ))
                 .with_scale(Vec3::splat(prop.scale)),
             Visibility::Visible,
         ));

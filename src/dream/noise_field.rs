@@ -77,7 +77,7 @@ impl Fractal {
         };
         let scale = match shape {
             Shape::Fbm | Shape::Billow => {
-                1.0 / (1..=octaves).fold(0.0, |acc, x| acc + persistence.powi(x as i32))
+                1.0 / (1..=octaves).fold(0.0, |acc, x| acc + power(persistence, x))
             }
             Shape::Ridged => ridged_scale(persistence, 2.0, octaves),
         };
@@ -105,13 +105,13 @@ impl Fractal {
 
     /// Octave `i`'s frequency, cycles per metre.
     fn octave_frequency(&self, i: usize) -> f64 {
-        self.frequency * self.lacunarity.powi(i as i32)
+        self.frequency * power(self.lacunarity, i)
     }
 
     /// Octave `i`'s share of the layer's value, for choosing how finely to sample it.
     fn octave_weight(&self, i: usize) -> f64 {
         match self.shape {
-            Shape::Fbm | Shape::Billow => self.persistence.powi(i as i32 + 1) * self.scale,
+            Shape::Fbm | Shape::Billow => power(self.persistence, i + 1) * self.scale,
             Shape::Ridged => self.scale,
         }
     }
@@ -131,7 +131,9 @@ impl Fractal {
                     let mut signal = raw(i, q);
                     next(&mut q);
                     if self.shape == Shape::Billow {
-                        signal = signal.abs().mul_add(2.0, -1.0);
+                        // The crate's `scale_shift` (a `mul_add`): the same bits here, as ×2 is exact,
+                        // without the platform's `fma`.
+                        signal = signal.abs() * 2.0 - 1.0;
                     }
                     result += signal * attenuation;
                     attenuation *= self.persistence;
@@ -161,13 +163,19 @@ impl Fractal {
     }
 }
 
+/// `x` to the power `n`, by multiplying: the platform's `powi` promises no rounding.
+/// The same bits as `powi` wherever it is used here (powers of two, or `n` ≤ 2).
+fn power(x: f64, n: usize) -> f64 {
+    (0..n).fold(1.0, |acc, _| acc * x)
+}
+
 /// `RidgedMulti`'s normalisation for its persistence, attenuation and octave count.
 fn ridged_scale(persistence: f64, attenuation: f64, octaves: usize) -> f64 {
     let (mut amplitude, mut signal) = (1.0f64, 1.0f64);
     let mut denom = signal;
     denom += (1..=octaves).fold(0.0, |acc, x| {
         amplitude *= persistence;
-        let weight = (signal / attenuation.powi(x as i32)).clamp(0.0, 1.0);
+        let weight = (signal / power(attenuation, x)).clamp(0.0, 1.0);
         signal = weight * amplitude;
         acc + signal
     });
@@ -572,7 +580,7 @@ impl<'f> Planes<'f> {
                 // the same error in the height: a cubic's error shrinks with the fourth
                 // power of the spacing.
                 let share = weight * fractal.octave_weight(i) / fractal.octave_weight(0);
-                let spw = SAMPLES_PER_WAVELENGTH * share.clamp(1e-6, 1.0).powf(0.25);
+                let spw = SAMPLES_PER_WAVELENGTH * libm::pow(share.clamp(1e-6, 1.0), 0.25);
                 let mut stride = grid.stride_for(frequency, spw);
                 // How far the signal can move across a stencil (three coarse steps at
                 // the borders): interpolated values within that of ±1 are evaluated

@@ -54,7 +54,7 @@ impl MovementLimits {
 
     /// The steepest slope as an angle, radians (for the character controller).
     pub fn max_slope_angle(&self) -> f32 {
-        self.max_gradient.atan()
+        libm::atanf(self.max_gradient)
     }
 
     /// Whether ground with this unit normal is level enough to stand and jump from.

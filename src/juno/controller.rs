@@ -7,6 +7,7 @@ use bevy_rapier3d::prelude::*;
 use super::{JUNO_CENTRE_HEIGHT, Juno, Settling, TickIntent};
 pub use crate::levels::JunoTuning;
 use crate::levels::Levels;
+use crate::portable;
 use crate::world::CurrentDream;
 
 /// Juno's momentum and jump state between physics ticks.
@@ -143,10 +144,10 @@ fn move_juno(
     motion.jump_wanted_for = (motion.jump_wanted_for - dt).max(0.0);
     motion.velocity.y = (motion.velocity.y - tuning.gravity * dt).max(-tuning.terminal_speed);
 
-    let facing = Quat::from_rotation_y(intent.yaw());
-    let wish = facing
-        * Vec3::new(intent.movement().x, 0.0, -intent.movement().y)
-        * (tuning.walk_speed * effects.slow);
+    let wish = portable::turn_about_y(
+        Vec3::new(intent.movement().x, 0.0, -intent.movement().y),
+        intent.yaw(),
+    ) * (tuning.walk_speed * effects.slow);
     let accel = if motion.grounded {
         tuning.ground_accel
     } else {
@@ -169,7 +170,12 @@ fn move_juno(
     }
     controller.translation = Some(step);
     if horizontal.length_squared() > 0.25 {
-        let target = Quat::from_rotation_y(f32::atan2(-horizontal.x, -horizontal.y));
-        transform.rotation = transform.rotation.slerp(target, (12.0 * dt).min(1.0));
+        let target = portable::atan2(-horizontal.x, -horizontal.y);
+        let yaw = portable::turn_towards(
+            portable::yaw_of(transform.rotation),
+            target,
+            (12.0 * dt).min(1.0),
+        );
+        transform.rotation = portable::yaw_rotation(yaw);
     }
 }

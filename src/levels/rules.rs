@@ -72,7 +72,7 @@ impl JunoTuning {
     /// What her body can climb, for the character controller.
     pub fn limits(&self) -> MovementLimits {
         MovementLimits {
-            max_gradient: self.max_slope_degrees.to_radians().tan(),
+            max_gradient: crate::portable::tan(self.max_slope_degrees.to_radians()),
             step_height: self.step_height,
             ..MovementLimits::default()
         }

@@ -3,6 +3,7 @@
 //! as level files are ([`LevelDoc`]): each problem named by its field and located.
 
 use super::file::{MAX_REPLAY_BYTES, MAX_REPLAY_TICKS, ReplayFile};
+use super::trace::CHECK_EVERY;
 use crate::dive::MAX_LOOP_INDEX;
 use crate::levels::strangers::sleeper_of;
 use crate::levels::{Checks, LevelDoc, MAX_ANCHORS, MAX_CHOICES};
@@ -35,6 +36,13 @@ impl LevelDoc for ReplayFile {
             c.fail(
                 "game",
                 "expected a version of 1 to 32 letters, digits, '.', '_', '+' or '-'",
+            );
+        }
+        // Empty in a file that does not say (it is for messages only).
+        if !self.platform.is_empty() && !version(&self.platform) {
+            c.fail(
+                "platform",
+                "expected a platform of 1 to 32 letters, digits, '.', '_', '+' or '-'",
             );
         }
         if sleeper_of(&self.dream).is_none() {
@@ -82,6 +90,20 @@ impl LevelDoc for ReplayFile {
                 c.fail(
                     format_args!("answers[{i}]"),
                     format!("answer {choice}: a line offers at most {MAX_CHOICES}"),
+                );
+            }
+        }
+        let mut last = None;
+        for (i, &(tick, _)) in self.checkpoints.iter().enumerate() {
+            self.tick_in_order(c, "checkpoints", i, tick, &mut last);
+            // Every CHECK_EVERY ticks, and the last (where the dreamer was freed).
+            if !tick.is_multiple_of(CHECK_EVERY) && tick != self.ticks {
+                c.fail(
+                    format_args!("checkpoints[{i}]"),
+                    format!(
+                        "tick {tick}: checkpoints are every {CHECK_EVERY} ticks, and at the last played ({})",
+                        self.ticks
+                    ),
                 );
             }
         }

@@ -11,9 +11,15 @@ use crate::levels::strangers::StrangerKey;
 use crate::levels::{DiveSpec, LevelDoc, LevelError, StoryFacts, printable, too_big_for};
 
 /// The layout of replay files this build reads and writes.
-pub const REPLAY_FORMAT: u32 = 1;
+///
+/// 2: the platform recorded, and the state hash's checkpoints.
+pub const REPLAY_FORMAT: u32 = 2;
 /// Bumped whenever play changes so that old inputs would play out differently.
-pub const SIMULATION: u32 = 1;
+///
+/// 2: the same bits on every platform (src/portable.rs): Juno's turns, the hazards'
+/// headings, the slopes she climbs and the noise's octaves no longer use the platform's
+/// maths.
+pub const SIMULATION: u32 = 2;
 
 /// The largest replay file read, bytes: an hour's dive that changed its intent every
 /// tick is about 8 MB. A bigger file is refused unread.
@@ -31,6 +37,10 @@ pub struct ReplayFile {
     pub simulation: u32,
     /// The game version that wrote it, for messages.
     pub game: String,
+    /// Where it was recorded (`linux-x86_64`, `windows-x86_64`, `web-wasm32`, ...), for
+    /// messages: a replay plays the same on every platform.
+    #[serde(default)]
+    pub platform: String,
     /// The dream played, its seed, and the loop the dive started at (0 = the first).
     pub dream: String,
     pub seed: u64,
@@ -59,6 +69,11 @@ pub struct ReplayFile {
     pub stranger: Option<StrangerKey>,
     /// How the dive ended when it was recorded.
     pub outcome: Outcome,
+    /// The state hash ([`crate::replay::PARTS`]) every [`crate::replay::CHECK_EVERY`]
+    /// ticks and at the tick the dreamer was freed, as recorded: playing it back
+    /// compares each, and names the first tick that differs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checkpoints: Vec<(u64, super::StateHash)>,
 }
 
 /// How a dive went.
@@ -258,6 +273,14 @@ impl ReplayFile {
         Ok(())
     }
 
+    /// The recorded state hash at `tick`, if the recording kept one there.
+    pub fn checkpoint_at(&self, tick: u64) -> Option<super::StateHash> {
+        self.checkpoints
+            .binary_search_by_key(&tick, |&(t, _)| t)
+            .ok()
+            .map(|i| self.checkpoints[i].1)
+    }
+
     /// The intent in force at `tick`, and the index of the change after it.
     pub(super) fn intent_at(&self, tick: u64, from: usize) -> (Option<TickIntent>, usize) {
         let mut i = from;
@@ -274,6 +297,16 @@ impl ReplayFile {
             i += 1;
         }
         (intent, i)
+    }
+}
+
+/// The platform this build runs on, as replays name it: `linux-x86_64`,
+/// `windows-x86_64`, `macos-aarch64`, `web-wasm32`.
+pub fn platform() -> String {
+    if cfg!(target_arch = "wasm32") {
+        "web-wasm32".to_owned()
+    } else {
+        format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH)
     }
 }
 
@@ -496,6 +529,7 @@ mod tests {
             format: REPLAY_FORMAT,
             simulation: SIMULATION,
             game: "0.1.0".into(),
+            platform: "linux-x86_64".into(),
             dream: "leo".into(),
             seed: 7,
             start_loop: 0,
@@ -516,6 +550,37 @@ mod tests {
                 relapses: 0,
                 freed: true,
             },
+            checkpoints: vec![(30, [1, 2, 3, 4])],
+        }
+    }
+
+    #[test]
+    fn checkpoints_are_found_by_tick_and_must_rise_each_second_to_the_end() {
+        let mut file = sample();
+        file.ticks = 150;
+        file.checkpoints = vec![(60, [1; 4]), (120, [2; 4]), (150, [3; 4])];
+        let text = file.to_ron();
+        let read = ReplayFile::parse("x.replay.ron", text.as_bytes()).expect("reads");
+        assert_eq!(read.checkpoint_at(120), Some([2; 4]));
+        assert_eq!(read.checkpoint_at(150), Some([3; 4]));
+        assert_eq!(read.checkpoint_at(90), None);
+        for (checkpoints, complaint) in [
+            (
+                vec![(120, [2; 4]), (60, [1; 4])],
+                "not after the one before",
+            ),
+            (vec![(60, [1; 4]), (90, [1; 4])], "every 60 ticks"),
+            (vec![(60, [1; 4]), (180, [1; 4])], "after the last played"),
+        ] {
+            let bad = ReplayFile {
+                checkpoints,
+                ..file.clone()
+            };
+            let error = ReplayFile::parse("bad.replay.ron", bad.to_ron().as_bytes())
+                .expect_err(complaint)
+                .to_string();
+            assert!(error.contains("checkpoints[1]"), "{error}");
+            assert!(error.contains(complaint), "{error}");
         }
     }
 
@@ -536,13 +601,17 @@ mod tests {
 
     #[test]
     fn an_old_replay_says_it_is_old_and_a_broken_one_where_it_breaks() {
-        let old = sample().to_ron().replace("simulation: 1", "simulation: 0");
+        let old = sample()
+            .to_ron()
+            .replace(&format!("simulation: {SIMULATION}"), "simulation: 0");
         let error = ReplayFile::parse("old.replay.ron", old.as_bytes())
             .unwrap_err()
             .to_string();
         assert!(error.contains("simulation 0"), "{error}");
         assert!(error.contains("cannot be played back"), "{error}");
-        let future = sample().to_ron().replace("format: 1", "format: 9");
+        let future = sample()
+            .to_ron()
+            .replace(&format!("format: {REPLAY_FORMAT}"), "format: 9");
         let error = ReplayFile::parse("new.replay.ron", future.as_bytes())
             .unwrap_err()
             .to_string();
@@ -551,7 +620,7 @@ mod tests {
         let error = ReplayFile::parse("bad.replay.ron", broken.as_bytes())
             .unwrap_err()
             .to_string();
-        assert!(error.starts_with("bad.replay.ron:10:"), "{error}");
+        assert!(error.starts_with("bad.replay.ron:11:"), "{error}");
     }
 
     #[test]

@@ -9,11 +9,13 @@
 
 mod check;
 mod file;
+mod trace;
 
 pub use file::{
     MAX_REPLAY_BYTES, MAX_REPLAY_TICKS, Outcome, REPLAY_FORMAT, ReplayError, ReplayFile,
-    SIMULATION, content_fingerprint, store_for, write_atomically,
+    SIMULATION, content_fingerprint, platform, store_for, write_atomically,
 };
+pub use trace::{CHECK_EVERY, Divergence, PARTS, StateHash, TraceCheck, dream_fingerprint};
 
 use std::path::PathBuf;
 
@@ -80,6 +82,8 @@ pub struct Replaying {
     pub done: bool,
     /// How it went.
     pub outcome: Outcome,
+    /// How its state compared with the recording's checkpoints.
+    pub trace: TraceCheck,
 }
 
 impl Replaying {
@@ -90,7 +94,20 @@ impl Replaying {
             next_answer: 0,
             done: false,
             outcome: Outcome::default(),
+            trace: TraceCheck::default(),
         }
+    }
+
+    /// What a player is told when it has played: how it went, and whether as recorded
+    /// (the outcome, and the checkpoints: how many matched, or the first that did not).
+    pub fn verdict(&self, name: &str) -> String {
+        verdict(name, &self.file, self.outcome, &self.trace)
+    }
+
+    /// It played out as recorded: the same outcome, and every checkpoint it reached the
+    /// same.
+    pub fn as_recorded(&self) -> bool {
+        self.outcome == self.file.outcome && self.trace.diverged.is_none()
     }
 }
 
@@ -112,6 +129,36 @@ pub struct ReplayRequest {
 #[derive(Resource, Debug, Clone)]
 pub struct ReplayFailed(pub String);
 
+/// How a replay `file` named `name` went: `outcome`, with its checkpoints compared as
+/// `trace` says.
+pub fn verdict(name: &str, file: &ReplayFile, outcome: Outcome, trace: &TraceCheck) -> String {
+    let recorded = file.outcome;
+    let checked = if file.checkpoints.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} of {} checkpoints matched",
+            trace.matched,
+            file.checkpoints.len()
+        )
+    };
+    match (&trace.diverged, outcome == recorded) {
+        (None, true) => format!("{name}: {outcome} (as recorded{checked})"),
+        (None, false) => format!(
+            "{name}: {outcome}; when recorded: {recorded}: the replay did not play out the same{checked}"
+        ),
+        (Some(divergence), _) => format!(
+            "{name}: {outcome}; when recorded ({} on {}): {recorded}: {divergence}{checked}",
+            file.game,
+            if file.platform.is_empty() {
+                "an unnamed platform"
+            } else {
+                &file.platform
+            },
+        ),
+    }
+}
+
 /// How the dive in play is going.
 pub fn outcome_of(dive: &ActiveDive, nightmare: Option<&NightmareLoop>) -> Outcome {
     Outcome {
@@ -123,52 +170,53 @@ pub fn outcome_of(dive: &ActiveDive, nightmare: Option<&NightmareLoop>) -> Outco
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        FixedUpdate,
-        (
-            play_back
-                .run_if(resource_exists::<Replaying>)
-                .in_set(crate::SimSystems::Intent),
-            // Once the tick's intent is taken, before anything acts on it.
-            record
+    app.add_plugins(trace::plugin)
+        .add_systems(
+            FixedUpdate,
+            (
+                play_back
+                    .run_if(resource_exists::<Replaying>)
+                    .in_set(crate::SimSystems::Intent),
+                // Once the tick's intent is taken, before anything acts on it.
+                record
+                    .run_if(resource_exists::<Recording>)
+                    .in_set(crate::SimSystems::Move),
+            )
+                .in_set(crate::DiveSystems::InPlay),
+        )
+        .add_systems(
+            OnEnter(AppState::Dream),
+            start_recording
                 .run_if(resource_exists::<Recording>)
-                .in_set(crate::SimSystems::Move),
+                .after(crate::dive::take_the_players_pace),
         )
-            .in_set(crate::DiveSystems::InPlay),
-    )
-    .add_systems(
-        OnEnter(AppState::Dream),
-        start_recording
-            .run_if(resource_exists::<Recording>)
-            .after(crate::dive::take_the_players_pace),
-    )
-    .add_systems(
-        OnEnter(AppState::Title),
-        start_replay.run_if(resource_exists::<ReplayRequest>),
-    )
-    .add_systems(
-        Update,
-        end_replay
-            .after(finish_replay)
-            .run_if(resource_exists::<ReplayRequest>)
-            .run_if(resource_exists::<Replaying>),
-    )
-    .add_systems(
-        Update,
-        (
-            finish_recording.run_if(resource_exists::<Recording>),
-            finish_replay.run_if(resource_exists::<Replaying>),
+        .add_systems(
+            OnEnter(AppState::Title),
+            start_replay.run_if(resource_exists::<ReplayRequest>),
         )
-            .run_if(in_state(AppState::Dream)),
-    )
-    .add_systems(
-        OnExit(AppState::Dream),
-        write_recording.run_if(resource_exists::<Recording>),
-    )
-    .add_systems(
-        Last,
-        write_recording_at_exit.run_if(resource_exists::<Recording>),
-    );
+        .add_systems(
+            Update,
+            end_replay
+                .after(finish_replay)
+                .run_if(resource_exists::<ReplayRequest>)
+                .run_if(resource_exists::<Replaying>),
+        )
+        .add_systems(
+            Update,
+            (
+                finish_recording.run_if(resource_exists::<Recording>),
+                finish_replay.run_if(resource_exists::<Replaying>),
+            )
+                .run_if(in_state(AppState::Dream)),
+        )
+        .add_systems(
+            OnExit(AppState::Dream),
+            write_recording.run_if(resource_exists::<Recording>),
+        )
+        .add_systems(
+            Last,
+            write_recording_at_exit.run_if(resource_exists::<Recording>),
+        );
 }
 
 /// Checks the requested replay against the loaded levels and dives into its dream.
@@ -225,20 +273,12 @@ fn end_replay(
     }
     let Some(seconds) = *since_done else {
         *since_done = Some(0.0);
-        let recorded = request.file.outcome;
-        if replay.outcome == recorded {
-            println!("{}: {} (as recorded)", request.name, replay.outcome);
-        } else {
-            println!(
-                "{}: {}; when recorded: {recorded}: the replay did not play out the same",
-                request.name, replay.outcome
-            );
-        }
+        println!("{}", replay.verdict(&request.name));
         return;
     };
     *since_done = Some(seconds + time.delta_secs());
     if request.exit_when_done && seconds >= request.linger_seconds {
-        exit.write(if replay.outcome == request.file.outcome {
+        exit.write(if replay.as_recorded() {
             AppExit::Success
         } else {
             AppExit::error()
@@ -251,6 +291,7 @@ fn start_recording(mut recording: ResMut<Recording>, dive: Res<ActiveDive>, leve
         format: REPLAY_FORMAT,
         simulation: SIMULATION,
         game: env!("CARGO_PKG_VERSION").to_owned(),
+        platform: platform(),
         dream: dive.spec.id().to_owned(),
         seed: dive.spec.dream.seed,
         start_loop: dive.loop_index,
@@ -262,6 +303,7 @@ fn start_recording(mut recording: ResMut<Recording>, dive: Res<ActiveDive>, leve
         pace: dive.pace(),
         stranger: dive.stranger,
         outcome: Outcome::default(),
+        checkpoints: Vec::new(),
     });
     recording.last = None;
     recording.written = false;

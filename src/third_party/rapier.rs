@@ -28,6 +28,7 @@ pub(crate) fn plugin(app: &mut App) {
                     crate::SimSystems::Hazards,
                     crate::SimSystems::Dream,
                     crate::SimSystems::Loop,
+                    crate::SimSystems::Check,
                 )
                     .chain()
                     .after(PhysicsSet::Writeback),

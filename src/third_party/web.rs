@@ -4,9 +4,16 @@
 //! `data-screen` (`Title`, `ControlRoom`, `Dream:Forming`, `Dream:Exploring`, ...) and
 //! writes the settings it plays with in `data-settings` (what it read from localStorage,
 //! then every change). The browser test reads them.
+//!
+//! `?replay=NAME` plays the replay the game's store keeps as `replays/NAME` (this
+//! browser's localStorage, where the browser test puts the shipped ones), `&speed=N`
+//! times as fast (1 to 32); how it goes is in `data-replay`: `playing` with the tick and
+//! the checkpoints matched so far, then the verdict with `as recorded` or where play
+//! parted from the recording.
 
 use bevy::prelude::*;
 
+use crate::replay::{ReplayFailed, ReplayFile, ReplayRequest, Replaying};
 use crate::settings::{ControlSettings, PictureSettings, SoundSettings};
 use crate::state::AppState;
 use crate::state::DreamPhase;
@@ -15,7 +22,13 @@ use crate::state::DreamPhase;
 const COUNTED: u32 = 600;
 
 pub(crate) fn plugin(app: &mut App) {
-    app.add_systems(Last, count_frames)
+    app.add_systems(Startup, replay_from_the_page)
+        .add_systems(
+            Last,
+            show_replay
+                .run_if(resource_exists::<Replaying>.or_else(resource_exists::<ReplayFailed>)),
+        )
+        .add_systems(Last, count_frames)
         .add_systems(
             Last,
             show_screen.run_if(state_changed::<AppState>.or_else(state_changed::<DreamPhase>)),
@@ -75,5 +88,89 @@ fn show_desk(room: Res<crate::campaign::ControlRoom>) {
         let _ = body
             .dataset()
             .set("deskMinute", &room.0.network.minute().to_string());
+    }
+}
+
+/// The page's query parameter `key`, if it has one.
+fn query(key: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// `?replay=NAME[&speed=N]`: asks the game to play the stored replay once its levels
+/// have loaded, N times as fast.
+fn replay_from_the_page(mut commands: Commands, mut time: ResMut<Time<Virtual>>) {
+    let Some(name) = query("replay") else {
+        return;
+    };
+    let shown = crate::levels::printable(&name);
+    let bytes = crate::store::Store::player()
+        .and_then(|store| store.read(&format!("replays/{name}")).ok().flatten());
+    let Some(bytes) = bytes else {
+        error!("no replay {shown} is kept in this browser's storage (replays/{shown})");
+        commands.insert_resource(ReplayFailed(format!("no replay {shown}")));
+        return;
+    };
+    match ReplayFile::parse(&shown, &bytes) {
+        Ok(file) => {
+            let speed = query("speed")
+                .and_then(|s| s.parse::<f32>().ok())
+                .filter(|s| s.is_finite())
+                .map_or(1.0, |s| s.clamp(1.0, 32.0));
+            // A slow frame may then run many ticks: each still a fixed tick of the
+            // simulation, as in any replay.
+            time.set_relative_speed(speed);
+            time.set_max_delta(std::time::Duration::from_millis(250));
+            commands.insert_resource(ReplayRequest {
+                file,
+                name: shown,
+                exit_when_done: false,
+                linger_seconds: 0.0,
+            });
+        }
+        Err(problem) => {
+            error!("{problem}");
+            commands.insert_resource(ReplayFailed(problem.to_string()));
+        }
+    }
+}
+
+/// How the page's replay goes, in `data-replay`.
+fn show_replay(
+    replay: Option<Res<Replaying>>,
+    request: Option<Res<ReplayRequest>>,
+    failed: Option<Res<ReplayFailed>>,
+    ticks: Option<Res<crate::dive::DiveTicks>>,
+    mut shown: Local<String>,
+) {
+    let text = match (&failed, &replay) {
+        (Some(failed), _) => format!("failed: {}", failed.0),
+        (None, Some(replay)) if replay.done => {
+            let name = request.as_ref().map_or("the replay", |r| r.name.as_str());
+            format!("done: {}", replay.verdict(name))
+        }
+        (None, Some(replay)) => format!(
+            "playing: tick {}, {} of {} checkpoints matched{}",
+            ticks.map_or(0, |t| t.0),
+            replay.trace.matched,
+            replay.file.checkpoints.len(),
+            replay
+                .trace
+                .diverged
+                .as_ref()
+                .map_or(String::new(), |d| format!("; {d}"))
+        ),
+        (None, None) => return,
+    };
+    if *shown != text
+        && let Some(body) = body()
+    {
+        let _ = body.dataset().set("replay", &text);
+        *shown = text;
     }
 }

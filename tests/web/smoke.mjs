@@ -3,13 +3,14 @@
 // plays; changes a setting and checks it reaches localStorage; starts a new game, reloads
 // and continues it at the minute it was saved; starts a dive through the menus and saves
 // a screenshot; reloads the page and checks the game read the setting back and the
-// download bar's whole; finally, on a second page, checks that errors not the game's
-// leave it playing and that a panic is shown on the page. Fails on a page error, a Rust panic, a console error, or a blank picture.
+// download bar's whole; on a second page, checks that errors not the game's leave it
+// playing and that a panic is shown on the page; finally plays the shipped replays
+// (?replay=NAME) and checks each plays out as recorded, every state hash the same. Fails on a page error, a Rust panic, a console error, or a blank picture.
 //
 // Usage: node tests/web/smoke.mjs URL SCREENSHOT.png
 // Needs playwright-core (npm) and Debian's chromium; scripts/web-test.sh sets both up.
 import { createRequire } from "node:module";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { inflateSync } from "node:zlib";
 
 // playwright-core lives with the web tools, not in this repository.
@@ -23,6 +24,12 @@ const INVERT_LOOK = [590, 360]; // the settings menu's "Invert look" box
 // The game's store keeps "<app id>/<file>" in localStorage (src/store, APP_ID).
 const SETTINGS_KEY = "studio.sleepsync.SleepSync/settings.toml";
 const SAVE_KEY = "studio.sleepsync.SleepSync/saves/autosave.ron";
+const STORE_PREFIX = "studio.sleepsync.SleepSync/";
+// The shipped replays (tests/replays), played in the browser at this speed; each must
+// end within the limit.
+const REPLAYS = ["bedtime", "mara", "family", "leo"];
+const REPLAY_SPEED = 16;
+const REPLAY_LIMIT_SECONDS = 240;
 // With a saved game the title's menu is Continue, Load game, New game, Free dive, …
 const TITLE_CONTINUE = [640, 315];
 const TITLE_FREE_DIVE_WITH_SAVE = [640, 459];
@@ -251,6 +258,48 @@ try {
     throw new Error(`a panic was not shown on the page; it shows: ${JSON.stringify(shown)}`);
   }
   console.log(`a panic is shown on the page: ${JSON.stringify(shown.split("\n").slice(0, 2).join(" / "))}`);
+  await crash.close();
+
+  // The shipped replays, played by the browser build as they were recorded on Linux:
+  // the same outcome, and every state-hash checkpoint (one a second of play) the same.
+  // Each is put in the game's store (localStorage) and played with ?replay=NAME, fast.
+  const replays = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  page = replays;
+  replays.on("pageerror", (e) => problems.push(`page error (replays): ${e.message}`));
+  replays.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console error (replays): ${m.text()}`);
+    if (m.type() === "warning" && m.text().includes("parted from the recording")) {
+      console.log(`[replay] ${m.text()}`);
+    }
+  });
+  await replays.goto(url);
+  for (const name of REPLAYS) {
+    const file = `${name}.replay.ron`;
+    const text = readFileSync(new URL(`../replays/${file}`, import.meta.url), "utf8");
+    await replays.evaluate(([key, text]) => localStorage.setItem(key, text),
+      [`${STORE_PREFIX}replays/${file}`, text]);
+    const at = new URL(url);
+    at.searchParams.set("replay", file);
+    at.searchParams.set("speed", String(REPLAY_SPEED));
+    const began = Date.now();
+    await replays.goto(at.href);
+    const state = () => replays.evaluate(() => document.body.dataset.replay || "");
+    let said = "";
+    for (const until = Date.now() + REPLAY_LIMIT_SECONDS * 1000; ; ) {
+      said = await state();
+      if (said.startsWith("done:") || said.startsWith("failed:")) break;
+      if (problems.length) throw new Error(problems.join("\n"));
+      if (Date.now() > until) throw new Error(`${file} did not finish in ${REPLAY_LIMIT_SECONDS} s: ${said}`);
+      await replays.waitForTimeout(500);
+    }
+    const took = ((Date.now() - began) / 1000).toFixed(1);
+    console.log(`browser replay: ${said} (${took} s at ${REPLAY_SPEED}×)`);
+    const matched = said.match(/(\d+) of (\d+) checkpoints matched/);
+    if (!said.includes("(as recorded;") || !matched || matched[1] !== matched[2] || matched[2] === "0") {
+      throw new Error(`${file} did not play out in the browser as recorded: ${said}`);
+    }
+    await replays.evaluate((key) => localStorage.removeItem(key), `${STORE_PREFIX}replays/${file}`);
+  }
 } catch (e) {
   console.error(`web smoke test failed: ${e.message}`);
   process.exitCode = 1;

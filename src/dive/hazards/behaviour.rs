@@ -51,7 +51,7 @@ pub fn chase_step(
         .map(|t| t * side)
         .chain(CHASER_TURNS[1..].iter().map(|t| -t * side));
     for turn in turns {
-        let heading = Vec2::from_angle(turn).rotate(straight);
+        let heading = crate::portable::unit_at(turn).rotate(straight);
         // The ground all the way to the probe, not only at its end: no corner is cut.
         let passable = [stride.max(0.05), 0.5, 1.0, CHASER_PROBE]
             .iter()

@@ -12,6 +12,7 @@ use bevy::prelude::*;
 use super::{ActiveDive, CurrentDream, Lucidity, NightmareLoop};
 use crate::dream::{HazardKind, MovementLimits};
 use crate::juno::{HazardEffects, JUNO_CENTRE_HEIGHT, Juno};
+use crate::portable;
 use crate::state::DreamPhase;
 use behaviour::{Dissolving, Trail};
 
@@ -184,7 +185,7 @@ fn chase(mut scene: Scene, mut hazards: Query<(&mut Hazard, &mut Chaser, &mut Tr
         transform.translation = next;
         if next.xz() != at.xz() {
             let heading = next.xz() - at.xz();
-            transform.rotation = Quat::from_rotation_y(f32::atan2(-heading.x, -heading.y));
+            transform.rotation = portable::yaw_rotation(portable::atan2(-heading.x, -heading.y));
         }
         if next.distance(juno) <= rules.reach {
             scene.hurt(&mut hazard, rules.drain);
@@ -226,7 +227,7 @@ fn mirror(
         // It mimics her: it faces the way she faced then.
         let heading = next.xz() - transform.translation.xz();
         if heading.length_squared() > 1e-6 {
-            transform.rotation = Quat::from_rotation_y(f32::atan2(-heading.x, -heading.y));
+            transform.rotation = portable::yaw_rotation(portable::atan2(-heading.x, -heading.y));
         }
         transform.translation = next;
         if next.distance(juno) <= rules.reach {
