@@ -1043,6 +1043,17 @@ const PLATFORM_MATHS: &[&str] = &[
     "sin_cos",
     "sinh",
     "cosh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "rotate_x",
+    "rotate_y",
+    "rotate_z",
+    "rotate_axis",
+    "rotate_local_x",
+    "rotate_local_y",
+    "rotate_local_z",
+    "rotate_around",
     "tanh",
     "powf",
     "powi",
@@ -1098,10 +1109,12 @@ fn platform_maths_calls(code: &str) -> Vec<(usize, String)> {
         }
         // `portable::atan2(…)`, `libm::tanf(…)` are the portable ones.
         let portable = text(i) == "::" && i > 0 && matches!(text(i - 1), "portable" | "libm");
+        // `f32::sin` passed as a function counts as much as a call.
+        let named = text(i) == "::" && i > 0 && matches!(text(i - 1), "f32" | "f64");
         if matches!(text(i), "." | "::")
             && !portable
             && PLATFORM_MATHS.contains(&text(i + 1))
-            && text(i + 2) == "("
+            && (text(i + 2) == "(" || named)
         {
             found.push((toks[i + 1].line, text(i + 1).to_string()));
         }
@@ -1141,6 +1154,7 @@ fn f(x: f32, q: Quat) -> f32 {
     let a = f32::atan2(x, 1.0) + x.sin();
     q.slerp(q, 0.5);
     x.sine() + libm::sinf(x) + portable::atan2(x, 1.0) + crate::portable::tan(x)
+        + [x].map(f32::cos)[0] + x.cos
 }
 #[cfg(test)]
 mod tests {
@@ -1153,7 +1167,8 @@ mod tests {
         [
             (4, "atan2".to_string()),
             (4, "sin".to_string()),
-            (5, "slerp".to_string())
+            (5, "slerp".to_string()),
+            (7, "cos".to_string())
         ]
     );
 }

@@ -199,6 +199,10 @@ enum Value {
         hash: u64,
     },
     Platform(String),
+    /// The memories understood when the dive began.
+    Understood(Vec<usize>),
+    /// The relapses when the dive began.
+    Relapses(u32),
 }
 
 /// Whether `file`'s checkpoints are where checkpoints can be once it has played
@@ -276,6 +280,11 @@ impl Value {
                             .chars()
                             .all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c)))
             }
+            Value::Understood(memories) => {
+                let set: std::collections::BTreeSet<_> = memories.iter().collect();
+                set.len() > 32 || set.iter().any(|&&i| i >= 32)
+            }
+            Value::Relapses(r) => *r > MAX_LOOP_INDEX,
             Value::TickOf { .. } => return None,
         })
     }
@@ -361,6 +370,8 @@ impl Value {
                 }
             }
             Value::Platform(p) => file.platform = p.clone(),
+            Value::Understood(memories) => file.understood = memories.iter().copied().collect(),
+            Value::Relapses(r) => file.relapses = *r,
         }
     }
 }
@@ -448,6 +459,15 @@ fn value() -> impl Strategy<Value = Value> {
             "[a-z0-9_-]{1,40}",
         ]
         .prop_map(Value::Platform),
+        prop_oneof![
+            prop::collection::vec(0..32usize, 0..4),
+            prop::collection::vec(0..40usize, 0..40),
+            Just((0..33).collect::<Vec<usize>>()),
+            Just(vec![usize::MAX]),
+        ]
+        .prop_map(Value::Understood),
+        near(u64::from(MAX_LOOP_INDEX))
+            .prop_map(|r| Value::Relapses(r.min(u64::from(u32::MAX)) as u32)),
     ]
 }
 

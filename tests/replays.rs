@@ -247,3 +247,108 @@ fn a_recording_survives_a_crash_losing_at_most_the_last_seconds() {
     );
     let _ = std::fs::remove_file(&path);
 }
+
+/// A dive resumed from the control room begins where she left it: a later loop, memories
+/// already understood, a relapse behind her. Its replay carries all of it and plays back
+/// as recorded, every checkpoint the same; the same inputs from a fresh start part from
+/// the recording at the first checkpoint, in the dive.
+#[test]
+fn a_resumed_dive_replays_with_what_it_began_with() {
+    use bevy::prelude::{NextState, ResMut};
+    use sleep_sync::dev::testing::{dive_into_active, shipped_dive};
+    use sleep_sync::dive::ActiveDive;
+    use sleep_sync::state::AppState;
+
+    let path = std::env::temp_dir().join(format!(
+        "sleep-sync-resumed-{}.replay.ron",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&path);
+    let mut app = headless_app();
+    app.insert_resource(Recording::new(path.clone()));
+    let mut dive = ActiveDive::new(shipped_dive("leo"));
+    dive.loop_index = 1;
+    dive.understood = [0, 2].into();
+    dive.relapses = 1;
+    dive_into_active(&mut app, dive);
+    let mut player = ScriptedPlayer::default();
+    for _ in 0..900 {
+        player.play(&mut app);
+        app.update();
+    }
+    // Waking up writes the replay.
+    app.world_mut()
+        .run_system_cached(|mut next: ResMut<NextState<AppState>>| next.set(AppState::Title))
+        .expect("runs");
+    for _ in 0..3 {
+        app.update();
+    }
+    let file = ReplayFile::read(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(file.start_loop, 1);
+    assert_eq!(file.understood, [0, 2].into());
+    assert_eq!(file.relapses, 1);
+    assert!(
+        file.checkpoints.len() >= 10,
+        "{} checkpoints",
+        file.checkpoints.len()
+    );
+    let name = path.display().to_string();
+    let played = replay_headless(file.clone(), &name, &[]).unwrap_or_else(|e| panic!("{e}"));
+    println!("{}", verdict(&name, &file, played.outcome, &played.trace));
+    assert!(played.as_recorded(&file), "{played:?}");
+    assert_eq!(played.trace.matched, file.checkpoints.len());
+
+    let mut fresh = file.clone();
+    fresh.understood.clear();
+    fresh.relapses = 0;
+    let played = replay_headless(fresh.clone(), &name, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let said = verdict(&name, &fresh, played.outcome, &played.trace);
+    println!("{said}");
+    assert!(!played.as_recorded(&fresh));
+    let parted = played.trace.diverged.expect("parts from the recording");
+    assert_eq!(parted.tick, CHECK_EVERY, "{said}");
+    assert!(parted.parts.contains(&"the dive"), "{said}");
+    let _ = std::fs::remove_file(&path);
+}
+
+/// In a window Juno wears her figure: children under her body. A replay plays the same
+/// there as headless (found by the checkpoints: rapier's step propagated transforms
+/// without marking the changed trees, so with children her moves were undone and the
+/// browser and desktop windows played every shipped replay differently).
+#[test]
+fn a_replay_plays_the_same_when_juno_has_children() {
+    use bevy::prelude::{Add, ChildOf, Commands, On, Transform};
+    use sleep_sync::juno::Juno;
+    use sleep_sync::replay::{ReplayRequest, Replaying};
+
+    let path = shipped("bedtime");
+    let file = ReplayFile::read(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mut app = sleep_sync::headless::app(&[]);
+    app.add_observer(|add: On<Add, Juno>, mut commands: Commands| {
+        commands.spawn((Transform::from_xyz(0.0, 1.0, 0.0), ChildOf(add.entity)));
+    });
+    sleep_sync::headless::ready(&mut app);
+    app.insert_resource(ReplayRequest {
+        file: file.clone(),
+        name: "bedtime, with children".into(),
+        exit_when_done: false,
+        linger_seconds: 0.0,
+    });
+    for _ in 0..20_000 {
+        app.update();
+        if app
+            .world()
+            .get_resource::<Replaying>()
+            .is_some_and(|r| r.done)
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_micros(200));
+    }
+    let replay = app.world().resource::<Replaying>();
+    let said = replay.verdict("bedtime, with children");
+    println!("{said}");
+    assert!(replay.done, "{said}");
+    assert!(replay.as_recorded(), "{said}");
+    assert_eq!(replay.trace.matched, file.checkpoints.len());
+}

@@ -125,9 +125,9 @@ pub struct Played {
 }
 
 impl Played {
-    /// The same outcome as `file` recorded, and no checkpoint that differed.
+    /// The same outcome as `file` recorded, and every checkpoint reached and the same.
     pub fn as_recorded(&self, file: &ReplayFile) -> bool {
-        self.outcome == file.outcome && self.trace.diverged.is_none()
+        crate::replay::as_recorded(file, self.outcome, &self.trace)
     }
 }
 

@@ -1,8 +1,9 @@
 //! Where Juno can walk: a flood fill over the heightfield with the controller's limits.
 //! Anything the dream places for her to reach is placed only on cells this marks.
 //!
-//! Only IEEE-exact arithmetic (no trigonometry) is used, so the result is the same on
-//! every platform.
+//! Only IEEE-exact arithmetic (no trigonometry) is used in the fill, so the result is the
+//! same on every platform; the slope's angle for the controller comes from `libm`, which
+//! is the same everywhere too.
 
 use std::collections::VecDeque;
 

@@ -54,6 +54,23 @@ impl LevelDoc for ReplayFile {
                 format!("expected 0 to {MAX_LOOP_INDEX}, found {}", self.start_loop),
             );
         }
+        if self.understood.len() > MAX_ANCHORS
+            || self.understood.last().is_some_and(|&i| i >= MAX_ANCHORS)
+        {
+            c.fail(
+                "understood",
+                format!(
+                    "expected at most {MAX_ANCHORS} memories, numbered 0 to {}",
+                    MAX_ANCHORS - 1
+                ),
+            );
+        }
+        if self.relapses > MAX_LOOP_INDEX {
+            c.fail(
+                "relapses",
+                format!("expected 0 to {MAX_LOOP_INDEX}, found {}", self.relapses),
+            );
+        }
         if !(self.content.len() == 16 && self.content.bytes().all(|b| b.is_ascii_hexdigit())) {
             c.fail("content", "expected a fingerprint of 16 hexadecimal digits");
         }

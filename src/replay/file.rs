@@ -1,6 +1,7 @@
 //! The replay file: a dive's inputs tick by tick in RON, what it must match to play, how
 //! the dive went, and writing it whole.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::Path;
 
@@ -45,6 +46,12 @@ pub struct ReplayFile {
     pub dream: String,
     pub seed: u64,
     pub start_loop: u32,
+    /// The memories Juno understood (by index) and the relapses she had when the dive
+    /// began: a dive resumed from the control room carries them. Left out when none.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub understood: BTreeSet<usize>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub relapses: u32,
     /// Fingerprint of the dream's, dreamer's and dialogue's files and Juno's tuning.
     pub content: String,
     /// Fixed ticks played.
@@ -155,6 +162,10 @@ struct Versions {
     game: String,
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 fn designed_pace() -> f32 {
     1.0
 }
@@ -261,6 +272,12 @@ impl ReplayFile {
             return Err(changed(format!(
                 "seed {} then, {} now",
                 self.seed, spec.dream.seed
+            )));
+        }
+        let anchors = spec.dream.anchors.len();
+        if let Some(memory) = self.understood.iter().find(|&&i| i >= anchors) {
+            return Err(changed(format!(
+                "memory {memory} was understood when the dive began; the dream now has {anchors}"
             )));
         }
         let now = content_fingerprint(spec, juno);
@@ -533,6 +550,8 @@ mod tests {
             dream: "leo".into(),
             seed: 7,
             start_loop: 0,
+            understood: BTreeSet::new(),
+            relapses: 0,
             content: "0123456789abcdef".into(),
             ticks: 30,
             intents: vec![

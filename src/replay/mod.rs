@@ -107,7 +107,7 @@ impl Replaying {
     /// It played out as recorded: the same outcome, and every checkpoint it reached the
     /// same.
     pub fn as_recorded(&self) -> bool {
-        self.outcome == self.file.outcome && self.trace.diverged.is_none()
+        as_recorded(&self.file, self.outcome, &self.trace)
     }
 }
 
@@ -129,6 +129,13 @@ pub struct ReplayRequest {
 #[derive(Resource, Debug, Clone)]
 pub struct ReplayFailed(pub String);
 
+/// A replay of `file` that ended with `outcome` and compared its checkpoints as `trace`
+/// says played out as recorded: the same outcome, and every checkpoint reached and the
+/// same.
+pub fn as_recorded(file: &ReplayFile, outcome: Outcome, trace: &TraceCheck) -> bool {
+    outcome == file.outcome && trace.all_matched(file.checkpoints.len())
+}
+
 /// How a replay `file` named `name` went: `outcome`, with its checkpoints compared as
 /// `trace` says.
 pub fn verdict(name: &str, file: &ReplayFile, outcome: Outcome, trace: &TraceCheck) -> String {
@@ -142,7 +149,7 @@ pub fn verdict(name: &str, file: &ReplayFile, outcome: Outcome, trace: &TraceChe
             file.checkpoints.len()
         )
     };
-    match (&trace.diverged, outcome == recorded) {
+    match (&trace.diverged, as_recorded(file, outcome, trace)) {
         (None, true) => format!("{name}: {outcome} (as recorded{checked})"),
         (None, false) => format!(
             "{name}: {outcome}; when recorded: {recorded}: the replay did not play out the same{checked}"
@@ -252,6 +259,8 @@ fn start_replay(
     let mut dive = ActiveDive::new(spec.clone());
     dive.stranger = file.stranger;
     dive.loop_index = file.start_loop;
+    dive.understood = file.understood.clone();
+    dive.relapses = file.relapses;
     dive.story = file.story.clone();
     dive.pace = Some(file.pace);
     commands.insert_resource(dive);
@@ -295,6 +304,8 @@ fn start_recording(mut recording: ResMut<Recording>, dive: Res<ActiveDive>, leve
         dream: dive.spec.id().to_owned(),
         seed: dive.spec.dream.seed,
         start_loop: dive.loop_index,
+        understood: dive.understood.clone(),
+        relapses: dive.relapses,
         content: content_fingerprint(&dive.spec, &levels.library.juno),
         ticks: 0,
         intents: Vec::new(),

@@ -10,11 +10,12 @@
 //! from (its ground and everything placed on it). Each is FNV-1a over the values' debug
 //! forms, which print every float exactly and the same on every platform.
 //!
-//! What only the looks touch (the anchors' spin, the people) stays out: a replay played
-//! in a window hashes the same as one played headless.
+//! What plays no part stays out: the anchors' spin and scale (the looks animate them)
+//! and the people of a shared dream (they walk on the fixed clock but touch nothing).
+//! So a replay played in a window hashes the same as one played headless.
 
 use std::fmt::{self, Write};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use bevy::prelude::*;
 use bevy_rapier3d::prelude::KinematicCharacterControllerOutput;
@@ -64,11 +65,10 @@ impl fmt::Display for Divergence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "play parted from the recording at tick {} ({:.1} s in): {} differ{}",
+            "play parted from the recording at tick {} ({:.1} s in), in {}",
             self.tick,
-            self.tick as f64 / CHECK_EVERY as f64,
-            self.parts.join(", "),
-            if self.parts.len() == 1 { "s" } else { "" }
+            self.tick as f64 / crate::third_party::rapier::PHYSICS_HZ,
+            self.parts.join(", ")
         )
     }
 }
@@ -80,6 +80,13 @@ pub struct TraceCheck {
     pub matched: usize,
     /// The first that did not.
     pub diverged: Option<Divergence>,
+}
+
+impl TraceCheck {
+    /// Every checkpoint of `recorded` was reached and matched.
+    pub fn all_matched(&self, recorded: usize) -> bool {
+        self.diverged.is_none() && self.matched == recorded
+    }
 }
 
 /// Whether this tick is one a recording keeps a checkpoint at.
@@ -98,9 +105,10 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 /// The dream's part, kept for the loop it was made for (hashing a dream's every height
-/// and prop each second would cost more than the rest of the check).
+/// and prop each second would cost more than the rest of the check). Held weakly: a
+/// dream over is not kept for it.
 #[derive(Default)]
-struct DreamHash(Option<(Arc<Dream>, u64)>);
+struct DreamHash(Option<(Weak<Dream>, u64)>);
 
 fn hash_state(
     ticks: Res<DiveTicks>,
@@ -112,24 +120,25 @@ fn hash_state(
     replaying: Option<ResMut<Replaying>>,
 ) {
     let tick = ticks.0;
+    let kept = checked_at(tick, &nightmare);
     let wanted_by_replay = replaying
         .as_ref()
         .is_some_and(|r| r.file.checkpoint_at(tick).is_some());
-    if !checked_at(tick, &nightmare) && !wanted_by_replay {
+    if !kept && !wanted_by_replay {
         return;
     }
     let dream_part = match &dream_hash.0 {
-        Some((made_for, hash)) if Arc::ptr_eq(made_for, &dream.0) => *hash,
+        Some((made_for, hash)) if Weak::ptr_eq(made_for, &Arc::downgrade(&dream.0)) => *hash,
         _ => {
             let hash = dream_fingerprint(&dream.0);
-            dream_hash.0 = Some((dream.0.clone(), hash));
+            dream_hash.0 = Some((Arc::downgrade(&dream.0), hash));
             hash
         }
     };
     let hash = world.hash(tick, &nightmare, dream_part);
     if let Some(mut recording) = recording
         && let Some(file) = recording.file.as_mut()
-        && checked_at(tick, &nightmare)
+        && kept
         && tick <= super::MAX_REPLAY_TICKS
     {
         file.checkpoints.push((tick, hash));
@@ -291,8 +300,10 @@ mod tests {
         let divergence = Divergence::between(120, &recorded, &played);
         assert_eq!(divergence.parts, vec!["the hazards", "the dream"]);
         let text = divergence.to_string();
-        assert!(text.contains("tick 120 (2.0 s in)"), "{text}");
-        assert!(text.contains("the hazards, the dream differ"), "{text}");
+        assert!(
+            text.contains("tick 120 (2.0 s in), in the hazards, the dream"),
+            "{text}"
+        );
         assert!(
             Divergence::between(60, &recorded, &recorded)
                 .parts

@@ -1,6 +1,7 @@
 //! Rapier physics, stepped in `FixedUpdate` at the fixed clock's rate.
 
 use bevy::prelude::*;
+use bevy_rapier3d::plugin::RapierTransformPropagateSet;
 use bevy_rapier3d::prelude::*;
 
 /// Simulation rate, Hz. Rapier and Juno's controller both step at this rate.
@@ -14,6 +15,18 @@ pub(crate) fn plugin(app: &mut App) {
             substeps: 1,
         })
         .add_plugins(RapierPhysicsPlugin::<NoUserData>::default().in_fixed_schedule())
+        // bevy_rapier propagates transforms inside each step, but without Bevy's
+        // `mark_dirty_trees` (which runs once a frame, in PostUpdate), so the propagation
+        // skips every tree it has not been told changed: a body with children (Juno
+        // wearing her figure, in a window) kept a stale GlobalTransform, her moves were
+        // undone, and a replay played in a window parted from the same one headless at its
+        // first second. Marking the trees first makes each step see this tick's poses.
+        .add_systems(
+            FixedUpdate,
+            bevy::transform::systems::mark_dirty_trees
+                .in_set(RapierTransformPropagateSet)
+                .before(bevy::transform::systems::sync_simple_transforms),
+        )
         .configure_sets(
             FixedUpdate,
             (

@@ -285,8 +285,13 @@ try {
     await replays.goto(at.href);
     const state = () => replays.evaluate(() => document.body.dataset.replay || "");
     let said = "";
+    let told = Date.now();
     for (const until = Date.now() + REPLAY_LIMIT_SECONDS * 1000; ; ) {
       said = await state();
+      if (Date.now() - told > 20_000) {
+        console.log(`  ${file}: ${said || "loading"} (${((Date.now() - began) / 1000).toFixed(0)} s)`);
+        told = Date.now();
+      }
       if (said.startsWith("done:") || said.startsWith("failed:")) break;
       if (problems.length) throw new Error(problems.join("\n"));
       if (Date.now() > until) throw new Error(`${file} did not finish in ${REPLAY_LIMIT_SECONDS} s: ${said}`);

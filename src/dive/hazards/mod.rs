@@ -256,27 +256,45 @@ fn dissolve(
 fn rise(mut scene: Scene, mut hazards: Query<(&mut Hazard, &mut RisingPool)>) {
     let head = scene.juno() + Vec3::Y * 0.7;
     let fraction = scene.nightmare.timer.fraction();
-    for (mut hazard, mut pool) in &mut hazards {
-        let rules = match hazard.kind {
-            HazardKind::RisingFog => scene.rules().rising_fog,
-            HazardKind::RisingWater => scene.rules().rising_water,
-            _ => continue,
-        };
-        // A pool over the whole dream rises from its water (or its lowest ground).
-        let base = if rules.radius <= 0.0 {
-            // Only such pools need the lowest ground: a scan of every sample, not
-            // one to make on every tick for nothing.
-            scene
-                .dream
-                .water_level
-                .unwrap_or_else(|| scene.dream.heightfield.range().0)
-        } else {
-            hazard.home.y
-        };
-        pool.level = behaviour::rising_level(base, &rules, scene.nightmare.index, fraction);
-        if behaviour::under(head, pool.level, hazard.home, rules.radius) {
-            scene.hurt(&mut hazard, rules.drain);
+    // Fog, then water: the two drain different amounts, and lucidity must lose them in
+    // one order whatever order the world keeps its entities in (a window's looks move
+    // them between tables), or a replay could part by a rounding.
+    for kind in [HazardKind::RisingFog, HazardKind::RisingWater] {
+        for (hazard, pool) in &mut hazards {
+            if hazard.kind == kind {
+                rise_one(&mut scene, head, fraction, hazard, pool);
+            }
         }
+    }
+}
+
+/// One pool: its level this tick, and what it takes from her when her head is under it.
+fn rise_one(
+    scene: &mut Scene,
+    head: Vec3,
+    fraction: f32,
+    mut hazard: Mut<Hazard>,
+    mut pool: Mut<RisingPool>,
+) {
+    let rules = match hazard.kind {
+        HazardKind::RisingFog => scene.rules().rising_fog,
+        HazardKind::RisingWater => scene.rules().rising_water,
+        _ => return,
+    };
+    // A pool over the whole dream rises from its water (or its lowest ground).
+    let base = if rules.radius <= 0.0 {
+        // Only such pools need the lowest ground: a scan of every sample, not
+        // one to make on every tick for nothing.
+        scene
+            .dream
+            .water_level
+            .unwrap_or_else(|| scene.dream.heightfield.range().0)
+    } else {
+        hazard.home.y
+    };
+    pool.level = behaviour::rising_level(base, &rules, scene.nightmare.index, fraction);
+    if behaviour::under(head, pool.level, hazard.home, rules.radius) {
+        scene.hurt(&mut hazard, rules.drain);
     }
 }
 
@@ -287,15 +305,21 @@ fn pull_strings(
 ) {
     let rules = scene.rules().strings;
     let juno = scene.juno();
-    for mut hazard in &mut hazards {
-        if hazard.kind != HazardKind::Strings {
-            continue;
-        }
-        let pull = behaviour::string_pull(juno, hazard.home, &rules);
-        if pull != Vec3::ZERO {
-            effects.pull += pull;
-            scene.hurt(&mut hazard, rules.drain);
-        }
+    // The pulls are summed in the order of the strings' homes, not the world's: a sum of
+    // three or more floats depends on its order.
+    let mut pulling: Vec<(Vec3, Mut<Hazard>)> = hazards
+        .iter_mut()
+        .filter(|hazard| hazard.kind == HazardKind::Strings)
+        .map(|hazard| (behaviour::string_pull(juno, hazard.home, &rules), hazard))
+        .filter(|(pull, _)| *pull != Vec3::ZERO)
+        .collect();
+    pulling.sort_by(|a, b| {
+        let key = |h: &Hazard| h.home.to_array().map(f32::to_bits);
+        key(&a.1).cmp(&key(&b.1))
+    });
+    for (pull, mut hazard) in pulling {
+        effects.pull += pull;
+        scene.hurt(&mut hazard, rules.drain);
     }
 }
 
