@@ -584,9 +584,10 @@ fn mutated_replays_never_panic_and_out_of_bounds_values_are_refused() {
                         file
                     );
                     let mut sample = playable.borrow_mut();
-                    // (A changed dream or fingerprint reads, but is refused at play.)
+                    // (A changed dream or fingerprint, or memories the dream does not have, reads
+                    // but is refused at play.)
                     let plays = matches!(m, Mutation::Value(v)
-                        if !matches!(v, Value::Content(_) | Value::Dream(_)));
+                        if !matches!(v, Value::Content(_) | Value::Dream(_) | Value::Understood(_)));
                     if sample.len() < PLAYED && plays {
                         sample.push(file.clone());
                     }

@@ -250,8 +250,8 @@ fn a_recording_survives_a_crash_losing_at_most_the_last_seconds() {
 
 /// A dive resumed from the control room begins where she left it: a later loop, memories
 /// already understood, a relapse behind her. Its replay carries all of it and plays back
-/// as recorded, every checkpoint the same; the same inputs from a fresh start part from
-/// the recording at the first checkpoint, in the dive.
+/// as recorded, every checkpoint the same; the same inputs at the same loop without the
+/// memories and the relapse part from the recording at the first checkpoint, in the dive.
 #[test]
 fn a_resumed_dive_replays_with_what_it_began_with() {
     use bevy::prelude::{NextState, ResMut};

@@ -277,7 +277,7 @@ impl ReplayFile {
         let anchors = spec.dream.anchors.len();
         if let Some(memory) = self.understood.iter().find(|&&i| i >= anchors) {
             return Err(changed(format!(
-                "memory {memory} was understood when the dive began; the dream now has {anchors}"
+                "memory {memory} was understood when the dive began; the dream now has {anchors} memories"
             )));
         }
         let now = content_fingerprint(spec, juno);

@@ -151,6 +151,9 @@ pub fn verdict(name: &str, file: &ReplayFile, outcome: Outcome, trace: &TraceChe
     };
     match (&trace.diverged, as_recorded(file, outcome, trace)) {
         (None, true) => format!("{name}: {outcome} (as recorded{checked})"),
+        (None, false) if outcome == recorded => format!(
+            "{name}: {outcome}, as when recorded, but play ended before every checkpoint was reached{checked}"
+        ),
         (None, false) => format!(
             "{name}: {outcome}; when recorded: {recorded}: the replay did not play out the same{checked}"
         ),

@@ -20,11 +20,13 @@ pub(crate) fn plugin(app: &mut App) {
         // skips every tree it has not been told changed: a body with children (Juno
         // wearing her figure, in a window) kept a stale GlobalTransform, her moves were
         // undone, and a replay played in a window parted from the same one headless at its
-        // first second. Marking the trees first makes each step see this tick's poses.
+        // first second. Marking the trees (after the controller has moved her) makes each
+        // step see this tick's poses.
         .add_systems(
             FixedUpdate,
             bevy::transform::systems::mark_dirty_trees
                 .in_set(RapierTransformPropagateSet)
+                .after(bevy_rapier3d::plugin::systems::update_character_controls)
                 .before(bevy::transform::systems::sync_simple_transforms),
         )
         .configure_sets(

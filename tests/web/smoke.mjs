@@ -4,8 +4,8 @@
 // and continues it at the minute it was saved; starts a dive through the menus and saves
 // a screenshot; reloads the page and checks the game read the setting back and the
 // download bar's whole; on a second page, checks that errors not the game's leave it
-// playing and that a panic is shown on the page; finally plays the shipped replays
-// (?replay=NAME) and checks each plays out as recorded, every state hash the same. Fails on a page error, a Rust panic, a console error, or a blank picture.
+// playing and that a panic is shown on the page; finally plays a shipped replay
+// (?replay=NAME) to its end and compares its state hashes with Linux's (see REPLAYS). Fails on a page error, a Rust panic, a console error, or a blank picture.
 //
 // Usage: node tests/web/smoke.mjs URL SCREENSHOT.png
 // Needs playwright-core (npm) and Debian's chromium; scripts/web-test.sh sets both up.
@@ -31,8 +31,8 @@ const STORE_PREFIX = "studio.sleepsync.SleepSync/";
 // scripts/web-test.sh).
 const REPLAYS = (process.env.SLEEP_SYNC_WEB_REPLAYS || "bedtime").split(",").filter(Boolean);
 // Whether each must match its recording at every checkpoint. Not yet: the browser build
-// parts from Linux in Juno at the first second (rapier on 32-bit wasm; issue 22's open
-// part, docs/plans/issue-22.md section 8). Until then the dream the generator made, and
+// parts from Linux in Juno at the first second (suspected: rapier on 32-bit wasm; issue
+// 22's open part, docs/plans/issue-22.md section 8). Until then the dream the generator made, and
 // the hazards and the dive, must match where it parts, and the replay must play to its end.
 const REPLAYS_MATCH_EVERY_CHECKPOINT = Boolean(process.env.SLEEP_SYNC_WEB_REPLAYS_STRICT);
 const REPLAY_SPEED = 16;
@@ -267,8 +267,8 @@ try {
   console.log(`a panic is shown on the page: ${JSON.stringify(shown.split("\n").slice(0, 2).join(" / "))}`);
   await crash.close();
 
-  // The shipped replays, played by the browser build as they were recorded on Linux:
-  // the same outcome, and every state-hash checkpoint (one a second of play) the same.
+  // Shipped replays, played by the browser build against the state hashes recorded on
+  // Linux (one a second of play); see REPLAYS_MATCH_EVERY_CHECKPOINT for what must match.
   // Each is put in the game's store (localStorage) and played with ?replay=NAME, fast.
   const replays = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   page = replays;
