@@ -2,7 +2,8 @@
 # Runs the generator, level-file, network, saved-game and figure benchmarks (criterion) and prints
 # the tables of docs/generator.md; then the store's kill test at full size (2,000 kills;
 # CI runs 200), the bounded-generation sweep at full size (50 seeds at every size; CI runs
-# 12 at 1025 samples) and the strangers at full size (1,000; CI runs 50).
+# 12 at 1025 samples), the strangers at full size (1,000; CI runs 50) and the browser
+# build playing all four shipped replays (CI plays one).
 # The figures are ratios within one run; absolute times depend on the machine.
 # Uses the dev profile the tests use (dependencies at opt-level 2, the game at 2), so no
 # separate optimised build of the engine is needed. With the dev tools, as the tests
@@ -23,4 +24,11 @@ SLEEP_SYNC_BOUNDED_SEEDS=50 SLEEP_SYNC_BOUNDED_LARGEST=50 \
 # and talks, and the scripted player diving for 1,000 of them.
 SLEEP_SYNC_STRANGERS="${STRANGERS:-1000}" SLEEP_SYNC_STRANGER_DIVES="${STRANGER_DIVES:-1000}" \
     cargo test --locked --features dev --test strangers -- --nocapture --test-threads 1 2>&1 \
+    | tee -a "$CARGO_TARGET_DIR/bench-output.txt"
+# The browser build plays all four shipped replays (CI plays the evening's), each required
+# to match every checkpoint recorded on Linux.
+web="$CARGO_TARGET_DIR/web-test"
+bash scripts/web-build.sh --quick "$web"
+SLEEP_SYNC_WEB_REPLAYS=bedtime,mara,family,leo WEB_DIR="$web" \
+    bash scripts/web-test.sh "$CARGO_TARGET_DIR/web-dream.png" 2>&1 \
     | tee -a "$CARGO_TARGET_DIR/bench-output.txt"

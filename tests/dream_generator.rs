@@ -8,6 +8,7 @@ use sleep_sync::dream::{
     TerrainSize,
 };
 use sleep_sync::levels::DiveSpec;
+use sleep_sync::portable::Fnv;
 
 fn generate(d: &DiveSpec, loop_index: u32) -> Dream {
     Dream::generate(
@@ -537,13 +538,6 @@ fn every_supported_size_makes_a_sound_dream() {
     }
 }
 
-/// FNV-1a over `text`: a stable hash for the stored values below.
-fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 /// The shipped dreams as the generator makes them today: terrain bit for bit, and
 /// where everything stands (spawn, water, anchors, core, props, hazards; f32's Debug
 /// prints each exactly). Dreams shared by several dreamers will blend their fears; one
@@ -575,7 +569,7 @@ fn single_dreamer_dreams_are_the_stored_ones() {
                 dream.props,
                 dream.hazards
             );
-            let (terrain, placed) = (dream.heightfield.fingerprint(), fnv(&placed));
+            let (terrain, placed) = (dream.heightfield.fingerprint(), Fnv::of(placed.as_bytes()));
             println!("        (\"{id}\", {loop_index}, {terrain:#018x}, {placed:#018x}),");
             (id, loop_index, terrain, placed)
         })

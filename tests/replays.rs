@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use bevy::prelude::{App, Fixed, Time};
 
-use sleep_sync::commands::replay_headless;
+use sleep_sync::commands::{play_in, replay_headless};
 use sleep_sync::dev::player::ScriptedPlayer;
 use sleep_sync::dev::testing::{dive_into, headless_app};
 use sleep_sync::dive::{LoopState, NightmareLoop};
@@ -319,7 +319,6 @@ fn a_resumed_dive_replays_with_what_it_began_with() {
 fn a_replay_plays_the_same_when_juno_has_children() {
     use bevy::prelude::{Add, ChildOf, Commands, On, Transform};
     use sleep_sync::juno::Juno;
-    use sleep_sync::replay::{ReplayRequest, Replaying};
 
     let path = shipped("bedtime");
     let file = ReplayFile::read(&path).unwrap_or_else(|e| panic!("{e}"));
@@ -328,27 +327,43 @@ fn a_replay_plays_the_same_when_juno_has_children() {
         commands.spawn((Transform::from_xyz(0.0, 1.0, 0.0), ChildOf(add.entity)));
     });
     sleep_sync::headless::ready(&mut app);
-    app.insert_resource(ReplayRequest {
-        file: file.clone(),
-        name: "bedtime, with children".into(),
-        exit_when_done: false,
-        linger_seconds: 0.0,
-    });
-    for _ in 0..20_000 {
-        app.update();
-        if app
-            .world()
-            .get_resource::<Replaying>()
-            .is_some_and(|r| r.done)
-        {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_micros(200));
-    }
-    let replay = app.world().resource::<Replaying>();
-    let said = replay.verdict("bedtime, with children");
+    let name = "bedtime, with children";
+    let played = play_in(&mut app, file.clone(), name, file.ticks + 50_000)
+        .unwrap_or_else(|problem| panic!("{problem}"));
+    let said = verdict(name, &file, played.outcome, &played.trace);
     println!("{said}");
-    assert!(replay.done, "{said}");
-    assert!(replay.as_recorded(), "{said}");
-    assert_eq!(replay.trace.matched, file.checkpoints.len());
+    assert!(played.as_recorded(&file), "{said}");
+    assert_eq!(played.trace.matched, file.checkpoints.len());
+}
+
+/// Juno's state, logged every second of a replay to compare two platforms: a line per
+/// checkpoint, naming its tick, whose text is exactly what her part of the checkpoint
+/// hashes (so two platforms' lines differ where, and only where, her hash does).
+#[test]
+fn a_replay_logs_the_state_junos_checkpoints_hash() {
+    use sleep_sync::portable::Fnv;
+    use sleep_sync::replay::JunoStateLog;
+
+    assert!(JunoStateLog::every(0).is_none());
+    let file = ReplayFile::read(&shipped("bedtime")).unwrap_or_else(|e| panic!("{e}"));
+    let mut app = sleep_sync::headless::app(&[]);
+    sleep_sync::headless::ready(&mut app);
+    app.insert_resource(JunoStateLog::every(CHECK_EVERY).expect("not 0"));
+    let played = play_in(&mut app, file.clone(), "bedtime", file.ticks + 50_000)
+        .unwrap_or_else(|problem| panic!("{problem}"));
+    assert!(played.as_recorded(&file));
+    let lines = &app.world().resource::<JunoStateLog>().lines;
+    assert_eq!(lines.len() as u64, file.ticks / CHECK_EVERY, "{lines:#?}");
+    for (i, line) in lines.iter().enumerate() {
+        let tick = (i as u64 + 1) * CHECK_EVERY;
+        let state = line
+            .strip_prefix(&format!("tick {tick}: Juno "))
+            .unwrap_or_else(|| panic!("tick {tick}: {line}"));
+        let recorded = file.checkpoint_at(tick).expect("a checkpoint each second");
+        assert_eq!(
+            Fnv::of(state.as_bytes()),
+            recorded[0],
+            "tick {tick}: {line}"
+        );
+    }
 }

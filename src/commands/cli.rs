@@ -446,13 +446,27 @@ mod tests {
             format!("sleep-sync validate: unknown argument \"--all\"\n\n{VALIDATE_USAGE}")
         );
         assert_eq!(
-            tool(&["replay", "r.ron", "--headless", "--mod", "m"]),
+            tool(&[
+                "replay",
+                "r.ron",
+                "--headless",
+                "--mod",
+                "m",
+                "--juno-state",
+                "60"
+            ]),
             Ok(Command::Replay(ReplayArgs {
                 file: PathBuf::from("r.ron"),
                 headless: true,
                 mods: vec![PathBuf::from("m")],
+                juno_state: Some(60),
             }))
         );
+        for bad in [&["0"][..], &["x"], &[]] {
+            let args = [&["replay", "r.ron", "--headless", "--juno-state"][..], bad].concat();
+            assert!(tool(&args).is_err(), "{args:?}");
+        }
+        assert!(tool(&["replay", "r.ron", "--juno-state", "1"]).is_err());
         let err = tool(&["replay"]).unwrap_err();
         assert_eq!(err.tool, Some("replay"));
         assert_eq!(err.message, "expected a FILE");

@@ -17,7 +17,7 @@ pub use new_dream::{NEW_DREAM_USAGE, NewDreamArgs, new_dream, run as run_new_dre
 pub use playthrough::{PLAYTHROUGH_USAGE, PlaythroughArgs};
 pub use preview::{PREVIEW_USAGE, PreviewArgs, preview, run as run_preview};
 pub use replay::{
-    Played, REPLAY_USAGE, ReplayArgs, replay_headless, replay_headless_within,
+    Played, REPLAY_USAGE, ReplayArgs, play_in, replay_headless, replay_headless_within,
     request as replay_request, run_headless as run_replay_headless,
 };
 pub use save::{SAVE_USAGE, SaveArgs, check as check_save, run as run_save};

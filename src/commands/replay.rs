@@ -10,20 +10,22 @@ use bevy::prelude::*;
 
 use super::say;
 use crate::replay::{
-    Outcome, ReplayFailed, ReplayFile, ReplayRequest, Replaying, TraceCheck, verdict,
+    JunoStateLog, Outcome, ReplayFailed, ReplayFile, ReplayRequest, Replaying, TraceCheck, verdict,
 };
 use crate::state::DreamPhase;
 
 pub const REPLAY_USAGE: &str = "\
-Usage: sleep-sync replay FILE [--headless] [--mod PATH]...
+Usage: sleep-sync replay FILE [--headless [--juno-state N]] [--mod PATH]...
 
 Plays a dive recorded with `sleep-sync play --record FILE` back, tick for tick, and
 prints how it went: the loop it ended in, memories understood, relapses, and whether the
 dreamer was freed. Exit code 0 if it played out as recorded, 1 if not (or if the file
 cannot be played: another version, changed level files), 2 on bad arguments.
 
-  --headless   no window: play it as fast as the machine can
-  --mod PATH   load a mod folder, as when it was recorded (repeatable)";
+  --headless        no window: play it as fast as the machine can
+  --juno-state N    with --headless: print Juno's state every N ticks, to compare two
+                    platforms line by line (the browser page's ?juno-state=N)
+  --mod PATH        load a mod folder, as when it was recorded (repeatable)";
 
 /// What `sleep-sync replay` was asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +36,8 @@ pub struct ReplayArgs {
     pub headless: bool,
     /// Mod folders to load, as when it was recorded.
     pub mods: Vec<PathBuf>,
+    /// Print Juno's state every this many ticks (headless only).
+    pub juno_state: Option<u64>,
 }
 
 impl ReplayArgs {
@@ -42,6 +46,7 @@ impl ReplayArgs {
         let mut file = None;
         let mut headless = false;
         let mut mods = Vec::new();
+        let mut juno_state = None;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
@@ -50,17 +55,25 @@ impl ReplayArgs {
                     Some(path) => mods.push(PathBuf::from(path)),
                     None => return Err("--mod needs a value".to_owned()),
                 },
+                "--juno-state" => match args.next().and_then(|n| n.parse().ok()) {
+                    Some(every) if every > 0 => juno_state = Some(every),
+                    _ => return Err("--juno-state needs a number of ticks, 1 or more".to_owned()),
+                },
                 other if other.starts_with('-') || file.is_some() => {
                     return Err(format!("unexpected argument {other:?}"));
                 }
                 _ => file = Some(PathBuf::from(arg)),
             }
         }
+        if juno_state.is_some() && !headless {
+            return Err("--juno-state works with --headless".to_owned());
+        }
         match file {
             Some(file) => Ok(Self {
                 file,
                 headless,
                 mods,
+                juno_state,
             }),
             None => Err("expected a FILE".to_owned()),
         }
@@ -100,7 +113,18 @@ pub fn run_headless(args: &ReplayArgs) -> ExitCode {
         }
     };
     let name = args.name();
-    match replay_headless(file.clone(), &name, &args.mods) {
+    let mut app = crate::headless::app(&args.mods);
+    crate::headless::ready(&mut app);
+    if let Some(log) = args.juno_state.and_then(JunoStateLog::every) {
+        app.insert_resource(log);
+    }
+    let played = play_in(&mut app, file.clone(), &name, most_frames(&file));
+    if let Some(log) = app.world().get_resource::<JunoStateLog>() {
+        for line in &log.lines {
+            say(line);
+        }
+    }
+    match played {
         Ok(played) => {
             say(verdict(&name, &file, played.outcome, &played.trace));
             if played.as_recorded(&file) {
@@ -134,9 +158,14 @@ impl Played {
 /// Plays a replay in a game without window or renderer, with the mod folders `mods`
 /// loaded, and returns how it went: the outcome, or why it could not be played.
 pub fn replay_headless(file: ReplayFile, name: &str, mods: &[PathBuf]) -> Result<Played, String> {
-    // Forming a loop takes frames; playing one takes a frame a tick.
-    let most_frames = file.ticks.saturating_add(50_000);
-    replay_headless_within(file, name, mods, most_frames)
+    let most = most_frames(&file);
+    replay_headless_within(file, name, mods, most)
+}
+
+/// The frames a replay may take: forming a loop takes frames; playing one takes a frame
+/// a tick.
+fn most_frames(file: &ReplayFile) -> u64 {
+    file.ticks.saturating_add(50_000)
 }
 
 /// [`replay_headless`] for at most `most_frames` frames (an error beyond).
@@ -148,6 +177,17 @@ pub fn replay_headless_within(
 ) -> Result<Played, String> {
     let mut app = crate::headless::app(mods);
     crate::headless::ready(&mut app);
+    play_in(&mut app, file, name, most_frames)
+}
+
+/// Plays a replay in `app`, a headless game already [`ready`](crate::headless::ready)
+/// (with whatever a test added to it), for at most `most_frames` frames.
+pub fn play_in(
+    app: &mut App,
+    file: ReplayFile,
+    name: &str,
+    most_frames: u64,
+) -> Result<Played, String> {
     app.insert_resource(ReplayRequest {
         file,
         name: name.to_owned(),

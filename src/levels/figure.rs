@@ -100,10 +100,7 @@ impl Figure {
     /// meant for the network's strangers, when they can be dived into).
     pub fn from_seed(id: &str, colour: [u8; 3]) -> Self {
         // FNV-1a: stable across platforms and versions, unlike std's hasher.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for byte in id.bytes() {
-            h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
+        let mut h = crate::portable::Fnv::of(id.as_bytes());
         let mut pick = |n: u64| {
             let k = h % n;
             h = (h / n).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (h >> 29);

@@ -119,11 +119,7 @@ fn one<'t>(draw: Draw, at: &str, texts: &'t [String]) -> &'t str {
 /// A salt from where a draw stands (FNV-1a of the path), so adding a line to one
 /// template changes no other line's draw.
 fn salt_of(at: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in at.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    crate::portable::Fnv::of(at.as_bytes())
 }
 
 /// The fear's name in ids: `losing-control`.

@@ -344,12 +344,7 @@ pub fn content_fingerprint(spec: &DiveSpec, juno: &JunoTuning) -> String {
         projection::dream_extras(spec),
         projection::dialogue_extras(&spec.dialogue),
     );
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    format!("{:016x}", crate::portable::Fnv::of(text.as_bytes()))
 }
 
 /// The level files as the first replays saw them: each struct here is named and shaped

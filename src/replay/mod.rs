@@ -15,7 +15,9 @@ pub use file::{
     MAX_REPLAY_BYTES, MAX_REPLAY_TICKS, Outcome, REPLAY_FORMAT, ReplayError, ReplayFile,
     SIMULATION, content_fingerprint, platform, store_for, write_atomically,
 };
-pub use trace::{CHECK_EVERY, Divergence, PARTS, StateHash, TraceCheck, dream_fingerprint};
+pub use trace::{
+    CHECK_EVERY, Divergence, JunoStateLog, PARTS, StateHash, TraceCheck, dream_fingerprint,
+};
 
 use std::path::PathBuf;
 

@@ -89,6 +89,31 @@ impl TraceCheck {
     }
 }
 
+/// For finding where two platforms part: while this resource exists, Juno's state (the
+/// text her part of the hash is made from: hashed, a line's text after `Juno ` is her
+/// part of a checkpoint at that tick) is kept and logged every `every` ticks of a
+/// recording, or of a replay until it is done, to compare line by line with another
+/// platform's. `sleep-sync replay --headless --juno-state N` prints the lines; the
+/// browser page logs them for `?juno-state=N` (and the browser test's
+/// `SLEEP_SYNC_WEB_JUNO_STATE=N` keeps them in a file).
+#[derive(Resource, Debug, Clone, PartialEq, Eq)]
+pub struct JunoStateLog {
+    /// Ticks between lines, at least 1.
+    pub every: u64,
+    /// `tick N: Juno <her state>`, oldest first.
+    pub lines: Vec<String>,
+}
+
+impl JunoStateLog {
+    /// A line every `every` ticks; `None` for 0.
+    pub fn every(every: u64) -> Option<Self> {
+        (every > 0).then(|| Self {
+            every,
+            lines: Vec::new(),
+        })
+    }
+}
+
 /// Whether this tick is one a recording keeps a checkpoint at.
 fn checked_at(tick: u64, nightmare: &NightmareLoop) -> bool {
     tick.is_multiple_of(CHECK_EVERY) || nightmare.state == LoopState::Freed
@@ -97,8 +122,14 @@ fn checked_at(tick: u64, nightmare: &NightmareLoop) -> bool {
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         FixedUpdate,
+        // One system: a second one here moved other systems' order in the schedule
+        // (docs/plans/issue-22.md section 9).
         hash_state
-            .run_if(resource_exists::<Recording>.or_else(resource_exists::<Replaying>))
+            .run_if(
+                resource_exists::<Recording>
+                    .or_else(resource_exists::<Replaying>)
+                    .or_else(resource_exists::<JunoStateLog>),
+            )
             .in_set(crate::SimSystems::Check)
             .in_set(crate::DiveSystems::InPlay),
     );
@@ -110,6 +141,7 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Default)]
 struct DreamHash(Option<(Weak<Dream>, u64)>);
 
+#[allow(clippy::too_many_arguments)]
 fn hash_state(
     ticks: Res<DiveTicks>,
     nightmare: Res<NightmareLoop>,
@@ -118,8 +150,18 @@ fn hash_state(
     mut dream_hash: Local<DreamHash>,
     recording: Option<ResMut<Recording>>,
     replaying: Option<ResMut<Replaying>>,
+    log: Option<ResMut<JunoStateLog>>,
 ) {
     let tick = ticks.0;
+    // Juno's state every `log.every` ticks, until a replay is done.
+    if let Some(mut log) = log
+        && tick.is_multiple_of(log.every.max(1))
+        && !replaying.as_ref().is_some_and(|r| r.done)
+    {
+        let line = format!("tick {tick}: Juno {}", world.juno_text());
+        info!("state at {line}");
+        log.lines.push(line);
+    }
     let kept = checked_at(tick, &nightmare);
     let wanted_by_replay = replaying
         .as_ref()
@@ -213,9 +255,10 @@ struct SimulationView<'w, 's> {
 }
 
 impl SimulationView<'_, '_> {
-    fn hash(&self, tick: u64, nightmare: &NightmareLoop, dream: u64) -> StateHash {
-        // Writing into a hash or a string cannot fail: the results are ignored.
-        let mut juno = Fnv::default();
+    /// Juno's part of the state, as text.
+    fn juno_text(&self) -> String {
+        // Writing into a string cannot fail: the results are ignored.
+        let mut juno = String::new();
         for (transform, motion, settling, output) in &self.juno {
             let _ = write!(
                 juno,
@@ -235,6 +278,11 @@ impl SimulationView<'_, '_> {
             "|{:?}|{:?}|{:?}",
             *self.effects, self.trail.0, self.rescues.0
         );
+        juno
+    }
+
+    fn hash(&self, tick: u64, nightmare: &NightmareLoop, dream: u64) -> StateHash {
+        let juno = Fnv::of(self.juno_text().as_bytes());
 
         // Each hazard's text, sorted: the same order whatever order the world keeps them
         // in (a window's looks move entities between tables).
@@ -268,6 +316,7 @@ impl SimulationView<'_, '_> {
         anchors.sort_unstable_by_key(|a| a.0);
         let dive = &*self.dive;
         let mut run = Fnv::default();
+        // Writing into a hash cannot fail: the results are ignored.
         let _ = write!(
             run,
             "{tick}|{}|{:?}|{}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{anchors:?}|{}",
@@ -285,7 +334,7 @@ impl SimulationView<'_, '_> {
         );
         let _ = write!(run, "|{:?}", dive.pace);
 
-        [juno.finish(), hazards.finish(), run.finish(), dream]
+        [juno, hazards.finish(), run.finish(), dream]
     }
 }
 

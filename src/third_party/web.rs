@@ -9,7 +9,9 @@
 //! browser's localStorage, where the browser test puts the shipped ones), `&speed=N`
 //! times as fast (1 to 32); how it goes is in `data-replay`: `playing` with the tick and
 //! the checkpoints matched so far, then the verdict with `as recorded` or where play
-//! parted from the recording.
+//! parted from the recording. `&juno-state=K` logs Juno's state every K ticks
+//! ([`crate::replay::JunoStateLog`]), to compare with `sleep-sync replay FILE --headless
+//! --juno-state K` on the desktop.
 
 use bevy::prelude::*;
 
@@ -102,8 +104,8 @@ fn query(key: &str) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-/// `?replay=NAME[&speed=N]`: asks the game to play the stored replay once its levels
-/// have loaded, N times as fast.
+/// `?replay=NAME[&speed=N][&juno-state=K]`: asks the game to play the stored replay once
+/// its levels have loaded, N times as fast, logging Juno's state every K ticks.
 fn replay_from_the_page(mut commands: Commands, mut time: ResMut<Time<Virtual>>) {
     let Some(name) = query("replay") else {
         return;
@@ -126,6 +128,10 @@ fn replay_from_the_page(mut commands: Commands, mut time: ResMut<Time<Virtual>>)
             // simulation, as in any replay.
             time.set_relative_speed(speed);
             time.set_max_delta(std::time::Duration::from_millis(250));
+            let every = query("juno-state").and_then(|n| n.parse().ok());
+            if let Some(log) = every.and_then(crate::replay::JunoStateLog::every) {
+                commands.insert_resource(log);
+            }
             commands.insert_resource(ReplayRequest {
                 file,
                 name: shown,
