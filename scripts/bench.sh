@@ -25,8 +25,8 @@ SLEEP_SYNC_BOUNDED_SEEDS=50 SLEEP_SYNC_BOUNDED_LARGEST=50 \
 SLEEP_SYNC_STRANGERS="${STRANGERS:-1000}" SLEEP_SYNC_STRANGER_DIVES="${STRANGER_DIVES:-1000}" \
     cargo test --locked --features dev --test strangers -- --nocapture --test-threads 1 2>&1 \
     | tee -a "$CARGO_TARGET_DIR/bench-output.txt"
-# The browser build plays all four shipped replays (CI plays the evening's), each required
-# to match every checkpoint recorded on Linux.
+# The browser build plays all four shipped replays (CI plays the evening's) against the
+# checkpoints recorded on Linux (what must match: tests/web/smoke.mjs).
 web="$CARGO_TARGET_DIR/web-test"
 bash scripts/web-build.sh --quick "$web"
 SLEEP_SYNC_WEB_REPLAYS=bedtime,mara,family,leo WEB_DIR="$web" \

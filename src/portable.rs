@@ -4,8 +4,7 @@
 //! computes the same bits there. The standard library's `sin`, `atan2`, `tan` and the
 //! rest call the platform's maths library, which rounds differently from one system to
 //! the next; glam's rotations call them too (`Quat::from_rotation_y`, `Vec2::from_angle`,
-//! `slerp`). (glam's SSE2 code on x86 also orders some sums unlike the browser's scalar
-//! code; the game builds glam's scalar code everywhere for that: Cargo.toml.) So the
+//! `slerp`) and take SIMD paths on x86 that the browser's scalar build does not. So the
 //! simulation (the `dream`, `dive`, `juno` and `levels` layers) turns and measures angles
 //! only through this module, which uses `libm` (pure Rust, the same on every target) and
 //! plain arithmetic (IEEE-exact). `tests/architecture.rs` keeps the platform's maths out

@@ -1030,8 +1030,8 @@ fn dream_phase_condition_only_where_sets_are_declared() {
     );
 }
 
-/// Functions that round differently from one platform to the next (they call the
-/// platform's maths library): the simulation uses `crate::portable`.
+/// Functions that round differently from one platform to the next (the platform's maths
+/// library, or glam's SIMD and scalar paths): the simulation uses `crate::portable`.
 const PLATFORM_MATHS: &[&str] = &[
     "sin",
     "cos",

@@ -1,2 +1,0 @@
-mod map;
-mod set;

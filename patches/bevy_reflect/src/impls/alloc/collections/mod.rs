@@ -1,3 +1,0 @@
-mod binary_heap;
-mod btree;
-mod vec_deque;

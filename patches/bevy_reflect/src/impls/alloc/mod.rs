@@ -1,4 +1,0 @@
-mod borrow;
-mod collections;
-mod string;
-mod vec;

@@ -1,2 +1,0 @@
-mod hash_map;
-mod hash_set;

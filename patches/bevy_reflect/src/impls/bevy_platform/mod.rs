@@ -1,4 +1,0 @@
-mod collections;
-mod hash;
-mod sync;
-mod time;
