@@ -47,6 +47,15 @@ use bevy::prelude::*;
 pub use crate::schedule::{AppSystems, DiveSystems, SimSystems};
 use crate::state::{DreamPhase, Pause};
 
+/// What the fixed-step schedule does with two systems that touch the same data in no
+/// declared order: refuse to build in tests and dev builds, log it in a player's.
+pub const SIMULATION_TIES: bevy::ecs::schedule::LogLevel =
+    if cfg!(any(debug_assertions, feature = "dev")) {
+        bevy::ecs::schedule::LogLevel::Error
+    } else {
+        bevy::ecs::schedule::LogLevel::Warn
+    };
+
 /// Everything that plays. Needs `AssetPlugin` (with [`levels::register_asset_sources`]
 /// called before it), `StatesPlugin` and `TransformPlugin`; no window or renderer.
 pub struct GamePlugin;
@@ -65,8 +74,18 @@ impl Plugin for GamePlugin {
         // The simulation's systems are many and small: handing each to another thread
         // costs more than running it (measured: frames 4.9 ms against 0.8 ms headless on
         // two cores). One thread also runs them in one fixed order, tick after tick.
+        //
+        // And no two of them may touch the same data without a declared order: the
+        // schedule would break the tie by how the systems happen to be added, and a
+        // replay would part from its recording when any system is added anywhere. Tests
+        // and dev builds refuse to build such a schedule; a player's build logs it.
         app.edit_schedule(FixedUpdate, |schedule| {
-            schedule.set_executor(bevy::ecs::schedule::SingleThreadedExecutor::new());
+            schedule
+                .set_executor(bevy::ecs::schedule::SingleThreadedExecutor::new())
+                .set_build_settings(bevy::ecs::schedule::ScheduleBuildSettings {
+                    ambiguity_detection: SIMULATION_TIES,
+                    ..default()
+                });
         });
         configure_dive_sets(app, Update);
         configure_dive_sets(app, FixedUpdate);

@@ -367,3 +367,97 @@ fn a_replay_logs_the_state_junos_checkpoints_hash() {
         );
     }
 }
+
+/// Builds the game's fixed-step schedule as its first run would: Bevy's words for why it
+/// refuses, if it does.
+fn build_the_simulation(app: &mut App) -> Result<(), String> {
+    use bevy::prelude::{FixedUpdate, Schedules};
+    let world = app.world_mut();
+    let mut schedule = world
+        .resource_mut::<Schedules>()
+        .remove(FixedUpdate)
+        .expect("the game has a fixed-step schedule");
+    let built = schedule
+        .initialize(world)
+        .map(|_| ())
+        .map_err(|problem| problem.to_string(schedule.graph(), world));
+    world.resource_mut::<Schedules>().insert(schedule);
+    built
+}
+
+/// No two of the simulation's systems touch the same data without a declared order. The
+/// schedule would break such a tie by how the systems happen to be added: one more
+/// system anywhere once made every shipped replay part from its recording.
+#[test]
+fn the_simulation_runs_in_one_declared_order() {
+    let mut app = headless_app();
+    if let Err(ties) = build_the_simulation(&mut app) {
+        panic!("the fixed-step schedule has systems in no declared order:\n{ties}");
+    }
+}
+
+/// The game refuses such a tie, so the test above can fail: two systems that each
+/// drain lucidity, added to the dream's step with no order between them.
+#[test]
+fn the_simulation_refuses_two_systems_in_no_order() {
+    use bevy::prelude::{FixedUpdate, IntoScheduleConfigs, ResMut};
+    use sleep_sync::SimSystems;
+    use sleep_sync::dive::Lucidity;
+
+    fn drain_first(_: ResMut<Lucidity>) {}
+    fn drain_second(_: ResMut<Lucidity>) {}
+
+    let mut app = headless_app();
+    app.add_systems(
+        FixedUpdate,
+        (drain_first, drain_second).in_set(SimSystems::Dream),
+    );
+    let ties = build_the_simulation(&mut app).expect_err("a tie is refused");
+    for said in ["drain_first", "drain_second", "Lucidity"] {
+        assert!(ties.contains(said), "{said} in: {ties}");
+    }
+    // Ordered between themselves and after the rest of the tick, the same pair builds.
+    let mut app = headless_app();
+    app.add_systems(
+        FixedUpdate,
+        (drain_first, drain_second).chain().after(SimSystems::Check),
+    );
+    build_the_simulation(&mut app).expect("an order declared");
+}
+
+/// With more systems in every step of the tick (some of them queueing commands), the
+/// shipped replays still play as recorded: the simulation's order is declared, not
+/// what the schedule makes of how systems were added.
+#[test]
+fn a_replay_plays_the_same_with_more_systems_in_the_schedule() {
+    use bevy::prelude::{Commands, FixedUpdate, IntoScheduleConfigs, Res, Time};
+    use sleep_sync::SimSystems;
+
+    fn nothing() {}
+    fn queue_nothing(_: Commands) {}
+    fn read_the_clock(_: Res<Time>) {}
+
+    for dream in ["bedtime", "mara"] {
+        let file = ReplayFile::read(&shipped(dream)).unwrap_or_else(|e| panic!("{e}"));
+        let mut app = sleep_sync::headless::app(&[]);
+        for step in [
+            SimSystems::Tick,
+            SimSystems::Hazards,
+            SimSystems::Dream,
+            SimSystems::Loop,
+        ] {
+            app.add_systems(
+                FixedUpdate,
+                (nothing, queue_nothing, read_the_clock).in_set(step),
+            );
+        }
+        sleep_sync::headless::ready(&mut app);
+        let name = format!("{dream}, with more systems");
+        let played = play_in(&mut app, file.clone(), &name, file.ticks + 50_000)
+            .unwrap_or_else(|problem| panic!("{problem}"));
+        let said = verdict(&name, &file, played.outcome, &played.trace);
+        println!("{said}");
+        assert!(played.as_recorded(&file), "{said}");
+        assert_eq!(played.trace.matched, file.checkpoints.len(), "{said}");
+    }
+}

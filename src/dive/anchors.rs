@@ -35,16 +35,12 @@ pub struct AnchorFound {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_message::<AnchorFound>().add_systems(
-        FixedUpdate,
-        collect_anchors
-            .in_set(crate::SimSystems::Dream)
-            .in_set(crate::DiveSystems::LoopRunning),
-    );
+    // collect_anchors runs in the dive's fixed-step order (`super::simulate`).
+    app.add_message::<AnchorFound>();
 }
 
 #[allow(clippy::too_many_arguments)]
-fn collect_anchors(
+pub(super) fn collect_anchors(
     mut commands: Commands,
     juno: Single<&Transform, With<Juno>>,
     anchors: Query<(Entity, &MemoryAnchor, &Transform), Without<Collected>>,

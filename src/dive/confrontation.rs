@@ -58,23 +58,12 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<FreedDreamers>()
         .add_message::<CoreOpened>()
         .add_message::<DreamerFreed>()
-        .add_message::<StoryChoice>()
-        .add_systems(
-            FixedUpdate,
-            (lift_veil, begin_confrontation)
-                .chain()
-                .in_set(crate::SimSystems::Dream)
-                .in_set(crate::DiveSystems::LoopRunning),
-        )
-        .add_systems(
-            FixedUpdate,
-            answer
-                .in_set(crate::SimSystems::Dream)
-                .in_set(crate::DiveSystems::InPlay),
-        );
+        .add_message::<StoryChoice>();
+    // lift_veil, answer and begin_confrontation run in the dive's fixed-step order
+    // (`super::simulate`).
 }
 
-fn lift_veil(
+pub(super) fn lift_veil(
     mut commands: Commands,
     dive: Res<ActiveDive>,
     veils: Query<Entity, With<CoreVeil>>,
@@ -90,7 +79,7 @@ fn lift_veil(
     }
 }
 
-fn begin_confrontation(
+pub(super) fn begin_confrontation(
     dive: Res<ActiveDive>,
     dream: Res<CurrentDream>,
     juno: Single<&Transform, With<Juno>>,
@@ -110,7 +99,7 @@ fn begin_confrontation(
     }
 }
 
-fn answer(
+pub(super) fn answer(
     mut pending: ResMut<PendingAnswer>,
     mut dive: ResMut<ActiveDive>,
     mut nightmare: ResMut<NightmareLoop>,

@@ -6,7 +6,7 @@ use bevy::prelude::*;
 
 use crate::state::DiveResources;
 
-use super::{ActiveDive, NightmareLoop, dive_in_play};
+use super::{ActiveDive, NightmareLoop};
 use crate::levels::Levels;
 use crate::levels::story::LinkRules;
 use crate::state::AppState;
@@ -56,14 +56,8 @@ pub struct LinkLost(pub Option<String>);
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<LinkLost>()
         .add_systems(OnEnter(AppState::Dream), connect)
-        .end_with_dive::<DiveLink>()
-        .add_systems(
-            FixedUpdate,
-            hold_link
-                .in_set(crate::SimSystems::Loop)
-                .run_if(resource_exists::<DiveLink>)
-                .run_if(dive_in_play),
-        );
+        .end_with_dive::<DiveLink>();
+    // hold_link runs in the dive's fixed-step order (`super::simulate`).
 }
 
 fn connect(dive: Option<Res<ActiveDive>>, levels: Res<Levels>, mut commands: Commands) {
@@ -84,7 +78,7 @@ fn connect(dive: Option<Res<ActiveDive>>, levels: Res<Levels>, mut commands: Com
 }
 
 /// Follows the dive's losses and gains; wakes Juno when the link is gone.
-fn hold_link(
+pub(super) fn hold_link(
     mut link: ResMut<DiveLink>,
     dive: Res<ActiveDive>,
     nightmare: Res<NightmareLoop>,

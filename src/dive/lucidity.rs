@@ -92,22 +92,16 @@ impl Lucidity {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_dive_resource::<Lucidity>().add_systems(
-        FixedUpdate,
-        (
-            age_readouts.in_set(crate::SimSystems::Tick),
-            wear_down.in_set(crate::SimSystems::Dream),
-        )
-            .in_set(crate::DiveSystems::LoopRunning),
-    );
+    // age_readouts and wear_down run in the dive's fixed-step order (`super::simulate`).
+    app.init_dive_resource::<Lucidity>();
 }
 
-fn age_readouts(mut lucidity: ResMut<Lucidity>) {
+pub(super) fn age_readouts(mut lucidity: ResMut<Lucidity>) {
     lucidity.age();
 }
 
 /// Time alone wears lucidity down.
-fn wear_down(time: Res<Time>, dive: Res<ActiveDive>, mut lucidity: ResMut<Lucidity>) {
+pub(super) fn wear_down(time: Res<Time>, dive: Res<ActiveDive>, mut lucidity: ResMut<Lucidity>) {
     let rules = &dive.spec.dream.nightmare;
     lucidity.drain(
         time.delta_secs() / rules.lucidity_seconds / dive.pace(),

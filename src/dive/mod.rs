@@ -182,4 +182,56 @@ pub(super) fn plugin(app: &mut App) {
         reload::plugin,
         link::plugin,
     ));
+    simulate(app);
+}
+
+/// The dive's fixed-step systems (but the hazards', chained in `hazards`), in the one
+/// order a replay depends on. Systems that touch the same data are never left to the
+/// schedule's tie-break, which moves when any system is added anywhere: one more
+/// system once made every shipped replay part from its recording. `GamePlugin` has
+/// Bevy refuse such a pair in `FixedUpdate` (tests/replays.rs shows it does).
+///
+/// The order is the one the shipped replays were recorded in. What the last tick left
+/// is settled first (the veil lifts for the anchors found, a chosen answer is given),
+/// then the people walk, Juno takes the anchors in reach, lucidity wears down, and
+/// reaching the opened core begins the confrontation; then Father's link, then the
+/// loop's clock.
+fn simulate(app: &mut App) {
+    use crate::DiveSystems::{InPlay, LoopRunning};
+    use crate::SimSystems;
+    app.add_systems(
+        FixedUpdate,
+        (
+            (
+                lucidity::age_readouts.in_set(LoopRunning),
+                nightmare_loop::count_tick.in_set(InPlay),
+            )
+                .chain()
+                .in_set(SimSystems::Tick),
+            (
+                confrontation::lift_veil.in_set(LoopRunning),
+                confrontation::answer.in_set(InPlay),
+                people::walk.in_set(InPlay),
+                anchors::collect_anchors.in_set(LoopRunning),
+                lucidity::wear_down.in_set(LoopRunning),
+                confrontation::begin_confrontation.in_set(LoopRunning),
+            )
+                .chain()
+                .in_set(SimSystems::Dream),
+            (
+                link::hold_link
+                    .run_if(resource_exists::<DiveLink>)
+                    .run_if(dive_in_play),
+                (
+                    nightmare_loop::tick_loop,
+                    nightmare_loop::collapse_when_lucidity_is_gone,
+                    nightmare_loop::fall_apart,
+                )
+                    .chain()
+                    .in_set(InPlay),
+            )
+                .chain()
+                .in_set(SimSystems::Loop),
+        ),
+    );
 }

@@ -147,27 +147,20 @@ pub fn loop_running(nightmare: Option<Res<NightmareLoop>>) -> bool {
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<LoopCollapsed>()
-        .init_dive_resource::<DiveTicks>()
-        .add_systems(
-            FixedUpdate,
-            count_tick
-                .in_set(crate::SimSystems::Tick)
-                .in_set(crate::DiveSystems::InPlay),
-        )
-        .add_systems(
-            FixedUpdate,
-            (tick_loop, collapse_when_lucidity_is_gone, fall_apart)
-                .chain()
-                .in_set(crate::SimSystems::Loop)
-                .in_set(crate::DiveSystems::InPlay),
-        );
+        .init_dive_resource::<DiveTicks>();
+    // count_tick and the loop's clock run in the dive's fixed-step order
+    // (`super::simulate`).
 }
 
-fn count_tick(mut ticks: ResMut<DiveTicks>) {
+pub(super) fn count_tick(mut ticks: ResMut<DiveTicks>) {
     ticks.0 += 1;
 }
 
-fn tick_loop(time: Res<Time>, dive: Res<ActiveDive>, mut nightmare: ResMut<NightmareLoop>) {
+pub(super) fn tick_loop(
+    time: Res<Time>,
+    dive: Res<ActiveDive>,
+    mut nightmare: ResMut<NightmareLoop>,
+) {
     if !nightmare.is_running() {
         return;
     }
@@ -185,7 +178,10 @@ fn tick_loop(time: Res<Time>, dive: Res<ActiveDive>, mut nightmare: ResMut<Night
     }
 }
 
-fn collapse_when_lucidity_is_gone(lucidity: Res<Lucidity>, mut nightmare: ResMut<NightmareLoop>) {
+pub(super) fn collapse_when_lucidity_is_gone(
+    lucidity: Res<Lucidity>,
+    mut nightmare: ResMut<NightmareLoop>,
+) {
     if nightmare.is_running() && lucidity.is_gone() {
         nightmare.collapse(Collapse::LucidityLost);
     }
@@ -193,7 +189,7 @@ fn collapse_when_lucidity_is_gone(lucidity: Res<Lucidity>, mut nightmare: ResMut
 
 /// Counts the collapse down; at its end asks for the next loop (a relapse skips ahead
 /// to a harsher one) and lets it form.
-fn fall_apart(
+pub(super) fn fall_apart(
     mut nightmare: ResMut<NightmareLoop>,
     mut dive: ResMut<ActiveDive>,
     mut forge: ResMut<DreamForge>,

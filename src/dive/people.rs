@@ -76,12 +76,8 @@ pub(super) fn plugin(app: &mut App) {
                 .in_set(crate::AppSystems::Update)
                 .in_set(crate::DiveSystems::InPlay)
                 .run_if(resource_exists::<ActiveDive>.and_then(resource_exists::<CurrentDream>)),
-        )
-        .add_systems(
-            FixedUpdate,
-            walk.in_set(crate::SimSystems::Dream)
-                .in_set(crate::DiveSystems::InPlay),
         );
+    // walk runs in the dive's fixed-step order (`super::simulate`).
 }
 
 /// Puts the cast into each new loop: companions beside Juno's spawn, someone at the
@@ -156,7 +152,7 @@ fn farthest_from(dream: &Dream, from: Vec3) -> Vec3 {
 
 /// Each person a step: companions after Juno (to the core once it opens), people leaving
 /// towards the one they leave with; whoever arrives there is gone.
-fn walk(
+pub(super) fn walk(
     mut commands: Commands,
     time: Res<Time>,
     dive: Res<ActiveDive>,

@@ -186,9 +186,12 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(
             FixedUpdate,
             (
+                // A replay steers, or the player does (never both on one tick); the
+                // order is declared all the same (`GamePlugin` refuses ties).
                 play_back
                     .run_if(resource_exists::<Replaying>)
-                    .in_set(crate::SimSystems::Intent),
+                    .in_set(crate::SimSystems::Intent)
+                    .before(crate::DiveSystems::PlayerSteers),
                 // Once the tick's intent is taken, before anything acts on it.
                 record
                     .run_if(resource_exists::<Recording>)

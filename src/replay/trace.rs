@@ -122,14 +122,11 @@ fn checked_at(tick: u64, nightmare: &NightmareLoop) -> bool {
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         FixedUpdate,
-        // One system: a second one here moved other systems' order in the schedule
-        // (docs/plans/issue-22.md section 9).
-        hash_state
-            .run_if(
-                resource_exists::<Recording>
-                    .or_else(resource_exists::<Replaying>)
-                    .or_else(resource_exists::<JunoStateLog>),
-            )
+        (
+            log_juno_state.run_if(resource_exists::<JunoStateLog>),
+            hash_state.run_if(resource_exists::<Recording>.or_else(resource_exists::<Replaying>)),
+        )
+            .chain()
             .in_set(crate::SimSystems::Check)
             .in_set(crate::DiveSystems::InPlay),
     );
@@ -141,7 +138,21 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Default)]
 struct DreamHash(Option<(Weak<Dream>, u64)>);
 
-#[allow(clippy::too_many_arguments)]
+/// Juno's state every `log.every` ticks, until a replay is done.
+fn log_juno_state(
+    ticks: Res<DiveTicks>,
+    world: SimulationView,
+    replaying: Option<Res<Replaying>>,
+    mut log: ResMut<JunoStateLog>,
+) {
+    let tick = ticks.0;
+    if tick.is_multiple_of(log.every) && !replaying.is_some_and(|r| r.done) {
+        let line = format!("tick {tick}: Juno {}", world.juno_text());
+        info!("state at {line}");
+        log.lines.push(line);
+    }
+}
+
 fn hash_state(
     ticks: Res<DiveTicks>,
     nightmare: Res<NightmareLoop>,
@@ -150,18 +161,8 @@ fn hash_state(
     mut dream_hash: Local<DreamHash>,
     recording: Option<ResMut<Recording>>,
     replaying: Option<ResMut<Replaying>>,
-    log: Option<ResMut<JunoStateLog>>,
 ) {
     let tick = ticks.0;
-    // Juno's state every `log.every` ticks, until a replay is done.
-    if let Some(mut log) = log
-        && tick.is_multiple_of(log.every.max(1))
-        && !replaying.as_ref().is_some_and(|r| r.done)
-    {
-        let line = format!("tick {tick}: Juno {}", world.juno_text());
-        info!("state at {line}");
-        log.lines.push(line);
-    }
     let kept = checked_at(tick, &nightmare);
     let wanted_by_replay = replaying
         .as_ref()

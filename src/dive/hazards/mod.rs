@@ -89,9 +89,18 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<JunoTrail>()
         .add_systems(
             FixedUpdate,
+            // One declared order, system by system: each hazard drains lucidity, and a
+            // float sum's order is part of a replay (the order the shipped replays
+            // were recorded in; `super::simulate` says why).
             (
-                (settle_hazards, leave_trail),
-                (chase, mirror, dissolve, rise, pull_strings, watch),
+                leave_trail,
+                settle_hazards,
+                watch,
+                pull_strings,
+                rise,
+                dissolve,
+                mirror,
+                chase,
             )
                 .chain()
                 .in_set(crate::SimSystems::Hazards)
