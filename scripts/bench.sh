@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the generator, level-file, network, saved-game and figure benchmarks (criterion) and prints
-# the tables of docs/generator.md; then the store's kill test at full size (2,000 kills;
+# Runs the generator, level-file, network, saved-game, figure and control-room benchmarks
+# (criterion) and prints the tables of docs/generator.md; then the store's kill test at full size (2,000 kills;
 # CI runs 200), the bounded-generation sweep at full size (50 seeds at every size; CI runs
 # 12 at 1025 samples), the strangers at full size (1,000; CI runs 50) and the browser
 # build playing all four shipped replays (CI plays one).
@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 bash scripts/setup.sh
-cargo bench --locked --profile dev --features dev --bench dream --bench levels --bench network --bench saves --bench figures -- --noplot "$@" 2>&1 \
+cargo bench --locked --profile dev --features dev --bench dream --bench levels --bench network --bench saves --bench figures --bench control_room -- --noplot "$@" 2>&1 \
     | tee "$CARGO_TARGET_DIR/bench-output.txt"
 KILLS="${KILLS:-2000}" cargo test --locked --features dev --test store -- a_writer_killed --nocapture 2>&1 \
     | tee -a "$CARGO_TARGET_DIR/bench-output.txt"

@@ -473,18 +473,10 @@ fn the_designer_runs_and_the_epilogue_follows_the_design() {
     h.get_by_label("Run both networks").click();
     h.run_steps(2);
     assert!(h.state().desk.design.run.is_some());
-    for _ in 0..200 {
-        h.state_mut().desk.advance(0.0, &story);
-        if h.state()
-            .desk
-            .design
-            .run
-            .as_ref()
-            .is_some_and(DesignRun::done)
-        {
-            break;
-        }
-    }
+    // The game runs it a slice a frame (`campaign::run_design`); here, all at once.
+    let run = h.state_mut().desk.design.run.as_mut().expect("running");
+    run.advance(DesignRun::total_minutes());
+    assert!(run.done());
     h.run_steps(2);
     h.get_by_label("Adopt this network").click();
     h.run_steps(2);
@@ -913,4 +905,212 @@ fn from_the_summons_to_a_dive_by_a_pads_navigation_alone() {
         _ => None,
     });
     assert_eq!(dive.as_deref(), Some("leo"));
+}
+
+/// One frame of the control room at `time` seconds, drawn straight into `ctx` (not
+/// through the harness, whose renderer takes the frame's pictures): the shapes it drew,
+/// and the map's picture if it sent one.
+fn room_frame(
+    ctx: &egui::Context,
+    desk: &Desk,
+    library: &Library,
+    time: f64,
+) -> (usize, Option<std::sync::Arc<egui::ColorImage>>) {
+    let input = egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1280.0, 720.0),
+        )),
+        time: Some(time),
+        ..Default::default()
+    };
+    let mut frame = ctx.run_ui(input, |ui| {
+        let controls = DeskControls::with_defaults(ControlState::default());
+        show(ui.ctx(), desk, library, &controls);
+    });
+    let picture = map_picture_sent(&frame);
+    // No renderer here to take them.
+    frame.textures_delta.clear();
+    (frame.shapes.len(), picture)
+}
+
+/// The pictures a frame sent to the renderer: the map's colours are the one 120 cells
+/// wide with no transparent pixel (the throb bands' masks are transparent but for their
+/// loops).
+fn map_picture_sent(frame: &egui::FullOutput) -> Option<std::sync::Arc<egui::ColorImage>> {
+    frame
+        .textures_delta
+        .set
+        .values()
+        .flat_map(|deltas| deltas.iter())
+        .map(|delta| match &delta.image {
+            egui::ImageData::Color(image) => image.clone(),
+        })
+        .find(|image| image.size[0] == 120 && image.pixels.iter().all(|p| p.a() == 255))
+}
+
+/// The map of 12,000 sleepers is a picture made when the network moves on, not cells
+/// painted one by one each frame: a frame draws a few hundred shapes, sends no picture
+/// while the network stands still and a new one once it has moved on, and the picture's
+/// cells have the colours the map's key names (risk from calm; a loop lit).
+#[test]
+fn the_map_is_a_picture_made_again_when_the_network_moves_on() {
+    let library = shipped_library();
+    let story = library.story.clone();
+    let mut desk = found(&story);
+    desk.overload(&story);
+    desk.open = [Panel::Overview].into();
+    let ctx = egui::Context::default();
+    let mut frames = (0..).map(|n| f64::from(n) * 0.25);
+    let mut next = || frames.next().expect("endless");
+    let (mut shapes, mut picture) = room_frame(&ctx, &desk, &library, next());
+    if picture.is_none() {
+        // egui may lay a new window out before it draws it.
+        (shapes, picture) = room_frame(&ctx, &desk, &library, next());
+    }
+    let picture = picture.expect("the map's picture is made");
+    assert!(shapes < 1_000, "{shapes} shapes a frame");
+
+    let colours = sleep_sync::theme::colours(&ctx);
+    let cells: Vec<(f32, bool)> = desk.network.map_cells(1).collect();
+    assert_eq!(cells.len(), 12_000, "a cell a sleeper");
+    assert_eq!(picture.size, [120, 100]);
+    let looping = |c: usize| cells.get(c).is_some_and(|cell| cell.1);
+    let alone = |c: usize| {
+        let (x, y) = ((c % 120) as isize, (c / 120) as isize);
+        (-1..=1).all(|dy| {
+            (-1..=1).all(|dx| {
+                let (nx, ny) = (x + dx, y + dy);
+                !((0..120).contains(&nx) && ny >= 0 && looping((ny * 120 + nx) as usize))
+            })
+        })
+    };
+    let (mut loops, mut calm) = (0, 0);
+    for (c, &(risk, in_loop)) in cells.iter().enumerate() {
+        if in_loop {
+            assert_eq!(picture.pixels[c], colours.looping_lit(1.0), "loop at {c}");
+            loops += 1;
+        } else if alone(c) {
+            assert_eq!(picture.pixels[c], colours.at_risk(risk), "cell {c}");
+            calm += 1;
+        }
+    }
+    assert!(
+        loops >= 2 && calm > 10_000,
+        "{loops} loops, {calm} cells apart"
+    );
+
+    for _ in 0..3 {
+        assert!(
+            room_frame(&ctx, &desk, &library, next()).1.is_none(),
+            "the network stood still, yet the map was made again"
+        );
+    }
+    desk.network.run(1);
+    assert!(
+        room_frame(&ctx, &desk, &library, next()).1.is_some(),
+        "the network moved on a minute and the map was not made again"
+    );
+}
+
+/// The designer's comparison runs a slice a frame, a minute at a time while the frame's
+/// budget lasts (`campaign::run_design`): a slice stops when the budget says so, and
+/// however the run is sliced, the same minutes give the same networks and counts.
+#[test]
+fn the_designers_comparison_ends_the_same_however_it_is_sliced() {
+    let rules = AltRules {
+        emotional_steering: false,
+        ..AltRules::default()
+    };
+    let mut asked = 0;
+    let mut sliced = DesignRun::new(7, rules);
+    let ran = sliced.advance_while(60, || {
+        asked += 1;
+        asked <= 4
+    });
+    assert_eq!(
+        ran, 4,
+        "four minutes within the budget, then the slice ends"
+    );
+    let mut whole = DesignRun::new(7, rules);
+    whole.advance(300);
+    let mut slices = 1;
+    while sliced.alternative.minute() < 300 {
+        let left = 300 - sliced.alternative.minute();
+        let mut budget = 1 + slices % 9;
+        sliced.advance_while(left, || {
+            budget -= 1;
+            budget > 0
+        });
+        slices += 1;
+    }
+    assert!(slices > 50, "{slices} slices");
+    assert_eq!(sliced.nightmares, whole.nightmares);
+    assert_eq!(sliced.somnotech.digest(), whole.somnotech.digest());
+    assert_eq!(sliced.alternative.digest(), whole.alternative.digest());
+    assert_eq!(sliced.dependence(), whole.dependence());
+}
+
+/// A new desk's warm-up made in slices (as the browser makes it, a slice a frame) is the
+/// desk made at once: the same network, minute for minute, and the same messages.
+#[test]
+fn a_desk_warmed_up_in_slices_is_the_desk_made_at_once() {
+    use sleep_sync::campaign::WarmUp;
+    let mut story = story();
+    story.network.sleepers = 600;
+    let mut warm_up = WarmUp::begin(&story);
+    let mut slices = 0;
+    while !warm_up.run_while({
+        let mut budget = 1 + slices % 40;
+        move || {
+            budget -= 1;
+            budget > 0
+        }
+    }) {
+        slices += 1;
+    }
+    assert!(slices > 100, "{slices} slices");
+    let sliced = warm_up.finish(&story);
+    let whole = Desk::new(&story);
+    assert_eq!(sliced.network.minute(), whole.network.minute());
+    assert_eq!(sliced.network.digest(), whole.network.digest());
+    assert_eq!(sliced.inbox, whole.inbox);
+}
+
+/// In the game: with the desk made in slices on the title screen, sitting down gives
+/// the desk made at once (what was left of the warm-up is run then).
+#[test]
+fn the_title_screen_warms_the_next_desk_up_a_slice_a_frame() {
+    use bevy::prelude::*;
+    use sleep_sync::campaign::{ControlRoom, DeskWarmUp, NextDesk};
+    use sleep_sync::dev::testing::run_until;
+    use sleep_sync::state::AppState;
+
+    let mut app = sleep_sync::headless::app(&[]);
+    app.insert_resource(DeskWarmUp::Slices);
+    sleep_sync::headless::ready(&mut app);
+    run_until(&mut app, 5_000, |w| {
+        *w.resource::<State<AppState>>().get() == AppState::Title
+    });
+    let all = u64::from(story().network.warm_up_hours) * 60;
+    for _ in 0..30 {
+        app.update();
+    }
+    let left = app
+        .world()
+        .resource::<NextDesk>()
+        .minutes_left()
+        .expect("made in slices");
+    assert!(
+        left < all,
+        "no slice ran in 30 frames: {left} of {all} minutes left"
+    );
+    app.world_mut()
+        .resource_mut::<NextState<AppState>>()
+        .set(AppState::ControlRoom);
+    app.update();
+    let seated = &app.world().resource::<ControlRoom>().0;
+    let whole = Desk::new(&story());
+    assert_eq!(seated.network.minute(), whole.network.minute());
+    assert_eq!(seated.network.digest(), whole.network.digest());
 }

@@ -262,3 +262,32 @@ fn the_digest_of_a_network_with_no_one_brought_home_is_unchanged() {
 }
 
 const PINNED_DIGEST: u64 = 0x2c3a_a192_bf43_3c80;
+
+/// The map's cells read the sleepers' columns directly, and say what each sleeper's own
+/// snapshot says: the highest risk of a cell's sleepers, and whether any is in a loop.
+#[test]
+fn the_maps_cells_agree_with_each_sleeper() {
+    let mut net = network(7, 1_001, Policy::default());
+    net.run(3 * 60);
+    net.overload(&[2, 500, 1_000]);
+    for per_cell in [1, 3, 7] {
+        let cells: Vec<(f32, bool)> = net.map_cells(per_cell).collect();
+        assert_eq!(
+            cells.len(),
+            net.len().div_ceil(per_cell),
+            "per cell {per_cell}"
+        );
+        for (c, &(risk, looping)) in cells.iter().enumerate() {
+            let sleepers: Vec<_> = (c * per_cell..((c + 1) * per_cell).min(net.len()))
+                .map(|i| net.sleeper(i).expect("in range"))
+                .collect();
+            let highest = sleepers.iter().map(|s| s.risk).fold(0.0, f32::max);
+            assert_eq!(risk, highest, "cell {c} of {per_cell}");
+            assert_eq!(looping, sleepers.iter().any(|s| s.looping), "cell {c}");
+        }
+        for trapped in [2, 500, 1_000] {
+            assert!(cells[trapped / per_cell].1, "{trapped}'s cell loops");
+        }
+    }
+    assert_eq!(net.map_cells(0).count(), net.len(), "at least one a cell");
+}

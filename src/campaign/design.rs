@@ -55,15 +55,22 @@ impl DesignRun {
 
     /// Runs up to `minutes` more.
     pub fn advance(&mut self, minutes: u64) {
-        for _ in 0..minutes {
-            if self.done() {
-                return;
-            }
+        self.advance_while(minutes, || true);
+    }
+
+    /// Runs up to `minutes` more, a minute at a time while `more()` says so (asked before
+    /// each): how the game keeps a frame's share within its budget. Returns the minutes
+    /// run. However it is sliced, the same minutes give the same run.
+    pub fn advance_while(&mut self, minutes: u64, mut more: impl FnMut() -> bool) -> u64 {
+        let mut ran = 0;
+        while ran < minutes && !self.done() && more() {
             self.somnotech.step();
             self.alternative.step();
             self.nightmares[0] += self.somnotech.stats().new_loops;
             self.nightmares[1] += self.alternative.stats().new_loops;
+            ran += 1;
         }
+        ran
     }
 
     /// Mean dependence at the end, SomnoTech's then the alternative's.

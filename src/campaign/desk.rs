@@ -19,11 +19,6 @@ use crate::network::analysis::{Correlation, Query};
 use crate::network::calibration::{self, Calibration};
 use crate::network::{AltRules, Finding, MINUTES_PER_DAY, Network, Policy, SleeperProfile, Traits};
 
-/// Minutes of the designer's two networks run per fixed tick: about half a million
-/// sleeper-minutes (~20 ms, from the benchmark), so a five-day run spreads over two
-/// seconds of frames instead of hitching each one.
-const DESIGN_MINUTES_PER_TICK: u64 = 60;
-
 /// Network minutes per real second at each of the console's speeds.
 pub const SPEEDS: [f32; 3] = [1.0, 10.0, 60.0];
 
@@ -214,20 +209,57 @@ pub fn family_traits(story: &Story) -> Vec<Traits> {
         .collect()
 }
 
+/// A new game's desk being made: its network warming up (the story's hours before Juno
+/// sits down), a minute at a time, so it can be made in slices between frames.
+#[derive(Debug, Clone)]
+pub struct WarmUp {
+    network: Network,
+    minutes_left: u64,
+}
+
+impl WarmUp {
+    /// The network built from `story`, none of its warm-up run yet.
+    pub fn begin(story: &Story) -> Self {
+        let setup = story.network;
+        Self {
+            network: Network::new(
+                setup.seed,
+                setup.sleepers as usize,
+                Policy::SomnoTech,
+                &family_traits(story),
+            ),
+            minutes_left: u64::from(setup.warm_up_hours) * 60,
+        }
+    }
+
+    /// Warm-up minutes still to run.
+    pub fn minutes_left(&self) -> u64 {
+        self.minutes_left
+    }
+
+    /// Runs warm-up minutes one at a time while `more()` says so (asked before each);
+    /// whether it is done. However it is sliced, the same desk comes of it.
+    pub fn run_while(&mut self, mut more: impl FnMut() -> bool) -> bool {
+        while self.minutes_left > 0 && more() {
+            self.network.step();
+            self.minutes_left -= 1;
+        }
+        self.minutes_left == 0
+    }
+
+    /// The desk, its warm-up run to the end first if it is not yet.
+    pub fn finish(&mut self, story: &Story) -> Desk {
+        self.run_while(|| true);
+        let mut desk = Desk::around(self.network.clone(), family_traits(story), story);
+        desk.deliver(story);
+        desk
+    }
+}
+
 impl Desk {
     /// The desk as Juno sits down: the network built from the story and warmed up.
     pub fn new(story: &Story) -> Self {
-        let setup = story.network;
-        let mut network = Network::new(
-            setup.seed,
-            setup.sleepers as usize,
-            Policy::SomnoTech,
-            &family_traits(story),
-        );
-        network.run(u64::from(setup.warm_up_hours) * 60);
-        let mut desk = Self::around(network, family_traits(story), story);
-        desk.deliver(story);
-        desk
+        WarmUp::begin(story).finish(story)
     }
 
     /// A desk around `network` as Juno sits down at it now, nothing done yet (no message
@@ -280,8 +312,8 @@ impl Desk {
     }
 
     /// Runs the network for `seconds` of real time at the console's speed (nothing while
-    /// paused) — during a dive from the console at the story's dive speed, paused or not
-    /// — and the designer's comparison if one is running.
+    /// paused) — during a dive from the console at the story's dive speed, paused or not.
+    /// (The designer's comparison runs by the frame, within a budget: `campaign`.)
     pub fn advance(&mut self, seconds: f32, story: &Story) {
         if seconds.is_finite() && seconds > 0.0 {
             self.played_seconds += f64::from(seconds);
@@ -297,9 +329,6 @@ impl Desk {
             let whole = self.carry.floor();
             self.carry -= whole;
             self.network.run(whole as u64);
-        }
-        if let Some(run) = &mut self.design.run {
-            run.advance(DESIGN_MINUTES_PER_TICK);
         }
         self.step_link(seconds);
         self.pressure(story);

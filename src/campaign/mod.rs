@@ -11,7 +11,7 @@ pub mod desk;
 pub mod scenes;
 pub mod strangers;
 
-pub use desk::{ConsoleState, Desk, DiveProgress, Panel, Request, SPEEDS};
+pub use desk::{ConsoleState, Desk, DiveProgress, Panel, Request, SPEEDS, WarmUp};
 pub use scenes::{AfterScene, PlayingScene, SceneRequest};
 
 use bevy::prelude::*;
@@ -41,10 +41,43 @@ pub struct InPrologue {
 #[derive(Resource, Debug, Clone)]
 pub struct ControlRoom(pub Desk);
 
-/// The next game's desk, warming its network up in the background while the title screen
-/// shows (46 network hours of 12,000 sleepers take over a second).
+/// The next game's desk, warming its network up while the title screen shows (46 network
+/// hours of 12,000 sleepers take over a second): on another thread where there is one,
+/// else (in the browser) a slice each frame within [`WORK_FRAME_BUDGET`].
 #[derive(Resource)]
-struct NextDesk(Task<Desk>);
+pub enum NextDesk {
+    Task(Task<Desk>),
+    Slices(Box<WarmUp>),
+}
+
+impl NextDesk {
+    /// The warm-up's minutes still to run, when it is made in slices.
+    pub fn minutes_left(&self) -> Option<u64> {
+        match self {
+            Self::Task(_) => None,
+            Self::Slices(warm_up) => Some(warm_up.minutes_left()),
+        }
+    }
+}
+
+/// How the next game's desk is made: on another thread, or in slices between frames
+/// (the browser, whose task pools run on the page's one thread). Tests may ask for
+/// slices natively.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskWarmUp {
+    Background,
+    Slices,
+}
+
+impl Default for DeskWarmUp {
+    fn default() -> Self {
+        if cfg!(target_arch = "wasm32") {
+            Self::Slices
+        } else {
+            Self::Background
+        }
+    }
+}
 
 pub(super) fn plugin(app: &mut App) {
     app.add_plugins(scenes::plugin)
@@ -60,10 +93,15 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(OnEnter(AppState::Title), |mut commands: Commands| {
             commands.remove_resource::<InPrologue>();
         })
+        .init_resource::<DeskWarmUp>()
         .add_systems(
             Update,
-            prepare_desk
-                .run_if(in_state(AppState::Title).and_then(not(resource_exists::<NextDesk>))),
+            (
+                prepare_desk.run_if(not(resource_exists::<NextDesk>)),
+                warm_desk.run_if(resource_exists::<NextDesk>),
+            )
+                .chain()
+                .run_if(in_state(AppState::Title)),
         )
         .add_systems(
             Update,
@@ -95,14 +133,58 @@ pub(super) fn plugin(app: &mut App) {
             run_network
                 .run_if(resource_exists::<ControlRoom>)
                 .run_if(in_state(AppState::ControlRoom).or_else(in_state(AppState::Dream))),
+        )
+        .add_systems(
+            Update,
+            run_design
+                .in_set(crate::AppSystems::Update)
+                .run_if(resource_exists::<ControlRoom>)
+                .run_if(in_state(AppState::ControlRoom).or_else(in_state(AppState::Dream))),
         );
 }
 
-fn prepare_desk(levels: Res<Levels>, mut commands: Commands) {
-    if levels.ready {
-        let story = levels.library.story.clone();
-        let task = AsyncComputeTaskPool::get().spawn(async move { Desk::new(&story) });
-        commands.insert_resource(NextDesk(task));
+/// The most of a frame a slice of long work may take (the designer's comparison, a new
+/// desk's warm-up in the browser). A minute of the designer's two networks (8,000
+/// sleeper-minutes) or of the desk's 12,000 sleepers takes under a millisecond, so a
+/// slice ends within the 8 ms a frame may give to such work.
+pub const WORK_FRAME_BUDGET: std::time::Duration = std::time::Duration::from_millis(4);
+/// The most minutes the comparison runs in a frame, however fast the machine: five days
+/// take at least two seconds at 60 frames a second.
+pub const DESIGN_MINUTES_PER_FRAME: u64 = 60;
+
+/// The designer's comparison, a slice each frame: minute by minute until the frame's
+/// budget is spent. It runs on the frame's own thread everywhere (in the browser there is
+/// no other), so a long run never stalls a frame; however it is sliced, it ends the same.
+fn run_design(mut room: ResMut<ControlRoom>) {
+    let Some(run) = room.0.design.run.as_mut().filter(|run| !run.done()) else {
+        return;
+    };
+    let began = bevy::platform::time::Instant::now();
+    run.advance_while(DESIGN_MINUTES_PER_FRAME, || {
+        began.elapsed() < WORK_FRAME_BUDGET
+    });
+}
+
+fn prepare_desk(levels: Res<Levels>, how: Res<DeskWarmUp>, mut commands: Commands) {
+    if !levels.ready {
+        return;
+    }
+    let story = levels.library.story.clone();
+    commands.insert_resource(match *how {
+        DeskWarmUp::Background => {
+            NextDesk::Task(AsyncComputeTaskPool::get().spawn(async move { Desk::new(&story) }))
+        }
+        DeskWarmUp::Slices => NextDesk::Slices(Box::new(WarmUp::begin(&story))),
+    });
+}
+
+/// The next desk's warm-up, a slice this frame (when it is made in slices).
+fn warm_desk(next: Option<ResMut<NextDesk>>) {
+    if let Some(mut next) = next
+        && let NextDesk::Slices(warm_up) = &mut *next
+    {
+        let began = bevy::platform::time::Instant::now();
+        warm_up.run_while(|| began.elapsed() < WORK_FRAME_BUDGET);
     }
 }
 
@@ -170,7 +252,7 @@ fn remember_choices(
 /// one prepared in the background if there is one), with what she said in the prologue.
 fn sit_down(
     room: Option<Res<ControlRoom>>,
-    next: Option<ResMut<NextDesk>>,
+    mut next: Option<ResMut<NextDesk>>,
     prologue: Option<Res<InPrologue>>,
     levels: Res<Levels>,
     mut commands: Commands,
@@ -178,9 +260,12 @@ fn sit_down(
     if room.is_some() {
         return;
     }
-    let mut desk = match next {
-        Some(mut next) => block_on(&mut next.0),
-        None => Desk::new(&levels.library.story),
+    let story = &levels.library.story;
+    let mut desk = match next.as_deref_mut() {
+        Some(NextDesk::Task(task)) => block_on(task),
+        // What is left of it, now.
+        Some(NextDesk::Slices(warm_up)) => warm_up.finish(story),
+        None => Desk::new(story),
     };
     if let Some(prologue) = prologue {
         desk.choices = prologue.choices.clone();

@@ -472,12 +472,11 @@ impl Network {
         self.archive.of(index)
     }
 
-    /// Each sleeper's value of `f` now, for the map.
-    pub fn map_values(&self, f: impl Fn(&SleeperSnapshot) -> f32) -> Vec<f32> {
-        (0..self.len())
-            .filter_map(|i| self.sleeper(i))
-            .map(|s| f(&s))
-            .collect()
+    /// The map's cells now: for each run of `per_cell` sleepers (at least one) in
+    /// index order, the highest nightmare risk among them and whether any is in a loop.
+    /// Read from the sleepers' own columns, without a snapshot of each.
+    pub fn map_cells(&self, per_cell: usize) -> impl Iterator<Item = (f32, bool)> + '_ {
+        self.sleepers.map_cells(per_cell.max(1))
     }
 }
 

@@ -325,6 +325,19 @@ impl Sleepers {
         }
     }
 
+    /// Each run of `per_cell` sleepers' highest risk, and whether any of them loops.
+    pub fn map_cells(&self, per_cell: usize) -> impl Iterator<Item = (f32, bool)> + '_ {
+        self.risk
+            .chunks(per_cell)
+            .zip(self.looping.chunks(per_cell))
+            .map(|(risk, looping)| {
+                (
+                    risk.iter().copied().fold(0.0, f32::max),
+                    looping.iter().any(|&l| l > 0),
+                )
+            })
+    }
+
     pub fn snapshot(&self, i: usize, _minute: u64) -> Option<SleeperSnapshot> {
         (i < self.len()).then(|| {
             SleeperSnapshot {

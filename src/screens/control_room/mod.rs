@@ -12,6 +12,8 @@ mod inbox;
 mod inspector;
 mod network_panels;
 
+pub use network_panels::map as network_map;
+
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
