@@ -961,12 +961,15 @@ fn the_map_is_a_picture_made_again_when_the_network_moves_on() {
     desk.overload(&story);
     desk.open = [Panel::Overview].into();
     let ctx = egui::Context::default();
-    let mut frames = (0..).map(|n| f64::from(n) * 0.25);
-    let mut next = || frames.next().expect("endless");
-    let (mut shapes, mut picture) = room_frame(&ctx, &desk, &library, next());
+    let mut time = 0.0;
+    let mut after = |seconds: f64| {
+        time += seconds;
+        time
+    };
+    let (mut shapes, mut picture) = room_frame(&ctx, &desk, &library, after(0.0));
     if picture.is_none() {
         // egui may lay a new window out before it draws it.
-        (shapes, picture) = room_frame(&ctx, &desk, &library, next());
+        (shapes, picture) = room_frame(&ctx, &desk, &library, after(0.25));
     }
     let picture = picture.expect("the map's picture is made");
     assert!(shapes < 1_000, "{shapes} shapes a frame");
@@ -1002,15 +1005,33 @@ fn the_map_is_a_picture_made_again_when_the_network_moves_on() {
 
     for _ in 0..3 {
         assert!(
-            room_frame(&ctx, &desk, &library, next()).1.is_none(),
+            room_frame(&ctx, &desk, &library, after(0.25)).1.is_none(),
             "the network stood still, yet the map was made again"
         );
     }
     desk.network.run(1);
     assert!(
-        room_frame(&ctx, &desk, &library, next()).1.is_some(),
+        room_frame(&ctx, &desk, &library, after(0.25)).1.is_some(),
         "the network moved on a minute and the map was not made again"
     );
+    // At most ten times a second: a minute on at once waits, then is shown.
+    desk.network.run(1);
+    assert!(
+        room_frame(&ctx, &desk, &library, after(0.05)).1.is_none(),
+        "made again within a tenth of a second"
+    );
+    assert!(
+        room_frame(&ctx, &desk, &library, after(0.06)).1.is_some(),
+        "the waiting minute was never shown"
+    );
+    // Another palette: made again at once, in its colours.
+    sleep_sync::theme::set_palette(&ctx, sleep_sync::settings::Palette::ColourBlindSafe);
+    let recoloured = room_frame(&ctx, &desk, &library, after(0.01))
+        .1
+        .expect("a new palette makes the map again");
+    let safe = sleep_sync::theme::colours(&ctx);
+    let trapped = cells.iter().position(|cell| cell.1).expect("a loop");
+    assert_eq!(recoloured.pixels[trapped], safe.looping_lit(1.0));
 }
 
 /// The designer's comparison runs a slice a frame, a minute at a time while the frame's

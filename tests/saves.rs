@@ -130,9 +130,8 @@ fn continuing_gives_the_same_network_and_story_minute_for_minute() {
     assert_same(&played, &continued, "four minutes on");
 
     // The design run, adopted, and the game saved again: the epilogue survives it too.
-    if let Some(run) = played.design.run.as_mut() {
-        run.advance(sleep_sync::campaign::design::DesignRun::total_minutes());
-    }
+    let run = played.design.run.as_mut().expect("running");
+    run.advance(sleep_sync::campaign::design::DesignRun::total_minutes());
     played.adopt(&story);
     let (ended, _, load) = through_a_save(&played, &story);
     println!(

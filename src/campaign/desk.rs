@@ -248,9 +248,9 @@ impl WarmUp {
     }
 
     /// The desk, its warm-up run to the end first if it is not yet.
-    pub fn finish(&mut self, story: &Story) -> Desk {
+    pub fn finish(mut self, story: &Story) -> Desk {
         self.run_while(|| true);
-        let mut desk = Desk::around(self.network.clone(), family_traits(story), story);
+        let mut desk = Desk::around(self.network, family_traits(story), story);
         desk.deliver(story);
         desk
     }

@@ -9,13 +9,14 @@
 pub mod design;
 pub mod desk;
 pub mod scenes;
+mod slices;
 pub mod strangers;
 
 pub use desk::{ConsoleState, Desk, DiveProgress, Panel, Request, SPEEDS, WarmUp};
 pub use scenes::{AfterScene, PlayingScene, SceneRequest};
+pub use slices::{DESIGN_MINUTES_PER_FRAME, DeskWarmUp, FrameShare, NextDesk, WORK_FRAME_BUDGET};
 
 use bevy::prelude::*;
-use bevy::tasks::{AsyncComputeTaskPool, Task, block_on};
 
 use std::collections::BTreeSet;
 
@@ -41,46 +42,8 @@ pub struct InPrologue {
 #[derive(Resource, Debug, Clone)]
 pub struct ControlRoom(pub Desk);
 
-/// The next game's desk, warming its network up while the title screen shows (46 network
-/// hours of 12,000 sleepers take over a second): on another thread where there is one,
-/// else (in the browser) a slice each frame within [`WORK_FRAME_BUDGET`].
-#[derive(Resource)]
-pub enum NextDesk {
-    Task(Task<Desk>),
-    Slices(Box<WarmUp>),
-}
-
-impl NextDesk {
-    /// The warm-up's minutes still to run, when it is made in slices.
-    pub fn minutes_left(&self) -> Option<u64> {
-        match self {
-            Self::Task(_) => None,
-            Self::Slices(warm_up) => Some(warm_up.minutes_left()),
-        }
-    }
-}
-
-/// How the next game's desk is made: on another thread, or in slices between frames
-/// (the browser, whose task pools run on the page's one thread). Tests may ask for
-/// slices natively.
-#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeskWarmUp {
-    Background,
-    Slices,
-}
-
-impl Default for DeskWarmUp {
-    fn default() -> Self {
-        if cfg!(target_arch = "wasm32") {
-            Self::Slices
-        } else {
-            Self::Background
-        }
-    }
-}
-
 pub(super) fn plugin(app: &mut App) {
-    app.add_plugins(scenes::plugin)
+    app.add_plugins((scenes::plugin, slices::plugin))
         .add_message::<Request>()
         .add_message::<BeginGame>()
         .add_systems(Update, begin_game.run_if(on_message::<BeginGame>))
@@ -93,16 +56,6 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(OnEnter(AppState::Title), |mut commands: Commands| {
             commands.remove_resource::<InPrologue>();
         })
-        .init_resource::<DeskWarmUp>()
-        .add_systems(
-            Update,
-            (
-                prepare_desk.run_if(not(resource_exists::<NextDesk>)),
-                warm_desk.run_if(resource_exists::<NextDesk>),
-            )
-                .chain()
-                .run_if(in_state(AppState::Title)),
-        )
         .add_systems(
             Update,
             (forget_prepared_desk, strangers::forget_stranger_network)
@@ -133,59 +86,7 @@ pub(super) fn plugin(app: &mut App) {
             run_network
                 .run_if(resource_exists::<ControlRoom>)
                 .run_if(in_state(AppState::ControlRoom).or_else(in_state(AppState::Dream))),
-        )
-        .add_systems(
-            Update,
-            run_design
-                .in_set(crate::AppSystems::Update)
-                .run_if(resource_exists::<ControlRoom>)
-                .run_if(in_state(AppState::ControlRoom).or_else(in_state(AppState::Dream))),
         );
-}
-
-/// The most of a frame a slice of long work may take (the designer's comparison, a new
-/// desk's warm-up in the browser). A minute of the designer's two networks (8,000
-/// sleeper-minutes) or of the desk's 12,000 sleepers takes under a millisecond, so a
-/// slice ends within the 8 ms a frame may give to such work.
-pub const WORK_FRAME_BUDGET: std::time::Duration = std::time::Duration::from_millis(4);
-/// The most minutes the comparison runs in a frame, however fast the machine: five days
-/// take at least two seconds at 60 frames a second.
-pub const DESIGN_MINUTES_PER_FRAME: u64 = 60;
-
-/// The designer's comparison, a slice each frame: minute by minute until the frame's
-/// budget is spent. It runs on the frame's own thread everywhere (in the browser there is
-/// no other), so a long run never stalls a frame; however it is sliced, it ends the same.
-fn run_design(mut room: ResMut<ControlRoom>) {
-    let Some(run) = room.0.design.run.as_mut().filter(|run| !run.done()) else {
-        return;
-    };
-    let began = bevy::platform::time::Instant::now();
-    run.advance_while(DESIGN_MINUTES_PER_FRAME, || {
-        began.elapsed() < WORK_FRAME_BUDGET
-    });
-}
-
-fn prepare_desk(levels: Res<Levels>, how: Res<DeskWarmUp>, mut commands: Commands) {
-    if !levels.ready {
-        return;
-    }
-    let story = levels.library.story.clone();
-    commands.insert_resource(match *how {
-        DeskWarmUp::Background => {
-            NextDesk::Task(AsyncComputeTaskPool::get().spawn(async move { Desk::new(&story) }))
-        }
-        DeskWarmUp::Slices => NextDesk::Slices(Box::new(WarmUp::begin(&story))),
-    });
-}
-
-/// The next desk's warm-up, a slice this frame (when it is made in slices).
-fn warm_desk(next: Option<ResMut<NextDesk>>) {
-    if let Some(mut next) = next
-        && let NextDesk::Slices(warm_up) = &mut *next
-    {
-        let began = bevy::platform::time::Instant::now();
-        warm_up.run_while(|| began.elapsed() < WORK_FRAME_BUDGET);
-    }
 }
 
 /// Edited level files may have changed the story: the next desk is built again.
@@ -260,13 +161,7 @@ fn sit_down(
     if room.is_some() {
         return;
     }
-    let story = &levels.library.story;
-    let mut desk = match next.as_deref_mut() {
-        Some(NextDesk::Task(task)) => block_on(task),
-        // What is left of it, now.
-        Some(NextDesk::Slices(warm_up)) => warm_up.finish(story),
-        None => Desk::new(story),
-    };
+    let mut desk = slices::take_next_desk(next.as_deref_mut(), &levels.library.story);
     if let Some(prologue) = prologue {
         desk.choices = prologue.choices.clone();
         desk.flags.insert(StoryFlag::Prologue);

@@ -99,7 +99,7 @@ impl TraceCheck {
 #[derive(Resource, Debug, Clone, PartialEq, Eq)]
 pub struct JunoStateLog {
     /// Ticks between lines, at least 1.
-    pub every: u64,
+    every: u64,
     /// `tick N: Juno <her state>`, oldest first.
     pub lines: Vec<String>,
 }
@@ -146,7 +146,7 @@ fn log_juno_state(
     mut log: ResMut<JunoStateLog>,
 ) {
     let tick = ticks.0;
-    if tick.is_multiple_of(log.every) && !replaying.is_some_and(|r| r.done) {
+    if tick.is_multiple_of(log.every.max(1)) && !replaying.is_some_and(|r| r.done) {
         let line = format!("tick {tick}: Juno {}", world.juno_text());
         info!("state at {line}");
         log.lines.push(line);

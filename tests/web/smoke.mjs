@@ -33,7 +33,7 @@ const REPLAYS = (process.env.SLEEP_SYNC_WEB_REPLAYS || "bedtime").split(",").fil
 // Each must play to its end as recorded on Linux, every checkpoint (a state hash each
 // second) the same. SLEEP_SYNC_WEB_REPLAYS_LENIENT=1 lets Juno alone differ, to see how
 // far the rest holds while looking for a cause (docs/plans/issue-22.md sections 8, 9).
-const REPLAYS_MATCH_EVERY_CHECKPOINT = !process.env.SLEEP_SYNC_WEB_REPLAYS_LENIENT;
+const REPLAYS_MATCH_EVERY_CHECKPOINT = process.env.SLEEP_SYNC_WEB_REPLAYS_LENIENT !== "1";
 const REPLAY_SPEED = 16;
 // SLEEP_SYNC_WEB_JUNO_STATE=K: the page logs Juno's state every K ticks of each replay
 // (?juno-state=K), written to <screenshot>-<replay>-state.txt, to compare line by line

@@ -10,9 +10,10 @@
 mod console;
 mod inbox;
 mod inspector;
+mod network_map;
 mod network_panels;
 
-pub use network_panels::map as network_map;
+pub use network_map::map as network_map;
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
