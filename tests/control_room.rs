@@ -915,7 +915,10 @@ fn room_frame(
     desk: &Desk,
     library: &Library,
     time: f64,
-) -> (usize, Option<std::sync::Arc<egui::ColorImage>>) {
+) -> (
+    Vec<egui::epaint::ClippedShape>,
+    Option<std::sync::Arc<egui::ColorImage>>,
+) {
     let input = egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(
             egui::Pos2::ZERO,
@@ -931,7 +934,7 @@ fn room_frame(
     let picture = map_picture_sent(&frame);
     // No renderer here to take them.
     frame.textures_delta.clear();
-    (frame.shapes.len(), picture)
+    (frame.shapes, picture)
 }
 
 /// The pictures a frame sent to the renderer: the map's colours are the one 120 cells
@@ -972,7 +975,7 @@ fn the_map_is_a_picture_made_again_when_the_network_moves_on() {
         (shapes, picture) = room_frame(&ctx, &desk, &library, after(0.25));
     }
     let picture = picture.expect("the map's picture is made");
-    assert!(shapes < 1_000, "{shapes} shapes a frame");
+    assert!(shapes.len() < 1_000, "{} shapes a frame", shapes.len());
 
     let colours = sleep_sync::theme::colours(&ctx);
     let cells: Vec<(f32, bool)> = desk.network.map_cells(1).collect();
@@ -1134,4 +1137,29 @@ fn the_title_screen_warms_the_next_desk_up_a_slice_a_frame() {
     let whole = Desk::new(&story());
     assert_eq!(seated.network.minute(), whole.network.minute());
     assert_eq!(seated.network.digest(), whole.network.digest());
+}
+
+/// The loops throb on their own (the overload over, its alarm frame dark): two moments
+/// draw the map differently; with less motion asked for, the same.
+#[test]
+fn the_maps_loops_throb_unless_less_motion_is_asked_for() {
+    let library = shipped_library();
+    let story = library.story.clone();
+    let mut desk = found(&story);
+    desk.overload(&story);
+    desk.network.release();
+    assert!(desk.network.overloaded().is_none());
+    assert!(desk.network.map_cells(1).any(|cell| cell.1), "loops remain");
+    desk.open = [Panel::Overview].into();
+    for (steady, throbs) in [(false, true), (true, false)] {
+        let ctx = egui::Context::default();
+        sleep_sync::theme::set_reduce_motion(&ctx, steady);
+        // The windows laid out and faded in first.
+        for time in [0.0, 0.25, 0.5, 0.75, 1.0] {
+            room_frame(&ctx, &desk, &library, time);
+        }
+        let (before, _) = room_frame(&ctx, &desk, &library, 1.25);
+        let (after, _) = room_frame(&ctx, &desk, &library, 1.75);
+        assert_eq!(before != after, throbs, "less motion asked for: {steady}");
+    }
 }
