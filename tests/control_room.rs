@@ -937,6 +937,16 @@ fn room_frame(
     (frame.shapes, picture)
 }
 
+/// The shipped game and a desk just overloaded, the overview (and its map) open.
+fn overloaded_overview() -> (Library, Desk) {
+    let library = shipped_library();
+    let story = library.story.clone();
+    let mut desk = found(&story);
+    desk.overload(&story);
+    desk.open = [Panel::Overview].into();
+    (library, desk)
+}
+
 /// The pictures a frame sent to the renderer: the map's colours are the one 120 cells
 /// wide with no transparent pixel (the throb bands' masks are transparent but for their
 /// loops).
@@ -958,11 +968,7 @@ fn map_picture_sent(frame: &egui::FullOutput) -> Option<std::sync::Arc<egui::Col
 /// cells have the colours the map's key names (risk from calm; a loop lit).
 #[test]
 fn the_map_is_a_picture_made_again_when_the_network_moves_on() {
-    let library = shipped_library();
-    let story = library.story.clone();
-    let mut desk = found(&story);
-    desk.overload(&story);
-    desk.open = [Panel::Overview].into();
+    let (library, mut desk) = overloaded_overview();
     let ctx = egui::Context::default();
     let mut time = 0.0;
     let mut after = |seconds: f64| {
@@ -1143,14 +1149,10 @@ fn the_title_screen_warms_the_next_desk_up_a_slice_a_frame() {
 /// draw the map differently; with less motion asked for, the same.
 #[test]
 fn the_maps_loops_throb_unless_less_motion_is_asked_for() {
-    let library = shipped_library();
-    let story = library.story.clone();
-    let mut desk = found(&story);
-    desk.overload(&story);
+    let (library, mut desk) = overloaded_overview();
     desk.network.release();
     assert!(desk.network.overloaded().is_none());
     assert!(desk.network.map_cells(1).any(|cell| cell.1), "loops remain");
-    desk.open = [Panel::Overview].into();
     for (steady, throbs) in [(false, true), (true, false)] {
         let ctx = egui::Context::default();
         sleep_sync::theme::set_reduce_motion(&ctx, steady);
