@@ -167,8 +167,9 @@ fn benches(c: &mut Criterion) {
     });
     // The designer's comparison: a frame's slice within its budget, against the 60
     // minutes a fixed tick ran before it was sliced (and a single minute).
+    use sleep_sync::campaign::DESIGN_MINUTES_PER_FRAME;
     use sleep_sync::campaign::design::DesignRun;
-    use sleep_sync::campaign::{DESIGN_MINUTES_PER_FRAME, WORK_FRAME_BUDGET};
+    use sleep_sync::long_work::WORK_FRAME_BUDGET;
     let rules = desk.design.rules;
     let seed = desk.network.seed();
     let mut run = DesignRun::new(seed, rules);

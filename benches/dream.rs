@@ -10,17 +10,27 @@
 //! - the parts: heightfield alone, flood fill, mesh data, collider;
 //! - **hostile**: the costliest dream a file may ask for that the bounded-generation
 //!   sweep found (1025² at 4 m, props and hazards at their most), on one thread, against
-//!   its budget of 2 s.
+//!   its budget of 2 s;
+//! - **slices**: a loop made a slice a frame through the forge, as the browser makes it
+//!   (the shipped dreams and eight strangers'): its largest piece (a row, a flood fill,
+//!   a chunk, the collider) and its slices within the frame's 4 ms, each timed.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use criterion::{BenchmarkId, Criterion};
+use sleep_sync::campaign::strangers::{
+    FREE_DIVE_MINUTE, SCRIPTED_OVERLOAD_MINUTE, scripted_network, stranger_of,
+};
+use sleep_sync::dev::testing::shipped_library;
 use sleep_sync::dev::testing::{hostile_recipe, shipped_dive as dreamer};
-use sleep_sync::dive::{CHUNK_CELLS, terrain_collider};
+use sleep_sync::dive::{CHUNK_CELLS, DreamForge, terrain_collider};
 use sleep_sync::dream::{
     Dream, DreamRecipe, GenOptions, Heightfield, MovementLimits, TerrainSize, reachable_from,
     reference_heights,
 };
+use sleep_sync::levels::DiveSpec;
+use sleep_sync::long_work::{FrameShare, LongWork, WORK_FRAME_BUDGET};
 
 fn recipe(id: &str, samples: usize) -> DreamRecipe {
     let d = dreamer(id);
@@ -102,6 +112,71 @@ fn hostile(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("pipeline_1_thread", |b| b.iter(|| pipeline(&recipe, 1)));
     group.finish();
+}
+
+/// Loop 2 of `dive` made through the forge a slice at a time, as the browser makes it:
+/// how long each slice took, milliseconds.
+fn slice_times(dive: &DiveSpec, share: FrameShare) -> Vec<f64> {
+    let mut forge = DreamForge::default();
+    forge.request(dive, 1);
+    let mut times = Vec::new();
+    loop {
+        let began = Instant::now();
+        forge.poll(LongWork::Slices, share);
+        times.push(began.elapsed().as_secs_f64() * 1e3);
+        if forge.take(dive.id(), 1).is_some() {
+            return times;
+        }
+        assert!(times.len() < 1_000_000, "{} never formed", dive.id());
+    }
+}
+
+/// The shipped dreams and eight strangers' (from Free dive's network), made a piece a
+/// slice and in slices of the frame's share: the largest piece, and the longest slice
+/// against the share.
+fn slices_report() {
+    let library = shipped_library();
+    let story = &library.story;
+    let mut dives: Vec<DiveSpec> = ["bedtime", "family", "leo", "mara"]
+        .iter()
+        .map(|id| dreamer(id))
+        .collect();
+    if let Some(network) = scripted_network(story, SCRIPTED_OVERLOAD_MINUTE, FREE_DIVE_MINUTE) {
+        let strangers = (story.family.len()..network.len())
+            .filter_map(|s| stranger_of(&library, story, &network, s).ok())
+            .take(8);
+        dives.extend(strangers.map(|(_, dive)| dive));
+    }
+    let share = WORK_FRAME_BUDGET.as_secs_f64() * 1e3;
+    println!(
+        "\n| loop 2, made a slice a frame | pieces | largest piece | median piece | slices of the frame's {share:.0} ms | longest slice | all slices |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let mut worst: (f64, f64) = (0.0, 0.0);
+    for dive in &dives {
+        let pieces = slice_times(dive, FrameShare::Pieces(1));
+        let slices = slice_times(dive, FrameShare::Time(WORK_FRAME_BUDGET));
+        let mut sorted = pieces.clone();
+        sorted.sort_by(f64::total_cmp);
+        let largest = sorted.last().copied().unwrap_or(0.0);
+        let longest = slices.iter().copied().fold(0.0, f64::max);
+        worst = (worst.0.max(largest), worst.1.max(longest));
+        println!(
+            "| {} | {} | {largest:.2} ms | {:.3} ms | {} | {longest:.2} ms | {:.1} ms |",
+            dive.id(),
+            pieces.len(),
+            sorted[sorted.len() / 2],
+            slices.len(),
+            slices.iter().sum::<f64>(),
+        );
+    }
+    println!(
+        "\nOf {} dreams: the largest piece {:.2} ms, the longest slice {:.2} ms against a share of {share:.0} ms ({:.2} of the 8 ms goal).",
+        dives.len(),
+        worst.0,
+        worst.1,
+        worst.1 / 8.0
+    );
 }
 
 /// Criterion's mean estimate for a benchmark of this run, in milliseconds.
@@ -197,5 +272,6 @@ fn main() {
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
         report(&target.join("criterion"));
+        slices_report();
     }
 }

@@ -25,10 +25,11 @@ SLEEP_SYNC_BOUNDED_SEEDS=50 SLEEP_SYNC_BOUNDED_LARGEST=50 \
 SLEEP_SYNC_STRANGERS="${STRANGERS:-1000}" SLEEP_SYNC_STRANGER_DIVES="${STRANGER_DIVES:-1000}" \
     cargo test --locked --features dev --test strangers -- --nocapture --test-threads 1 2>&1 \
     | tee -a "$CARGO_TARGET_DIR/bench-output.txt"
-# The browser build plays all four shipped replays (CI plays the evening's) against the
-# checkpoints recorded on Linux (what must match: tests/web/smoke.mjs).
-web="$CARGO_TARGET_DIR/web-test"
-bash scripts/web-build.sh --quick "$web"
+# The players' browser build (web-release and wasm-opt; CI plays the quicker web-test
+# build) plays all four shipped replays (CI plays the evening's) against the checkpoints
+# recorded on Linux (what must match: tests/web/smoke.mjs).
+web="$CARGO_TARGET_DIR/web-bench"
+bash scripts/web-build.sh "$web"
 SLEEP_SYNC_WEB_REPLAYS=bedtime,mara,family,leo WEB_DIR="$web" \
     bash scripts/web-test.sh "$CARGO_TARGET_DIR/web-dream.png" 2>&1 \
     | tee -a "$CARGO_TARGET_DIR/bench-output.txt"

@@ -51,7 +51,7 @@ step "cargo clippy -D warnings (with the dev tools, and the game as released wit
 cargo clippy --locked --all-targets --features dev -- -D warnings
 cargo clippy --locked --lib --bins -- -D warnings
 
-step "the browser build (web-release, no wasm-opt) played in headless Chromium"
+step "the browser build (profile web-quick, no wasm-opt) played in headless Chromium"
 web="$CARGO_TARGET_DIR/web-test"
 bash scripts/web-build.sh --quick "$web"
 WEB_DIR="$web" bash scripts/web-test.sh "$CARGO_TARGET_DIR/web-dream.png"

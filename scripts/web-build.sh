@@ -6,8 +6,9 @@
 # Prints the size of the game's .wasm raw, after wasm-opt, and gzipped.
 #
 # Usage: web-build.sh [--quick] [OUT]
-#   --quick  skip wasm-opt (about 7 minutes on one core): the test suite's build, which
-#            plays the same game, only bigger.
+#   --quick  the test suite's build: profile web-quick (no whole-program optimisation,
+#            whose link takes minutes) and no wasm-opt (about 7 minutes on one core). It
+#            plays the same game, only bigger; scripts/bench.sh plays the players' build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -34,9 +35,11 @@ if ! $quick && [ ! -x "$tools/node_modules/.bin/wasm-opt" ]; then
   npm install --no-save --prefix "$tools" binaryen@132
 fi
 
-# The game, size-tuned (profile web-release in Cargo.toml).
-cargo build --locked --profile web-release --target wasm32-unknown-unknown --bin sleep-sync
-wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/web-release/sleep-sync.wasm"
+# The game, size-tuned (profile web-release in Cargo.toml), or quickly built (web-quick).
+profile=web-release
+$quick && profile=web-quick
+cargo build --locked --profile "$profile" --target wasm32-unknown-unknown --bin sleep-sync
+wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$profile/sleep-sync.wasm"
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -60,7 +63,7 @@ cp -r assets "$out/assets"
 
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
 if $quick; then
-  echo "sleep_sync_bg.wasm: $(mb "$raw") raw (after wasm-bindgen; no wasm-opt: --quick), $(mb "$gzipped") gzipped"
+  echo "sleep_sync_bg.wasm: $(mb "$raw") raw (after wasm-bindgen; profile web-quick, no wasm-opt: --quick), $(mb "$gzipped") gzipped"
 else
   echo "sleep_sync_bg.wasm: $(mb "$raw") raw (after wasm-bindgen), $(mb "$optimised") after wasm-opt -Oz, $(mb "$gzipped") gzipped"
 fi

@@ -37,10 +37,10 @@ pub fn app(mods: &[PathBuf]) -> App {
         FRAME_SECONDS,
     )))
     .add_plugins(crate::GamePlugin)
-    // Long work a frame at a time by the minute, not the clock: stepped by a fixed time,
+    // Long work a frame at a time by the piece, not the clock: stepped by a fixed time,
     // a headless game then plays the same on any machine.
-    .insert_resource(crate::campaign::FrameShare::Minutes(
-        crate::campaign::DESIGN_MINUTES_PER_FRAME,
+    .insert_resource(crate::long_work::FrameShare::Pieces(
+        crate::long_work::HEADLESS_PIECES_PER_FRAME,
     ));
     // Headless there is nothing to overlap with: waking other threads for each small
     // system would cost more than the systems (on two cores, most of a frame).

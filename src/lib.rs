@@ -23,6 +23,7 @@ pub mod dream;
 pub mod headless;
 pub mod juno;
 pub mod levels;
+pub mod long_work;
 pub mod menus;
 pub mod network;
 pub mod portable;
@@ -95,6 +96,7 @@ impl Plugin for GamePlugin {
             settings::plugin,
             controls::plugin,
             levels::plugin,
+            long_work::plugin,
             dive::plugin,
             juno::plugin,
             replay::plugin,

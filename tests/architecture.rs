@@ -29,6 +29,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("dive", Layer::Game),
     ("juno", Layer::Game),
     ("campaign", Layer::Game),
+    ("long_work", Layer::Game),
     ("world", Layer::Game),
     ("headless", Layer::Game),
     ("replay", Layer::Game),

@@ -1112,12 +1112,13 @@ fn a_desk_warmed_up_in_slices_is_the_desk_made_at_once() {
 #[test]
 fn the_title_screen_warms_the_next_desk_up_a_slice_a_frame() {
     use bevy::prelude::*;
-    use sleep_sync::campaign::{ControlRoom, DeskWarmUp, NextDesk};
+    use sleep_sync::campaign::{ControlRoom, NextDesk};
     use sleep_sync::dev::testing::run_until;
+    use sleep_sync::long_work::LongWork;
     use sleep_sync::state::AppState;
 
     let mut app = sleep_sync::headless::app(&[]);
-    app.insert_resource(DeskWarmUp::Slices);
+    app.insert_resource(LongWork::Slices);
     sleep_sync::headless::ready(&mut app);
     run_until(&mut app, 5_000, |w| {
         *w.resource::<State<AppState>>().get() == AppState::Title

@@ -328,3 +328,56 @@ fn loop_reset_frame_times_are_logged() {
     );
     assert_eq!(app.world().resource::<NightmareLoop>().index, 5);
 }
+
+/// The browser makes each loop a slice a frame on the frame's own thread (its task pools
+/// run there, and a task would stall a frame): the same loops as made on another thread,
+/// over many frames, with the game's meter counting the frames they formed in.
+#[test]
+fn loops_form_a_slice_a_frame_as_in_the_browser() {
+    use sleep_sync::dive::DreamForge;
+    use sleep_sync::dream::{Dream, GenOptions, MovementLimits};
+    use sleep_sync::long_work::{LongWork, WorkMeter};
+    let mut app = headless_app();
+    app.insert_resource(LongWork::Slices);
+    let spec = dive_into(&mut app, "leo");
+    assert_eq!(
+        app.world().resource::<DreamForge>().forming_in_slices(),
+        1,
+        "the next loop is being made a slice a frame while this one is played"
+    );
+    end_loop(&mut app);
+    let at_once = Dream::generate_with(
+        &spec.recipe(1),
+        spec.dream.anchors.len(),
+        &MovementLimits::default(),
+        &GenOptions::single_threaded(),
+    );
+    let played = app.world().resource::<CurrentDream>().0.clone();
+    assert_eq!(app.world().resource::<NightmareLoop>().index, 1);
+    assert_eq!(played.heightfield, at_once.heightfield);
+    assert_eq!(played.colors, at_once.colors);
+    assert_eq!(
+        (
+            played.spawn,
+            &played.anchors,
+            &played.props,
+            &played.hazards
+        ),
+        (
+            at_once.spawn,
+            &at_once.anchors,
+            &at_once.props,
+            &at_once.hazards
+        )
+    );
+    // A 257² loop is thousands of pieces (rows, flood fills, chunks): two loops at the
+    // headless game's 60 a frame are well over 50 frames of forming.
+    let pacing = app.world().resource::<WorkMeter>().pacing();
+    assert!(
+        pacing.changing_frames > 50,
+        "two loops formed in {} frames",
+        pacing.changing_frames
+    );
+    assert!(pacing.worst_work > 0.0, "the meter timed the slices");
+    println!("{pacing}");
+}

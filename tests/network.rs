@@ -176,7 +176,7 @@ fn the_engagement_term_shows_in_any_network() {
 /// to it: simulating that again gives the same network, bit for bit.
 #[test]
 fn a_network_simulated_again_from_its_log_is_the_same_network() {
-    use sleep_sync::network::{Intervention, ReplayError};
+    use sleep_sync::network::{Intervention, ReplayError, Rerun};
     let mut original = network(7, 1_500, Policy::SomnoTech);
     original.run(300);
     original.overload(&[0, 1]);
@@ -215,6 +215,37 @@ fn a_network_simulated_again_from_its_log_is_the_same_network() {
         assert_eq!(a.stats(), b.stats());
     }
     assert_eq!(a.digest(), b.digest());
+
+    // Simulated again a few minutes a slice (as the browser does, between frames), with
+    // two interventions in one minute and slices ending on them: the same network.
+    for per_slice in [1, 7, 157] {
+        let mut rerun = Rerun::begin(
+            7,
+            1_500,
+            Policy::SomnoTech,
+            &[],
+            &journal,
+            original.minute(),
+        )
+        .expect("a true log");
+        let mut slices = 0;
+        loop {
+            let before = rerun.minutes_left();
+            let mut given = 0;
+            let done = rerun.run_while(|| {
+                given += 1;
+                given <= per_slice
+            });
+            slices += 1;
+            assert_eq!(before - rerun.minutes_left(), per_slice.min(before));
+            if done {
+                break;
+            }
+        }
+        assert_eq!(slices, original.minute().div_ceil(per_slice));
+        let sliced = rerun.finish();
+        assert!(sliced == original, "sliced {per_slice} minutes at a time");
+    }
 
     // The digest tells another history apart: the same interventions a minute later.
     let late: Vec<_> = journal.iter().map(|(m, i)| (m + 1, i.clone())).collect();

@@ -353,11 +353,12 @@ mod in_the_game {
     use sleep_sync::campaign::{ControlRoom, Request};
     use sleep_sync::dev::testing::{headless_app, run_until};
     use sleep_sync::levels::story::StoryFlag;
+    use sleep_sync::long_work::LongWork;
     use sleep_sync::network::analysis::Query;
     use sleep_sync::network::{Measure, Param};
     use sleep_sync::saves::{
-        AUTOSAVE, BACKUP, SaveFile, SaveRequest, SaveStatus, SaveStore, SavedGames, read_saves,
-        slot,
+        AUTOSAVE, BACKUP, Resuming, SaveFile, SaveRequest, SaveStatus, SaveStore, SavedGames,
+        read_saves, slot,
     };
     use sleep_sync::state::AppState;
     use sleep_sync::store::Store;
@@ -449,6 +450,29 @@ mod in_the_game {
         wait(&mut app, |w| w.get_resource::<ControlRoom>().is_some());
         let resumed = SaveFile::of(&app.world().resource::<ControlRoom>().0, saved.saved_at);
         assert_eq!(resumed, saved, "the same desk, network and story as saved");
+
+        // In the browser the network is simulated again a slice a frame: the same desk.
+        let mut sliced = launched(&store);
+        sliced.insert_resource(LongWork::Slices);
+        sliced
+            .world_mut()
+            .write_message(SaveRequest::Continue(AUTOSAVE.to_owned()));
+        let mut left = Vec::new();
+        run_until(&mut sliced, 20_000, |w| {
+            left.extend(
+                w.get_resource::<Resuming>()
+                    .and_then(Resuming::minutes_left),
+            );
+            w.get_resource::<ControlRoom>().is_some()
+        });
+        assert!(
+            left.len() as u64 >= quit_at / 60 && left.windows(2).all(|m| m[1] < m[0]),
+            "{} frames of slices for {quit_at} minutes: {left:?}",
+            left.len()
+        );
+        let room = &sliced.world().resource::<ControlRoom>().0;
+        assert_eq!(SaveFile::of(room, saved.saved_at), saved);
+        drop(sliced);
         run_until(&mut app, 10, |w| {
             *w.resource::<State<AppState>>().get() == AppState::ControlRoom
         });

@@ -453,20 +453,36 @@ fn a_strangers_dive_recorded_plays_back_the_same() {
 fn free_dive_simulates_the_strangers_network_in_the_background() {
     use sleep_sync::campaign::strangers::StrangerNetwork;
     use sleep_sync::dev::testing::{headless_app, run_until};
+    use sleep_sync::long_work::{HEADLESS_PIECES_PER_FRAME, LongWork};
 
-    let mut app = headless_app();
-    app.insert_resource(StrangerNetwork::build(&library().story));
-    run_until(&mut app, 20_000, |w| {
-        let ready = w.resource::<StrangerNetwork>().network().is_some();
-        if !ready {
-            std::thread::sleep(std::time::Duration::from_millis(1));
+    // On another thread (the desktop), and a slice a frame (the browser).
+    for how in [LongWork::Background, LongWork::Slices] {
+        let mut app = headless_app();
+        app.insert_resource(how);
+        app.insert_resource(StrangerNetwork::Asked);
+        let mut sliced = 0u64;
+        let frames = run_until(&mut app, 20_000, |w| {
+            let strangers = w.resource::<StrangerNetwork>();
+            sliced += u64::from(matches!(strangers, StrangerNetwork::Slices(_)));
+            let ready = strangers.network().is_some();
+            if !ready && how == LongWork::Background {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            ready
+        });
+        let strangers = app.world().resource::<StrangerNetwork>();
+        let built = strangers.network().expect("simulated");
+        assert_eq!(built.minute(), FREE_DIVE_MINUTE);
+        assert_eq!(built.digest(), network().digest(), "{how:?}");
+        if how == LongWork::Slices {
+            // 4,500 minutes at 60 a frame.
+            let slices = FREE_DIVE_MINUTE.div_ceil(HEADLESS_PIECES_PER_FRAME);
+            assert!(
+                sliced >= slices - 1,
+                "{sliced} frames in slices in {frames}"
+            );
         }
-        ready
-    });
-    let strangers = app.world().resource::<StrangerNetwork>();
-    let built = strangers.network().expect("simulated");
-    assert_eq!(built.minute(), FREE_DIVE_MINUTE);
-    assert_eq!(built.digest(), network().digest());
+    }
 }
 
 /// Free dive's stranger row, drawn as the title draws it: before the network is found it

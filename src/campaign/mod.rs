@@ -14,7 +14,7 @@ pub mod strangers;
 
 pub use desk::{ConsoleState, Desk, DiveProgress, Panel, Request, SPEEDS, WarmUp};
 pub use scenes::{AfterScene, PlayingScene, SceneRequest};
-pub use slices::{DESIGN_MINUTES_PER_FRAME, DeskWarmUp, FrameShare, NextDesk, WORK_FRAME_BUDGET};
+pub use slices::{DESIGN_MINUTES_PER_FRAME, NextDesk};
 
 use bevy::prelude::*;
 
@@ -63,7 +63,9 @@ pub(super) fn plugin(app: &mut App) {
         )
         .add_systems(
             Update,
-            strangers::poll_stranger_network.run_if(resource_exists::<strangers::StrangerNetwork>),
+            strangers::poll_stranger_network
+                .run_if(resource_exists::<strangers::StrangerNetwork>)
+                .in_set(crate::AppSystems::TickTimers),
         )
         .add_systems(
             Update,

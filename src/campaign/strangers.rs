@@ -6,11 +6,13 @@ use bevy::tasks::{AsyncComputeTaskPool, Task, block_on, poll_once};
 
 use super::desk::family_traits;
 use crate::levels::DiveSpec;
+use crate::levels::Levels;
 use crate::levels::Library;
 use crate::levels::story::Story;
 use crate::levels::stranger_dive::StrangerError;
 use crate::levels::strangers::Stranger;
-use crate::network::{Intervention, Network, Policy};
+use crate::long_work::{FrameShare, LongWork, WorkMeter};
+use crate::network::{Intervention, Network, Policy, Rerun};
 
 /// The network minute the overload begins at on the scripted path (`sleep-sync
 /// playthrough --path 1`, checked by tests/playthrough.rs): where `preview --sleeper`
@@ -22,6 +24,11 @@ pub const SCRIPTED_OVERLOAD_MINUTE: u64 = 3682;
 /// `overload` if `minute` has reached it. `None` before the warm-up ends (Juno has not
 /// sat down).
 pub fn scripted_network(story: &Story, overload: u64, minute: u64) -> Option<Network> {
+    scripted_rerun(story, overload, minute).map(Rerun::finish)
+}
+
+/// [`scripted_network`] to simulate, none of it run yet: to run in slices.
+pub fn scripted_rerun(story: &Story, overload: u64, minute: u64) -> Option<Rerun> {
     let setup = story.network;
     if minute < u64::from(setup.warm_up_hours) * 60 {
         return None;
@@ -35,7 +42,7 @@ pub fn scripted_network(story: &Story, overload: u64, minute: u64) -> Option<Net
     } else {
         Vec::new()
     };
-    Network::replay(
+    Rerun::begin(
         setup.seed,
         setup.sleepers as usize,
         Policy::SomnoTech,
@@ -123,21 +130,19 @@ pub const FREE_DIVE_MINUTE: u64 = 4500;
 /// level files change.
 #[derive(Resource)]
 pub enum StrangerNetwork {
-    Building(Task<Option<Network>>),
+    /// Asked for: begun once the levels are loaded, on another thread or in slices
+    /// ([`LongWork`]).
+    Asked,
+    /// Simulated on another thread.
+    Building(Task<Network>),
+    /// Simulated a slice a frame.
+    Slices(Box<Rerun>),
     Ready(Box<Network>),
     /// The story's network does not reach that minute.
     Unavailable,
 }
 
 impl StrangerNetwork {
-    /// Starts simulating `story`'s network to [`FREE_DIVE_MINUTE`].
-    pub fn build(story: &Story) -> Self {
-        let story = story.clone();
-        Self::Building(AsyncComputeTaskPool::get().spawn(async move {
-            scripted_network(&story, SCRIPTED_OVERLOAD_MINUTE, FREE_DIVE_MINUTE)
-        }))
-    }
-
     /// The network, once simulated.
     pub fn network(&self) -> Option<&Network> {
         match self {
@@ -147,14 +152,45 @@ impl StrangerNetwork {
     }
 }
 
-/// Takes the network when its simulation is done.
-pub(super) fn poll_stranger_network(mut strangers: ResMut<StrangerNetwork>) {
-    if let StrangerNetwork::Building(task) = &mut *strangers
-        && let Some(network) = block_on(poll_once(task))
-    {
-        *strangers = network.map_or(StrangerNetwork::Unavailable, |n| {
-            StrangerNetwork::Ready(Box::new(n))
-        });
+/// Begins the strangers' network once asked for, runs a slice of it (first of the
+/// frame's long work: the player waits on it), and takes it when it is done.
+pub(super) fn poll_stranger_network(
+    mut strangers: ResMut<StrangerNetwork>,
+    levels: Res<Levels>,
+    how: Res<LongWork>,
+    share: Res<FrameShare>,
+    time: Res<Time<Real>>,
+    mut meter: ResMut<WorkMeter>,
+) {
+    match &mut *strangers {
+        StrangerNetwork::Asked if levels.ready => {
+            let story = &levels.library.story;
+            let rerun = scripted_rerun(story, SCRIPTED_OVERLOAD_MINUTE, FREE_DIVE_MINUTE);
+            *strangers = match (rerun, *how) {
+                (None, _) => StrangerNetwork::Unavailable,
+                (Some(rerun), LongWork::Background) => StrangerNetwork::Building(
+                    AsyncComputeTaskPool::get().spawn(async move { rerun.finish() }),
+                ),
+                (Some(rerun), LongWork::Slices) => StrangerNetwork::Slices(Box::new(rerun)),
+            };
+        }
+        StrangerNetwork::Building(task) => {
+            if let Some(network) = block_on(poll_once(task)) {
+                *strangers = StrangerNetwork::Ready(Box::new(network));
+            }
+        }
+        StrangerNetwork::Slices(rerun) => {
+            let share = meter.left(share.while_waiting(time.delta()));
+            if meter.time_waiting(|| rerun.run_while(share.more())) {
+                let StrangerNetwork::Slices(rerun) =
+                    std::mem::replace(&mut *strangers, StrangerNetwork::Asked)
+                else {
+                    unreachable!("matched above")
+                };
+                *strangers = StrangerNetwork::Ready(Box::new(rerun.finish()));
+            }
+        }
+        _ => {}
     }
 }
 

@@ -506,9 +506,11 @@ fn drive(
         progress.step_frames = 0;
         return;
     }
-    // With the clock stopped only the new colours or the hidden hazard need drawing.
+    // With the clock stopped only what changed needs drawing: the new colours or the
+    // hidden hazard, or a menu over the paused dream (and Juno shown again behind it).
     let settle = match step {
         Step::Colours { .. } if !step.first_of_its_hazard() => FROZEN_SETTLE_FRAMES,
+        Step::Pause | Step::Said | Step::Settings | Step::Controls => FROZEN_SETTLE_FRAMES,
         _ => settle_frames(pilot.view),
     };
     if !pictures.settled(&mut progress.step_frames, settle) {

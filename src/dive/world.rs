@@ -76,7 +76,10 @@ pub(super) fn form_loop(
     reshaping: Option<Res<super::Reshaping>>,
     current: Option<Res<CurrentDream>>,
     mut next_phase: ResMut<NextState<DreamPhase>>,
+    mut meter: ResMut<crate::long_work::WorkMeter>,
 ) {
+    // Behind the forming screen a loop is changing, whatever this frame does.
+    meter.loop_changing();
     // Furnishing a loop whose files just changed would dress the old ground: the new
     // loop is on its way.
     if let (Some(_), Some(current), None) = (unfurnished, current, &reshaping) {

@@ -30,7 +30,7 @@ pub(super) const CORE_TRIES: usize = 6;
 /// spawn. Candidates are tried until one stays reachable once carved (the reachable
 /// set is updated); if none does, the core stands on the farthest reachable ground
 /// uncarved.
-pub(super) fn carve_core(
+pub(super) async fn carve_core(
     ground: &mut Ground,
     reachable: &mut Vec<bool>,
     site: &Site,
@@ -64,7 +64,7 @@ pub(super) fn carve_core(
         let (cx, cz) = candidates.swap_remove(rng.below(candidates.len()));
         let floor = ground.hf.get(cx, cz) - CORE_SINK;
         let before = carve(ground, (cx, cz), floor);
-        let reach = ground.reach(start);
+        let reach = ground.reach(start).await;
         if reach[cz * n + cx] {
             *reachable = reach;
             return DreamCore {

@@ -11,6 +11,7 @@ use super::core_site::{CORE_RADIUS, CORE_RING, CORE_TRIES, DreamCore, carve_core
 use super::ground::{GenWork, Ground};
 use super::heightfield::Heightfield;
 use super::options::GenOptions;
+use super::pace::run_to_end;
 use super::parallel::for_each_heavy;
 use super::placement::{
     ANCHOR_HOVER, HazardSpawn, Prop, keep_the_way_open, place_anchors, place_hazards, place_props,
@@ -82,32 +83,34 @@ impl Dream {
     }
 
     /// [`Dream::generate`] with explicit options (threads, reference noise, progress).
-    /// Runs to the end even if the progress is cancelled; see [`Dream::try_generate`].
+    /// Runs to the end even if the progress is cancelled; see [`Dream::form`].
     pub fn generate_with(
         recipe: &DreamRecipe,
         anchor_count: usize,
         limits: &MovementLimits,
         options: &GenOptions,
     ) -> Dream {
-        match Self::make(recipe, anchor_count, limits, options, false) {
+        let options = options.without_pace();
+        match run_to_end(Self::make(recipe, anchor_count, limits, &options, false)) {
             Ok(dream) => dream,
             Err(Cancelled) => unreachable!("an uncancellable generation was cancelled"),
         }
     }
 
     /// [`Dream::generate_with`], giving up between stages once the options' progress is
-    /// cancelled.
-    pub fn try_generate(
+    /// cancelled, and pausing where the options' pace says (see [`crate::dream::Pace`]):
+    /// a dream made a slice at a time, polled once a slice.
+    pub async fn form(
         recipe: &DreamRecipe,
         anchor_count: usize,
         limits: &MovementLimits,
         options: &GenOptions,
     ) -> Result<Dream, Cancelled> {
-        Self::make(recipe, anchor_count, limits, options, true)
+        Self::make(recipe, anchor_count, limits, options, true).await
     }
 
     /// The stages in order, checking between them whether the dream is still wanted.
-    fn make(
+    async fn make(
         recipe: &DreamRecipe,
         anchor_count: usize,
         limits: &MovementLimits,
@@ -122,28 +125,31 @@ impl Dream {
             }
         };
         wanted()?;
-        let heightfield = Heightfield::generate_with(recipe, options);
+        let heightfield = Heightfield::make(recipe, options).await;
         wanted()?;
         let (lo, hi) = heightfield.range();
         let water = recipe.terrain.water;
         let water_level = (water > 0.0).then_some(lo + (hi - lo) * water);
         let planning = limits.planning();
-        let mut ground = Ground::new(heightfield, &planning, water_level, options.threads);
+        let mut ground = Ground::new(heightfield, &planning, water_level, options).await;
         wanted()?;
-        let (start, mut reachable) = choose_spawn(&ground);
+        let (start, mut reachable) = choose_spawn(&ground).await;
         options.report(0.7);
+        options.breath().await;
         wanted()?;
         let spawn = ground.hf.world_point(start.0, start.1);
         let site = Site {
             spawn,
             seed: recipe.placement_seed,
         };
-        let core = carve_core(&mut ground, &mut reachable, &site, start);
+        let core = carve_core(&mut ground, &mut reachable, &site, start).await;
         options.report(0.8);
+        options.breath().await;
         wanted()?;
         let mut taken = vec![(core.position, CORE_RADIUS + CORE_RING)];
         let anchors = place_anchors(&ground, &reachable, &site, anchor_count, &taken);
         taken.extend(anchors.iter().map(|&a| (a, 3.0)));
+        options.breath().await;
         let mut props = place_props(&ground, &reachable, &site, recipe, &taken);
         let mut must_reach: Vec<Vec3> = anchors
             .iter()
@@ -151,17 +157,18 @@ impl Dream {
             .collect();
         must_reach.push(core.position);
         wanted()?;
-        keep_the_way_open(&ground, start, &mut props, &must_reach, &mut reachable);
+        keep_the_way_open(&ground, start, &mut props, &must_reach, &mut reachable).await;
         wanted()?;
         taken.extend(
             props
                 .iter()
                 .map(|p| (p.position, p.kind.footprint() * p.scale + 2.0)),
         );
+        options.breath().await;
         let hazards = place_hazards(&ground, &reachable, &site, recipe, &taken);
         options.report(0.85);
         wanted()?;
-        let colors = shade(&ground, recipe, options.threads);
+        let colors = shade(&ground, recipe, options).await;
         options.report(0.9);
         let work = ground.work.counted();
         let Ground {
@@ -200,14 +207,26 @@ impl Dream {
 
     /// [`Dream::chunks`], built on up to `threads` threads.
     pub fn chunks_with(&self, chunk_cells: usize, threads: usize) -> Vec<TerrainMeshData> {
+        let options = GenOptions::single_threaded().with_threads(threads);
+        run_to_end(self.mesh_chunks(chunk_cells, &options))
+    }
+
+    /// [`Dream::chunks`] on `options`' threads, pausing after each chunk where its pace
+    /// says.
+    pub async fn mesh_chunks(
+        &self,
+        chunk_cells: usize,
+        options: &GenOptions,
+    ) -> Vec<TerrainMeshData> {
         let cells = self.heightfield.samples() - 1;
         let step = chunk_cells.clamp(1, cells);
         let per_side = cells.div_ceil(step);
         let mut chunks = vec![TerrainMeshData::default(); per_side * per_side];
-        for_each_heavy(&mut chunks, threads, |i, chunk| {
+        for_each_heavy(&mut chunks, options, |i, chunk| {
             let (x0, z0) = ((i % per_side) * step, (i / per_side) * step);
             chunk[0] = self.chunk_mesh(x0, z0, step);
-        });
+        })
+        .await;
         chunks
     }
 

@@ -5,6 +5,7 @@ use bevy::math::{Vec2, Vec3};
 use super::math::smoothstep;
 use super::noise_field;
 use super::options::GenOptions;
+use super::pace::run_to_end;
 use super::parallel::for_rows;
 use super::recipe::DreamRecipe;
 use super::rng::{DreamRng, mix_seed};
@@ -43,18 +44,23 @@ impl Heightfield {
 
     /// Generates the terrain a recipe describes.
     pub fn generate_with(recipe: &DreamRecipe, options: &GenOptions) -> Self {
+        run_to_end(Self::make(recipe, &options.without_pace()))
+    }
+
+    /// [`Heightfield::generate_with`], pausing where `options`' pace says.
+    pub(super) async fn make(recipe: &DreamRecipe, options: &GenOptions) -> Self {
         let noise = if options.reference {
             noise_field::reference_heights(recipe)
         } else {
-            noise_field::shaped_noise(recipe, options.threads, &|f| options.report(f * 0.6))
+            noise_field::shaped_noise(recipe, options).await
         };
-        Self::finish(recipe, noise, options.threads)
+        Self::finish(recipe, noise, options).await
     }
 
     /// Adds the position-bound modifiers to the shaped noise — craters, island falloff —
     /// then what every dream has: a calm landing around the centre, and a rim that curls
     /// up at the edges.
-    fn finish(recipe: &DreamRecipe, mut heights: Vec<f32>, threads: usize) -> Self {
+    async fn finish(recipe: &DreamRecipe, mut heights: Vec<f32>, options: &GenOptions) -> Self {
         let n = recipe.size.samples;
         let cell = recipe.size.cell();
         let half = (n - 1) as f32 * 0.5;
@@ -62,7 +68,7 @@ impl Heightfield {
         let craters = craters(recipe);
         let shape = &recipe.terrain;
         let a = shape.amplitude;
-        for_rows(&mut heights, n, threads, |z, row| {
+        for_rows(&mut heights, n, options, |z, row| {
             for (x, h) in row.iter_mut().enumerate() {
                 let world = Vec2::new((x as f32 - half) * cell, (z as f32 - half) * cell);
                 for crater in &craters {
@@ -73,9 +79,10 @@ impl Heightfield {
                     *h -= a * shape.island * smoothstep(0.3, 0.8, r);
                 }
             }
-        });
+        })
+        .await;
         let centre_height = heights[centre * n + centre];
-        for_rows(&mut heights, n, threads, |z, row| {
+        for_rows(&mut heights, n, options, |z, row| {
             for (x, h) in row.iter_mut().enumerate() {
                 let world = Vec2::new((x as f32 - half) * cell, (z as f32 - half) * cell);
                 // A calm landing around the spawn, so a dive never starts on a cliff.
@@ -85,7 +92,8 @@ impl Heightfield {
                 let edge = world.x.abs().max(world.y.abs()) / (half * cell);
                 *h += shape.amplitude * (1.0 + 1.5 * shape.rim) * smoothstep(0.82, 1.0, edge);
             }
-        });
+        })
+        .await;
         Self::from_heights(n, cell, heights)
     }
 

@@ -21,6 +21,7 @@
 use noise::{Billow, Fbm, MultiFractal, NoiseFn, Perlin, RidgedMulti};
 
 use super::math::smoothstep;
+use super::options::GenOptions;
 use super::parallel::{for_rows, in_bands};
 use super::recipe::DreamRecipe;
 
@@ -456,8 +457,10 @@ fn grid_of(recipe: &DreamRecipe) -> Grid {
     }
 }
 
-/// The shaped noise height of every sample (row-major): the fast pipeline.
-pub fn shaped_noise(recipe: &DreamRecipe, threads: usize, progress: &dyn Fn(f32)) -> Vec<f32> {
+/// The shaped noise height of every sample (row-major): the fast pipeline. Reports
+/// progress up to 0.6 of the whole generation.
+pub(super) async fn shaped_noise(recipe: &DreamRecipe, options: &GenOptions) -> Vec<f32> {
+    let progress = |f: f32| options.report(f * 0.6);
     let layers = Layers::new(recipe);
     let grid = grid_of(recipe);
     let n = grid.n;
@@ -465,8 +468,8 @@ pub fn shaped_noise(recipe: &DreamRecipe, threads: usize, progress: &dyn Fn(f32)
     let mut points: Vec<[f64; 2]> = vec![[0.0; 2]; n * n];
     let unwarped = |i: usize| layers.domain_point(grid.world(i % n, i / n), [0.0, 0.0]);
     if recipe.terrain.warp > 0.0 {
-        let wx = Planes::new(&layers.warp_x, &unwarped, grid, 1.0, 1.0, threads);
-        let wz = Planes::new(&layers.warp_z, &unwarped, grid, 1.0, 1.0, threads);
+        let wx = Planes::new(&layers.warp_x, &unwarped, grid, 1.0, 1.0, options).await;
+        let wz = Planes::new(&layers.warp_z, &unwarped, grid, 1.0, 1.0, options).await;
         // Within this distance of a pixel cell's edge, the interpolated warp could put a
         // sample in the neighbouring cell (a whole terrace step off): such samples are
         // warped exactly. Interpolation errs by about 0.1% of the warp; this is 10 times that.
@@ -477,7 +480,7 @@ pub fn shaped_noise(recipe: &DreamRecipe, threads: usize, progress: &dyn Fn(f32)
             let f = (t - t.floor()) * pixel;
             f < doubt || pixel - f < doubt
         };
-        for_rows(&mut points, n, threads, |z, row| {
+        for_rows(&mut points, n, options, |z, row| {
             for (x, p) in row.iter_mut().enumerate() {
                 let i = z * n + x;
                 let world = grid.world(x, z);
@@ -488,50 +491,58 @@ pub fn shaped_noise(recipe: &DreamRecipe, threads: usize, progress: &dyn Fn(f32)
                     *p = layers.domain_point(world, exact);
                 }
             }
-        });
+        })
+        .await;
     } else {
-        for_rows(&mut points, n, threads, |z, row| {
+        for_rows(&mut points, n, options, |z, row| {
             for (i, p) in (z * n..).zip(row.iter_mut()) {
                 *p = unwarped(i);
             }
-        });
+        })
+        .await;
     }
     progress(0.15);
     let heights = if layers.lattice_pays() {
-        pixel_lattice_heights(&layers, &points, threads)
+        pixel_lattice_heights(&layers, &points, options).await
     } else if layers.pixelated() {
         // Pixels finer than the samples: each sample reads its pixel's centre, exactly.
         let mut heights = vec![0.0f32; n * n];
-        for_rows(&mut heights, n, threads, |z, row| {
+        for_rows(&mut heights, n, options, |z, row| {
             for (h, p) in row.iter_mut().zip(&points[z * n..]) {
                 *h = layers.height_at_domain(layers.pixel_centre(layers.pixel_cell(*p)));
             }
-        });
+        })
+        .await;
         heights
     } else {
         let stretch = layers.warp_stretch();
         let [s_fbm, s_ridged, s_billow] = layers.shares;
         let at = |i: usize| points[i];
-        let plane = |fractal, share: f32| {
+        let plane = async |fractal, share: f32| {
             let weight = share as f64;
-            (share > 0.0).then(|| Planes::new(fractal, &at, grid, stretch, weight, threads))
+            if share > 0.0 {
+                Some(Planes::new(fractal, &at, grid, stretch, weight, options).await)
+            } else {
+                None
+            }
         };
-        let fbm = plane(&layers.fbm, s_fbm);
-        let ridged = plane(&layers.ridged, s_ridged);
-        let billow = plane(&layers.billow, s_billow);
-        let chasm = (recipe.terrain.chasm > 0.0).then(|| {
+        let fbm = plane(&layers.fbm, s_fbm).await;
+        let ridged = plane(&layers.ridged, s_ridged).await;
+        let billow = plane(&layers.billow, s_billow).await;
+        let chasm = if recipe.terrain.chasm > 0.0 {
             let f = recipe.frequency * 0.6;
             let stride = grid.stride_for(f * stretch, SAMPLES_PER_WAVELENGTH);
-            octave_plane(&at, grid, stride, threads, |p| {
-                layers.chasm.get(layers.chasm_point(p))
-            })
-        });
+            let signal = |p| layers.chasm.get(layers.chasm_point(p));
+            Some(octave_plane(&at, grid, stride, options, signal).await)
+        } else {
+            None
+        };
         progress(0.3);
         // Chasms amplify their signal ~40-fold near their edges: where the interpolated
         // signal is near the chasm band, it is evaluated exactly.
         let chasm_doubt = 0.07 * recipe.terrain.chasm as f64 + 0.01;
         let mut heights = vec![0.0f32; n * n];
-        for_rows(&mut heights, n, threads, |z, row| {
+        for_rows(&mut heights, n, options, |z, row| {
             for (x, h) in row.iter_mut().enumerate() {
                 let i = z * n + x;
                 let p = points[i];
@@ -547,7 +558,8 @@ pub fn shaped_noise(recipe: &DreamRecipe, threads: usize, progress: &dyn Fn(f32)
                 });
                 *h = layers.shape(value(&fbm), value(&ridged), value(&billow), c);
             }
-        });
+        })
+        .await;
         heights
     };
     progress(0.8);
@@ -565,42 +577,40 @@ struct Planes<'f> {
 
 impl<'f> Planes<'f> {
     /// `weight` is the layer's share of the terrain's height (1 for the warp).
-    fn new(
+    async fn new(
         fractal: &'f Fractal,
         points: &(dyn Fn(usize) -> [f64; 2] + Sync),
         grid: Grid,
         stretch: f64,
         weight: f64,
-        threads: usize,
+        options: &GenOptions,
     ) -> Self {
-        let coarse = (0..fractal.sources.len())
-            .map(|i| {
-                let frequency = fractal.octave_frequency(i) * stretch;
-                // A weaker octave (or a weaker layer) can be sampled more coarsely for
-                // the same error in the height: a cubic's error shrinks with the fourth
-                // power of the spacing.
-                let share = weight * fractal.octave_weight(i) / fractal.octave_weight(0);
-                let spw = SAMPLES_PER_WAVELENGTH * libm::pow(share.clamp(1e-6, 1.0), 0.25);
-                let mut stride = grid.stride_for(frequency, spw);
-                // How far the signal can move across a stencil (three coarse steps at
-                // the borders): interpolated values within that of ±1 are evaluated
-                // exactly. Past a point the plane would mostly be doubted, and is not
-                // worth making.
-                let doubt = |stride: usize| {
-                    3.0 * PERLIN_SLOPE * stride as f64 * grid.cell as f64 * frequency
-                };
-                while stride > 1 && doubt(stride) > MAX_DOUBT {
-                    stride /= 2;
-                }
-                let source = &fractal.sources[i];
-                (stride > 1).then(|| {
-                    let plane = octave_plane(points, grid, stride, threads, |p| {
-                        source.get(fractal.octave_point(p, i))
-                    });
-                    (plane, doubt(stride))
-                })
-            })
-            .collect();
+        let mut coarse = Vec::with_capacity(fractal.sources.len());
+        for i in 0..fractal.sources.len() {
+            let frequency = fractal.octave_frequency(i) * stretch;
+            // A weaker octave (or a weaker layer) can be sampled more coarsely for the
+            // same error in the height: a cubic's error shrinks with the fourth power of
+            // the spacing.
+            let share = weight * fractal.octave_weight(i) / fractal.octave_weight(0);
+            let spw = SAMPLES_PER_WAVELENGTH * libm::pow(share.clamp(1e-6, 1.0), 0.25);
+            let mut stride = grid.stride_for(frequency, spw);
+            // How far the signal can move across a stencil (three coarse steps at the
+            // borders): interpolated values within that of ±1 are evaluated exactly.
+            // Past a point the plane would mostly be doubted, and is not worth making.
+            let doubt =
+                |stride: usize| 3.0 * PERLIN_SLOPE * stride as f64 * grid.cell as f64 * frequency;
+            while stride > 1 && doubt(stride) > MAX_DOUBT {
+                stride /= 2;
+            }
+            let source = &fractal.sources[i];
+            coarse.push(if stride > 1 {
+                let signal = |p| source.get(fractal.octave_point(p, i));
+                let plane = octave_plane(points, grid, stride, options, signal).await;
+                Some((plane, doubt(stride)))
+            } else {
+                None
+            });
+        }
         Self { fractal, coarse }
     }
 
@@ -619,43 +629,46 @@ impl<'f> Planes<'f> {
 
 /// One raw signal over the grid: evaluated at every `stride`-th sample and upsampled
 /// with cubic Lagrange interpolation, or at every sample when `stride` is 1.
-fn octave_plane(
+async fn octave_plane(
     points: &(dyn Fn(usize) -> [f64; 2] + Sync),
     grid: Grid,
     stride: usize,
-    threads: usize,
-    signal: impl Fn([f64; 2]) -> f64 + Sync,
+    options: &GenOptions,
+    signal: impl Fn([f64; 2]) -> f64 + Sync + Send,
 ) -> Vec<f32> {
     let n = grid.n;
     let mut out = vec![0.0f32; n * n];
     if stride == 1 {
-        for_rows(&mut out, n, threads, |z, row| {
+        for_rows(&mut out, n, options, |z, row| {
             for (x, v) in row.iter_mut().enumerate() {
                 *v = signal(points(z * n + x)) as f32;
             }
-        });
+        })
+        .await;
         return out;
     }
     let cn = (n - 1) / stride + 1;
     // The coarse samples, interpolated along x into full-width rows...
     let stencil = Stencil::new(n, stride);
     let mut wide = vec![0.0f32; cn * n];
-    for_rows(&mut wide, n, threads, |j, row| {
+    for_rows(&mut wide, n, options, |j, row| {
         let coarse: Vec<f32> = (0..cn)
             .map(|k| signal(points(j * stride * n + k * stride)) as f32)
             .collect();
         for (x, v) in row.iter_mut().enumerate() {
             *v = stencil.apply(x, |m| coarse[m]);
         }
-    });
+    })
+    .await;
     // ...then along z.
-    for_rows(&mut out, n, threads, |z, row| {
+    for_rows(&mut out, n, options, |z, row| {
         let (base, w) = stencil.taps[z];
         let rows = [0, 1, 2, 3].map(|m| &wide[(base + m) * n..(base + m + 1) * n]);
         for (x, v) in row.iter_mut().enumerate() {
             *v = w[0] * rows[0][x] + w[1] * rows[1][x] + w[2] * rows[2][x] + w[3] * rows[3][x];
         }
-    });
+    })
+    .await;
     out
 }
 
@@ -695,14 +708,19 @@ impl Stencil {
 
 /// Heights of a pixel-stepped dream: each pixel cell a sample falls in is evaluated
 /// once, exactly, then every sample takes its cell's height.
-fn pixel_lattice_heights(layers: &Layers, points: &[[f64; 2]], threads: usize) -> Vec<f32> {
+async fn pixel_lattice_heights(
+    layers: &Layers<'_>,
+    points: &[[f64; 2]],
+    options: &GenOptions,
+) -> Vec<f32> {
     let n = layers.recipe.size.samples;
     let mut cells = vec![[0i64; 2]; points.len()];
-    for_rows(&mut cells, n, threads, |z, row| {
+    for_rows(&mut cells, n, options, |z, row| {
         for (c, p) in row.iter_mut().zip(&points[z * n..]) {
             *c = layers.pixel_cell(*p);
         }
-    });
+    })
+    .await;
     let (mut lo, mut hi) = ([i64::MAX; 2], [i64::MIN; 2]);
     for c in &cells {
         for a in 0..2 {
@@ -719,20 +737,22 @@ fn pixel_lattice_heights(layers: &Layers, points: &[[f64; 2]], threads: usize) -
     }
     let mut lattice = vec![0.0f32; width * depth];
     // Few cells, each a full evaluation of every layer: always worth the threads.
-    in_bands(&mut lattice, width, threads, |row_z, row| {
+    in_bands(&mut lattice, width, options, |row_z, row| {
         for (col, h) in row.iter_mut().enumerate() {
             if used[row_z * width + col] {
                 let cell = [lo[0] + col as i64, lo[1] + row_z as i64];
                 *h = layers.height_at_domain(layers.pixel_centre(cell));
             }
         }
-    });
+    })
+    .await;
     let mut heights = vec![0.0f32; points.len()];
-    for_rows(&mut heights, n, threads, |z, row| {
+    for_rows(&mut heights, n, options, |z, row| {
         for (h, c) in row.iter_mut().zip(&cells[z * n..]) {
             *h = lattice[index(c)];
         }
-    });
+    })
+    .await;
     heights
 }
 

@@ -4,6 +4,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
+use super::pace::{Breath, Pace, breath};
+
 /// How the generator runs. The result does not depend on `threads`; it depends on
 /// `reference` only within the accuracy the tests check (0.5% of the height range).
 #[derive(Debug, Clone)]
@@ -15,6 +17,9 @@ pub struct GenOptions {
     pub reference: bool,
     /// Where to report how far along the generation is.
     pub progress: Option<Arc<Progress>>,
+    /// When to pause, for a generation made a slice at a time (see [`Pace`]); with
+    /// none it never pauses.
+    pub pace: Option<Arc<Pace>>,
 }
 
 impl Default for GenOptions {
@@ -23,6 +28,7 @@ impl Default for GenOptions {
             threads: default_threads(),
             reference: false,
             progress: None,
+            pace: None,
         }
     }
 }
@@ -34,6 +40,27 @@ impl GenOptions {
             threads: 1,
             ..Self::default()
         }
+    }
+
+    /// The same options on `threads` threads.
+    pub(super) fn with_threads(&self, threads: usize) -> Self {
+        Self {
+            threads,
+            ..self.clone()
+        }
+    }
+
+    /// The same options with no pace: for a generation run to its end at once.
+    pub fn without_pace(&self) -> Self {
+        Self {
+            pace: None,
+            ..self.clone()
+        }
+    }
+
+    /// A point where a generation made in slices may pause (see [`Pace`]).
+    pub(super) fn breath(&self) -> Breath<'_> {
+        breath(self.pace.as_deref())
     }
 
     /// Tells whoever watches how far along the generation is, if anyone does.

@@ -222,16 +222,16 @@ pub(super) const fn way_fills(props: usize) -> usize {
 /// Each prop only takes ground away, so if a run of props keeps the way open, so does
 /// every shorter run: the longest is found by halving, in about log₂(props) flood fills
 /// rather than one per prop taken away.
-pub(super) fn keep_the_way_open(
+pub(super) async fn keep_the_way_open(
     ground: &Ground,
     start: (usize, usize),
     props: &mut Vec<Prop>,
     must_reach: &[Vec3],
     reachable: &mut Vec<bool>,
 ) {
-    let open_with = |kept: usize| way_open(ground, start, &props[..kept], must_reach);
+    let open_with = async |kept: usize| way_open(ground, start, &props[..kept], must_reach).await;
     // Nearly always every prop can stand: one fill shows it.
-    if let Some(reach) = open_with(props.len()) {
+    if let Some(reach) = open_with(props.len()).await {
         *reachable = reach;
         return;
     }
@@ -240,13 +240,17 @@ pub(super) fn keep_the_way_open(
     let mut open_at_low = None;
     while high - low > 1 {
         let mid = low + (high - low) / 2;
-        match open_with(mid) {
+        match open_with(mid).await {
             Some(reach) => (low, open_at_low) = (mid, Some(reach)),
             None => high = mid,
         }
     }
     // With no props standing the way is as it was before them: always "open".
-    if let Some(reach) = open_at_low.or_else(|| open_with(0)) {
+    let open_at_low = match open_at_low {
+        Some(reach) => Some(reach),
+        None => open_with(0).await,
+    };
+    if let Some(reach) = open_at_low {
         *reachable = reach;
     }
     props.truncate(low);
@@ -255,7 +259,7 @@ pub(super) fn keep_the_way_open(
 /// What Juno can reach from `start` with the `standing` props in the way, if she can
 /// still reach every point of `must_reach` and come near every prop (with none
 /// standing, the ground as it is).
-fn way_open(
+async fn way_open(
     ground: &Ground,
     start: (usize, usize),
     standing: &[Prop],
@@ -264,7 +268,7 @@ fn way_open(
     let hf = &ground.hf;
     let n = ground.n();
     let blocked = prop_mask(ground, standing);
-    let reach = ground.reach_avoiding(start, Some(&blocked));
+    let reach = ground.reach_avoiding(start, Some(&blocked)).await;
     let at = |p: Vec3| {
         let (x, z) = hf.nearest_sample(Vec2::new(p.x, p.z));
         reach[z * n + x]
@@ -385,13 +389,20 @@ pub(super) fn place_anchors(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dream::GenWork;
+    use crate::dream::pace::run_to_end;
     use crate::dream::reach::MovementLimits;
+    use crate::dream::{GenOptions, GenWork};
 
     /// Flat ground `n` samples a side, a metre apart.
     fn flat(n: usize) -> Ground {
         let hf = Heightfield::from_heights(n, 1.0, vec![0.0; n * n]);
-        Ground::new(hf, &MovementLimits::default().planning(), None, 1)
+        let one = GenOptions::single_threaded();
+        run_to_end(Ground::new(
+            hf,
+            &MovementLimits::default().planning(),
+            None,
+            &one,
+        ))
     }
 
     fn prop(ground: &Ground, kind: PropKind, (x, z): (usize, usize)) -> Prop {
@@ -444,19 +455,25 @@ mod tests {
         props.extend((0..600).map(|i| prop(&ground, PropKind::Clock, (8 + i % 20, 50 + i / 60))));
         let all = props.len();
         let placed = props.clone();
-        let mut reachable = ground.reach(start);
+        let mut reachable = run_to_end(ground.reach(start));
         let before = ground.work.counted().flood_fills;
-        keep_the_way_open(&ground, start, &mut props, &[core], &mut reachable);
+        run_to_end(keep_the_way_open(
+            &ground,
+            start,
+            &mut props,
+            &[core],
+            &mut reachable,
+        ));
         let fills = ground.work.counted().flood_fills - before;
         let kept = props.len();
         assert!(kept > 10 && kept < wall_ends, "kept {kept} of {all}");
         assert!(
-            way_open(&ground, start, &props, &[core]).is_some(),
+            run_to_end(way_open(&ground, start, &props, &[core])).is_some(),
             "open with {kept}"
         );
         assert_eq!(props, placed[..kept], "the first ones placed are kept");
         assert!(
-            way_open(&ground, start, &placed[..=kept], &[core]).is_none(),
+            run_to_end(way_open(&ground, start, &placed[..=kept], &[core])).is_none(),
             "the next prop of the wall closes the way"
         );
         assert!(

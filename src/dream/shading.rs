@@ -4,19 +4,24 @@ use bevy::color::LinearRgba;
 
 use super::ground::Ground;
 use super::math::smoothstep;
+use super::options::GenOptions;
 use super::parallel::for_rows;
 use super::recipe::DreamRecipe;
 
 /// Vertex colours of every sample, rows in parallel: the palette by height, darker on
 /// steep faces and under water.
-pub(super) fn shade(ground: &Ground, recipe: &DreamRecipe, threads: usize) -> Vec<[f32; 4]> {
+pub(super) async fn shade(
+    ground: &Ground,
+    recipe: &DreamRecipe,
+    options: &GenOptions,
+) -> Vec<[f32; 4]> {
     let hf = &ground.hf;
     let n = hf.samples();
     let (lo, hi) = hf.range();
     let span = (hi - lo).max(1e-3);
     let p = &recipe.palette;
     let mut colors = vec![[0.0; 4]; n * n];
-    for_rows(&mut colors, n, threads, |z, row| {
+    for_rows(&mut colors, n, options, |z, row| {
         for (x, v) in row.iter_mut().enumerate() {
             let h = hf.get(x, z);
             let t = (h - lo) / span;
@@ -32,7 +37,8 @@ pub(super) fn shade(ground: &Ground, recipe: &DreamRecipe, threads: usize) -> Ve
             }
             *v = [colour.red, colour.green, colour.blue, 1.0];
         }
-    });
+    })
+    .await;
     colors
 }
 

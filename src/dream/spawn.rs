@@ -28,7 +28,7 @@ const GOOD_REACH: f32 = 0.35;
 /// first from which at least [`GOOD_REACH`] of the dream is reachable wins, else the one
 /// reaching most. A candidate already reachable from one tried before is skipped: it
 /// can reach no more than that one did.
-pub(super) fn choose_spawn(ground: &Ground) -> ((usize, usize), Vec<bool>) {
+pub(super) async fn choose_spawn(ground: &Ground) -> ((usize, usize), Vec<bool>) {
     let hf = &ground.hf;
     let n = hf.samples();
     let centre = (n - 1) / 2;
@@ -67,7 +67,7 @@ pub(super) fn choose_spawn(ground: &Ground) -> ((usize, usize), Vec<bool>) {
         if tries > MAX_SPAWN_TRIES {
             break;
         }
-        let reachable = ground.reach(start);
+        let reachable = ground.reach(start).await;
         let share = reachable.iter().filter(|&&r| r).count() as f32 / reachable.len() as f32;
         if share >= GOOD_REACH {
             return (start, reachable);

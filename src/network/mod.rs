@@ -8,12 +8,14 @@ pub mod analysis;
 pub mod calibration;
 pub mod policy;
 mod profile;
+mod rerun;
 mod sleepers;
 
 pub use algorithm::{Param, Params};
 pub use analysis::{Cohort, Finding, History, Measure};
 pub use policy::{AltRules, DataKept, Invites, Policy};
 pub use profile::SleeperProfile;
+pub use rerun::Rerun;
 pub use sleepers::{SleeperSnapshot, Stage, Traits};
 
 use std::collections::VecDeque;
@@ -220,41 +222,7 @@ impl Network {
         journal: &[(u64, Intervention)],
         minute: u64,
     ) -> Result<Self, ReplayError> {
-        let mut network = Self::new(seed, count, policy, family);
-        for (index, (at, intervention)) in journal.iter().enumerate() {
-            let at = *at;
-            if at < network.minute {
-                return Err(ReplayError::OutOfOrder { index, minute: at });
-            }
-            if at > minute {
-                return Err(ReplayError::AfterTheEnd {
-                    index,
-                    minute: at,
-                    until: minute,
-                });
-            }
-            let named = match intervention {
-                Intervention::Overload(trapped) => trapped.iter().copied().max(),
-                Intervention::Free(sleeper) | Intervention::Bring(sleeper) => Some(*sleeper),
-                Intervention::Release => None,
-            };
-            if let Some(sleeper) = named.filter(|s| *s >= network.len()) {
-                return Err(ReplayError::NoSuchSleeper {
-                    index,
-                    sleeper,
-                    count: network.len(),
-                });
-            }
-            network.run(at - network.minute);
-            match intervention {
-                Intervention::Overload(trapped) => network.overload(trapped),
-                Intervention::Free(sleeper) => network.free(*sleeper),
-                Intervention::Release => network.release(),
-                Intervention::Bring(sleeper) => network.bring(*sleeper),
-            }
-        }
-        network.run(minute.saturating_sub(network.minute));
-        Ok(network)
+        Ok(Rerun::begin(seed, count, policy, family, journal, minute)?.finish())
     }
 
     /// What was done to the network and when, oldest first.

@@ -5,7 +5,7 @@ use crate::campaign::Desk;
 use crate::campaign::design::DesignRun;
 use crate::levels::Story;
 use crate::levels::story::StoryFlag;
-use crate::network::{Network, Policy};
+use crate::network::{Network, Policy, Rerun};
 
 use super::file::{Chapter, SaveFile, SavedDesk, SavedNetwork, VERSION};
 
@@ -63,8 +63,14 @@ impl SaveFile {
     /// about as long as the network ran). Fails, saying why, when the network does not
     /// come out as it was saved or the save does not fit the campaign's story.
     pub fn restore(&self, story: &Story) -> Result<Desk, String> {
+        self.restore_around(self.rerun()?.finish(), story)
+    }
+
+    /// This save's network to simulate again, its journal checked: to run in slices,
+    /// then [`SaveFile::restore_around`].
+    pub fn rerun(&self) -> Result<Rerun, String> {
         let n = &self.network;
-        let network = Network::replay(
+        Rerun::begin(
             n.seed,
             n.sleepers as usize,
             Policy::SomnoTech,
@@ -72,7 +78,12 @@ impl SaveFile {
             &n.journal,
             n.minute,
         )
-        .map_err(|e| format!("network.journal: {e}"))?;
+        .map_err(|e| format!("network.journal: {e}"))
+    }
+
+    /// [`SaveFile::restore`] around `network`, this save's simulated again.
+    pub fn restore_around(&self, network: Network, story: &Story) -> Result<Desk, String> {
+        let n = &self.network;
         if network.digest() != n.digest {
             return Err(format!(
                 "network: simulated again, the network at minute {} is not the one saved \

@@ -17,12 +17,16 @@ pub mod file;
 
 pub use file::{Chapter, DiveProgress, MAX_SAVE_BYTES, SaveFile, VERSION, date_text};
 
+use bevy::platform::time::Instant;
 use bevy::prelude::*;
 use bevy::tasks::{AsyncComputeTaskPool, Task, futures::check_ready};
 
 use crate::campaign::{BeginGame, ControlRoom, Desk};
 use crate::levels::Levels;
+use crate::levels::Story;
 use crate::levels::story::StoryFlag;
+use crate::long_work::{FrameShare, LongWork, WorkMeter};
+use crate::network::Rerun;
 use crate::state::AppState;
 use crate::store::{Store, StoreError, Writer};
 
@@ -116,11 +120,46 @@ pub struct SaveStatus {
     pub autosaves: u64,
 }
 
-/// A saved game being resumed: its network simulated again in the background.
+/// A saved game being resumed: its network simulated again, on another thread or a
+/// slice a frame (the browser: [`crate::long_work::LongWork`]).
 #[derive(Resource)]
 pub struct Resuming {
     pub name: String,
-    task: Task<Result<Desk, String>>,
+    making: Restoring,
+}
+
+/// How a saved game's network is being simulated again.
+enum Restoring {
+    Task(Task<Result<Desk, String>>),
+    /// Run a slice a frame; taken (`None`) as it is finished.
+    Slices {
+        save: Box<SaveFile>,
+        rerun: Option<Box<Rerun>>,
+        story: Box<Story>,
+        started: Instant,
+    },
+}
+
+impl Resuming {
+    /// Network minutes still to simulate, when it is done in slices.
+    pub fn minutes_left(&self) -> Option<u64> {
+        match &self.making {
+            Restoring::Task(_) => None,
+            Restoring::Slices { rerun, .. } => Some(rerun.as_ref().map_or(0, |r| r.minutes_left())),
+        }
+    }
+}
+
+/// Says how long a saved game's network took to simulate again.
+fn restored(desk: Result<Desk, String>, started: Instant) -> Result<Desk, String> {
+    if let Ok(desk) = &desk {
+        info!(
+            "saved game: network simulated again to minute {} in {:.2} s",
+            desk.network.minute(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    desk
 }
 
 /// What the autosave watches for.
@@ -183,6 +222,10 @@ pub(super) fn plugin(app: &mut App) {
             (follow_save_requests, resume, autosave, finish_writes)
                 .chain()
                 .after(crate::AppSystems::Update),
+        )
+        .add_systems(
+            Update,
+            restore_a_slice.in_set(crate::AppSystems::TickTimers),
         )
         .add_systems(Last, save_at_exit);
 }
@@ -293,6 +336,7 @@ fn follow_save_requests(
     mut saving: Saving,
     room: Option<Res<ControlRoom>>,
     levels: Res<Levels>,
+    how: Res<LongWork>,
     mut commands: Commands,
     mut begin: MessageWriter<BeginGame>,
 ) {
@@ -342,21 +386,23 @@ fn follow_save_requests(
             SaveRequest::Continue(name) => match read_save(&store, name) {
                 Ok(save) => {
                     let story = levels.library.story.clone();
-                    let task = AsyncComputeTaskPool::get().spawn(async move {
-                        let started = bevy::platform::time::Instant::now();
-                        let desk = save.restore(&story);
-                        if let Ok(desk) = &desk {
-                            info!(
-                                "saved game: network simulated again to minute {} in {:.2} s",
-                                desk.network.minute(),
-                                started.elapsed().as_secs_f64()
-                            );
-                        }
-                        desk
-                    });
+                    let started = Instant::now();
+                    let making = match (*how, save.rerun()) {
+                        (LongWork::Slices, Ok(rerun)) => Restoring::Slices {
+                            save: Box::new(save),
+                            rerun: Some(Box::new(rerun)),
+                            story: Box::new(story),
+                            started,
+                        },
+                        // A journal that cannot be run fails the same on a thread.
+                        _ => Restoring::Task(
+                            AsyncComputeTaskPool::get()
+                                .spawn(async move { restored(save.restore(&story), started) }),
+                        ),
+                    };
                     commands.insert_resource(Resuming {
                         name: name.clone(),
-                        task,
+                        making,
                     });
                 }
                 Err(problem) => saving.reread(Some(problem)),
@@ -375,7 +421,18 @@ fn resume(
     let Some(mut resuming) = resuming else {
         return;
     };
-    let Some(result) = check_ready(&mut resuming.task) else {
+    let result = match &mut resuming.making {
+        Restoring::Task(task) => check_ready(task),
+        Restoring::Slices {
+            save,
+            rerun,
+            story,
+            started,
+        } => rerun
+            .take_if(|r| r.minutes_left() == 0)
+            .map(|done| restored(save.restore_around(done.finish(), story), *started)),
+    };
+    let Some(result) = result else {
         return;
     };
     commands.remove_resource::<Resuming>();
@@ -401,6 +458,24 @@ fn resume(
                 resuming.name
             )));
         }
+    }
+}
+
+/// A slice of a saved game's network simulated again, when it is run in slices: first
+/// of the frame's long work (the player waits on it), before the next desk's warm-up.
+fn restore_a_slice(
+    resuming: Option<ResMut<Resuming>>,
+    share: Res<FrameShare>,
+    time: Res<Time<Real>>,
+    mut meter: ResMut<WorkMeter>,
+) {
+    if let Some(mut resuming) = resuming
+        && let Restoring::Slices {
+            rerun: Some(rerun), ..
+        } = &mut resuming.making
+    {
+        let share = meter.left(share.while_waiting(time.delta()));
+        meter.time_waiting(|| rerun.run_while(share.more()));
     }
 }
 

@@ -79,11 +79,16 @@ fn title_screen(
                 return;
             }
             if let Some(resuming) = &leave.resuming {
+                // Made a slice a frame (the browser), it can say how far it has to go.
+                let left = resuming.minutes_left().map_or(String::new(), |m| {
+                    format!(" ({} network hours to go)", m.div_ceil(60))
+                });
                 ui.label(
-                    egui::RichText::new(format!("Waking the network of {}…", resuming.name))
+                    egui::RichText::new(format!("Waking the network of {}…{left}", resuming.name))
                         .color(theme::DIM)
                         .size(18.0),
                 );
+                ui.ctx().request_repaint();
                 return;
             }
             if menus.showing(Menu::ConfirmNewGame) {
@@ -368,7 +373,7 @@ fn free_dive_list(
                 ui.separator();
                 match stranger_row(ui, &levels.library, strangers) {
                     Some(StrangerPick::FindNetwork) => {
-                        commands.insert_resource(StrangerNetwork::build(&levels.library.story));
+                        commands.insert_resource(StrangerNetwork::Asked);
                     }
                     Some(StrangerPick::Dive(active)) => {
                         commands.insert_resource(*active);
@@ -432,7 +437,9 @@ pub fn stranger_row(
             );
             return find.clicked().then_some(StrangerPick::FindNetwork);
         }
-        Some(StrangerNetwork::Building(_)) => {
+        Some(
+            StrangerNetwork::Asked | StrangerNetwork::Building(_) | StrangerNetwork::Slices(_),
+        ) => {
             ui.label(
                 egui::RichText::new("Simulating the network to the night after the overload…")
                     .color(theme::DIM),

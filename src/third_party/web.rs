@@ -3,7 +3,8 @@
 //! page hides its loading screen on the first), names the screen it shows in
 //! `data-screen` (`Title`, `ControlRoom`, `Dream:Forming`, `Dream:Exploring`, ...) and
 //! writes the settings it plays with in `data-settings` (what it read from localStorage,
-//! then every change). The browser test reads them.
+//! then every change), and how its frames are paced in `data-pacing` (JSON, twice a
+//! second: [`crate::long_work::Pacing`]). The browser test reads them.
 //!
 //! `?replay=NAME` plays the replay the game's store keeps as `replays/NAME` (this
 //! browser's localStorage, where the browser test puts the shipped ones), `&speed=N`
@@ -33,6 +34,12 @@ pub(crate) fn plugin(app: &mut App) {
         .add_systems(Last, count_frames)
         .add_systems(
             Last,
+            show_pacing.after(crate::long_work::end_frame).run_if(
+                bevy::time::common_conditions::on_real_timer(std::time::Duration::from_millis(500)),
+            ),
+        )
+        .add_systems(
+            Last,
             show_screen.run_if(state_changed::<AppState>.or_else(state_changed::<DreamPhase>)),
         )
         .add_systems(
@@ -59,6 +66,24 @@ fn count_frames(mut frames: Local<u32>) {
     if let Some(body) = body() {
         // The page only reads it; failing to write it changes nothing in the game.
         let _ = body.dataset().set("frames", &frames.to_string());
+    }
+}
+
+fn show_pacing(meter: Res<crate::long_work::WorkMeter>) {
+    let p = meter.pacing();
+    let text = format!(
+        r#"{{"frames":{},"worstWork":{:.3},"worstWaiting":{:.3},"framesOver8ms":{},"medianFrame":{:.3},"changingFrames":{},"worstChangingFrame":{:.3},"changingNow":{}}}"#,
+        p.frames,
+        p.worst_work,
+        p.worst_waiting,
+        p.frames_over_8ms,
+        p.median_frame,
+        p.changing_frames,
+        p.worst_changing_frame,
+        p.changing_now
+    );
+    if let Some(body) = body() {
+        let _ = body.dataset().set("pacing", &text);
     }
 }
 

@@ -214,6 +214,24 @@ try {
   console.log(`screenshot ${shot}: mean luminance ${mean.toFixed(1)}, variance ${variance.toFixed(0)} (${seconds()} s)`);
   if (variance < 50) throw new Error(`the picture is blank (variance ${variance.toFixed(1)})`);
 
+  // The next loop is asked for as this one is furnished, and forms a slice a frame
+  // while it is played (the game writes data-pacing twice a second, so what is read
+  // here is from well after the loop was furnished): once it has formed, the game's
+  // own figures for its frames (long work a frame; the worst frame while a loop formed
+  // or changed against the median).
+  const pacing = () => page.evaluate(() => JSON.parse(document.body.dataset.pacing || "null"));
+  let paced = await pacing();
+  for (let waited = 0; waited < 120 && (!paced || paced.changingNow); waited++) {
+    await page.waitForTimeout(1000);
+    paced = await pacing();
+  }
+  if (!paced) throw new Error("the game wrote no data-pacing");
+  if (paced.changingNow) throw new Error("the next loop had not formed after 120 s of play");
+  if (!(paced.changingFrames > 0 && paced.medianFrame > 0)) {
+    throw new Error(`the frame meter saw no loop form: ${JSON.stringify(paced)}`);
+  }
+  console.log(`frame pacing (the game's own side of each frame): ${paced.frames} frames; long work at most ${paced.worstWork.toFixed(2)} ms a frame (${paced.framesOver8ms} frames over 8 ms); median frame ${paced.medianFrame.toFixed(2)} ms; ${paced.changingFrames} frames while a loop formed or changed, the worst ${paced.worstChangingFrame.toFixed(2)} ms (${(paced.worstChangingFrame / paced.medianFrame).toFixed(2)}× the median)`);
+
   // A new session in the same browser reads the setting back from localStorage.
   await page.reload();
   await waitFor("first frame after reload", async () => (await frames()) > 0, 300);
