@@ -246,6 +246,28 @@ fn a_network_simulated_again_from_its_log_is_the_same_network() {
         let sliced = rerun.finish();
         assert!(sliced == original, "sliced {per_slice} minutes at a time");
     }
+    // An intervention at the very minute it is simulated to is made too.
+    let mut brought = original.clone();
+    brought.bring(5);
+    let journal_to_the_end = brought.journal().to_vec();
+    assert_eq!(
+        journal_to_the_end.last(),
+        Some(&(original.minute(), Intervention::Bring(5)))
+    );
+    let mut rerun = Rerun::begin(
+        7,
+        1_500,
+        Policy::SomnoTech,
+        &[],
+        &journal_to_the_end,
+        brought.minute(),
+    )
+    .expect("a true log");
+    while !rerun.run_while(|| true) {}
+    assert!(
+        rerun.finish() == brought,
+        "the last minute's intervention made"
+    );
 
     // The digest tells another history apart: the same interventions a minute later.
     let late: Vec<_> = journal.iter().map(|(m, i)| (m + 1, i.clone())).collect();

@@ -126,8 +126,8 @@ pub fn stranger_at(
 pub const FREE_DIVE_MINUTE: u64 = 4500;
 
 /// The campaign's network at [`FREE_DIVE_MINUTE`], for Free dive's strangers: simulated
-/// in the background when first asked for (a couple of seconds), then kept until the
-/// level files change.
+/// when first asked for (a couple of seconds of work; on another thread, or a slice a
+/// frame in the browser), then kept until the level files change.
 #[derive(Resource)]
 pub enum StrangerNetwork {
     /// Asked for: begun once the levels are loaded, on another thread or in slices

@@ -387,15 +387,20 @@ fn follow_save_requests(
                 Ok(save) => {
                     let story = levels.library.story.clone();
                     let started = Instant::now();
-                    let making = match (*how, save.rerun()) {
-                        (LongWork::Slices, Ok(rerun)) => Restoring::Slices {
+                    let sliced = match *how {
+                        LongWork::Slices => save.rerun().ok(),
+                        LongWork::Background => None,
+                    };
+                    let making = match sliced {
+                        Some(rerun) => Restoring::Slices {
                             save: Box::new(save),
                             rerun: Some(Box::new(rerun)),
                             story: Box::new(story),
                             started,
                         },
-                        // A journal that cannot be run fails the same on a thread.
-                        _ => Restoring::Task(
+                        // On another thread; a journal that cannot be run fails there
+                        // too, saying why.
+                        None => Restoring::Task(
                             AsyncComputeTaskPool::get()
                                 .spawn(async move { restored(save.restore(&story), started) }),
                         ),
