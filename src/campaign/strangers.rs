@@ -134,7 +134,7 @@ pub enum StrangerNetwork {
     /// ([`LongWork`]).
     Asked,
     /// Simulated on another thread.
-    Building(Task<Network>),
+    Building(Task<Option<Network>>),
     /// Simulated a slice a frame.
     Slices(Box<Rerun>),
     Ready(Box<Network>),
@@ -164,19 +164,26 @@ pub(super) fn poll_stranger_network(
 ) {
     match &mut *strangers {
         StrangerNetwork::Asked if levels.ready => {
-            let story = &levels.library.story;
-            let rerun = scripted_rerun(story, SCRIPTED_OVERLOAD_MINUTE, FREE_DIVE_MINUTE);
-            *strangers = match (rerun, *how) {
-                (None, _) => StrangerNetwork::Unavailable,
-                (Some(rerun), LongWork::Background) => StrangerNetwork::Building(
-                    AsyncComputeTaskPool::get().spawn(async move { rerun.finish() }),
+            let story = levels.library.story.clone();
+            let (overload, minute) = (SCRIPTED_OVERLOAD_MINUTE, FREE_DIVE_MINUTE);
+            // On another thread all of it, the network's making included; in slices,
+            // made here and run a slice a frame.
+            *strangers = match *how {
+                LongWork::Background => StrangerNetwork::Building(
+                    AsyncComputeTaskPool::get()
+                        .spawn(async move { scripted_network(&story, overload, minute) }),
                 ),
-                (Some(rerun), LongWork::Slices) => StrangerNetwork::Slices(Box::new(rerun)),
+                LongWork::Slices => match scripted_rerun(&story, overload, minute) {
+                    Some(rerun) => StrangerNetwork::Slices(Box::new(rerun)),
+                    None => StrangerNetwork::Unavailable,
+                },
             };
         }
         StrangerNetwork::Building(task) => {
             if let Some(network) = block_on(poll_once(task)) {
-                *strangers = StrangerNetwork::Ready(Box::new(network));
+                *strangers = network.map_or(StrangerNetwork::Unavailable, |n| {
+                    StrangerNetwork::Ready(Box::new(n))
+                });
             }
         }
         StrangerNetwork::Slices(rerun) => {
