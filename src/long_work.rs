@@ -119,9 +119,14 @@ pub struct WorkMeter {
     /// The part of it the player was waiting on (behind a screen that says so).
     waiting: Duration,
     changing: bool,
+    /// When the last frame began.
+    last_began: Option<Instant>,
     pacing: Pacing,
     /// Frames by length, in steps of [`BIN_MILLIS`].
     lengths: Vec<u32>,
+    /// Whole frames (from one frame's start to the next: drawing and waiting included)
+    /// by length, likewise.
+    whole_lengths: Vec<u32>,
 }
 
 impl Default for WorkMeter {
@@ -131,8 +136,10 @@ impl Default for WorkMeter {
             work: Duration::ZERO,
             waiting: Duration::ZERO,
             changing: false,
+            last_began: None,
             pacing: Pacing::default(),
             lengths: vec![0; BINS],
+            whole_lengths: vec![0; BINS],
         }
     }
 }
@@ -157,6 +164,11 @@ pub struct Pacing {
     pub worst_changing_frame: f32,
     /// Whether the last frame seen was one of those.
     pub changing_now: bool,
+    /// The median whole frame: from one frame's start to the next, so with the drawing
+    /// (the new meshes' upload among it) and the wait for the display.
+    pub median_whole_frame: f32,
+    /// The worst whole frame while a loop formed or changed.
+    pub worst_changing_whole_frame: f32,
 }
 
 impl WorkMeter {
@@ -194,20 +206,26 @@ impl WorkMeter {
 
     /// The figures so far.
     pub fn pacing(&self) -> Pacing {
-        let half = self.pacing.frames.div_ceil(2);
-        let mut seen = 0u64;
-        let median = self.lengths.iter().position(|&count| {
-            seen += u64::from(count);
-            seen >= half && half > 0
-        });
         Pacing {
-            median_frame: median.map_or(0.0, |bin| (bin as f32 + 0.5) * BIN_MILLIS),
+            median_frame: median_of(&self.lengths),
+            median_whole_frame: median_of(&self.whole_lengths),
             ..self.pacing
         }
     }
 
     fn begin_frame(&mut self) {
-        self.began = Some(Instant::now());
+        let now = Instant::now();
+        // The last frame, whole: its `changing` is still the last frame's.
+        if let Some(last) = self.last_began {
+            let millis = now.duration_since(last).as_secs_f32() * 1000.0;
+            self.whole_lengths[bin_of(millis)] += 1;
+            if self.changing {
+                let p = &mut self.pacing;
+                p.worst_changing_whole_frame = p.worst_changing_whole_frame.max(millis);
+            }
+        }
+        self.last_began = Some(now);
+        self.began = Some(now);
         self.work = Duration::ZERO;
         self.waiting = Duration::ZERO;
         self.changing = false;
@@ -220,8 +238,7 @@ impl WorkMeter {
         let millis = began.elapsed().as_secs_f32() * 1000.0;
         let waiting = self.waiting.as_secs_f32() * 1000.0;
         let work = self.work.saturating_sub(self.waiting).as_secs_f32() * 1000.0;
-        let bin = ((millis / BIN_MILLIS) as usize).min(BINS - 1);
-        self.lengths[bin] += 1;
+        self.lengths[bin_of(millis)] += 1;
         let p = &mut self.pacing;
         p.frames += 1;
         p.worst_work = p.worst_work.max(work);
@@ -239,7 +256,7 @@ impl std::fmt::Display for Pacing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} frames: long work at most {:.2} ms a frame ({} frames over 8 ms; work waited on at most {:.2} ms); median frame {:.2} ms; {} frames while a loop formed or changed, the worst {:.2} ms ({:.2}× the median)",
+            "{} frames: long work at most {:.2} ms a frame ({} frames over 8 ms; work waited on at most {:.2} ms); median frame {:.2} ms; {} frames while a loop formed or changed, the worst {:.2} ms ({:.2}× the median); whole frames (drawing included) median {:.2} ms, the worst while a loop changed {:.2} ms ({:.2}×)",
             self.frames,
             self.worst_work,
             self.frames_over_8ms,
@@ -248,6 +265,9 @@ impl std::fmt::Display for Pacing {
             self.changing_frames,
             self.worst_changing_frame,
             self.worst_changing_frame / self.median_frame.max(1e-3),
+            self.median_whole_frame,
+            self.worst_changing_whole_frame,
+            self.worst_changing_whole_frame / self.median_whole_frame.max(1e-3),
         )
     }
 }
@@ -267,6 +287,23 @@ fn begin_frame(mut meter: ResMut<WorkMeter>) {
 /// The frame's end as the meter sees it: whatever reads the meter in `Last` runs after.
 pub fn end_frame(mut meter: ResMut<WorkMeter>) {
     meter.end_frame();
+}
+
+/// The histogram bin of a frame `millis` long (longer than the last bin's: the last).
+fn bin_of(millis: f32) -> usize {
+    ((millis / BIN_MILLIS) as usize).min(BINS - 1)
+}
+
+/// The median of a histogram of frame lengths, to [`BIN_MILLIS`] (0 when it is empty).
+fn median_of(lengths: &[u32]) -> f32 {
+    let frames: u64 = lengths.iter().map(|&count| u64::from(count)).sum();
+    let half = frames.div_ceil(2);
+    let mut seen = 0u64;
+    let median = lengths.iter().position(|&count| {
+        seen += u64::from(count);
+        seen >= half && half > 0
+    });
+    median.map_or(0.0, |bin| (bin as f32 + 0.5) * BIN_MILLIS)
 }
 
 #[cfg(test)]
@@ -311,5 +348,43 @@ mod tests {
             "the work waited on is reported apart: {pacing:?}"
         );
         assert_eq!(pacing.frames, 1);
+    }
+
+    /// A whole frame runs from its start to the next frame's, drawing included, and is
+    /// counted against the frame whose work it drew: the one that changed a loop puts
+    /// its new ground's upload in its own whole frame, not the next one's.
+    #[test]
+    fn a_whole_frame_is_counted_against_the_frame_it_drew() {
+        let mut meter = WorkMeter::default();
+        let mut frame = |changing: bool, drawing: u64| {
+            meter.begin_frame();
+            if changing {
+                meter.loop_changing();
+            }
+            meter.end_frame();
+            std::thread::sleep(Duration::from_millis(drawing));
+        };
+        for _ in 0..6 {
+            frame(false, 2);
+        }
+        frame(true, 30);
+        // A long frame that changed nothing, after it.
+        frame(false, 90);
+        for _ in 0..6 {
+            frame(false, 2);
+        }
+        meter.begin_frame();
+        meter.end_frame();
+        let p = meter.pacing();
+        assert!(
+            (30.0..90.0).contains(&p.worst_changing_whole_frame),
+            "the changing frame's drawing, not the next one's: {p}"
+        );
+        assert!(p.worst_changing_frame < 30.0, "the game's side alone: {p}");
+        assert!(
+            (2.0..30.0).contains(&p.median_whole_frame),
+            "an ordinary whole frame: {p}"
+        );
+        assert_eq!(p.changing_frames, 1);
     }
 }

@@ -381,3 +381,56 @@ fn loops_form_a_slice_a_frame_as_in_the_browser() {
     assert!(pacing.worst_work > 0.0, "the meter timed the slices");
     println!("{pacing}");
 }
+
+/// A loop's change is spread over frames behind the forming screen: the ground's
+/// collider first, then its mesh a few chunks a frame (each chunk's upload falls in the
+/// frame that adds it), then what stands on it; the loop is played only once the whole
+/// ground is there.
+#[test]
+fn a_loop_changes_a_few_ground_chunks_a_frame() {
+    use sleep_sync::dive::{CHUNKS_PER_FRAME, TerrainChunk};
+    use sleep_sync::state::DreamPhase;
+
+    #[derive(Resource, Default)]
+    struct Added {
+        now: usize,
+        frames: Vec<(usize, bool)>,
+    }
+    let mut app = headless_app();
+    app.init_resource::<Added>()
+        .add_observer(|_: On<Add, TerrainChunk>, mut added: ResMut<Added>| added.now += 1)
+        .add_systems(
+            Last,
+            |mut added: ResMut<Added>, phase: Option<Res<State<DreamPhase>>>| {
+                let exploring = phase.is_some_and(|p| *p.get() == DreamPhase::Exploring);
+                let now = std::mem::take(&mut added.now);
+                added.frames.push((now, exploring));
+            },
+        );
+    dive_into(&mut app, "leo");
+    wait_for_exploring(&mut app);
+    app.world_mut().resource_mut::<Added>().frames.clear();
+    end_loop(&mut app);
+    let dream = app.world().resource::<CurrentDream>();
+    let chunks = (dream.heightfield.samples() - 1)
+        .div_ceil(CHUNK_CELLS)
+        .pow(2);
+    let frames = &app.world().resource::<Added>().frames;
+    let adding: Vec<usize> = frames.iter().map(|f| f.0).filter(|&n| n > 0).collect();
+    assert_eq!(adding.iter().sum::<usize>(), chunks, "{frames:?}");
+    assert!(
+        adding.iter().all(|&n| n <= CHUNKS_PER_FRAME),
+        "at most {CHUNKS_PER_FRAME} a frame: {adding:?}"
+    );
+    assert_eq!(
+        adding.len(),
+        chunks.div_ceil(CHUNKS_PER_FRAME),
+        "{adding:?}"
+    );
+    let first_added = frames.iter().position(|f| f.0 > 0).expect("chunks added");
+    let last_added = frames.iter().rposition(|f| f.0 > 0).expect("chunks added");
+    assert!(
+        frames[first_added..=last_added].iter().all(|f| !f.1),
+        "played before the ground was whole: {frames:?}"
+    );
+}

@@ -461,3 +461,164 @@ fn a_replay_plays_the_same_with_more_systems_in_the_schedule() {
         assert_eq!(played.trace.matched, file.checkpoints.len(), "{said}");
     }
 }
+
+/// On a 144 Hz display a frame falls between ticks: what moves in the fixed step is
+/// drawn between the last two ticks (`looks::between_ticks`), by how far the fixed clock
+/// is into the next. Played so, a replay still plays tick for tick as recorded: each
+/// step sees where the last tick left Juno, never where she was drawn. And every frame
+/// draws her on the way between her last two ticks' places, at the frame's share of the
+/// tick; the dream's people and hazards are drawn between ticks too.
+#[test]
+fn a_replay_drawn_between_ticks_at_144_hz_plays_as_recorded() {
+    use bevy::prelude::{
+        Entity, FixedPostUpdate, FixedPreUpdate, IntoScheduleConfigs, Query, Res, ResMut, Resource,
+        Transform, Update, Vec3, With,
+    };
+    use bevy_transform_interpolation::TranslationEasingState;
+    use sleep_sync::dev::testing::headless_app_between_ticks;
+    use sleep_sync::dive::{DreamPerson, Hazard};
+    use sleep_sync::juno::Juno;
+
+    /// Juno's place as each tick began and as it ended; what each frame drew.
+    #[derive(Resource, Default)]
+    struct Seen {
+        starts: Vec<Vec3>,
+        ticks: Vec<Vec3>,
+        /// Frames drawn with an easing under way, and of those, drawn strictly between
+        /// two different places.
+        eased: u32,
+        between: u32,
+        /// Frames whose drawn place was off the way between the last two ticks.
+        off: Vec<String>,
+        /// Others drawn between ticks: people and hazards, by entity.
+        others: std::collections::BTreeSet<Entity>,
+    }
+
+    /// The dream's people and hazards.
+    type Others = bevy::prelude::Or<(With<DreamPerson>, With<Hazard>)>;
+
+    fn tick_start(juno: Query<&Transform, With<Juno>>, mut seen: ResMut<Seen>) {
+        if let Ok(juno) = juno.single() {
+            seen.starts.push(juno.translation);
+        }
+    }
+
+    fn tick_end(juno: Query<&Transform, With<Juno>>, mut seen: ResMut<Seen>) {
+        if let Ok(juno) = juno.single() {
+            seen.ticks.push(juno.translation);
+        }
+    }
+
+    fn drawn(
+        juno: Query<(&Transform, &TranslationEasingState), With<Juno>>,
+        others: Query<(Entity, &TranslationEasingState), Others>,
+        time: Res<Time<Fixed>>,
+        mut seen: ResMut<Seen>,
+    ) {
+        for (entity, easing) in &others {
+            if easing.start.is_some() && easing.end.is_some() {
+                seen.others.insert(entity);
+            }
+        }
+        let Ok((juno, easing)) = juno.single() else {
+            return;
+        };
+        let (Some(start), Some(end)) = (easing.start, easing.end) else {
+            return;
+        };
+        let n = seen.ticks.len();
+        assert!(n >= 1, "an easing before a tick was seen");
+        let (last, now) = (seen.starts[n - 1], seen.ticks[n - 1]);
+        let share = time.overstep_fraction();
+        let wanted = last.lerp(now, share);
+        seen.eased += 1;
+        if start != last || end != now || juno.translation.distance(wanted) > 1e-4 {
+            let said = format!(
+                "tick {n}: drawn at {:?}, {share:.3} of the way from {last:?} to {now:?} \
+                 (easing {start:?} to {end:?})",
+                juno.translation
+            );
+            seen.off.push(said);
+        }
+        if last.distance(now) > 1e-3 && (0.05..0.95).contains(&share) {
+            seen.between += 1;
+        }
+    }
+
+    let path = shipped("family");
+    let file = ReplayFile::read(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mut app = headless_app_between_ticks(144.0);
+    app.init_resource::<Seen>()
+        .add_systems(FixedPreUpdate, tick_start)
+        .add_systems(FixedPostUpdate, tick_end)
+        .add_systems(Update, drawn.before(sleep_sync::AppSystems::TickTimers));
+    let name = "family, at 144 frames a second";
+    let frames = file.ticks * 144 / 60 + 50_000;
+    let played =
+        play_in(&mut app, file.clone(), name, frames).unwrap_or_else(|problem| panic!("{problem}"));
+    let said = verdict(name, &file, played.outcome, &played.trace);
+    println!("{said}");
+    assert!(played.as_recorded(&file), "{said}");
+    assert_eq!(played.trace.matched, file.checkpoints.len());
+
+    let seen = app.world().resource::<Seen>();
+    println!(
+        "{} ticks; {} frames drawn easing Juno, {} between two places; {} others eased",
+        seen.ticks.len(),
+        seen.eased,
+        seen.between,
+        seen.others.len()
+    );
+    assert!(
+        seen.off.is_empty(),
+        "{:#?}",
+        &seen.off[..seen.off.len().min(5)]
+    );
+    // 144 frames a second over 60 ticks: most frames fall inside a tick.
+    assert!(
+        seen.between as u64 > file.ticks,
+        "{} frames between",
+        seen.between
+    );
+    assert!(
+        !seen.others.is_empty(),
+        "the dream's people and hazards are eased"
+    );
+    // Each step began where the last one left her, but where she was put in between
+    // (a new loop's spawn): never where she was drawn.
+    let jumps = (1..seen.ticks.len())
+        .filter(|&k| seen.starts[k] != seen.ticks[k - 1])
+        .count();
+    println!("{jumps} ticks began away from where the last one ended");
+    assert!(
+        jumps <= 3,
+        "{jumps} ticks began away from the last one's end"
+    );
+}
+
+/// A place set between ticks (a new loop's spawn, a test's hand) is a jump: drawn
+/// between ticks, Juno stays where she was put, even when the very next frame steps the
+/// simulation (at 60 frames a second, every frame does), and is not eased back.
+#[test]
+fn juno_put_somewhere_between_ticks_stays_there() {
+    use bevy::prelude::Vec3;
+    use sleep_sync::dev::testing::{
+        dive_into, headless_app_between_ticks, juno_position, move_juno_to, wait_for_exploring,
+    };
+
+    let mut app = headless_app_between_ticks(60.0);
+    dive_into(&mut app, "bedtime");
+    wait_for_exploring(&mut app);
+    for _ in 0..30 {
+        app.update();
+    }
+    let before = juno_position(&mut app);
+    let put = before + Vec3::new(2.0, 1.0, 0.0);
+    move_juno_to(&mut app, put);
+    app.update();
+    let after = juno_position(&mut app);
+    assert!(
+        after.distance(put) < 0.2,
+        "put at {put:?}, drawn at {after:?} (was at {before:?})"
+    );
+}

@@ -428,3 +428,47 @@ fn the_morning_after_the_message_goes_up_to_the_confrontation() {
     assert!(desk.scenes_seen.contains("nine"));
     assert_eq!(desk.confrontation, Some(0), "the confrontation begins");
 }
+
+/// Standing still is not walking, however fast the display: at 144 frames a second,
+/// drawn between ticks, Juno covers less than a step a frame, and walking round in a
+/// circle for longer than Leo waits she is not told to walk; stopped, she is.
+#[test]
+fn walking_on_a_fast_display_is_not_standing_still() {
+    use bevy::input::ButtonState;
+    use bevy::input::keyboard::Key;
+    use sleep_sync::dev::testing::{headless_app_between_ticks, send_key, turn_juno};
+
+    const FPS: u32 = 144;
+    let leo_told = |app: &App| {
+        app.world()
+            .resource::<Heard>()
+            .0
+            .iter()
+            .any(|(who, text)| who == "Leo" && text.contains("walk into one"))
+    };
+    let w = |app: &mut App, state| send_key(app, KeyCode::KeyW, Key::Character("w".into()), state);
+
+    let mut app = headless_app_between_ticks(f64::from(FPS));
+    listening(&mut app);
+    dive_into(&mut app, "bedtime");
+    w(&mut app, ButtonState::Pressed);
+    // Leo waits 7 seconds; she walks round for 9, turning a radian a second.
+    let start = people(&mut app);
+    assert!(!start.is_empty());
+    let mut walked = 0.0;
+    let mut last = sleep_sync::dev::testing::juno_position(&mut app);
+    for _ in 0..9 * FPS {
+        turn_juno(&mut app, |look| look.yaw += 1.0 / FPS as f32);
+        app.update();
+        let now = sleep_sync::dev::testing::juno_position(&mut app);
+        walked += now.xz().distance(last.xz());
+        last = now;
+    }
+    assert!(walked > 30.0, "she walked {walked} m");
+    assert!(!leo_told(&app), "told to walk while walking");
+    w(&mut app, ButtonState::Released);
+    for _ in 0..8 * FPS {
+        app.update();
+    }
+    assert!(leo_told(&app), "not told after standing 8 s");
+}

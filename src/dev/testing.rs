@@ -54,6 +54,19 @@ pub fn headless_app_with_camera() -> App {
     app
 }
 
+/// [`headless_app`] drawing what moves in the fixed step between ticks, as a window
+/// does, `frames_per_second` updates a second (not a tick each): for replays played at a
+/// display's rate and for where Juno is drawn between ticks.
+pub fn headless_app_between_ticks(frames_per_second: f64) -> App {
+    let mut app = crate::headless::app(&[]);
+    app.add_plugins(crate::looks::between_ticks_plugin)
+        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
+            Duration::from_secs_f64(1.0 / frames_per_second),
+        ));
+    crate::headless::ready(&mut app);
+    app
+}
+
 /// How far the camera of [`headless_app_with_camera`] stands from the point over Juno
 /// it follows.
 pub fn camera_behind_juno(app: &mut App) -> f32 {

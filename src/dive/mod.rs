@@ -36,8 +36,8 @@ pub use nightmare_loop::{
 pub use people::{DreamPerson, People, PersonSays};
 pub use reload::Reshaping;
 pub use world::{
-    DreamCoreSite, DreamProp, HazardSite, LoopScoped, STAIR_RISE, STAIR_RUN, Terrain, TerrainChunk,
-    WATER_SPREAD, WaterSurface, prop_collider,
+    CHUNKS_PER_FRAME, DreamCoreSite, DreamProp, HazardSite, LoopScoped, STAIR_RISE, STAIR_RUN,
+    Terrain, TerrainChunk, WATER_SPREAD, WaterSurface, prop_collider,
 };
 
 use crate::levels::strangers::StrangerKey;

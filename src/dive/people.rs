@@ -13,7 +13,7 @@ use bevy::prelude::*;
 use super::hazards::behaviour::{Steering, chase_step};
 use super::{ActiveDive, CurrentDream, DiveNews, LoopScoped, LoopState, NightmareLoop};
 use crate::dream::Dream;
-use crate::juno::{Juno, LookAngles, TickIntent};
+use crate::juno::{Juno, JunoMotion, LookAngles, TickIntent};
 use crate::levels::story::DiveMoment;
 use crate::levels::{Cue, Role, cond};
 use crate::state::{AppState, DiveResources};
@@ -26,6 +26,9 @@ const KEEP: f32 = 2.6;
 const GATHER: f32 = 3.6;
 /// How much Juno must turn the camera before she has "looked round", radians.
 const LOOKED: f32 = 0.8;
+/// Below this speed (m/s, across the ground) Juno is standing still: a lingering
+/// slide, not a step.
+const STILL_BELOW: f32 = 0.5;
 
 /// Someone in the dream: the index of their place in the dream's `cast`.
 #[derive(Component, Debug, Clone)]
@@ -62,7 +65,6 @@ pub struct People {
     last_yaw: Option<f32>,
     jumped: bool,
     still: f32,
-    last_at: Option<Vec3>,
     talk_node: Option<String>,
 }
 
@@ -230,7 +232,7 @@ struct Moments<'w, 's> {
     news: DiveNews<'w, 's>,
     intent: Option<Res<'w, TickIntent>>,
     look: Query<'w, 's, &'static LookAngles>,
-    juno: Query<'w, 's, &'static Transform, With<Juno>>,
+    juno: Query<'w, 's, &'static JunoMotion, With<Juno>>,
     time: Res<'w, Time>,
 }
 
@@ -260,16 +262,15 @@ fn listen(
     if jumped {
         people.jumped = true;
     }
-    if let Ok(juno) = moments.juno.single() {
-        let moved = people
-            .last_at
-            .is_some_and(|last| last.xz().distance(juno.translation.xz()) > 0.05);
-        people.still = if moved || !nightmare.is_running() {
+    // Still is not walking, by her own motion, not by how far she was drawn to move
+    // since the last frame: that is less than a step on a fast display.
+    if let Ok(motion) = moments.juno.single() {
+        let moving = motion.velocity.xz().length() > STILL_BELOW;
+        people.still = if moving || !nightmare.is_running() {
             0.0
         } else {
             people.still + moments.time.delta_secs()
         };
-        people.last_at = Some(juno.translation);
     }
     for moment in moments.news.heard() {
         match moment {

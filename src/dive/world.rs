@@ -57,14 +57,22 @@ pub(super) fn plugin(app: &mut App) {
     .end_with_dive::<Unfurnished>();
 }
 
-/// The new loop's ground is in place; its furnishings (core, anchors, props, hazards)
-/// come on the next frame, so neither frame carries the whole rebuild.
+/// The new loop's ground is in place, solid under Juno; what is still to come, a
+/// frame's share at a time, so no frame carries the whole rebuild: the ground's mesh a
+/// few chunks a frame (each one's upload is the frame's), then its furnishings (core,
+/// anchors, props, hazards).
 #[derive(Resource)]
-pub(super) struct Unfurnished;
+pub(super) struct Unfurnished {
+    terrain: Entity,
+    chunks: Vec<Mesh>,
+}
+
+/// The ground's mesh chunks added (and so uploaded) in one frame of a loop's change.
+pub const CHUNKS_PER_FRAME: usize = 4;
 
 /// When the generator has the loop the dive is on, replaces the old loop's world with it,
-/// over two frames behind the forming screen: first the ground (and Juno on it), then
-/// what stands on it.
+/// over a few frames behind the forming screen: first the ground's collider (and Juno on
+/// it), then its mesh [`CHUNKS_PER_FRAME`] chunks a frame, then what stands on it.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn form_loop(
     mut commands: Commands,
@@ -72,7 +80,7 @@ pub(super) fn form_loop(
     dive: Res<ActiveDive>,
     mut meshes: ResMut<Assets<Mesh>>,
     old: Query<Entity, With<LoopScoped>>,
-    unfurnished: Option<Res<Unfurnished>>,
+    unfurnished: Option<ResMut<Unfurnished>>,
     reshaping: Option<Res<super::Reshaping>>,
     current: Option<Res<CurrentDream>>,
     mut next_phase: ResMut<NextState<DreamPhase>>,
@@ -82,7 +90,15 @@ pub(super) fn form_loop(
     meter.loop_changing();
     // Furnishing a loop whose files just changed would dress the old ground: the new
     // loop is on its way.
-    if let (Some(_), Some(current), None) = (unfurnished, current, &reshaping) {
+    if let (Some(mut unfurnished), Some(current), None) = (unfurnished, current, &reshaping) {
+        if !unfurnished.chunks.is_empty() {
+            let from = unfurnished.chunks.len().saturating_sub(CHUNKS_PER_FRAME);
+            let terrain = unfurnished.terrain;
+            for chunk in unfurnished.chunks.drain(from..) {
+                commands.spawn(terrain_chunk(&mut meshes, chunk, terrain));
+            }
+            return;
+        }
         let dream = current.0.clone();
         furnish(&mut commands, &mut meshes, &dream, &dive);
         commands.remove_resource::<Unfurnished>();
@@ -113,7 +129,7 @@ pub(super) fn form_loop(
     );
     // First the dream, then its entities: observers dressing them read the palette.
     commands.insert_resource(CurrentDream(dream.clone()));
-    spawn_ground(&mut commands, &mut meshes, generated);
+    let unfurnished = spawn_ground(&mut commands, &mut meshes, generated);
     // After a hot reload Juno stays where she was, on the nearest safe ground.
     let feet = match reshaping {
         Some(r) => {
@@ -123,13 +139,17 @@ pub(super) fn form_loop(
         None => dream.spawn,
     };
     commands.trigger(PlaceJuno { feet });
-    commands.insert_resource(Unfurnished);
+    commands.insert_resource(unfurnished);
 }
 
-/// The terrain (collider and mesh chunks) and the water.
-fn spawn_ground(commands: &mut Commands, meshes: &mut Assets<Mesh>, generated: GeneratedDream) {
+/// The terrain's collider and the water; the terrain's mesh chunks are left to come.
+fn spawn_ground(
+    commands: &mut Commands,
+    meshes: &mut Assets<Mesh>,
+    generated: GeneratedDream,
+) -> Unfurnished {
     let dream = &generated.dream;
-    commands
+    let terrain = commands
         .spawn((
             Name::new("Terrain"),
             Terrain,
@@ -138,15 +158,7 @@ fn spawn_ground(commands: &mut Commands, meshes: &mut Assets<Mesh>, generated: G
             Visibility::Visible,
             generated.collider,
         ))
-        .with_children(|terrain| {
-            for chunk in generated.terrain_chunks {
-                terrain.spawn((
-                    Name::new("Terrain chunk"),
-                    TerrainChunk,
-                    Mesh3d(meshes.add(chunk)),
-                ));
-            }
-        });
+        .id();
     if let Some(level) = dream.water_level {
         let size = dream.heightfield.extent() * WATER_SPREAD;
         commands.spawn((
@@ -157,6 +169,20 @@ fn spawn_ground(commands: &mut Commands, meshes: &mut Assets<Mesh>, generated: G
             Mesh3d(meshes.add(Plane3d::default().mesh().size(size, size))),
         ));
     }
+    Unfurnished {
+        terrain,
+        chunks: generated.terrain_chunks,
+    }
+}
+
+/// One square of the terrain's mesh, under the terrain.
+fn terrain_chunk(meshes: &mut Assets<Mesh>, chunk: Mesh, terrain: Entity) -> impl Bundle {
+    (
+        Name::new("Terrain chunk"),
+        TerrainChunk,
+        Mesh3d(meshes.add(chunk)),
+        ChildOf(terrain),
+    )
 }
 
 /// How far a dream's water reaches, as a multiple of its ground's extent: past the

@@ -2,6 +2,7 @@
 //! people's and the hazards' figures and warnings, and the camera that follows Juno. Presentation only:
 //! these systems read the game's state and never change how a dive goes.
 
+mod between_ticks;
 mod camera;
 mod dream;
 mod drift;
@@ -87,6 +88,7 @@ fn write_quads(mesh: &mut Mesh, positions: Vec<[f32; 3]>, colours: Vec<[f32; 4]>
 /// The dream's looks and the camera (needs the renderer).
 pub(super) fn plugin(app: &mut App) {
     app.add_plugins((
+        between_ticks::plugin,
         camera::plugin,
         surface::plugin,
         fog::plugin,
@@ -118,6 +120,13 @@ pub(crate) fn dream_looks_plugin(app: &mut App) {
 #[cfg(feature = "dev")]
 pub(crate) fn camera_plugin(app: &mut App) {
     app.add_plugins(camera::plugin);
+}
+
+/// What moves in the fixed step drawn between ticks, without a renderer: for the
+/// headless tests that a replay plays the same drawn so, and of where it is drawn.
+#[cfg(feature = "dev")]
+pub(crate) fn between_ticks_plugin(app: &mut App) {
+    app.add_plugins(between_ticks::plugin);
 }
 
 /// The figures' skeletons and animation without meshes: for the headless feet test.

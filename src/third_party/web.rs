@@ -72,7 +72,7 @@ fn count_frames(mut frames: Local<u32>) {
 fn show_pacing(meter: Res<crate::long_work::WorkMeter>) {
     let p = meter.pacing();
     let text = format!(
-        r#"{{"frames":{},"worstWork":{:.3},"worstWaiting":{:.3},"framesOver8ms":{},"medianFrame":{:.3},"changingFrames":{},"worstChangingFrame":{:.3},"changingNow":{}}}"#,
+        r#"{{"frames":{},"worstWork":{:.3},"worstWaiting":{:.3},"framesOver8ms":{},"medianFrame":{:.3},"changingFrames":{},"worstChangingFrame":{:.3},"changingNow":{},"medianWholeFrame":{:.3},"worstChangingWholeFrame":{:.3}}}"#,
         p.frames,
         p.worst_work,
         p.worst_waiting,
@@ -80,7 +80,9 @@ fn show_pacing(meter: Res<crate::long_work::WorkMeter>) {
         p.median_frame,
         p.changing_frames,
         p.worst_changing_frame,
-        p.changing_now
+        p.changing_now,
+        p.median_whole_frame,
+        p.worst_changing_whole_frame
     );
     if let Some(body) = body() {
         let _ = body.dataset().set("pacing", &text);
