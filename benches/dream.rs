@@ -103,7 +103,7 @@ fn parts(c: &mut Criterion) {
 /// The generator's budget for any dream a file may ask for, on one core, milliseconds.
 const BUDGET_MS: f64 = 2_000.0;
 
-/// The slowest seed of tests/bounded_generation.rs at 1025 samples.
+/// The slowest seed of tests/game/bounded_generation.rs at 1025 samples.
 const HOSTILE_SEED: u64 = 4;
 
 fn hostile(c: &mut Criterion) {

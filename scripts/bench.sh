@@ -18,12 +18,12 @@ KILLS="${KILLS:-2000}" cargo test --locked --features dev --test store -- a_writ
     | tee -a "$CARGO_TARGET_DIR/bench-output.txt"
 # Bounded generation at full size (CI sweeps 50 seeds per size and 12 at 1025 samples).
 SLEEP_SYNC_BOUNDED_SEEDS=50 SLEEP_SYNC_BOUNDED_LARGEST=50 \
-    cargo test --locked --features dev --test bounded_generation -- --nocapture 2>&1 \
+    cargo test --locked --features dev --test game -- bounded_generation:: --nocapture 2>&1 \
     | tee -a "$CARGO_TARGET_DIR/bench-output.txt"
 # Strangers at full size (CI checks 50 and plays 50 dives): 1,000 trapped sleepers' dreams
 # and talks, and the scripted player diving for 1,000 of them.
 SLEEP_SYNC_STRANGERS="${STRANGERS:-1000}" SLEEP_SYNC_STRANGER_DIVES="${STRANGER_DIVES:-1000}" \
-    cargo test --locked --features dev --test strangers -- --nocapture --test-threads 1 2>&1 \
+    cargo test --locked --features dev --test game -- strangers:: --nocapture --test-threads 1 2>&1 \
     | tee -a "$CARGO_TARGET_DIR/bench-output.txt"
 # The players' browser build (web-release and wasm-opt; CI plays the quicker web-test
 # build) plays all four shipped replays (CI plays the evening's) against the checkpoints

@@ -22,7 +22,7 @@ SLEEP_SYNC_REQUIRE_RENDER=1 cargo test --locked --all-targets --features dev -- 
 
 step "every test and benchmark file ran"
 missing=()
-for file in src/lib.rs src/main.rs tests/*.rs benches/*.rs; do
+for file in src/lib.rs src/main.rs tests/*.rs tests/*/main.rs benches/*.rs; do
   case "$file" in
     src/*) pattern="Running unittests $file " ;;
     *) pattern="Running $file " ;;
@@ -45,7 +45,22 @@ if [ -n "$empty" ]; then
   echo "these ran no tests: $empty" >&2
   exit 1
 fi
-echo "all $(ls tests/*.rs benches/*.rs | wc -l) test and benchmark files ran, and the unit tests"
+# ...and in a test binary of modules (tests/game/), every file is a module of it and ran
+# a test (a file not named in main.rs would not even be compiled).
+for main in tests/*/main.rs; do
+  dir=$(dirname "$main")
+  for file in "$dir"/*.rs; do
+    module=$(basename "$file" .rs)
+    [ "$module" = main ] && continue
+    grep -qE "^mod $module;" "$main" || missing+=("$file (not a module of $main)")
+    grep -qE "^test $module::" "$log" || missing+=("$file (no test ran)")
+  done
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "these did not run: ${missing[*]}" >&2
+  exit 1
+fi
+echo "all $(ls tests/*.rs tests/*/*.rs benches/*.rs | grep -v '/main.rs$' | wc -l) test and benchmark files ran, and the unit tests"
 
 step "cargo clippy -D warnings (with the dev tools, and the game as released without)"
 cargo clippy --locked --all-targets --features dev -- -D warnings

@@ -15,7 +15,7 @@ use crate::long_work::{FrameShare, LongWork, WorkMeter};
 use crate::network::{Intervention, Network, Policy, Rerun};
 
 /// The network minute the overload begins at on the scripted path (`sleep-sync
-/// playthrough --path 1`, checked by tests/playthrough.rs): where `preview --sleeper`
+/// playthrough --path 1`, checked by tests/game/playthrough.rs): where `preview --sleeper`
 /// looks by default.
 pub const SCRIPTED_OVERLOAD_MINUTE: u64 = 3682;
 

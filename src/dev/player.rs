@@ -1,4 +1,4 @@
-//! The headless scripted player (issue 21 moved it here from tests/replays.rs, so the
+//! The headless scripted player (issue 21 moved it here from tests/game/replays.rs, so the
 //! strangers' harness plays the same player that records the shipped replays).
 
 use std::cmp::Ordering;

@@ -1,5 +1,5 @@
 //! How alike strangers' dreams are: the variety measures of issue 21, defined in
-//! `docs/strangers.md` and held to thresholds by tests/strangers.rs.
+//! `docs/strangers.md` and held to thresholds by tests/game/strangers.rs.
 
 use std::collections::BTreeSet;
 

@@ -282,7 +282,7 @@ fn unmade(
 /// Runs a piece of generation, catching a panic in it: on the desktop a bug in the
 /// generator becomes a message on the forming screen, not a crash. (The browser build
 /// aborts on any panic: there the generator must have none, which
-/// tests/bounded_generation.rs sweeps for.)
+/// tests/game/bounded_generation.rs sweeps for.)
 fn unless_it_panics<T>(work: impl FnOnce() -> T) -> Result<T, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
         .map_err(|panic| panic_message(panic.as_ref()))

@@ -36,8 +36,9 @@ pub use nightmare_loop::{
 pub use people::{DreamPerson, People, PersonSays};
 pub use reload::Reshaping;
 pub use world::{
-    CHUNKS_PER_FRAME, DreamCoreSite, DreamProp, HazardSite, LoopScoped, STAIR_RISE, STAIR_RUN,
-    Terrain, TerrainChunk, WATER_SPREAD, WaterSurface, prop_collider,
+    CHUNKS_PER_FRAME, DreamCoreSite, DreamProp, HAZARDS_PER_FRAME, HazardSite, LoopScoped,
+    PROPS_PER_FRAME, STAIR_RISE, STAIR_RUN, Terrain, TerrainChunk, WATER_SPREAD, WaterSurface,
+    prop_collider,
 };
 
 use crate::levels::strangers::StrangerKey;
@@ -189,7 +190,7 @@ pub(super) fn plugin(app: &mut App) {
 /// order a replay depends on. Systems that touch the same data are never left to the
 /// schedule's tie-break, which moves when any system is added anywhere: one more
 /// system once made every shipped replay part from its recording. `GamePlugin` has
-/// Bevy refuse such a pair in `FixedUpdate` (tests/replays.rs shows it does).
+/// Bevy refuse such a pair in `FixedUpdate` (tests/game/replays.rs shows it does).
 ///
 /// The order is the one the shipped replays were recorded in. What the last tick left
 /// is settled first (the veil lifts for the anchors found, a chosen answer is given),

@@ -59,20 +59,31 @@ pub(super) fn plugin(app: &mut App) {
 
 /// The new loop's ground is in place, solid under Juno; what is still to come, a
 /// frame's share at a time, so no frame carries the whole rebuild: the ground's mesh a
-/// few chunks a frame (each one's upload is the frame's), then its furnishings (core,
-/// anchors, props, hazards).
+/// few chunks a frame (each one's upload is the frame's), then the core and the memory
+/// anchors, then the props and the hazards a few a frame (each dressed as it comes).
 #[derive(Resource)]
 pub(super) struct Unfurnished {
     terrain: Entity,
     chunks: Vec<Mesh>,
+    /// Whether the core and the anchors stand.
+    core: bool,
+    /// How many of the dream's props, then of its hazards, stand.
+    props: usize,
+    hazards: usize,
 }
 
 /// The ground's mesh chunks added (and so uploaded) in one frame of a loop's change.
 pub const CHUNKS_PER_FRAME: usize = 4;
+/// The props put in one frame of a loop's change.
+pub const PROPS_PER_FRAME: usize = 8;
+/// The hazards put in one frame of a loop's change (each one a figure or a field of
+/// tiles to dress).
+pub const HAZARDS_PER_FRAME: usize = 2;
 
 /// When the generator has the loop the dive is on, replaces the old loop's world with it,
 /// over a few frames behind the forming screen: first the ground's collider (and Juno on
-/// it), then its mesh [`CHUNKS_PER_FRAME`] chunks a frame, then what stands on it.
+/// it), then its mesh [`CHUNKS_PER_FRAME`] chunks a frame, then what stands on it a few
+/// things a frame ([`Unfurnished`]); the loop begins in the frame the last comes.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn form_loop(
     mut commands: Commands,
@@ -91,16 +102,10 @@ pub(super) fn form_loop(
     // Furnishing a loop whose files just changed would dress the old ground: the new
     // loop is on its way.
     if let (Some(mut unfurnished), Some(current), None) = (unfurnished, current, &reshaping) {
-        if !unfurnished.chunks.is_empty() {
-            let from = unfurnished.chunks.len().saturating_sub(CHUNKS_PER_FRAME);
-            let terrain = unfurnished.terrain;
-            for chunk in unfurnished.chunks.drain(from..) {
-                commands.spawn(terrain_chunk(&mut meshes, chunk, terrain));
-            }
+        let dream = current.0.clone();
+        if !furnish_a_frame(&mut commands, &mut meshes, &mut unfurnished, &dream, &dive) {
             return;
         }
-        let dream = current.0.clone();
-        furnish(&mut commands, &mut meshes, &dream, &dive);
         commands.remove_resource::<Unfurnished>();
         commands.insert_resource(NightmareLoop::new(
             dive.loop_index,
@@ -172,7 +177,59 @@ fn spawn_ground(
     Unfurnished {
         terrain,
         chunks: generated.terrain_chunks,
+        core: false,
+        props: 0,
+        hazards: 0,
     }
+}
+
+/// This frame's share of what is still to come of the loop's world (see
+/// [`Unfurnished`]): whether all of it is now there.
+fn furnish_a_frame(
+    commands: &mut Commands,
+    meshes: &mut Assets<Mesh>,
+    to_come: &mut Unfurnished,
+    dream: &Dream,
+    dive: &ActiveDive,
+) -> bool {
+    if !to_come.chunks.is_empty() {
+        let from = to_come.chunks.len().saturating_sub(CHUNKS_PER_FRAME);
+        let terrain = to_come.terrain;
+        for chunk in to_come.chunks.drain(from..) {
+            commands.spawn(terrain_chunk(meshes, chunk, terrain));
+        }
+    } else if !to_come.core {
+        furnish_core_and_anchors(commands, meshes, dream, dive);
+        to_come.core = true;
+    } else if to_come.props < dream.props.len() {
+        let end = (to_come.props + PROPS_PER_FRAME).min(dream.props.len());
+        for prop in &dream.props[to_come.props..end] {
+            let mut entity = commands.spawn(prop_bundle(prop));
+            if let Some((offset, collider)) = prop_collider(prop.kind) {
+                entity.with_children(|solid| {
+                    solid.spawn((Transform::from_translation(offset), collider));
+                });
+            }
+        }
+        to_come.props = end;
+    } else if to_come.hazards < dream.hazards.len() {
+        let end = (to_come.hazards + HAZARDS_PER_FRAME).min(dream.hazards.len());
+        for hazard in &dream.hazards[to_come.hazards..end] {
+            let mut entity = commands.spawn((
+                Name::new(format!("Hazard: {}", hazard.kind.label())),
+                HazardSite(hazard.kind),
+                loop_scope(),
+                Transform::from_translation(hazard.position),
+                Visibility::Visible,
+            ));
+            make_hazard(&mut entity, hazard.kind, hazard.position);
+        }
+        to_come.hazards = end;
+    }
+    to_come.chunks.is_empty()
+        && to_come.core
+        && to_come.props == dream.props.len()
+        && to_come.hazards == dream.hazards.len()
 }
 
 /// One square of the terrain's mesh, under the terrain.
@@ -189,8 +246,13 @@ fn terrain_chunk(meshes: &mut Assets<Mesh>, chunk: Mesh, terrain: Entity) -> imp
 /// horizon, so no edge shows.
 pub const WATER_SPREAD: f32 = 1.6;
 
-/// What stands on the ground: the core, props, hazard sites and memory anchors.
-fn furnish(commands: &mut Commands, meshes: &mut Assets<Mesh>, dream: &Dream, dive: &ActiveDive) {
+/// The core (with its veil while it is closed) and the memory anchors.
+fn furnish_core_and_anchors(
+    commands: &mut Commands,
+    meshes: &mut Assets<Mesh>,
+    dream: &Dream,
+    dive: &ActiveDive,
+) {
     commands
         .spawn((
             Name::new("Dream core"),
@@ -209,34 +271,6 @@ fn furnish(commands: &mut Commands, meshes: &mut Assets<Mesh>, dream: &Dream, di
                 core.spawn(core_veil());
             }
         });
-    for prop in &dream.props {
-        let mut entity = commands.spawn((
-            Name::new(format!("Prop: {:?}", prop.kind)),
-            DreamProp(prop.kind),
-            loop_scope(),
-            Transform::from_translation(prop.position)
-                .with_rotation(crate::portable::yaw_rotation(
-                    prop.turn * std::f32::consts::TAU,
-                ))
-                .with_scale(Vec3::splat(prop.scale)),
-            Visibility::Visible,
-        ));
-        if let Some((offset, collider)) = prop_collider(prop.kind) {
-            entity.with_children(|prop| {
-                prop.spawn((Transform::from_translation(offset), collider));
-            });
-        }
-    }
-    for hazard in &dream.hazards {
-        let mut entity = commands.spawn((
-            Name::new(format!("Hazard: {}", hazard.kind.label())),
-            HazardSite(hazard.kind),
-            loop_scope(),
-            Transform::from_translation(hazard.position),
-            Visibility::Visible,
-        ));
-        make_hazard(&mut entity, hazard.kind, hazard.position);
-    }
     let anchor_mesh = meshes.add(Sphere::new(0.45).mesh().uv(24, 16));
     for (index, position) in dream.anchors.iter().enumerate() {
         let mut anchor = commands.spawn((
@@ -252,6 +286,21 @@ fn furnish(commands: &mut Commands, meshes: &mut Assets<Mesh>, dream: &Dream, di
             anchor.insert(Understood);
         }
     }
+}
+
+/// A prop where the dream put it (its solid part, if any, is a child).
+fn prop_bundle(prop: &crate::dream::Prop) -> impl Bundle {
+    (
+        Name::new(format!("Prop: {:?}", prop.kind)),
+        DreamProp(prop.kind),
+        loop_scope(),
+        Transform::from_translation(prop.position)
+            .with_rotation(crate::portable::yaw_rotation(
+                prop.turn * std::f32::consts::TAU,
+            ))
+            .with_scale(Vec3::splat(prop.scale)),
+        Visibility::Visible,
+    )
 }
 
 /// The veil that keeps Juno from the dreamer until she understands enough of them:

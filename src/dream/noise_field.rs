@@ -15,7 +15,7 @@
 //!   evaluated once per cell Juno's grid touches, exactly.
 //! - **Rows in parallel** on `threads` threads (one in the browser).
 //!
-//! `tests/dream_generator.rs` checks the result stays within 0.5% of the height range of
+//! `tests/game/dream_generator.rs` checks the result stays within 0.5% of the height range of
 //! the reference for the shipped dreamers, several loops and random profiles.
 
 use noise::{Billow, Fbm, MultiFractal, NoiseFn, Perlin, RidgedMulti};

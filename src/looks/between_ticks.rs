@@ -8,7 +8,7 @@
 //!
 //! The simulation never sees a drawn place: before each fixed step the crate puts every
 //! `Transform` back to where the last tick left it, so a replay plays tick for tick as it
-//! does headless (tests/replays.rs plays one at 144 frames a second).
+//! does headless (tests/game/replays.rs plays one at 144 frames a second).
 //!
 //! A place set outside the fixed step (Juno put at a loop's spawn, a snapshot's camera
 //! spot, a test's hand) is a jump, not a move: it is seen before the fixed step runs and

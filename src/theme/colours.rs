@@ -56,7 +56,7 @@ pub const STANDARD: Colours = Colours {
 /// white (lighter than anything on the ramp, for everyone), danger and worse orange
 /// against lucidity's and better's blue, and the charts' lines from Okabe and Ito's
 /// palette (sync a slate grey between them), no two alike on one panel
-/// (`tests/accessibility.rs` measures every pair).
+/// (`tests/game/accessibility.rs` measures every pair).
 pub const COLOUR_BLIND_SAFE: Colours = Colours {
     danger: Color32::from_rgb(240, 150, 20),
     lucid: Color32::from_rgb(86, 180, 233),

@@ -6,6 +6,7 @@
 use std::cell::Cell;
 use std::sync::OnceLock;
 
+#[path = "../fuzz_bytes/mod.rs"]
 mod fuzz_bytes;
 
 use proptest::prelude::*;

@@ -5,7 +5,7 @@
 //! the dream's ground to each memory anchor, then to the dreamer, and answers with what it
 //! has understood. It plays through the same devices-to-intent path a person does, and
 //! the game records it as it would record anyone. To record them again after a change
-//! to play: `cargo test --test replays -- --ignored --nocapture`.
+//! to play: `cargo test --test game -- replays:: --ignored --nocapture`.
 
 use std::path::PathBuf;
 

@@ -817,7 +817,7 @@ fn pick_by_pad(h: &mut Harness<'static, Option<TitleChoice>>, label: &str) -> Op
 
 /// The title's menu by a pad's navigation alone, in each of its forms: every button is
 /// reached with Down and pressed with Confirm. (The prologue's scenes are read and
-/// answered with Confirm and Up/Down in tests/story.rs; the desk from the summons to a
+/// answered with Confirm and Up/Down in tests/game/story.rs; the desk from the summons to a
 /// dive below.)
 #[test]
 fn the_titles_menu_by_a_pads_navigation_alone() {

@@ -3,7 +3,7 @@
 //! in range; the colour-blind safe palette tells the interface's colours apart with each
 //! kind of colour blindness (its hazards, on rendered pictures: tests/colour_blind.rs).
 //! (Reduce flashing and the controls' toggles have unit tests beside their
-//! code; the map's steadiness is in tests/control_room.rs; captions in tests/audio.rs.)
+//! code; the map's steadiness is in tests/game/control_room.rs; captions in tests/game/audio.rs.)
 
 use bevy::prelude::*;
 use bevy_egui::egui;

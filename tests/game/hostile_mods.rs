@@ -2,7 +2,6 @@
 //! and back into it, many and huge files, names that are not UTF-8, folders nested
 //! without end, pictures. Each is answered with a message, nothing outside the mod is
 //! read, and the rest of the mod still loads, in `validate` and in the game alike.
-#![cfg(unix)]
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;

@@ -543,7 +543,7 @@ fn every_supported_size_makes_a_sound_dream() {
 /// prints each exactly). Dreams shared by several dreamers will blend their fears; one
 /// dreamer alone must still get exactly the dream they have now, which their recorded
 /// replays and saved games rely on. After a deliberate change to the generator, run
-/// `cargo test --features dev --test dream_generator stored -- --nocapture` and store
+/// `cargo test --features dev --test game -- dream_generator::single_dreamer_dreams_are_the_stored_ones --nocapture` and store
 /// the values it prints. Last stored when Leo's and Mara's dreams gained two memories
 /// each (the terrain, the first value, unchanged; where things stand moved with them).
 #[test]

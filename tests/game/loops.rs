@@ -384,21 +384,30 @@ fn loops_form_a_slice_a_frame_as_in_the_browser() {
 
 /// A loop's change is spread over frames behind the forming screen: the ground's
 /// collider first, then its mesh a few chunks a frame (each chunk's upload falls in the
-/// frame that adds it), then what stands on it; the loop is played only once the whole
-/// ground is there.
+/// frame that adds it), then the core and anchors, then the props and the hazards a few
+/// a frame, never two kinds in one frame; the loop is played only once all are there.
 #[test]
-fn a_loop_changes_a_few_ground_chunks_a_frame() {
-    use sleep_sync::dive::{CHUNKS_PER_FRAME, TerrainChunk};
+fn a_loop_changes_a_few_things_a_frame() {
+    use sleep_sync::dive::{
+        CHUNKS_PER_FRAME, DreamProp, HAZARDS_PER_FRAME, HazardSite, PROPS_PER_FRAME, TerrainChunk,
+    };
     use sleep_sync::state::DreamPhase;
 
+    /// What each frame added: chunks, props, hazards, anchors; and whether it was played.
     #[derive(Resource, Default)]
     struct Added {
-        now: usize,
-        frames: Vec<(usize, bool)>,
+        now: [usize; 4],
+        frames: Vec<([usize; 4], bool)>,
+    }
+    fn count<C: Component, const KIND: usize>(_: On<Add, C>, mut added: ResMut<Added>) {
+        added.now[KIND] += 1;
     }
     let mut app = headless_app();
     app.init_resource::<Added>()
-        .add_observer(|_: On<Add, TerrainChunk>, mut added: ResMut<Added>| added.now += 1)
+        .add_observer(count::<TerrainChunk, 0>)
+        .add_observer(count::<DreamProp, 1>)
+        .add_observer(count::<HazardSite, 2>)
+        .add_observer(count::<MemoryAnchor, 3>)
         .add_systems(
             Last,
             |mut added: ResMut<Added>, phase: Option<Res<State<DreamPhase>>>| {
@@ -415,22 +424,60 @@ fn a_loop_changes_a_few_ground_chunks_a_frame() {
     let chunks = (dream.heightfield.samples() - 1)
         .div_ceil(CHUNK_CELLS)
         .pow(2);
+    let wanted = [
+        chunks,
+        dream.props.len(),
+        dream.hazards.len(),
+        dream.anchors.len(),
+    ];
+    let most = [
+        CHUNKS_PER_FRAME,
+        PROPS_PER_FRAME,
+        HAZARDS_PER_FRAME,
+        usize::MAX,
+    ];
+    assert!(
+        dream.props.len() > PROPS_PER_FRAME,
+        "a dream of few props shows nothing"
+    );
     let frames = &app.world().resource::<Added>().frames;
-    let adding: Vec<usize> = frames.iter().map(|f| f.0).filter(|&n| n > 0).collect();
-    assert_eq!(adding.iter().sum::<usize>(), chunks, "{frames:?}");
+    for kind in 0..4 {
+        let adding: Vec<usize> = frames
+            .iter()
+            .map(|f| f.0[kind])
+            .filter(|&n| n > 0)
+            .collect();
+        assert_eq!(
+            adding.iter().sum::<usize>(),
+            wanted[kind],
+            "kind {kind}: {frames:?}"
+        );
+        assert!(
+            adding.iter().all(|&n| n <= most[kind]),
+            "kind {kind}: at most {} a frame: {adding:?}",
+            most[kind]
+        );
+        assert_eq!(
+            adding.len(),
+            wanted[kind].div_ceil(most[kind].min(wanted[kind].max(1))),
+            "kind {kind}: {adding:?}"
+        );
+    }
+    let adds = |f: &([usize; 4], bool)| f.0.iter().filter(|&&n| n > 0).count();
     assert!(
-        adding.iter().all(|&n| n <= CHUNKS_PER_FRAME),
-        "at most {CHUNKS_PER_FRAME} a frame: {adding:?}"
+        frames.iter().all(|f| adds(f) <= 1),
+        "two kinds in a frame: {frames:?}"
     );
-    assert_eq!(
-        adding.len(),
-        chunks.div_ceil(CHUNKS_PER_FRAME),
-        "{adding:?}"
-    );
-    let first_added = frames.iter().position(|f| f.0 > 0).expect("chunks added");
-    let last_added = frames.iter().rposition(|f| f.0 > 0).expect("chunks added");
+    let first_added = frames
+        .iter()
+        .position(|f| adds(f) > 0)
+        .expect("things added");
+    let last_added = frames
+        .iter()
+        .rposition(|f| adds(f) > 0)
+        .expect("things added");
     assert!(
-        frames[first_added..=last_added].iter().all(|f| !f.1),
-        "played before the ground was whole: {frames:?}"
+        frames[first_added..last_added].iter().all(|f| !f.1),
+        "played before the world was whole: {frames:?}"
     );
 }
