@@ -165,9 +165,13 @@ pub struct Pacing {
     /// Whether the last frame seen was one of those.
     pub changing_now: bool,
     /// The median whole frame: from one frame's start to the next, so with the drawing
-    /// (the new meshes' upload among it) and the wait for the display.
+    /// (the new meshes' upload among it) and the wait for the display. In the browser a
+    /// frame is drawn before the next begins; on the desktop the renderer draws a frame
+    /// while the next is played (pipelined), so there a frame's drawing falls in the
+    /// next one's span.
     pub median_whole_frame: f32,
-    /// The worst whole frame while a loop formed or changed.
+    /// The worst whole frame while a loop formed or changed (uncapped: a tab hidden
+    /// while a loop forms counts the seconds it was hidden).
     pub worst_changing_whole_frame: f32,
 }
 
@@ -369,7 +373,7 @@ mod tests {
         }
         frame(true, 30);
         // A long frame that changed nothing, after it.
-        frame(false, 90);
+        frame(false, 250);
         for _ in 0..6 {
             frame(false, 2);
         }
@@ -377,7 +381,7 @@ mod tests {
         meter.end_frame();
         let p = meter.pacing();
         assert!(
-            (30.0..90.0).contains(&p.worst_changing_whole_frame),
+            (30.0..250.0).contains(&p.worst_changing_whole_frame),
             "the changing frame's drawing, not the next one's: {p}"
         );
         assert!(p.worst_changing_frame < 30.0, "the game's side alone: {p}");

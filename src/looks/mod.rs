@@ -103,7 +103,7 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 /// The dream's and the hazards' looks without the camera: for headless tests that count
-/// what a loop leaves behind.
+/// what a loop leaves behind, and of the ground's fold.
 #[cfg(feature = "dev")]
 pub(crate) fn dream_looks_plugin(app: &mut App) {
     app.add_plugins((
@@ -112,6 +112,7 @@ pub(crate) fn dream_looks_plugin(app: &mut App) {
         figure::dress_plugin,
         dream::plugin,
         hazards::plugin,
+        transition::plugin,
     ));
 }
 

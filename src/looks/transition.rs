@@ -45,10 +45,17 @@ fn fold_terrain(
     picture: Res<PictureSettings>,
     juno: Query<&Transform, (With<Juno>, Without<TerrainChunk>)>,
     mut chunks: Query<(&mut Transform, &Aabb), With<TerrainChunk>>,
-    mut age: Local<f32>,
+    // Seconds since the loop (of this index) began unfolding.
+    mut unfold: Local<(f32, Option<u32>)>,
 ) {
-    if dream.is_changed() {
+    let (age, unfolding) = &mut *unfold;
+    // The unfold's clock starts as the loop begins: a new loop's world comes over a few
+    // frames behind the forming screen (its ground folded away all the while), and in a
+    // slow browser those frames would use up the whole unfold before anyone saw it.
+    let loop_index = nightmare.as_ref().map(|n| n.index);
+    if dream.is_changed() || loop_index != *unfolding {
         *age = 0.0;
+        *unfolding = loop_index;
     }
     *age += time.delta_secs();
     let collapse = nightmare.map_or(0.0, |n| n.collapse_progress());

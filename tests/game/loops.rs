@@ -481,3 +481,48 @@ fn a_loop_changes_a_few_things_a_frame() {
         "played before the world was whole: {frames:?}"
     );
 }
+
+/// A new loop's ground unfolds as the loop begins, for the whole unfold: its world came
+/// over a few frames behind the forming screen, and those frames do not use the unfold
+/// up (in a slow browser they once used all of it).
+#[test]
+fn a_new_loops_ground_unfolds_from_when_the_loop_begins() {
+    use bevy::camera::primitives::Aabb;
+    use sleep_sync::dev::testing::headless_app_with_looks;
+    use sleep_sync::dive::TerrainChunk;
+
+    let mut app = headless_app_with_looks();
+    // Bounds the renderer would compute; each chunk's pivot under Juno, so the whole
+    // ground lies flat once the unfold (0.9 s) is over and not before.
+    app.add_observer(
+        |add: On<Add, TerrainChunk>,
+         juno: Single<&Transform, With<Juno>>,
+         mut commands: Commands| {
+            commands.entity(add.entity).insert(Aabb {
+                center: juno.translation.into(),
+                half_extents: Vec3::ONE.into(),
+            });
+        },
+    );
+    dive_into(&mut app, "leo");
+    wait_for_exploring(&mut app);
+    end_loop(&mut app);
+    let flat = |app: &mut App| {
+        let world = app.world_mut();
+        world
+            .query_filtered::<&Transform, With<TerrainChunk>>()
+            .iter(world)
+            .all(|t| *t == Transform::IDENTITY)
+    };
+    assert!(
+        !flat(&mut app),
+        "the new loop's ground is folded as it begins"
+    );
+    let mut frames = 0;
+    while !flat(&mut app) && frames < 200 {
+        app.update();
+        frames += 1;
+    }
+    // 0.9 s at 60 frames a second, Juno's few steps from the pivots aside.
+    assert!((50..=56).contains(&frames), "flat after {frames} frames");
+}

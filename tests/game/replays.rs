@@ -5,7 +5,7 @@
 //! the dream's ground to each memory anchor, then to the dreamer, and answers with what it
 //! has understood. It plays through the same devices-to-intent path a person does, and
 //! the game records it as it would record anyone. To record them again after a change
-//! to play: `cargo test --test game -- replays:: --ignored --nocapture`.
+//! to play: `cargo test --features dev --test game -- replays:: --ignored --nocapture`.
 
 use std::path::PathBuf;
 
@@ -620,5 +620,91 @@ fn juno_put_somewhere_between_ticks_stays_there() {
     assert!(
         after.distance(put) < 0.2,
         "put at {put:?}, drawn at {after:?} (was at {before:?})"
+    );
+}
+
+/// Put somewhere mid-turn between ticks, Juno's body keeps the turn the last tick left
+/// it, not the one drawn between ticks: the next step begins from the simulation's own
+/// state (what was drawn of her turn is nobody's), or a replay could part where a
+/// placement came.
+#[test]
+fn juno_put_somewhere_mid_turn_keeps_the_last_ticks_turn() {
+    use bevy::input::ButtonState;
+    use bevy::input::keyboard::{Key, KeyCode};
+    use bevy::prelude::{
+        FixedPostUpdate, FixedPreUpdate, Quat, Query, ResMut, Resource, Transform, Vec3, With,
+    };
+    use bevy_transform_interpolation::RotationEasingState;
+    use sleep_sync::dev::testing::{
+        dive_into, headless_app_between_ticks, juno_position, move_juno_to, send_key, turn_juno,
+        wait_for_exploring,
+    };
+    use sleep_sync::juno::Juno;
+
+    /// Juno's turn as each tick began and as it ended.
+    #[derive(Resource, Default)]
+    struct Turns {
+        starts: Vec<Quat>,
+        ends: Vec<Quat>,
+    }
+    fn began(juno: Query<&Transform, With<Juno>>, mut turns: ResMut<Turns>) {
+        if let Ok(juno) = juno.single() {
+            turns.starts.push(juno.rotation);
+        }
+    }
+    fn ended(juno: Query<&Transform, With<Juno>>, mut turns: ResMut<Turns>) {
+        if let Ok(juno) = juno.single() {
+            turns.ends.push(juno.rotation);
+        }
+    }
+
+    let mut app = headless_app_between_ticks(144.0);
+    app.init_resource::<Turns>()
+        .add_systems(FixedPreUpdate, began)
+        .add_systems(FixedPostUpdate, ended);
+    dive_into(&mut app, "bedtime");
+    wait_for_exploring(&mut app);
+    send_key(
+        &mut app,
+        KeyCode::KeyW,
+        Key::Character("w".into()),
+        ButtonState::Pressed,
+    );
+    // Walking round, turning: her body turns after the view a little each tick.
+    let mut mid_turn = false;
+    for _ in 0..600 {
+        turn_juno(&mut app, |look| look.yaw += 0.04);
+        app.update();
+        let world = app.world_mut();
+        let (drawn, easing) = world
+            .query_filtered::<(&Transform, &RotationEasingState), With<Juno>>()
+            .single(world)
+            .expect("Juno");
+        if let (Some(start), Some(end)) = (easing.start, easing.end)
+            && start.angle_between(end) > 1e-3
+            && drawn.rotation.angle_between(start) > 1e-4
+            && drawn.rotation.angle_between(end) > 1e-4
+        {
+            mid_turn = true;
+            break;
+        }
+    }
+    assert!(mid_turn, "never drawn mid-turn");
+    let ticks = app.world().resource::<Turns>().ends.len();
+    let put = juno_position(&mut app) + Vec3::new(1.0, 0.5, 0.0);
+    move_juno_to(&mut app, put);
+    for _ in 0..10 {
+        if app.world().resource::<Turns>().starts.len() > ticks {
+            break;
+        }
+        app.update();
+    }
+    let turns = app.world().resource::<Turns>();
+    assert!(turns.starts.len() > ticks, "no tick after she was put");
+    let (began_with, last_left) = (turns.starts[ticks], turns.ends[ticks - 1]);
+    assert_eq!(
+        began_with, last_left,
+        "the step after she was put began with the drawn turn {began_with:?}, not the \
+         last tick's {last_left:?}"
     );
 }

@@ -1,7 +1,7 @@
 //! The soak: a thousand loop resets with the dream's looks (meshes and materials, no
 //! renderer). Every loop's own entities and meshes go with it; materials are shared and
 //! never made again; and after waking up the world is back to what it was before the
-//! dive. Figures are printed (`cargo test --test game -- soak:: --nocapture`).
+//! dive. Figures are printed (`cargo test --features dev --test game -- soak:: --nocapture`).
 
 use bevy::prelude::*;
 use sleep_sync::dev::testing::{
