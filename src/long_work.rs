@@ -184,6 +184,21 @@ impl WorkMeter {
         done
     }
 
+    /// Runs `work` with what is left of `share` this frame ([`WorkMeter::left`]),
+    /// counting its time as this frame's long work: how every kind of long work takes
+    /// its slice.
+    pub fn run<T>(&mut self, share: FrameShare, work: impl FnOnce(FrameShare) -> T) -> T {
+        let left = self.left(share);
+        self.time(|| work(left))
+    }
+
+    /// [`WorkMeter::run`] for work the player is waiting on (see
+    /// [`WorkMeter::time_waiting`]).
+    pub fn run_waiting<T>(&mut self, share: FrameShare, work: impl FnOnce(FrameShare) -> T) -> T {
+        let left = self.left(share);
+        self.time_waiting(|| work(left))
+    }
+
     /// [`WorkMeter::time`] for work the player is waiting on: it takes from the frame's
     /// share all the same, and is reported apart.
     pub fn time_waiting<T>(&mut self, work: impl FnOnce() -> T) -> T {

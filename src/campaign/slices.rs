@@ -81,8 +81,7 @@ fn prepare_desk(levels: Res<Levels>, how: Res<LongWork>, mut commands: Commands)
 /// The next desk's warm-up, a slice this frame (when it is made in slices).
 fn warm_desk(mut next: ResMut<NextDesk>, share: Res<FrameShare>, mut meter: ResMut<WorkMeter>) {
     if let NextDesk::Slices(Some(warm_up)) = &mut *next {
-        let share = meter.left(*share);
-        meter.time(|| warm_up.run_while(share.more()));
+        meter.run(*share, |share| warm_up.run_while(share.more()));
     }
 }
 
@@ -118,7 +117,8 @@ fn run_design(
         return;
     }
     if let Some(run) = room.0.design.run.as_mut().filter(|run| !run.done()) {
-        let share = meter.left(*share);
-        meter.time(|| run.advance_while(DESIGN_MINUTES_PER_FRAME, share.more()));
+        meter.run(*share, |share| {
+            run.advance_while(DESIGN_MINUTES_PER_FRAME, share.more())
+        });
     }
 }

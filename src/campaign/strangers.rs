@@ -187,8 +187,8 @@ pub(super) fn poll_stranger_network(
             }
         }
         StrangerNetwork::Slices(rerun) => {
-            let share = meter.left(share.while_waiting(time.delta()));
-            if meter.time_waiting(|| rerun.run_while(share.more())) {
+            let waiting = share.while_waiting(time.delta());
+            if meter.run_waiting(waiting, |share| rerun.run_while(share.more())) {
                 let StrangerNetwork::Slices(rerun) =
                     std::mem::replace(&mut *strangers, StrangerNetwork::Asked)
                 else {

@@ -315,8 +315,7 @@ fn poll_forge(
     if !forge.pending.is_empty() {
         meter.loop_changing();
     }
-    let share = meter.left(*share);
-    meter.time(|| forge.poll(*how, share));
+    meter.run(*share, |share| forge.poll(*how, share));
 }
 
 /// Makes the calling thread (an async compute thread) yield to the frame's threads when

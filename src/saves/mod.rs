@@ -479,8 +479,8 @@ fn restore_a_slice(
             rerun: Some(rerun), ..
         } = &mut resuming.making
     {
-        let share = meter.left(share.while_waiting(time.delta()));
-        meter.time_waiting(|| rerun.run_while(share.more()));
+        let waiting = share.while_waiting(time.delta());
+        meter.run_waiting(waiting, |share| rerun.run_while(share.more()));
     }
 }
 
