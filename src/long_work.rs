@@ -127,6 +127,8 @@ pub struct WorkMeter {
     /// Whole frames (from one frame's start to the next: drawing and waiting included)
     /// by length, likewise.
     whole_lengths: Vec<u32>,
+    /// The last frame seen, for a run that keeps every frame's figures.
+    last: Option<FrameSeen>,
 }
 
 impl Default for WorkMeter {
@@ -140,8 +142,20 @@ impl Default for WorkMeter {
             pacing: Pacing::default(),
             lengths: vec![0; BINS],
             whole_lengths: vec![0; BINS],
+            last: None,
         }
     }
+}
+
+/// One frame as the meter saw it, milliseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FrameSeen {
+    /// The game's side of the frame (`First` to `Last`).
+    pub millis: f32,
+    /// Its long work, not counting work the player waited on.
+    pub long_work: f32,
+    /// Whether a loop was forming or changing.
+    pub changing: bool,
 }
 
 /// The meter's figures, milliseconds (0 where no frame was seen).
@@ -223,6 +237,12 @@ impl WorkMeter {
         self.changing = true;
     }
 
+    /// The last frame the meter saw end (a system in `Last` after [`end_frame`] reads
+    /// this frame's).
+    pub fn last_frame(&self) -> Option<FrameSeen> {
+        self.last
+    }
+
     /// The figures so far.
     pub fn pacing(&self) -> Pacing {
         Pacing {
@@ -258,6 +278,11 @@ impl WorkMeter {
         let waiting = self.waiting.as_secs_f32() * 1000.0;
         let work = self.work.saturating_sub(self.waiting).as_secs_f32() * 1000.0;
         self.lengths[bin_of(millis)] += 1;
+        self.last = Some(FrameSeen {
+            millis,
+            long_work: work,
+            changing: self.changing,
+        });
         let p = &mut self.pacing;
         p.frames += 1;
         p.worst_work = p.worst_work.max(work);

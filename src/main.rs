@@ -156,7 +156,14 @@ fn play(options: Options, playback: Option<replay::ReplayRequest>) -> ExitCode {
 /// The autopilot's tour of every screen (a build with the `dev` feature).
 #[cfg(all(not(target_arch = "wasm32"), feature = "dev"))]
 fn start_tour(app: &mut App, tour: Tour, dream: Option<String>, loop_index: u32, view: View) {
+    use sleep_sync::commands::TourKind;
     use sleep_sync::dev::autopilot::{self, AutoPilot};
+    use sleep_sync::dev::pacing::{self, PacingRun, REPORT};
+    if tour.kind == TourKind::Pacing {
+        app.insert_resource(PacingRun::new(tour.dir.join(REPORT), dream));
+        pacing::plugin(app);
+        return;
+    }
     app.insert_resource(AutoPilot {
         dir: tour.dir,
         kind: tour.kind,

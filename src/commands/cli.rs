@@ -50,6 +50,10 @@ Options:
                        the rift's), each as it opens and where it asks Juno to answer
   --colours            with --tour: each hazard reaching Juno, then the same view without
                        it, in each palette (standard, colour-blind safe)
+  --pacing             with --tour: no pictures; time the game's side of every frame
+                       through the title, the control room with every panel open and
+                       dives into Leo's and Mara's nightmares (or --dive ID's) with two
+                       loop changes each, stepped 1/60 s a frame; write DIR/pacing.md
   --level-error        with --tour, a --mod folder in the temporary directory and
                        --dive ID of a dream in it: break that dream's file during the
                        dive and picture the message (the file is put back at the end)
@@ -148,6 +152,9 @@ pub enum TourKind {
     /// `--colours`: each hazard reaching Juno and the same view without it, in each
     /// palette (what `tests/colour_blind.rs` measures).
     Colours,
+    /// `--pacing`: no pictures; each frame's game side timed through the title, the
+    /// control room and two dives with loop changes (`dev::pacing`).
+    Pacing,
 }
 
 impl TourKind {
@@ -160,6 +167,7 @@ impl TourKind {
             TourKind::LevelError => "--level-error",
             TourKind::Scenes => "--scenes",
             TourKind::Colours => "--colours",
+            TourKind::Pacing => "--pacing",
         }
     }
 }
@@ -294,6 +302,7 @@ fn options(args: &[String], has_tour: bool) -> Result<Option<Options>, String> {
             "--level-error" => set_tour_kind(&mut kind, TourKind::LevelError)?,
             "--scenes" => set_tour_kind(&mut kind, TourKind::Scenes)?,
             "--colours" => set_tour_kind(&mut kind, TourKind::Colours)?,
+            "--pacing" => set_tour_kind(&mut kind, TourKind::Pacing)?,
             "--view" => {
                 options.view = match value("--view")?.as_str() {
                     "spawn" => View::Spawn,

@@ -44,14 +44,7 @@ pub struct AutoPilot {
 /// Adds the tour. Needs [`crate::ClientPlugin`] and an [`AutoPilot`] resource.
 pub fn plugin(app: &mut App) {
     pictures_plugin(app);
-    // The game saves as it goes, into a folder of the tour's own (empty at the start, so
-    // the title is pictured as a first-time player sees it; the player's saves are not
-    // touched).
-    let saves = std::env::temp_dir().join(format!("sleep-sync-tour-saves-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&saves);
-    app.insert_resource(crate::saves::SaveStore(Some(crate::store::Store::folder(
-        saves,
-    ))));
+    saves_of_its_own(app);
     app.init_resource::<Progress>()
         .init_resource::<SaveFrames>()
         .add_systems(Update, drive.run_if(resource_exists::<AutoPilot>))
@@ -61,6 +54,17 @@ pub fn plugin(app: &mut App) {
                 .run_if(|p: Option<Res<AutoPilot>>| p.is_some_and(|p| p.kind == TourKind::Colours)),
         )
         .add_systems(Last, log_save_frames.run_if(resource_exists::<AutoPilot>));
+}
+
+/// The game saves as it goes, into a folder of the tour's own (empty at the start, so
+/// the title is pictured as a first-time player sees it; the player's saves are not
+/// touched).
+pub(super) fn saves_of_its_own(app: &mut App) {
+    let saves = std::env::temp_dir().join(format!("sleep-sync-tour-saves-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&saves);
+    app.insert_resource(crate::saves::SaveStore(Some(crate::store::Store::folder(
+        saves,
+    ))));
 }
 
 /// Every frame's length while a game is under way, with the autosaves begun so far:
@@ -207,6 +211,8 @@ impl AutoPilot {
                 .collect(),
             TourKind::ControlRoom => DeskView::ALL.map(Step::Desk).to_vec(),
             TourKind::LevelError => vec![Step::LevelError],
+            // Not a tour of pictures: `dev::pacing` plays it.
+            TourKind::Pacing => Vec::new(),
             TourKind::Nightmare => std::iter::once(Step::Dream)
                 .chain(Moment::all(hazards).into_iter().map(Step::Nightmare))
                 .collect(),

@@ -10,6 +10,7 @@ pub mod figure {
     pub use crate::looks::figure::{Dims, Gait, Motion, parts, pose};
 }
 mod nightmare;
+pub mod pacing;
 pub mod player;
 pub mod playthrough;
 pub mod strangers;

@@ -20,6 +20,7 @@ mod loops;
 mod menus;
 mod network;
 mod nightmare;
+mod pacing;
 mod playthrough;
 mod replays;
 mod saves;
