@@ -39,7 +39,7 @@ SLEEP_SYNC_WEB_REPLAYS=bedtime,mara,family,leo WEB_DIR="$web" \
 # CPU) played by a script through the title, the control room with every panel open and
 # dives into Leo's and Mara's nightmares with two loop changes each, stepped 1/60 s a
 # frame; each frame's game side (First to Last, not the drawing) timed (dev::pacing).
-# About 5 minutes.
+# About 10 minutes (the dives are drawn at 640x360).
 cargo build --locked --features dev --bin sleep-sync
 pacing="$CARGO_TARGET_DIR/pacing"
 icd=$(ls /usr/share/vulkan/icd.d/lvp_icd.*.json | head -n 1)

@@ -398,6 +398,13 @@ mod tests {
             .unwrap();
         assert_eq!(nightmare.tour.map(|t| t.kind), Some(TourKind::Nightmare));
         assert_eq!(nightmare.dive.as_deref(), Some("b"));
+        let pacing = parse(&["--tour", "out", "--pacing"]).unwrap().unwrap();
+        assert_eq!(pacing.tour.map(|t| t.kind), Some(TourKind::Pacing));
+        assert!(
+            parse(&["--pacing"]).is_err(),
+            "the report goes in --tour DIR"
+        );
+        assert!(parse(&["--tour", "d", "--pacing", "--colours"]).is_err());
         assert!(parse(&["--control-room"]).is_err());
         assert!(parse(&["--nightmare"]).is_err());
         assert!(parse(&["--tour", "d", "--control-room", "--nightmare"]).is_err());

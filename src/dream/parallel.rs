@@ -6,6 +6,9 @@ use super::options::GenOptions;
 /// Below this many items a job is not worth a thread.
 const MIN_PARALLEL_ITEMS: usize = 16_384;
 
+/// Bands of rows dealt out per thread (see [`in_bands`]).
+const BANDS_PER_THREAD: usize = 8;
+
 /// Calls `f(row_index, row)` for every `row_len`-long row of `out`, on up to `threads`
 /// threads (contiguous bands of rows). On one thread (always in the browser) it takes a
 /// breath after each row, so a generation made in slices can pause between rows.
@@ -35,6 +38,11 @@ pub(super) async fn for_each_heavy<T: Send>(
 }
 
 /// [`for_rows`] however small the job: for few rows that are each expensive.
+///
+/// The rows are dealt out in bands, several per thread, each thread taking the next band
+/// as it finishes one: a grid's rows do not cost alike (where the noise is evaluated
+/// exactly, where a pixel lattice repeats), and halves fixed in advance left one thread
+/// idle while the other finished the costlier half. The calling thread works too.
 pub(super) async fn in_bands<T: Send>(
     out: &mut [T],
     row_len: usize,
@@ -54,16 +62,29 @@ pub(super) async fn in_bands<T: Send>(
         }
         return;
     }
-    let band = rows.div_ceil(threads);
-    std::thread::scope(|scope| {
-        for (b, chunk) in out.chunks_mut(band * row_len).enumerate() {
-            let f = &f;
-            scope.spawn(move || {
-                for (r, row) in chunk.chunks_mut(row_len).enumerate() {
-                    f(b * band + r, row);
-                }
-            });
+    let band = rows.div_ceil(threads * BANDS_PER_THREAD);
+    let bands = std::sync::Mutex::new(out.chunks_mut(band * row_len).enumerate());
+    let work = || {
+        loop {
+            // The lock is held only to take the next band (and nothing panics holding it;
+            // if a band's work panics, the scope passes the panic on).
+            let next = bands
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .next();
+            let Some((b, chunk)) = next else {
+                return;
+            };
+            for (r, row) in chunk.chunks_mut(row_len).enumerate() {
+                f(b * band + r, row);
+            }
         }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(work);
+        }
+        work();
     });
     options.breath().await;
 }

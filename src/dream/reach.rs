@@ -109,17 +109,13 @@ pub fn reachable_avoiding(
     water_level: Option<f32>,
 ) -> Vec<bool> {
     let n = hf.samples();
+    let rules = MoveRules::new(hf, walkable, limits, water_level);
     let open = |i: usize| blocked.is_none_or(|b| !b[i]);
-    let walk_rise = (limits.max_gradient * hf.cell()).max(limits.step_height);
-    let dry = |h: f32| water_level.is_none_or(|w| h >= w - limits.wade_depth);
-    let walkable = |x: usize, z: usize| walkable[z * n + x];
     let mut seen = vec![false; n * n];
     let mut queue = VecDeque::new();
     seen[start.1 * n + start.0] = true;
     queue.push_back(start);
     while let Some((x, z)) = queue.pop_front() {
-        let h = hf.get(x, z);
-        let can_jump_from_here = walkable(x, z);
         let neighbours = [
             (x.wrapping_sub(1), z),
             (x + 1, z),
@@ -130,13 +126,111 @@ pub fn reachable_avoiding(
             if nx >= n || nz >= n || seen[nz * n + nx] || !open(nz * n + nx) {
                 continue;
             }
-            let nh = hf.get(nx, nz);
-            let rise = nh - h;
-            let climbable = rise <= walk_rise
-                || (rise <= limits.jump_height && can_jump_from_here && walkable(nx, nz));
-            if climbable && dry(nh) {
+            if rules.allows((x, z), (nx, nz)) {
                 seen[nz * n + nx] = true;
                 queue.push_back((nx, nz));
+            }
+        }
+    }
+    seen
+}
+
+/// Whether Juno may move from one sample to a neighbour (see [`reachable_from`]): all a
+/// fill asks of the ground, apart from what stands on it.
+struct MoveRules<'a> {
+    hf: &'a Heightfield,
+    walkable: &'a [bool],
+    limits: &'a MovementLimits,
+    water_level: Option<f32>,
+    /// The most she climbs walking: a step or a walkable slope across a cell.
+    walk_rise: f32,
+}
+
+impl<'a> MoveRules<'a> {
+    fn new(
+        hf: &'a Heightfield,
+        walkable: &'a [bool],
+        limits: &'a MovementLimits,
+        water_level: Option<f32>,
+    ) -> Self {
+        Self {
+            hf,
+            walkable,
+            limits,
+            water_level,
+            walk_rise: (limits.max_gradient * hf.cell()).max(limits.step_height),
+        }
+    }
+
+    fn allows(&self, (x, z): (usize, usize), (nx, nz): (usize, usize)) -> bool {
+        let n = self.hf.samples();
+        let nh = self.hf.get(nx, nz);
+        let rise = nh - self.hf.get(x, z);
+        let climbable = rise <= self.walk_rise
+            || (rise <= self.limits.jump_height
+                && self.walkable[z * n + x]
+                && self.walkable[nz * n + nx]);
+        let dry = self
+            .water_level
+            .is_none_or(|w| nh >= w - self.limits.wade_depth);
+        climbable && dry
+    }
+}
+
+/// The moves out of each sample of a grid of `n` a side, one bit per neighbour in the
+/// order west, east, north, south: which of them Juno may move to, whatever stands
+/// there. A fill over these ([`reachable_by_moves`]) reaches what
+/// [`reachable_avoiding`] reaches without reading a height, so a ground filled many
+/// times (the spawn search, the core's carve, the props' check) works its moves out once,
+/// a row at a time on every thread ([`moves_row`]).
+pub(super) const MOVES: [(isize, isize); 4] = [(-1, 0), (1, 0), (0, -1), (0, 1)];
+
+/// The moves out of samples `x0..x0 + row.len()` of row `z`, into `row` (see
+/// [`MOVES`]).
+pub(super) fn moves_row(
+    hf: &Heightfield,
+    walkable: &[bool],
+    limits: &MovementLimits,
+    water_level: Option<f32>,
+    (x0, z): (usize, usize),
+    row: &mut [u8],
+) {
+    let n = hf.samples();
+    let rules = MoveRules::new(hf, walkable, limits, water_level);
+    for (x, moves) in (x0..).zip(row.iter_mut()) {
+        *moves = 0;
+        for (bit, (dx, dz)) in MOVES.into_iter().enumerate() {
+            let (nx, nz) = (x.wrapping_add_signed(dx), z.wrapping_add_signed(dz));
+            if nx < n && nz < n && rules.allows((x, z), (nx, nz)) {
+                *moves |= 1 << bit;
+            }
+        }
+    }
+}
+
+/// Every sample reachable from `start` over `moves` (a grid of `n` a side, see
+/// [`MOVES`]), never entering samples marked in `blocked`: the same samples as
+/// [`reachable_avoiding`] on the ground the moves were worked out from.
+pub(super) fn reachable_by_moves(
+    moves: &[u8],
+    n: usize,
+    blocked: Option<&[bool]>,
+    start: (usize, usize),
+) -> Vec<bool> {
+    let mut seen = vec![false; n * n];
+    // What is reached does not depend on the order samples are visited in: a stack.
+    let mut stack = Vec::with_capacity(4 * n);
+    let first = start.1 * n + start.0;
+    seen[first] = true;
+    stack.push(first);
+    while let Some(i) = stack.pop() {
+        let out = moves[i];
+        // In the order of `MOVES`; a bit is set only for a neighbour inside the grid.
+        let neighbours = [i.wrapping_sub(1), i + 1, i.wrapping_sub(n), i + n];
+        for (bit, j) in neighbours.into_iter().enumerate() {
+            if out & (1 << bit) != 0 && !seen[j] && blocked.is_none_or(|b| !b[j]) {
+                seen[j] = true;
+                stack.push(j);
             }
         }
     }

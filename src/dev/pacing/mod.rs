@@ -21,8 +21,11 @@ use crate::campaign::{ControlRoom, Panel};
 use crate::dive::{ActiveDive, DreamForge, NightmareLoop};
 use crate::levels::Levels;
 use crate::long_work::{FrameSeen, WorkMeter};
+
+mod figures;
 use crate::snapshot::{MAX_FRAMES, dive_for};
 use crate::state::{AppState, DreamPhase};
+pub use figures::{StageFigures, table};
 
 /// The report's file name in the tour's folder.
 pub const REPORT: &str = "pacing.md";
@@ -88,97 +91,6 @@ impl Stage {
             Stage::Dive(id) => format!("dive into {id}"),
         }
     }
-}
-
-/// What a screen's frames came to, milliseconds of the game's side of a frame.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StageFigures {
-    pub stage: String,
-    pub frames: usize,
-    pub median: f32,
-    /// The 95th percentile.
-    pub p95: f32,
-    /// The worst frame while no loop formed or changed.
-    pub worst_ordinary: f32,
-    pub loop_changes: u32,
-    /// Frames while a loop formed or changed (the next loop forming in the background
-    /// counts).
-    pub changing_frames: usize,
-    /// The worst of those (0 when there were none).
-    pub worst_changing: f32,
-    /// The most long work one frame did.
-    pub worst_long_work: f32,
-}
-
-impl StageFigures {
-    /// The figures of `frames` (at least one).
-    pub fn of(stage: String, frames: &[FrameSeen], loop_changes: u32) -> Self {
-        let mut sorted: Vec<f32> = frames.iter().map(|f| f.millis).collect();
-        sorted.sort_by(f32::total_cmp);
-        let at = |share: f32| {
-            let rank = (share * sorted.len() as f32).ceil() as usize;
-            sorted.get(rank.saturating_sub(1)).copied().unwrap_or(0.0)
-        };
-        let worst = |changing: bool| {
-            frames
-                .iter()
-                .filter(|f| f.changing == changing)
-                .map(|f| f.millis)
-                .fold(0.0, f32::max)
-        };
-        Self {
-            stage,
-            frames: frames.len(),
-            median: at(0.5),
-            p95: at(0.95),
-            worst_ordinary: worst(false),
-            loop_changes,
-            changing_frames: frames.iter().filter(|f| f.changing).count(),
-            worst_changing: worst(true),
-            worst_long_work: frames.iter().map(|f| f.long_work).fold(0.0, f32::max),
-        }
-    }
-
-    /// The worst frame of the screen: while a loop changed, if one did, else any.
-    pub fn worst(&self) -> f32 {
-        if self.changing_frames > 0 {
-            self.worst_changing
-        } else {
-            self.worst_ordinary
-        }
-    }
-
-    /// [`StageFigures::worst`] against the median (the goal is at most 2).
-    pub fn worst_to_median(&self) -> f32 {
-        self.worst() / self.median.max(1e-3)
-    }
-}
-
-/// The report: a table of every screen.
-pub fn table(figures: &[StageFigures]) -> String {
-    let mut text = String::from(
-        "| screen | frames | median | 95th percentile | worst, no loop changing | loop changes | frames while a loop formed or changed | worst of those | worst / median | most long work in a frame |\n|---|---|---|---|---|---|---|---|---|---|\n",
-    );
-    for f in figures {
-        let changing = if f.changing_frames > 0 {
-            format!("{:.2} ms", f.worst_changing)
-        } else {
-            "–".to_owned()
-        };
-        text.push_str(&format!(
-            "| {} | {} | {:.2} ms | {:.2} ms | {:.2} ms | {} | {} | {changing} | {:.2}× | {:.2} ms |\n",
-            f.stage,
-            f.frames,
-            f.median,
-            f.p95,
-            f.worst_ordinary,
-            f.loop_changes,
-            f.changing_frames,
-            f.worst_to_median(),
-            f.worst_long_work,
-        ));
-    }
-    text
 }
 
 /// Adds the run. Needs a [`PacingRun`] resource; the game's time is stepped 1/60 s a
@@ -342,14 +254,19 @@ fn pace(
             }
             let finished = match stage {
                 Stage::Title | Stage::ControlRoom => progress.measured.len() >= run.frames as usize,
-                Stage::Dive(id) => dive_goes_on(
-                    &run,
-                    &mut progress,
-                    nightmare.as_deref_mut(),
-                    dive.as_deref(),
-                    &forge,
-                    id,
-                ),
+                Stage::Dive(id) => {
+                    let nightmare = nightmare.as_deref_mut();
+                    match dive_goes_on(&run, &mut progress, nightmare, dive.as_deref(), &forge, id)
+                    {
+                        Ok(done) => done,
+                        Err(problem) => {
+                            error!("pacing: {problem}");
+                            exit.write(AppExit::error());
+                            progress.done = true;
+                            return;
+                        }
+                    }
+                }
             };
             if finished {
                 let measured = std::mem::take(&mut progress.measured);
@@ -370,7 +287,8 @@ fn pace(
 }
 
 /// A frame of a measured dive: counts a loop that began, makes the loop in play end once
-/// it has been played long enough and the next is ready; true once the dive is done.
+/// it has been played long enough and the next is ready; true once the dive is done, an
+/// error if the next loop could not be made.
 fn dive_goes_on(
     run: &PacingRun,
     progress: &mut Progress,
@@ -378,9 +296,9 @@ fn dive_goes_on(
     dive: Option<&ActiveDive>,
     forge: &DreamForge,
     id: &str,
-) -> bool {
+) -> Result<bool, String> {
     let Some(nightmare) = nightmare else {
-        return false;
+        return Ok(false);
     };
     let begun = progress.loop_index.is_some_and(|i| nightmare.index > i);
     if begun && nightmare.is_running() {
@@ -393,18 +311,24 @@ fn dive_goes_on(
     }
     progress.in_loop += 1;
     if progress.in_loop < run.frames_a_loop() || progress.ended {
-        return false;
+        return Ok(false);
     }
     if progress.changes >= run.loop_changes {
-        return true;
+        return Ok(true);
     }
     // The loop ends as its time would run out, once the next is ready (as it is when a
     // loop is played through: it forms while this one is played).
     let next = dive.map_or(1, ActiveDive::next_loop);
+    if let Some(problem) = forge.failure(id, next) {
+        return Err(format!(
+            "{id}'s loop {} failed to form: {problem}",
+            next + 1
+        ));
+    }
     if nightmare.is_running() && forge.progress(id, next) == Some(1.0) {
         let length = nightmare.timer.duration();
         nightmare.timer.set_elapsed(length);
         progress.ended = true;
     }
-    false
+    Ok(false)
 }
