@@ -12,7 +12,7 @@ use crate::levels::story::Story;
 use crate::levels::stranger_dive::StrangerError;
 use crate::levels::strangers::Stranger;
 use crate::long_work::{FrameShare, LongWork, WorkMeter};
-use crate::network::{Intervention, Network, Policy, Rerun};
+use crate::network::{Intervention, Network, Policy, ReplaySource, Rerun};
 
 /// The network minute the overload begins at on the scripted path (`sleep-sync
 /// playthrough --path 1`, checked by tests/game/playthrough.rs): where `preview --sleeper`
@@ -42,14 +42,14 @@ pub fn scripted_rerun(story: &Story, overload: u64, minute: u64) -> Option<Rerun
     } else {
         Vec::new()
     };
-    Rerun::begin(
-        setup.seed,
-        setup.sleepers as usize,
-        Policy::SomnoTech,
-        &family,
-        &journal,
+    Rerun::begin(ReplaySource {
+        seed: setup.seed,
+        count: setup.sleepers as usize,
+        policy: Policy::SomnoTech,
+        family: &family,
+        journal: &journal,
         minute,
-    )
+    })
     .ok()
 }
 

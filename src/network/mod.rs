@@ -15,7 +15,7 @@ pub use algorithm::{Param, Params};
 pub use analysis::{Cohort, Finding, History, Measure};
 pub use policy::{AltRules, DataKept, Invites, Policy};
 pub use profile::SleeperProfile;
-pub use rerun::Rerun;
+pub use rerun::{ReplaySource, Rerun};
 pub use sleepers::{SleeperSnapshot, Stage, Traits};
 
 use std::collections::VecDeque;
@@ -211,18 +211,12 @@ impl Network {
         }
     }
 
-    /// The network [`Network::new`] would give, after `journal`'s interventions each at
-    /// its minute and the minutes up to `minute`: the same network, bit for bit, as the
-    /// one that kept the log (the simulation depends on nothing else).
-    pub fn replay(
-        seed: u64,
-        count: usize,
-        policy: Policy,
-        family: &[Traits],
-        journal: &[(u64, Intervention)],
-        minute: u64,
-    ) -> Result<Self, ReplayError> {
-        Ok(Rerun::begin(seed, count, policy, family, journal, minute)?.finish())
+    /// The network [`Network::new`] would give, after the source's journal's
+    /// interventions each at its minute and the minutes up to the source's: the same
+    /// network, bit for bit, as the one that kept the log (the simulation depends on
+    /// nothing else).
+    pub fn replay(source: ReplaySource) -> Result<Self, ReplayError> {
+        Ok(Rerun::begin(source)?.finish())
     }
 
     /// What was done to the network and when, oldest first.

@@ -238,14 +238,14 @@ mod tests {
             "the log says so"
         );
         // The journal brings them home again.
-        let again = Network::replay(
-            network.seed(),
-            network.len(),
-            network.policy(),
-            &[],
-            network.journal(),
-            network.minute(),
-        )
+        let again = Network::replay(crate::network::ReplaySource {
+            seed: network.seed(),
+            count: network.len(),
+            policy: network.policy(),
+            family: &[],
+            journal: network.journal(),
+            minute: network.minute(),
+        })
         .expect("replays");
         assert_eq!(again.digest(), network.digest());
         assert!(again.is_home(i));

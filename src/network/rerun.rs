@@ -4,6 +4,22 @@
 
 use super::{Intervention, Network, Policy, ReplayError, Traits};
 
+/// What a network is simulated again from: how it was made (what [`Network::new`] takes),
+/// what was done to it and when (its journal, oldest first), and the minute it had
+/// reached. A saved game keeps these; the strangers' network is made from the story's.
+#[derive(Debug, Clone, Copy)]
+pub struct ReplaySource<'a> {
+    pub seed: u64,
+    /// Sleepers in the network.
+    pub count: usize,
+    pub policy: Policy,
+    /// The family's traits, the network's first sleepers.
+    pub family: &'a [Traits],
+    pub journal: &'a [(u64, Intervention)],
+    /// The minute to simulate to.
+    pub minute: u64,
+}
+
 /// A network being simulated again: its journal checked, its minutes run as asked.
 #[derive(Debug, Clone)]
 pub struct Rerun {
@@ -15,16 +31,18 @@ pub struct Rerun {
 }
 
 impl Rerun {
-    /// The network [`Network::new`] gives, `journal` checked (each entry in order, by
-    /// `minute`, naming sleepers the network has), none of it run yet.
-    pub fn begin(
-        seed: u64,
-        count: usize,
-        policy: Policy,
-        family: &[Traits],
-        journal: &[(u64, Intervention)],
-        minute: u64,
-    ) -> Result<Self, ReplayError> {
+    /// The network [`Network::new`] gives, the source's journal checked (each entry in
+    /// order, by its minute, up to the source's, naming sleepers the network has), none
+    /// of it run yet.
+    pub fn begin(source: ReplaySource) -> Result<Self, ReplayError> {
+        let ReplaySource {
+            seed,
+            count,
+            policy,
+            family,
+            journal,
+            minute,
+        } = source;
         let network = Network::new(seed, count, policy, family);
         let mut last = network.minute;
         for (index, (at, intervention)) in journal.iter().enumerate() {

@@ -5,7 +5,7 @@ use crate::campaign::Desk;
 use crate::campaign::design::DesignRun;
 use crate::levels::Story;
 use crate::levels::story::StoryFlag;
-use crate::network::{Network, Policy, Rerun};
+use crate::network::{Network, Policy, ReplaySource, Rerun};
 
 use super::file::{Chapter, SaveFile, SavedDesk, SavedNetwork, VERSION};
 
@@ -70,14 +70,14 @@ impl SaveFile {
     /// then [`SaveFile::restore_around`].
     pub fn rerun(&self) -> Result<Rerun, String> {
         let n = &self.network;
-        Rerun::begin(
-            n.seed,
-            n.sleepers as usize,
-            Policy::SomnoTech,
-            &n.family,
-            &n.journal,
-            n.minute,
-        )
+        Rerun::begin(ReplaySource {
+            seed: n.seed,
+            count: n.sleepers as usize,
+            policy: Policy::SomnoTech,
+            family: &n.family,
+            journal: &n.journal,
+            minute: n.minute,
+        })
         .map_err(|e| format!("network.journal: {e}"))
     }
 

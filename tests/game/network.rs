@@ -176,7 +176,17 @@ fn the_engagement_term_shows_in_any_network() {
 /// to it: simulating that again gives the same network, bit for bit.
 #[test]
 fn a_network_simulated_again_from_its_log_is_the_same_network() {
-    use sleep_sync::network::{Intervention, ReplayError, Rerun};
+    use sleep_sync::network::{Intervention, ReplayError, ReplaySource, Rerun};
+
+    // The tests' network: 1,500 sleepers from seed 7 under SomnoTech, no family.
+    let source = |journal, minute| ReplaySource {
+        seed: 7,
+        count: 1_500,
+        policy: Policy::SomnoTech,
+        family: &[],
+        journal,
+        minute,
+    };
     let mut original = network(7, 1_500, Policy::SomnoTech);
     original.run(300);
     original.overload(&[0, 1]);
@@ -196,15 +206,7 @@ fn a_network_simulated_again_from_its_log_is_the_same_network() {
             (518, Intervention::Release),
         ]
     );
-    let again = Network::replay(
-        7,
-        1_500,
-        Policy::SomnoTech,
-        &[],
-        &journal,
-        original.minute(),
-    )
-    .expect("replays");
+    let again = Network::replay(source(&journal, original.minute())).expect("replays");
     assert_eq!(again.digest(), original.digest());
     assert!(again == original, "the same in every field");
     // Both go on the same way.
@@ -219,15 +221,7 @@ fn a_network_simulated_again_from_its_log_is_the_same_network() {
     // Simulated again a few minutes a slice (as the browser does, between frames), with
     // two interventions in one minute and slices ending on them: the same network.
     for per_slice in [1, 7, 157] {
-        let mut rerun = Rerun::begin(
-            7,
-            1_500,
-            Policy::SomnoTech,
-            &[],
-            &journal,
-            original.minute(),
-        )
-        .expect("a true log");
+        let mut rerun = Rerun::begin(source(&journal, original.minute())).expect("a true log");
         let mut slices = 0;
         loop {
             let before = rerun.minutes_left();
@@ -254,15 +248,8 @@ fn a_network_simulated_again_from_its_log_is_the_same_network() {
         journal_to_the_end.last(),
         Some(&(original.minute(), Intervention::Bring(5)))
     );
-    let mut rerun = Rerun::begin(
-        7,
-        1_500,
-        Policy::SomnoTech,
-        &[],
-        &journal_to_the_end,
-        brought.minute(),
-    )
-    .expect("a true log");
+    let mut rerun =
+        Rerun::begin(source(&journal_to_the_end, brought.minute())).expect("a true log");
     while !rerun.run_while(|| true) {}
     assert!(
         rerun.finish() == brought,
@@ -271,24 +258,23 @@ fn a_network_simulated_again_from_its_log_is_the_same_network() {
 
     // The digest tells another history apart: the same interventions a minute later.
     let late: Vec<_> = journal.iter().map(|(m, i)| (m + 1, i.clone())).collect();
-    let other = Network::replay(7, 1_500, Policy::SomnoTech, &[], &late, original.minute())
-        .expect("replays");
+    let other = Network::replay(source(&late, original.minute())).expect("replays");
     assert_ne!(other.digest(), original.digest());
 
     // A log that cannot be true is refused, not followed.
     let mut swapped = journal.clone();
     swapped.swap(0, 1);
     assert!(matches!(
-        Network::replay(7, 1_500, Policy::SomnoTech, &[], &swapped, 600),
+        Network::replay(source(&swapped, 600)),
         Err(ReplayError::OutOfOrder { index: 1, .. })
     ));
     assert!(matches!(
-        Network::replay(7, 1_500, Policy::SomnoTech, &[], &journal, 400),
+        Network::replay(source(&journal, 400)),
         Err(ReplayError::AfterTheEnd { .. })
     ));
     let stranger = [(10, Intervention::Free(99_999))];
     assert!(matches!(
-        Network::replay(7, 1_500, Policy::SomnoTech, &[], &stranger, 20),
+        Network::replay(source(&stranger, 20)),
         Err(ReplayError::NoSuchSleeper {
             sleeper: 99_999,
             ..
