@@ -22,6 +22,17 @@ use crate::state::{AppState, DreamPhase};
 /// Give up (and exit with an error) after this many frames.
 pub(crate) const MAX_FRAMES: u32 = 20_000;
 
+/// Whether a scripted run (the straight dive, the tour, the pacing run) is past
+/// [`MAX_FRAMES`] frames: then it says `stuck` and ends the game with an error.
+pub(crate) fn out_of_frames(frames: u32, stuck: &str, exit: &mut MessageWriter<AppExit>) -> bool {
+    if frames <= MAX_FRAMES {
+        return false;
+    }
+    error!("{stuck} after {MAX_FRAMES} frames; giving up");
+    exit.write(AppExit::error());
+    true
+}
+
 /// Dive straight into a dream, through the control room, and perhaps take its picture.
 #[derive(Resource, Debug, Clone)]
 pub struct DiveStraightIn {
@@ -90,9 +101,11 @@ fn dive_straight_in(
         return;
     }
     progress.frames += 1;
-    if progress.frames > MAX_FRAMES {
-        error!("sleep-sync: the dream was not ready after {MAX_FRAMES} frames; giving up");
-        exit.write(AppExit::error());
+    if out_of_frames(
+        progress.frames,
+        "sleep-sync: the dream was not ready",
+        &mut exit,
+    ) {
         progress.done = true;
         return;
     }

@@ -22,7 +22,7 @@ use crate::juno::{Juno, LookAngles};
 use crate::levels::{Facts, LevelFolders, Levels, StoryFacts};
 use crate::settings::Palette;
 use crate::snapshot::{
-    MAX_FRAMES, Pictures, dive_for, face_first_anchor, pictures_plugin, settle_frames, view_core,
+    Pictures, dive_for, face_first_anchor, out_of_frames, pictures_plugin, settle_frames, view_core,
 };
 use crate::state::{AppState, DreamPhase, Menu, MenuCommand};
 
@@ -355,9 +355,7 @@ fn drive(
         }
         return;
     };
-    if progress.frames > MAX_FRAMES {
-        error!("autopilot: stuck after {MAX_FRAMES} frames; giving up");
-        exit.write(AppExit::error());
+    if out_of_frames(progress.frames, "autopilot: stuck", &mut exit) {
         return;
     }
     if progress.waiting_for_shot {

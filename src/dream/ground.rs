@@ -190,7 +190,7 @@ mod tests {
 
     use crate::dream::options::GenOptions;
     use crate::dream::pace::run_to_end;
-    use crate::dream::reach::reachable_avoiding;
+    use crate::dream::reach::reachable_by_heights;
 
     /// Rough ground `n` a side: steps, ledges, slopes and pools, from a fixed seed.
     fn rough(n: usize, seed: u64) -> Heightfield {
@@ -227,7 +227,7 @@ mod tests {
         start: (usize, usize),
         blocked: Option<&[bool]>,
     ) -> Vec<bool> {
-        reachable_avoiding(
+        reachable_by_heights(
             &ground.hf,
             &ground.walkable,
             blocked,

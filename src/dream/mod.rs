@@ -39,7 +39,7 @@ pub use noise_field::{Reference, reference_heights};
 pub use options::{GenOptions, Progress, default_threads, panic_message};
 pub use pace::{Pace, poll_once, run_to_end};
 pub use placement::{ANCHOR_HOVER, HazardSpawn, Prop};
-pub use reach::{MovementLimits, reachable_avoiding, reachable_from, reachable_with};
+pub use reach::{MovementLimits, reachable_from};
 pub use recipe::{DreamRecipe, MAX_MUTATIONS, MAX_PROPS, Mood, Palette, TerrainSize, Tuning};
 pub use rng::{DreamRng, mix_seed};
 pub use terrain_shape::TerrainShape;

@@ -5,6 +5,7 @@
 //! same on every platform; the slope's angle for the controller comes from `libm`, which
 //! is the same everywhere too.
 
+#[cfg(test)]
 use std::collections::VecDeque;
 
 use super::heightfield::Heightfield;
@@ -83,24 +84,17 @@ pub fn reachable_from(
     let walkable: Vec<bool> = (0..n * n)
         .map(|i| limits.is_walkable(hf.normal(i % n, i / n).y))
         .collect();
-    reachable_with(hf, &walkable, start, limits, water_level)
+    let mut moves = vec![0u8; n * n];
+    for (z, row) in moves.chunks_mut(n).enumerate() {
+        moves_row(hf, &walkable, limits, water_level, (0, z), row);
+    }
+    reachable_by_moves(&moves, n, None, start)
 }
 
-/// [`reachable_from`] with `walkable[i]` (whether sample `i` is level enough to stand
-/// and jump from) computed once by the caller.
-pub fn reachable_with(
-    hf: &Heightfield,
-    walkable: &[bool],
-    start: (usize, usize),
-    limits: &MovementLimits,
-    water_level: Option<f32>,
-) -> Vec<bool> {
-    reachable_avoiding(hf, walkable, None, start, limits, water_level)
-}
-
-/// [`reachable_with`], never entering samples marked in `blocked` (where something
-/// solid stands).
-pub fn reachable_avoiding(
+/// The fill as it was before the moves were worked out once: a breadth-first search
+/// reading heights at every step. The tests' reference for [`reachable_by_moves`].
+#[cfg(test)]
+pub(super) fn reachable_by_heights(
     hf: &Heightfield,
     walkable: &[bool],
     blocked: Option<&[bool]>,
@@ -179,8 +173,8 @@ impl<'a> MoveRules<'a> {
 
 /// The moves out of each sample of a grid of `n` a side, one bit per neighbour in the
 /// order west, east, north, south: which of them Juno may move to, whatever stands
-/// there. A fill over these ([`reachable_by_moves`]) reaches what
-/// [`reachable_avoiding`] reaches without reading a height, so a ground filled many
+/// there. A fill over these ([`reachable_by_moves`]) reaches what a fill reading the
+/// heights would, without reading a height, so a ground filled many
 /// times (the spawn search, the core's carve, the props' check) works its moves out once,
 /// a row at a time on every thread ([`moves_row`]).
 pub(super) const MOVES: [(isize, isize); 4] = [(-1, 0), (1, 0), (0, -1), (0, 1)];
@@ -209,8 +203,9 @@ pub(super) fn moves_row(
 }
 
 /// Every sample reachable from `start` over `moves` (a grid of `n` a side, see
-/// [`MOVES`]), never entering samples marked in `blocked`: the same samples as
-/// [`reachable_avoiding`] on the ground the moves were worked out from.
+/// [`MOVES`]), never entering samples marked in `blocked` (where something solid
+/// stands): the samples [`reachable_from`] describes, on the ground the moves were
+/// worked out from.
 pub(super) fn reachable_by_moves(
     moves: &[u8],
     n: usize,

@@ -23,7 +23,7 @@ use crate::levels::Levels;
 use crate::long_work::{FrameSeen, WorkMeter};
 
 mod figures;
-use crate::snapshot::{MAX_FRAMES, dive_for};
+use crate::snapshot::{dive_for, out_of_frames};
 use crate::state::{AppState, DreamPhase};
 pub use figures::{StageFigures, table};
 
@@ -60,11 +60,13 @@ impl PacingRun {
         }
     }
 
-    fn stages(&self) -> Vec<Stage> {
-        [Stage::Title, Stage::ControlRoom]
-            .into_iter()
-            .chain(self.dreams.iter().cloned().map(Stage::Dive))
-            .collect()
+    /// The `index`th screen measured: the title, the control room, then each dive.
+    fn stage(&self, index: usize) -> Option<Stage> {
+        match index {
+            0 => Some(Stage::Title),
+            1 => Some(Stage::ControlRoom),
+            _ => self.dreams.get(index - 2).cloned().map(Stage::Dive),
+        }
     }
 
     /// Frames measured in each loop of a dive.
@@ -159,14 +161,11 @@ fn pace(
         return;
     }
     progress.frames += 1;
-    if progress.frames > MAX_FRAMES {
-        error!("pacing: stuck after {MAX_FRAMES} frames; giving up");
-        exit.write(AppExit::error());
+    if out_of_frames(progress.frames, "pacing: stuck", &mut exit) {
         progress.done = true;
         return;
     }
-    let stages = run.stages();
-    let Some(stage) = stages.get(progress.stage) else {
+    let Some(stage) = run.stage(progress.stage) else {
         progress.done = true;
         let report = table(&figures.0);
         info!("pacing:\n{report}");
@@ -187,7 +186,7 @@ fn pace(
             // drawing a dream costs seconds a frame at 1280×720, and the game's side of
             // a frame does not depend on the pixels. The screens of egui panels keep the
             // players' size, as their layout does.
-            let (width, height) = match stage {
+            let (width, height) = match &stage {
                 Stage::Dive(_) => (640, 360),
                 _ => (1280, 720),
             };
@@ -197,7 +196,7 @@ fn pace(
                 }
             }
             let exploring = phase.is_some_and(|p| *p.get() == DreamPhase::Exploring);
-            let arrived = match (stage, state.get()) {
+            let arrived = match (&stage, state.get()) {
                 (_, AppState::Loading) => false,
                 (Stage::Title, AppState::Title) => true,
                 (Stage::Title, _) => {
@@ -252,7 +251,7 @@ fn pace(
             if let Some(frame) = meter.last_frame() {
                 progress.measured.push(frame);
             }
-            let finished = match stage {
+            let finished = match &stage {
                 Stage::Title | Stage::ControlRoom => progress.measured.len() >= run.frames as usize,
                 Stage::Dive(id) => {
                     let nightmare = nightmare.as_deref_mut();
