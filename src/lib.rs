@@ -11,10 +11,15 @@
 //!   meshes and lights, sound, and the egui screens and HUD.
 
 pub mod audio;
+pub mod calendar;
 pub mod campaign;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod commands;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod console;
 pub mod controls;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod crash;
 #[cfg(all(feature = "dev", not(target_arch = "wasm32")))]
 pub mod dev;
 pub mod dive;
@@ -37,6 +42,7 @@ pub mod snapshot;
 pub mod state;
 pub mod store;
 pub mod theme;
+pub mod version;
 pub mod world;
 
 mod hud;

@@ -3,6 +3,10 @@
 //! The command line is read once, by `sleep_sync::commands::parse`; this file only
 //! dispatches on what it asks for and builds the windowed game.
 
+// A released Windows build is a windowed program: no console window opens beside the
+// game. Its tools still print in the terminal they are run from (`console::attach`).
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,6 +30,8 @@ fn main() -> ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
+    sleep_sync::console::attach();
+    sleep_sync::crash::install(sleep_sync::store::Store::player());
     let command = match commands::parse(std::env::args().skip(1)) {
         Ok(command) => command,
         Err(problem) => {
@@ -38,6 +44,11 @@ fn main() -> ExitCode {
             say(usage);
             ExitCode::SUCCESS
         }
+        Command::Version => {
+            say(sleep_sync::version::describe());
+            ExitCode::SUCCESS
+        }
+        Command::CrashTest => commands::run_crash_test(),
         Command::Play(options) => play(options, None),
         Command::Replay(args) if args.headless => commands::run_replay_headless(&args),
         // A replay plays in the game with no other options than its mods.
@@ -193,9 +204,16 @@ fn game(mods: &[PathBuf]) -> App {
         meta_check: AssetMetaCheck::Never,
         ..default()
     };
+    // The last lines logged are kept for a crash report (desktop; the browser shows a
+    // panic on the page).
+    let log = bevy::log::LogPlugin {
+        #[cfg(not(target_arch = "wasm32"))]
+        custom_layer: sleep_sync::crash::log_layer,
+        ..default()
+    };
     let mut app = App::new();
     levels::register_asset_sources(&mut app, mods);
-    app.add_plugins(DefaultPlugins.set(assets).set(WindowPlugin {
+    app.add_plugins(DefaultPlugins.set(assets).set(log).set(WindowPlugin {
         primary_window: Some(Window {
             title: "Sleep Sync".into(),
             resolution: WindowResolution::new(1280, 720),

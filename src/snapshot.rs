@@ -71,8 +71,9 @@ const MEASURED_FRAMES: usize = 60;
 /// How far the straight dive has come.
 #[derive(Debug, Default)]
 struct Progress {
-    /// Frame lengths measured so far, seconds (with `SLEEP_SYNC_FRAME_LOG` set).
-    measured: Vec<f32>,
+    /// Frames measured so far (with `SLEEP_SYNC_FRAME_LOG` set): the whole frame's
+    /// length and the game's side of the last frame, milliseconds.
+    measured: Vec<(f32, f32)>,
     frames: u32,
     /// Frames the dream has been in place for its picture.
     in_place: u32,
@@ -85,6 +86,7 @@ struct Progress {
 fn dive_straight_in(
     request: Res<DiveStraightIn>,
     time: Res<Time<Real>>,
+    meter: Option<Res<crate::long_work::WorkMeter>>,
     mut progress: Local<Progress>,
     state: Res<State<AppState>>,
     phase: Option<Res<State<DreamPhase>>>,
@@ -162,17 +164,23 @@ fn dive_straight_in(
         return;
     }
     // Measuring the frame: `SLEEP_SYNC_FRAME_LOG=FILE` writes the next frames' lengths
-    // there (one per line, milliseconds) before the picture is taken
-    // (`scripts/frame-cost.sh` compares them).
+    // there before the picture is taken, a line per frame: the whole frame and the
+    // game's side of it (`First` to `Last`, without the drawing), milliseconds
+    // (`scripts/frame-cost.sh` and `scripts/release/check.sh` compare them).
     if let Some(log) = std::env::var_os("SLEEP_SYNC_FRAME_LOG")
         && progress.measured.len() < MEASURED_FRAMES
     {
-        progress.measured.push(time.delta_secs());
+        let game_side = meter
+            .and_then(|m| m.last_frame())
+            .map_or(f32::NAN, |f| f.millis);
+        progress
+            .measured
+            .push((time.delta_secs() * 1000.0, game_side));
         if progress.measured.len() == MEASURED_FRAMES {
             let lines: String = progress
                 .measured
                 .iter()
-                .map(|s| format!("{:.3}\n", s * 1000.0))
+                .map(|(whole, game)| format!("{whole:.3} {game:.3}\n"))
                 .collect();
             if let Err(e) = std::fs::write(&log, lines) {
                 error!("sleep-sync: cannot write the frame log: {e}");

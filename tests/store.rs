@@ -158,6 +158,7 @@ fn a_save_that_cannot_be_read_is_set_aside_not_overwritten() {
 fn generation(generation: u64) -> SaveFile {
     SaveFile {
         version: VERSION,
+        game: String::new(),
         saved_at: generation,
         played_seconds: generation as f64,
         chapter: Chapter::NightShift,

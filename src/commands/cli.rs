@@ -25,6 +25,8 @@ Usage: sleep-sync [play] [OPTIONS]
                           (a map of a dream, no window needed)
        sleep-sync save check FILE      what a saved game holds, or what is wrong with it
        sleep-sync save where           the folder saves and settings are kept in
+       sleep-sync crash-test           (for testers) play headless and crash on purpose:
+                                       a crash report is written, and where is said
        sleep-sync playthrough --headless --path N [--length]
                           (builds with the dev feature) play the whole campaign by a
                           script, print its chapters and ending (and how long it takes)
@@ -57,7 +59,17 @@ Options:
   --level-error        with --tour, a --mod folder in the temporary directory and
                        --dive ID of a dream in it: break that dream's file during the
                        dive and picture the message (the file is put back at the end)
+  -V, --version        print the version, the build and the platform
   -h, --help           print this help";
+
+/// `sleep-sync crash-test --help`.
+pub const CRASH_TEST_USAGE: &str = "\
+Usage: sleep-sync crash-test
+
+Plays the game headless (the base levels and mods/, no window) and panics on purpose at
+the 30th frame, as a bug would. The crash report is written where a player's would be
+(the folder `sleep-sync save where` names, in crash-reports/; SLEEP_SYNC_DATA moves it)
+and its place is said on standard error. Exits with code 101, as a crash does.";
 
 /// The highest loop `--loop` accepts: far past where a dream stops mutating.
 pub const MAX_LOOP: u32 = 1000;
@@ -81,6 +93,10 @@ pub enum Command {
     Playthrough(PlaythroughArgs),
     /// `--help`, for the game or a tool: print this and exit 0.
     Help(&'static str),
+    /// `--version`: print [`crate::version::describe`] and exit 0.
+    Version,
+    /// `sleep-sync crash-test`: crash on purpose, headless, to check the crash report.
+    CrashTest,
 }
 
 /// The game's options (`sleep-sync [play] ...`).
@@ -211,6 +227,7 @@ fn parse_for_build(
         "preview" => ("preview", PREVIEW_USAGE),
         "save" => ("save", SAVE_USAGE),
         "playthrough" => ("playthrough", PLAYTHROUGH_USAGE),
+        "crash-test" => ("crash-test", CRASH_TEST_USAGE),
         // `sleep-sync play ...` is `sleep-sync ...`.
         "play" => return play(rest, has_tour),
         _ => return play(&args, has_tour),
@@ -229,6 +246,10 @@ fn parse_for_build(
                 .to_owned(),
         ),
         "playthrough" => PlaythroughArgs::parse(rest).map(Command::Playthrough),
+        "crash-test" => match rest.first() {
+            None => Ok(Command::CrashTest),
+            Some(extra) => Err(format!("crash-test takes no arguments, found {extra:?}")),
+        },
         _ => PreviewArgs::parse(rest.iter().cloned()).map(Command::Preview),
     };
     parsed.map_err(|message| UsageError {
@@ -240,6 +261,9 @@ fn parse_for_build(
 
 /// The game's options.
 fn play(args: &[String], has_tour: bool) -> Result<Command, UsageError> {
+    if args.iter().any(|a| a == "-V" || a == "--version") {
+        return Ok(Command::Version);
+    }
     match options(args, has_tour) {
         Ok(Some(options)) => Ok(Command::Play(options)),
         Ok(None) => Ok(Command::Help(USAGE)),
@@ -422,6 +446,33 @@ mod tests {
         let recorded = parse(&["play", "--record", "r.ron"]).unwrap().unwrap();
         assert_eq!(recorded.record, Some(PathBuf::from("r.ron")));
         assert_eq!(parse(&[]), Ok(Some(Options::default())));
+    }
+
+    #[test]
+    fn version_and_crash_test() {
+        for list in [
+            &["--version"][..],
+            &["-V"],
+            &["play", "--version"],
+            &["--dive", "a", "-V"],
+        ] {
+            assert_eq!(
+                parse_for_build(args(list), false),
+                Ok(Command::Version),
+                "{list:?}"
+            );
+        }
+        assert_eq!(
+            parse_for_build(args(&["crash-test"]), false),
+            Ok(Command::CrashTest)
+        );
+        assert_eq!(
+            parse_for_build(args(&["crash-test", "--help"]), false),
+            Ok(Command::Help(CRASH_TEST_USAGE))
+        );
+        let err = parse_for_build(args(&["crash-test", "now"]), false).unwrap_err();
+        assert_eq!(err.tool, Some("crash-test"));
+        assert!(USAGE.contains("--version") && USAGE.contains("crash-test"));
     }
 
     #[test]

@@ -12,7 +12,9 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
-pub use cli::{Command, MAX_LOOP, Options, Tour, TourKind, USAGE, UsageError, View, parse};
+pub use cli::{
+    CRASH_TEST_USAGE, Command, MAX_LOOP, Options, Tour, TourKind, USAGE, UsageError, View, parse,
+};
 pub use new_dream::{NEW_DREAM_USAGE, NewDreamArgs, new_dream, run as run_new_dream};
 pub use playthrough::{PLAYTHROUGH_USAGE, PlaythroughArgs};
 pub use preview::{PREVIEW_USAGE, PreviewArgs, preview, run as run_preview};
@@ -31,6 +33,23 @@ use crate::levels::{self, Assembly, DiveSpec, FileKind, check_unknown};
 pub fn say(line: impl std::fmt::Display) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+/// `sleep-sync crash-test` ([`CRASH_TEST_USAGE`]): the game headless, logging through the
+/// crash report's layer, until a system panics on purpose. Returns only if it did not.
+pub fn run_crash_test() -> std::process::ExitCode {
+    let mut app = crate::headless::app(&[]);
+    app.add_plugins(bevy::log::LogPlugin {
+        custom_layer: crate::crash::log_layer,
+        ..Default::default()
+    });
+    crate::crash::crash_on_purpose(&mut app);
+    crate::headless::ready(&mut app);
+    for _ in 0..crate::crash::CRASH_FRAME * 2 {
+        app.update();
+    }
+    eprintln!("sleep-sync crash-test: the game did not crash");
+    std::process::ExitCode::from(1)
 }
 
 /// The base game, every mod under `mods/`, then `extra` (mod folders or files inside

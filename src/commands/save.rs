@@ -90,11 +90,24 @@ pub fn check(path: &Path, library: &Library) -> Result<String, String> {
         .restore(&library.story)
         .map_err(|why| format!("{shown}: {why}"))?;
     Ok(format!(
-        "{shown}: a whole saved game (format {})\n{}\nnetwork: {} sleepers, minute {}, simulated again in {:.2} s and the same as saved",
+        "{shown}: a whole saved game (format {}{})\n{}\nnetwork: {} sleepers, minute {}, simulated again in {:.2} s and the same as saved",
         save.version,
+        written_by(&save.game),
         save.summary(),
         desk.network.len(),
         desk.network.minute(),
         started.elapsed().as_secs_f64()
     ))
+}
+
+/// ", written by Sleep Sync 0.1.0+dev", or nothing for a save from before format 4.
+fn written_by(game: &str) -> String {
+    if game.is_empty() {
+        return String::new();
+    }
+    let shown: String = game.chars().take(40).collect();
+    format!(
+        ", written by Sleep Sync {}",
+        crate::levels::printable(&shown)
+    )
 }

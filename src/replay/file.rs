@@ -138,7 +138,7 @@ pub enum ReplayError {
         game: String,
         format: u32,
         simulation: u32,
-        this: &'static str,
+        this: String,
     },
     #[error("{file}: the dream {dream:?} it was recorded in is not among the loaded levels")]
     NoDream { file: String, dream: String },
@@ -228,7 +228,7 @@ impl ReplayFile {
                 },
                 format: v.format,
                 simulation: v.simulation,
-                this: env!("CARGO_PKG_VERSION"),
+                this: crate::version::label(),
             });
         }
         parsed.map_err(|problems| ReplayError::Invalid { problems })
@@ -314,16 +314,6 @@ impl ReplayFile {
             i += 1;
         }
         (intent, i)
-    }
-}
-
-/// The platform this build runs on, as replays name it: `linux-x86_64`,
-/// `windows-x86_64`, `macos-aarch64`, `web-wasm32`.
-pub fn platform() -> String {
-    if cfg!(target_arch = "wasm32") {
-        "web-wasm32".to_owned()
-    } else {
-        format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH)
     }
 }
 

@@ -13,7 +13,7 @@ mod trace;
 
 pub use file::{
     MAX_REPLAY_BYTES, MAX_REPLAY_TICKS, Outcome, REPLAY_FORMAT, ReplayError, ReplayFile,
-    SIMULATION, content_fingerprint, platform, store_for, write_atomically,
+    SIMULATION, content_fingerprint, store_for, write_atomically,
 };
 pub use trace::{
     CHECK_EVERY, Divergence, JunoStateLog, PARTS, StateHash, TraceCheck, dream_fingerprint,
@@ -307,8 +307,8 @@ fn start_recording(mut recording: ResMut<Recording>, dive: Res<ActiveDive>, leve
     recording.file = Some(ReplayFile {
         format: REPLAY_FORMAT,
         simulation: SIMULATION,
-        game: env!("CARGO_PKG_VERSION").to_owned(),
-        platform: platform(),
+        game: crate::version::label(),
+        platform: crate::version::platform(),
         dream: dive.spec.id().to_owned(),
         seed: dive.spec.dream.seed,
         start_loop: dive.loop_index,

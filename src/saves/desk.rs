@@ -15,6 +15,7 @@ impl SaveFile {
         let network = &desk.network;
         Self {
             version: VERSION,
+            game: crate::version::label(),
             saved_at,
             played_seconds: desk.played_seconds,
             chapter: Chapter::of(&desk.flags),

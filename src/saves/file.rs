@@ -21,7 +21,8 @@ use crate::network::analysis::{Correlation, Query};
 use crate::network::{AltRules, Finding, Intervention, Traits};
 
 /// The format this version writes. Older ones are read and brought up to date.
-pub const VERSION: u32 = 3;
+/// 4: the game that wrote it (`game`).
+pub const VERSION: u32 = 4;
 
 /// The largest save read (a real one is a few kilobytes; this leaves room for a very
 /// long game's log and refuses anything that is not a save).
@@ -36,6 +37,10 @@ const MAX_JOURNAL: usize = 10_000;
 pub struct SaveFile {
     /// The format's version: [`VERSION`] when written by this game.
     pub version: u32,
+    /// The game that wrote it ([`crate::version::label`], e.g.
+    /// `0.1.0+3f2a9c1.2026-12-06`), for bug reports. Since version 4; empty in older saves.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub game: String,
     /// When it was saved, seconds since 1970 (UTC).
     pub saved_at: u64,
     /// Time played in this game, seconds.
@@ -206,7 +211,8 @@ impl LevelDoc for SaveFile {
     const KIND: &'static str = "saved game";
 
     fn check(&self, c: &mut Checks) {
-        // Version 1 is version 2 without the story's choices: it reads as it is.
+        // Each version adds to the one before (2 the story's choices, 3 the dives, 4 the
+        // game's name): an older save reads as it is.
         if !(1..=VERSION).contains(&self.version) {
             c.fail(
                 "version",
@@ -402,19 +408,7 @@ impl SaveFile {
 
 /// `2026-12-04 14:03 UTC` from seconds since 1970.
 pub fn date_text(seconds: u64) -> String {
-    let days = (seconds / 86_400) as i64;
-    let (h, m) = (seconds % 86_400 / 3600, seconds % 3600 / 60);
-    // Howard Hinnant's days-to-civil.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {h:02}:{m:02} UTC")
+    format!("{} UTC", crate::calendar::date_minute(seconds))
 }
 
 #[cfg(test)]

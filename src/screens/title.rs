@@ -55,8 +55,10 @@ fn title_screen(
     if SettingsEditor::showing(&menus) {
         theme::full_screen(ctx, |_| {});
         settings.window(ctx, &mut menus);
+        version_corner(ctx);
         return Ok(());
     }
+    version_corner(ctx);
     theme::full_screen(ctx, |ui| {
         ui.add_space(ui.available_height() * 0.2);
         ui.vertical_centered(|ui| {
@@ -176,6 +178,26 @@ fn title_screen(
         });
     });
     Ok(())
+}
+
+/// The version and build, small in the bottom right corner: what a player copies into a
+/// bug report.
+pub fn version_corner(ctx: &egui::Context) {
+    egui::Area::new("title_version".into())
+        .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -8.0])
+        .interactable(false)
+        .show(ctx, |ui| {
+            ui.label(
+                egui::RichText::new(version_text())
+                    .color(theme::DIM)
+                    .small(),
+            );
+        });
+}
+
+/// `v0.1.0 · 3f2a9c1 2026-12-06` (`v0.1.0 · dev` for a developer's build).
+pub fn version_text() -> String {
+    format!("v{} · {}", crate::version::VERSION, crate::version::BUILD)
 }
 
 /// What the title's menu offers.

@@ -22,6 +22,7 @@ mod network;
 mod nightmare;
 mod pacing;
 mod playthrough;
+mod release;
 mod replays;
 mod saves;
 mod soak;

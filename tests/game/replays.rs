@@ -231,6 +231,9 @@ fn a_recording_survives_a_crash_losing_at_most_the_last_seconds() {
         file.ticks
     );
     assert!(file.ticks > 0 && file.ticks <= ticks_played);
+    // The recording says which game and platform made it.
+    assert_eq!(file.game, sleep_sync::version::label());
+    assert_eq!(file.platform, sleep_sync::version::platform());
     assert!(
         lost_seconds <= RECORDING_FLUSH_SECONDS + 0.5,
         "{lost_seconds} s lost"

@@ -147,6 +147,7 @@ fn continuing_gives_the_same_network_and_story_minute_for_minute() {
 fn small_save() -> SaveFile {
     SaveFile {
         version: VERSION,
+        game: "0.1.0+dev".to_owned(),
         saved_at: 1_796_392_980,
         played_seconds: 1234.5,
         chapter: Chapter::Nightmares,
@@ -298,6 +299,7 @@ prop_compose! {
         let analysis = sleep_sync::network::analysis::Correlation { query, r: value, samples: 12 };
         SaveFile {
             version: VERSION,
+            game: format!("0.{saved_at}.0+dev"),
             saved_at,
             played_seconds: played,
             chapter: Chapter::of(&flags),
@@ -692,7 +694,10 @@ fn a_version_1_save_continues_and_remembered_choices_come_back() {
     let mut desk = overloaded(&story);
     desk.choices = ["leo_asked".to_owned()].into();
     let text = SaveFile::of(&desk, 1_796_392_980).to_text();
-    assert!(text.contains(&format!("version: {VERSION}")) && VERSION == 3);
+    assert!(text.contains(&format!("version: {VERSION}")) && VERSION == 4);
+    // Since version 4 a save says which game wrote it.
+    let game = format!("game: {:?}", sleep_sync::version::label());
+    assert!(text.contains(&game), "{text}");
     let back = SaveFile::parse("now", text.as_bytes())
         .expect("parses")
         .restore(&story)
@@ -700,20 +705,19 @@ fn a_version_1_save_continues_and_remembered_choices_come_back() {
     assert_eq!(back.choices, desk.choices);
     assert!(back.facts().flags.contains("leo_asked"));
 
-    // As version 1 wrote it: no `choices`.
+    // As version 1 wrote it: no `choices`, no `game`.
     desk.choices.clear();
     let old: String = SaveFile::of(&desk, 1_796_392_980)
         .to_text()
         .replace(&format!("version: {VERSION}"), "version: 1")
         .lines()
-        .filter(|l| !l.trim_start().starts_with("choices:"))
+        .filter(|l| !l.trim_start().starts_with("choices:") && !l.trim_start().starts_with("game:"))
         .collect::<Vec<_>>()
         .join("\n");
-    assert!(!old.contains("choices"), "{old}");
-    let back = SaveFile::parse("v1", old.as_bytes())
-        .expect("a version 1 save parses")
-        .restore(&story)
-        .expect("and restores");
+    assert!(!old.contains("choices") && !old.contains("game:"), "{old}");
+    let parsed = SaveFile::parse("v1", old.as_bytes()).expect("a version 1 save parses");
+    assert_eq!(parsed.game, "", "no game named");
+    let back = parsed.restore(&story).expect("and restores");
     assert!(back.choices.is_empty());
     assert_eq!(back.network.digest(), desk.network.digest());
 

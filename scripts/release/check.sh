@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Checks the packages in dist/release/ as a player gets them (`scripts/release.sh --check`
+# builds them, then runs this): each is unpacked into an empty folder and run from
+# another one, with an empty environment (no source tree, no cargo variables, no
+# SLEEP_SYNC_DATA, a home folder of its own). The Windows package runs under wine64, with
+# Wine's missing bcryptprimitives.dll stood in for inside Wine's own folder, never the
+# package's.
+#
+# Each desktop package: --version says this version and build; `validate` passes;
+# `preview` draws a dream; the shipped replays play headless as recorded (every state
+# hash the same as the checkpoints recorded in them); `crash-test` writes a crash report
+# into the player's folder, naming the function that panicked; `save where` names that
+# folder. Then: the Linux and Windows replays' verdicts are the same, line for line; the
+# Windows program is a windowed one (no console window); the Linux game draws a dream in
+# a window (Xvfb and lavapipe) and its frames are timed. The web bundle is played in
+# headless Chromium by scripts/web-test.sh.
+#
+# Usage: scripts/release/check.sh VERSION BUILD [all|linux|windows|web]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/env.sh
+version=$1
+build=$2
+label="$version+${build// /.}"
+which=${3:-all}
+wanted() { [ "$which" = all ] || [ "$which" = "$1" ]; }
+dist=dist/release
+work=$(mktemp -d /tmp/sleep-sync-release-check.XXXXXX)
+failures=0
+fail() {
+  echo "release check: FAILED: $*" >&2
+  failures=$((failures + 1))
+}
+ok() { echo "release check: ok: $*"; }
+
+# The checks every desktop package passes. $1: the platform's name; the function `run`
+# runs the unpacked game with its arguments, from the folder $runner, in an empty
+# environment; $home is the player's home there, $data the player's folder in it.
+desktop_checks() {
+  local platform=$1
+  local said
+  said=$(run --version)
+  if [ "$said" = "Sleep Sync $label $platform" ]; then
+    ok "$platform: --version: $said"
+  else
+    fail "$platform: --version said \"$said\", not \"Sleep Sync $label $platform\""
+  fi
+
+  if said=$(run validate 2>&1); then
+    ok "$platform: validate: $(tail -n 1 <<<"$said")"
+  else
+    fail "$platform: validate: $said"
+  fi
+
+  rm -f "$runner/leo.png"
+  if run preview --dream leo --out leo.png >/dev/null 2>&1 \
+    && [ "$(head -c 8 "$runner/leo.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then
+    ok "$platform: preview: leo.png, $(stat -c %s "$runner/leo.png") bytes"
+  else
+    fail "$platform: preview drew no PNG"
+  fi
+
+  : > "$work/$platform-replays.txt"
+  for replay in "$runner"/replays/*.replay.ron; do
+    local name started
+    name="replays/$(basename "$replay")"
+    started=$(date +%s)
+    if said=$(run replay --headless "$name" 2>&1); then
+      echo "$said" | tail -n 1 >> "$work/$platform-replays.txt"
+      ok "$platform: $(tail -n 1 <<<"$said") ($(($(date +%s) - started)) s)"
+    else
+      echo "$said" | tail -n 1 >> "$work/$platform-replays.txt"
+      fail "$platform: $name did not play out as recorded: $said"
+    fi
+  done
+
+  local crashed=0
+  said=$(run crash-test 2>&1) || crashed=$?
+  local report
+  report=$(find "$data" -path '*crash-reports/crash-*.txt' 2>/dev/null | head -n 1)
+  if [ "$crashed" -eq 0 ]; then
+    fail "$platform: crash-test did not crash"
+  elif [ -z "$report" ]; then
+    fail "$platform: crash-test wrote no report under $data: $said"
+  elif ! grep -q "A report was written to" <<<"$said"; then
+    fail "$platform: crash-test did not say where the report is: $said"
+  elif ! grep -qxF "version: $label" "$report"; then
+    fail "$platform: the crash report does not say this version: $(head -n 3 "$report")"
+  elif ! grep -q "panic_on_purpose" "$report"; then
+    fail "$platform: the crash report's backtrace names no function: $(sed -n '/^backtrace:/,/^$/p' "$report" | head -n 12)"
+  else
+    ok "$platform: crash-test (exit $crashed): $(wc -c <"$report") bytes at ${report#"$home"/}; its backtrace names panic_on_purpose"
+  fi
+
+  said=$(run save where 2>&1 || true)
+  if grep -q "studio.sleepsync.SleepSync" <<<"$said"; then
+    ok "$platform: save where: $(head -n 1 <<<"$said")"
+  else
+    fail "$platform: save where: $said"
+  fi
+}
+
+# A player's folder to run from: the shipped replays in it, nothing else.
+new_runner() {
+  runner="$work/$1-run"
+  home="$work/$1-home"
+  mkdir -p "$runner/replays" "$home"
+  cp tests/replays/*.replay.ron "$runner/replays/"
+}
+
+linux_name="sleep-sync-$version-linux-x86_64"
+windows_name="sleep-sync-$version-windows-x86_64"
+web_name="sleep-sync-$version-web"
+clean_path=/usr/local/bin:/usr/bin:/bin
+
+if wanted linux; then
+  mkdir -p "$work/linux"
+  tar -xzf "$dist/$linux_name.tar.gz" -C "$work/linux"
+  exe="$work/linux/$linux_name/sleep-sync"
+  new_runner linux
+  data="$home/.config"
+  run() { (cd "$runner" && env -i PATH="$clean_path" HOME="$home" LANG=C.UTF-8 "$exe" "$@"); }
+  desktop_checks linux-x86_64
+
+  # The game itself, in a window: a dream drawn from the package, its frames timed.
+  scripts/setup.sh --test >/dev/null
+  icd=$(ls /usr/share/vulkan/icd.d/lvp_icd.*.json | head -n 1)
+  # (xvfb-run gives the display and its key; the game gets nothing else.)
+  if (cd "$runner" && xvfb-run -a -s "-screen 0 1280x720x24" bash -c \
+    'exec env -i PATH="$1" HOME="$2" LANG=C.UTF-8 DISPLAY="$DISPLAY" XAUTHORITY="$XAUTHORITY" \
+      WGPU_BACKEND=vulkan VK_ICD_FILENAMES="$3" SLEEP_SYNC_FRAME_LOG="$4" \
+      timeout 600 "$5" --dive leo --screenshot leo-dream.png' \
+    _ "$clean_path" "$home" "$icd" "$work/linux-frames.txt" "$exe" \
+    >"$work/linux-window.log" 2>&1) && [ -s "$runner/leo-dream.png" ]; then
+    median() { awk -v c="$2" '{ print $c }' "$1" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+    ok "linux-x86_64: the game drew Leo's dream in a window ($(stat -c %s "$runner/leo-dream.png") bytes); median of 60 frames: whole $(median "$work/linux-frames.txt" 1) ms, the game's side $(median "$work/linux-frames.txt" 2) ms"
+  else
+    fail "linux-x86_64: the game did not draw a dream in a window: $(tail -n 5 "$work/linux-window.log")"
+  fi
+fi
+
+if wanted windows; then
+  if unzip -l "$dist/$windows_name.zip" | grep -qi 'bcryptprimitives'; then
+    fail "windows: the zip holds Wine's stand-in DLL"
+  fi
+  subsystem=$(x86_64-w64-mingw32-objdump -p "$dist/$windows_name/sleep-sync.exe" | sed -n 's/^Subsystem[[:space:]]*//p')
+  if grep -q "Windows GUI" <<<"$subsystem"; then
+    ok "windows: sleep-sync.exe is a windowed program (subsystem $subsystem): no console window"
+  else
+    fail "windows: sleep-sync.exe's subsystem is $subsystem, not Windows GUI"
+  fi
+  mkdir -p "$work/windows"
+  unzip -q "$dist/$windows_name.zip" -d "$work/windows"
+  exe="$work/windows/$windows_name/sleep-sync.exe"
+  new_runner windows
+  for p in wine64 gcc-mingw-w64-x86-64; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null; }
+  done
+  wine=$(command -v wine64 || command -v wine || echo /usr/lib/wine/wine64)
+  prefix="$home/wine"
+  # Wine's own folder gets the stand-in; the package stays as a player unpacks it.
+  env -i PATH="$clean_path" HOME="$home" WINEPREFIX="$prefix" WINEDEBUG=-all "$wine" wineboot -i >/dev/null 2>&1 || true
+  x86_64-w64-mingw32-gcc -shared -O2 -o "$prefix/drive_c/windows/system32/bcryptprimitives.dll" \
+    scripts/wine/bcryptprimitives.c -ladvapi32
+  data="$prefix/drive_c/users"
+  run() {
+    (cd "$runner" && env -i PATH="$clean_path" HOME="$home" WINEPREFIX="$prefix" WINEDEBUG=-all \
+      "$wine" "$exe" "$@" | tr -d '\r')
+  }
+  desktop_checks windows-x86_64
+  if wanted linux; then
+    if diff "$work/linux-x86_64-replays.txt" "$work/windows-x86_64-replays.txt" >"$work/replays.diff"; then
+      ok "the shipped replays play out the same on Linux and Windows ($(wc -l <"$work/linux-x86_64-replays.txt") replays, every checkpoint's state hash as recorded)"
+    else
+      fail "the replays differ between Linux and Windows: $(cat "$work/replays.diff")"
+    fi
+  fi
+fi
+
+if wanted web; then
+  mkdir -p "$work/web"
+  unzip -q "$dist/$web_name.zip" -d "$work/web"
+  for f in index.html sleep_sync.js sleep_sync_bg.wasm levels START-HERE.txt LICENSE-MIT THIRD-PARTY.txt; do
+    [ -e "$work/web/$f" ] || fail "web: the bundle lacks $f"
+  done
+  if WEB_DIR="$work/web" bash scripts/web-test.sh "$work/web-dream.png" >"$work/web-test.log" 2>&1; then
+    ok "web: the bundle played in headless Chromium ($(grep -c 'checkpoint' "$work/web-test.log" || true) checkpoint lines; log $work/web-test.log)"
+  else
+    fail "web: the browser test failed: $(tail -n 5 "$work/web-test.log")"
+  fi
+fi
+
+echo "release check: what ran is in $work"
+if [ "$failures" -gt 0 ]; then
+  echo "release check: $failures FAILED" >&2
+  exit 1
+fi
+echo "release check: every check passed"

@@ -1,0 +1,75 @@
+//! Which Sleep Sync this is: the version (Cargo.toml's), the build, and the platform.
+//! Said by `sleep-sync --version`, in the title screen's corner, and written into every
+//! replay, save and crash report, so that a file or a bug report says what made it.
+//!
+//! The build is set by `scripts/release.sh` (`SLEEP_SYNC_BUILD`: the commit and the
+//! date); any other build is a developer's, `dev`. It is read when the crate compiles
+//! (rustc tracks the variable), so a released binary carries it with no files beside it.
+
+/// The game's version (`Cargo.toml`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The build: `<commit> <date>` for a release package, `dev` otherwise.
+pub const BUILD: &str = match option_env!("SLEEP_SYNC_BUILD") {
+    Some(build) if !build.is_empty() => build,
+    _ => "dev",
+};
+
+/// Where this build runs: `linux-x86_64`, `windows-x86_64`, `web-wasm32`, ...
+pub fn platform() -> String {
+    if cfg!(target_arch = "wasm32") {
+        "web-wasm32".to_owned()
+    } else {
+        format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH)
+    }
+}
+
+/// The most characters of a [`label`] (what a replay file accepts).
+pub const MAX_LABEL: usize = 32;
+
+/// The version and build as replays, saves and crash reports record them, a semantic
+/// version with the build as its metadata: `0.1.0+dev`, `0.1.0+3f2a9c1.2026-12-06`.
+/// Letters, digits, `.`, `-` and `+` only, at most [`MAX_LABEL`] characters.
+pub fn label() -> String {
+    let build: String = BUILD
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '.'
+            }
+        })
+        .collect();
+    let mut label = format!("{VERSION}+{build}");
+    label.truncate(MAX_LABEL);
+    label
+}
+
+/// `sleep-sync --version`: `Sleep Sync 0.1.0+3f2a9c1.2026-12-06 linux-x86_64`.
+pub fn describe() -> String {
+    format!("Sleep Sync {} {}", label(), platform())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_label_holds_the_version_and_the_build() {
+        assert_eq!(
+            label(),
+            format!("{}+{}", env!("CARGO_PKG_VERSION"), BUILD.replace(' ', "."))
+        );
+        assert!(!BUILD.is_empty() && label().len() <= MAX_LABEL);
+        assert!(
+            label()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".+-".contains(c))
+        );
+        let described = describe();
+        assert!(described.starts_with("Sleep Sync 0."), "{described}");
+        assert!(described.ends_with(&platform()), "{described}");
+        assert!(platform().contains('-'), "{}", platform());
+    }
+}
