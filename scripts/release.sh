@@ -34,6 +34,10 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+case "$only" in
+  ""|linux|windows|web) ;;
+  *) echo "release.sh: --only takes linux, windows or web, not $only" >&2; exit 2 ;;
+esac
 wanted() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
@@ -82,8 +86,13 @@ common_files() {
   [ -d "$into/assets" ] || cp -r assets "$into/assets"
   cp README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE "$into/"
   mkdir -p "$into/licenses"
+  # egui's fonts' licences, from the version of the fonts' crate Cargo.lock holds.
   local fonts
-  fonts=$(ls -d ~/.cargo/registry/src/*/epaint_default_fonts-*/fonts | tail -n 1)
+  fonts=$(cargo metadata --locked --format-version 1 | python3 -c '
+import json, os, sys
+for p in json.load(sys.stdin)["packages"]:
+    if p["name"] == "epaint_default_fonts":
+        print(os.path.join(os.path.dirname(p["manifest_path"]), "fonts"))' | head -n 1)
   cp "$fonts"/UFL.txt "$fonts"/Hack-Regular.txt "$into/licenses/"
   if [ "$kind" = desktop ]; then
     cp "$fonts"/OFL.txt "$fonts"/emoji-icon-font-mit-license.txt "$into/licenses/"
@@ -109,7 +118,7 @@ EOF
       echo "."
     fi
     echo
-    cargo tree --locked --quiet --target "$target" --edges normal,build --prefix none \
+    cargo tree --locked --quiet --target "$target" --edges normal --prefix none \
       --format '{p} | {l} | {r}' | sed 's/ (\*)$//; s/ (proc-macro)//' | grep -v '^sleep_sync ' | sort -u
   } > "$into/THIRD-PARTY.txt"
 }

@@ -6,6 +6,8 @@
 //! no terminal to say it in. Elsewhere a program always has its terminal's output, and
 //! these only print.
 
+use std::io::Write as _;
+
 /// Run first in `main`. On Windows: where standard output or error goes nowhere (a
 /// windowed program started from a terminal), attach to the console of the process that
 /// started this one and write there; output redirected to a file or a pipe is left as
@@ -18,7 +20,8 @@ pub fn attach() {
 /// Says `text` to the player: on standard error, and on Windows in a message box when
 /// the game has no terminal (it was double-clicked), so that it is seen.
 pub fn tell_player(title: &str, text: &str) {
-    eprintln!("{text}");
+    // (Not eprintln: a closed stderr must not make a crash a second panic.)
+    let _ = writeln!(std::io::stderr(), "{text}");
     #[cfg(windows)]
     windows::message_box(title, text);
     #[cfg(not(windows))]
@@ -41,7 +44,11 @@ mod windows {
     const FILE_SHARE_READ: u32 = 1;
     const FILE_SHARE_WRITE: u32 = 2;
     const OPEN_EXISTING: u32 = 3;
-    const MB_OK_ICONERROR: u32 = 0x10;
+    /// MB_OK | MB_ICONERROR | MB_SETFOREGROUND | MB_TOPMOST: in front of a full-screen
+    /// window.
+    const MB_ERROR_IN_FRONT: u32 = 0x10 | 0x1_0000 | 0x4_0000;
+    /// The most characters a message box shows (the rest is in the report).
+    const BOX_CHARS: usize = 1_500;
 
     #[link(name = "kernel32")]
     unsafe extern "system" {
@@ -115,7 +122,8 @@ mod windows {
         if HAS_OUTPUT.load(Ordering::SeqCst) {
             return;
         }
-        let (title, text) = (wide(title), wide(text));
+        let text: String = text.chars().take(BOX_CHARS).collect();
+        let (title, text) = (wide(title), wide(&text));
         // SAFETY: both strings are NUL-terminated UTF-16 that outlive the call; no owner
         // window (the game's may be gone).
         unsafe {
@@ -123,7 +131,7 @@ mod windows {
                 std::ptr::null_mut(),
                 text.as_ptr(),
                 title.as_ptr(),
-                MB_OK_ICONERROR,
+                MB_ERROR_IN_FRONT,
             );
         }
     }

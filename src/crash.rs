@@ -1,18 +1,25 @@
-//! Crash reports: when the game panics, a short report (the version, the platform, the
+//! Crash reports: when the game crashes, a short report (the version, the platform, the
 //! message and where, the backtrace, the last lines logged) is written to the player's
 //! data folder and the player is told where it is, instead of the game vanishing.
 //!
-//! [`install`] sets the panic hook once, at the start of `main`; [`log_layer`] is given
-//! to Bevy's `LogPlugin` so the hook has the last lines to hand. The report is written
-//! through the [`Store`], whole or not at all. Only the first panic is reported: a
-//! panic often brings others down with it (a poisoned lock, a closed channel).
+//! `main` runs inside [`reporting`]: it sets a panic hook that keeps what each panic
+//! was (where, its backtrace, the last lines logged, which [`log_layer`] keeps for
+//! Bevy's `LogPlugin`), and catches a panic that reaches `main`, which is a crash.
+//! Only then is the report written, so a panic the game catches on purpose (a bug in
+//! the generator becomes a message on the forming screen, `dive::forge`) is no crash
+//! and leaves no report. A report is written whole and never replaces another.
 //!
-//! Desktop only: the browser shows a panic on the page (`web/index.html`).
+//! A panic that aborts the process instead of unwinding to `main` (a panic while
+//! unwinding from another) leaves only the message on standard error. Desktop only: the
+//! browser shows a panic on the page (`web/index.html`).
 
+use std::backtrace::Backtrace;
 use std::collections::VecDeque;
 use std::fmt::Write as _;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use bevy::log::BoxedLayer;
@@ -30,62 +37,166 @@ pub const LAST_LINES: usize = 40;
 const BACKTRACE_LINES: usize = 160;
 /// The most characters of the panic's message a report holds.
 const MESSAGE_CHARS: usize = 4_000;
+/// Panics remembered until one turns out to be the crash.
+const PANICS_KEPT: usize = 8;
 /// The folder in the player's store the reports go in.
 pub const FOLDER: &str = "crash-reports";
+/// The exit code of a crash (Rust's own for a panic that ends `main`).
+pub const CRASH_EXIT: u8 = 101;
 
 static LINES: Mutex<VecDeque<String>> = Mutex::new(VecDeque::new());
-static REPORTED: AtomicBool = AtomicBool::new(false);
+/// The last panics, as the hook saw them, each with its backtrace (symbolised only if
+/// it is written).
+static PANICS: Mutex<VecDeque<(Report, Backtrace)>> = Mutex::new(VecDeque::new());
 
-/// Sets the panic hook: the usual message on stderr, then the report. `store` is where
-/// reports go (the player's own, [`Store::player`]); without one, the system's
-/// temporary folder.
-pub fn install(store: Option<Store>) {
+/// Runs `main`, the program; if it panics, writes a crash report into `store`'s folder
+/// (the player's own, [`Store::player`]; without one, the system's temporary folder),
+/// tells the player where, and returns [`CRASH_EXIT`].
+pub fn reporting(store: Option<Store>, main: impl FnOnce() -> ExitCode) -> ExitCode {
     let folder = match store {
         Some(Store::Folder(folder)) => folder,
         _ => std::env::temp_dir().join(crate::store::APP_ID),
-    };
-    let store = Store::folder(folder);
+    }
+    .join(FOLDER);
     let usual = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         usual(info);
-        if REPORTED.swap(true, Ordering::SeqCst) {
-            return;
-        }
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let thread = std::thread::current();
-        let report = Report {
-            at_unix: now,
-            thread: thread.name().unwrap_or("unnamed").to_owned(),
+        remember_panic(Report {
+            at_unix: now(),
+            thread: std::thread::current()
+                .name()
+                .unwrap_or("unnamed")
+                .to_owned(),
             location: info
                 .location()
                 .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column())),
             message: panic_message(info.payload()),
-            backtrace: std::backtrace::Backtrace::force_capture().to_string(),
+            backtrace: String::new(),
             last_lines: last_lines(),
-        };
-        let name = unused_name(&store, &file_stamp(now));
-        let said = match store.write(&name, report.text().as_bytes()) {
-            Ok(()) => format!(
-                "Sleep Sync has crashed. A report was written to\n{}\nPlease send it with your bug report.",
-                store.place(&name)
-            ),
-            Err(e) => format!(
-                "Sleep Sync has crashed, and its report could not be written ({e}):\n\n{}",
-                report.text()
-            ),
-        };
-        crate::console::tell_player("Sleep Sync has crashed", &said);
+        });
     }));
+    let payload = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(main)) {
+        Ok(code) => return code,
+        Err(payload) => payload,
+    };
+    let report = the_crash(&panic_message(payload.as_ref()));
+    let said = match write_report(&folder, &report) {
+        Ok(path) => format!(
+            "Sleep Sync has crashed. A report was written to\n{}\nPlease send it with your bug report.",
+            path.display()
+        ),
+        Err(e) => format!(
+            "Sleep Sync has crashed, and its report could not be written to {} ({e}). \
+             What went wrong: {}",
+            folder.display(),
+            report.message
+        ),
+    };
+    crate::console::tell_player("Sleep Sync has crashed", &said);
+    ExitCode::from(CRASH_EXIT)
+}
+/// Seconds since 1970.
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Keeps a panic the hook saw, with its backtrace, until the program ends or it is
+/// caught. (A panic while the list is locked, which only the hook does, is not kept
+/// rather than waited for.)
+fn remember_panic(report: Report) {
+    let backtrace = Backtrace::force_capture();
+    if let Ok(mut panics) = PANICS.try_lock() {
+        if panics.len() == PANICS_KEPT {
+            panics.pop_front();
+        }
+        panics.push_back((report, backtrace));
+    }
+}
+
+/// The report of the panic that ended the program, whose message is `message`: the
+/// last panic with that message the hook saw (a panic in a system is raised again on
+/// the main thread with the same message), else the last one, else only the message.
+fn the_crash(message: &str) -> Report {
+    let mut panics = PANICS.lock().unwrap_or_else(|p| p.into_inner());
+    take_the_crash(&mut panics, message)
+}
+
+/// [`the_crash`] from `panics`.
+fn take_the_crash(panics: &mut VecDeque<(Report, Backtrace)>, message: &str) -> Report {
+    let index = panics
+        .iter()
+        .rposition(|(report, _)| report.message == message)
+        .or(panics.len().checked_sub(1));
+    match index.and_then(|i| panics.remove(i)) {
+        Some((report, backtrace)) => Report {
+            backtrace: backtrace.to_string(),
+            ..report
+        },
+        None => Report {
+            at_unix: now(),
+            thread: "main".to_owned(),
+            location: None,
+            message: message.to_owned(),
+            backtrace: String::new(),
+            last_lines: last_lines(),
+        },
+    }
+}
+
+/// Writes `report` into `folder` as `crash-<time>.txt` (`-2`, `-3`, ... after the time
+/// if a report of that second is there: none is ever replaced), whole or not at all: a
+/// temporary file flushed to the disk, then linked under its name, which fails rather
+/// than replace a file.
+pub fn write_report(folder: &Path, report: &Report) -> io::Result<PathBuf> {
+    std::fs::create_dir_all(folder)?;
+    let temp = folder.join(format!(".crash-{}.writing", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(report.text().as_bytes())?;
+        file.sync_all()
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e);
+    }
+    let stamp = file_stamp(report.at_unix);
+    let mut result = Err(io::Error::other("a hundred reports of the same second"));
+    for n in 1..=100 {
+        let path = folder.join(match n {
+            1 => format!("crash-{stamp}.txt"),
+            n => format!("crash-{stamp}-{n}.txt"),
+        });
+        match std::fs::hard_link(&temp, &path) {
+            Ok(()) => {
+                result = Ok(path);
+                break;
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            // A file system without hard links (FAT): a rename where nothing is.
+            Err(_) if !path.exists() => {
+                result = std::fs::rename(&temp, &path).map(|()| path);
+                break;
+            }
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&temp);
+    result
 }
 
 /// What was logged last, oldest first.
 pub fn last_lines() -> Vec<String> {
-    LINES
-        .lock()
-        .map(|lines| lines.iter().cloned().collect())
-        .unwrap_or_default()
+    // (try_lock: a panic inside `remember`, holding the lock, must not wait for itself.)
+    match LINES.try_lock() {
+        Ok(lines) => lines.iter().cloned().collect(),
+        Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().iter().cloned().collect(),
+        Err(std::sync::TryLockError::WouldBlock) => Vec::new(),
+    }
 }
 
 /// For `LogPlugin::custom_layer`: keeps the last [`LAST_LINES`] lines logged (those the
@@ -100,9 +211,11 @@ pub struct LastLines;
 impl<S: Subscriber> Layer<S> for LastLines {
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
         let meta = event.metadata();
-        let mut line = format!("{} {}:", meta.level(), meta.target());
-        event.record(&mut Fields(&mut line));
-        remember(line);
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        // A `log` crate record (wgpu, winit) names its own target in a field.
+        let target = fields.log_target.as_deref().unwrap_or(meta.target());
+        remember(format!("{} {target}:{}", meta.level(), fields.text));
     }
 }
 
@@ -118,24 +231,36 @@ fn remember(line: String) {
     lines.push_back(line);
 }
 
-/// Writes an event's fields as ` message key=value`.
-struct Fields<'a>(&'a mut String);
+/// An event's fields as ` message key=value`; a `log` record's own (`log.target`,
+/// `log.file`, ...) are left out, its target kept apart.
+#[derive(Default)]
+struct Fields {
+    text: String,
+    log_target: Option<String>,
+}
 
-impl field::Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &field::Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "message" {
-            let _ = write!(self.0, " {value:?}");
-        } else {
-            let _ = write!(self.0, " {}={value:?}", field.name());
+impl Fields {
+    fn add(&mut self, name: &str, value: std::fmt::Arguments) {
+        match name {
+            "log.target" => self.log_target = Some(value.to_string()),
+            "message" => {
+                let _ = write!(self.text, " {value}");
+            }
+            _ if name.starts_with("log.") => {}
+            _ => {
+                let _ = write!(self.text, " {name}={value}");
+            }
         }
+    }
+}
+
+impl field::Visit for Fields {
+    fn record_debug(&mut self, field: &field::Field, value: &dyn std::fmt::Debug) {
+        self.add(field.name(), format_args!("{value:?}"));
     }
 
     fn record_str(&mut self, field: &field::Field, value: &str) {
-        if field.name() == "message" {
-            let _ = write!(self.0, " {value}");
-        } else {
-            let _ = write!(self.0, " {}={value:?}", field.name());
-        }
+        self.add(field.name(), format_args!("{value}"));
     }
 }
 
@@ -159,8 +284,12 @@ pub struct Report {
     pub thread: String,
     /// `file:line:column` of the panic.
     pub location: Option<String>,
+    /// What the panic said.
     pub message: String,
+    /// The backtrace as Rust prints it (the frames from the panic's own machinery are
+    /// left out of the text).
     pub backtrace: String,
+    /// The last lines logged before it, oldest first.
     pub last_lines: Vec<String>,
 }
 
@@ -214,7 +343,7 @@ fn from_the_panic(backtrace: &str) -> Vec<&str> {
         .take(60)
         .filter(|(_, l)| is_frame(l) && machinery.iter().any(|m| l.contains(m)))
         .map(|(i, _)| i)
-        .last();
+        .next_back();
     let Some(last) = last else {
         return lines;
     };
@@ -222,19 +351,6 @@ fn from_the_panic(backtrace: &str) -> Vec<&str> {
         .find(|&i| is_frame(lines[i]))
         .unwrap_or(lines.len());
     lines[next..].to_vec()
-}
-
-/// `crash-reports/crash-<stamp>.txt`, or `-2`, `-3`, ... after the stamp if a report of
-/// that second is already there: a report never replaces another.
-fn unused_name(store: &Store, stamp: &str) -> String {
-    let name = |n: u32| match n {
-        1 => format!("{FOLDER}/crash-{stamp}.txt"),
-        n => format!("{FOLDER}/crash-{stamp}-{n}.txt"),
-    };
-    (1..100)
-        .map(name)
-        .find(|candidate| matches!(store.read(candidate), Ok(None)))
-        .unwrap_or_else(|| name(100))
 }
 
 /// `2026-12-06-235012`, for a file's name (sorts by time, no characters Windows refuses).
@@ -268,24 +384,111 @@ fn panic_on_purpose(mut frames: Local<u32>) {
 mod tests {
     use super::*;
 
+    fn report_at(at_unix: u64, message: &str) -> Report {
+        Report {
+            at_unix,
+            thread: "main".into(),
+            location: None,
+            message: message.into(),
+            backtrace: String::new(),
+            last_lines: Vec::new(),
+        }
+    }
+
     #[test]
-    fn report_files_are_named_by_their_time_and_never_replace_another() {
+    fn reports_are_named_by_their_time_and_never_replace_another() {
         assert_eq!(file_stamp(1_796_601_012), "2026-12-06-235012");
         let dir =
             std::env::temp_dir().join(format!("sleep-sync-crash-names-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let store = Store::folder(&dir);
-        let stamp = "2026-12-06-235012";
-        for expected in [
+        for (i, expected) in [
             "crash-2026-12-06-235012.txt",
             "crash-2026-12-06-235012-2.txt",
             "crash-2026-12-06-235012-3.txt",
-        ] {
-            let name = unused_name(&store, stamp);
-            assert_eq!(name, format!("{FOLDER}/{expected}"));
-            store.write(&name, b"report").expect("writes");
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let report = report_at(1_796_601_012, &format!("crash {i}"));
+            let path = write_report(&dir, &report).expect("writes");
+            assert_eq!(path, dir.join(expected));
+            assert_eq!(std::fs::read_to_string(&path).ok(), Some(report.text()));
         }
+        // Each kept as written; no temporary file left behind.
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .expect("the folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+        let first = std::fs::read_to_string(dir.join("crash-2026-12-06-235012.txt"));
+        assert!(first.is_ok_and(|t| t.contains("message: crash 0")));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A panic caught on purpose is no crash: no report. One that ends the program is:
+    /// its report, the crash's exit code.
+    #[test]
+    fn only_a_panic_that_ends_the_program_is_reported() {
+        let dir = std::env::temp_dir().join(format!("sleep-sync-crash-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = || Some(Store::folder(&dir));
+        let code = reporting(store(), || {
+            let caught = std::panic::catch_unwind(|| panic!("a generator bug, caught"));
+            assert!(caught.is_err());
+            ExitCode::SUCCESS
+        });
+        assert_eq!(code, ExitCode::SUCCESS);
+        assert!(!dir.join(FOLDER).exists(), "no report for a caught panic");
+        let code = reporting(store(), || panic!("a bug nobody caught"));
+        assert_eq!(code, ExitCode::from(CRASH_EXIT));
+        let reports: Vec<_> = std::fs::read_dir(dir.join(FOLDER))
+            .expect("the reports' folder")
+            .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("reads"))
+            .collect();
+        assert_eq!(reports.len(), 1);
+        assert!(
+            reports[0].contains("message: a bug nobody caught\n"),
+            "{}",
+            reports[0]
+        );
+        assert!(
+            reports[0].contains("where: src/crash.rs:"),
+            "{}",
+            reports[0]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_crash_is_the_last_panic_with_its_message() {
+        let mut panics: VecDeque<(Report, Backtrace)> = [
+            (1, "a generator bug, caught"),
+            (2, "the crash"),
+            (3, "a lock poisoned by the crash"),
+        ]
+        .into_iter()
+        .map(|(at, message)| (report_at(at, message), Backtrace::force_capture()))
+        .collect();
+        let crash = take_the_crash(&mut panics, "the crash");
+        assert_eq!((crash.at_unix, crash.message.as_str()), (2, "the crash"));
+        assert!(!crash.backtrace.is_empty(), "its backtrace, symbolised");
+        // Without one of that message: the last one; without any, the message alone.
+        assert_eq!(take_the_crash(&mut panics, "resumed elsewhere").at_unix, 3);
+        assert_eq!(take_the_crash(&mut panics, "x").at_unix, 1);
+        let alone = take_the_crash(&mut panics, "never seen by the hook");
+        assert_eq!(alone.message, "never seen by the hook");
+        assert!(alone.location.is_none() && alone.backtrace.is_empty());
+    }
+
+    #[test]
+    fn log_records_keep_their_own_target() {
+        let mut fields = Fields::default();
+        fields.add("message", format_args!("device lost"));
+        fields.add("log.target", format_args!("wgpu_core::device"));
+        fields.add("log.file", format_args!("/root/.cargo/x.rs"));
+        fields.add("adapter", format_args!("{:?}", "lavapipe"));
+        assert_eq!(fields.log_target.as_deref(), Some("wgpu_core::device"));
+        assert_eq!(fields.text, " device lost adapter=\"lavapipe\"");
     }
 
     #[test]

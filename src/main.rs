@@ -28,10 +28,17 @@ fn main() -> ExitCode {
     run(app)
 }
 
+/// On the desktop: what the command line asks for; a crash is reported
+/// (`sleep_sync::crash`).
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
     sleep_sync::console::attach();
-    sleep_sync::crash::install(sleep_sync::store::Store::player());
+    sleep_sync::crash::reporting(sleep_sync::store::Store::player(), run_command)
+}
+
+/// The command line, read and done.
+#[cfg(not(target_arch = "wasm32"))]
+fn run_command() -> ExitCode {
     let command = match commands::parse(std::env::args().skip(1)) {
         Ok(command) => command,
         Err(problem) => {

@@ -31,7 +31,12 @@ pub const MAX_LABEL: usize = 32;
 /// version with the build as its metadata: `0.1.0+dev`, `0.1.0+3f2a9c1.2026-12-06`.
 /// Letters, digits, `.`, `-` and `+` only, at most [`MAX_LABEL`] characters.
 pub fn label() -> String {
-    let build: String = BUILD
+    label_of(VERSION, BUILD)
+}
+
+/// [`label`] of a version and build.
+fn label_of(version: &str, build: &str) -> String {
+    let build: String = build
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {
@@ -41,7 +46,8 @@ pub fn label() -> String {
             }
         })
         .collect();
-    let mut label = format!("{VERSION}+{build}");
+    let mut label = format!("{version}+{build}");
+    // ASCII by now, so any length is a character boundary.
     label.truncate(MAX_LABEL);
     label
 }
@@ -54,6 +60,22 @@ pub fn describe() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_is_a_semantic_version_a_replay_accepts() {
+        assert_eq!(label_of("0.1.0", "dev"), "0.1.0+dev");
+        assert_eq!(
+            label_of("0.1.0", "3f2a9c1-dirty 2026-12-06"),
+            "0.1.0+3f2a9c1-dirty.2026-12-06"
+        );
+        // Whatever a build is called, the label stays within what a replay reads.
+        let odd = label_of(
+            "0.1.0",
+            "feature/ünïcode build, from a very long branch name",
+        );
+        assert_eq!(odd.len(), MAX_LABEL, "{odd}");
+        assert!(odd.starts_with("0.1.0+feature.") && odd.is_ascii(), "{odd}");
+    }
 
     #[test]
     fn the_label_holds_the_version_and_the_build() {

@@ -39,7 +39,7 @@ ok() { echo "release check: ok: $*"; }
 desktop_checks() {
   local platform=$1
   local said
-  said=$(run --version)
+  said=$(run --version 2>&1) || true
   if [ "$said" = "Sleep Sync $label $platform" ]; then
     ok "$platform: --version: $said"
   else
@@ -77,7 +77,7 @@ desktop_checks() {
   local crashed=0
   said=$(run crash-test 2>&1) || crashed=$?
   local report
-  report=$(find "$data" -path '*crash-reports/crash-*.txt' 2>/dev/null | head -n 1)
+  report=$(find "$data" -path '*crash-reports/crash-*.txt' 2>/dev/null | head -n 1 || true)
   if [ "$crashed" -eq 0 ]; then
     fail "$platform: crash-test did not crash"
   elif [ -z "$report" ]; then
@@ -119,7 +119,7 @@ if wanted linux; then
   exe="$work/linux/$linux_name/sleep-sync"
   new_runner linux
   data="$home/.config"
-  run() { (cd "$runner" && env -i PATH="$clean_path" HOME="$home" LANG=C.UTF-8 "$exe" "$@"); }
+  run() { (cd "$runner" && env -i PATH="$clean_path" HOME="$home" LANG=C.UTF-8 timeout 900 "$exe" "$@"); }
   desktop_checks linux-x86_64
 
   # The game itself, in a window: a dream drawn from the package, its frames timed.
@@ -140,33 +140,41 @@ if wanted linux; then
 fi
 
 if wanted windows; then
-  if unzip -l "$dist/$windows_name.zip" | grep -qi 'bcryptprimitives'; then
+  for p in wine64 gcc-mingw-w64-x86-64; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+      sudo=""
+      [ "$(id -u)" -ne 0 ] && sudo="sudo"
+      $sudo apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$p" >/dev/null
+    fi
+  done
+  # (grep reads all of the listing: with -q it could stop early and unzip's SIGPIPE
+  # would fail the pipe, hiding a match.)
+  if unzip -l "$dist/$windows_name.zip" | grep -i 'bcryptprimitives' >/dev/null; then
     fail "windows: the zip holds Wine's stand-in DLL"
   fi
-  subsystem=$(x86_64-w64-mingw32-objdump -p "$dist/$windows_name/sleep-sync.exe" | sed -n 's/^Subsystem[[:space:]]*//p')
+  mkdir -p "$work/windows"
+  unzip -q "$dist/$windows_name.zip" -d "$work/windows"
+  exe="$work/windows/$windows_name/sleep-sync.exe"
+  subsystem=$(x86_64-w64-mingw32-objdump -p "$exe" | sed -n 's/^Subsystem[[:space:]]*//p')
   if grep -q "Windows GUI" <<<"$subsystem"; then
     ok "windows: sleep-sync.exe is a windowed program (subsystem $subsystem): no console window"
   else
     fail "windows: sleep-sync.exe's subsystem is $subsystem, not Windows GUI"
   fi
-  mkdir -p "$work/windows"
-  unzip -q "$dist/$windows_name.zip" -d "$work/windows"
-  exe="$work/windows/$windows_name/sleep-sync.exe"
   new_runner windows
-  for p in wine64 gcc-mingw-w64-x86-64; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" \
-      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null; }
-  done
   wine=$(command -v wine64 || command -v wine || echo /usr/lib/wine/wine64)
   prefix="$home/wine"
   # Wine's own folder gets the stand-in; the package stays as a player unpacks it.
-  env -i PATH="$clean_path" HOME="$home" WINEPREFIX="$prefix" WINEDEBUG=-all "$wine" wineboot -i >/dev/null 2>&1 || true
+  env -i PATH="$clean_path" HOME="$home" WINEPREFIX="$prefix" WINEDEBUG=-all \
+    timeout 300 "$wine" wineboot -i >/dev/null 2>&1 || true
   x86_64-w64-mingw32-gcc -shared -O2 -o "$prefix/drive_c/windows/system32/bcryptprimitives.dll" \
     scripts/wine/bcryptprimitives.c -ladvapi32
   data="$prefix/drive_c/users"
+  # (A hang, such as a message box waiting for a click, fails the step, not the check.)
   run() {
     (cd "$runner" && env -i PATH="$clean_path" HOME="$home" WINEPREFIX="$prefix" WINEDEBUG=-all \
-      "$wine" "$exe" "$@" | tr -d '\r')
+      timeout 900 "$wine" "$exe" "$@" | tr -d '\r')
   }
   desktop_checks windows-x86_64
   if wanted linux; then
