@@ -17,8 +17,9 @@
 #            --version, validate, preview, the shipped replays headless (the same
 #            outcome and state hashes on Linux and Windows), a crash report, and the
 #            Linux game's first frames in a window. Run it before each release.
-# Cold on two cores: about 25 minutes for Linux, 30 for Windows, 35 for the web build;
-# the check adds about 10. Not part of CI (.ci/run): CI tests the game, this its packages.
+# Cold on two cores: about 18 minutes for Linux and 18 for Windows (measured), about 30
+# for the web build (its dependencies, the fat-LTO link and wasm-opt); the check adds
+# about 10. Not part of CI (.ci/run): CI tests the game, this its packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh

@@ -4,10 +4,12 @@
 //!
 //! `main` runs inside [`reporting`]: it sets a panic hook that keeps what each panic
 //! was (where, its backtrace, the last lines logged, which [`log_layer`] keeps for
-//! Bevy's `LogPlugin`), and catches a panic that reaches `main`, which is a crash.
-//! Only then is the report written, so a panic the game catches on purpose (a bug in
-//! the generator becomes a message on the forming screen, `dive::forge`) is no crash
-//! and leaves no report. A report is written whole and never replaces another.
+//! Bevy's `LogPlugin`). A crash is a panic that reaches `main`, or a panic kept when the
+//! program ends with a failure (Bevy ends the app with an error, not a panic, when its
+//! render thread panics). Only then is the report written; a panic the game catches on
+//! purpose (a bug in the generator becomes a message on the forming screen,
+//! `dive::forge`) is [`forget_panics`]'d and is no crash. A report is written whole and
+//! never replaces another.
 //!
 //! A panic that aborts the process instead of unwinding to `main` (a panic while
 //! unwinding from another) leaves only the message on standard error. Desktop only: the
@@ -49,9 +51,10 @@ static LINES: Mutex<VecDeque<String>> = Mutex::new(VecDeque::new());
 /// it is written).
 static PANICS: Mutex<VecDeque<(Report, Backtrace)>> = Mutex::new(VecDeque::new());
 
-/// Runs `main`, the program; if it panics, writes a crash report into `store`'s folder
-/// (the player's own, [`Store::player`]; without one, the system's temporary folder),
-/// tells the player where, and returns [`CRASH_EXIT`].
+/// Runs `main`, the program. If it panics, or ends with a failure after a panic that
+/// was not caught on purpose, writes a crash report into `store`'s folder (the player's
+/// own, [`Store::player`]; without one, the system's temporary folder), tells the
+/// player where, and returns [`CRASH_EXIT`].
 pub fn reporting(store: Option<Store>, main: impl FnOnce() -> ExitCode) -> ExitCode {
     let folder = match store {
         Some(Store::Folder(folder)) => folder,
@@ -75,11 +78,15 @@ pub fn reporting(store: Option<Store>, main: impl FnOnce() -> ExitCode) -> ExitC
             last_lines: last_lines(),
         });
     }));
-    let payload = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(main)) {
-        Ok(code) => return code,
-        Err(payload) => payload,
+    let report = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(main)) {
+        Err(payload) => the_crash(&panic_message(payload.as_ref())),
+        Ok(code) if code == ExitCode::SUCCESS => return code,
+        // Ended with a failure: a crash if a panic not caught on purpose came first.
+        Ok(code) => match last_panic() {
+            Some(report) => report,
+            None => return code,
+        },
     };
-    let report = the_crash(&panic_message(payload.as_ref()));
     let said = match write_report(&folder, &report) {
         Ok(path) => format!(
             "Sleep Sync has crashed. A report was written to\n{}\nPlease send it with your bug report.",
@@ -95,6 +102,45 @@ pub fn reporting(store: Option<Store>, main: impl FnOnce() -> ExitCode) -> ExitC
     crate::console::tell_player("Sleep Sync has crashed", &said);
     ExitCode::from(CRASH_EXIT)
 }
+
+/// Forgets the panics kept so far: the caller caught one on purpose and goes on (its
+/// worker threads' panics with it). Called right after the catch.
+pub fn forget_panics() {
+    with_panics(VecDeque::clear);
+}
+
+/// The last panic kept, if any, with its backtrace.
+fn last_panic() -> Option<Report> {
+    let mut taken = None;
+    with_panics(|panics| taken = panics.pop_back());
+    taken.map(|(report, backtrace)| Report {
+        backtrace: backtrace.to_string(),
+        ..report
+    })
+}
+
+/// Runs `f` on the panics kept. The hook may run while another thread holds the list
+/// (or, for a panic inside this, the same thread): it waits a little, then goes on
+/// without it rather than wait for itself.
+fn with_panics(f: impl FnOnce(&mut VecDeque<(Report, Backtrace)>)) {
+    if let Some(mut panics) = lock_a_while(&PANICS) {
+        f(&mut panics);
+    }
+}
+
+/// `mutex`, locked within about 50 ms, poisoned or not.
+fn lock_a_while<T>(mutex: &Mutex<T>) -> Option<std::sync::MutexGuard<'_, T>> {
+    for _ in 0..50 {
+        match mutex.try_lock() {
+            Ok(guard) => return Some(guard),
+            Err(std::sync::TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        }
+    }
+    None
+}
 /// Seconds since 1970.
 fn now() -> u64 {
     SystemTime::now()
@@ -107,20 +153,21 @@ fn now() -> u64 {
 /// rather than waited for.)
 fn remember_panic(report: Report) {
     let backtrace = Backtrace::force_capture();
-    if let Ok(mut panics) = PANICS.try_lock() {
+    with_panics(|panics| {
         if panics.len() == PANICS_KEPT {
             panics.pop_front();
         }
         panics.push_back((report, backtrace));
-    }
+    });
 }
 
 /// The report of the panic that ended the program, whose message is `message`: the
 /// last panic with that message the hook saw (a panic in a system is raised again on
 /// the main thread with the same message), else the last one, else only the message.
 fn the_crash(message: &str) -> Report {
-    let mut panics = PANICS.lock().unwrap_or_else(|p| p.into_inner());
-    take_the_crash(&mut panics, message)
+    let mut crash = None;
+    with_panics(|panics| crash = Some(take_the_crash(panics, message)));
+    crash.unwrap_or_else(|| take_the_crash(&mut VecDeque::new(), message))
 }
 
 /// [`the_crash`] from `panics`.
@@ -152,8 +199,14 @@ fn take_the_crash(panics: &mut VecDeque<(Report, Backtrace)>, message: &str) -> 
 pub fn write_report(folder: &Path, report: &Report) -> io::Result<PathBuf> {
     std::fs::create_dir_all(folder)?;
     let temp = folder.join(format!(".crash-{}.writing", std::process::id()));
+    // A leftover of this process number (a write whose clean-up failed) may be a report
+    // under another name too: unlinked, not written through.
+    let _ = std::fs::remove_file(&temp);
     let written = (|| {
-        let mut file = std::fs::File::create(&temp)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
         file.write_all(report.text().as_bytes())?;
         file.sync_all()
     })();
@@ -173,7 +226,7 @@ pub fn write_report(folder: &Path, report: &Report) -> io::Result<PathBuf> {
                 result = Ok(path);
                 break;
             }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(_) if path.exists() => continue,
             // A file system without hard links (FAT): a rename where nothing is.
             Err(_) if !path.exists() => {
                 result = std::fs::rename(&temp, &path).map(|()| path);
@@ -191,12 +244,8 @@ pub fn write_report(folder: &Path, report: &Report) -> io::Result<PathBuf> {
 
 /// What was logged last, oldest first.
 pub fn last_lines() -> Vec<String> {
-    // (try_lock: a panic inside `remember`, holding the lock, must not wait for itself.)
-    match LINES.try_lock() {
-        Ok(lines) => lines.iter().cloned().collect(),
-        Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().iter().cloned().collect(),
-        Err(std::sync::TryLockError::WouldBlock) => Vec::new(),
-    }
+    // (A panic inside `remember`, holding the lock, must not wait for itself.)
+    lock_a_while(&LINES).map_or_else(Vec::new, |lines| lines.iter().cloned().collect())
 }
 
 /// For `LogPlugin::custom_layer`: keeps the last [`LAST_LINES`] lines logged (those the
@@ -439,29 +488,46 @@ mod tests {
         });
         assert_eq!(code, ExitCode::SUCCESS);
         assert!(!dir.join(FOLDER).exists(), "no report for a caught panic");
+        // The app ended with an error after a panic on another thread (Bevy's render
+        // thread): a crash, reported. After a panic caught and forgotten: not.
+        let code = reporting(store(), || {
+            let _ = std::thread::spawn(|| panic!("the render thread's panic")).join();
+            forget_panics();
+            ExitCode::from(1)
+        });
+        assert_eq!(code, ExitCode::from(1));
+        assert!(
+            !dir.join(FOLDER).exists(),
+            "no report for a forgotten panic"
+        );
+        let code = reporting(store(), || {
+            let _ = std::thread::spawn(|| panic!("the render thread's panic")).join();
+            ExitCode::from(1)
+        });
+        assert_eq!(code, ExitCode::from(CRASH_EXIT));
         let code = reporting(store(), || panic!("a bug nobody caught"));
         assert_eq!(code, ExitCode::from(CRASH_EXIT));
         let reports: Vec<_> = std::fs::read_dir(dir.join(FOLDER))
             .expect("the reports' folder")
             .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("reads"))
             .collect();
-        assert_eq!(reports.len(), 1);
-        assert!(
-            reports[0].contains("message: a bug nobody caught\n"),
-            "{}",
-            reports[0]
-        );
-        assert!(
-            reports[0].contains("where: src/crash.rs:"),
-            "{}",
-            reports[0]
-        );
+        assert_eq!(reports.len(), 2);
+        let said = |message: &str| {
+            reports
+                .iter()
+                .find(|r| r.contains(&format!("message: {message}\n")))
+                .cloned()
+        };
+        let render = said("the render thread's panic").expect("the render thread's");
+        assert!(render.contains("where: src/crash.rs:"), "{render}");
+        assert!(said("a bug nobody caught").is_some(), "{reports:?}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn the_crash_is_the_last_panic_with_its_message() {
         let mut panics: VecDeque<(Report, Backtrace)> = [
+            (0, "the crash"),
             (1, "a generator bug, caught"),
             (2, "the crash"),
             (3, "a lock poisoned by the crash"),
@@ -475,6 +541,7 @@ mod tests {
         // Without one of that message: the last one; without any, the message alone.
         assert_eq!(take_the_crash(&mut panics, "resumed elsewhere").at_unix, 3);
         assert_eq!(take_the_crash(&mut panics, "x").at_unix, 1);
+        assert_eq!(take_the_crash(&mut panics, "the crash").at_unix, 0);
         let alone = take_the_crash(&mut panics, "never seen by the hook");
         assert_eq!(alone.message, "never seen by the hook");
         assert!(alone.location.is_none() && alone.backtrace.is_empty());

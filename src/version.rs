@@ -36,20 +36,19 @@ pub fn label() -> String {
 
 /// [`label`] of a version and build.
 fn label_of(version: &str, build: &str) -> String {
-    let build: String = build
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '.'
-            }
-        })
-        .collect();
-    let mut label = format!("{version}+{build}");
-    // ASCII by now, so any length is a character boundary.
+    // Runs of anything else become one `.`, so no identifier is empty.
+    let mut clean = String::new();
+    for c in build.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' {
+            clean.push(c);
+        } else if !clean.is_empty() && !clean.ends_with('.') {
+            clean.push('.');
+        }
+    }
+    let mut label = format!("{version}+{}", clean.trim_end_matches('.'));
+    // ASCII by now, so any length is a character boundary; no identifier left empty.
     label.truncate(MAX_LABEL);
-    label
+    label.trim_end_matches(['.', '+']).to_owned()
 }
 
 /// `sleep-sync --version`: `Sleep Sync 0.1.0+3f2a9c1.2026-12-06 linux-x86_64`.
@@ -73,8 +72,12 @@ mod tests {
             "0.1.0",
             "feature/ünïcode build, from a very long branch name",
         );
-        assert_eq!(odd.len(), MAX_LABEL, "{odd}");
-        assert!(odd.starts_with("0.1.0+feature.") && odd.is_ascii(), "{odd}");
+        assert!(odd.len() <= MAX_LABEL && odd.is_ascii(), "{odd}");
+        assert!(odd.starts_with("0.1.0+feature.n.code.build."), "{odd}");
+        // Every identifier of the build metadata is there: none empty.
+        let (_, metadata) = odd.split_once('+').expect("a build");
+        assert!(metadata.split('.').all(|id| !id.is_empty()), "{odd}");
+        assert_eq!(label_of("0.1.0", "  "), "0.1.0");
     }
 
     #[test]

@@ -35,7 +35,9 @@ ok() { echo "release check: ok: $*"; }
 
 # The checks every desktop package passes. $1: the platform's name; the function `run`
 # runs the unpacked game with its arguments, from the folder $runner, in an empty
-# environment; $home is the player's home there, $data the player's folder in it.
+# environment; $home is the player's home there, $data a folder holding the player's
+# folder, and $reports the `find -path` pattern of the reports there (not the
+# temporary folder's, where a report goes when the player's folder cannot be had).
 desktop_checks() {
   local platform=$1
   local said
@@ -77,7 +79,7 @@ desktop_checks() {
   local crashed=0
   said=$(run crash-test 2>&1) || crashed=$?
   local report
-  report=$(find "$data" -path '*crash-reports/crash-*.txt' 2>/dev/null | head -n 1 || true)
+  report=$(find "$data" -path "$reports" 2>/dev/null | head -n 1 || true)
   if [ "$crashed" -eq 0 ]; then
     fail "$platform: crash-test did not crash"
   elif [ -z "$report" ]; then
@@ -119,6 +121,7 @@ if wanted linux; then
   exe="$work/linux/$linux_name/sleep-sync"
   new_runner linux
   data="$home/.config"
+  reports="$data/studio.sleepsync.SleepSync/crash-reports/crash-*.txt"
   run() { (cd "$runner" && env -i PATH="$clean_path" HOME="$home" LANG=C.UTF-8 timeout 900 "$exe" "$@"); }
   desktop_checks linux-x86_64
 
@@ -171,6 +174,7 @@ if wanted windows; then
   x86_64-w64-mingw32-gcc -shared -O2 -o "$prefix/drive_c/windows/system32/bcryptprimitives.dll" \
     scripts/wine/bcryptprimitives.c -ladvapi32
   data="$prefix/drive_c/users"
+  reports="*/AppData/Local/studio.sleepsync.SleepSync/crash-reports/crash-*.txt"
   # (A hang, such as a message box waiting for a click, fails the step, not the check.)
   run() {
     (cd "$runner" && env -i PATH="$clean_path" HOME="$home" WINEPREFIX="$prefix" WINEDEBUG=-all \

@@ -115,6 +115,8 @@ pub fn play_check_dive(dive: &DiveSpec, file: &str, check: &mut PlayCheck) {
         let dream = match made {
             Ok(dream) => dream,
             Err(panic) => {
+                // A problem reported, not a crash.
+                crate::crash::forget_panics();
                 check.problems.push(format!(
                     "{file}: loop {k}: the generator failed: {}",
                     crate::dream::panic_message(panic.as_ref())

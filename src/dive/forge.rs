@@ -284,8 +284,13 @@ fn unmade(
 /// aborts on any panic: there the generator must have none, which
 /// tests/game/bounded_generation.rs sweeps for.)
 fn unless_it_panics<T>(work: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
-        .map_err(|panic| panic_message(panic.as_ref()))
+    let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    // Caught on purpose: no crash to report (its worker threads' panics with it).
+    #[cfg(not(target_arch = "wasm32"))]
+    if made.is_err() {
+        crate::crash::forget_panics();
+    }
+    made.map_err(|panic| panic_message(panic.as_ref()))
 }
 
 pub(super) fn plugin(app: &mut App) {

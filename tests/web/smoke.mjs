@@ -179,7 +179,9 @@ try {
   // network minute it was saved at.
   await waitFor("the autosave in localStorage, with the handover read", async () => {
     const saved = await page.evaluate((k) => localStorage.getItem(k) || "", SAVE_KEY);
-    return saved.includes("version: 3") && saved.includes("\"handover\"");
+    // Save format 4, naming the game that wrote it (the browser's build: `+dev`).
+    return saved.includes("version: 4") && /\bgame: "\d+\.\d+\.\d+\+/.test(saved)
+      && saved.includes("\"handover\"");
   }, 60);
   await page.reload();
   await onScreen("Title", 300);
