@@ -52,13 +52,12 @@ fn title_screen(
     mut leave: Leave,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
+    version_corner(ctx);
     if SettingsEditor::showing(&menus) {
         theme::full_screen(ctx, |_| {});
         settings.window(ctx, &mut menus);
-        version_corner(ctx);
         return Ok(());
     }
-    version_corner(ctx);
     theme::full_screen(ctx, |ui| {
         ui.add_space(ui.available_height() * 0.2);
         ui.vertical_centered(|ui| {
