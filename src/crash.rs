@@ -73,13 +73,13 @@ pub fn reporting(store: Option<Store>, main: impl FnOnce() -> ExitCode) -> ExitC
             location: info
                 .location()
                 .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column())),
-            message: panic_message(info.payload()),
+            message: said(info.payload()),
             backtrace: String::new(),
             last_lines: last_lines(),
         });
     }));
     let report = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(main)) {
-        Err(payload) => the_crash(&panic_message(payload.as_ref())),
+        Err(payload) => the_crash(&said(payload.as_ref())),
         Ok(code) if code == ExitCode::SUCCESS => return code,
         // Ended with a failure: a crash if a panic not caught on purpose came first.
         Ok(code) => match last_panic() {
@@ -164,6 +164,13 @@ fn remember_panic(report: Report) {
 /// The report of the panic that ended the program, whose message is `message`: the
 /// last panic with that message the hook saw (a panic in a system is raised again on
 /// the main thread with the same message), else the last one, else only the message.
+/// What a panic said, for its report.
+fn said(payload: &(dyn std::any::Any + Send)) -> String {
+    crate::panics::message(payload)
+        .unwrap_or("(a panic without a message)")
+        .to_owned()
+}
+
 fn the_crash(message: &str) -> Report {
     let mut crash = None;
     with_panics(|panics| crash = Some(take_the_crash(panics, message)));
@@ -314,16 +321,6 @@ impl field::Visit for Fields {
 }
 
 /// What a panic carries: its message, as `panic!` and `expect` give it.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        (*text).to_owned()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "(a panic without a message)".to_owned()
-    }
-}
-
 /// One crash, as reported.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {

@@ -31,6 +31,7 @@ pub mod levels;
 pub mod long_work;
 pub mod menus;
 pub mod network;
+pub mod panics;
 pub mod portable;
 pub mod replay;
 pub mod saves;

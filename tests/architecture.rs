@@ -27,6 +27,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("calendar", Layer::Base),
     ("console", Layer::Base),
     ("crash", Layer::Base),
+    ("panics", Layer::Base),
     ("dream", Layer::Core),
     ("network", Layer::Core),
     ("levels", Layer::Game),

@@ -104,23 +104,23 @@ pub fn play_check_dive(dive: &DiveSpec, file: &str, check: &mut PlayCheck) {
         let wanted = dive.dream.anchors.len();
         let k = loop_index + 1;
         // A bug in the generator is this dream's problem, reported with the others.
-        let made = std::panic::catch_unwind(|| {
-            Dream::generate_with(
-                &recipe,
-                wanted,
-                &MovementLimits::default(),
-                &GenOptions::default(),
-            )
-        });
+        let made = crate::panics::catch(
+            || {
+                Dream::generate_with(
+                    &recipe,
+                    wanted,
+                    &MovementLimits::default(),
+                    &GenOptions::default(),
+                )
+            },
+            "the generator stopped without saying why",
+        );
         let dream = match made {
             Ok(dream) => dream,
-            Err(panic) => {
-                // A problem reported, not a crash.
-                crate::crash::forget_panics();
-                check.problems.push(format!(
-                    "{file}: loop {k}: the generator failed: {}",
-                    crate::dream::panic_message(panic.as_ref())
-                ));
+            Err(said) => {
+                check
+                    .problems
+                    .push(format!("{file}: loop {k}: the generator failed: {said}"));
                 continue;
             }
         };

@@ -22,7 +22,7 @@ use bevy_rapier3d::rapier::prelude::SharedShape;
 use super::ActiveDive;
 use crate::dream::{
     Cancelled, Dream, GenOptions, Heightfield, MovementLimits, Pace, Progress, TerrainMeshData,
-    default_threads, panic_message, poll_once, run_to_end,
+    default_threads, poll_once, run_to_end,
 };
 use crate::levels::DiveSpec;
 use crate::long_work::{FrameShare, LongWork, WorkMeter};
@@ -284,13 +284,7 @@ fn unmade(
 /// aborts on any panic: there the generator must have none, which
 /// tests/game/bounded_generation.rs sweeps for.)
 fn unless_it_panics<T>(work: impl FnOnce() -> T) -> Result<T, String> {
-    let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
-    // Caught on purpose: no crash to report (its worker threads' panics with it).
-    #[cfg(not(target_arch = "wasm32"))]
-    if made.is_err() {
-        crate::crash::forget_panics();
-    }
-    made.map_err(|panic| panic_message(panic.as_ref()))
+    crate::panics::catch(work, "the generator stopped without saying why")
 }
 
 pub(super) fn plugin(app: &mut App) {

@@ -116,12 +116,3 @@ impl Progress {
         self.cancelled.load(Ordering::Relaxed)
     }
 }
-
-/// What a caught panic said (its message, when it was a string).
-pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "the generator stopped without saying why".to_owned())
-}
