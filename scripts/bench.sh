@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs the generator, level-file, network, saved-game, figure and control-room benchmarks
-# (criterion) and prints the tables of docs/generator.md; then the store's kill test at full size (2,000 kills;
-# CI runs 200), the bounded-generation sweep at full size (50 seeds at every size; CI runs
-# 12 at 1025 samples), the strangers at full size (1,000; CI runs 50) and the browser
-# build playing all four shipped replays (CI plays one); and the desktop's frame pacing
-# (the game in a window through the title, the control room and two dives; CI runs the
-# same route headless).
+# (criterion) and prints the tables of docs/generator.md; then the store's kill test at
+# full size (2,000 kills; CI runs 200), the bounded-generation sweep at full size (50
+# seeds at every size; CI runs 12 at 1025 samples), the strangers at full size (1,000; CI
+# runs 50) and the browser build playing all four shipped replays (CI plays one), with
+# its size by crate; and the desktop's frame pacing (the game in a window through the
+# title, the control room and two dives; CI runs the same route headless).
 # The figures are ratios within one run; absolute times depend on the machine.
 # Uses the dev profile the tests use (dependencies at opt-level 2, the game at 2), so no
 # separate optimised build of the engine is needed. With the dev tools, as the tests
@@ -31,7 +31,10 @@ SLEEP_SYNC_STRANGERS="${STRANGERS:-1000}" SLEEP_SYNC_STRANGER_DIVES="${STRANGER_
 # build) plays all four shipped replays (CI plays the evening's) against the checkpoints
 # recorded on Linux (what must match: tests/web/smoke.mjs).
 web="$CARGO_TARGET_DIR/web-bench"
-bash scripts/web-build.sh "$web"
+bash scripts/web-build.sh "$web" 2>&1 | tee -a "$CARGO_TARGET_DIR/bench-output.txt"
+# Where its bytes go, by crate (from the build's name section, before wasm-bindgen).
+python3 scripts/wasm-sizes.py "$CARGO_TARGET_DIR/wasm32-unknown-unknown/web-release/sleep-sync.wasm" \
+    | tee -a "$CARGO_TARGET_DIR/bench-output.txt"
 SLEEP_SYNC_WEB_REPLAYS=bedtime,mara,family,leo WEB_DIR="$web" \
     bash scripts/web-test.sh "$CARGO_TARGET_DIR/web-dream.png" 2>&1 \
     | tee -a "$CARGO_TARGET_DIR/bench-output.txt"

@@ -23,6 +23,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+source scripts/lib.sh
 
 check=false
 only=""
@@ -53,22 +54,6 @@ commit=$(git rev-parse --short=7 HEAD)
 export SLEEP_SYNC_BUILD="$commit $(git log -1 --format=%cd --date=format:%Y-%m-%d)"
 echo "release: Sleep Sync $version ($SLEEP_SYNC_BUILD)"
 
-need_packages() {
-  local missing=()
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-  done
-  if [ "${#missing[@]}" -gt 0 ]; then
-    local sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    echo "release: installing ${missing[*]}"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-}
-need_target() {
-  rustup target list --installed | grep -qx "$1" || rustup target add "$1"
-}
 bash scripts/setup.sh
 need_packages zip unzip
 

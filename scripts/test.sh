@@ -70,6 +70,9 @@ cargo clippy --locked --lib --bins -- -D warnings
 step "the browser build (profile web-quick, no wasm-opt) played in headless Chromium"
 web="$CARGO_TARGET_DIR/web-test"
 bash scripts/web-build.sh --quick "$web"
+# (The size-by-crate reader bench.sh runs on the players' build, checked on a module of
+# its own: a second of work, where reading this build would take a quarter of a minute.)
+python3 scripts/wasm-sizes.py --self-test
 WEB_DIR="$web" bash scripts/web-test.sh "$CARGO_TARGET_DIR/web-dream.png"
 
 passed=$(grep -hoE '^test result: ok\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')

@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+source scripts/lib.sh
 quick=false
 if [ "${1:-}" = "--quick" ]; then
   quick=true
@@ -22,8 +23,7 @@ tools="${SLEEP_SYNC_WEB_TOOLS:-/var/tmp/sleep-sync-web-tools}"
 mkdir -p "$tools"
 
 # Tools, each only when missing.
-rustup target list --installed | grep -qx wasm32-unknown-unknown \
-  || rustup target add wasm32-unknown-unknown
+need_target wasm32-unknown-unknown
 bindgen_version=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
 if ! "$tools/bin/wasm-bindgen" --version 2>/dev/null | grep -q " $bindgen_version\$"; then
   # Not --locked: a dependency version it locks is missing from the registry here.
@@ -31,7 +31,7 @@ if ! "$tools/bin/wasm-bindgen" --version 2>/dev/null | grep -q " $bindgen_versio
     cargo install wasm-bindgen-cli --version "=$bindgen_version" --root "$tools"
 fi
 if ! $quick && [ ! -x "$tools/node_modules/.bin/wasm-opt" ]; then
-  command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq npm; }
+  need_command npm npm
   npm install --no-save --prefix "$tools" binaryen@132
 fi
 

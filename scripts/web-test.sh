@@ -7,10 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+source scripts/lib.sh
 tools="${SLEEP_SYNC_WEB_TOOLS:-/var/tmp/sleep-sync-web-tools}"
 shot="${1:-$CARGO_TARGET_DIR/web-dream.png}"
-command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
-command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq npm; }
+need_command chromium chromium
+need_command npm npm
 [ -d "$tools/node_modules/playwright-core" ] || npm install --no-save --prefix "$tools" playwright-core
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 bash scripts/web-serve.sh "$port" > /dev/null 2>&1 &

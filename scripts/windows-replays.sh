@@ -7,31 +7,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+source scripts/lib.sh
 bash scripts/setup.sh
 
-rustup target list --installed | grep -q '^x86_64-pc-windows-gnu$' || rustup target add x86_64-pc-windows-gnu
-missing=()
-for p in gcc-mingw-w64-x86-64 wine64; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+need_target x86_64-pc-windows-gnu
+need_packages gcc-mingw-w64-x86-64 wine64
 
 target=x86_64-pc-windows-gnu
 cargo build --locked --target "$target" --bin sleep-sync
 out="$CARGO_TARGET_DIR/$target/debug"
-# Wine 8 has no bcryptprimitives.dll, which Rust's standard library needs: a stand-in
-# beside the program, for this check only.
-x86_64-w64-mingw32-gcc -shared -O2 -o "$out/bcryptprimitives.dll" scripts/wine/bcryptprimitives.c -ladvapi32
-
-export WINEDEBUG=-all WINEPREFIX="${WINEPREFIX:-$CARGO_TARGET_DIR/wine}"
-# Debian's wine64 package puts its loader behind the `wine` wrapper.
-wine=$(command -v wine64 || command -v wine || echo /usr/lib/wine/wine64)
-"$wine" "$out/sleep-sync.exe" --help >/dev/null 2>&1 || true   # the prefix, made once
+# A Wine prefix of its own (never the user's WINEPREFIX), holding the stand-in for the
+# DLL Wine 8 lacks; none beside the program, where an older version of this script put
+# one (Windows would load that first).
+export WINEDEBUG=-all WINEPREFIX="$CARGO_TARGET_DIR/wine"
+rm -f "$out/bcryptprimitives.dll"
+wine_prefix_ready "$WINEPREFIX"
+wine=$(wine_program)
 failed=0
 for replay in tests/replays/*.replay.ron; do
   started=$(date +%s)

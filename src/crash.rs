@@ -73,13 +73,13 @@ pub fn reporting(store: Option<Store>, main: impl FnOnce() -> ExitCode) -> ExitC
             location: info
                 .location()
                 .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column())),
-            message: said(info.payload()),
+            message: message_of(info.payload()),
             backtrace: String::new(),
             last_lines: last_lines(),
         });
     }));
     let report = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(main)) {
-        Err(payload) => the_crash(&said(payload.as_ref())),
+        Err(payload) => the_crash(&message_of(payload.as_ref())),
         Ok(code) if code == ExitCode::SUCCESS => return code,
         // Ended with a failure: a crash if a panic not caught on purpose came first.
         Ok(code) => match last_panic() {
@@ -161,16 +161,16 @@ fn remember_panic(report: Report) {
     });
 }
 
-/// The report of the panic that ended the program, whose message is `message`: the
-/// last panic with that message the hook saw (a panic in a system is raised again on
-/// the main thread with the same message), else the last one, else only the message.
 /// What a panic said, for its report.
-fn said(payload: &(dyn std::any::Any + Send)) -> String {
+fn message_of(payload: &(dyn std::any::Any + Send)) -> String {
     crate::panics::message(payload)
         .unwrap_or("(a panic without a message)")
         .to_owned()
 }
 
+/// The report of the panic that ended the program, whose message is `message`: the
+/// last panic with that message the hook saw (a panic in a system is raised again on
+/// the main thread with the same message), else the last one, else only the message.
 fn the_crash(message: &str) -> Report {
     let mut crash = None;
     with_panics(|panics| crash = Some(take_the_crash(panics, message)));
@@ -320,7 +320,6 @@ impl field::Visit for Fields {
     }
 }
 
-/// What a panic carries: its message, as `panic!` and `expect` give it.
 /// One crash, as reported.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
@@ -475,6 +474,7 @@ mod tests {
     /// its report, the crash's exit code.
     #[test]
     fn only_a_panic_that_ends_the_program_is_reported() {
+        let _one = crate::panics::tests_one_at_a_time();
         let dir = std::env::temp_dir().join(format!("sleep-sync-crash-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let store = || Some(Store::folder(&dir));

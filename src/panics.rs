@@ -29,6 +29,16 @@ pub fn catch<T>(work: impl FnOnce() -> T, silent: &str) -> Result<T, String> {
     })
 }
 
+/// Taken first by the tests that catch panics or read the panics the crash reporter
+/// kept, which share the process: a catch makes the reporter forget every panic kept so
+/// far, another test's with them.
+#[cfg(test)]
+pub(crate) fn tests_one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,11 +47,13 @@ mod tests {
 
     #[test]
     fn work_that_does_not_panic_gives_its_value() {
+        let _one = tests_one_at_a_time();
         assert_eq!(catch(|| 6 * 7, SILENT), Ok(42));
     }
 
     #[test]
     fn a_caught_panic_gives_its_message_whether_literal_or_formatted() {
+        let _one = tests_one_at_a_time();
         assert_eq!(
             catch(|| -> u8 { panic!("the core has no room") }, SILENT),
             Err("the core has no room".to_owned())
@@ -58,6 +70,7 @@ mod tests {
 
     #[test]
     fn a_panic_without_a_string_gives_the_callers_words() {
+        let _one = tests_one_at_a_time();
         assert_eq!(
             catch(|| -> u8 { std::panic::panic_any(42_u32) }, SILENT),
             Err(SILENT.to_owned())

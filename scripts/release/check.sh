@@ -10,15 +10,18 @@
 # `preview` draws a dream; the shipped replays play headless as recorded (every state
 # hash the same as the checkpoints recorded in them); `crash-test` writes a crash report
 # into the player's folder, naming the function that panicked; `save where` names that
-# folder. Then: the Linux and Windows replays' verdicts are the same, line for line; the
-# Windows program is a windowed one (no console window); the Linux game draws a dream in
-# a window (Xvfb and lavapipe) and its frames are timed. The web bundle is played in
-# headless Chromium by scripts/web-test.sh.
+# folder; `new-dream` makes a mod in the package's own mods/ folder, which `validate`
+# then finds and `preview` draws. Then: the Linux and Windows replays' verdicts are the
+# same, line for line; the Windows program is a windowed one (no console window); the
+# Linux game draws a dream in a window (Xvfb and lavapipe) and its frames are timed. The
+# web bundle is played in headless Chromium by scripts/web-test.sh, with the four
+# shipped replays, whose verdicts must be Linux's.
 #
 # Usage: scripts/release/check.sh VERSION BUILD [all|linux|windows|web]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/env.sh
+source scripts/lib.sh
 version=$1
 build=$2
 label="$version+${build// /.}"
@@ -32,6 +35,8 @@ fail() {
   failures=$((failures + 1))
 }
 ok() { echo "release check: ok: $*"; }
+# Whether the file $1 is a PNG picture (its signature).
+is_png() { [ "$(head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
 
 # The checks every desktop package passes. $1: the platform's name; the function `run`
 # runs the unpacked game with its arguments, from the folder $runner, in an empty
@@ -55,8 +60,7 @@ desktop_checks() {
   fi
 
   rm -f "$runner/leo.png"
-  if run preview --dream leo --out leo.png >/dev/null 2>&1 \
-    && [ "$(head -c 8 "$runner/leo.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then
+  if run preview --dream leo --out leo.png >/dev/null 2>&1 && is_png "$runner/leo.png"; then
     ok "$platform: preview: leo.png, $(stat -c %s "$runner/leo.png") bytes"
   else
     fail "$platform: preview drew no PNG"
@@ -100,6 +104,20 @@ desktop_checks() {
   else
     fail "$platform: save where: $said"
   fi
+
+  # Its mods folder: the one beside the game, wherever it is unpacked. A new mod made
+  # there must be found, validate and draw (last: the replays ran without it).
+  if ! said=$(run new-dream release_check 2>&1); then
+    fail "$platform: new-dream: $said"
+  elif [ ! -f "$package/mods/release_check/mod.ron" ]; then
+    fail "$platform: new-dream wrote its mod elsewhere than the package's mods/: $said"
+  elif ! said=$(run validate 2>&1) || ! grep -q ", 1 mod: " <<<"$said"; then
+    fail "$platform: validate did not find the new mod in the package's mods/: $(tail -n 2 <<<"$said")"
+  elif ! run preview --dream release_check --out mod.png >/dev/null 2>&1 || ! is_png "$runner/mod.png"; then
+    fail "$platform: preview did not draw the new mod's dream"
+  else
+    ok "$platform: a mod made in the package's mods/ is found, validates and draws: $(tail -n 1 <<<"$said")"
+  fi
 }
 
 # A player's folder to run from: the shipped replays in it, nothing else.
@@ -118,7 +136,8 @@ clean_path=/usr/local/bin:/usr/bin:/bin
 if wanted linux; then
   mkdir -p "$work/linux"
   tar -xzf "$dist/$linux_name.tar.gz" -C "$work/linux"
-  exe="$work/linux/$linux_name/sleep-sync"
+  package="$work/linux/$linux_name"
+  exe="$package/sleep-sync"
   new_runner linux
   data="$home/.config"
   reports="$data/studio.sleepsync.SleepSync/crash-reports/crash-*.txt"
@@ -143,14 +162,7 @@ if wanted linux; then
 fi
 
 if wanted windows; then
-  for p in wine64 gcc-mingw-w64-x86-64; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
-      sudo=""
-      [ "$(id -u)" -ne 0 ] && sudo="sudo"
-      $sudo apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$p" >/dev/null
-    fi
-  done
+  need_packages wine64 gcc-mingw-w64-x86-64
   # (grep reads all of the listing: with -q it could stop early and unzip's SIGPIPE
   # would fail the pipe, hiding a match.)
   if unzip -l "$dist/$windows_name.zip" | grep -i 'bcryptprimitives' >/dev/null; then
@@ -158,7 +170,8 @@ if wanted windows; then
   fi
   mkdir -p "$work/windows"
   unzip -q "$dist/$windows_name.zip" -d "$work/windows"
-  exe="$work/windows/$windows_name/sleep-sync.exe"
+  package="$work/windows/$windows_name"
+  exe="$package/sleep-sync.exe"
   subsystem=$(x86_64-w64-mingw32-objdump -p "$exe" | sed -n 's/^Subsystem[[:space:]]*//p')
   if grep -q "Windows GUI" <<<"$subsystem"; then
     ok "windows: sleep-sync.exe is a windowed program (subsystem $subsystem): no console window"
@@ -166,13 +179,10 @@ if wanted windows; then
     fail "windows: sleep-sync.exe's subsystem is $subsystem, not Windows GUI"
   fi
   new_runner windows
-  wine=$(command -v wine64 || command -v wine || echo /usr/lib/wine/wine64)
+  wine=$(wine_program)
   prefix="$home/wine"
   # Wine's own folder gets the stand-in; the package stays as a player unpacks it.
-  env -i PATH="$clean_path" HOME="$home" WINEPREFIX="$prefix" WINEDEBUG=-all \
-    timeout 300 "$wine" wineboot -i >/dev/null 2>&1 || true
-  x86_64-w64-mingw32-gcc -shared -O2 -o "$prefix/drive_c/windows/system32/bcryptprimitives.dll" \
-    scripts/wine/bcryptprimitives.c -ladvapi32
+  wine_prefix_ready "$prefix" "$home"
   data="$prefix/drive_c/users"
   reports="*/AppData/Local/studio.sleepsync.SleepSync/crash-reports/crash-*.txt"
   # (A hang, such as a message box waiting for a click, fails the step, not the check.)
@@ -196,10 +206,28 @@ if wanted web; then
   for f in index.html sleep_sync.js sleep_sync_bg.wasm levels START-HERE.txt LICENSE-MIT THIRD-PARTY.txt; do
     [ -e "$work/web/$f" ] || fail "web: the bundle lacks $f"
   done
-  if WEB_DIR="$work/web" bash scripts/web-test.sh "$work/web-dream.png" >"$work/web-test.log" 2>&1; then
-    ok "web: the bundle played in headless Chromium ($(grep -c 'checkpoint' "$work/web-test.log" || true) checkpoint lines; log $work/web-test.log)"
+  # All four shipped replays, as bench.sh plays them (CI plays the evening's).
+  if SLEEP_SYNC_WEB_REPLAYS=bedtime,family,leo,mara WEB_DIR="$work/web" \
+    bash scripts/web-test.sh "$work/web-dream.png" >"$work/web-test.log" 2>&1; then
+    ok "web: the bundle played in headless Chromium (log $work/web-test.log)"
+    { grep "^browser replay: done:" "$work/web-test.log" || true; } \
+      | while read -r line; do ok "web: ${line#browser replay: done: }"; done
   else
     fail "web: the browser test failed: $(tail -n 5 "$work/web-test.log")"
+  fi
+  if wanted linux; then
+    # The verdicts, by replay: "NAME.replay.ron: 2 loops, ... (as recorded; N of N
+    # checkpoints matched)" from each.
+    sed 's#^replays/##' "$work/linux-x86_64-replays.txt" | sort >"$work/linux-verdicts.txt"
+    sed -n 's/^browser replay: done: \(.*)\) ([0-9.]* s at .*$/\1/p' "$work/web-test.log" \
+      | sort >"$work/web-verdicts.txt"
+    if [ ! -s "$work/web-verdicts.txt" ]; then
+      fail "the browser played no replay to the end"
+    elif diff "$work/linux-verdicts.txt" "$work/web-verdicts.txt" >"$work/web-replays.diff"; then
+      ok "the shipped replays play out the same in the browser as on Linux ($(wc -l <"$work/web-verdicts.txt") replays)"
+    else
+      fail "the replays differ between Linux and the browser: $(cat "$work/web-replays.diff")"
+    fi
   fi
 fi
 

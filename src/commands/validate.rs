@@ -113,7 +113,7 @@ pub fn play_check_dive(dive: &DiveSpec, file: &str, check: &mut PlayCheck) {
                     &GenOptions::default(),
                 )
             },
-            "the generator stopped without saying why",
+            crate::dream::SILENT_FAILURE,
         );
         let dream = match made {
             Ok(dream) => dream,

@@ -284,7 +284,7 @@ fn unmade(
 /// aborts on any panic: there the generator must have none, which
 /// tests/game/bounded_generation.rs sweeps for.)
 fn unless_it_panics<T>(work: impl FnOnce() -> T) -> Result<T, String> {
-    crate::panics::catch(work, "the generator stopped without saying why")
+    crate::panics::catch(work, crate::dream::SILENT_FAILURE)
 }
 
 pub(super) fn plugin(app: &mut App) {
@@ -423,6 +423,7 @@ mod tests {
 
     #[test]
     fn a_panic_in_generation_is_reported_as_the_dreams_failure_and_not_retried() {
+        let _one = crate::panics::tests_one_at_a_time();
         let failed = unless_it_panics(|| -> () { panic!("the ground split") });
         assert_eq!(failed, Err("the ground split".to_owned()));
 

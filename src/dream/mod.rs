@@ -36,7 +36,7 @@ pub use ground::GenWork;
 pub use heightfield::Heightfield;
 pub use math::smoothstep;
 pub use noise_field::{Reference, reference_heights};
-pub use options::{GenOptions, Progress, default_threads};
+pub use options::{GenOptions, Progress, SILENT_FAILURE, default_threads};
 pub use pace::{Pace, poll_once, run_to_end};
 pub use placement::{ANCHOR_HOVER, HazardSpawn, Prop};
 pub use reach::{MovementLimits, reachable_from};

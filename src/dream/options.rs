@@ -116,3 +116,7 @@ impl Progress {
         self.cancelled.load(Ordering::Relaxed)
     }
 }
+
+/// What a failure of the generator says when its panic said nothing (the forge and
+/// `validate` catch the generator's panics and report them).
+pub const SILENT_FAILURE: &str = "the generator stopped without saying why";
