@@ -238,11 +238,10 @@ def main():
     path = args[0]
     data = open(path, "rb").read()
     crates, count = by_crate(data)
-    data_bytes = sum(end - start for kind, _, start, end in sections(data) if kind == 11)
-    custom = sum(
-        end - start for kind, name, start, end in sections(data) if kind == 0 and name != "name"
-    )
-    code_bytes = next(end - start for kind, _, start, end in sections(data) if kind == 10)
+    listed = list(sections(data))
+    data_blob = b"".join(data[start:end] for kind, _, start, end in listed if kind == 11)
+    custom = sum(end - start for kind, name, start, end in listed if kind == 0 and name != "name")
+    code_bytes = next(end - start for kind, _, start, end in listed if kind == 10)
 
     rows = []
     for crate, bodies in crates.items():
@@ -268,10 +267,7 @@ def main():
         f"| **all code** | {count:,} | {code_bytes / 1e6:.2f} MB | "
         f"{sum(r[0] for r in rows) / 1e6:.3f} MB |"
     )
-    data_blob = b"".join(
-        data[start:end] for kind, _, start, end in sections(data) if kind == 11
-    )
-    print(f"| data segments | | {data_bytes / 1e6:.2f} MB | {gz(data_blob) / 1e6:.3f} MB |")
+    print(f"| data segments | | {len(data_blob) / 1e6:.2f} MB | {gz(data_blob) / 1e6:.3f} MB |")
     print(f"| other custom sections (not downloaded after wasm-bindgen) | | {custom / 1e6:.2f} MB | |")
 
 

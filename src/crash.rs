@@ -235,12 +235,8 @@ pub fn write_report(folder: &Path, report: &Report) -> io::Result<PathBuf> {
             }
             Err(_) if path.exists() => continue,
             // A file system without hard links (FAT): a rename where nothing is.
-            Err(_) if !path.exists() => {
+            Err(_) => {
                 result = std::fs::rename(&temp, &path).map(|()| path);
-                break;
-            }
-            Err(e) => {
-                result = Err(e);
                 break;
             }
         }

@@ -45,7 +45,7 @@ fn label_of(version: &str, build: &str) -> String {
             clean.push('.');
         }
     }
-    let mut label = format!("{version}+{}", clean.trim_end_matches('.'));
+    let mut label = format!("{version}+{clean}");
     // ASCII by now, so any length is a character boundary; no identifier left empty.
     label.truncate(MAX_LABEL);
     label.trim_end_matches(['.', '+']).to_owned()
