@@ -99,6 +99,99 @@ impl Default for LongWork {
     }
 }
 
+/// A step of a loop's forming and change, as the meter tells frames apart
+/// ([`WorkMeter::loop_changing`]): a frame may take part in several (the first frame of
+/// a loop's play also begins forming the next).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeStep {
+    /// A loop forming: a slice of it on this thread (the browser), or waited for.
+    Forming,
+    /// The old loop's world taken away; the new ground's collider, and Juno on it.
+    Ground,
+    /// A few chunks of the new ground's mesh.
+    Chunks,
+    /// The core and the anchors, or a few props or hazards.
+    Furnishing,
+    /// The loop's first frame of play.
+    Beginning,
+}
+
+impl ChangeStep {
+    pub const ALL: [Self; 5] = [
+        Self::Forming,
+        Self::Ground,
+        Self::Chunks,
+        Self::Furnishing,
+        Self::Beginning,
+    ];
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Forming => "forming",
+            Self::Ground => "ground",
+            Self::Chunks => "chunks",
+            Self::Furnishing => "furnishing",
+            Self::Beginning => "beginning",
+        }
+    }
+
+    const fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// The steps of a loop's change one frame took part in (none: an ordinary frame).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChangeSteps(u8);
+
+/// How many sets of steps there are: every combination of [`ChangeStep::ALL`].
+const STEP_SETS: usize = 1 << ChangeStep::ALL.len();
+
+impl ChangeSteps {
+    pub fn with(self, step: ChangeStep) -> Self {
+        Self(self.0 | step.bit())
+    }
+
+    pub fn contains(self, step: ChangeStep) -> bool {
+        self.0 & step.bit() != 0
+    }
+
+    /// Whether the frame took part in no step: an ordinary frame.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+impl std::fmt::Display for ChangeSteps {
+    /// The steps' names joined by `+` ("forming+beginning"); "none" for none.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_empty() {
+            return f.write_str("none");
+        }
+        let mut first = true;
+        for step in ChangeStep::ALL.into_iter().filter(|&s| self.contains(s)) {
+            if !first {
+                f.write_str("+")?;
+            }
+            f.write_str(step.name())?;
+            first = false;
+        }
+        Ok(())
+    }
+}
+
+/// The frames that took part in one set of a loop change's steps.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StepFrames {
+    pub frames: u64,
+    /// The longest of them, milliseconds.
+    pub worst: f32,
+}
+
 /// The meter's resolution, and the longest frame it tells apart (longer ones count as
 /// this long): half a second in steps of 0.05 ms.
 const BIN_MILLIS: f32 = 0.05;
@@ -118,7 +211,8 @@ pub struct WorkMeter {
     work: Duration,
     /// The part of it the player was waiting on (behind a screen that says so).
     waiting: Duration,
-    changing: bool,
+    /// The steps of a loop's change this frame took part in.
+    steps: ChangeSteps,
     /// When the last frame began.
     last_began: Option<Instant>,
     pacing: Pacing,
@@ -137,7 +231,7 @@ impl Default for WorkMeter {
             began: None,
             work: Duration::ZERO,
             waiting: Duration::ZERO,
-            changing: false,
+            steps: ChangeSteps::default(),
             last_began: None,
             pacing: Pacing::default(),
             lengths: vec![0; BINS],
@@ -156,6 +250,8 @@ pub struct FrameSeen {
     pub long_work: f32,
     /// Whether a loop was forming or changing.
     pub changing: bool,
+    /// Which steps of it the frame took part in.
+    pub steps: ChangeSteps,
 }
 
 /// The meter's figures, milliseconds (0 where no frame was seen).
@@ -178,6 +274,9 @@ pub struct Pacing {
     pub worst_changing_frame: f32,
     /// Whether the last frame seen was one of those.
     pub changing_now: bool,
+    /// Those frames by the steps of the change they took part in, indexed by
+    /// [`ChangeSteps`]' bits (see [`Pacing::by_steps`]).
+    steps: [StepFrames; STEP_SETS],
     /// The median whole frame: from one frame's start to the next, so with the drawing
     /// (the new meshes' upload among it) and the wait for the display. In the browser a
     /// frame is drawn before the next begins; on the desktop the renderer draws a frame
@@ -232,9 +331,9 @@ impl WorkMeter {
         }
     }
 
-    /// Marks this frame as one while a loop forms or changes.
-    pub fn loop_changing(&mut self) {
-        self.changing = true;
+    /// Marks this frame as one while a loop forms or changes, taking part in `step`.
+    pub fn loop_changing(&mut self, step: ChangeStep) {
+        self.steps = self.steps.with(step);
     }
 
     /// The last frame the meter saw end (a system in `Last` after [`end_frame`] reads
@@ -258,7 +357,7 @@ impl WorkMeter {
         if let Some(last) = self.last_began {
             let millis = now.duration_since(last).as_secs_f32() * 1000.0;
             self.whole_lengths[bin_of(millis)] += 1;
-            if self.changing {
+            if !self.steps.is_empty() {
                 let p = &mut self.pacing;
                 p.worst_changing_whole_frame = p.worst_changing_whole_frame.max(millis);
             }
@@ -267,7 +366,7 @@ impl WorkMeter {
         self.began = Some(now);
         self.work = Duration::ZERO;
         self.waiting = Duration::ZERO;
-        self.changing = false;
+        self.steps = ChangeSteps::default();
     }
 
     fn end_frame(&mut self) {
@@ -278,21 +377,38 @@ impl WorkMeter {
         let waiting = self.waiting.as_secs_f32() * 1000.0;
         let work = self.work.saturating_sub(self.waiting).as_secs_f32() * 1000.0;
         self.lengths[bin_of(millis)] += 1;
+        let changing = !self.steps.is_empty();
         self.last = Some(FrameSeen {
             millis,
             long_work: work,
-            changing: self.changing,
+            changing,
+            steps: self.steps,
         });
         let p = &mut self.pacing;
         p.frames += 1;
         p.worst_work = p.worst_work.max(work);
         p.worst_waiting = p.worst_waiting.max(waiting);
         p.frames_over_8ms += u64::from(work > 8.0);
-        p.changing_now = self.changing;
-        if self.changing {
+        p.changing_now = changing;
+        if changing {
             p.changing_frames += 1;
             p.worst_changing_frame = p.worst_changing_frame.max(millis);
+            let by_steps = &mut p.steps[self.steps.index()];
+            by_steps.frames += 1;
+            by_steps.worst = by_steps.worst.max(millis);
         }
+    }
+}
+
+impl Pacing {
+    /// The frames while a loop formed or changed, by the steps of the change each took
+    /// part in: the sets of steps seen, in a fixed order.
+    pub fn by_steps(&self) -> impl Iterator<Item = (ChangeSteps, StepFrames)> + '_ {
+        self.steps
+            .iter()
+            .enumerate()
+            .filter(|(_, frames)| frames.frames > 0)
+            .map(|(bits, &frames)| (ChangeSteps(bits as u8), frames))
     }
 }
 
@@ -312,7 +428,16 @@ impl std::fmt::Display for Pacing {
             self.median_whole_frame,
             self.worst_changing_whole_frame,
             self.worst_changing_whole_frame / self.median_whole_frame.max(1e-3),
-        )
+        )?;
+        for (at, (steps, frames)) in self.by_steps().enumerate() {
+            let lead = if at == 0 { "; by step: " } else { ", " };
+            write!(
+                f,
+                "{lead}{steps} at worst {:.2} ms ({} frames)",
+                frames.worst, frames.frames
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -394,6 +519,53 @@ mod tests {
         assert_eq!(pacing.frames, 1);
     }
 
+    /// Each frame is counted once, under the set of steps it took part in, and the
+    /// figures name them.
+    #[test]
+    fn frames_are_told_apart_by_the_steps_of_the_change() {
+        let mut meter = WorkMeter::default();
+        let mut frame = |steps: &[ChangeStep], millis: u64| {
+            meter.begin_frame();
+            for &step in steps {
+                meter.loop_changing(step);
+            }
+            std::thread::sleep(Duration::from_millis(millis));
+            meter.end_frame();
+        };
+        frame(&[], 1);
+        frame(&[ChangeStep::Forming], 1);
+        frame(&[ChangeStep::Forming], 3);
+        frame(&[ChangeStep::Ground], 2);
+        frame(&[ChangeStep::Beginning, ChangeStep::Forming], 6);
+        let p = meter.pacing();
+        let seen: Vec<(String, u64)> = p
+            .by_steps()
+            .map(|(steps, frames)| (steps.to_string(), frames.frames))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("forming".to_owned(), 2),
+                ("ground".to_owned(), 1),
+                ("forming+beginning".to_owned(), 1)
+            ]
+        );
+        let worst = |name: &str| {
+            p.by_steps()
+                .find(|(steps, _)| steps.to_string() == name)
+                .map(|(_, frames)| frames.worst)
+                .unwrap()
+        };
+        assert!(worst("forming") >= 3.0 && worst("forming") < 6.0, "{p}");
+        assert!(worst("forming+beginning") >= 6.0, "{p}");
+        assert_eq!(p.changing_frames, 4);
+        assert!(
+            p.to_string().contains("; by step: forming at worst "),
+            "{p}"
+        );
+        assert_eq!(ChangeSteps::default().to_string(), "none");
+    }
+
     /// A whole frame runs from its start to the next frame's, drawing included, and is
     /// counted against the frame whose work it drew: the one that changed a loop puts
     /// its new ground's upload in its own whole frame, not the next one's.
@@ -403,7 +575,7 @@ mod tests {
         let mut frame = |changing: bool, drawing: u64| {
             meter.begin_frame();
             if changing {
-                meter.loop_changing();
+                meter.loop_changing(ChangeStep::Ground);
             }
             meter.end_frame();
             std::thread::sleep(Duration::from_millis(drawing));

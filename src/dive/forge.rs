@@ -25,7 +25,7 @@ use crate::dream::{
     default_threads, poll_once, run_to_end,
 };
 use crate::levels::DiveSpec;
-use crate::long_work::{FrameShare, LongWork, WorkMeter};
+use crate::long_work::{ChangeStep, FrameShare, LongWork, WorkMeter};
 use crate::state::AppState;
 
 /// A dream, generated and ready to become entities.
@@ -312,7 +312,7 @@ fn poll_forge(
     mut meter: ResMut<WorkMeter>,
 ) {
     if !forge.pending.is_empty() {
-        meter.loop_changing();
+        meter.loop_changing(ChangeStep::Forming);
     }
     meter.run(*share, |share| forge.poll(*how, share));
 }

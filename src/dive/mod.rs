@@ -37,8 +37,8 @@ pub use people::{DreamPerson, People, PersonSays};
 pub use reload::Reshaping;
 pub use world::{
     CHUNKS_PER_FRAME, DreamCoreSite, DreamProp, HAZARDS_PER_FRAME, HazardSite, LoopScoped,
-    PROPS_PER_FRAME, STAIR_RISE, STAIR_RUN, Terrain, TerrainChunk, WATER_SPREAD, WaterSurface,
-    prop_collider,
+    PEOPLE_PER_FRAME, PROPS_PER_FRAME, STAIR_RISE, STAIR_RUN, Terrain, TerrainChunk, WATER_SPREAD,
+    WaterSurface, prop_collider,
 };
 
 use crate::levels::strangers::StrangerKey;

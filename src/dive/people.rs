@@ -68,12 +68,18 @@ pub struct People {
     talk_node: Option<String>,
 }
 
+/// Someone put in the dream with the loop's furnishings, behind the forming screen, who
+/// walks from the loop's second frame of play, as the cast did when they came in its
+/// first (the shipped replays were recorded so).
+#[derive(Component, Debug, Default, Clone, Copy)]
+pub(super) struct Arriving;
+
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<PersonSays>()
         .init_dive_resource::<People>()
         .add_systems(
             Update,
-            (place, listen)
+            (arrive, listen)
                 .chain()
                 .in_set(crate::AppSystems::Update)
                 .in_set(crate::DiveSystems::InPlay)
@@ -82,74 +88,97 @@ pub(super) fn plugin(app: &mut App) {
     // walk runs in the dive's fixed-step order (`super::simulate`).
 }
 
-/// Puts the cast into each new loop: companions beside Juno's spawn, someone at the
-/// edge at the reachable ground farthest from it.
-fn place(
-    mut commands: Commands,
-    people: Res<People>,
-    dive: Res<ActiveDive>,
-    dream: Res<CurrentDream>,
-    standing: Query<(), With<DreamPerson>>,
-) {
-    // Each new loop's world (and one re-formed after an edit to its files) starts
-    // without them.
-    if !standing.is_empty() || dive.spec.dream.cast.is_empty() {
-        return;
-    }
-    let limits = crate::dream::MovementLimits::default().planning();
-    let steering = |side: f32| Steering {
-        max_gradient: limits.max_gradient,
-        water: dream.water_level,
-        side,
-    };
-    let mut companions = 0u32;
-    for (index, person) in dive.spec.dream.cast.iter().enumerate() {
-        if people.gone.contains(&index) {
-            continue;
-        }
-        let at = match person.role {
-            Role::Companion => {
-                companions += 1;
-                let side = if companions.is_multiple_of(2) {
-                    1.0
-                } else {
-                    -1.0
-                };
-                let beside = Vec2::new(side * 1.8 * companions.div_ceil(2) as f32, 1.5);
-                dream.safe_spot_near(dream.spawn.xz() + beside)
-            }
-            Role::Edge => farthest_from(&dream, dream.spawn),
-        };
-        commands.spawn((
-            Name::new(format!("Dream person: {}", person.who)),
-            DreamPerson {
-                index,
-                role: person.role,
-                steering: steering(if index.is_multiple_of(2) { 1.0 } else { -1.0 }),
-            },
-            LoopScoped,
-            DespawnOnExit(AppState::Dream),
-            Transform::from_translation(at),
-            Visibility::Visible,
-        ));
+/// The cast put in place for the new loop begin to walk from the next frame.
+fn arrive(mut commands: Commands, arriving: Query<Entity, With<Arriving>>) {
+    for person in &arriving {
+        commands.entity(person).remove::<Arriving>();
     }
 }
 
-/// The reachable ground farthest from `from`: the edge of what Juno can walk to.
+/// Puts the `index`th of the cast into a new loop's world (one a frame of its
+/// furnishing: see `world::furnish_a_frame`), unless they are gone from the dream:
+/// companions beside Juno's spawn, someone at the edge at the reachable ground
+/// farthest from it. Whether someone was put.
+pub(super) fn put_in_place(
+    commands: &mut Commands,
+    index: usize,
+    people: &People,
+    dive: &ActiveDive,
+    dream: &Dream,
+) -> bool {
+    let cast = &dive.spec.dream.cast;
+    let Some(person) = cast.get(index) else {
+        return false;
+    };
+    if people.gone.contains(&index) {
+        return false;
+    }
+    let at = match person.role {
+        Role::Companion => {
+            // Companions stand either side of her in turn, the cast's order.
+            let companions = cast[..=index]
+                .iter()
+                .enumerate()
+                .filter(|(i, p)| p.role == Role::Companion && !people.gone.contains(i))
+                .count() as u32;
+            let side = if companions.is_multiple_of(2) {
+                1.0
+            } else {
+                -1.0
+            };
+            let beside = Vec2::new(side * 1.8 * companions.div_ceil(2) as f32, 1.5);
+            dream.safe_spot_near(dream.spawn.xz() + beside)
+        }
+        Role::Edge => farthest_from(dream, dream.spawn),
+    };
+    let limits = crate::dream::MovementLimits::default().planning();
+    commands.spawn((
+        Name::new(format!("Dream person: {}", person.who)),
+        DreamPerson {
+            index,
+            role: person.role,
+            steering: Steering {
+                max_gradient: limits.max_gradient,
+                water: dream.water_level,
+                side: if index.is_multiple_of(2) { 1.0 } else { -1.0 },
+            },
+        },
+        Arriving,
+        LoopScoped,
+        DespawnOnExit(AppState::Dream),
+        Transform::from_translation(at),
+        Visibility::Visible,
+    ));
+    true
+}
+
+/// The reachable ground farthest from `from`: the edge of what Juno can walk to (the
+/// last such sample in the grid's order, of those as far).
+///
+/// The distance of each sample is its world point's, as `Vec2::distance_squared` gives
+/// it (`dx * dx + dz * dz`), with a column's and a row's share worked out once: the
+/// search runs in a frame of a loop's change, over every sample of the ground.
 fn farthest_from(dream: &Dream, from: Vec3) -> Vec3 {
-    let n = dream.heightfield.samples();
-    dream
-        .reachable
-        .iter()
-        .enumerate()
-        .filter(|&(_, &r)| r)
-        .map(|(i, _)| dream.heightfield.world_point(i % n, i / n))
-        .max_by(|a, b| {
-            a.xz()
-                .distance_squared(from.xz())
-                .total_cmp(&b.xz().distance_squared(from.xz()))
+    let field = &dream.heightfield;
+    let n = field.samples();
+    let across: Vec<f32> = (0..n)
+        .map(|x| {
+            let d = field.world_xz(x, 0).x - from.x;
+            d * d
         })
-        .unwrap_or(dream.spawn)
+        .collect();
+    let mut farthest: Option<(f32, usize)> = None;
+    for (z, row) in dream.reachable.chunks(n).enumerate() {
+        let d = field.world_xz(0, z).y - from.z;
+        let along = d * d;
+        for (x, _) in row.iter().enumerate().filter(|&(_, &r)| r) {
+            let distance = across[x] + along;
+            if farthest.is_none_or(|(most, _)| distance >= most) {
+                farthest = Some((distance, z * n + x));
+            }
+        }
+    }
+    farthest.map_or(dream.spawn, |(_, i)| field.world_point(i % n, i / n))
 }
 
 /// Each person a step: companions after Juno (to the core once it opens), people leaving
@@ -161,7 +190,7 @@ pub(super) fn walk(
     dream: Res<CurrentDream>,
     mut people: ResMut<People>,
     juno: Single<&Transform, (With<Juno>, Without<DreamPerson>)>,
-    mut walkers: Query<(Entity, &mut DreamPerson, &mut Transform)>,
+    mut walkers: Query<(Entity, &mut DreamPerson, &mut Transform), Without<Arriving>>,
 ) {
     let dt = time.delta_secs();
     let ground = |p: Vec2| dream.heightfield.height_at(p);
@@ -336,5 +365,59 @@ fn listen(
         {
             people.leaving.insert(index);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dream::{GenOptions, MovementLimits};
+
+    /// The search as it read before its distances were worked out a row at a time:
+    /// every reachable sample's world point, the last of the farthest.
+    fn farthest_plainly(dream: &Dream, from: Vec3) -> Vec3 {
+        let n = dream.heightfield.samples();
+        dream
+            .reachable
+            .iter()
+            .enumerate()
+            .filter(|&(_, &r)| r)
+            .map(|(i, _)| dream.heightfield.world_point(i % n, i / n))
+            .max_by(|a, b| {
+                a.xz()
+                    .distance_squared(from.xz())
+                    .total_cmp(&b.xz().distance_squared(from.xz()))
+            })
+            .unwrap_or(dream.spawn)
+    }
+
+    #[test]
+    fn the_edge_is_the_same_sample_the_plain_search_finds() {
+        let root = crate::levels::data_root();
+        let assembly = crate::levels::disk::load(&root.join("levels"), &[], &root);
+        let leo = assembly.library.dive("leo").expect("Leo's dive");
+        let dream = Dream::generate_with(
+            &leo.recipe(0),
+            3,
+            &MovementLimits::default(),
+            &GenOptions::single_threaded(),
+        );
+        let n = dream.heightfield.samples();
+        // From the spawn, from the middle, from a corner and from a grid point (ties).
+        let froms = [
+            dream.spawn,
+            Vec3::ZERO,
+            dream.heightfield.world_point(0, n - 1),
+            dream.heightfield.world_point(n / 2, n / 3),
+        ];
+        for from in froms {
+            let edge = farthest_from(&dream, from);
+            assert_eq!(edge, farthest_plainly(&dream, from), "from {from}");
+            assert_ne!(edge, dream.spawn, "from {from}: found nothing");
+        }
+        // Nothing reachable: the spawn.
+        let mut nowhere = dream.clone();
+        nowhere.reachable.fill(false);
+        assert_eq!(farthest_from(&nowhere, Vec3::ZERO), nowhere.spawn);
     }
 }

@@ -8,12 +8,14 @@ use bevy_rapier3d::prelude::Collider;
 
 use super::forge::GeneratedDream;
 use super::hazards::make_hazard;
+use super::people::{People, put_in_place};
 use super::{
     ActiveDive, CORE_VEIL_RADIUS, CoreVeil, DreamForge, Lucidity, MemoryAnchor, NightmareLoop,
     Understood,
 };
 use crate::dream::{Dream, HazardKind, PropKind};
 use crate::juno::PlaceJuno;
+use crate::long_work::ChangeStep;
 use crate::state::AppState;
 use crate::state::DreamPhase;
 use crate::world::CurrentDream;
@@ -54,7 +56,15 @@ pub(super) fn plugin(app: &mut App) {
             .in_set(crate::AppSystems::Update)
             .run_if(in_state(DreamPhase::Forming)),
     )
+    .add_systems(OnEnter(DreamPhase::Exploring), loop_begins)
     .end_with_dive::<Unfurnished>();
+}
+
+/// The frame a loop's play begins is the change's last: what runs only in play runs
+/// again, on a world it has not seen (the cast, put in place behind the forming screen,
+/// start to walk the frame after).
+fn loop_begins(mut meter: ResMut<crate::long_work::WorkMeter>) {
+    meter.loop_changing(ChangeStep::Beginning);
 }
 
 /// The new loop's ground is in place, solid under Juno; what is still to come, a
@@ -67,9 +77,11 @@ pub(super) struct Unfurnished {
     chunks: Vec<Mesh>,
     /// Whether the core and the anchors stand.
     core: bool,
-    /// How many of the dream's props, then of its hazards, stand.
+    /// How many of the dream's props, then of its hazards, stand; how many of its cast
+    /// were seen to (put in place, or gone from the dream).
     props: usize,
     hazards: usize,
+    people: usize,
 }
 
 /// The ground's mesh chunks added (and so uploaded) in one frame of a loop's change.
@@ -79,11 +91,15 @@ pub const PROPS_PER_FRAME: usize = 8;
 /// The hazards put in one frame of a loop's change (each one a figure or a field of
 /// tiles to dress).
 pub const HAZARDS_PER_FRAME: usize = 2;
+/// The dream's people put in one frame of a loop's change (each a figure to dress, and
+/// someone at the edge a search of the reachable ground).
+pub const PEOPLE_PER_FRAME: usize = 1;
 
 /// When the generator has the loop the dive is on, replaces the old loop's world with it,
 /// over a few frames behind the forming screen: first the ground's collider (and Juno on
 /// it), then its mesh [`CHUNKS_PER_FRAME`] chunks a frame, then what stands on it a few
-/// things a frame ([`Unfurnished`]); the loop begins in the frame the last comes.
+/// things a frame ([`Unfurnished`]), the dream's people last; the loop begins in the
+/// frame after the last comes.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn form_loop(
     mut commands: Commands,
@@ -96,14 +112,23 @@ pub(super) fn form_loop(
     current: Option<Res<CurrentDream>>,
     mut next_phase: ResMut<NextState<DreamPhase>>,
     mut meter: ResMut<crate::long_work::WorkMeter>,
+    people: Res<People>,
 ) {
-    // Behind the forming screen a loop is changing, whatever this frame does.
-    meter.loop_changing();
     // Furnishing a loop whose files just changed would dress the old ground: the new
     // loop is on its way.
     if let (Some(mut unfurnished), Some(current), None) = (unfurnished, current, &reshaping) {
+        meter.loop_changing(if unfurnished.chunks.is_empty() {
+            ChangeStep::Furnishing
+        } else {
+            ChangeStep::Chunks
+        });
         let dream = current.0.clone();
-        if !furnish_a_frame(&mut commands, &mut meshes, &mut unfurnished, &dream, &dive) {
+        let to = Furnishing {
+            dream: &dream,
+            dive: &dive,
+            people: &people,
+        };
+        if !furnish_a_frame(&mut commands, &mut meshes, &mut unfurnished, to) {
             return;
         }
         commands.remove_resource::<Unfurnished>();
@@ -119,9 +144,12 @@ pub(super) fn form_loop(
         next_phase.set(DreamPhase::Exploring);
         return;
     }
+    // Behind the forming screen a loop is changing, whatever this frame does.
     let Some(generated) = forge.take(dive.spec.id(), dive.loop_index) else {
+        meter.loop_changing(ChangeStep::Forming);
         return;
     };
+    meter.loop_changing(ChangeStep::Ground);
     for entity in &old {
         commands.entity(entity).despawn();
     }
@@ -180,6 +208,7 @@ fn spawn_ground(
         core: false,
         props: 0,
         hazards: 0,
+        people: 0,
     }
 }
 
@@ -189,9 +218,13 @@ fn furnish_a_frame(
     commands: &mut Commands,
     meshes: &mut Assets<Mesh>,
     to_come: &mut Unfurnished,
-    dream: &Dream,
-    dive: &ActiveDive,
+    Furnishing {
+        dream,
+        dive,
+        people,
+    }: Furnishing,
 ) -> bool {
+    let cast = dive.spec.dream.cast.len();
     if !to_come.chunks.is_empty() {
         let from = to_come.chunks.len().saturating_sub(CHUNKS_PER_FRAME);
         let terrain = to_come.terrain;
@@ -225,11 +258,27 @@ fn furnish_a_frame(
             make_hazard(&mut entity, hazard.kind, hazard.position);
         }
         to_come.hazards = end;
+    } else {
+        // Those gone from the dream cost nothing: on to the next who is not.
+        let mut put = 0;
+        while put < PEOPLE_PER_FRAME && to_come.people < cast {
+            put += usize::from(put_in_place(commands, to_come.people, people, dive, dream));
+            to_come.people += 1;
+        }
     }
     to_come.chunks.is_empty()
         && to_come.core
         && to_come.props == dream.props.len()
         && to_come.hazards == dream.hazards.len()
+        && to_come.people == cast
+}
+
+/// What a loop's world is furnished from.
+#[derive(Clone, Copy)]
+struct Furnishing<'a> {
+    dream: &'a Dream,
+    dive: &'a ActiveDive,
+    people: &'a People,
 }
 
 /// One square of the terrain's mesh, under the terrain.

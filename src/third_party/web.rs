@@ -71,8 +71,19 @@ fn count_frames(mut frames: Local<u32>) {
 
 fn show_pacing(meter: Res<crate::long_work::WorkMeter>) {
     let p = meter.pacing();
+    // The frames while a loop formed or changed, by the steps of the change each took
+    // part in.
+    let steps: Vec<String> = p
+        .by_steps()
+        .map(|(steps, frames)| {
+            format!(
+                r#"{{"steps":"{steps}","frames":{},"worst":{:.3}}}"#,
+                frames.frames, frames.worst
+            )
+        })
+        .collect();
     let text = format!(
-        r#"{{"frames":{},"worstWork":{:.3},"worstWaiting":{:.3},"framesOver8ms":{},"medianFrame":{:.3},"changingFrames":{},"worstChangingFrame":{:.3},"changingNow":{},"medianWholeFrame":{:.3},"worstChangingWholeFrame":{:.3}}}"#,
+        r#"{{"frames":{},"worstWork":{:.3},"worstWaiting":{:.3},"framesOver8ms":{},"medianFrame":{:.3},"changingFrames":{},"worstChangingFrame":{:.3},"changingNow":{},"medianWholeFrame":{:.3},"worstChangingWholeFrame":{:.3},"steps":[{}]}}"#,
         p.frames,
         p.worst_work,
         p.worst_waiting,
@@ -82,7 +93,8 @@ fn show_pacing(meter: Res<crate::long_work::WorkMeter>) {
         p.worst_changing_frame,
         p.changing_now,
         p.median_whole_frame,
-        p.worst_changing_whole_frame
+        p.worst_changing_whole_frame,
+        steps.join(","),
     );
     if let Some(body) = body() {
         let _ = body.dataset().set("pacing", &text);

@@ -385,19 +385,22 @@ fn loops_form_a_slice_a_frame_as_in_the_browser() {
 /// A loop's change is spread over frames behind the forming screen: the ground's
 /// collider first, then its mesh a few chunks a frame (each chunk's upload falls in the
 /// frame that adds it), then the core and anchors, then the props and the hazards a few
-/// a frame, never two kinds in one frame; the loop is played only once all are there.
+/// a frame, then the dream's people one a frame, never two kinds in one frame; the loop
+/// is played only once all are there.
 #[test]
 fn a_loop_changes_a_few_things_a_frame() {
     use sleep_sync::dive::{
-        CHUNKS_PER_FRAME, DreamProp, HAZARDS_PER_FRAME, HazardSite, PROPS_PER_FRAME, TerrainChunk,
+        ActiveDive, CHUNKS_PER_FRAME, DreamPerson, DreamProp, HAZARDS_PER_FRAME, HazardSite,
+        PEOPLE_PER_FRAME, PROPS_PER_FRAME, People, TerrainChunk,
     };
     use sleep_sync::state::DreamPhase;
 
-    /// What each frame added: chunks, props, hazards, anchors; and whether it was played.
+    /// What each frame added: chunks, props, hazards, anchors, people; and whether it
+    /// was played.
     #[derive(Resource, Default)]
     struct Added {
-        now: [usize; 4],
-        frames: Vec<([usize; 4], bool)>,
+        now: [usize; 5],
+        frames: Vec<([usize; 5], bool)>,
     }
     fn count<C: Component, const KIND: usize>(_: On<Add, C>, mut added: ResMut<Added>) {
         added.now[KIND] += 1;
@@ -408,6 +411,7 @@ fn a_loop_changes_a_few_things_a_frame() {
         .add_observer(count::<DreamProp, 1>)
         .add_observer(count::<HazardSite, 2>)
         .add_observer(count::<MemoryAnchor, 3>)
+        .add_observer(count::<DreamPerson, 4>)
         .add_systems(
             Last,
             |mut added: ResMut<Added>, phase: Option<Res<State<DreamPhase>>>| {
@@ -424,24 +428,29 @@ fn a_loop_changes_a_few_things_a_frame() {
     let chunks = (dream.heightfield.samples() - 1)
         .div_ceil(CHUNK_CELLS)
         .pow(2);
+    let cast = app.world().resource::<ActiveDive>().spec.dream.cast.len();
+    let gone = app.world().resource::<People>().gone.len();
+    assert!(cast > gone, "Leo's dream has someone in it");
     let wanted = [
         chunks,
         dream.props.len(),
         dream.hazards.len(),
         dream.anchors.len(),
+        cast - gone,
     ];
     let most = [
         CHUNKS_PER_FRAME,
         PROPS_PER_FRAME,
         HAZARDS_PER_FRAME,
         usize::MAX,
+        PEOPLE_PER_FRAME,
     ];
     assert!(
         dream.props.len() > PROPS_PER_FRAME,
         "a dream of few props shows nothing"
     );
     let frames = &app.world().resource::<Added>().frames;
-    for kind in 0..4 {
+    for kind in 0..5 {
         let adding: Vec<usize> = frames
             .iter()
             .map(|f| f.0[kind])
@@ -463,7 +472,7 @@ fn a_loop_changes_a_few_things_a_frame() {
             "kind {kind}: {adding:?}"
         );
     }
-    let adds = |f: &([usize; 4], bool)| f.0.iter().filter(|&&n| n > 0).count();
+    let adds = |f: &([usize; 5], bool)| f.0.iter().filter(|&&n| n > 0).count();
     assert!(
         frames.iter().all(|f| adds(f) <= 1),
         "two kinds in a frame: {frames:?}"

@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use sleep_sync::campaign::{ControlRoom, Panel};
 use sleep_sync::dev::pacing::{self, PacingFigures, PacingRun, REPORT, StageFigures, table};
 use sleep_sync::dev::testing::headless_app_with_looks;
-use sleep_sync::long_work::FrameSeen;
+use sleep_sync::long_work::{ChangeStep, ChangeSteps, FrameSeen};
 
 #[test]
 fn the_pacing_run_measures_every_screen_and_each_loop_change() {
@@ -62,13 +62,41 @@ fn the_pacing_run_measures_every_screen_and_each_loop_change() {
         assert!(dive.frames >= 3 * 10 + dive.changing_frames, "{dive:?}");
         assert!(dive.worst_changing > 0.0 && dive.median > 0.0, "{dive:?}");
         assert!(dive.worst_changing >= dive.median, "{dive:?}");
+        // Each step of a change is told apart: the first loop's ground and every step
+        // after it, the frames a loop's play begins (three loops) among them.
+        for step in ChangeStep::ALL {
+            let frames: usize = dive
+                .by_steps
+                .iter()
+                .filter(|set| set.steps.contains(step))
+                .map(|set| set.frames)
+                .sum();
+            let least = match step {
+                ChangeStep::Forming => 10,
+                ChangeStep::Chunks => 2 * 4,
+                ChangeStep::Ground | ChangeStep::Furnishing | ChangeStep::Beginning => 2,
+            };
+            assert!(
+                frames >= least,
+                "{}: {frames} frames: {dive:?}",
+                step.name()
+            );
+        }
+        let by_steps: usize = dive.by_steps.iter().map(|set| set.frames).sum();
+        assert_eq!(by_steps, dive.changing_frames, "{dive:?}");
     }
     let open = &app.world().resource::<ControlRoom>().0.open;
     assert_eq!(open.len(), Panel::ALL.len(), "every panel was open");
 
     let written = std::fs::read_to_string(&report).expect("the report is written");
+    println!("{written}");
     assert_eq!(written, table(&figures));
-    assert_eq!(written.lines().count(), 2 + figures.len(), "{written}");
+    let sets: usize = figures.iter().map(|f| f.by_steps.len()).sum();
+    assert_eq!(
+        written.lines().count(),
+        2 + figures.len() + 3 + sets,
+        "{written}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -78,6 +106,11 @@ fn a_screens_figures_are_its_frames_median_percentile_and_worst() {
         millis,
         long_work: millis / 10.0,
         changing,
+        steps: if changing {
+            ChangeSteps::default().with(ChangeStep::Chunks)
+        } else {
+            ChangeSteps::default()
+        },
     };
     // 1..=100 ms, the last five while a loop changed.
     let frames: Vec<FrameSeen> = (1..=100).map(|ms| frame(ms as f32, ms > 95)).collect();
@@ -90,6 +123,9 @@ fn a_screens_figures_are_its_frames_median_percentile_and_worst() {
     assert_eq!(f.worst_changing, 100.0);
     assert_eq!(f.worst_long_work, 10.0);
     assert_eq!(f.worst_to_median(), 2.0);
+    assert_eq!(f.by_steps.len(), 1);
+    assert_eq!((f.by_steps[0].frames, f.by_steps[0].worst), (5, 100.0));
+    assert_eq!(f.by_steps[0].steps.to_string(), "chunks");
     // With no loop changing, the worst is the worst of any frame.
     let calm = StageFigures::of("title".to_owned(), &frames[..95], 0);
     assert_eq!(calm.worst_changing, 0.0);

@@ -5,7 +5,8 @@
 
 use bevy::prelude::*;
 use sleep_sync::dev::testing::{
-    answer, dive_into, headless_app, move_juno_to, run_until, step_up_to_the_core, talk_node,
+    answer, dive_into, end_loop, headless_app, move_juno_to, run_until, step_up_to_the_core,
+    talk_node,
 };
 use sleep_sync::dive::{
     ActiveDive, CurrentDream, DreamPerson, Hazard, LoopState, NightmareLoop, People, PersonSays,
@@ -89,21 +90,31 @@ fn the_family_walks_with_juno_and_speaks_when_she_does_something_first() {
             sleep_sync::levels::Role::Edge => assert_eq!(now, before),
         }
     }
-    // The world re-formed around her (a loop, an edit to the dream's files): the
-    // family is there again, and says nothing twice.
-    {
-        let world = app.world_mut();
-        let standing: Vec<Entity> = world
-            .query_filtered::<Entity, With<DreamPerson>>()
-            .iter(world)
-            .collect();
-        for person in standing {
-            world.despawn(person);
-        }
+    // The world re-formed around her (a new loop; an edit to the dream's files takes
+    // the same way): the family is there again, and says nothing twice.
+    #[derive(Resource, Default)]
+    struct Placed(Vec<(usize, Vec3)>);
+    app.init_resource::<Placed>().add_observer(
+        |add: On<Add, DreamPerson>,
+         people: Query<(&DreamPerson, &Transform)>,
+         mut placed: ResMut<Placed>| {
+            if let Ok((person, at)) = people.get(add.entity) {
+                placed.0.push((person.index, at.translation));
+            }
+        },
+    );
+    end_loop(&mut app);
+    let mut placed = app.world().resource::<Placed>().0.clone();
+    placed.sort_by_key(|(index, _)| *index);
+    assert_eq!(placed.len(), 4, "placed again");
+    // They came with the loop's world, before its play began, and stand where they were
+    // put through the loop's first frame of play: they walk from its second, as when
+    // they came in its first (the shipped replays were recorded so).
+    assert_eq!(people(&mut app), placed, "walked in the loop's first frame");
+    for _ in 0..10 {
+        app.update();
     }
-    app.update();
-    app.update();
-    assert_eq!(people(&mut app).len(), 4, "placed again");
+    assert_ne!(people(&mut app), placed, "nobody walks after Juno");
     // Standing still, she is told what to do, once.
     let said = &app.world().resource::<Heard>().0;
     assert!(

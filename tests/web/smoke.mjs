@@ -233,6 +233,9 @@ try {
     throw new Error(`the frame meter saw no loop form: ${JSON.stringify(paced)}`);
   }
   console.log(`frame pacing (the game's own side of each frame): ${paced.frames} frames; long work at most ${paced.worstWork.toFixed(2)} ms a frame (${paced.framesOver8ms} frames over 8 ms); median frame ${paced.medianFrame.toFixed(2)} ms; ${paced.changingFrames} frames while a loop formed or changed, the worst ${paced.worstChangingFrame.toFixed(2)} ms (${(paced.worstChangingFrame / paced.medianFrame).toFixed(2)}× the median); whole frames (drawing and the wait for the display included): median ${paced.medianWholeFrame.toFixed(2)} ms, the worst while a loop formed or changed ${paced.worstChangingWholeFrame.toFixed(2)} ms (${(paced.worstChangingWholeFrame / paced.medianWholeFrame).toFixed(2)}×)`);
+  // Which step of the change each of those frames took part in, and the worst of each.
+  const steps = (paced.steps || []).map((s) => `${s.steps} ${s.worst.toFixed(2)} ms (${(s.worst / paced.medianFrame).toFixed(2)}×, ${s.frames} frames)`);
+  console.log(`  by step of the change, the worst frame: ${steps.join("; ")}`);
 
   // A new session in the same browser reads the setting back from localStorage.
   await page.reload();

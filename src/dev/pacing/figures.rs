@@ -1,7 +1,7 @@
 //! What the frame-pacing run's screens came to: each screen's figures from its frames,
 //! and the report's table.
 
-use crate::long_work::FrameSeen;
+use crate::long_work::{ChangeSteps, FrameSeen};
 
 /// What a screen's frames came to, milliseconds of the game's side of a frame.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +24,17 @@ pub struct StageFigures {
     pub worst_changing: f32,
     /// The most long work one frame did.
     pub worst_long_work: f32,
+    /// The frames while a loop formed or changed by the steps of the change each took
+    /// part in: how many, and the worst (in the order the sets were first seen).
+    pub by_steps: Vec<StepFigures>,
+}
+
+/// The frames of a screen that took part in one set of a loop change's steps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepFigures {
+    pub steps: ChangeSteps,
+    pub frames: usize,
+    pub worst: f32,
 }
 
 impl StageFigures {
@@ -52,6 +63,7 @@ impl StageFigures {
             changing_frames: frames.iter().filter(|f| f.changing).count(),
             worst_changing: worst(true),
             worst_long_work: frames.iter().map(|f| f.long_work).fold(0.0, f32::max),
+            by_steps: by_steps(frames),
         }
     }
 
@@ -70,7 +82,27 @@ impl StageFigures {
     }
 }
 
-/// The report: a table of every screen.
+/// The changing frames of `frames` by their steps, in the order each set was first seen.
+fn by_steps(frames: &[FrameSeen]) -> Vec<StepFigures> {
+    let mut sets: Vec<StepFigures> = Vec::new();
+    for frame in frames.iter().filter(|f| !f.steps.is_empty()) {
+        match sets.iter_mut().find(|s| s.steps == frame.steps) {
+            Some(set) => {
+                set.frames += 1;
+                set.worst = set.worst.max(frame.millis);
+            }
+            None => sets.push(StepFigures {
+                steps: frame.steps,
+                frames: 1,
+                worst: frame.millis,
+            }),
+        }
+    }
+    sets
+}
+
+/// The report: a table of every screen, then one of the frames while a loop formed or
+/// changed, by the steps of the change they took part in.
 pub fn table(figures: &[StageFigures]) -> String {
     let mut text = String::from(
         "| screen | frames | median | 95th percentile | worst, no loop changing | loop changes | frames while a loop formed or changed | worst of those | worst of those (or of any, with no loop changing) / median | most long work in a frame |\n|---|---|---|---|---|---|---|---|---|---|\n",
@@ -93,6 +125,24 @@ pub fn table(figures: &[StageFigures]) -> String {
             f.worst_to_median(),
             f.worst_long_work,
         ));
+    }
+    let changing = figures.iter().filter(|f| !f.by_steps.is_empty());
+    for (at, f) in changing.enumerate() {
+        if at == 0 {
+            text.push_str(
+                "\n| screen | steps of a loop's change | frames | worst | worst / the screen's median |\n|---|---|---|---|---|\n",
+            );
+        }
+        for set in &f.by_steps {
+            text.push_str(&format!(
+                "| {} | {} | {} | {:.2} ms | {:.2}× |\n",
+                f.stage,
+                set.steps,
+                set.frames,
+                set.worst,
+                set.worst / f.median.max(1e-3)
+            ));
+        }
     }
     text
 }
