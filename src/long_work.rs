@@ -110,7 +110,7 @@ pub enum ChangeStep {
     Ground,
     /// A few chunks of the new ground's mesh.
     Chunks,
-    /// The core and the anchors, or a few props or hazards.
+    /// The core and the anchors, a few props or hazards, or one of the dream's people.
     Furnishing,
     /// The loop's first frame of play.
     Beginning,
@@ -353,7 +353,7 @@ impl WorkMeter {
 
     fn begin_frame(&mut self) {
         let now = Instant::now();
-        // The last frame, whole: its `changing` is still the last frame's.
+        // The last frame, whole: its steps are still the last frame's.
         if let Some(last) = self.last_began {
             let millis = now.duration_since(last).as_secs_f32() * 1000.0;
             self.whole_lengths[bin_of(millis)] += 1;
@@ -556,7 +556,7 @@ mod tests {
                 .map(|(_, frames)| frames.worst)
                 .unwrap()
         };
-        assert!(worst("forming") >= 3.0 && worst("forming") < 6.0, "{p}");
+        assert!(worst("forming") >= 3.0, "{p}");
         assert!(worst("forming+beginning") >= 6.0, "{p}");
         assert_eq!(p.changing_frames, 4);
         assert!(

@@ -415,6 +415,13 @@ mod tests {
             assert_eq!(edge, farthest_plainly(&dream, from), "from {from}");
             assert_ne!(edge, dream.spawn, "from {from}: found nothing");
         }
+        // Every sample reachable, from the middle: the four corners tie, and the last
+        // of them in the grid's order is the edge.
+        let mut everywhere = dream.clone();
+        everywhere.reachable.fill(true);
+        let corner = dream.heightfield.world_point(n - 1, n - 1);
+        assert_eq!(farthest_from(&everywhere, Vec3::ZERO), corner);
+        assert_eq!(farthest_plainly(&everywhere, Vec3::ZERO), corner);
         // Nothing reachable: the spawn.
         let mut nowhere = dream.clone();
         nowhere.reachable.fill(false);

@@ -70,7 +70,8 @@ fn loop_begins(mut meter: ResMut<crate::long_work::WorkMeter>) {
 /// The new loop's ground is in place, solid under Juno; what is still to come, a
 /// frame's share at a time, so no frame carries the whole rebuild: the ground's mesh a
 /// few chunks a frame (each one's upload is the frame's), then the core and the memory
-/// anchors, then the props and the hazards a few a frame (each dressed as it comes).
+/// anchors, then the props and the hazards a few a frame (each dressed as it comes),
+/// then the dream's people one a frame.
 #[derive(Resource)]
 pub(super) struct Unfurnished {
     terrain: Entity,
@@ -270,7 +271,7 @@ fn furnish_a_frame(
         && to_come.core
         && to_come.props == dream.props.len()
         && to_come.hazards == dream.hazards.len()
-        && to_come.people == cast
+        && to_come.people >= cast
 }
 
 /// What a loop's world is furnished from.

@@ -485,10 +485,13 @@ fn a_loop_changes_a_few_things_a_frame() {
         .iter()
         .rposition(|f| adds(f) > 0)
         .expect("things added");
+    // The frame that adds the last of it still reads as forming: the loop is played
+    // from the next.
     assert!(
-        frames[first_added..last_added].iter().all(|f| !f.1),
+        frames[first_added..=last_added].iter().all(|f| !f.1),
         "played before the world was whole: {frames:?}"
     );
+    assert!(frames[last_added + 1].1, "played once it was: {frames:?}");
 }
 
 /// A new loop's ground unfolds as the loop begins, for the whole unfold: its world came

@@ -12,6 +12,7 @@ use sleep_sync::dive::{
     ActiveDive, CurrentDream, DreamPerson, Hazard, LoopState, NightmareLoop, People, PersonSays,
 };
 use sleep_sync::juno::JUNO_CENTRE_HEIGHT;
+use sleep_sync::state::DreamPhase;
 
 fn people(app: &mut App) -> Vec<(usize, Vec3)> {
     let world = app.world_mut();
@@ -92,24 +93,38 @@ fn the_family_walks_with_juno_and_speaks_when_she_does_something_first() {
     }
     // The world re-formed around her (a new loop; an edit to the dream's files takes
     // the same way): the family is there again, and says nothing twice.
+    // Each is put in place as the loop's world comes, behind the forming screen, one a
+    // frame (the frame and whether the loop was being played, as each came).
     #[derive(Resource, Default)]
-    struct Placed(Vec<(usize, Vec3)>);
+    struct Placed(Vec<(usize, Vec3, u32, bool)>);
     app.init_resource::<Placed>().add_observer(
         |add: On<Add, DreamPerson>,
          people: Query<(&DreamPerson, &Transform)>,
+         frame: Res<bevy::diagnostic::FrameCount>,
+         phase: Res<State<DreamPhase>>,
          mut placed: ResMut<Placed>| {
             if let Ok((person, at)) = people.get(add.entity) {
-                placed.0.push((person.index, at.translation));
+                let playing = *phase.get() == DreamPhase::Exploring;
+                placed
+                    .0
+                    .push((person.index, at.translation, frame.0, playing));
             }
         },
     );
     end_loop(&mut app);
-    let mut placed = app.world().resource::<Placed>().0.clone();
+    let came = app.world().resource::<Placed>().0.clone();
+    assert_eq!(came.len(), 4, "placed again");
+    assert!(
+        came.iter().all(|&(_, _, _, playing)| !playing),
+        "put in place while the loop was played: {came:?}"
+    );
+    let frames: std::collections::BTreeSet<u32> = came.iter().map(|c| c.2).collect();
+    assert_eq!(frames.len(), 4, "one a frame: {came:?}");
+    let mut placed: Vec<(usize, Vec3)> = came.iter().map(|c| (c.0, c.1)).collect();
     placed.sort_by_key(|(index, _)| *index);
-    assert_eq!(placed.len(), 4, "placed again");
-    // They came with the loop's world, before its play began, and stand where they were
-    // put through the loop's first frame of play: they walk from its second, as when
-    // they came in its first (the shipped replays were recorded so).
+    // They stand where they were put through the loop's first frame of play: they
+    // walk from its second, as when they came in its first (the shipped replays were
+    // recorded so).
     assert_eq!(people(&mut app), placed, "walked in the loop's first frame");
     for _ in 0..10 {
         app.update();
