@@ -29,13 +29,14 @@ SLEEP_SYNC_STRANGERS="${STRANGERS:-1000}" SLEEP_SYNC_STRANGER_DIVES="${STRANGER_
     | tee -a "$CARGO_TARGET_DIR/bench-output.txt"
 # The players' browser build (web-release and wasm-opt; CI plays the quicker web-test
 # build) plays all four shipped replays (CI plays the evening's) against the checkpoints
-# recorded on Linux (what must match: tests/web/smoke.mjs).
+# recorded on Linux (what must match: tests/web/smoke.mjs), and measures the frames of
+# a loop change in the free dive as well as of its first loop (CI: the first loop).
 web="$CARGO_TARGET_DIR/web-bench"
 bash scripts/web-build.sh "$web" 2>&1 | tee -a "$CARGO_TARGET_DIR/bench-output.txt"
 # Where its bytes go, by crate (from the build's name section, before wasm-bindgen).
 python3 scripts/wasm-sizes.py "$CARGO_TARGET_DIR/wasm32-unknown-unknown/web-release/sleep-sync.wasm" \
     | tee -a "$CARGO_TARGET_DIR/bench-output.txt"
-SLEEP_SYNC_WEB_REPLAYS=bedtime,mara,family,leo WEB_DIR="$web" \
+SLEEP_SYNC_WEB_REPLAYS=bedtime,mara,family,leo SLEEP_SYNC_WEB_LOOP_CHANGE=1 WEB_DIR="$web" \
     bash scripts/web-test.sh "$CARGO_TARGET_DIR/web-dream.png" 2>&1 \
     | tee -a "$CARGO_TARGET_DIR/bench-output.txt"
 # The desktop's frame pacing: the game in a window (Xvfb; Mesa's lavapipe draws on the

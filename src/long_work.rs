@@ -336,6 +336,14 @@ impl WorkMeter {
         self.steps = self.steps.with(step);
     }
 
+    /// Forgets the figures so far, not the frame under way: a run measured in parts (the
+    /// browser test measures a dive's first loop, then a loop change alone).
+    pub fn restart(&mut self) {
+        self.pacing = Pacing::default();
+        self.lengths.fill(0);
+        self.whole_lengths.fill(0);
+    }
+
     /// The last frame the meter saw end (a system in `Last` after [`end_frame`] reads
     /// this frame's).
     pub fn last_frame(&self) -> Option<FrameSeen> {
@@ -564,6 +572,16 @@ mod tests {
             "{p}"
         );
         assert_eq!(ChangeSteps::default().to_string(), "none");
+        // Restarted, the meter counts from the next frame it sees end.
+        meter.restart();
+        assert_eq!(meter.pacing(), Pacing::default());
+        meter.begin_frame();
+        meter.loop_changing(ChangeStep::Chunks);
+        meter.end_frame();
+        let p = meter.pacing();
+        assert_eq!((p.frames, p.changing_frames), (1, 1));
+        let seen: Vec<String> = p.by_steps().map(|(s, _)| s.to_string()).collect();
+        assert_eq!(seen, ["chunks"]);
     }
 
     /// A whole frame runs from its start to the next frame's, drawing included, and is

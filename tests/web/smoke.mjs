@@ -35,6 +35,11 @@ const REPLAYS = (process.env.SLEEP_SYNC_WEB_REPLAYS || "bedtime").split(",").fil
 // far the rest holds while looking for a cause (docs/plans/issue-22.md sections 8, 9).
 const REPLAYS_MATCH_EVERY_CHECKPOINT = process.env.SLEEP_SYNC_WEB_REPLAYS_LENIENT !== "1";
 const REPLAY_SPEED = 16;
+// SLEEP_SYNC_WEB_LOOP_CHANGE=1 (scripts/bench.sh) also measures a loop change in the
+// free dive, its loops the shortest a dream file may ask for: about ten minutes more
+// under SwiftShader, where a frame of the dream takes seconds to draw.
+const LOOP_CHANGE = process.env.SLEEP_SYNC_WEB_LOOP_CHANGE === "1";
+const SHORT_LOOP_SECONDS = 20;
 // SLEEP_SYNC_WEB_JUNO_STATE=K: the page logs Juno's state every K ticks of each replay
 // (?juno-state=K), written to <screenshot>-<replay>-state.txt, to compare line by line
 // with `sleep-sync replay FILE --headless --juno-state K` on the desktop.
@@ -199,7 +204,17 @@ try {
 
   // A fresh page → Free dive → Leo (the story's dive console needs the whole
   // investigation first; the free dive reaches the same dream). With a save, the title
-  // has Continue and Load game above New game.
+  // has Continue and Load game above New game. To see a loop change (LOOP_CHANGE),
+  // Leo's loops are made as short as a dream file may have them (the page's file, not
+  // the build's: the replays below play the shipped one).
+  const LEO = "**/levels/dreams/leo.dream.ron";
+  if (LOOP_CHANGE) await page.route(LEO, async (route) => {
+    const response = await route.fetch();
+    const shipped = await response.text();
+    const short = shipped.replace(/loop_seconds: [0-9.]+/, `loop_seconds: ${SHORT_LOOP_SECONDS}.0`);
+    if (short === shipped) throw new Error("leo.dream.ron has no loop_seconds to shorten");
+    await route.fulfill({ response, body: short });
+  });
   await page.reload();
   await onScreen("Title", 300);
   await page.waitForTimeout(1000);
@@ -234,8 +249,30 @@ try {
   }
   console.log(`frame pacing (the game's own side of each frame): ${paced.frames} frames; long work at most ${paced.worstWork.toFixed(2)} ms a frame (${paced.framesOver8ms} frames over 8 ms); median frame ${paced.medianFrame.toFixed(2)} ms; ${paced.changingFrames} frames while a loop formed or changed, the worst ${paced.worstChangingFrame.toFixed(2)} ms (${(paced.worstChangingFrame / paced.medianFrame).toFixed(2)}× the median); whole frames (drawing and the wait for the display included): median ${paced.medianWholeFrame.toFixed(2)} ms, the worst while a loop formed or changed ${paced.worstChangingWholeFrame.toFixed(2)} ms (${(paced.worstChangingWholeFrame / paced.medianWholeFrame).toFixed(2)}×)`);
   // Which step of the change each of those frames took part in, and the worst of each.
-  const steps = (paced.steps || []).map((s) => `${s.steps} ${s.worst.toFixed(2)} ms (${(s.worst / paced.medianFrame).toFixed(2)}×, ${s.frames} frames)`);
-  console.log(`  by step of the change, the worst frame: ${steps.join("; ")}`);
+  const bySteps = (p) => (p.steps || []).map((s) => `${s.steps} ${s.worst.toFixed(2)} ms (${(s.worst / p.medianFrame).toFixed(2)}×, ${s.frames} frames)`).join("; ");
+  console.log(`  by step of the change, the worst frame: ${bySteps(paced)}`);
+
+  // Those were the dive's first loop: the game's first frames of a dream (its code's
+  // first calls, the first glyphs drawn) among them. Now a loop change alone: the meter
+  // starts again, the loop runs out, the next one (formed while it was played) takes
+  // its place, and the one after forms. Drawn in a quarter of the pixels: the game's
+  // side of a frame does not depend on them, and SwiftShader's frames of the dream
+  // (seconds each at 1280×720) hold the game's clock back.
+  if (LOOP_CHANGE) {
+  await page.setViewportSize({ width: 640, height: 360 });
+  await page.evaluate(() => { document.body.dataset.pacingRestart = "1"; });
+  await waitFor("the meter started again", async () => {
+    const p = await pacing();
+    return p && !("pacingRestart" in await page.evaluate(() => ({ ...document.body.dataset }))) && p.frames < paced.frames;
+  }, 30);
+  const changed = (p) => p && (p.steps || []).some((s) => s.steps.includes("ground")) && !p.changingNow;
+  await waitFor("a loop change, and the next loop formed", async () => changed(await pacing()), 1200);
+  const change = await pacing();
+  console.log(`a loop change (${SHORT_LOOP_SECONDS} s loops; ${seconds()} s): ${change.frames} frames; long work at most ${change.worstWork.toFixed(2)} ms a frame (${change.framesOver8ms} frames over 8 ms); median frame ${change.medianFrame.toFixed(2)} ms; ${change.changingFrames} frames while a loop formed or changed, the worst ${change.worstChangingFrame.toFixed(2)} ms (${(change.worstChangingFrame / change.medianFrame).toFixed(2)}× the median)`);
+  console.log(`  by step of the change, the worst frame: ${bySteps(change)}`);
+  await page.unroute(LEO);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  }
 
   // A new session in the same browser reads the setting back from localStorage.
   await page.reload();
