@@ -82,18 +82,20 @@ pub(super) fn write(
     let result = (|| -> io::Result<()> {
         before(step)?;
         fs::create_dir_all(&folder)?;
-        let mut out = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&temp)?;
-        step = Step::Write;
-        before(step)?;
-        out.write_all(bytes)?;
-        step = Step::Sync;
-        before(step)?;
-        out.sync_all()?;
-        drop(out);
+        {
+            // Closed at the block's end, before the rename: Windows renames no open file.
+            let mut out = OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&temp)?;
+            step = Step::Write;
+            before(step)?;
+            out.write_all(bytes)?;
+            step = Step::Sync;
+            before(step)?;
+            out.sync_all()?;
+        }
         step = Step::Rename;
         before(step)?;
         let _ = fs::remove_file(&kept);
