@@ -336,9 +336,11 @@ impl WorkMeter {
         self.steps = self.steps.with(step);
     }
 
-    /// Forgets the figures so far, not the frame under way: a run measured in parts (the
-    /// browser test measures a dive's first loop, then a loop change alone).
+    /// Forgets the figures so far: a run measured in parts (the browser test measures a
+    /// dive's first loop, then a loop change alone). A frame under way is still counted;
+    /// the whole frames are counted from the next frame's start.
     pub fn restart(&mut self) {
+        self.last_began = None;
         self.pacing = Pacing::default();
         self.lengths.fill(0);
         self.whole_lengths.fill(0);
