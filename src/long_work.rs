@@ -185,11 +185,43 @@ impl std::fmt::Display for ChangeSteps {
 }
 
 /// The frames that took part in one set of a loop change's steps.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StepFrames {
-    pub frames: u64,
+    pub steps: ChangeSteps,
+    pub frames: usize,
     /// The longest of them, milliseconds.
     pub worst: f32,
+}
+
+/// Frames counted by the set of a loop change's steps each took part in: how many, and
+/// the longest (what the meter keeps, and the pacing report).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StepTally([(usize, f32); STEP_SETS]);
+
+impl StepTally {
+    /// Counts a frame `millis` long that took part in `steps` (an ordinary frame, in
+    /// none, is not counted).
+    pub fn count(&mut self, steps: ChangeSteps, millis: f32) {
+        if steps.is_empty() {
+            return;
+        }
+        let (frames, worst) = &mut self.0[steps.index()];
+        *frames += 1;
+        *worst = worst.max(millis);
+    }
+
+    /// The sets of steps seen, in a fixed order.
+    pub fn sets(&self) -> impl Iterator<Item = StepFrames> + '_ {
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|(_, (frames, _))| *frames > 0)
+            .map(|(bits, &(frames, worst))| StepFrames {
+                steps: ChangeSteps(bits as u8),
+                frames,
+                worst,
+            })
+    }
 }
 
 /// The meter's resolution, and the longest frame it tells apart (longer ones count as
@@ -248,10 +280,15 @@ pub struct FrameSeen {
     pub millis: f32,
     /// Its long work, not counting work the player waited on.
     pub long_work: f32,
-    /// Whether a loop was forming or changing.
-    pub changing: bool,
-    /// Which steps of it the frame took part in.
+    /// Which steps of a loop's forming or change the frame took part in.
     pub steps: ChangeSteps,
+}
+
+impl FrameSeen {
+    /// Whether a loop was forming or changing.
+    pub fn changing(&self) -> bool {
+        !self.steps.is_empty()
+    }
 }
 
 /// The meter's figures, milliseconds (0 where no frame was seen).
@@ -276,7 +313,7 @@ pub struct Pacing {
     pub changing_now: bool,
     /// Those frames by the steps of the change they took part in, indexed by
     /// [`ChangeSteps`]' bits (see [`Pacing::by_steps`]).
-    steps: [StepFrames; STEP_SETS],
+    steps: StepTally,
     /// The median whole frame: from one frame's start to the next, so with the drawing
     /// (the new meshes' upload among it) and the wait for the display. In the browser a
     /// frame is drawn before the next begins; on the desktop the renderer draws a frame
@@ -391,7 +428,6 @@ impl WorkMeter {
         self.last = Some(FrameSeen {
             millis,
             long_work: work,
-            changing,
             steps: self.steps,
         });
         let p = &mut self.pacing;
@@ -403,9 +439,7 @@ impl WorkMeter {
         if changing {
             p.changing_frames += 1;
             p.worst_changing_frame = p.worst_changing_frame.max(millis);
-            let by_steps = &mut p.steps[self.steps.index()];
-            by_steps.frames += 1;
-            by_steps.worst = by_steps.worst.max(millis);
+            p.steps.count(self.steps, millis);
         }
     }
 }
@@ -413,12 +447,8 @@ impl WorkMeter {
 impl Pacing {
     /// The frames while a loop formed or changed, by the steps of the change each took
     /// part in: the sets of steps seen, in a fixed order.
-    pub fn by_steps(&self) -> impl Iterator<Item = (ChangeSteps, StepFrames)> + '_ {
-        self.steps
-            .iter()
-            .enumerate()
-            .filter(|(_, frames)| frames.frames > 0)
-            .map(|(bits, &frames)| (ChangeSteps(bits as u8), frames))
+    pub fn by_steps(&self) -> impl Iterator<Item = StepFrames> + '_ {
+        self.steps.sets()
     }
 }
 
@@ -439,12 +469,12 @@ impl std::fmt::Display for Pacing {
             self.worst_changing_whole_frame,
             self.worst_changing_whole_frame / self.median_whole_frame.max(1e-3),
         )?;
-        for (at, (steps, frames)) in self.by_steps().enumerate() {
+        for (at, set) in self.by_steps().enumerate() {
             let lead = if at == 0 { "; by step: " } else { ", " };
             write!(
                 f,
-                "{lead}{steps} at worst {:.2} ms ({} frames)",
-                frames.worst, frames.frames
+                "{lead}{} at worst {:.2} ms ({} frames)",
+                set.steps, set.worst, set.frames
             )?;
         }
         Ok(())
@@ -548,9 +578,9 @@ mod tests {
         frame(&[ChangeStep::Ground], 2);
         frame(&[ChangeStep::Beginning, ChangeStep::Forming], 6);
         let p = meter.pacing();
-        let seen: Vec<(String, u64)> = p
+        let seen: Vec<(String, usize)> = p
             .by_steps()
-            .map(|(steps, frames)| (steps.to_string(), frames.frames))
+            .map(|set| (set.steps.to_string(), set.frames))
             .collect();
         assert_eq!(
             seen,
@@ -562,8 +592,8 @@ mod tests {
         );
         let worst = |name: &str| {
             p.by_steps()
-                .find(|(steps, _)| steps.to_string() == name)
-                .map(|(_, frames)| frames.worst)
+                .find(|set| set.steps.to_string() == name)
+                .map(|set| set.worst)
                 .unwrap()
         };
         assert!(worst("forming") >= 3.0, "{p}");
@@ -582,7 +612,7 @@ mod tests {
         meter.end_frame();
         let p = meter.pacing();
         assert_eq!((p.frames, p.changing_frames), (1, 1));
-        let seen: Vec<String> = p.by_steps().map(|(s, _)| s.to_string()).collect();
+        let seen: Vec<String> = p.by_steps().map(|set| set.steps.to_string()).collect();
         assert_eq!(seen, ["chunks"]);
     }
 

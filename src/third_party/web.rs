@@ -83,10 +83,10 @@ fn show_pacing(mut meter: ResMut<crate::long_work::WorkMeter>) {
     // part in.
     let steps: Vec<String> = p
         .by_steps()
-        .map(|(steps, frames)| {
+        .map(|set| {
             format!(
-                r#"{{"steps":"{steps}","frames":{},"worst":{:.3}}}"#,
-                frames.frames, frames.worst
+                r#"{{"steps":"{}","frames":{},"worst":{:.3}}}"#,
+                set.steps, set.frames, set.worst
             )
         })
         .collect();

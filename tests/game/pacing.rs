@@ -105,7 +105,6 @@ fn a_screens_figures_are_its_frames_median_percentile_and_worst() {
     let frame = |millis: f32, changing: bool| FrameSeen {
         millis,
         long_work: millis / 10.0,
-        changing,
         steps: if changing {
             ChangeSteps::default().with(ChangeStep::Chunks)
         } else {

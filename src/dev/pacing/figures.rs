@@ -1,7 +1,7 @@
 //! What the frame-pacing run's screens came to: each screen's figures from its frames,
 //! and the report's table.
 
-use crate::long_work::{ChangeSteps, FrameSeen};
+use crate::long_work::{FrameSeen, StepFrames, StepTally};
 
 /// What a screen's frames came to, milliseconds of the game's side of a frame.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,16 +25,8 @@ pub struct StageFigures {
     /// The most long work one frame did.
     pub worst_long_work: f32,
     /// The frames while a loop formed or changed by the steps of the change each took
-    /// part in: how many, and the worst (in the order the sets were first seen).
-    pub by_steps: Vec<StepFigures>,
-}
-
-/// The frames of a screen that took part in one set of a loop change's steps.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StepFigures {
-    pub steps: ChangeSteps,
-    pub frames: usize,
-    pub worst: f32,
+    /// part in: how many, and the worst.
+    pub by_steps: Vec<StepFrames>,
 }
 
 impl StageFigures {
@@ -49,7 +41,7 @@ impl StageFigures {
         let worst = |changing: bool| {
             frames
                 .iter()
-                .filter(|f| f.changing == changing)
+                .filter(|f| f.changing() == changing)
                 .map(|f| f.millis)
                 .fold(0.0, f32::max)
         };
@@ -60,10 +52,16 @@ impl StageFigures {
             p95: at(0.95),
             worst_ordinary: worst(false),
             loop_changes,
-            changing_frames: frames.iter().filter(|f| f.changing).count(),
+            changing_frames: frames.iter().filter(|f| f.changing()).count(),
             worst_changing: worst(true),
             worst_long_work: frames.iter().map(|f| f.long_work).fold(0.0, f32::max),
-            by_steps: by_steps(frames),
+            by_steps: {
+                let mut tally = StepTally::default();
+                for frame in frames {
+                    tally.count(frame.steps, frame.millis);
+                }
+                tally.sets().collect()
+            },
         }
     }
 
@@ -80,25 +78,6 @@ impl StageFigures {
     pub fn worst_to_median(&self) -> f32 {
         self.worst() / self.median.max(1e-3)
     }
-}
-
-/// The changing frames of `frames` by their steps, in the order each set was first seen.
-fn by_steps(frames: &[FrameSeen]) -> Vec<StepFigures> {
-    let mut sets: Vec<StepFigures> = Vec::new();
-    for frame in frames.iter().filter(|f| !f.steps.is_empty()) {
-        match sets.iter_mut().find(|s| s.steps == frame.steps) {
-            Some(set) => {
-                set.frames += 1;
-                set.worst = set.worst.max(frame.millis);
-            }
-            None => sets.push(StepFigures {
-                steps: frame.steps,
-                frames: 1,
-                worst: frame.millis,
-            }),
-        }
-    }
-    sets
 }
 
 /// The report: a table of every screen, then one of the frames while a loop formed or
