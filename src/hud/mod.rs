@@ -417,12 +417,11 @@ fn hurting(ctx: &egui::Context, lucidity: &Lucidity, steady: bool) {
         return;
     }
     hurt_vignette(ctx, hurt_strength(ctx.input(|i| i.time) as f32, steady));
-    egui::Area::new("hud_hurting".into())
-        // Warnings come and go with what hurts: at full strength at once.
-        .fade_in(false)
-        .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -48.0])
-        .interactable(false)
-        .show(ctx, |ui| {
+    // Warnings come and go with what hurts: at full strength at once.
+    above_controls_line(
+        ctx,
+        egui::Area::new("hud_hurting".into()).fade_in(false),
+        |ui| {
             theme::glass_frame().show(ui, |ui| {
                 for kind in hurting.iter().take(3) {
                     ui.add(
@@ -435,7 +434,40 @@ fn hurting(ctx: &egui::Context, lucidity: &Lucidity, steady: bool) {
                     );
                 }
             });
-        });
+        },
+    );
+}
+
+/// Where the boxes above the controls line begin, px up from the screen's bottom.
+const ABOVE_CONTROLS_LINE: f32 = 48.0;
+/// The gap between two boxes stacked above the controls line, px.
+const STACK_GAP: f32 = 6.0;
+
+/// Shows `area` centred above the controls line, and above any box shown there earlier
+/// in this pass: a hazard's warning and what the dream's people say share that place
+/// (each alone sits where it always did), and neither may cover the other.
+fn above_controls_line<R>(
+    ctx: &egui::Context,
+    area: egui::Area,
+    add: impl FnOnce(&mut egui::Ui) -> R,
+) -> R {
+    // (This pass's number, and how high the stack stands in it.)
+    let key = egui::Id::new("hud_above_controls_line");
+    let pass = ctx.cumulative_pass_nr();
+    let below = ctx
+        .data(|d| d.get_temp::<(u64, f32)>(key))
+        .filter(|(stacked_in, _)| *stacked_in == pass)
+        .map_or(0.0, |(_, height)| height + STACK_GAP);
+    let shown = area
+        .anchor(
+            egui::Align2::CENTER_BOTTOM,
+            [0.0, -(ABOVE_CONTROLS_LINE + below)],
+        )
+        .interactable(false)
+        .show(ctx, add);
+    let height = below + shown.response.rect.height();
+    ctx.data_mut(|d| d.insert_temp(key, (pass, height)));
+    shown.inner
 }
 
 /// Whether the hurt vignette holds still: no flashing or less motion asked for.
@@ -606,6 +638,79 @@ mod tests {
         };
         assert_eq!(over_a_second(less_motion, access), 0.0, "steady");
         assert!(hurt_strength(0.3, true) > 0.4, "still shown, as a tint");
+    }
+
+    /// A hazard's warning and what the dream's people say both sit above the controls
+    /// line: each alone in its place, together stacked, neither covering the other.
+    #[test]
+    fn a_warning_and_peoples_lines_do_not_cover_each_other() {
+        use crate::dream::HazardKind;
+        use crate::levels::Library;
+        use egui_kittest::Harness;
+
+        struct Shown {
+            warning: bool,
+            lines: bool,
+        }
+        let mut hurt = Lucidity::full();
+        hurt.drain(0.1, Some(HazardKind::Chaser));
+        let said = people::Subtitles(vec![(
+            "Nyx".to_owned(),
+            "You came. He said you wouldn't. I said you would.".to_owned(),
+            0.0,
+        )]);
+        let library = Library::default();
+        let (width, height) = (1280.0, 720.0);
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(width, height))
+            .build_ui_state(
+                |ui, shown: &mut Shown| {
+                    if shown.warning {
+                        hurting(ui.ctx(), &hurt, true);
+                    }
+                    if shown.lines {
+                        people::lines(ui.ctx(), &said, &library);
+                    }
+                },
+                Shown {
+                    warning: true,
+                    lines: false,
+                },
+            );
+        let rect = |h: &Harness<'_, Shown>, id: &str| {
+            h.ctx
+                .memory(|m| m.area_rect(egui::Id::new(id)))
+                .unwrap_or_else(|| panic!("{id} was shown"))
+        };
+        let place = height - ABOVE_CONTROLS_LINE;
+        h.run_steps(3);
+        let warning_alone = rect(&h, "hud_hurting");
+        assert!(
+            (warning_alone.bottom() - place).abs() < 1.0,
+            "{warning_alone:?}"
+        );
+
+        *h.state_mut() = Shown {
+            warning: false,
+            lines: true,
+        };
+        h.run_steps(3);
+        let lines_alone = rect(&h, "hud_people");
+        assert!(
+            (lines_alone.bottom() - place).abs() < 1.0,
+            "{lines_alone:?}"
+        );
+
+        h.state_mut().warning = true;
+        h.run_steps(3);
+        let (warning, lines) = (rect(&h, "hud_hurting"), rect(&h, "hud_people"));
+        assert_eq!(warning, warning_alone, "the warning stays where it was");
+        assert!(!warning.intersects(lines), "{warning:?} covers {lines:?}");
+        assert!(
+            lines.bottom() <= warning.top() - STACK_GAP + 0.5,
+            "lines above the warning"
+        );
+        assert!(lines.top() >= 0.0, "on screen");
     }
 
     /// While a loop forms the screen shows its progress; when the generator failed it

@@ -6,7 +6,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::dive::{LoopState, NightmareLoop, PersonSays};
-use crate::levels::Levels;
+use crate::levels::{Levels, Library};
 use crate::state::{AppState, Pause};
 use crate::theme;
 
@@ -35,7 +35,9 @@ pub(super) fn plugin(app: &mut App) {
         )
         .add_systems(
             EguiPrimaryContextPass,
-            show.run_if(in_state(AppState::Dream))
+            // After the HUD, whose hazard warning they stack above.
+            show.after(super::hud)
+                .run_if(in_state(AppState::Dream))
                 .run_if(in_state(Pause::Running)),
         );
 }
@@ -71,31 +73,33 @@ fn show(
     if subtitles.0.is_empty() || talking {
         return Ok(());
     }
-    let ctx = contexts.ctx_mut()?;
-    egui::Area::new("hud_people".into())
-        .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -48.0])
-        .interactable(false)
-        .show(ctx, |ui| {
-            theme::glass_frame().show(ui, |ui| {
-                ui.set_max_width(640.0);
-                for (name, text, age) in &subtitles.0 {
-                    // The last second fades out.
-                    let alpha = (LINE_SECONDS - age).clamp(0.0, 1.0);
-                    let colour = theme::speaker_colour(&levels.library, name);
-                    ui.horizontal_wrapped(|ui| {
-                        ui.label(
-                            egui::RichText::new(format!("{name}:"))
-                                .strong()
-                                .color(colour.gamma_multiply(alpha)),
-                        );
-                        ui.label(
-                            egui::RichText::new(text)
-                                .italics()
-                                .color(egui::Color32::WHITE.gamma_multiply(alpha)),
-                        );
-                    });
-                }
-            });
-        });
+    lines(contexts.ctx_mut()?, &subtitles, &levels.library);
     Ok(())
+}
+
+/// The lines on screen, above a hazard's warning if one is up (both want the place
+/// above the controls line).
+pub(super) fn lines(ctx: &egui::Context, subtitles: &Subtitles, library: &Library) {
+    super::above_controls_line(ctx, egui::Area::new("hud_people".into()), |ui| {
+        theme::glass_frame().show(ui, |ui| {
+            ui.set_max_width(640.0);
+            for (name, text, age) in &subtitles.0 {
+                // The last second fades out.
+                let alpha = (LINE_SECONDS - age).clamp(0.0, 1.0);
+                let colour = theme::speaker_colour(library, name);
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        egui::RichText::new(format!("{name}:"))
+                            .strong()
+                            .color(colour.gamma_multiply(alpha)),
+                    );
+                    ui.label(
+                        egui::RichText::new(text)
+                            .italics()
+                            .color(egui::Color32::WHITE.gamma_multiply(alpha)),
+                    );
+                });
+            }
+        });
+    });
 }
