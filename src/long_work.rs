@@ -374,8 +374,10 @@ impl WorkMeter {
     }
 
     /// Forgets the figures so far: a run measured in parts (the browser test measures a
-    /// dive's first loop, then a loop change alone). A frame under way is still counted;
-    /// the whole frames are counted from the next frame's start.
+    /// dive from its start, then a loop change alone). Called before a frame begins (as
+    /// the page's requests are, `third_party::web`), the figures start with that frame;
+    /// called during one, that frame is still counted, and whole frames from the next
+    /// frame's start.
     pub fn restart(&mut self) {
         self.last_began = None;
         self.pacing = Pacing::default();
@@ -489,7 +491,8 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(Last, end_frame);
 }
 
-fn begin_frame(mut meter: ResMut<WorkMeter>) {
+/// The frame's start as the meter sees it.
+pub(crate) fn begin_frame(mut meter: ResMut<WorkMeter>) {
     meter.begin_frame();
 }
 

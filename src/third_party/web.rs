@@ -4,7 +4,8 @@
 //! `data-screen` (`Title`, `ControlRoom`, `Dream:Forming`, `Dream:Exploring`, ...) and
 //! writes the settings it plays with in `data-settings` (what it read from localStorage,
 //! then every change), and how its frames are paced in `data-pacing` (JSON, twice a
-//! second: [`crate::long_work::Pacing`]). The browser test reads them.
+//! second: [`crate::long_work::Pacing`]). The browser test reads them, and asks through
+//! `data-pacing-restart` and `data-frame-step` ([`follow_the_page`]).
 //!
 //! `?replay=NAME` plays the replay the game's store keeps as `replays/NAME` (this
 //! browser's localStorage, where the browser test puts the shipped ones), `&speed=N`
@@ -32,6 +33,12 @@ pub(crate) fn plugin(app: &mut App) {
                 .run_if(resource_exists::<Replaying>.or_else(resource_exists::<ReplayFailed>)),
         )
         .add_systems(Last, count_frames)
+        .add_systems(
+            First,
+            follow_the_page
+                .before(bevy::time::TimeSystems)
+                .before(crate::long_work::begin_frame),
+        )
         .add_systems(
             Last,
             show_pacing.after(crate::long_work::end_frame).run_if(
@@ -69,15 +76,46 @@ fn count_frames(mut frames: Local<u32>) {
     }
 }
 
-/// Writes the meter's figures to `data-pacing`; a page that sets `data-pacing-restart`
-/// has the meter start again (the browser test measures a loop change alone so).
-fn show_pacing(mut meter: ResMut<crate::long_work::WorkMeter>) {
-    if let Some(body) = body()
-        && body.dataset().get("pacingRestart").is_some()
-    {
-        body.dataset().delete("pacingRestart");
+/// What the page asks of the frame meter and the clock, read as each frame begins:
+/// `data-pacing-restart` has the meter start again (the browser test measures a dive,
+/// and a loop change alone, so); while `data-frame-step` is set the game's clock moves
+/// at most one fixed tick a frame, as on a 60 Hz display.
+///
+/// Under a software renderer a frame takes hundreds of milliseconds to draw, so the
+/// game's clock (held back to a quarter of a second a frame) would run up to 15 fixed
+/// ticks in each frame: a measure of how the renderer paces the game, not of the game.
+/// Only the game's clock is held ([`Time<Virtual>`]'s longest step); the real clock
+/// goes on as it does. The desktop's pacing run steps its clock so too (`--tour DIR
+/// --pacing`).
+fn follow_the_page(
+    mut meter: ResMut<crate::long_work::WorkMeter>,
+    mut clock: ResMut<Time<Virtual>>,
+    fixed: Res<Time<Fixed>>,
+    mut held_from: Local<Option<std::time::Duration>>,
+) {
+    let Some(body) = body() else {
+        return;
+    };
+    let data = body.dataset();
+    if data.get("pacingRestart").is_some() {
+        data.delete("pacingRestart");
         meter.restart();
     }
+    match (data.get("frameStep").is_some(), *held_from) {
+        (true, None) => {
+            *held_from = Some(clock.max_delta());
+            clock.set_max_delta(fixed.timestep());
+        }
+        (false, Some(longest)) => {
+            clock.set_max_delta(longest);
+            *held_from = None;
+        }
+        _ => {}
+    }
+}
+
+/// Writes the meter's figures to `data-pacing` (twice a second).
+fn show_pacing(meter: Res<crate::long_work::WorkMeter>) {
     let p = meter.pacing();
     // The frames while a loop formed or changed, by the steps of the change each took
     // part in.
