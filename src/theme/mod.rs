@@ -5,10 +5,12 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 mod colours;
+mod glyphs;
 pub use colours::{
     COLOUR_BLIND_SAFE, Colours, HazardColours, LOOP_THROB_LOW, STANDARD, colours, palette,
     set_palette,
 };
+pub use glyphs::GlyphsAhead;
 
 /// SomnoTech cyan: headings, highlights, selected things.
 pub const ACCENT: egui::Color32 = egui::Color32::from_rgb(110, 220, 255);
@@ -23,6 +25,7 @@ pub const GLASS: egui::Color32 = egui::Color32::from_rgba_premultiplied(8, 12, 2
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(EguiPrimaryContextPass, (apply_style, apply_ui_scale));
+    glyphs::plugin(app);
 }
 
 /// Draws every menu, panel and the HUD at the player's interface size, and tells them

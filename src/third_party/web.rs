@@ -114,8 +114,9 @@ fn follow_the_page(
     }
 }
 
-/// Writes the meter's figures to `data-pacing` (twice a second).
-fn show_pacing(meter: Res<crate::long_work::WorkMeter>) {
+/// Writes the meter's figures to `data-pacing` (twice a second), with whether the
+/// glyphs are drawn ahead ([`crate::theme::GlyphsAhead`]).
+fn show_pacing(meter: Res<crate::long_work::WorkMeter>, glyphs: Res<crate::theme::GlyphsAhead>) {
     let p = meter.pacing();
     // The frames while a loop formed or changed, by the steps of the change each took
     // part in.
@@ -129,7 +130,7 @@ fn show_pacing(meter: Res<crate::long_work::WorkMeter>) {
         })
         .collect();
     let text = format!(
-        r#"{{"frames":{},"worstWork":{:.3},"worstWaiting":{:.3},"framesOver8ms":{},"medianFrame":{:.3},"changingFrames":{},"worstChangingFrame":{:.3},"changingNow":{},"medianWholeFrame":{:.3},"worstChangingWholeFrame":{:.3},"steps":[{}]}}"#,
+        r#"{{"frames":{},"worstWork":{:.3},"worstWaiting":{:.3},"framesOver8ms":{},"medianFrame":{:.3},"changingFrames":{},"worstChangingFrame":{:.3},"changingNow":{},"medianWholeFrame":{:.3},"worstChangingWholeFrame":{:.3},"glyphsDrawnAhead":{},"steps":[{}]}}"#,
         p.frames,
         p.worst_work,
         p.worst_waiting,
@@ -140,6 +141,7 @@ fn show_pacing(meter: Res<crate::long_work::WorkMeter>) {
         p.changing_now,
         p.median_whole_frame,
         p.worst_changing_whole_frame,
+        glyphs.over(),
         steps.join(","),
     );
     if let Some(body) = body() {

@@ -228,6 +228,14 @@ try {
   // 60 Hz display: under SwiftShader a frame takes hundreds of milliseconds to draw, and
   // the game's clock (held back to a quarter of a second a frame) would otherwise run up
   // to 15 ticks in each frame.
+  // As a player at the title for a moment would, it lets the game draw the glyphs its
+  // screens write into egui's atlas first (theme::GlyphsAhead, a slice a frame).
+  const glyphsFrom = Date.now();
+  await waitFor("the glyphs drawn ahead", async () => {
+    const p = await page.evaluate(() => JSON.parse(document.body.dataset.pacing || "null"));
+    return p && p.glyphsDrawnAhead;
+  }, 120);
+  console.log(`the glyphs drawn ahead at the title in ${((Date.now() - glyphsFrom) / 1000).toFixed(1)} s`);
   await page.evaluate(() => {
     document.body.dataset.frameStep = "1";
     document.body.dataset.pacingRestart = "1";
