@@ -10,7 +10,7 @@ pub use colours::{
     COLOUR_BLIND_SAFE, Colours, HazardColours, LOOP_THROB_LOW, STANDARD, colours, palette,
     set_palette,
 };
-pub use glyphs::GlyphsAhead;
+pub use glyphs::{Ahead, GlyphsAhead};
 
 /// SomnoTech cyan: headings, highlights, selected things.
 pub const ACCENT: egui::Color32 = egui::Color32::from_rgb(110, 220, 255);
@@ -96,19 +96,7 @@ fn apply_style(mut contexts: EguiContexts, mut done: Local<bool>) -> Result {
     let ctx = contexts.ctx_mut()?;
     ctx.set_theme(egui::Theme::Dark);
     ctx.all_styles_mut(|style| {
-        use egui::{FontId, TextStyle};
-        style
-            .text_styles
-            .insert(TextStyle::Heading, FontId::proportional(26.0));
-        style
-            .text_styles
-            .insert(TextStyle::Body, FontId::proportional(17.0));
-        style
-            .text_styles
-            .insert(TextStyle::Button, FontId::proportional(18.0));
-        style
-            .text_styles
-            .insert(TextStyle::Small, FontId::proportional(13.0));
+        game_text_styles(style);
         style.spacing.item_spacing = egui::vec2(10.0, 8.0);
         style.spacing.button_padding = egui::vec2(14.0, 6.0);
         style.visuals.window_fill = GLASS;
@@ -118,6 +106,19 @@ fn apply_style(mut contexts: EguiContexts, mut done: Local<bool>) -> Result {
     });
     *done = true;
     Ok(())
+}
+
+/// The game's text styles' fonts.
+fn game_text_styles(style: &mut egui::Style) {
+    use egui::{FontId, TextStyle};
+    for (text, size) in [
+        (TextStyle::Heading, 26.0),
+        (TextStyle::Body, 17.0),
+        (TextStyle::Button, 18.0),
+        (TextStyle::Small, 13.0),
+    ] {
+        style.text_styles.insert(text, FontId::proportional(size));
+    }
 }
 
 /// A Ui covering the whole window, to hang panels on.

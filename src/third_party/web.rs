@@ -130,7 +130,7 @@ fn show_pacing(meter: Res<crate::long_work::WorkMeter>, glyphs: Res<crate::theme
         })
         .collect();
     let text = format!(
-        r#"{{"frames":{},"worstWork":{:.3},"worstWaiting":{:.3},"framesOver8ms":{},"medianFrame":{:.3},"changingFrames":{},"worstChangingFrame":{:.3},"changingNow":{},"medianWholeFrame":{:.3},"worstChangingWholeFrame":{:.3},"glyphsDrawnAhead":{},"steps":[{}]}}"#,
+        r#"{{"frames":{},"worstWork":{:.3},"worstWaiting":{:.3},"framesOver8ms":{},"medianFrame":{:.3},"changingFrames":{},"worstChangingFrame":{:.3},"changingNow":{},"medianWholeFrame":{:.3},"worstChangingWholeFrame":{:.3},"glyphsAhead":"{:?}","steps":[{}]}}"#,
         p.frames,
         p.worst_work,
         p.worst_waiting,
@@ -141,7 +141,7 @@ fn show_pacing(meter: Res<crate::long_work::WorkMeter>, glyphs: Res<crate::theme
         p.changing_now,
         p.median_whole_frame,
         p.worst_changing_whole_frame,
-        glyphs.over(),
+        glyphs.state(),
         steps.join(","),
     );
     if let Some(body) = body() {

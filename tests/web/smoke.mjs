@@ -231,11 +231,12 @@ try {
   // As a player at the title for a moment would, it lets the game draw the glyphs its
   // screens write into egui's atlas first (theme::GlyphsAhead, a slice a frame).
   const glyphsFrom = Date.now();
-  await waitFor("the glyphs drawn ahead", async () => {
+  const glyphs = async () => {
     const p = await page.evaluate(() => JSON.parse(document.body.dataset.pacing || "null"));
-    return p && p.glyphsDrawnAhead;
-  }, 120);
-  console.log(`the glyphs drawn ahead at the title in ${((Date.now() - glyphsFrom) / 1000).toFixed(1)} s`);
+    return p ? p.glyphsAhead : "";
+  };
+  await waitFor("the glyphs drawn ahead", async () => ["Drawn", "Stopped"].includes(await glyphs()), 120);
+  console.log(`the glyphs at the title: ${await glyphs()} in ${((Date.now() - glyphsFrom) / 1000).toFixed(1)} s`);
   await page.evaluate(() => {
     document.body.dataset.frameStep = "1";
     document.body.dataset.pacingRestart = "1";
