@@ -268,7 +268,7 @@ try {
   console.log(`frame pacing of the dive from its start, at most one fixed tick a frame (the game's own side of each frame): ${paced.frames} frames; long work at most ${paced.worstWork.toFixed(2)} ms a frame (${paced.framesOver8ms} frames over 8 ms); median frame ${paced.medianFrame.toFixed(2)} ms; ${paced.changingFrames} frames while a loop formed or changed, the worst ${paced.worstChangingFrame.toFixed(2)} ms (${(paced.worstChangingFrame / paced.medianFrame).toFixed(2)}× the median); whole frames (drawing and the wait for the display included): median ${paced.medianWholeFrame.toFixed(2)} ms, the worst while a loop formed or changed ${paced.worstChangingWholeFrame.toFixed(2)} ms (${(paced.worstChangingWholeFrame / paced.medianWholeFrame).toFixed(2)}×)`);
   // Which step of the change each of those frames took part in, and the worst of each.
   const bySteps = (p) => (p.steps || []).map((s) => `${s.steps} ${s.worst.toFixed(2)} ms (${(s.worst / p.medianFrame).toFixed(2)}×, ${s.frames} frames)`).join("; ");
-  console.log(`  by step of the change, the worst frame: ${bySteps(paced)}`);
+  console.log(`  by step of the change, the worst frame: ${bySteps(paced)}; the glyphs drawn ahead: ${paced.glyphsAhead}`);
   await page.evaluate(() => { delete document.body.dataset.frameStep; });
   // The picture, once the clock runs free again and the ground has had time to unfold.
   await page.waitForTimeout(8000);
@@ -316,6 +316,9 @@ try {
     throw new Error(`the download bar's whole is not what was read: ${JSON.stringify(download)}`);
   }
   console.log(`download bar: ${download.received} of ${download.total} bytes`);
+  // Done with this page: closed, it no longer draws (under SwiftShader, on the same two
+  // cores as the pages below).
+  await page.close();
 
   // Only the game's own failures stop it. On a fresh page with the game running: errors
   // that are not the game's (an extension's script, the browser's ResizeObserver notice)
@@ -323,6 +326,7 @@ try {
   // "panicked at …" to console.error), is shown on the page. The release build has no
   // way to panic on purpose, so the panic's message is written as the hook writes it.
   const crash = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  page = crash;
   await crash.goto(url);
   const crashFrames = () => crash.evaluate(() => Number(document.body.dataset.frames || 0));
   for (const until = Date.now() + 300_000; (await crashFrames()) === 0; ) {
