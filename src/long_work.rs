@@ -1,5 +1,6 @@
 //! Long work done without stalling a frame: the next game's desk warming up, a dream
-//! forming, the designer's comparison. On the desktop the first two run on other
+//! forming, the designer's comparison, the glyphs drawn ahead (`theme::GlyphsAhead`,
+//! on the frame's thread everywhere). On the desktop the first two run on other
 //! threads; in the browser, whose task pools run on the page's one thread, each is done a
 //! slice a frame within the frame's share. However the work is sliced, it ends the same.
 
@@ -48,7 +49,8 @@ impl Default for FrameShare {
 }
 
 impl FrameShare {
-    /// This share, for work the player is waiting on, behind a screen that says so:
+    /// This share, for work the player is waiting on, behind a screen that says so (and
+    /// the glyphs drawn ahead at the title, where the frame has little else to do):
     /// half the last frame, at least [`WAITING_FRAME_BUDGET`] and at most
     /// [`MOST_WAITING_FRAME_BUDGET`] (pieces stay as they are). Where frames settle at
     /// 14 ms or more, the waiting screen keeps at least half its frame rate (a frame `f`
@@ -241,7 +243,8 @@ pub struct WorkMeter {
     began: Option<Instant>,
     /// This frame's long work so far.
     work: Duration,
-    /// The part of it the player was waiting on (behind a screen that says so).
+    /// The part of it the player was waiting on (behind a screen that says so), or done
+    /// at the title in that larger share.
     waiting: Duration,
     /// The steps of a loop's change this frame took part in.
     steps: ChangeSteps,

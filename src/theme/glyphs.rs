@@ -3,7 +3,8 @@
 //!
 //! egui draws a glyph into its atlas the first time a text asks for it at that size and
 //! quarter-pixel place. In the browser that is slow (vello's rasteriser without SIMD:
-//! a fifth of a millisecond a glyph in CI's quick build), and a dream's first frames ask
+//! about a fifth of a millisecond a glyph in CI's quick build, by how long the whole set
+//! took at 4 ms a frame), and a dream's first frames ask
 //! for many at once: the forming screen's, then the HUD's, the people's lines and a
 //! hazard's warning, at sizes the title does not use. Drawn there, they cost the dive's
 //! first frame of play about 9 ms in a profile. Drawn ahead they are long work
@@ -17,13 +18,14 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use crate::long_work::{FrameShare, WorkMeter};
 use crate::state::AppState;
 
-/// The characters drawn ahead: printable ASCII, and the typography and letters the
-/// game's own texts and shipped levels use (a mod's others are drawn when first
-/// written).
+/// The characters drawn ahead: printable ASCII, and the typography, symbols and letters
+/// the game's own texts and shipped levels use (the strangers' names among them; a
+/// mod's others are drawn when first written).
 pub const CHARACTERS: &str = concat!(
     " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`",
     "abcdefghijklmnopqrstuvwxyz{|}~",
-    "·—–…‘’“”×°←→↑↓−±≤≥²é",
+    "·—–…‘’“”×°←→↑↓−±≤≥²•▶⏸⚠",
+    "áéèíïóöüçćşıøÖ",
 );
 
 /// The fonts drawn ahead, most needed first: a dream's screens' (the text styles' body,

@@ -4,7 +4,8 @@
 //! `data-screen` (`Title`, `ControlRoom`, `Dream:Forming`, `Dream:Exploring`, ...) and
 //! writes the settings it plays with in `data-settings` (what it read from localStorage,
 //! then every change), and how its frames are paced in `data-pacing` (JSON, twice a
-//! second: [`crate::long_work::Pacing`]). The browser test reads them, and asks through
+//! second: [`crate::long_work::Pacing`], with how the glyphs drawn ahead stand,
+//! [`crate::theme::Ahead`]). The browser test reads them, and asks through
 //! `data-pacing-restart` and `data-frame-step` ([`follow_the_page`]).
 //!
 //! `?replay=NAME` plays the replay the game's store keeps as `replays/NAME` (this

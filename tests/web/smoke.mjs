@@ -1,10 +1,12 @@
 // Plays the browser build in headless Chromium (software WebGL2 through SwiftShader):
 // waits for the title screen; checks sound is held until the first click and then
 // plays; changes a setting and checks it reaches localStorage; starts a new game, reloads
-// and continues it at the minute it was saved; starts a dive through the menus and saves
-// a screenshot; reloads the page and checks the game read the setting back and the
-// download bar's whole; on a second page, checks that errors not the game's leave it
-// playing and that a panic is shown on the page; finally plays a shipped replay
+// and continues it at the minute it was saved; waits at the title for the glyphs drawn
+// ahead, starts a dive through the menus, measures its frames (from the title, the
+// game's clock at most a tick a frame) and saves a screenshot; reloads the page and
+// checks the game read the setting back and the download bar's whole, and closes it; on
+// a second page, checks that errors not the game's leave it playing and that a panic
+// is shown on the page; finally plays a shipped replay
 // (?replay=NAME) to its end and compares its state hashes with Linux's (see REPLAYS). Fails on a page error, a Rust panic, a console error, or a blank picture.
 //
 // Usage: node tests/web/smoke.mjs URL SCREENSHOT.png
@@ -44,8 +46,8 @@ const SHORT_LOOP_SECONDS = 20;
 // (?juno-state=K), written to <screenshot>-<replay>-state.txt, to compare line by line
 // with `sleep-sync replay FILE --headless --juno-state K` on the desktop.
 const JUNO_STATE = process.env.SLEEP_SYNC_WEB_JUNO_STATE || "";
-// Each replay's time limit: the page's load and the dream's forming (about a minute
-// under SwiftShader), then its ticks at no fewer than 20 a second (about 50–60 measured).
+// Each replay's time limit: the page's load and the dream's forming (well under a
+// minute under SwiftShader at 640×360), then its ticks at no fewer than 20 a second.
 const replayLimitSeconds = (ticks) => 150 + Math.ceil(ticks / 20);
 // With a saved game the title's menu is Continue, Load game, New game, Free dive, …
 const TITLE_CONTINUE = [640, 315];
@@ -279,8 +281,8 @@ try {
   console.log(`screenshot ${shot}: mean luminance ${mean.toFixed(1)}, variance ${variance.toFixed(0)} (${seconds()} s)`);
   if (variance < 50) throw new Error(`the picture is blank (variance ${variance.toFixed(1)})`);
 
-  // Those were the dive's first loop: the game's first frames of a dream (its code's
-  // first calls, the first glyphs drawn) among them. Now a loop change alone: the meter
+  // Those were the dive's first loop, with the game's first frames of a dream (its
+  // code's first calls) among them. Now a loop change alone, on the real clock: the meter
   // starts again, the loop runs out, the next one (formed while it was played) takes
   // its place, and the one after forms. Drawn in a quarter of the pixels: the game's
   // side of a frame does not depend on them, and SwiftShader's frames of the dream
