@@ -63,6 +63,35 @@ fn baseline_vs_pipeline(c: &mut Criterion) {
     }
 }
 
+/// 2D Perlin noise at a grid's worth of scattered points (a 257² dream's samples, as a
+/// warp scatters them): the `noise` crate's against the generator's copy of it.
+fn perlin(c: &mut Criterion) {
+    use noise::NoiseFn;
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let points: Vec<[f64; 2]> = (0..257 * 257)
+        .map(|_| {
+            let mut next = || {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 11) as f64 / (1u64 << 53) as f64 * 400.0 - 200.0
+            };
+            [next(), next()]
+        })
+        .collect();
+    let crate_perlin = noise::Perlin::new(7);
+    let ours = sleep_sync::dream::perlin::Perlin::new(7);
+    let mut group = c.benchmark_group("perlin_257");
+    group.sample_size(20);
+    group.bench_function("noise_crate", |b| {
+        b.iter(|| points.iter().map(|p| crate_perlin.get(*p)).sum::<f64>())
+    });
+    group.bench_function("generator", |b| {
+        b.iter(|| points.iter().map(|p| ours.get(*p)).sum::<f64>())
+    });
+    group.finish();
+}
+
 fn scaling(c: &mut Criterion) {
     for id in ["leo", "mara"] {
         let mut group = c.benchmark_group(format!("{id}_scaling"));
@@ -262,6 +291,7 @@ fn report(criterion_dir: &Path) {
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
     baseline_vs_pipeline(&mut criterion);
+    perlin(&mut criterion);
     scaling(&mut criterion);
     parts(&mut criterion);
     hostile(&mut criterion);

@@ -5,7 +5,7 @@
 //! meshes, colliders and entities; they never compute one.
 //!
 //! The files, in the order a dream is made (each imports only files above it):
-//! `rng`, `math`, `parallel`, `options` (shared helpers); `terrain_shape`, `fear`,
+//! `rng`, `math`, `parallel`, `options`, `perlin` (shared helpers); `terrain_shape`, `fear`,
 //! `recipe` (the numbers); `noise_field`, `heightfield` (the ground); `reach`, `ground`,
 //! `spawn`, `core_site`, `placement`, `shading` (what is made on it); `dreamscape` (the
 //! [`Dream`] and the order it is made in); `preview` (a map of one).
@@ -20,6 +20,7 @@ mod noise_field;
 mod options;
 mod pace;
 mod parallel;
+pub mod perlin;
 mod placement;
 pub mod preview;
 mod reach;

@@ -10,7 +10,10 @@
 //!   upsampled with cubic Lagrange interpolation. The non-linear parts (billow's fold,
 //!   ridged's crease and weights) are applied per sample afterwards, so a crease stays
 //!   sharp where it is. Octaves too fine for a coarser grid are evaluated exactly, with
-//!   the crate's own arithmetic, so they match the reference bit for bit.
+//!   the crate's own arithmetic (its Perlin noise as [`super::perlin`] computes it,
+//!   without branches a sample), so they match the reference bit for bit.
+//! - **A row at a time.** A fractal is folded octave by octave along a row of samples
+//!   ([`Fractal::combine_row`]), not a closure call per octave per sample.
 //! - **Pixel lattice.** A pixel-stepped dream is constant over each pixel cell, so it is
 //!   evaluated once per cell Juno's grid touches, exactly.
 //! - **Rows in parallel** on `threads` threads (one in the browser).
@@ -18,11 +21,12 @@
 //! `tests/game/dream_generator.rs` checks the result stays within 0.5% of the height range of
 //! the reference for the shipped dreamers, several loops and random profiles.
 
-use noise::{Billow, Fbm, MultiFractal, NoiseFn, Perlin, RidgedMulti};
+use noise::{Billow, Fbm, MultiFractal, NoiseFn, RidgedMulti};
 
 use super::math::smoothstep;
 use super::options::GenOptions;
 use super::parallel::{for_rows, in_bands};
+use super::perlin::Perlin;
 use super::recipe::DreamRecipe;
 
 /// Samples per wavelength below which an octave is evaluated exactly at every sample.
@@ -117,50 +121,123 @@ impl Fractal {
         }
     }
 
-    /// Folds raw octave signals into the layer's value at domain point `p`, with the
-    /// crate's arithmetic. `raw(i, q)` is octave `i`'s signal; `q` is its sample point,
-    /// scaled exactly as the crate scales it.
-    fn combine(&self, p: [f64; 2], mut raw: impl FnMut(usize, [f64; 2]) -> f64) -> f64 {
-        let mut result = 0.0;
-        let mut q = [p[0] * self.frequency, p[1] * self.frequency];
+    /// Folds raw octave signals into the layer's value at each domain point of a row,
+    /// with the crate's arithmetic, the same bits at every point as the crate's fractal
+    /// there. Octave by octave, `raw(i, q, signal)` fills octave `i`'s signal at each
+    /// sample point `q` (scaled exactly as the crate scales it); the folds run along the
+    /// row, loops without a call in them, rather than a closure call a sample.
+    fn combine_row(
+        &self,
+        points: &[[f64; 2]],
+        out: &mut [f64],
+        space: Space<'_>,
+        mut raw: impl FnMut(usize, &[[f64; 2]], &mut [f64]),
+    ) {
+        let n = points.len();
+        let (out, q, signal) = (&mut out[..n], &mut space.q[..n], &mut space.signal[..n]);
+        for (q, p) in q.iter_mut().zip(points) {
+            *q = [p[0] * self.frequency, p[1] * self.frequency];
+        }
         let lacunarity = self.lacunarity;
-        let next = |q: &mut [f64; 2]| *q = [q[0] * lacunarity, q[1] * lacunarity];
+        let next = |q: &mut [[f64; 2]]| {
+            for q in q {
+                *q = [q[0] * lacunarity, q[1] * lacunarity];
+            }
+        };
+        out.fill(0.0);
         match self.shape {
             Shape::Fbm | Shape::Billow => {
                 let mut attenuation = self.persistence;
                 for i in 0..self.sources.len() {
-                    let mut signal = raw(i, q);
-                    next(&mut q);
+                    raw(i, q, signal);
+                    next(q);
                     if self.shape == Shape::Billow {
-                        // The crate's `scale_shift` (a `mul_add`): the same bits here, as ×2 is exact,
-                        // without the platform's `fma`.
-                        signal = signal.abs() * 2.0 - 1.0;
+                        // The crate's `scale_shift` (a `mul_add`): the same bits here, as ×2
+                        // is exact, without the platform's `fma`.
+                        for s in signal.iter_mut() {
+                            *s = s.abs() * 2.0 - 1.0;
+                        }
                     }
-                    result += signal * attenuation;
+                    for (result, s) in out.iter_mut().zip(signal.iter()) {
+                        *result += s * attenuation;
+                    }
                     attenuation *= self.persistence;
                 }
-                result * self.scale
+                for result in out.iter_mut() {
+                    *result *= self.scale;
+                }
             }
             Shape::Ridged => {
-                let (mut weight, mut attenuation) = (1.0, 1.0);
+                let weight = &mut space.weight[..n];
+                weight.fill(1.0);
+                let mut attenuation = 1.0;
                 for i in 0..self.sources.len() {
-                    let mut signal = 1.0 - raw(i, q).abs();
-                    next(&mut q);
-                    signal *= signal;
-                    signal *= weight;
-                    weight = (signal / 2.0).clamp(0.0, 1.0);
-                    signal *= attenuation;
+                    raw(i, q, signal);
+                    next(q);
+                    for ((result, s), weight) in
+                        out.iter_mut().zip(signal.iter()).zip(weight.iter_mut())
+                    {
+                        let mut s = 1.0 - s.abs();
+                        s *= s;
+                        s *= *weight;
+                        *weight = (s / 2.0).clamp(0.0, 1.0);
+                        s *= attenuation;
+                        *result += s;
+                    }
                     attenuation *= self.persistence;
-                    result += signal;
                 }
-                result * self.scale - 1.0
+                for result in out.iter_mut() {
+                    *result = *result * self.scale - 1.0;
+                }
             }
         }
     }
 
     /// The layer's value at a domain point, every octave exact.
     fn get(&self, p: [f64; 2]) -> f64 {
-        self.combine(p, |i, q| self.sources[i].get(q))
+        let (mut q, mut signal, mut weight, mut out) = ([[0.0; 2]], [0.0], [0.0], [0.0]);
+        let space = Space {
+            q: &mut q,
+            signal: &mut signal,
+            weight: &mut weight,
+        };
+        self.combine_row(&[p], &mut out, space, |i, q, signal| {
+            signal[0] = self.sources[i].get(q[0]);
+        });
+        out[0]
+    }
+}
+
+/// Working space for [`Fractal::combine_row`], at least a row long: each sample's point
+/// for the octave at hand, its signal, and (ridged) its weight.
+struct Space<'s> {
+    q: &'s mut [[f64; 2]],
+    signal: &'s mut [f64],
+    weight: &'s mut [f64],
+}
+
+/// A row's [`Space`], owned: made once per row a pass works on.
+struct RowSpace {
+    q: Vec<[f64; 2]>,
+    signal: Vec<f64>,
+    weight: Vec<f64>,
+}
+
+impl RowSpace {
+    fn new(n: usize) -> Self {
+        Self {
+            q: vec![[0.0; 2]; n],
+            signal: vec![0.0; n],
+            weight: vec![0.0; n],
+        }
+    }
+
+    fn space(&mut self) -> Space<'_> {
+        Space {
+            q: &mut self.q,
+            signal: &mut self.signal,
+            weight: &mut self.weight,
+        }
     }
 }
 
@@ -378,12 +455,12 @@ impl Grid {
 /// The reference: the `noise` crate's own fractals, evaluated naively at every sample.
 /// The benchmark's baseline and the yardstick of the pipeline's accuracy.
 pub struct Reference {
-    fbm: Fbm<Perlin>,
-    ridged: RidgedMulti<Perlin>,
-    billow: Billow<Perlin>,
-    warp_x: Fbm<Perlin>,
-    warp_z: Fbm<Perlin>,
-    chasm: Perlin,
+    fbm: Fbm<noise::Perlin>,
+    ridged: RidgedMulti<noise::Perlin>,
+    billow: Billow<noise::Perlin>,
+    warp_x: Fbm<noise::Perlin>,
+    warp_z: Fbm<noise::Perlin>,
+    chasm: noise::Perlin,
 }
 
 impl Reference {
@@ -391,25 +468,25 @@ impl Reference {
         let seed = recipe.terrain_seed;
         let (freq, octaves) = (recipe.frequency, recipe.octaves);
         Self {
-            fbm: Fbm::<Perlin>::new(seed)
+            fbm: Fbm::<noise::Perlin>::new(seed)
                 .set_octaves(octaves)
                 .set_frequency(freq)
                 .set_lacunarity(2.0),
-            ridged: RidgedMulti::<Perlin>::new(seed.wrapping_add(1))
+            ridged: RidgedMulti::<noise::Perlin>::new(seed.wrapping_add(1))
                 .set_octaves(octaves)
                 .set_frequency(freq)
                 .set_lacunarity(2.0),
-            billow: Billow::<Perlin>::new(seed.wrapping_add(2))
+            billow: Billow::<noise::Perlin>::new(seed.wrapping_add(2))
                 .set_octaves(octaves.min(4))
                 .set_frequency(freq)
                 .set_lacunarity(2.0),
-            warp_x: Fbm::<Perlin>::new(seed.wrapping_add(3))
+            warp_x: Fbm::<noise::Perlin>::new(seed.wrapping_add(3))
                 .set_octaves(3)
                 .set_frequency(freq * 0.7),
-            warp_z: Fbm::<Perlin>::new(seed.wrapping_add(4))
+            warp_z: Fbm::<noise::Perlin>::new(seed.wrapping_add(4))
                 .set_octaves(3)
                 .set_frequency(freq * 0.7),
-            chasm: Perlin::new(seed.wrapping_add(5)),
+            chasm: noise::Perlin::new(seed.wrapping_add(5)),
         }
     }
 
@@ -481,13 +558,16 @@ pub(super) async fn shaped_noise(recipe: &DreamRecipe, options: &GenOptions) -> 
             f < doubt || pixel - f < doubt
         };
         for_rows(&mut points, n, options, |z, row| {
+            let base: Vec<[f64; 2]> = (z * n..(z + 1) * n).map(unwarped).collect();
+            let (mut warp_x, mut warp_z) = (vec![0.0; n], vec![0.0; n]);
+            let mut space = RowSpace::new(n);
+            wx.row(z * n, &base, &mut warp_x, &mut space);
+            wz.row(z * n, &base, &mut warp_z, &mut space);
             for (x, p) in row.iter_mut().enumerate() {
-                let i = z * n + x;
                 let world = grid.world(x, z);
-                let base = unwarped(i);
-                *p = layers.domain_point(world, [wx.value(base, i), wz.value(base, i)]);
+                *p = layers.domain_point(world, [warp_x[x], warp_z[x]]);
                 if layers.pixelated() && (near_edge(p[0]) || near_edge(p[1])) {
-                    let exact = [layers.warp_x.get(base), layers.warp_z.get(base)];
+                    let exact = [layers.warp_x.get(base[x]), layers.warp_z.get(base[x])];
                     *p = layers.domain_point(world, exact);
                 }
             }
@@ -543,11 +623,20 @@ pub(super) async fn shaped_noise(recipe: &DreamRecipe, options: &GenOptions) -> 
         let chasm_doubt = 0.07 * recipe.terrain.chasm as f64 + 0.01;
         let mut heights = vec![0.0f32; n * n];
         for_rows(&mut heights, n, options, |z, row| {
+            let first = z * n;
+            let row_points = &points[first..first + n];
+            let mut space = RowSpace::new(n);
+            let mut layer = |planes: &Option<Planes>| {
+                let mut values = vec![0.0; n];
+                if let Some(planes) = planes {
+                    planes.row(first, row_points, &mut values, &mut space);
+                }
+                values
+            };
+            let (fbm, ridged, billow) = (layer(&fbm), layer(&ridged), layer(&billow));
             for (x, h) in row.iter_mut().enumerate() {
-                let i = z * n + x;
+                let i = first + x;
                 let p = points[i];
-                let value =
-                    |planes: &Option<Planes>| planes.as_ref().map_or(0.0, |f| f.value(p, i));
                 let c = chasm.as_ref().map_or(0.0, |plane| {
                     let c = plane[i] as f64;
                     if c.abs() < chasm_doubt {
@@ -556,7 +645,7 @@ pub(super) async fn shaped_noise(recipe: &DreamRecipe, options: &GenOptions) -> 
                         c
                     }
                 });
-                *h = layers.shape(value(&fbm), value(&ridged), value(&billow), c);
+                *h = layers.shape(fbm[x], ridged[x], billow[x], c);
             }
         })
         .await;
@@ -614,16 +703,35 @@ impl<'f> Planes<'f> {
         Self { fractal, coarse }
     }
 
-    /// The layer's value at sample `i`, whose domain point is `p`.
+    /// The layer's value at each sample of a row: `points` are their domain points, the
+    /// first of them sample `first` of the grid.
     ///
     /// The crate's Perlin noise is clamped to ±1, which puts a kink where it saturates;
     /// a cubic rounds a kink off. So an interpolated value within reach of ±1 is
     /// doubted and the octave evaluated exactly there (a few percent of samples).
-    fn value(&self, p: [f64; 2], i: usize) -> f64 {
-        self.fractal.combine(p, |o, q| match &self.coarse[o] {
-            Some((plane, doubt)) if (plane[i] as f64).abs() < 1.0 - doubt => plane[i] as f64,
-            _ => self.fractal.sources[o].get(q),
-        })
+    fn row(&self, first: usize, points: &[[f64; 2]], out: &mut [f64], space: &mut RowSpace) {
+        let fractal = self.fractal;
+        fractal.combine_row(points, out, space.space(), |o, q, signal| {
+            let source = &fractal.sources[o];
+            match &self.coarse[o] {
+                Some((plane, doubt)) => {
+                    let plane = &plane[first..first + signal.len()];
+                    for ((s, &v), q) in signal.iter_mut().zip(plane).zip(q) {
+                        let v = v as f64;
+                        *s = if v.abs() < 1.0 - doubt {
+                            v
+                        } else {
+                            source.get(*q)
+                        };
+                    }
+                }
+                None => {
+                    for (s, q) in signal.iter_mut().zip(q) {
+                        *s = source.get(*q);
+                    }
+                }
+            }
+        });
     }
 }
 
@@ -767,7 +875,7 @@ mod tests {
             (
                 Fractal::new(Shape::Fbm, 7, 6, 0.012, 2.0),
                 Box::new(
-                    Fbm::<Perlin>::new(7)
+                    Fbm::<noise::Perlin>::new(7)
                         .set_octaves(6)
                         .set_frequency(0.012)
                         .set_lacunarity(2.0),
@@ -776,7 +884,7 @@ mod tests {
             (
                 Fractal::new(Shape::Ridged, 9, 6, 0.02, 2.0),
                 Box::new(
-                    RidgedMulti::<Perlin>::new(9)
+                    RidgedMulti::<noise::Perlin>::new(9)
                         .set_octaves(6)
                         .set_frequency(0.02)
                         .set_lacunarity(2.0),
@@ -785,7 +893,7 @@ mod tests {
             (
                 Fractal::new(Shape::Billow, 11, 4, 0.02, 2.0),
                 Box::new(
-                    Billow::<Perlin>::new(11)
+                    Billow::<noise::Perlin>::new(11)
                         .set_octaves(4)
                         .set_frequency(0.02)
                         .set_lacunarity(2.0),
@@ -793,11 +901,34 @@ mod tests {
             ),
             (
                 Fractal::new(Shape::Fbm, 3, 3, 0.008, DEFAULT_LACUNARITY),
-                Box::new(Fbm::<Perlin>::new(3).set_octaves(3).set_frequency(0.008)),
+                Box::new(
+                    Fbm::<noise::Perlin>::new(3)
+                        .set_octaves(3)
+                        .set_frequency(0.008),
+                ),
             ),
         ];
+        // A row of points folded at once gives each point the crate's bits too.
+        let row: Vec<[f64; 2]> = (0..300)
+            .map(|i| [i as f64 * 0.731 - 100.0, (i * i) as f64 * 0.013 - 50.0])
+            .collect();
         for (ours, theirs) in &cases {
             assert_eq!(ours.get(p), theirs.get(p), "{:?}", ours.shape);
+            let mut space = RowSpace::new(row.len());
+            let mut values = vec![0.0; row.len()];
+            ours.combine_row(&row, &mut values, space.space(), |i, q, signal| {
+                for (s, q) in signal.iter_mut().zip(q) {
+                    *s = ours.sources[i].get(*q);
+                }
+            });
+            for (value, q) in values.iter().zip(&row) {
+                assert_eq!(
+                    value.to_bits(),
+                    theirs.get(*q).to_bits(),
+                    "{:?} at {q:?}",
+                    ours.shape
+                );
+            }
         }
     }
 
