@@ -34,10 +34,6 @@ use super::recipe::DreamRecipe;
 /// amplitude.
 const SAMPLES_PER_WAVELENGTH: f64 = 16.0;
 
-/// How near ±1 (in the signal's units) an octave plane may have to doubt its values
-/// before a coarser plane stops paying: beyond it, the octave takes a finer stride.
-const MAX_DOUBT: f64 = 0.5;
-
 /// A bound on the slope of the crate's 2D Perlin noise per unit of frequency (it is 2 at
 /// lattice corners; the fade curves add a little between them).
 const PERLIN_SLOPE: f64 = 3.5;
@@ -612,7 +608,7 @@ pub(super) async fn shaped_noise(recipe: &DreamRecipe, options: &GenOptions) -> 
         let chasm = if recipe.terrain.chasm > 0.0 {
             let f = recipe.frequency * 0.6;
             let stride = grid.stride_for(f * stretch, SAMPLES_PER_WAVELENGTH);
-            let signal = |p| layers.chasm.get(layers.chasm_point(p));
+            let signal = |p| layers.chasm.unclamped(layers.chasm_point(p));
             Some(octave_plane(&at, grid, stride, options, signal).await)
         } else {
             None
@@ -638,7 +634,7 @@ pub(super) async fn shaped_noise(recipe: &DreamRecipe, options: &GenOptions) -> 
                 let i = first + x;
                 let p = points[i];
                 let c = chasm.as_ref().map_or(0.0, |plane| {
-                    let c = plane[i] as f64;
+                    let c = (plane[i] as f64).clamp(-1.0, 1.0);
                     if c.abs() < chasm_doubt {
                         layers.chasm.get(layers.chasm_point(p))
                     } else {
@@ -659,9 +655,9 @@ pub(super) async fn shaped_noise(recipe: &DreamRecipe, options: &GenOptions) -> 
 /// coarser grid are precomputed as upsampled planes; the rest are evaluated per sample.
 struct Planes<'f> {
     fractal: &'f Fractal,
-    /// Per octave, its plane if it was coarse enough to precompute, and how near ±1 an
-    /// interpolated value may be before it is doubted (see [`Planes::value`]).
-    coarse: Vec<Option<(Vec<f32>, f64)>>,
+    /// Per octave, its plane of the signal before the clamp to ±1 (see [`Planes::row`]),
+    /// if it was smooth enough to sample coarsely.
+    coarse: Vec<Option<Vec<f32>>>,
 }
 
 impl<'f> Planes<'f> {
@@ -682,20 +678,11 @@ impl<'f> Planes<'f> {
             // the spacing.
             let share = weight * fractal.octave_weight(i) / fractal.octave_weight(0);
             let spw = SAMPLES_PER_WAVELENGTH * libm::pow(share.clamp(1e-6, 1.0), 0.25);
-            let mut stride = grid.stride_for(frequency, spw);
-            // How far the signal can move across a stencil (three coarse steps at the
-            // borders): interpolated values within that of ±1 are evaluated exactly.
-            // Past a point the plane would mostly be doubted, and is not worth making.
-            let doubt =
-                |stride: usize| 3.0 * PERLIN_SLOPE * stride as f64 * grid.cell as f64 * frequency;
-            while stride > 1 && doubt(stride) > MAX_DOUBT {
-                stride /= 2;
-            }
+            let stride = grid.stride_for(frequency, spw);
             let source = &fractal.sources[i];
             coarse.push(if stride > 1 {
-                let signal = |p| source.get(fractal.octave_point(p, i));
-                let plane = octave_plane(points, grid, stride, options, signal).await;
-                Some((plane, doubt(stride)))
+                let signal = |p| source.unclamped(fractal.octave_point(p, i));
+                Some(octave_plane(points, grid, stride, options, signal).await)
             } else {
                 None
             });
@@ -706,23 +693,20 @@ impl<'f> Planes<'f> {
     /// The layer's value at each sample of a row: `points` are their domain points, the
     /// first of them sample `first` of the grid.
     ///
-    /// The crate's Perlin noise is clamped to ±1, which puts a kink where it saturates;
-    /// a cubic rounds a kink off. So an interpolated value within reach of ±1 is
-    /// doubted and the octave evaluated exactly there (a few percent of samples).
+    /// The crate's Perlin noise is clamped to ±1, which puts a kink where it saturates,
+    /// and a cubic would round a kink off. So a plane holds the signal before the clamp
+    /// (smooth: its fade curves make it twice continuously differentiable), and the
+    /// interpolated value is clamped here: a clamp moves two values no further apart, so
+    /// the error stays the interpolation's.
     fn row(&self, first: usize, points: &[[f64; 2]], out: &mut [f64], space: &mut RowSpace) {
         let fractal = self.fractal;
         fractal.combine_row(points, out, space.space(), |o, q, signal| {
             let source = &fractal.sources[o];
             match &self.coarse[o] {
-                Some((plane, doubt)) => {
+                Some(plane) => {
                     let plane = &plane[first..first + signal.len()];
-                    for ((s, &v), q) in signal.iter_mut().zip(plane).zip(q) {
-                        let v = v as f64;
-                        *s = if v.abs() < 1.0 - doubt {
-                            v
-                        } else {
-                            source.get(*q)
-                        };
+                    for (s, &v) in signal.iter_mut().zip(plane) {
+                        *s = (v as f64).clamp(-1.0, 1.0);
                     }
                 }
                 None => {

@@ -20,7 +20,10 @@ pub const REPLAY_FORMAT: u32 = 2;
 /// 2: the same bits on every platform (src/portable.rs): Juno's turns, the hazards'
 /// headings, the slopes she climbs and the noise's octaves no longer use the platform's
 /// maths.
-pub const SIMULATION: u32 = 2;
+/// 3: the noise pipeline's octave planes hold the signal before its clamp to ±1: the
+/// ground of dreams sampled through planes (Mara's, the evening's) moved by up to 0.07%
+/// of its height range; pixel-stepped dreams (Leo's, the family's) are unchanged.
+pub const SIMULATION: u32 = 3;
 
 /// The largest replay file read, bytes: an hour's dive that changed its intent every
 /// tick is about 8 MB. A bigger file is refused unread.
