@@ -557,8 +557,8 @@ pub(super) async fn shaped_noise(recipe: &DreamRecipe, options: &GenOptions) -> 
             let base: Vec<[f64; 2]> = (z * n..(z + 1) * n).map(unwarped).collect();
             let (mut warp_x, mut warp_z) = (vec![0.0; n], vec![0.0; n]);
             let mut space = RowSpace::new(n);
-            wx.row(z * n, &base, &mut warp_x, &mut space);
-            wz.row(z * n, &base, &mut warp_z, &mut space);
+            wx.row(z, &base, &mut warp_x, &mut space);
+            wz.row(z, &base, &mut warp_z, &mut space);
             for (x, p) in row.iter_mut().enumerate() {
                 let world = grid.world(x, z);
                 *p = layers.domain_point(world, [warp_x[x], warp_z[x]]);
@@ -625,22 +625,26 @@ pub(super) async fn shaped_noise(recipe: &DreamRecipe, options: &GenOptions) -> 
             let mut layer = |planes: &Option<Planes>| {
                 let mut values = vec![0.0; n];
                 if let Some(planes) = planes {
-                    planes.row(first, row_points, &mut values, &mut space);
+                    planes.row(z, row_points, &mut values, &mut space);
                 }
                 values
             };
             let (fbm, ridged, billow) = (layer(&fbm), layer(&ridged), layer(&billow));
+            let mut chasm_row = vec![0.0f32; n];
+            if let Some(plane) = &chasm {
+                plane.row(z, &mut chasm_row);
+            }
             for (x, h) in row.iter_mut().enumerate() {
-                let i = first + x;
-                let p = points[i];
-                let c = chasm.as_ref().map_or(0.0, |plane| {
-                    let c = (plane[i] as f64).clamp(-1.0, 1.0);
+                let c = if chasm.is_some() {
+                    let c = (chasm_row[x] as f64).clamp(-1.0, 1.0);
                     if c.abs() < chasm_doubt {
-                        layers.chasm.get(layers.chasm_point(p))
+                        layers.chasm.get(layers.chasm_point(row_points[x]))
                     } else {
                         c
                     }
-                });
+                } else {
+                    0.0
+                };
                 *h = layers.shape(fbm[x], ridged[x], billow[x], c);
             }
         })
@@ -657,7 +661,7 @@ struct Planes<'f> {
     fractal: &'f Fractal,
     /// Per octave, its plane of the signal before the clamp to ±1 (see [`Planes::row`]),
     /// if it was smooth enough to sample coarsely.
-    coarse: Vec<Option<Vec<f32>>>,
+    coarse: Vec<Option<Plane>>,
 }
 
 impl<'f> Planes<'f> {
@@ -690,22 +694,22 @@ impl<'f> Planes<'f> {
         Self { fractal, coarse }
     }
 
-    /// The layer's value at each sample of a row: `points` are their domain points, the
-    /// first of them sample `first` of the grid.
+    /// The layer's value at each sample of row `z`, whose domain points are `points`.
     ///
     /// The crate's Perlin noise is clamped to ±1, which puts a kink where it saturates,
     /// and a cubic would round a kink off. So a plane holds the signal before the clamp
     /// (smooth: its fade curves make it twice continuously differentiable), and the
     /// interpolated value is clamped here: a clamp moves two values no further apart, so
     /// the error stays the interpolation's.
-    fn row(&self, first: usize, points: &[[f64; 2]], out: &mut [f64], space: &mut RowSpace) {
+    fn row(&self, z: usize, points: &[[f64; 2]], out: &mut [f64], space: &mut RowSpace) {
         let fractal = self.fractal;
+        let mut plane_row = vec![0.0f32; points.len()];
         fractal.combine_row(points, out, space.space(), |o, q, signal| {
             let source = &fractal.sources[o];
             match &self.coarse[o] {
                 Some(plane) => {
-                    let plane = &plane[first..first + signal.len()];
-                    for (s, &v) in signal.iter_mut().zip(plane) {
+                    plane.row(z, &mut plane_row);
+                    for (s, &v) in signal.iter_mut().zip(&plane_row) {
                         *s = (v as f64).clamp(-1.0, 1.0);
                     }
                 }
@@ -719,6 +723,40 @@ impl<'f> Planes<'f> {
     }
 }
 
+/// One raw signal over the grid, a row at a time (see [`octave_plane`]).
+enum Plane {
+    /// Evaluated at every sample.
+    Full { values: Vec<f32>, n: usize },
+    /// Evaluated at every `stride`-th sample of every `stride`-th row and interpolated
+    /// along those rows (`wide`: a full-width row per coarse row); a row between them is
+    /// interpolated from four of them when it is read, so no grid-sized plane is written
+    /// and read back.
+    Coarse {
+        wide: Vec<f32>,
+        n: usize,
+        stencil: Stencil,
+    },
+}
+
+impl Plane {
+    /// Row `z` of the signal, into `out` (`n` long).
+    fn row(&self, z: usize, out: &mut [f32]) {
+        match self {
+            Plane::Full { values, n } => out.copy_from_slice(&values[z * n..(z + 1) * n]),
+            Plane::Coarse { wide, n, stencil } => {
+                let (base, w) = stencil.taps[z];
+                let rows = [0, 1, 2, 3].map(|m| &wide[(base + m) * n..(base + m + 1) * n]);
+                for (x, v) in out.iter_mut().enumerate() {
+                    *v = w[0] * rows[0][x]
+                        + w[1] * rows[1][x]
+                        + w[2] * rows[2][x]
+                        + w[3] * rows[3][x];
+                }
+            }
+        }
+    }
+}
+
 /// One raw signal over the grid: evaluated at every `stride`-th sample and upsampled
 /// with cubic Lagrange interpolation, or at every sample when `stride` is 1.
 async fn octave_plane(
@@ -727,20 +765,20 @@ async fn octave_plane(
     stride: usize,
     options: &GenOptions,
     signal: impl Fn([f64; 2]) -> f64 + Sync + Send,
-) -> Vec<f32> {
+) -> Plane {
     let n = grid.n;
-    let mut out = vec![0.0f32; n * n];
     if stride == 1 {
-        for_rows(&mut out, n, options, |z, row| {
+        let mut values = vec![0.0f32; n * n];
+        for_rows(&mut values, n, options, |z, row| {
             for (x, v) in row.iter_mut().enumerate() {
                 *v = signal(points(z * n + x)) as f32;
             }
         })
         .await;
-        return out;
+        return Plane::Full { values, n };
     }
     let cn = (n - 1) / stride + 1;
-    // The coarse samples, interpolated along x into full-width rows...
+    // The coarse samples, interpolated along x into full-width rows (along z when read).
     let stencil = Stencil::new(n, stride);
     let mut wide = vec![0.0f32; cn * n];
     for_rows(&mut wide, n, options, |j, row| {
@@ -752,16 +790,7 @@ async fn octave_plane(
         }
     })
     .await;
-    // ...then along z.
-    for_rows(&mut out, n, options, |z, row| {
-        let (base, w) = stencil.taps[z];
-        let rows = [0, 1, 2, 3].map(|m| &wide[(base + m) * n..(base + m + 1) * n]);
-        for (x, v) in row.iter_mut().enumerate() {
-            *v = w[0] * rows[0][x] + w[1] * rows[1][x] + w[2] * rows[2][x] + w[3] * rows[3][x];
-        }
-    })
-    .await;
-    out
+    Plane::Coarse { wide, n, stencil }
 }
 
 /// Cubic Lagrange weights for upsampling `stride`-spaced samples to every sample.
