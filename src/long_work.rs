@@ -345,10 +345,16 @@ impl WorkMeter {
         self.time(|| work(left))
     }
 
-    /// [`WorkMeter::run`] for work the player is waiting on (see
-    /// [`WorkMeter::time_waiting`]).
-    pub fn run_waiting<T>(&mut self, share: FrameShare, work: impl FnOnce(FrameShare) -> T) -> T {
-        let left = self.left(share);
+    /// [`WorkMeter::run`] for work the player is waiting on: with the larger share such
+    /// work takes after a frame `last_frame` long ([`FrameShare::while_waiting`]), its
+    /// time counted apart ([`WorkMeter::time_waiting`]).
+    pub fn run_waiting<T>(
+        &mut self,
+        share: FrameShare,
+        last_frame: Duration,
+        work: impl FnOnce(FrameShare) -> T,
+    ) -> T {
+        let left = self.left(share.while_waiting(last_frame));
         self.time_waiting(|| work(left))
     }
 

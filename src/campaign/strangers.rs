@@ -187,8 +187,9 @@ pub(super) fn poll_stranger_network(
             }
         }
         StrangerNetwork::Slices(rerun) => {
-            let waiting = share.while_waiting(time.delta());
-            if meter.run_waiting(waiting, |share| rerun.run_while(share.more())) {
+            let done =
+                meter.run_waiting(*share, time.delta(), |share| rerun.run_while(share.more()));
+            if done {
                 let StrangerNetwork::Slices(rerun) =
                     std::mem::replace(&mut *strangers, StrangerNetwork::Asked)
                 else {

@@ -479,8 +479,7 @@ fn restore_a_slice(
             rerun: Some(rerun), ..
         } = &mut resuming.making
     {
-        let waiting = share.while_waiting(time.delta());
-        meter.run_waiting(waiting, |share| rerun.run_while(share.more()));
+        meter.run_waiting(*share, time.delta(), |share| rerun.run_while(share.more()));
     }
 }
 

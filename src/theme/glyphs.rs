@@ -36,10 +36,10 @@ pub const CHARACTERS: &str = concat!(
 /// share of the atlas.
 const FONTS: [(bool, f32); 11] = [
     // (monospace, size)
-    (false, 17.0),
-    (false, 13.0),
+    (false, super::BODY_SIZE),
+    (false, super::SMALL_SIZE),
     (false, 30.0),
-    (false, 18.0),
+    (false, super::BUTTON_SIZE),
     (false, 16.0),
     (false, 32.0),
     (false, 20.0),
@@ -79,7 +79,7 @@ pub struct GlyphsAhead {
     /// How full the atlas was when last seen: it only fills, until egui starts a new
     /// one (when it gets nearly full, or its text options change).
     fill: f32,
-    /// The next piece: which font, and which of its characters.
+    /// The next piece: which font, and where in [`CHARACTERS`] (a byte offset).
     font: usize,
     character: usize,
     state: Ahead,
@@ -122,7 +122,6 @@ impl GlyphsAhead {
     /// quarter pixels): each character is drawn alone at each quarter, after a leading
     /// space of that many quarter pixels. Stops at [`MOST_FILLED`].
     pub fn draw(&mut self, ctx: &egui::Context, fonts: &[FontId], mut more: impl FnMut() -> bool) {
-        let characters: Vec<char> = CHARACTERS.chars().collect();
         let quarter = 0.25 / ctx.pixels_per_point();
         while self.state == Ahead::Drawing && more() {
             if self.font >= fonts.len() {
@@ -133,10 +132,13 @@ impl GlyphsAhead {
                 self.state = Ahead::Stopped;
                 break;
             }
-            let end = (self.character + PIECE_CHARACTERS).min(characters.len());
+            let end = CHARACTERS[self.character..]
+                .char_indices()
+                .nth(PIECE_CHARACTERS)
+                .map_or(CHARACTERS.len(), |(i, _)| self.character + i);
             let format = egui::TextFormat::simple(fonts[self.font].clone(), egui::Color32::WHITE);
             ctx.fonts_mut(|f| {
-                for &c in &characters[self.character..end] {
+                for c in CHARACTERS[self.character..end].chars() {
                     for bin in 0..4 {
                         let mut job =
                             egui::text::LayoutJob::single_section(c.to_string(), format.clone());
@@ -146,7 +148,7 @@ impl GlyphsAhead {
                 }
             });
             self.character = end;
-            if end == characters.len() {
+            if end == CHARACTERS.len() {
                 self.font += 1;
                 self.character = 0;
             }
@@ -164,18 +166,15 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 /// The fonts drawn ahead ([`FONTS`]).
-pub fn fonts_ahead() -> Vec<FontId> {
-    FONTS
-        .iter()
-        .map(|&(mono, size)| {
-            let family = if mono {
-                FontFamily::Monospace
-            } else {
-                FontFamily::Proportional
-            };
-            FontId::new(size, family)
-        })
-        .collect()
+pub fn fonts_ahead() -> [FontId; FONTS.len()] {
+    FONTS.map(|(mono, size)| {
+        let family = if mono {
+            FontFamily::Monospace
+        } else {
+            FontFamily::Proportional
+        };
+        FontId::new(size, family)
+    })
 }
 
 /// Draws the glyphs ahead. At the title, where the frame has little else to do, they
@@ -207,8 +206,9 @@ fn draw_ahead(
     }
     let fonts = fonts_ahead();
     if screen.is_some_and(|s| *s.get() == AppState::Title) {
-        let waiting = share.while_waiting(time.delta());
-        meter.run_waiting(waiting, |share| ahead.draw(ctx, &fonts, share.more()));
+        meter.run_waiting(*share, time.delta(), |share| {
+            ahead.draw(ctx, &fonts, share.more())
+        });
     } else {
         meter.run(*share, |share| ahead.draw(ctx, &fonts, share.more()));
     }

@@ -108,14 +108,21 @@ fn apply_style(mut contexts: EguiContexts, mut done: Local<bool>) -> Result {
     Ok(())
 }
 
+/// The sizes of the game's text styles, points (the glyphs drawn ahead draw the three
+/// most written first: `glyphs::FONTS`).
+const HEADING_SIZE: f32 = 26.0;
+const BODY_SIZE: f32 = 17.0;
+const BUTTON_SIZE: f32 = 18.0;
+const SMALL_SIZE: f32 = 13.0;
+
 /// The game's text styles' fonts.
 fn game_text_styles(style: &mut egui::Style) {
     use egui::{FontId, TextStyle};
     for (text, size) in [
-        (TextStyle::Heading, 26.0),
-        (TextStyle::Body, 17.0),
-        (TextStyle::Button, 18.0),
-        (TextStyle::Small, 13.0),
+        (TextStyle::Heading, HEADING_SIZE),
+        (TextStyle::Body, BODY_SIZE),
+        (TextStyle::Button, BUTTON_SIZE),
+        (TextStyle::Small, SMALL_SIZE),
     ] {
         style.text_styles.insert(text, FontId::proportional(size));
     }

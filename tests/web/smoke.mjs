@@ -232,11 +232,10 @@ try {
   // to 15 ticks in each frame.
   // As a player at the title for a moment would, it lets the game draw the glyphs its
   // screens write into egui's atlas first (theme::GlyphsAhead, a slice a frame).
+  // The game's own figures (it writes data-pacing twice a second), null until written.
+  const pacing = () => page.evaluate(() => JSON.parse(document.body.dataset.pacing || "null"));
   const glyphsFrom = Date.now();
-  const glyphs = async () => {
-    const p = await page.evaluate(() => JSON.parse(document.body.dataset.pacing || "null"));
-    return p ? p.glyphsAhead : "";
-  };
+  const glyphs = async () => (await pacing())?.glyphsAhead ?? "";
   await waitFor("the glyphs drawn ahead", async () => ["Drawn", "Stopped"].includes(await glyphs()), 120);
   console.log(`the glyphs at the title: ${await glyphs()} in ${((Date.now() - glyphsFrom) / 1000).toFixed(1)} s`);
   await page.evaluate(() => {
@@ -256,7 +255,6 @@ try {
   // here is from well after the loop was furnished): once it has formed, the game's
   // own figures for its frames (long work a frame; the worst frame while a loop formed
   // or changed against the median).
-  const pacing = () => page.evaluate(() => JSON.parse(document.body.dataset.pacing || "null"));
   let paced = await pacing();
   for (let waited = 0; waited < 120 && (!paced || paced.changingNow); waited++) {
     await page.waitForTimeout(1000);
