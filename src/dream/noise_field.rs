@@ -945,6 +945,48 @@ mod tests {
         }
     }
 
+    /// In a pixel-stepped dream a sample within 1% of the warp of a pixel's edge is
+    /// warped exactly (interpolation could move it into the next pixel): the warp's
+    /// planes must err by well under 0.01 of the warp field's unit range, for every
+    /// fear's dream and as loops grow more warped.
+    #[test]
+    fn the_warp_planes_err_well_within_the_pixel_edges_margin() {
+        use crate::dream::{FearTag, FearWeight, TerrainSize, run_to_end};
+        let size = TerrainSize::with_samples(257).expect("valid size");
+        let options = GenOptions::single_threaded();
+        let (mut worst, mut dreams) = (0.0f64, 0);
+        for tag in FearTag::ALL {
+            for loop_index in [0, 12, 40] {
+                let fears = [FearWeight { tag, weight: 1.0 }];
+                let recipe = DreamRecipe::new(&fears, 7, loop_index, size);
+                if recipe.terrain.warp <= 0.0 {
+                    continue;
+                }
+                dreams += 1;
+                let layers = Layers::new(&recipe);
+                let grid = grid_of(&recipe);
+                let n = grid.n;
+                let unwarped = |i: usize| layers.domain_point(grid.world(i % n, i / n), [0.0, 0.0]);
+                for fractal in [&layers.warp_x, &layers.warp_z] {
+                    let planes =
+                        run_to_end(Planes::new(fractal, &unwarped, grid, 1.0, 1.0, &options));
+                    let mut space = RowSpace::new(n);
+                    let mut row = vec![0.0; n];
+                    for z in 0..n {
+                        let base: Vec<[f64; 2]> = (z * n..(z + 1) * n).map(unwarped).collect();
+                        planes.row(z, &base, &mut row, &mut space);
+                        for (value, p) in row.iter().zip(&base) {
+                            worst = worst.max((value - fractal.get(*p)).abs());
+                        }
+                    }
+                }
+            }
+        }
+        println!("the warp's planes in {dreams} dreams: at most {worst:.5} off");
+        assert!(dreams >= 10, "only {dreams} warped dreams");
+        assert!(worst < 0.002, "the warp's planes are {worst} off");
+    }
+
     #[test]
     fn stencil_reproduces_cubics_exactly() {
         // Cubic Lagrange interpolation is exact for cubic polynomials, borders included.

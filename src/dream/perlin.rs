@@ -5,7 +5,9 @@
 //! hash: four branches a sample that no predictor can learn. Here the two bits flip the
 //! signs of the offsets instead (`a - b` is `a + (-b)` in IEEE arithmetic, so the sums
 //! are the crate's to the bit), and the corner, the hash and the blend are the crate's
-//! own formulas. `tests` checks the two agree bit for bit.
+//! own formulas. `tests` checks the two agree bit for bit. (For coordinates of 2^53 and
+//! more, where the crate's corner no longer fits an `f64` exactly or panics, the two may
+//! differ; the generator's coordinates are a few thousand at most.)
 //!
 //! [`Perlin::unclamped`] is the signal before the crate clamps it to ±1. That signal is
 //! smooth (the quintic fade makes it twice continuously differentiable), so it can be
@@ -65,7 +67,7 @@ impl Perlin {
 #[inline]
 fn corner(v: f64) -> isize {
     // Without a branch: a coordinate's sign is as likely one way as the other.
-    v as isize - isize::from(v <= 0.0)
+    (v as isize).wrapping_sub(isize::from(v <= 0.0))
 }
 
 /// The dot product of the offset with the hashed diagonal gradient: bit 0 flips x's
@@ -77,9 +79,11 @@ fn gradient(hash: u8, x: f64, y: f64) -> f64 {
     f64::from_bits(x.to_bits() ^ flip_x) + f64::from_bits(y.to_bits() ^ flip_y)
 }
 
-/// The crate's quintic fade (its clamp to [0, 1] is a no-op on an offset in a cell).
+/// The crate's quintic fade, with its clamp to [0, 1] (a no-op on an offset within a
+/// cell, which is every offset below 2^53).
 #[inline]
 fn quintic(t: f64) -> f64 {
+    let t = t.clamp(0.0, 1.0);
     t * t * t * (t * (t * 6.0 - 15.0) + 10.0)
 }
 
@@ -95,7 +99,8 @@ mod tests {
     use noise::NoiseFn;
 
     /// A few hundred thousand points: random ones at several scales, and the awkward
-    /// ones (integers and half-integers either side of zero, tiny offsets from zero).
+    /// ones (integers and half-integers either side of zero, tiny offsets from zero, and
+    /// coordinates past 2^53).
     fn points() -> Vec<[f64; 2]> {
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
         let mut next = move || {
@@ -111,7 +116,23 @@ mod tests {
             }
         }
         let awkward = [
-            -2.0, -1.5, -1.0, -0.5, -1e-300, -0.0, 0.0, 1e-300, 0.5, 1.0, 255.0, 256.0, -256.0,
+            -2.0,
+            -1.5,
+            -1.0,
+            -0.5,
+            -1e-300,
+            -0.0,
+            0.0,
+            1e-300,
+            0.5,
+            1.0,
+            255.0,
+            256.0,
+            -256.0,
+            // Past 2^53 the crate's corner rounds to a whole cell off: its clamped fade
+            // decides the value.
+            -9_007_199_254_740_994.0,
+            9_007_199_254_740_994.0,
         ];
         for &x in &awkward {
             for &y in &awkward {

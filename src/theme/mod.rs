@@ -108,11 +108,15 @@ fn apply_style(mut contexts: EguiContexts, mut done: Local<bool>) -> Result {
     Ok(())
 }
 
-/// The sizes of the game's text styles, points (the glyphs drawn ahead draw the three
-/// most written first: `glyphs::FONTS`).
+// The sizes of the game's text styles, points. The glyphs drawn ahead draw the body's,
+// the small text's and the buttons' first (`glyphs::FONTS`).
+/// [`egui::TextStyle::Heading`]'s size.
 const HEADING_SIZE: f32 = 26.0;
+/// [`egui::TextStyle::Body`]'s size.
 const BODY_SIZE: f32 = 17.0;
+/// [`egui::TextStyle::Button`]'s size.
 const BUTTON_SIZE: f32 = 18.0;
+/// [`egui::TextStyle::Small`]'s size.
 const SMALL_SIZE: f32 = 13.0;
 
 /// The game's text styles' fonts.

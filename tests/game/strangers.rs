@@ -408,10 +408,12 @@ fn a_strangers_dive_recorded_plays_back_the_same() {
 
     let lib = library();
     let net = network();
-    let path = std::env::temp_dir().join(format!(
-        "sleep-sync-stranger-{}.replay.ron",
-        std::process::id()
-    ));
+    let path_of = |sleeper: usize| {
+        std::env::temp_dir().join(format!(
+            "sleep-sync-stranger-{}-{sleeper}.replay.ron",
+            std::process::id()
+        ))
+    };
     // The first stranger of the sample the scripted player frees (it frees at least 95%
     // of them, not every one: a dream's ground moved by a hair can take it another way).
     let (sleeper, key) = sample(4)
@@ -422,6 +424,7 @@ fn a_strangers_dive_recorded_plays_back_the_same() {
                 network_seed: net.seed(),
                 profile: net.profile(sleeper).expect("a profile"),
             };
+            let path = path_of(sleeper);
             let _ = std::fs::remove_file(&path);
             let mut app = headless_app();
             app.insert_resource(Recording::new(path.clone()));
@@ -431,9 +434,14 @@ fn a_strangers_dive_recorded_plays_back_the_same() {
             let freed = play_until_freed(&mut app).is_some();
             // The file is written the moment the dreamer is free.
             app.update();
+            if !freed {
+                println!("sleeper {sleeper}: not freed by the scripted player within three loops");
+                let _ = std::fs::remove_file(&path);
+            }
             freed.then_some((sleeper, key))
         })
         .expect("the scripted player freed one of four strangers");
+    let path = path_of(sleeper);
     let file = ReplayFile::read(&path).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(file.dream, format!("sleeper#{sleeper}"));
     assert_eq!(file.stranger, Some(key));
