@@ -347,10 +347,31 @@ fn vantage(dream: &CurrentDream, target: Vec3, distance: f32) -> Vec2 {
             pitch: -0.25,
         };
         let camera = crate::looks::camera_position(eye, look, 7.0, None, ground);
-        let room = camera.distance(eye);
+        // A prop between the camera and what it looks at would fill the picture: such a
+        // stand is taken only when every stand has one.
+        let blocked = dream
+            .props
+            .iter()
+            .any(|p| blocks(p, camera.xz(), target.xz()));
+        let room = camera.distance(eye) - if blocked { BLOCKED } else { 0.0 };
         if room > best.0 + 0.25 {
             best = (room, stand);
         }
     }
     best.1
+}
+
+/// What a prop in the line of sight costs a stand in [`vantage`]: more than any camera's
+/// room, so an open view always wins.
+const BLOCKED: f32 = 100.0;
+
+/// Whether `prop` stands in the way from `camera` to `target` (seen from above): within
+/// its visual reach (at least 1.5 m at scale 1: a clock's face, a lamp's head) of the
+/// line between them.
+fn blocks(prop: &crate::dream::Prop, camera: Vec2, target: Vec2) -> bool {
+    let reach = prop.kind.footprint().max(1.5) * prop.scale;
+    let (from, to) = (camera, target - camera);
+    let along =
+        ((prop.position.xz() - from).dot(to) / to.length_squared().max(1e-6)).clamp(0.0, 1.0);
+    (from + to * along).distance(prop.position.xz()) < reach
 }
