@@ -97,11 +97,17 @@ impl Fractal {
 
     /// Octave `i`'s sample point for a domain point, multiplied exactly as the crate does.
     fn octave_point(&self, p: [f64; 2], i: usize) -> [f64; 2] {
-        let mut q = [p[0] * self.frequency, p[1] * self.frequency];
-        for _ in 0..i {
-            q = [q[0] * self.lacunarity, q[1] * self.lacunarity];
-        }
-        q
+        (0..i).fold(self.first_octave_point(p), |q, _| self.next_octave_point(q))
+    }
+
+    /// The first octave's sample point for a domain point: scaled by the frequency.
+    fn first_octave_point(&self, p: [f64; 2]) -> [f64; 2] {
+        [p[0] * self.frequency, p[1] * self.frequency]
+    }
+
+    /// The next octave's sample point after `q`: scaled by the lacunarity.
+    fn next_octave_point(&self, q: [f64; 2]) -> [f64; 2] {
+        [q[0] * self.lacunarity, q[1] * self.lacunarity]
     }
 
     /// Octave `i`'s frequency, cycles per metre.
@@ -132,12 +138,11 @@ impl Fractal {
         let n = points.len();
         let (out, q, signal) = (&mut out[..n], &mut space.q[..n], &mut space.signal[..n]);
         for (q, p) in q.iter_mut().zip(points) {
-            *q = [p[0] * self.frequency, p[1] * self.frequency];
+            *q = self.first_octave_point(*p);
         }
-        let lacunarity = self.lacunarity;
         let next = |q: &mut [[f64; 2]]| {
             for q in q {
-                *q = [q[0] * lacunarity, q[1] * lacunarity];
+                *q = self.next_octave_point(*q);
             }
         };
         out.fill(0.0);
@@ -212,11 +217,14 @@ struct Space<'s> {
     weight: &'s mut [f64],
 }
 
-/// A row's [`Space`], owned: made once per row a pass works on.
+/// A row's [`Space`], owned, with room for a plane's row: made once per row a pass
+/// works on.
 struct RowSpace {
     q: Vec<[f64; 2]>,
     signal: Vec<f64>,
     weight: Vec<f64>,
+    /// A plane's row, read before it is clamped into `signal` ([`Planes::row`]).
+    plane: Vec<f32>,
 }
 
 impl RowSpace {
@@ -225,14 +233,7 @@ impl RowSpace {
             q: vec![[0.0; 2]; n],
             signal: vec![0.0; n],
             weight: vec![0.0; n],
-        }
-    }
-
-    fn space(&mut self) -> Space<'_> {
-        Space {
-            q: &mut self.q,
-            signal: &mut self.signal,
-            weight: &mut self.weight,
+            plane: vec![0.0; n],
         }
     }
 }
@@ -703,13 +704,20 @@ impl<'f> Planes<'f> {
     /// the error stays the interpolation's.
     fn row(&self, z: usize, points: &[[f64; 2]], out: &mut [f64], space: &mut RowSpace) {
         let fractal = self.fractal;
-        let mut plane_row = vec![0.0f32; points.len()];
-        fractal.combine_row(points, out, space.space(), |o, q, signal| {
+        let RowSpace {
+            q,
+            signal,
+            weight,
+            plane: plane_row,
+        } = space;
+        let plane_row = &mut plane_row[..points.len()];
+        let space = Space { q, signal, weight };
+        fractal.combine_row(points, out, space, |o, q, signal| {
             let source = &fractal.sources[o];
             match &self.coarse[o] {
                 Some(plane) => {
-                    plane.row(z, &mut plane_row);
-                    for (s, &v) in signal.iter_mut().zip(&plane_row) {
+                    plane.row(z, plane_row);
+                    for (s, &v) in signal.iter_mut().zip(plane_row.iter()) {
                         *s = (v as f64).clamp(-1.0, 1.0);
                     }
                 }
@@ -929,7 +937,12 @@ mod tests {
             assert_eq!(ours.get(p), theirs.get(p), "{:?}", ours.shape);
             let mut space = RowSpace::new(row.len());
             let mut values = vec![0.0; row.len()];
-            ours.combine_row(&row, &mut values, space.space(), |i, q, signal| {
+            let space = Space {
+                q: &mut space.q,
+                signal: &mut space.signal,
+                weight: &mut space.weight,
+            };
+            ours.combine_row(&row, &mut values, space, |i, q, signal| {
                 for (s, q) in signal.iter_mut().zip(q) {
                     *s = ours.sources[i].get(*q);
                 }
