@@ -114,6 +114,7 @@ fn play(options: Options, playback: Option<replay::ReplayRequest>) -> ExitCode {
         screenshot,
         view,
         record,
+        settings: settings_file,
         tour,
     } = options;
     // The pictures' folder is made if it is not there; if it cannot be, no picture could
@@ -132,6 +133,15 @@ fn play(options: Options, playback: Option<replay::ReplayRequest>) -> ExitCode {
         eprintln!("sleep-sync: {flag}: cannot make {}: {e}", folder.display());
         return ExitCode::from(1);
     }
+    // The pictures' settings (`--settings`) are read before a window opens, too.
+    let settings_file = match settings_file.map(|path| settings::SettingsFile::read(&path)) {
+        Some(Ok(file)) => Some(file),
+        Some(Err(problem)) => {
+            eprintln!("sleep-sync: --settings {problem}");
+            return ExitCode::from(1);
+        }
+        None => None,
+    };
     if let Some(problem) = display_problem() {
         eprintln!("{problem}");
         return ExitCode::from(1);
@@ -148,6 +158,10 @@ fn play(options: Options, playback: Option<replay::ReplayRequest>) -> ExitCode {
     if screenshot.is_none() && tour.is_none() {
         settings::persist(&mut app, settings::APP_ID);
         saves::persist(&mut app);
+    }
+    // ...or with the settings of a file (`--settings`).
+    if let Some(file) = settings_file {
+        file.use_in(&mut app);
     }
     if let Some(path) = record {
         app.insert_resource(replay::Recording::new(path));

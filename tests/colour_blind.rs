@@ -58,6 +58,7 @@ fn pictures_of(dream: &str) -> Option<PathBuf> {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("pictures' folder");
     let start = Instant::now();
+    let settings = render::settings_file("without-anti-aliasing.toml");
     let status = render::run_game(
         &[
             "--tour",
@@ -65,6 +66,8 @@ fn pictures_of(dream: &str) -> Option<PathBuf> {
             "--colours",
             "--dive",
             dream,
+            "--settings",
+            &settings,
         ],
         Duration::from_secs(600),
     );

@@ -1,6 +1,8 @@
 //! The real game, rendering real frames: started under Xvfb with Mesa's lavapipe Vulkan
 //! driver, it dives into each dream, saves a screenshot and exits. The pictures must not
-//! be blank, and Leo's and Mara's dreams must look different.
+//! be blank, and Leo's and Mara's dreams must look different. The tour of every screen
+//! is taken without anti-aliasing and glow (`--settings`), Mara's dream with every
+//! default.
 //!
 //! Needs `xvfb-run` and lavapipe (`scripts/test.sh` installs them). Without them the test
 //! skips, unless `SLEEP_SYNC_REQUIRE_RENDER=1` (set by `scripts/test.sh`) makes it fail.
@@ -11,7 +13,7 @@ use std::time::{Duration, Instant};
 
 mod render;
 
-use render::{GAME, can_render, out_dir, run_game};
+use render::{GAME, can_render, out_dir, run_game, settings_file};
 
 struct FrameStats {
     pixels: Vec<[u8; 3]>,
@@ -125,8 +127,17 @@ fn every_screen_renders_and_the_dreams_differ() {
     let _ = std::fs::remove_dir_all(&tour);
     std::fs::create_dir_all(&tour).expect("tour folder");
     let start = Instant::now();
+    // Without anti-aliasing and glow (Mara's dream below has every default).
+    let settings = settings_file("without-anti-aliasing-or-glow.toml");
     let status = run_game(
-        &["--tour", tour.to_str().unwrap(), "--dive", "leo"],
+        &[
+            "--tour",
+            tour.to_str().unwrap(),
+            "--dive",
+            "leo",
+            "--settings",
+            &settings,
+        ],
         Duration::from_secs(600),
     );
     assert!(status.success(), "tour: the game exited with {status}");
@@ -179,7 +190,8 @@ fn every_screen_renders_and_the_dreams_differ() {
     let leo = &shots[3];
     autosave_frames(&tour.join("saves-frames.csv"));
 
-    // Mara's dream, straight from the command line, into a folder not made yet.
+    // Mara's dream, straight from the command line, into a folder not made yet, with
+    // every default setting (edges drawn smooth, glow).
     let _ = std::fs::remove_dir_all(dir.join("straight"));
     let mara_png = dir.join("straight/in/mara.png");
     let start = Instant::now();
@@ -235,6 +247,26 @@ fn a_picture_that_cannot_be_saved_fails_the_command_before_a_window_opens() {
             "{args:?}: {stderr}"
         );
     }
+}
+
+#[test]
+fn pictures_settings_that_cannot_be_read_fail_the_command_before_a_window_opens() {
+    let broken = out_dir().join("broken-settings.toml");
+    std::fs::write(&broken, "[picture]\nglow = false\nanti_aliasing = on\n").unwrap();
+    let output = Command::new(GAME)
+        .args(["--dive", "leo", "--screenshot", "leo.png", "--settings"])
+        .arg(&broken)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("run the game");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let said = format!("--settings {}:3:17: ", broken.display());
+    assert!(
+        stderr.contains(&said) && !stderr.contains("no display"),
+        "{stderr}"
+    );
 }
 
 /// What the tour's autosaves cost the rendered frame. Only autosaves in a steady stretch

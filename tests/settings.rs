@@ -43,6 +43,7 @@ fn settings_persist_and_bad_files_lose_nothing() {
     saved_at_exit(&config);
     hand_edited_values_are_pulled_into_range(&config);
     an_unreadable_file_is_set_aside(&config);
+    a_file_for_pictures_is_read_and_never_written(&config);
     #[cfg(target_os = "linux")]
     a_full_disk_keeps_the_file_and_says_so(&config);
 }
@@ -167,6 +168,56 @@ fn hand_edited_values_are_pulled_into_range(config: &Path) {
     assert_eq!(access.palette, settings::Palette::Standard);
     assert!(access.captions);
     assert_eq!(app.world().resource::<SettingsProblem>().0, None);
+}
+
+/// `--settings FILE` (pictures taken with settings of their own): the file a session
+/// wrote is read as it was written, is never written itself, and one that cannot be read
+/// is refused with where.
+fn a_file_for_pictures_is_read_and_never_written(config: &Path) {
+    let id = "test.pictures";
+    let mut app = game(id);
+    {
+        let mut picture = app.world_mut().resource_mut::<PictureSettings>();
+        picture.anti_aliasing = false;
+        picture.glow = false;
+        picture.field_of_view = 50.0;
+    }
+    app.world_mut().write_message(AppExit::Success);
+    app.update();
+    let path = file(config, id);
+    let written = read(&path);
+    assert!(written.contains("anti_aliasing = false"), "{written}");
+
+    let pictures = settings::SettingsFile::read(&path).expect("the file a session wrote");
+    let mut app = headless_app();
+    pictures.use_in(&mut app);
+    app.update();
+    let picture = *app.world().resource::<PictureSettings>();
+    assert!(!picture.anti_aliasing && !picture.glow);
+    assert_eq!(picture.field_of_view, 50.0);
+    assert!(
+        picture.shadows,
+        "what the file leaves at its default stays there"
+    );
+    app.world_mut().resource_mut::<PictureSettings>().glow = true;
+    app.update();
+    app.world_mut().write_message(AppExit::Success);
+    app.update();
+    assert_eq!(read(&path), written, "a file for pictures is never written");
+
+    let broken = config.join("broken-pictures.toml");
+    std::fs::write(&broken, "[picture]\nglow = false\nshadows = \n").unwrap();
+    let problem = settings::SettingsFile::read(&broken).unwrap_err();
+    assert!(
+        problem.starts_with(&format!("{}:3:", broken.display())),
+        "{problem}"
+    );
+    let missing = config.join("no-such-settings.toml");
+    let problem = settings::SettingsFile::read(&missing).unwrap_err();
+    assert!(
+        problem.starts_with(&missing.display().to_string()),
+        "{problem}"
+    );
 }
 
 fn an_unreadable_file_is_set_aside(config: &Path) {

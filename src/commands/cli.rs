@@ -41,6 +41,9 @@ Options:
   --view spawn|core    with --dive: take the dream's picture from the spawn (default) or
                        from the way into the dream's core
   --record FILE        record the dive's inputs into FILE (a replay; see `replay`)
+  --settings FILE      with --screenshot or --tour: take the pictures with the settings in
+                       FILE (a settings.toml as the game writes it) instead of the
+                       defaults; FILE is only read
   --tour DIR           (builds with the dev feature) visit every screen (diving into
                        --dive ID, default the campaign's first dream), save a PNG of each
                        in DIR, then exit
@@ -114,6 +117,8 @@ pub struct Options {
     pub view: View,
     /// `--record FILE`.
     pub record: Option<PathBuf>,
+    /// `--settings FILE`: the pictures' settings, read from FILE.
+    pub settings: Option<PathBuf>,
     /// `--tour DIR [--nightmare | --control-room]` (a build with the `dev` feature).
     pub tour: Option<Tour>,
 }
@@ -127,6 +132,7 @@ impl Default for Options {
             screenshot: None,
             view: View::Spawn,
             record: None,
+            settings: None,
             tour: None,
         }
     }
@@ -321,6 +327,7 @@ fn options(args: &[String], has_tour: bool) -> Result<Option<Options>, String> {
             }
             "--tour" => tour_dir = Some(PathBuf::from(value("--tour")?)),
             "--record" => options.record = Some(PathBuf::from(value("--record")?)),
+            "--settings" => options.settings = Some(PathBuf::from(value("--settings")?)),
             "--nightmare" => set_tour_kind(&mut kind, TourKind::Nightmare)?,
             "--control-room" => set_tour_kind(&mut kind, TourKind::ControlRoom)?,
             "--level-error" => set_tour_kind(&mut kind, TourKind::LevelError)?,
@@ -344,6 +351,13 @@ fn options(args: &[String], has_tour: bool) -> Result<Option<Options>, String> {
     }
     if kind == Some(TourKind::LevelError) && options.mods.is_empty() {
         return Err("--level-error breaks a file of the last --mod folder: give one".to_owned());
+    }
+    if options.settings.is_some() && options.screenshot.is_none() && tour_dir.is_none() {
+        return Err(
+            "--settings goes with --screenshot or --tour (played, the game keeps your own \
+             settings)"
+                .to_owned(),
+        );
     }
     if let Some(dir) = tour_dir {
         if options.screenshot.is_some() {
@@ -440,6 +454,27 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(broken.tour.map(|t| t.kind), Some(TourKind::LevelError));
+        let pictured = parse(&[
+            "--dive",
+            "a",
+            "--screenshot",
+            "a.png",
+            "--settings",
+            "s.toml",
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(pictured.settings, Some(PathBuf::from("s.toml")));
+        let toured = parse(&["--tour", "d", "--settings", "s.toml"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(toured.settings, Some(PathBuf::from("s.toml")));
+        assert!(
+            parse(&["--settings", "s.toml"]).is_err(),
+            "played, the player's own settings are kept"
+        );
+        assert!(parse(&["--dive", "a", "--settings", "s.toml"]).is_err());
+        assert!(parse(&["--tour", "d", "--settings"]).is_err());
         let modded = parse(&["--mod", "a", "--mod", "b"]).unwrap().unwrap();
         assert_eq!(modded.mods, [PathBuf::from("a"), PathBuf::from("b")]);
         assert!(parse(&["--mod"]).is_err());

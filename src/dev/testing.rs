@@ -85,6 +85,15 @@ pub fn camera_behind_juno(app: &mut App) -> f32 {
     camera.distance(juno + Vec3::Y * height)
 }
 
+/// The samples a pixel the camera of [`headless_app_with_camera`] draws with.
+pub fn camera_samples(app: &mut App) -> Msaa {
+    let world = app.world_mut();
+    *world
+        .query_filtered::<&Msaa, With<crate::looks::GameCamera>>()
+        .single(world)
+        .expect("the camera, with its samples")
+}
+
 /// [`headless_app`] with the figures' skeletons and animation (no meshes): for the feet.
 pub fn headless_app_with_figures() -> App {
     let mut app = crate::headless::app(&[]);

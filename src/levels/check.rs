@@ -321,7 +321,7 @@ fn located(text: &str, errors: Vec<LevelError>) -> Vec<LevelError> {
 }
 
 /// Line and column (1-based, in characters) just after `bytes`.
-fn line_column(bytes: &[u8]) -> (usize, usize) {
+pub(crate) fn line_column(bytes: &[u8]) -> (usize, usize) {
     let text = String::from_utf8_lossy(bytes);
     let line = text.matches('\n').count() + 1;
     let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

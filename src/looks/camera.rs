@@ -23,7 +23,7 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(Startup, spawn_camera)
         .add_systems(
             Update,
-            field_of_view.run_if(resource_exists_and_changed::<PictureSettings>),
+            (field_of_view, anti_aliasing).run_if(resource_exists_and_changed::<PictureSettings>),
         )
         .add_systems(
             PostUpdate,
@@ -33,11 +33,12 @@ pub(super) fn plugin(app: &mut App) {
         );
 }
 
-fn spawn_camera(mut commands: Commands) {
+fn spawn_camera(mut commands: Commands, picture: Res<PictureSettings>) {
     commands.spawn((
         Name::new("Camera"),
         GameCamera,
         Camera3d::default(),
+        msaa(&picture),
         tonemapping(),
         Transform::from_xyz(0.0, 10.0, 20.0).looking_at(Vec3::ZERO, Vec3::Y),
     ));
@@ -50,6 +51,23 @@ fn field_of_view(
 ) {
     if let Projection::Perspective(perspective) = &mut **projection {
         perspective.fov = picture.field_of_view.to_radians();
+    }
+}
+
+/// Smooth edges (four samples a pixel) or not, as the player sets them.
+fn msaa(picture: &PictureSettings) -> Msaa {
+    if picture.anti_aliasing {
+        Msaa::Sample4
+    } else {
+        Msaa::Off
+    }
+}
+
+/// The camera's edges follow the player's setting.
+fn anti_aliasing(picture: Res<PictureSettings>, mut cameras: Query<&mut Msaa, With<GameCamera>>) {
+    for mut samples in &mut cameras {
+        // Set only when it changes: a change makes the camera's render targets again.
+        samples.set_if_neq(msaa(&picture));
     }
 }
 

@@ -18,6 +18,7 @@ use bevy::prelude::*;
 use super::camera::GameCamera;
 use crate::dive::{CurrentDream, LoopState, Lucidity, NightmareLoop};
 use crate::dream::{Palette, smoothstep};
+use crate::settings::PictureSettings;
 use crate::state::AppState;
 
 /// How far away the dome and stars are, metres (inside the camera's far plane).
@@ -62,6 +63,7 @@ pub(super) fn plugin(app: &mut App) {
                     resource_exists_and_changed::<CurrentDream>.or_else(resource_changed::<Dawn>),
                 ),
                 fear_fringes,
+                glow.run_if(resource_changed::<PictureSettings>),
             )
                 .chain()
                 .run_if(in_state(AppState::Dream)),
@@ -74,8 +76,10 @@ pub(super) fn plugin(app: &mut App) {
         );
 }
 
-/// The sky's parts, and bloom and colour fringes on the camera.
+/// The sky's parts, and bloom (if the player has glow on) and colour fringes on the
+/// camera.
 fn spawn_sky(
+    picture: Res<PictureSettings>,
     mut commands: Commands,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
@@ -121,16 +125,41 @@ fn spawn_sky(
     ));
     commands.entity(*camera).insert((
         Hdr,
-        Bloom {
-            intensity: 0.12,
-            ..Bloom::NATURAL
-        },
         ChromaticAberration {
             intensity: 0.0,
             max_samples: 6,
             ..default()
         },
     ));
+    if picture.glow {
+        commands.entity(*camera).insert(dream_bloom());
+    }
+}
+
+/// The dream's bloom: a little glow round what is bright.
+fn dream_bloom() -> Bloom {
+    Bloom {
+        intensity: 0.12,
+        ..Bloom::NATURAL
+    }
+}
+
+/// Glow (the player's setting) on or off while in the dream.
+fn glow(
+    picture: Res<PictureSettings>,
+    mut commands: Commands,
+    camera: Single<(Entity, Has<Bloom>), With<GameCamera>>,
+) {
+    let (camera, glowing) = *camera;
+    match (picture.glow, glowing) {
+        (true, false) => {
+            commands.entity(camera).insert(dream_bloom());
+        }
+        (false, true) => {
+            commands.entity(camera).remove::<Bloom>();
+        }
+        _ => {}
+    }
 }
 
 fn start_dark(mut dawn: ResMut<Dawn>) {
@@ -442,6 +471,28 @@ fn star_mesh(seed: u32) -> Mesh {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The camera's bloom as the player's glow is turned on and off in the dream.
+    #[test]
+    fn glow_follows_the_setting() {
+        let mut app = App::new();
+        app.init_resource::<PictureSettings>()
+            .add_systems(Update, glow.run_if(resource_changed::<PictureSettings>));
+        let camera = app.world_mut().spawn(GameCamera).id();
+        let glowing = |app: &App| app.world().entity(camera).contains::<Bloom>();
+        app.update();
+        assert!(glowing(&app), "glow is on by default");
+        app.world_mut().resource_mut::<PictureSettings>().glow = false;
+        app.update();
+        assert!(!glowing(&app), "turned off, the bloom goes");
+        app.update();
+        assert!(!glowing(&app));
+        app.world_mut().resource_mut::<PictureSettings>().glow = true;
+        app.update();
+        assert!(glowing(&app), "turned on again, it comes back");
+        let bloom = app.world().entity(camera).get::<Bloom>().unwrap();
+        assert_eq!(bloom.intensity, dream_bloom().intensity);
+    }
 
     fn palette() -> Palette {
         Palette {

@@ -181,6 +181,12 @@ impl SettingsEditor<'_> {
                         row(ui, "Shadows", |ui| {
                             ui.checkbox(&mut picture.shadows, "the dream's sun casts them");
                         });
+                        row(ui, "Smooth edges", |ui| {
+                            ui.checkbox(&mut picture.anti_aliasing, "anti-aliasing (MSAA 4×)");
+                        });
+                        row(ui, "Glow", |ui| {
+                            ui.checkbox(&mut picture.glow, "bright things glow (bloom)");
+                        });
                         row(ui, "Interface size", |ui| {
                             let range = UI_SCALE.0..=UI_SCALE.1;
                             ui.add(

@@ -9,7 +9,8 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 use sleep_sync::campaign::{AfterScene, PlayingScene};
 use sleep_sync::dev::testing::{
-    camera_behind_juno, dive_into, headless_app, headless_app_with_camera, run_until,
+    camera_behind_juno, camera_samples, dive_into, headless_app, headless_app_with_camera,
+    run_until,
 };
 use sleep_sync::dev::vision::{Deficiency, difference};
 use sleep_sync::levels::{Facts, Levels, StoryFacts};
@@ -316,6 +317,22 @@ fn the_camera_follows_as_far_behind_as_asked() {
     println!("camera behind Juno: {near:.2} m at 0.6×, {usual:.2} m at 1×, {far:.2} m at 1.6×");
     assert!(near < usual * 0.8, "nearer: {near} against {usual}");
     assert!(far > usual * 1.25, "farther: {far} against {usual}");
+}
+
+/// Smooth edges (the picture settings' anti-aliasing) on the game's camera: four samples
+/// a pixel by default, none when turned off, and back.
+#[test]
+fn the_cameras_edges_follow_the_anti_aliasing_setting() {
+    let mut app = headless_app_with_camera();
+    app.update();
+    assert_eq!(camera_samples(&mut app), Msaa::Sample4);
+    for (on, wanted) in [(false, Msaa::Off), (true, Msaa::Sample4)] {
+        app.world_mut()
+            .resource_mut::<PictureSettings>()
+            .anti_aliasing = on;
+        app.update();
+        assert_eq!(camera_samples(&mut app), wanted, "anti-aliasing {on}");
+    }
 }
 
 /// An sRGB colour (0–1) as bytes.

@@ -29,6 +29,12 @@ pub fn renderer_available() -> bool {
     xvfb && lavapipe_icd().is_some()
 }
 
+/// One of the pictures' settings files in this folder (`--settings`): what it turns off
+/// costs lavapipe most of a frame, and is pictured with every default elsewhere.
+pub fn settings_file(name: &str) -> String {
+    format!("{}/tests/render/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
 pub fn out_dir() -> PathBuf {
     let dir = std::env::var_os("SLEEP_SYNC_SCREENSHOT_DIR")
         .map(PathBuf::from)
