@@ -335,9 +335,10 @@ pub struct SettingsFile {
 }
 
 impl SettingsFile {
-    /// The settings in the file at `path`. One that cannot be read is refused, with the
-    /// line and column where it went wrong; a value of the wrong kind keeps its default
-    /// and is logged, as in the player's own file.
+    /// The settings in the file at `path`. One that cannot be read, or that says
+    /// anything the game would not take (a setting it does not have, a value of the
+    /// wrong kind), is refused: pictures are taken with what the file says or not at
+    /// all. Where the text cannot be read as TOML, the line and column are said.
     pub fn read(path: &std::path::Path) -> Result<Self, String> {
         let shown = path.display();
         let bytes = std::fs::read(path).map_err(|e| format!("{shown}: {e}"))?;
@@ -346,12 +347,22 @@ impl SettingsFile {
             format!("{shown}:{line}:{column}: not UTF-8 text")
         })?;
         let table = toml::from_str::<toml::Table>(text).map_err(|e| {
-            let at = e.span().map_or(0, |span| span.start).min(text.len());
-            let (line, column) = crate::levels::line_column(&text.as_bytes()[..at]);
-            format!("{shown}:{line}:{column}: {}", e.message().trim_end())
+            let message = e.message().trim_end();
+            match e.span() {
+                Some(span) => {
+                    let at = span.start.min(text.len());
+                    let (line, column) = crate::levels::line_column(&text.as_bytes()[..at]);
+                    format!("{shown}:{line}:{column}: {message}")
+                }
+                None => format!("{shown}: {message}"),
+            }
         })?;
+        let (settings, problems) = read_table(&table);
+        if !problems.is_empty() {
+            return Err(format!("{shown}: {}", problems.join("; ")));
+        }
         Ok(Self {
-            settings: read_table(&table),
+            settings,
             place: format!("Read from {shown}; not saved."),
         })
     }
@@ -385,7 +396,13 @@ fn load(store: &Store) -> (Option<Loaded>, Option<String>) {
         Err(_) => Err("it is not UTF-8 text".to_owned()),
     };
     match table {
-        Ok(table) => (Some(read_table(&table)), None),
+        Ok(table) => {
+            let (loaded, problems) = read_table(&table);
+            for problem in problems {
+                warn!("settings {problem}; the default is kept");
+            }
+            (Some(loaded), None)
+        }
         Err(error) => {
             let error = error.lines().next().unwrap_or_default().to_owned();
             let kept = match store.set_aside(FILE) {
@@ -419,20 +436,29 @@ fn legacy(store: &Store) -> Option<Vec<u8>> {
 }
 
 /// One group from the file's table: each value of the right kind over the default, the
-/// others (a typo, a value of the wrong kind) left at their default.
+/// others (a typo, a value of the wrong kind) left at their default and said in
+/// `problems`.
 fn group<T: Default + Serialize + serde::de::DeserializeOwned>(
     table: &toml::Table,
     name: &str,
+    problems: &mut Vec<String>,
 ) -> T {
-    let Some(toml::Value::Table(values)) = table.get(name) else {
-        return T::default();
+    let values = match table.get(name) {
+        Some(toml::Value::Table(values)) => values,
+        Some(other) => {
+            problems.push(format!("[{name}] is a {}, not a table", other.type_str()));
+            return T::default();
+        }
+        None => return T::default(),
     };
     let Ok(toml::Value::Table(mut merged)) = toml::Value::try_from(T::default()) else {
         return T::default();
     };
     for (key, value) in values {
         let Some(default) = merged.get(key) else {
-            continue; // a key this version does not have
+            // A key this version does not have (or a typo).
+            problems.push(format!("[{name}] {key}: no such setting"));
+            continue;
         };
         let fits = std::mem::discriminant(default) == std::mem::discriminant(value)
             || matches!(
@@ -451,37 +477,47 @@ fn group<T: Default + Serialize + serde::de::DeserializeOwned>(
             if toml::Value::Table(trial).try_into::<T>().is_ok() {
                 merged.insert(key.clone(), value);
             } else {
-                warn!(
-                    "settings [{name}] {key}: {value} cannot be read as one; the default is kept"
-                );
+                problems.push(format!("[{name}] {key}: {value} cannot be read as one"));
             }
         } else {
-            warn!(
-                "settings [{name}] {key}: {value} is not a {}; the default is kept",
+            problems.push(format!(
+                "[{name}] {key}: {value} is not a {}",
                 default.type_str()
-            );
+            ));
         }
     }
     toml::Value::Table(merged).try_into().unwrap_or_default()
 }
 
+/// The file's tables [`read_table`] reads.
+const GROUPS: [&str; 7] = [
+    "sound",
+    "controls",
+    "picture",
+    "accessibility",
+    "keyboard",
+    "gamepad",
+    "key_labels",
+];
+
 /// The settings a file's table gives: each group's values over its defaults, the
-/// bindings the `[keyboard]` and `[gamepad]` tables name (anything unknown keeps its
-/// default and is logged).
-fn read_table(table: &toml::Table) -> Loaded {
+/// bindings the `[keyboard]` and `[gamepad]` tables name. Anything unknown or of the
+/// wrong kind keeps its default and is said in the problems returned.
+fn read_table(table: &toml::Table) -> (Loaded, Vec<String>) {
     let sub = |name: &str| table.get(name).and_then(toml::Value::as_table);
-    let (bindings, problems) = Bindings::from_tables(sub("keyboard"), sub("gamepad"));
-    for problem in problems {
-        warn!("settings {problem}; the default is kept");
+    let (bindings, mut problems) = Bindings::from_tables(sub("keyboard"), sub("gamepad"));
+    for name in table.keys().filter(|name| !GROUPS.contains(&name.as_str())) {
+        problems.push(format!("[{name}]: no such group of settings"));
     }
-    Loaded {
-        sound: group(table, "sound"),
-        controls: group(table, "controls"),
-        picture: group(table, "picture"),
-        accessibility: group(table, "accessibility"),
+    let loaded = Loaded {
+        sound: group(table, "sound", &mut problems),
+        controls: group(table, "controls", &mut problems),
+        picture: group(table, "picture", &mut problems),
+        accessibility: group(table, "accessibility", &mut problems),
         bindings,
         key_labels: KeyLabels::from_table(sub("key_labels")),
-    }
+    };
+    (loaded, problems)
 }
 
 /// Everything the settings file keeps, as the game has it now.
@@ -507,7 +543,7 @@ impl Kept<'_> {
     }
 
     /// The file's text.
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let mut table = toml::Table::new();
         for (name, value) in [
             ("sound", toml::Value::try_from(*self.sound)),

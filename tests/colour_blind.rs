@@ -72,6 +72,8 @@ fn pictures_of(dream: &str) -> Option<PathBuf> {
         Duration::from_secs(600),
     );
     assert!(status.success(), "{dream}: the game exited with {status}");
+    let began_with = std::fs::read_to_string(dir.join("settings.toml")).expect("its settings");
+    assert!(began_with.contains("anti_aliasing = false"), "{began_with}");
     println!(
         "{dream}: the colour tour took {:.1} s",
         start.elapsed().as_secs_f32()

@@ -141,6 +141,13 @@ fn every_screen_renders_and_the_dreams_differ() {
         Duration::from_secs(600),
     );
     assert!(status.success(), "tour: the game exited with {status}");
+    // ...taken with the file's settings (the tour writes down those it began with).
+    let began_with =
+        std::fs::read_to_string(tour.join("settings.toml")).expect("the tour's settings");
+    assert!(
+        began_with.contains("anti_aliasing = false") && began_with.contains("glow = false"),
+        "{began_with}"
+    );
     println!(
         "tour of every screen took {:.1} s",
         start.elapsed().as_secs_f32()

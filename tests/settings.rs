@@ -43,7 +43,7 @@ fn settings_persist_and_bad_files_lose_nothing() {
     saved_at_exit(&config);
     hand_edited_values_are_pulled_into_range(&config);
     an_unreadable_file_is_set_aside(&config);
-    a_file_for_pictures_is_read_and_never_written(&config);
+    a_file_for_pictures_is_read_as_written_or_refused(&config);
     #[cfg(target_os = "linux")]
     a_full_disk_keeps_the_file_and_says_so(&config);
 }
@@ -171,9 +171,9 @@ fn hand_edited_values_are_pulled_into_range(config: &Path) {
 }
 
 /// `--settings FILE` (pictures taken with settings of their own): the file a session
-/// wrote is read as it was written, is never written itself, and one that cannot be read
-/// is refused with where.
-fn a_file_for_pictures_is_read_and_never_written(config: &Path) {
+/// wrote is read as it was written; one that cannot be read, or says anything the game
+/// would not take, is refused with where or what.
+fn a_file_for_pictures_is_read_as_written_or_refused(config: &Path) {
     let id = "test.pictures";
     let mut app = game(id);
     {
@@ -199,19 +199,31 @@ fn a_file_for_pictures_is_read_and_never_written(config: &Path) {
         picture.shadows,
         "what the file leaves at its default stays there"
     );
-    app.world_mut().resource_mut::<PictureSettings>().glow = true;
-    app.update();
-    app.world_mut().write_message(AppExit::Success);
-    app.update();
-    assert_eq!(read(&path), written, "a file for pictures is never written");
 
-    let broken = config.join("broken-pictures.toml");
-    std::fs::write(&broken, "[picture]\nglow = false\nshadows = \n").unwrap();
-    let problem = settings::SettingsFile::read(&broken).unwrap_err();
+    let refused = |name: &str, text: &str| {
+        let path = config.join(name);
+        std::fs::write(&path, text).unwrap();
+        let problem = settings::SettingsFile::read(&path).unwrap_err();
+        assert!(
+            problem.starts_with(&path.display().to_string()),
+            "{problem}"
+        );
+        problem
+    };
+    let broken = refused("broken.toml", "[picture]\nglow = false\nshadows = \n");
+    assert!(broken.contains(".toml:3:"), "{broken}");
+    let misspelt = refused("misspelt.toml", "[picture]\nantialiasing = false\n");
     assert!(
-        problem.starts_with(&format!("{}:3:", broken.display())),
-        "{problem}"
+        misspelt.contains("[picture] antialiasing: no such setting"),
+        "{misspelt}"
     );
+    let wrong_kind = refused("kind.toml", "[picture]\nglow = \"no\"\n");
+    assert!(
+        wrong_kind.contains("[picture] glow: \"no\" is not a boolean"),
+        "{wrong_kind}"
+    );
+    let no_group = refused("group.toml", "[graphics]\nglow = false\n");
+    assert!(no_group.contains("[graphics]: no such group"), "{no_group}");
     let missing = config.join("no-such-settings.toml");
     let problem = settings::SettingsFile::read(&missing).unwrap_err();
     assert!(

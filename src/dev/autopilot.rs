@@ -53,7 +53,16 @@ pub fn plugin(app: &mut App) {
             small_window
                 .run_if(|p: Option<Res<AutoPilot>>| p.is_some_and(|p| p.kind == TourKind::Colours)),
         )
+        .add_systems(Startup, note_settings.run_if(resource_exists::<AutoPilot>))
         .add_systems(Last, log_save_frames.run_if(resource_exists::<AutoPilot>));
+}
+
+/// The settings the tour began with (the defaults, or those of `--settings FILE`),
+/// written to `settings.toml` in its folder: what its pictures were taken with.
+fn note_settings(pilot: Res<AutoPilot>, kept: crate::settings::Kept) {
+    if let Err(e) = std::fs::write(pilot.dir.join("settings.toml"), kept.text()) {
+        error!("autopilot: settings.toml: {e}");
+    }
 }
 
 /// The game saves as it goes, into a folder of the tour's own (empty at the start, so

@@ -472,26 +472,43 @@ fn star_mesh(seed: u32) -> Mesh {
 mod tests {
     use super::*;
 
-    /// The camera's bloom as the player's glow is turned on and off in the dream.
+    /// The camera's bloom as the player's glow asks: on entering the dream (the sky's
+    /// set-up), as glow is turned off and on in it, and gone on waking.
     #[test]
     fn glow_follows_the_setting() {
+        use bevy::ecs::system::RunSystemOnce;
+
         let mut app = App::new();
         app.init_resource::<PictureSettings>()
+            .init_resource::<ClearColor>()
+            .init_resource::<Assets<Mesh>>()
+            .init_resource::<Assets<StandardMaterial>>()
             .add_systems(Update, glow.run_if(resource_changed::<PictureSettings>));
         let camera = app.world_mut().spawn(GameCamera).id();
         let glowing = |app: &App| app.world().entity(camera).contains::<Bloom>();
+        let set_glow = |app: &mut App, on: bool| {
+            app.world_mut().resource_mut::<PictureSettings>().glow = on;
+        };
+        let enter = |app: &mut App| app.world_mut().run_system_once(spawn_sky).unwrap();
+
+        set_glow(&mut app, false);
+        enter(&mut app);
         app.update();
-        assert!(glowing(&app), "glow is on by default");
-        app.world_mut().resource_mut::<PictureSettings>().glow = false;
+        assert!(!glowing(&app), "a dive with glow off has no bloom");
+        set_glow(&mut app, true);
         app.update();
-        assert!(!glowing(&app), "turned off, the bloom goes");
+        assert!(glowing(&app), "turned on in the dream, the bloom comes");
+        set_glow(&mut app, false);
+        app.update();
+        assert!(!glowing(&app), "turned off, it goes");
         app.update();
         assert!(!glowing(&app));
-        app.world_mut().resource_mut::<PictureSettings>().glow = true;
-        app.update();
-        assert!(glowing(&app), "turned on again, it comes back");
-        let bloom = app.world().entity(camera).get::<Bloom>().unwrap();
-        assert_eq!(bloom.intensity, dream_bloom().intensity);
+
+        set_glow(&mut app, true);
+        app.world_mut().run_system_once(wake).unwrap();
+        assert!(!glowing(&app), "awake, there is no bloom");
+        enter(&mut app);
+        assert!(glowing(&app), "a dive with glow on has it from the start");
     }
 
     fn palette() -> Palette {

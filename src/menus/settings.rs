@@ -185,7 +185,10 @@ impl SettingsEditor<'_> {
                             ui.checkbox(&mut picture.anti_aliasing, "anti-aliasing (MSAA 4×)");
                         });
                         row(ui, "Glow", |ui| {
-                            ui.checkbox(&mut picture.glow, "bright things glow (bloom)");
+                            ui.checkbox(
+                                &mut picture.glow,
+                                "bright things in the dream glow (bloom)",
+                            );
                         });
                         row(ui, "Interface size", |ui| {
                             let range = UI_SCALE.0..=UI_SCALE.1;
