@@ -37,6 +37,8 @@ pub fn app(mods: &[PathBuf]) -> App {
         FRAME_SECONDS,
     )))
     .add_plugins(crate::GamePlugin)
+    // No player waits at a headless title: the next desk is made when Juno sits down.
+    .insert_resource(crate::campaign::DeskAhead(false))
     // Long work a frame at a time by the piece, not the clock: stepped by a fixed time,
     // a headless game then plays the same on any machine.
     .insert_resource(crate::long_work::FrameShare::Pieces(

@@ -14,7 +14,7 @@ pub mod strangers;
 
 pub use desk::{ConsoleState, Desk, DiveProgress, Panel, Request, SPEEDS, WarmUp};
 pub use scenes::{AfterScene, PlayingScene, SceneRequest};
-pub use slices::{DESIGN_MINUTES_PER_FRAME, NextDesk};
+pub use slices::{DESIGN_MINUTES_PER_FRAME, DeskAhead, NextDesk};
 
 use bevy::prelude::*;
 

@@ -37,12 +37,29 @@ impl NextDesk {
     }
 }
 
+/// Whether the next desk is warmed up ahead, from the title screen on (the game: a new
+/// game then sits down at once), or made when Juno first sits down (headless apps: no
+/// player waits at their title, and each test app passing it spent a second of a core
+/// on a desk it never used). Either way the desk is the same.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeskAhead(pub bool);
+
+impl Default for DeskAhead {
+    fn default() -> Self {
+        Self(true)
+    }
+}
+
 pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<DeskAhead>();
     app.add_systems(
         Update,
         (
-            prepare_desk
-                .run_if(in_state(AppState::Title).and_then(not(resource_exists::<NextDesk>))),
+            prepare_desk.run_if(
+                in_state(AppState::Title)
+                    .and_then(not(resource_exists::<NextDesk>))
+                    .and_then(resource_equals(DeskAhead(true))),
+            ),
             // On the title screen and on through a new game's prologue, until Juno
             // sits down and takes what is left of it.
             warm_desk.run_if(

@@ -1112,13 +1112,14 @@ fn a_desk_warmed_up_in_slices_is_the_desk_made_at_once() {
 #[test]
 fn the_title_screen_warms_the_next_desk_up_a_slice_a_frame() {
     use bevy::prelude::*;
-    use sleep_sync::campaign::{ControlRoom, NextDesk};
+    use sleep_sync::campaign::{ControlRoom, DeskAhead, NextDesk};
     use sleep_sync::dev::testing::run_until;
     use sleep_sync::long_work::LongWork;
     use sleep_sync::state::AppState;
 
     let mut app = sleep_sync::headless::app(&[]);
-    app.insert_resource(LongWork::Slices);
+    app.insert_resource(LongWork::Slices)
+        .insert_resource(DeskAhead(true));
     sleep_sync::headless::ready(&mut app);
     run_until(&mut app, 5_000, |w| {
         *w.resource::<State<AppState>>().get() == AppState::Title
@@ -1136,6 +1137,33 @@ fn the_title_screen_warms_the_next_desk_up_a_slice_a_frame() {
         left < all,
         "no slice ran in 30 frames: {left} of {all} minutes left"
     );
+    app.world_mut()
+        .resource_mut::<NextState<AppState>>()
+        .set(AppState::ControlRoom);
+    app.update();
+    let seated = &app.world().resource::<ControlRoom>().0;
+    let whole = Desk::new(&story());
+    assert_eq!(seated.network.minute(), whole.network.minute());
+    assert_eq!(seated.network.digest(), whole.network.digest());
+}
+
+/// Headless (no player waits at the title), no desk is warmed up ahead; sitting down
+/// makes the same desk then.
+#[test]
+fn a_headless_title_warms_no_desk_up_and_sitting_down_makes_it() {
+    use bevy::prelude::*;
+    use sleep_sync::campaign::{ControlRoom, NextDesk};
+    use sleep_sync::dev::testing::{headless_app, run_until};
+    use sleep_sync::state::AppState;
+
+    let mut app = headless_app();
+    run_until(&mut app, 5_000, |w| {
+        *w.resource::<State<AppState>>().get() == AppState::Title
+    });
+    for _ in 0..30 {
+        app.update();
+    }
+    assert!(app.world().get_resource::<NextDesk>().is_none());
     app.world_mut()
         .resource_mut::<NextState<AppState>>()
         .set(AppState::ControlRoom);

@@ -102,6 +102,8 @@ pub fn plugin(app: &mut App) {
     app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_secs_f64(
         1.0 / 60.0,
     )))
+    // Measured as the game runs: the next desk warmed up from the title on.
+    .insert_resource(crate::campaign::DeskAhead(true))
     .init_resource::<Progress>()
     .init_resource::<PacingFigures>()
     .add_systems(
