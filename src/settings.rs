@@ -336,9 +336,11 @@ pub struct SettingsFile {
 
 impl SettingsFile {
     /// The settings in the file at `path`. One that cannot be read, or that says
-    /// anything the game would not take (a setting it does not have, a value of the
-    /// wrong kind), is refused: pictures are taken with what the file says or not at
-    /// all. Where the text cannot be read as TOML, the line and column are said.
+    /// something the game would not take (a group or setting it does not have, a value
+    /// of the wrong kind, a binding it cannot mean: [`read_table`]), is refused: pictures
+    /// are taken with what the file says or not at all. Where the text cannot be read as
+    /// TOML, the line and column are said. Numbers out of range are pulled into it, as
+    /// in the player's own file.
     pub fn read(path: &std::path::Path) -> Result<Self, String> {
         let shown = path.display();
         let bytes = std::fs::read(path).map_err(|e| format!("{shown}: {e}"))?;
@@ -399,7 +401,7 @@ fn load(store: &Store) -> (Option<Loaded>, Option<String>) {
         Ok(table) => {
             let (loaded, problems) = read_table(&table);
             for problem in problems {
-                warn!("settings {problem}; the default is kept");
+                warn!("settings {problem}");
             }
             (Some(loaded), None)
         }
@@ -446,7 +448,10 @@ fn group<T: Default + Serialize + serde::de::DeserializeOwned>(
     let values = match table.get(name) {
         Some(toml::Value::Table(values)) => values,
         Some(other) => {
-            problems.push(format!("[{name}] is a {}, not a table", other.type_str()));
+            problems.push(format!(
+                "[{name}]: {} is not a table (the defaults are kept)",
+                other.type_str()
+            ));
             return T::default();
         }
         None => return T::default(),
@@ -457,7 +462,7 @@ fn group<T: Default + Serialize + serde::de::DeserializeOwned>(
     for (key, value) in values {
         let Some(default) = merged.get(key) else {
             // A key this version does not have (or a typo).
-            problems.push(format!("[{name}] {key}: no such setting"));
+            problems.push(format!("[{name}] {key}: no such setting (ignored)"));
             continue;
         };
         let fits = std::mem::discriminant(default) == std::mem::discriminant(value)
@@ -477,11 +482,13 @@ fn group<T: Default + Serialize + serde::de::DeserializeOwned>(
             if toml::Value::Table(trial).try_into::<T>().is_ok() {
                 merged.insert(key.clone(), value);
             } else {
-                problems.push(format!("[{name}] {key}: {value} cannot be read as one"));
+                problems.push(format!(
+                    "[{name}] {key}: {value} cannot be read as one (the default is kept)"
+                ));
             }
         } else {
             problems.push(format!(
-                "[{name}] {key}: {value} is not a {}",
+                "[{name}] {key}: {value} is not a {} (the default is kept)",
                 default.type_str()
             ));
         }
@@ -501,13 +508,28 @@ const GROUPS: [&str; 7] = [
 ];
 
 /// The settings a file's table gives: each group's values over its defaults, the
-/// bindings the `[keyboard]` and `[gamepad]` tables name. Anything unknown or of the
-/// wrong kind keeps its default and is said in the problems returned.
+/// bindings the `[keyboard]` and `[gamepad]` tables name. A group or setting the game
+/// does not have, a value of the wrong kind and a binding it cannot mean are said in the
+/// problems returned (and keep their defaults); numbers out of range are pulled into it
+/// later, and key labels it cannot use are dropped, without a word.
 fn read_table(table: &toml::Table) -> (Loaded, Vec<String>) {
     let sub = |name: &str| table.get(name).and_then(toml::Value::as_table);
-    let (bindings, mut problems) = Bindings::from_tables(sub("keyboard"), sub("gamepad"));
-    for name in table.keys().filter(|name| !GROUPS.contains(&name.as_str())) {
-        problems.push(format!("[{name}]: no such group of settings"));
+    let (bindings, problems) = Bindings::from_tables(sub("keyboard"), sub("gamepad"));
+    let mut problems: Vec<String> = problems
+        .into_iter()
+        .map(|problem| format!("{problem} (the default is kept)"))
+        .collect();
+    for (name, value) in table {
+        if !GROUPS.contains(&name.as_str()) {
+            problems.push(format!("[{name}]: no such group of settings (ignored)"));
+        } else if !value.is_table()
+            && ["keyboard", "gamepad", "key_labels"].contains(&name.as_str())
+        {
+            problems.push(format!(
+                "[{name}]: {} is not a table (the defaults are kept)",
+                value.type_str()
+            ));
+        }
     }
     let loaded = Loaded {
         sound: group(table, "sound", &mut problems),

@@ -224,6 +224,11 @@ fn a_file_for_pictures_is_read_as_written_or_refused(config: &Path) {
     );
     let no_group = refused("group.toml", "[graphics]\nglow = false\n");
     assert!(no_group.contains("[graphics]: no such group"), "{no_group}");
+    let not_a_table = refused("flat.toml", "keyboard = 5\n");
+    assert!(
+        not_a_table.contains("[keyboard]: integer is not a table"),
+        "{not_a_table}"
+    );
     let missing = config.join("no-such-settings.toml");
     let problem = settings::SettingsFile::read(&missing).unwrap_err();
     assert!(

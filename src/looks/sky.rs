@@ -493,8 +493,9 @@ mod tests {
 
         set_glow(&mut app, false);
         enter(&mut app);
-        app.update();
         assert!(!glowing(&app), "a dive with glow off has no bloom");
+        app.update();
+        assert!(!glowing(&app));
         set_glow(&mut app, true);
         app.update();
         assert!(glowing(&app), "turned on in the dream, the bloom comes");
