@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 scripts/setup.sh --test
 
-step() { printf '\n== %s\n' "$*"; }
 started=$(date +%s)
+# Each step says when it began (seconds into the run): where CI's time goes.
+step() { printf '\n== %s (at %d s)\n' "$*" $(( $(date +%s) - started )); }
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -67,12 +68,14 @@ step "cargo clippy -D warnings (with the dev tools, and the game as released wit
 cargo clippy --locked --all-targets --features dev -- -D warnings
 cargo clippy --locked --lib --bins -- -D warnings
 
-step "the browser build (profile web-quick, no wasm-opt) played in headless Chromium"
+step "the browser build (profile web-quick, no wasm-opt)"
 web="$CARGO_TARGET_DIR/web-test"
 bash scripts/web-build.sh --quick "$web"
 # (The size-by-crate reader bench.sh runs on the players' build, checked on a module of
 # its own: a second of work, where reading this build would take a quarter of a minute.)
 python3 scripts/wasm-sizes.py --self-test
+
+step "the browser build played in headless Chromium"
 WEB_DIR="$web" bash scripts/web-test.sh "$CARGO_TARGET_DIR/web-dream.png"
 
 passed=$(grep -hoE '^test result: ok\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')

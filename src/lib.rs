@@ -42,6 +42,7 @@ pub mod settings;
 pub mod snapshot;
 pub mod state;
 pub mod store;
+pub mod text;
 pub mod theme;
 pub mod version;
 pub mod world;

@@ -344,16 +344,14 @@ impl SettingsFile {
     pub fn read(path: &std::path::Path) -> Result<Self, String> {
         let shown = path.display();
         let bytes = std::fs::read(path).map_err(|e| format!("{shown}: {e}"))?;
-        let text = std::str::from_utf8(&bytes).map_err(|e| {
-            let (line, column) = crate::levels::line_column(&bytes[..e.valid_up_to()]);
-            format!("{shown}:{line}:{column}: not UTF-8 text")
-        })?;
+        let text = crate::text::utf8(&bytes)
+            .map_err(|(line, column)| format!("{shown}:{line}:{column}: not UTF-8 text"))?;
         let table = toml::from_str::<toml::Table>(text).map_err(|e| {
             let message = e.message().trim_end();
             match e.span() {
                 Some(span) => {
                     let at = span.start.min(text.len());
-                    let (line, column) = crate::levels::line_column(&text.as_bytes()[..at]);
+                    let (line, column) = crate::text::line_column(&text.as_bytes()[..at]);
                     format!("{shown}:{line}:{column}: {message}")
                 }
                 None => format!("{shown}: {message}"),

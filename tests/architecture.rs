@@ -24,6 +24,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("store", Layer::Base),
     ("portable", Layer::Base),
     ("version", Layer::Base),
+    ("text", Layer::Base),
     ("calendar", Layer::Base),
     ("console", Layer::Base),
     ("crash", Layer::Base),

@@ -218,15 +218,22 @@ fn every_screen_renders_and_the_dreams_differ() {
     assert!(colour_distance > 12.0, "Leo's and Mara's dreams look alike");
 }
 
-#[test]
-fn without_a_display_the_game_explains_itself() {
+/// The game run with `args` and no display: its exit code and what it said on stderr.
+fn run_without_a_display<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (Option<i32>, String) {
     let output = Command::new(GAME)
+        .args(args)
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         .output()
         .expect("run the game");
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), stderr)
+}
+
+#[test]
+fn without_a_display_the_game_explains_itself() {
+    let (code, stderr) = run_without_a_display::<&str>(&[]);
+    assert_eq!(code, Some(1));
     assert_eq!(stderr.trim().lines().count(), 1, "one line, got: {stderr}");
     assert!(
         stderr.contains("no display") && stderr.contains("xvfb-run"),
@@ -241,14 +248,8 @@ fn a_picture_that_cannot_be_saved_fails_the_command_before_a_window_opens() {
         ["--dive", "leo", "--screenshot", "/dev/null/leo.png"],
         ["--tour", "/dev/null/tour", "--dive", "leo"],
     ] {
-        let output = Command::new(GAME)
-            .args(args)
-            .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY")
-            .output()
-            .expect("run the game");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        let (code, stderr) = run_without_a_display(&args);
+        assert_eq!(code, Some(1), "{args:?}: {stderr}");
         assert!(
             stderr.contains("cannot make /dev/null") && !stderr.contains("no display"),
             "{args:?}: {stderr}"
@@ -260,15 +261,15 @@ fn a_picture_that_cannot_be_saved_fails_the_command_before_a_window_opens() {
 fn pictures_settings_that_cannot_be_read_fail_the_command_before_a_window_opens() {
     let broken = out_dir().join("broken-settings.toml");
     std::fs::write(&broken, "[picture]\nglow = false\nanti_aliasing = on\n").unwrap();
-    let output = Command::new(GAME)
-        .args(["--dive", "leo", "--screenshot", "leo.png", "--settings"])
-        .arg(&broken)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .expect("run the game");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = run_without_a_display(&[
+        "--dive",
+        "leo",
+        "--screenshot",
+        "leo.png",
+        "--settings",
+        broken.to_str().expect("a UTF-8 path"),
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
     let said = format!("--settings {}:3:17: ", broken.display());
     assert!(
         stderr.contains(&said) && !stderr.contains("no display"),

@@ -281,14 +281,11 @@ fn enum_names_at<T: LevelDoc>(
 
 /// Bytes as UTF-8 text, or where they stop being it.
 fn decode<'t>(file: &str, bytes: &'t [u8]) -> Result<&'t str, LevelError> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        let at = line_column(&bytes[..e.valid_up_to()]);
-        LevelError::Syntax {
-            file: file.to_owned(),
-            line: at.0,
-            column: at.1,
-            message: "not UTF-8 text (level files are UTF-8)".to_owned(),
-        }
+    crate::text::utf8(bytes).map_err(|(line, column)| LevelError::Syntax {
+        file: file.to_owned(),
+        line,
+        column,
+        message: "not UTF-8 text (level files are UTF-8)".to_owned(),
     })
 }
 
@@ -318,14 +315,6 @@ fn located(text: &str, errors: Vec<LevelError>) -> Vec<LevelError> {
     }
     let locator = super::locate::Locator::new(text);
     errors.into_iter().map(|e| e.located_by(&locator)).collect()
-}
-
-/// Line and column (1-based, in characters) just after `bytes`.
-pub(crate) fn line_column(bytes: &[u8]) -> (usize, usize) {
-    let text = String::from_utf8_lossy(bytes);
-    let line = text.matches('\n').count() + 1;
-    let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]

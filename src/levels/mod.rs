@@ -32,7 +32,6 @@ use bevy::asset::{AssetLoader, LoadContext};
 use bevy::prelude::*;
 
 pub use campaign::{CampaignFile, ModManifest};
-pub(crate) use check::line_column;
 pub use check::{
     Checks, LevelDoc, MAX_ERRORS_PER_FILE, MAX_FILE_BYTES, parse, too_big_for,
     unknown as check_unknown,

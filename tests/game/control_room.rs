@@ -1107,44 +1107,62 @@ fn a_desk_warmed_up_in_slices_is_the_desk_made_at_once() {
     assert_eq!(sliced.inbox, whole.inbox);
 }
 
-/// In the game: with the desk made in slices on the title screen, sitting down gives
-/// the desk made at once (what was left of the warm-up is run then).
-#[test]
-fn the_title_screen_warms_the_next_desk_up_a_slice_a_frame() {
+/// The desk Juno sits down at in a headless game: `setup` applied to the app, run to the
+/// title and 30 frames on it, where `at_title` looks at it; then she sits down. Returns
+/// the desk's network minute and digest.
+fn desk_sat_down_at(
+    setup: impl FnOnce(&mut bevy::prelude::App),
+    at_title: impl FnOnce(&bevy::prelude::World),
+) -> (u64, u64) {
     use bevy::prelude::*;
-    use sleep_sync::campaign::{ControlRoom, DeskAhead, NextDesk};
+    use sleep_sync::campaign::ControlRoom;
     use sleep_sync::dev::testing::run_until;
-    use sleep_sync::long_work::LongWork;
     use sleep_sync::state::AppState;
 
     let mut app = sleep_sync::headless::app(&[]);
-    app.insert_resource(LongWork::Slices)
-        .insert_resource(DeskAhead(true));
+    setup(&mut app);
     sleep_sync::headless::ready(&mut app);
     run_until(&mut app, 5_000, |w| {
         *w.resource::<State<AppState>>().get() == AppState::Title
     });
-    let all = u64::from(story().network.warm_up_hours) * 60;
     for _ in 0..30 {
         app.update();
     }
-    let left = app
-        .world()
-        .resource::<NextDesk>()
-        .minutes_left()
-        .expect("made in slices");
-    assert!(
-        left < all,
-        "no slice ran in 30 frames: {left} of {all} minutes left"
-    );
+    at_title(app.world());
     app.world_mut()
         .resource_mut::<NextState<AppState>>()
         .set(AppState::ControlRoom);
     app.update();
-    let seated = &app.world().resource::<ControlRoom>().0;
+    let desk = &app.world().resource::<ControlRoom>().0;
+    (desk.network.minute(), desk.network.digest())
+}
+
+/// In the game: with the desk made in slices on the title screen, sitting down gives
+/// the desk made at once (what was left of the warm-up is run then).
+#[test]
+fn the_title_screen_warms_the_next_desk_up_a_slice_a_frame() {
+    use sleep_sync::campaign::{DeskAhead, NextDesk};
+    use sleep_sync::long_work::LongWork;
+
+    let all = u64::from(story().network.warm_up_hours) * 60;
+    let seated = desk_sat_down_at(
+        |app| {
+            app.insert_resource(LongWork::Slices)
+                .insert_resource(DeskAhead(true));
+        },
+        |world| {
+            let left = world
+                .resource::<NextDesk>()
+                .minutes_left()
+                .expect("made in slices");
+            assert!(
+                left < all,
+                "no slice ran in 30 frames: {left} of {all} minutes left"
+            );
+        },
+    );
     let whole = Desk::new(&story());
-    assert_eq!(seated.network.minute(), whole.network.minute());
-    assert_eq!(seated.network.digest(), whole.network.digest());
+    assert_eq!(seated, (whole.network.minute(), whole.network.digest()));
 }
 
 /// Headless (no player waits at the title), no desk is warmed up ahead, and sitting
@@ -1152,32 +1170,21 @@ fn the_title_screen_warms_the_next_desk_up_a_slice_a_frame() {
 /// sitting down takes that one. Both give the same desk.
 #[test]
 fn the_desk_made_when_juno_sits_down_is_the_one_warmed_up_ahead() {
-    use bevy::prelude::*;
-    use sleep_sync::campaign::{ControlRoom, DeskAhead, NextDesk};
-    use sleep_sync::dev::testing::run_until;
-    use sleep_sync::state::AppState;
+    use sleep_sync::campaign::{DeskAhead, NextDesk};
 
     let seated = |ahead: bool| {
-        let mut app = sleep_sync::headless::app(&[]);
-        app.insert_resource(DeskAhead(ahead));
-        sleep_sync::headless::ready(&mut app);
-        run_until(&mut app, 5_000, |w| {
-            *w.resource::<State<AppState>>().get() == AppState::Title
-        });
-        for _ in 0..30 {
-            app.update();
-        }
-        assert_eq!(
-            app.world().get_resource::<NextDesk>().is_some(),
-            ahead,
-            "a desk warming up ahead: {ahead}"
-        );
-        app.world_mut()
-            .resource_mut::<NextState<AppState>>()
-            .set(AppState::ControlRoom);
-        app.update();
-        let desk = &app.world().resource::<ControlRoom>().0;
-        (desk.network.minute(), desk.network.digest())
+        desk_sat_down_at(
+            |app| {
+                app.insert_resource(DeskAhead(ahead));
+            },
+            |world| {
+                assert_eq!(
+                    world.get_resource::<NextDesk>().is_some(),
+                    ahead,
+                    "a desk warming up ahead: {ahead}"
+                );
+            },
+        )
     };
     assert_eq!(seated(false), seated(true));
 }
