@@ -418,8 +418,8 @@ pub fn wait_for_exploring(app: &mut App) -> u32 {
 }
 
 /// Makes the loop's time run out, and steps through its collapse until the next loop
-/// is being explored.
-pub fn end_loop(app: &mut App) {
+/// is being explored. Returns the frames that took.
+pub fn end_loop(app: &mut App) -> u32 {
     let ended = {
         let mut nightmare = app.world_mut().resource_mut::<NightmareLoop>();
         let length = nightmare.timer.duration();
@@ -437,7 +437,7 @@ pub fn end_loop(app: &mut App) {
             std::thread::sleep(Duration::from_micros(200));
         }
         next && exploring
-    });
+    })
 }
 
 /// Turns Juno's view (and so the way she walks) as `turn` says.

@@ -69,8 +69,9 @@ fn a_thousand_loop_resets_leave_nothing_behind() {
     let (mut fewest, mut most) = (usize::MAX, 0);
     let start = std::time::Instant::now();
     let resets = resets();
+    let mut frames = 0;
     for reset in 1..=resets {
-        end_loop(&mut app);
+        frames += end_loop(&mut app);
         settle(&mut app);
         let now = counts(&mut app);
         let in_loop = loop_entity_count(&mut app);
@@ -104,12 +105,13 @@ fn a_thousand_loop_resets_leave_nothing_behind() {
         "waking after {resets} resets: back to before the dive"
     );
     println!(
-        "soak: {resets} loop resets in {seconds:.1} s ({:.0} ms each). Awake before the dive: \
+        "soak: {resets} loop resets in {seconds:.1} s ({:.0} ms and {:.0} frames each). Awake before the dive: \
          {} entities, {} meshes, {} materials, {} images. In the dream: {outside} entities \
          outside the loop every time, the loop's own {}–{} in all; {shared_meshes} shared \
          meshes plus each loop's own; {} materials throughout. Awake after: {} entities, {} \
          meshes, {} materials, {} images.",
         seconds * 1000.0 / resets as f32,
+        frames as f32 / resets as f32,
         awake.entities,
         awake.meshes,
         awake.materials,
