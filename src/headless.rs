@@ -45,18 +45,16 @@ pub fn app(mods: &[PathBuf]) -> App {
         crate::long_work::HEADLESS_PIECES_PER_FRAME,
     ));
     // Headless there is nothing to overlap with: waking other threads for each small
-    // system would cost more than the systems (on two cores, most of a frame). The
-    // fixed ticks' schedules too, where the simulation runs (its systems may run in
-    // either order only where they touch nothing in common: `SIMULATION_TIES`).
+    // system would cost more than the systems (on two cores, most of a frame). So too
+    // the fixed tick's schedules around the simulation: nearly empty, but each woke the
+    // task pool's threads every tick. (`FixedUpdate`, the simulation's, is on one thread
+    // everywhere: `GamePlugin`; `FixedMain` and `RunFixedMainLoop` are Bevy's own.)
     for schedule in [
         First.intern(),
         PreUpdate.intern(),
         StateTransition.intern(),
-        RunFixedMainLoop.intern(),
-        bevy::app::FixedMain.intern(),
         FixedFirst.intern(),
         FixedPreUpdate.intern(),
-        FixedUpdate.intern(),
         FixedPostUpdate.intern(),
         FixedLast.intern(),
         Update.intern(),

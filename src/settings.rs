@@ -391,9 +391,11 @@ fn load(store: &Store) -> (Option<Loaded>, Option<String>) {
             );
         }
     };
-    let table = match std::str::from_utf8(&bytes) {
+    let table = match crate::text::utf8(&bytes) {
         Ok(text) => toml::from_str::<toml::Table>(text).map_err(|e| e.to_string()),
-        Err(_) => Err("it is not UTF-8 text".to_owned()),
+        Err((line, column)) => Err(format!(
+            "it is not UTF-8 text at line {line}, column {column}"
+        )),
     };
     match table {
         Ok(table) => {

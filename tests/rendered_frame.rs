@@ -219,7 +219,9 @@ fn every_screen_renders_and_the_dreams_differ() {
 }
 
 /// The game run with `args` and no display: its exit code and what it said on stderr.
-fn run_without_a_display<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (Option<i32>, String) {
+fn run_without_a_display(
+    args: impl IntoIterator<Item = impl AsRef<std::ffi::OsStr>>,
+) -> (Option<i32>, String) {
     let output = Command::new(GAME)
         .args(args)
         .env_remove("DISPLAY")
@@ -232,7 +234,7 @@ fn run_without_a_display<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (Option<i32>,
 
 #[test]
 fn without_a_display_the_game_explains_itself() {
-    let (code, stderr) = run_without_a_display::<&str>(&[]);
+    let (code, stderr) = run_without_a_display([""; 0]);
     assert_eq!(code, Some(1));
     assert_eq!(stderr.trim().lines().count(), 1, "one line, got: {stderr}");
     assert!(
@@ -248,7 +250,7 @@ fn a_picture_that_cannot_be_saved_fails_the_command_before_a_window_opens() {
         ["--dive", "leo", "--screenshot", "/dev/null/leo.png"],
         ["--tour", "/dev/null/tour", "--dive", "leo"],
     ] {
-        let (code, stderr) = run_without_a_display(&args);
+        let (code, stderr) = run_without_a_display(args);
         assert_eq!(code, Some(1), "{args:?}: {stderr}");
         assert!(
             stderr.contains("cannot make /dev/null") && !stderr.contains("no display"),
@@ -261,14 +263,12 @@ fn a_picture_that_cannot_be_saved_fails_the_command_before_a_window_opens() {
 fn pictures_settings_that_cannot_be_read_fail_the_command_before_a_window_opens() {
     let broken = out_dir().join("broken-settings.toml");
     std::fs::write(&broken, "[picture]\nglow = false\nanti_aliasing = on\n").unwrap();
-    let (code, stderr) = run_without_a_display(&[
-        "--dive",
-        "leo",
-        "--screenshot",
-        "leo.png",
-        "--settings",
-        broken.to_str().expect("a UTF-8 path"),
-    ]);
+    let (code, stderr) = run_without_a_display(
+        ["--dive", "leo", "--screenshot", "leo.png", "--settings"]
+            .map(std::ffi::OsStr::new)
+            .into_iter()
+            .chain([broken.as_os_str()]),
+    );
     assert_eq!(code, Some(1), "{stderr}");
     let said = format!("--settings {}:3:17: ", broken.display());
     assert!(

@@ -201,7 +201,7 @@ fn a_file_for_pictures_is_read_as_written_or_refused(config: &Path) {
     );
 
     // Each file (none: no such file) and what its refusal must say after the file's name.
-    let cases: [(&str, Option<&[u8]>, &str); 7] = [
+    let cases: &[(&str, Option<&[u8]>, &str)] = &[
         (
             "broken.toml",
             Some(b"[picture]\nglow = false\nshadows = \n"),
@@ -234,7 +234,7 @@ fn a_file_for_pictures_is_read_as_written_or_refused(config: &Path) {
         ),
         ("no-such-settings.toml", None, ": "),
     ];
-    for (name, bytes, said) in cases {
+    for &(name, bytes, said) in cases {
         let path = config.join(name);
         if let Some(bytes) = bytes {
             std::fs::write(&path, bytes).unwrap();
@@ -279,6 +279,18 @@ fn an_unreadable_file_is_set_aside(config: &Path) {
     assert!(app.world().resource::<SettingsProblem>().0.is_some());
     assert!(config.join(id).join("settings.broken-2.toml").exists());
     assert_eq!(read(&aside), broken);
+    drop(app);
+
+    // Not UTF-8: where it stops being text is said.
+    std::fs::write(file(config, id), b"[sound]\nmaster = \xff\n").unwrap();
+    let app = game(id);
+    let problem = app.world().resource::<SettingsProblem>().0.clone();
+    let problem = problem.expect("the player is told");
+    assert!(
+        problem.contains("not UTF-8 text at line 2, column 10"),
+        "{problem}"
+    );
+    assert!(config.join(id).join("settings.broken-3.toml").exists());
 }
 
 /// A full disk (the kernel's own ENOSPC: the temporary file is `/dev/full`): the file on

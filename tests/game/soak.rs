@@ -105,7 +105,7 @@ fn a_thousand_loop_resets_leave_nothing_behind() {
         "waking after {resets} resets: back to before the dive"
     );
     println!(
-        "soak: {resets} loop resets in {seconds:.1} s ({:.0} ms and {:.0} frames each). Awake before the dive: \
+        "soak: {resets} loop resets in {seconds:.1} s ({:.0} ms each, {:.0} frames of it to the next loop). Awake before the dive: \
          {} entities, {} meshes, {} materials, {} images. In the dream: {outside} entities \
          outside the loop every time, the loop's own {}–{} in all; {shared_meshes} shared \
          meshes plus each loop's own; {} materials throughout. Awake after: {} entities, {} \
