@@ -439,22 +439,14 @@ fn legacy(store: &Store) -> Option<Vec<u8>> {
 
 /// One group from the file's table: each value of the right kind over the default, the
 /// others (a typo, a value of the wrong kind) left at their default and said in
-/// `problems`.
+/// `problems`. A group that is not a table keeps every default ([`read_table`] says so).
 fn group<T: Default + Serialize + serde::de::DeserializeOwned>(
     table: &toml::Table,
     name: &str,
     problems: &mut Vec<String>,
 ) -> T {
-    let values = match table.get(name) {
-        Some(toml::Value::Table(values)) => values,
-        Some(other) => {
-            problems.push(format!(
-                "[{name}]: {} is not a table (the defaults are kept)",
-                other.type_str()
-            ));
-            return T::default();
-        }
-        None => return T::default(),
+    let Some(toml::Value::Table(values)) = table.get(name) else {
+        return T::default();
     };
     let Ok(toml::Value::Table(mut merged)) = toml::Value::try_from(T::default()) else {
         return T::default();
@@ -522,9 +514,7 @@ fn read_table(table: &toml::Table) -> (Loaded, Vec<String>) {
     for (name, value) in table {
         if !GROUPS.contains(&name.as_str()) {
             problems.push(format!("[{name}]: no such group of settings (ignored)"));
-        } else if !value.is_table()
-            && ["keyboard", "gamepad", "key_labels"].contains(&name.as_str())
-        {
+        } else if !value.is_table() {
             problems.push(format!(
                 "[{name}]: {} is not a table (the defaults are kept)",
                 value.type_str()

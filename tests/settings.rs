@@ -232,6 +232,11 @@ fn a_file_for_pictures_is_read_as_written_or_refused(config: &Path) {
             Some(b"keyboard = 5\n"),
             "[keyboard]: integer is not a table",
         ),
+        (
+            "flat-sound.toml",
+            Some(b"sound = 0.5\n"),
+            "[sound]: float is not a table",
+        ),
         ("no-such-settings.toml", None, ": "),
     ];
     for &(name, bytes, said) in cases {
