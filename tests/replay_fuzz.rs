@@ -11,9 +11,8 @@
 //! file's numbers would panic here rather than wrap.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod fuzz_bytes;
 
@@ -28,21 +27,35 @@ use sleep_sync::replay::{
     CHECK_EVERY, MAX_REPLAY_BYTES, MAX_REPLAY_TICKS, ReplayError, ReplayFile,
 };
 
-/// Counts the heap in use and its peak, so a case's cost can be bounded.
+/// Counts each thread's heap in use and its peak, so a case's cost can be bounded while
+/// other threads read other cases.
 struct Counting;
 
-static IN_USE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// What this thread allocated less what it freed (below zero when it frees what
+    /// another thread allocated), and the most that has been since [`heap_taken`] began.
+    static IN_USE: Cell<isize> = const { Cell::new(0) };
+    static PEAK: Cell<isize> = const { Cell::new(0) };
+}
+
+/// Adds `change` to this thread's heap in use. `try_with`: a thread's last frees may
+/// come after its locals are gone (these have nothing to drop, so they never are).
+fn count(change: isize) {
+    let _ = IN_USE.try_with(|in_use| {
+        let now = in_use.get() + change;
+        in_use.set(now);
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+    });
+}
 
 // SAFETY: every call is passed straight to the system allocator; the counters only
-// observe the sizes.
+// observe the sizes (and allocate nothing).
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's contract, passed on.
         let p = unsafe { System.alloc(layout) };
         if !p.is_null() {
-            let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
+            count(layout.size() as isize);
         }
         p
     }
@@ -50,20 +63,21 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
         // SAFETY: the caller's contract, passed on.
         unsafe { System.dealloc(p, layout) };
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+        count(-(layout.size() as isize));
     }
 }
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// The heap is counted for the whole process: the tests here take turns.
-static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn alone() -> std::sync::MutexGuard<'static, ()> {
-    ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+/// What `f` returns, and the most heap this thread held beyond what it held before
+/// while `f` ran.
+fn heap_taken<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = IN_USE.with(Cell::get);
+    PEAK.with(|peak| peak.set(base));
+    let out = f();
+    let peak = PEAK.with(Cell::get);
+    (out, (peak - base).max(0) as usize)
 }
 
 /// The most heap refusing or reading a file may take: a small multiple of its size
@@ -74,6 +88,9 @@ fn heap_allowed(bytes: usize) -> usize {
 
 /// Cases in CI (and in `scripts/bench.sh`): the 10,000.
 const CASES: u32 = 10_000;
+/// The cases are dealt to this many threads, each with its own stream of them (the
+/// same streams every run and on every machine): CI's two cores read them at once.
+const SHARDS: u32 = 2;
 /// Mutants that check out played headless (their first 300 ticks), and the frames each
 /// may take (forming the dream takes a few hundred).
 const PLAYED: usize = 8;
@@ -514,7 +531,6 @@ fn check_error(name: &str, size: usize, error: &ReplayError) -> Result<(), TestC
 
 #[test]
 fn the_test_build_checks_overflow() {
-    let _alone = alone();
     let sum = std::panic::catch_unwind(|| std::hint::black_box(u32::MAX) + 1);
     assert!(
         sum.is_err(),
@@ -522,24 +538,32 @@ fn the_test_build_checks_overflow() {
     );
 }
 
-#[test]
-fn mutated_replays_never_panic_and_out_of_bounds_values_are_refused() {
-    let _alone = alone();
+/// What one thread's share of the cases came to.
+#[derive(Default)]
+struct Shard {
+    ran: u32,
+    refused: u32,
+    accepted: u32,
+    /// The most heap a case took, and its file's size.
+    worst_heap: (usize, usize),
+    /// Cases that read and can be played (see [`PLAYED`]), the first few.
+    playable: Vec<ReplayFile>,
+}
+
+/// Reads `cases` mutated replays drawn from `rng` and checks each.
+fn fuzz(cases: u32, rng: TestRng) -> Shard {
     let config = ProptestConfig {
-        cases: CASES,
+        cases,
         failure_persistence: None,
         ..ProptestConfig::default()
     };
-    // The same 10,000 cases every run: a failure is found again by running again.
-    let rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
     let mut runner = TestRunner::new_with_rng(config, rng);
-    let (ran, refused, accepted) = (Cell::new(0u32), Cell::new(0u32), Cell::new(0u32));
-    let worst_heap = Cell::new((0usize, 0usize));
-    let playable: RefCell<Vec<ReplayFile>> = RefCell::new(Vec::new());
+    let shard = std::cell::RefCell::new(Shard::default());
     let seeds = seeds();
     runner
         .run(&(0..seeds.len(), mutation()), |(which, m)| {
-            ran.set(ran.get() + 1);
+            let mut shard = shard.borrow_mut();
+            shard.ran += 1;
             let (name, seed) = &seeds[which];
             let (bytes, must_refuse) = match &m {
                 Mutation::Bytes(changes) => {
@@ -556,12 +580,9 @@ fn mutated_replays_never_panic_and_out_of_bounds_values_are_refused() {
                     (file.to_ron().into_bytes(), refused)
                 }
             };
-            let base = IN_USE.load(Ordering::Relaxed);
-            PEAK.store(base, Ordering::Relaxed);
-            let read = ReplayFile::parse(name, &bytes);
-            let heap = PEAK.load(Ordering::Relaxed).saturating_sub(base);
-            if heap > worst_heap.get().0 {
-                worst_heap.set((heap, bytes.len()));
+            let (read, heap) = heap_taken(|| ReplayFile::parse(name, &bytes));
+            if heap > shard.worst_heap.0 {
+                shard.worst_heap = (heap, bytes.len());
             }
             prop_assert!(
                 heap <= heap_allowed(bytes.len()),
@@ -571,35 +592,61 @@ fn mutated_replays_never_panic_and_out_of_bounds_values_are_refused() {
             );
             match &read {
                 Err(e) => {
-                    refused.set(refused.get() + 1);
+                    shard.refused += 1;
                     check_error(name, bytes.len(), e)?;
                     prop_assert_ne!(must_refuse, Some(false), "refused: {}", e);
                 }
                 Ok(file) => {
-                    accepted.set(accepted.get() + 1);
+                    shard.accepted += 1;
                     prop_assert_ne!(must_refuse, Some(true), "accepted: {:?}", m);
                     // What reads writes back the same.
                     prop_assert_eq!(
                         &ReplayFile::parse(name, file.to_ron().as_bytes()).expect("again"),
                         file
                     );
-                    let mut sample = playable.borrow_mut();
                     // (A changed dream or fingerprint, or memories the dream does not have, reads
                     // but is refused at play.)
                     let plays = matches!(m, Mutation::Value(v)
                         if !matches!(v, Value::Content(_) | Value::Dream(_) | Value::Understood(_)));
-                    if sample.len() < PLAYED && plays {
-                        sample.push(file.clone());
+                    if shard.playable.len() < PLAYED && plays {
+                        shard.playable.push(file.clone());
                     }
                 }
             }
             Ok(())
         })
         .unwrap_or_else(|e| panic!("{e}"));
-    let (ran, refused, accepted) = (ran.get(), refused.get(), accepted.get());
-    let (heap, size) = worst_heap.get();
+    shard.into_inner()
+}
+
+#[test]
+fn mutated_replays_never_panic_and_out_of_bounds_values_are_refused() {
+    // The same 10,000 cases every run: a failure is found again by running again.
+    let shards: Vec<Shard> = std::thread::scope(|scope| {
+        let each: Vec<_> = (0..SHARDS)
+            .map(|k| {
+                let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[k as u8 + 1; 32]);
+                scope.spawn(move || fuzz(CASES / SHARDS, rng))
+            })
+            .collect();
+        each.into_iter()
+            .map(|shard| {
+                shard
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
+            })
+            .collect()
+    });
+    let ran: u32 = shards.iter().map(|s| s.ran).sum();
+    let refused: u32 = shards.iter().map(|s| s.refused).sum();
+    let accepted: u32 = shards.iter().map(|s| s.accepted).sum();
+    let (heap, size) = shards
+        .iter()
+        .map(|s| s.worst_heap)
+        .max()
+        .unwrap_or_default();
     println!(
-        "{ran} mutated replays: {refused} refused, {accepted} read; the most heap one took: {:.1} MB for {:.2} MB of file",
+        "{ran} mutated replays on {SHARDS} threads: {refused} refused, {accepted} read; the most heap one took: {:.1} MB for {:.2} MB of file",
         heap as f64 / 1e6,
         size as f64 / 1e6
     );
@@ -611,7 +658,11 @@ fn mutated_replays_never_panic_and_out_of_bounds_values_are_refused() {
 
     // A sample of those that read, played under a frame cap (their dream, seed and files
     // are the shipped ones, so none is refused): each plays to its end.
-    let sample = playable.into_inner();
+    let sample: Vec<ReplayFile> = shards
+        .into_iter()
+        .flat_map(|s| s.playable)
+        .take(PLAYED)
+        .collect();
     assert_eq!(sample.len(), PLAYED);
     for mut file in sample {
         let start = file.start_loop;
@@ -632,7 +683,6 @@ fn mutated_replays_never_panic_and_out_of_bounds_values_are_refused() {
 /// are counted without overflowing.
 #[test]
 fn a_replay_at_the_last_loop_plays() {
-    let _alone = alone();
     let path = levels::data_root().join("tests/replays/leo.replay.ron");
     let mut file = ReplayFile::read(&path).unwrap_or_else(|e| panic!("{e}"));
     file.start_loop = MAX_LOOP_INDEX;
@@ -658,17 +708,20 @@ fn a_replay_at_the_last_loop_plays() {
 /// message prints the file's `game` escaped.
 #[test]
 fn a_huge_replay_is_refused_unread_and_its_version_printed_safely() {
-    let _alone = alone();
     let dir = std::env::temp_dir().join(format!("sleep-sync-replay-fuzz-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary folder");
     let path = dir.join("huge.replay.ron");
     let mut bytes = b"(format: 2, intents: [".to_vec();
     bytes.resize(MAX_REPLAY_BYTES + 1, b' ');
     std::fs::write(&path, &bytes).expect("written");
-    let base = IN_USE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let error = ReplayFile::read(&path).expect_err("too big").to_string();
-    let heap = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    // The count sees this thread's heap (else every bound here would hold for nothing).
+    let (_, megabyte) = heap_taken(|| std::hint::black_box(vec![1u8; 1 << 20]));
+    assert!(
+        megabyte >= 1 << 20,
+        "a megabyte counted as {megabyte} bytes"
+    );
+    let (read, heap) = heap_taken(|| ReplayFile::read(&path));
+    let error = read.expect_err("too big").to_string();
     assert!(error.contains("too big for a replay file"), "{error}");
     assert!(heap < 1 << 20, "{heap} bytes of heap: the file was read");
     let _ = std::fs::remove_dir_all(&dir);
