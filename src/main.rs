@@ -22,7 +22,7 @@ use sleep_sync::{replay, snapshot};
 /// In the browser: the game, from the title screen (a page has no command line).
 #[cfg(target_arch = "wasm32")]
 fn main() -> ExitCode {
-    let mut app = game(&[]);
+    let mut app = game(&[], false);
     settings::persist(&mut app, settings::APP_ID);
     saves::persist(&mut app);
     run(app)
@@ -115,6 +115,7 @@ fn play(options: Options, playback: Option<replay::ReplayRequest>) -> ExitCode {
         view,
         record,
         settings: settings_file,
+        half_size,
         tour,
     } = options;
     // The pictures' folder is made if it is not there; if it cannot be, no picture could
@@ -152,7 +153,7 @@ fn play(options: Options, playback: Option<replay::ReplayRequest>) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let mut app = game(&mods);
+    let mut app = game(&mods, half_size);
     // Pictures for tests and the README are taken with the default settings, and leave
     // the player's alone.
     if screenshot.is_none() && tour.is_none() {
@@ -212,8 +213,9 @@ fn start_tour(_: &mut App, _: Tour, _: Option<String>, _: u32, _: View) {
     unreachable!("--tour is refused by the command line of a build without the dev feature");
 }
 
-/// The game in a window, with the mod folders `mods` loaded after the base game's.
-fn game(mods: &[PathBuf]) -> App {
+/// The game in a window, with the mod folders `mods` loaded after the base game's; at
+/// half its size each way if `half_size` (`--half-size`).
+fn game(mods: &[PathBuf], half_size: bool) -> App {
     let assets = AssetPlugin {
         #[cfg(not(target_arch = "wasm32"))]
         file_path: levels::data_root()
@@ -237,7 +239,12 @@ fn game(mods: &[PathBuf]) -> App {
     app.add_plugins(DefaultPlugins.set(assets).set(log).set(WindowPlugin {
         primary_window: Some(Window {
             title: "Sleep Sync".into(),
-            resolution: WindowResolution::new(1280, 720),
+            // Half the pixels each way, laid out as at full size: a scale factor of a half.
+            resolution: if half_size {
+                WindowResolution::new(640, 360).with_scale_factor_override(0.5)
+            } else {
+                WindowResolution::new(1280, 720)
+            },
             // The browser build draws into the page's canvas and follows its size.
             canvas: Some("#sleep-sync".into()),
             fit_canvas_to_parent: true,

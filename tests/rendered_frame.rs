@@ -16,6 +16,8 @@ mod render;
 use render::{GAME, can_render, out_dir, run_game, settings_file};
 
 struct FrameStats {
+    width: usize,
+    height: usize,
     pixels: Vec<[u8; 3]>,
     mean: [f64; 3],
     luminance_variance: f64,
@@ -41,6 +43,8 @@ fn frame_stats(path: &Path) -> FrameStats {
     }
     let mean_lum = lum_sum / n;
     FrameStats {
+        width: img.width() as usize,
+        height: img.height() as usize,
         pixels,
         mean: sum.map(|s| s / n),
         luminance_variance: lum_sq / n - mean_lum * mean_lum,
@@ -51,8 +55,10 @@ fn frame_stats(path: &Path) -> FrameStats {
 fn check_frame(name: &str, png: &Path) -> FrameStats {
     let s = frame_stats(png);
     println!(
-        "{name}: {}: mean rgb {:.0?}, luminance variance {:.1}, {} colours",
+        "{name}: {}: {}×{}, mean rgb {:.0?}, luminance variance {:.1}, {} colours",
         png.display(),
+        s.width,
+        s.height,
         s.mean,
         s.luminance_variance,
         s.distinct_colours
@@ -68,10 +74,15 @@ fn check_frame(name: &str, png: &Path) -> FrameStats {
 /// Juno's figure is in the picture: the middle of the frame, where the camera keeps her,
 /// changes when she is hidden (the same view otherwise), and the rest of it hardly does.
 fn juno_is_drawn(with: &FrameStats, without: &FrameStats) {
-    let (width, height) = (1280usize, 720usize);
-    assert_eq!(with.pixels.len(), width * height, "a 1280×720 frame");
+    let (width, height) = (with.width, with.height);
+    assert_eq!(
+        (without.width, without.height),
+        (width, height),
+        "the same size"
+    );
+    // Where she stands at 1280×720 (x 560 to 720, y 330 to 600), at any size.
     let middle = |i: usize| {
-        let (x, y) = (i % width, i / width);
+        let (x, y) = ((i % width) * 1280 / width, (i / width) * 720 / height);
         (560..720).contains(&x) && (330..600).contains(&y)
     };
     let share = |inside: bool| {
@@ -127,7 +138,9 @@ fn every_screen_renders_and_the_dreams_differ() {
     let _ = std::fs::remove_dir_all(&tour);
     std::fs::create_dir_all(&tour).expect("tour folder");
     let start = Instant::now();
-    // Without anti-aliasing and glow (Mara's dream below has every default).
+    // Without anti-aliasing and glow, and in a quarter of the pixels (`--half-size`,
+    // laid out as at full size): what costs lavapipe most of a frame. Mara's dream below
+    // has every default, at full size.
     let settings = settings_file("without-anti-aliasing-or-glow.toml");
     let status = run_game(
         &[
@@ -137,6 +150,7 @@ fn every_screen_renders_and_the_dreams_differ() {
             "leo",
             "--settings",
             &settings,
+            "--half-size",
         ],
         Duration::from_secs(600),
     );
@@ -166,6 +180,9 @@ fn every_screen_renders_and_the_dreams_differ() {
         "what-was-said",
     ] {
         shots.push(check_frame(screen, &tour.join(format!("{screen}.png"))));
+    }
+    for shot in &shots {
+        assert_eq!((shot.width, shot.height), (640, 360), "--half-size");
     }
     // Each screen shows something of its own, not the one before it again (the load
     // screen, with the game the tour saved, against the title without it; the controls
@@ -209,6 +226,11 @@ fn every_screen_renders_and_the_dreams_differ() {
     assert!(status.success(), "mara: the game exited with {status}");
     println!("mara's dream took {:.1} s", start.elapsed().as_secs_f32());
     let mara = check_frame("mara", &mara_png);
+    assert_eq!(
+        (mara.width, mara.height),
+        (1280, 720),
+        "full size unless asked"
+    );
 
     let colour_distance: f64 = (0..3)
         .map(|i| (leo.mean[i] - mara.mean[i]).powi(2))

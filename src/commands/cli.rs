@@ -44,6 +44,10 @@ Options:
   --settings FILE      with --screenshot or --tour: take the pictures with the settings in
                        FILE (a settings.toml as the game writes it) instead of the
                        defaults; FILE is only read
+  --half-size          with --screenshot or --tour: draw the pictures at half the
+                       window's width and height (640x360), laid out as at 1280x720: a
+                       quarter of the pixels for a renderer without a graphics card
+                       (the tests'); their text is small
   --tour DIR           (builds with the dev feature) visit every screen (diving into
                        --dive ID, default the campaign's first dream), save a PNG of each
                        in DIR, then exit
@@ -119,6 +123,8 @@ pub struct Options {
     pub record: Option<PathBuf>,
     /// `--settings FILE`: the pictures' settings, read from FILE.
     pub settings: Option<PathBuf>,
+    /// `--half-size`: the pictures drawn at half the window's size each way.
+    pub half_size: bool,
     /// `--tour DIR [--nightmare | --control-room]` (a build with the `dev` feature).
     pub tour: Option<Tour>,
 }
@@ -133,6 +139,7 @@ impl Default for Options {
             view: View::Spawn,
             record: None,
             settings: None,
+            half_size: false,
             tour: None,
         }
     }
@@ -328,6 +335,7 @@ fn options(args: &[String], has_tour: bool) -> Result<Option<Options>, String> {
             "--tour" => tour_dir = Some(PathBuf::from(value("--tour")?)),
             "--record" => options.record = Some(PathBuf::from(value("--record")?)),
             "--settings" => options.settings = Some(PathBuf::from(value("--settings")?)),
+            "--half-size" => options.half_size = true,
             "--nightmare" => set_tour_kind(&mut kind, TourKind::Nightmare)?,
             "--control-room" => set_tour_kind(&mut kind, TourKind::ControlRoom)?,
             "--level-error" => set_tour_kind(&mut kind, TourKind::LevelError)?,
@@ -356,6 +364,13 @@ fn options(args: &[String], has_tour: bool) -> Result<Option<Options>, String> {
         return Err(
             "--settings goes with --screenshot or --tour (played, the game keeps your own \
              settings)"
+                .to_owned(),
+        );
+    }
+    if options.half_size && options.screenshot.is_none() && tour_dir.is_none() {
+        return Err(
+            "--half-size goes with --screenshot or --tour (played, the window is the \
+             player's)"
                 .to_owned(),
         );
     }
@@ -475,6 +490,17 @@ mod tests {
         );
         assert!(parse(&["--dive", "a", "--settings", "s.toml"]).is_err());
         assert!(parse(&["--tour", "d", "--settings"]).is_err());
+        assert!(!toured.half_size, "full size unless asked");
+        let halved = parse(&["--tour", "d", "--half-size"]).unwrap().unwrap();
+        assert!(halved.half_size);
+        let halved = parse(&["--dive", "a", "--screenshot", "a.png", "--half-size"])
+            .unwrap()
+            .unwrap();
+        assert!(halved.half_size);
+        assert!(
+            parse(&["--dive", "a", "--half-size"]).is_err(),
+            "played, the window is the player's"
+        );
         let modded = parse(&["--mod", "a", "--mod", "b"]).unwrap().unwrap();
         assert_eq!(modded.mods, [PathBuf::from("a"), PathBuf::from("b")]);
         assert!(parse(&["--mod"]).is_err());
