@@ -11,7 +11,7 @@
 //! file's numbers would panic here rather than wrap.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::OnceLock;
 
 mod fuzz_bytes;
@@ -70,6 +70,16 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
+/// Checks that the count sees this thread's heap: else every bound measured on it would
+/// hold for nothing.
+fn counts_this_threads_heap() {
+    let (_, megabyte) = heap_taken(|| std::hint::black_box(vec![1u8; 1 << 20]));
+    assert!(
+        megabyte >= 1 << 20,
+        "a megabyte counted as {megabyte} bytes"
+    );
+}
+
 /// What `f` returns, and the most heap this thread held beyond what it held before
 /// while `f` ran.
 fn heap_taken<T>(f: impl FnOnce() -> T) -> (T, usize) {
@@ -91,6 +101,7 @@ const CASES: u32 = 10_000;
 /// The cases are dealt to this many threads, each with its own stream of them (the
 /// same streams every run and on every machine): CI's two cores read them at once.
 const SHARDS: u32 = 2;
+const _: () = assert!(CASES.is_multiple_of(SHARDS), "every shard as many cases");
 /// Mutants that check out played headless (their first 300 ticks), and the frames each
 /// may take (forming the dream takes a few hundred).
 const PLAYED: usize = 8;
@@ -552,13 +563,14 @@ struct Shard {
 
 /// Reads `cases` mutated replays drawn from `rng` and checks each.
 fn fuzz(cases: u32, rng: TestRng) -> Shard {
+    counts_this_threads_heap();
     let config = ProptestConfig {
         cases,
         failure_persistence: None,
         ..ProptestConfig::default()
     };
     let mut runner = TestRunner::new_with_rng(config, rng);
-    let shard = std::cell::RefCell::new(Shard::default());
+    let shard = RefCell::new(Shard::default());
     let seeds = seeds();
     runner
         .run(&(0..seeds.len(), mutation()), |(which, m)| {
@@ -626,7 +638,10 @@ fn mutated_replays_never_panic_and_out_of_bounds_values_are_refused() {
         let each: Vec<_> = (0..SHARDS)
             .map(|k| {
                 let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[k as u8 + 1; 32]);
-                scope.spawn(move || fuzz(CASES / SHARDS, rng))
+                std::thread::Builder::new()
+                    .name(format!("shard {k}"))
+                    .spawn_scoped(scope, move || fuzz(CASES / SHARDS, rng))
+                    .expect("a shard's thread")
             })
             .collect();
         each.into_iter()
@@ -714,12 +729,7 @@ fn a_huge_replay_is_refused_unread_and_its_version_printed_safely() {
     let mut bytes = b"(format: 2, intents: [".to_vec();
     bytes.resize(MAX_REPLAY_BYTES + 1, b' ');
     std::fs::write(&path, &bytes).expect("written");
-    // The count sees this thread's heap (else every bound here would hold for nothing).
-    let (_, megabyte) = heap_taken(|| std::hint::black_box(vec![1u8; 1 << 20]));
-    assert!(
-        megabyte >= 1 << 20,
-        "a megabyte counted as {megabyte} bytes"
-    );
+    counts_this_threads_heap();
     let (read, heap) = heap_taken(|| ReplayFile::read(&path));
     let error = read.expect_err("too big").to_string();
     assert!(error.contains("too big for a replay file"), "{error}");

@@ -46,8 +46,8 @@ Options:
                        defaults; FILE is only read
   --half-size          with --screenshot or --tour: draw the pictures at half the
                        window's width and height (640x360), laid out as at 1280x720: a
-                       quarter of the pixels for a renderer without a graphics card
-                       (the tests'); their text is small
+                       quarter of the pixels, for the tests' renderer without a graphics
+                       card; their text is small
   --tour DIR           (builds with the dev feature) visit every screen (diving into
                        --dive ID, default the campaign's first dream), save a PNG of each
                        in DIR, then exit
@@ -360,19 +360,24 @@ fn options(args: &[String], has_tour: bool) -> Result<Option<Options>, String> {
     if kind == Some(TourKind::LevelError) && options.mods.is_empty() {
         return Err("--level-error breaks a file of the last --mod folder: give one".to_owned());
     }
-    if options.settings.is_some() && options.screenshot.is_none() && tour_dir.is_none() {
-        return Err(
-            "--settings goes with --screenshot or --tour (played, the game keeps your own \
-             settings)"
-                .to_owned(),
-        );
+    // Options of the pictures alone: played, the game keeps the player's own.
+    let pictured = options.screenshot.is_some() || tour_dir.is_some();
+    for (asked, flag, kept) in [
+        (
+            options.settings.is_some(),
+            "--settings",
+            "keeps your own settings",
+        ),
+        (options.half_size, "--half-size", "keeps its window"),
+    ] {
+        if asked && !pictured {
+            return Err(format!(
+                "{flag} goes with --screenshot or --tour (played, the game {kept})"
+            ));
+        }
     }
-    if options.half_size && options.screenshot.is_none() && tour_dir.is_none() {
-        return Err(
-            "--half-size goes with --screenshot or --tour (played, the window is the \
-             player's)"
-                .to_owned(),
-        );
+    if options.half_size && kind == Some(TourKind::Pacing) {
+        return Err("--half-size is for pictures; --pacing takes none".to_owned());
     }
     if let Some(dir) = tour_dir {
         if options.screenshot.is_some() {
@@ -501,6 +506,7 @@ mod tests {
             parse(&["--dive", "a", "--half-size"]).is_err(),
             "played, the window is the player's"
         );
+        assert!(parse(&["--tour", "d", "--pacing", "--half-size"]).is_err());
         let modded = parse(&["--mod", "a", "--mod", "b"]).unwrap().unwrap();
         assert_eq!(modded.mods, [PathBuf::from("a"), PathBuf::from("b")]);
         assert!(parse(&["--mod"]).is_err());

@@ -20,11 +20,10 @@ const require = createRequire(process.env.WEB_TOOLS ? `${process.env.WEB_TOOLS}/
 const { chromium } = require("playwright-core");
 
 const [url, shot] = process.argv.slice(2);
-// Where things are on the 1280×720 page (the same layout as the desktop's 1280×720 window).
-// The page's size (the clicks below are placed for it), and a quarter of its pixels for
-// what is only played and measured, not clicked.
+// The page's size, and a quarter of its pixels (see `drawSmall`).
 const FULL = { width: 1280, height: 720 };
 const QUARTER = { width: 640, height: 360 };
+// Where things are on the 1280×720 page (the same layout as the desktop's 1280×720 window).
 const TITLE_SETTINGS = [640, 411];
 const INVERT_LOOK = [590, 360]; // the settings menu's "Invert look" box
 // The game's store keeps "<app id>/<file>" in localStorage (src/store, APP_ID).
@@ -102,6 +101,16 @@ try {
     }
     await onScreen(name, limit);
   }
+  // The dreams are drawn in a quarter of the pixels while they are only played and
+  // measured: SwiftShader's frames of a dream take a second or more at 1280×720, and
+  // the game's side of a frame, which the pacing measures, does not depend on them.
+  // Every click and picture is at the full size, once the game has drawn at it.
+  const drawSmall = () => page.setViewportSize(QUARTER);
+  async function drawFull() {
+    await page.setViewportSize(FULL);
+    const from = await frames();
+    await waitFor("two frames at the full size", async () => (await frames()) >= from + 2, 60);
+  }
   async function waitFor(what, test, limit) {
     const until = Date.now() + limit * 1000;
     while (Date.now() < until) {
@@ -154,14 +163,11 @@ try {
   const panels = stats(await page.screenshot());
   console.log(`the evening's panels: mean luminance ${panels.mean.toFixed(1)}, variance ${panels.variance.toFixed(0)} (${seconds()} s)`);
   if (panels.variance < 50) throw new Error(`the evening's panels are blank (variance ${panels.variance.toFixed(1)})`);
-  // The dream is drawn in a quarter of the pixels (SwiftShader's frames of a dream take
-  // a second or more at 1280×720, and what is checked here is that it plays and is not
-  // blank), and at the full size again before the pause menu's button is clicked.
-  await page.setViewportSize(QUARTER);
+  await drawSmall();
   await readThrough("the evening's scene", "Dream:Exploring", 300);
   await page.waitForTimeout(2000);
+  await drawFull();
   const evening = stats(await page.screenshot());
-  await page.setViewportSize(FULL);
   console.log(`the evening dream: mean luminance ${evening.mean.toFixed(1)}, variance ${evening.variance.toFixed(0)} (${seconds()} s)`);
   if (evening.variance < 50) throw new Error(`the evening dream is blank (variance ${evening.variance.toFixed(1)})`);
   // Frames are slow here: the pause menu may open a while after Esc, so the click on
@@ -255,9 +261,9 @@ try {
   await clickAt(...TITLE_FREE_DIVE_WITH_SAVE);
   await page.waitForTimeout(1000);
   await clickAt(864, 469); // Dive, on Leo's row (the family's evening is the first)
-  // The dive drawn in a quarter of the pixels, as the loop change below: the game's side
-  // of a frame, which is what is measured, does not depend on them.
-  await page.setViewportSize(QUARTER);
+  // Smaller once the click has been taken (the dream's screens follow it).
+  await waitFor("the dive begun", async () => (await screen()).startsWith("Dream"), 60);
+  await drawSmall();
   // The dream forms on the main thread in the browser.
   await onScreen("Dream:Exploring", 300);
   await page.waitForTimeout(3000);
@@ -282,9 +288,8 @@ try {
   const bySteps = (p) => (p.steps || []).map((s) => `${s.steps} ${s.worst.toFixed(2)} ms (${(s.worst / p.medianFrame).toFixed(2)}×, ${s.frames} frames)`).join("; ");
   console.log(`  by step of the change, the worst frame: ${bySteps(paced)}; the glyphs drawn ahead: ${paced.glyphsAhead}`);
   await page.evaluate(() => { delete document.body.dataset.frameStep; });
-  // The picture, at the full size, once the clock runs free again and the ground has had
-  // time to unfold.
-  await page.setViewportSize(FULL);
+  // The picture, once the clock runs free again and the ground has had time to unfold.
+  await drawFull();
   await page.waitForTimeout(8000);
   const png = await page.screenshot();
   writeFileSync(shot, png);
@@ -300,7 +305,7 @@ try {
   // side of a frame does not depend on them, and SwiftShader's frames of the dream
   // (seconds each at 1280×720) hold the game's clock back.
   if (LOOP_CHANGE) {
-    await page.setViewportSize(QUARTER);
+    await drawSmall();
     await page.evaluate(() => { document.body.dataset.pacingRestart = "1"; });
     await waitFor("the meter started again", async () => {
       const p = await pacing();
@@ -313,7 +318,7 @@ try {
     console.log(`a loop change (${SHORT_LOOP_SECONDS} s loops; ${seconds()} s): ${change.frames} frames; long work at most ${change.worstWork.toFixed(2)} ms a frame (${change.framesOver8ms} frames over 8 ms); median frame ${change.medianFrame.toFixed(2)} ms; ${change.changingFrames} frames while a loop formed or changed, the worst ${change.worstChangingFrame.toFixed(2)} ms (${(change.worstChangingFrame / change.medianFrame).toFixed(2)}× the median)`);
     console.log(`  by step of the change, the worst frame: ${bySteps(change)}`);
     await page.unroute(LEO);
-    await page.setViewportSize(FULL);
+    await drawFull();
   }
 
   // A new session in the same browser reads the setting back from localStorage.
