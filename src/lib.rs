@@ -56,6 +56,13 @@ use bevy::prelude::*;
 pub use crate::schedule::{AppSystems, DiveSystems, SimSystems};
 use crate::state::{DreamPhase, Pause};
 
+/// The window's size in pixels as the desktop game opens it (the browser's canvas
+/// follows its page): what every screen is laid out for.
+pub const WINDOW_SIZE: UVec2 = UVec2::new(1280, 720);
+/// Half of it each way: a quarter of the pixels, for pictures a software renderer
+/// draws (`--half-size`, the colour tour, the pacing run's dives).
+pub const HALF_WINDOW_SIZE: UVec2 = UVec2::new(WINDOW_SIZE.x / 2, WINDOW_SIZE.y / 2);
+
 /// What the fixed-step schedule does with two systems that touch the same data in no
 /// declared order: refuse to build in tests and dev builds, log it in a player's.
 pub const SIMULATION_TIES: bevy::ecs::schedule::LogLevel =

@@ -15,7 +15,9 @@ use bevy::prelude::*;
 use bevy::window::WindowResolution;
 #[cfg(not(target_arch = "wasm32"))]
 use sleep_sync::commands::{self, Command, Options, Tour, View, say};
-use sleep_sync::{ClientPlugin, GamePlugin, levels, saves, settings};
+use sleep_sync::{
+    ClientPlugin, GamePlugin, HALF_WINDOW_SIZE, WINDOW_SIZE, levels, saves, settings,
+};
 #[cfg(not(target_arch = "wasm32"))]
 use sleep_sync::{replay, snapshot};
 
@@ -241,9 +243,10 @@ fn game(mods: &[PathBuf], half_size: bool) -> App {
             title: "Sleep Sync".into(),
             // Half the pixels each way, laid out as at full size: a scale factor of a half.
             resolution: if half_size {
-                WindowResolution::new(640, 360).with_scale_factor_override(0.5)
+                WindowResolution::new(HALF_WINDOW_SIZE.x, HALF_WINDOW_SIZE.y)
+                    .with_scale_factor_override(0.5)
             } else {
-                WindowResolution::new(1280, 720)
+                WindowResolution::new(WINDOW_SIZE.x, WINDOW_SIZE.y)
             },
             // The browser build draws into the page's canvas and follows its size.
             canvas: Some("#sleep-sync".into()),

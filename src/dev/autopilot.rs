@@ -14,6 +14,7 @@ use bevy::prelude::*;
 
 use super::desk::DeskView;
 use super::nightmare::{Moment, Stage};
+use crate::HALF_WINDOW_SIZE;
 use crate::campaign::{AfterScene, ControlRoom, PlayingScene};
 use crate::commands::{TourKind, View};
 use crate::dive::{ActiveDive, CurrentDream, MemoryAnchor};
@@ -544,7 +545,9 @@ const FROZEN_SETTLE_FRAMES: u32 = 4;
 /// and means. Physical pixels: with `--half-size` as well they are laid out as at
 /// 1280×720, without it as at 640×360 (the tests' pictures).
 fn small_window(mut window: Single<&mut Window>) {
-    window.resolution.set_physical_resolution(640, 360);
+    window
+        .resolution
+        .set_physical_resolution(HALF_WINDOW_SIZE.x, HALF_WINDOW_SIZE.y);
 }
 
 /// The story's waking scenes in the order a player meets them: the prologue's, the

@@ -21,6 +21,7 @@ use crate::campaign::{ControlRoom, Panel};
 use crate::dive::{ActiveDive, DreamForge, NightmareLoop};
 use crate::levels::Levels;
 use crate::long_work::{FrameSeen, WorkMeter};
+use crate::{HALF_WINDOW_SIZE, WINDOW_SIZE};
 
 mod figures;
 use crate::snapshot::{dive_for, out_of_frames};
@@ -188,13 +189,13 @@ fn pace(
             // drawing a dream costs seconds a frame at 1280×720, and the game's side of
             // a frame does not depend on the pixels. The screens of egui panels keep the
             // players' size, as their layout does.
-            let (width, height) = match &stage {
-                Stage::Dive(_) => (640, 360),
-                _ => (1280, 720),
+            let size = match &stage {
+                Stage::Dive(_) => HALF_WINDOW_SIZE,
+                _ => WINDOW_SIZE,
             };
             for mut window in &mut windows {
-                if window.resolution.physical_width() != width {
-                    window.resolution.set_physical_resolution(width, height);
+                if window.resolution.physical_width() != size.x {
+                    window.resolution.set_physical_resolution(size.x, size.y);
                 }
             }
             let exploring = phase.is_some_and(|p| *p.get() == DreamPhase::Exploring);
