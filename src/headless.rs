@@ -6,12 +6,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use bevy::asset::AssetPlugin;
-use bevy::ecs::schedule::ScheduleLabel;
 use bevy::input::InputPlugin;
 use bevy::mesh::MeshPlugin;
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
-use bevy::state::state::StateTransition;
 use bevy::time::TimeUpdateStrategy;
 
 use crate::levels;
@@ -44,34 +42,22 @@ pub fn app(mods: &[PathBuf]) -> App {
     .insert_resource(crate::long_work::FrameShare::Pieces(
         crate::long_work::HEADLESS_PIECES_PER_FRAME,
     ));
-    // Headless there is nothing to overlap with: waking other threads for each small
-    // system would cost more than the systems (on two cores, most of a frame). So too
-    // the fixed tick's schedules around the simulation: nearly empty, but each woke the
-    // task pool's threads every tick. (`FixedUpdate`, the simulation's, is on one thread
-    // everywhere: `GamePlugin`; `FixedMain` and `RunFixedMainLoop` are Bevy's own.)
-    for schedule in [
-        First.intern(),
-        PreUpdate.intern(),
-        StateTransition.intern(),
-        FixedFirst.intern(),
-        FixedPreUpdate.intern(),
-        FixedPostUpdate.intern(),
-        FixedLast.intern(),
-        Update.intern(),
-        PostUpdate.intern(),
-        Last.intern(),
-    ] {
-        app.edit_schedule(schedule, |s| {
-            s.set_executor(bevy::ecs::schedule::SingleThreadedExecutor::new());
-        });
-    }
     app
 }
 
 /// Finishes building `app` as `App::run` would (the controls' input contexts, for one,
 /// are set up as their plugin finishes). Call once every plugin is added, before the
 /// first update; systems and resources may still be added after.
+///
+/// Every schedule the app has by then runs on one thread. Headless there is nothing to
+/// overlap with: waking other threads for each small system would cost more than the
+/// systems (on two cores, most of a frame), and the fixed tick's nearly empty schedules
+/// woke them every tick. (`FixedUpdate`, the simulation's, is on one thread everywhere:
+/// `GamePlugin`.) A schedule first made after this keeps Bevy's executor.
 pub fn ready(app: &mut App) {
     app.finish();
     app.cleanup();
+    for (_, schedule) in app.world_mut().resource_mut::<Schedules>().iter_mut() {
+        schedule.set_executor(bevy::ecs::schedule::SingleThreadedExecutor::new());
+    }
 }
