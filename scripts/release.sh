@@ -101,7 +101,8 @@ EOF
       echo "and on the desktop Noto Emoji (SIL Open Font Licence 1.1, licenses/OFL.txt) and"
       echo "emoji-icon-font (MIT, licenses/emoji-icon-font-mit-license.txt)."
     else
-      echo "."
+      echo "(in the browser both cut down to the characters the game writes, Ubuntu Light's as"
+      echo "\"Ubuntu Light derivative Sleep Sync\", as its licence asks: scripts/subset-fonts.sh)."
     fi
     echo
     cargo tree --locked --quiet --target "$target" --edges normal --prefix none \
