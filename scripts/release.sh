@@ -79,9 +79,10 @@ import json, os, sys
 for p in json.load(sys.stdin)["packages"]:
     if p["name"] == "epaint_default_fonts":
         print(os.path.join(os.path.dirname(p["manifest_path"]), "fonts"))' | head -n 1)
-  cp "$fonts"/UFL.txt "$fonts"/Hack-Regular.txt "$into/licenses/"
+  cp "$fonts"/UFL.txt "$fonts"/Hack-Regular.txt "$fonts"/emoji-icon-font-mit-license.txt \
+    "$into/licenses/"
   if [ "$kind" = desktop ]; then
-    cp "$fonts"/OFL.txt "$fonts"/emoji-icon-font-mit-license.txt "$into/licenses/"
+    cp "$fonts"/OFL.txt "$into/licenses/"
     mkdir -p "$into/mods"
     cat > "$into/mods/README.txt" <<'EOF'
 Mods go here: one folder per mod, with level files (dreamers, dreams, dialogue,
@@ -98,11 +99,12 @@ EOF
     echo "It also carries egui's fonts: Ubuntu Light (Ubuntu Font Licence 1.0, licenses/UFL.txt)"
     echo "and Hack (MIT, with the Bitstream Vera licence, licenses/Hack-Regular.txt)"
     if [ "$kind" = desktop ]; then
-      echo "and on the desktop Noto Emoji (SIL Open Font Licence 1.1, licenses/OFL.txt) and"
-      echo "emoji-icon-font (MIT, licenses/emoji-icon-font-mit-license.txt)."
+      echo "and emoji-icon-font (MIT, licenses/emoji-icon-font-mit-license.txt), and Noto Emoji"
+      echo "(SIL Open Font Licence 1.1, licenses/OFL.txt)."
     else
-      echo "(in the browser both cut down to the characters the game writes, Ubuntu Light's as"
-      echo "\"Ubuntu Light derivative Sleep Sync\", as its licence asks: scripts/subset-fonts.sh)."
+      echo "and two symbols of emoji-icon-font (MIT, licenses/emoji-icon-font-mit-license.txt),"
+      echo "all three cut down to the characters the game writes; Ubuntu Light's cut is named"
+      echo "\"Ubuntu derivative Sleep Sync\", as its licence asks."
     fi
     echo
     cargo tree --locked --quiet --target "$target" --edges normal --prefix none \

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Writes the browser build's two fonts (web/fonts/): egui's text and code faces, Ubuntu
 # Light and Hack, cut down to the characters a player can meet in the base game, so the
-# download carries 0.14 MB of fonts (gzipped) instead of 0.32. The desktop keeps egui's
+# download carries 0.15 MB of fonts (gzipped) instead of 0.32. The desktop keeps egui's
 # whole fonts. Run it again when the game starts writing a character outside the kept
 # ranges: the unit test `the_browser_fonts_draw_every_glyph_the_game_writes`
 # (src/third_party/egui.rs) says which one.
 #
 # Kept: Latin (ASCII, Latin-1, Latin Extended-A), general punctuation, super- and
 # subscripts, arrows, mathematical operators, technical symbols, geometric shapes (egui's
-# missing-glyph box is one), miscellaneous symbols, the replacement character, and every
-# character in levels/ and src/ (e.g. π). Hinting and layout features are kept: egui
+# missing-glyph box is one), miscellaneous symbols, the replacement character, Greek and
+# Cyrillic capitals (the controls' key labels), and every character in levels/ and src/
+# (e.g. π). Hinting and layout features are kept: egui
 # hints its glyphs, so the text looks as on the desktop.
 #
 # The Ubuntu Font Licence asks a cut-down font to be named as a derivative: the subset's
-# family is "Ubuntu Light derivative Sleep Sync". Hack's licence asks only that the names
+# family is "Ubuntu derivative Sleep Sync" (style Light). Hack's licence asks only that the names
 # "Bitstream" and "Vera" are not used, and they are not.
 #
 # Needs Python 3; installs fontTools (pip) into /var/tmp/sleep-sync-web-tools the first time.
@@ -48,11 +49,15 @@ ranges = [
     (0x20, 0x7E), (0xA0, 0x17F), (0x2000, 0x206F), (0x2070, 0x209F), (0x2190, 0x21FF),
     (0x2200, 0x22FF), (0x2300, 0x23FF), (0x25A0, 0x25FF), (0x2600, 0x26FF),
     (0xFFFD, 0xFFFD),
+    # Greek and Cyrillic capitals: the controls' labels are the keys a player's keyboard
+    # layout types, upper-cased (src/controls/names.rs).
+    (0x391, 0x3A9), (0x400, 0x42F), (0x490, 0x490),
 ]
+# The files the unit test reads too (src/third_party/egui.rs).
 written = set()
-for root in ("levels", "src"):
+for root, suffixes in (("levels", (".ron", ".txt")), ("src", (".rs",))):
     for path in sorted(pathlib.Path(root).rglob("*")):
-        if path.suffix in (".ron", ".rs", ".txt", ".toml"):
+        if path.suffix in suffixes:
             written.update(ord(c) for c in path.read_text(encoding="utf-8") if ord(c) > 0x7E)
 kept = {c for low, high in ranges for c in range(low, high + 1)} | written
 
@@ -64,7 +69,7 @@ for name in ("Ubuntu-Light.ttf", "Hack-Regular.ttf"):
 icons = written - in_faces
 
 faces = [
-    ("Ubuntu-Light.ttf", "Ubuntu-Light.subset.ttf", "Ubuntu Light derivative Sleep Sync", kept),
+    ("Ubuntu-Light.ttf", "Ubuntu-Light.subset.ttf", ("Ubuntu derivative Sleep Sync", "Light"), kept),
     ("Hack-Regular.ttf", "Hack-Regular.subset.ttf", None, kept),
     ("emoji-icon-font.ttf", "emoji-icon-font.subset.ttf", None, icons),
 ]
@@ -80,15 +85,34 @@ for name, subset_name, renamed, codepoints in faces:
     if renamed:
         table = font["name"]
         for record in table.names:
-            if record.nameID in (1, 4, 16):
-                table.setName(renamed, record.nameID, record.platformID, record.platEncID, record.langID)
-            elif record.nameID == 6:
-                postscript = renamed.replace(" ", "")
-                table.setName(postscript, 6, record.platformID, record.platEncID, record.langID)
+            family, style = renamed
+            names = {
+                1: f"{family} {style}",  # the family as older programs group it
+                3: f"{family} {style}".replace(" ", ""),  # the unique name
+                4: f"{family} {style}",  # the full name
+                6: f"{family}-{style}".replace(" ", ""),  # the PostScript name
+                16: family,  # the typographic family; 17 stays "Light"
+            }
+            if record.nameID in names:
+                table.setName(names[record.nameID], record.nameID, record.platformID,
+                              record.platEncID, record.langID)
     font.save(out / subset_name)
     print(f"{subset_name}: {(out / subset_name).stat().st_size / 1e3:.1f} kB, "
           f"{len(font.getBestCmap())} characters (from {name}, "
           f"{(source / name).stat().st_size / 1e3:.1f} kB)")
+
+# Every character the game writes that egui's fonts have must be in the cut: one only the
+# emoji font has (which the browser leaves out) has to be written another way.
+kept_anywhere = set()
+for _, subset_name, _, _ in faces:
+    kept_anywhere |= set(TTFont(out / subset_name).getBestCmap())
+in_egui = set()
+for name in ("Ubuntu-Light.ttf", "Hack-Regular.ttf", "NotoEmoji-Regular.ttf", "emoji-icon-font.ttf"):
+    in_egui |= set(TTFont(source / name).getBestCmap())
+lost = sorted((written & in_egui) - kept_anywhere)
+if lost:
+    sys.exit("the game writes characters only egui's emoji font has (the browser has none): "
+             + " ".join(f"U+{c:04X} {chr(c)}" for c in lost))
 EOF
 cp "$source_dir/UFL.txt" web/fonts/Ubuntu-Font-Licence.txt
 cp "$source_dir/Hack-Regular.txt" web/fonts/Hack-Licence.txt

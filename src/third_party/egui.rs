@@ -12,7 +12,7 @@ pub(crate) fn plugin(app: &mut App) {
 /// The browser build's fonts: egui's text and code faces cut down to the characters a
 /// player can meet in the base game, and of egui's icon font the two symbols the game
 /// writes that neither face has (`scripts/subset-fonts.sh`, which says what is kept).
-/// These are 0.14 MB of the download (gzipped); the two whole faces were 0.32 MB, and
+/// These are 0.15 MB of the download (gzipped); the two whole faces were 0.32 MB, and
 /// egui's four fonts are 0.78. The browser plays the base levels only; a character
 /// outside the kept ranges shows as egui's missing-glyph box there, and draws on the
 /// desktop, which keeps egui's fonts.
@@ -32,18 +32,24 @@ const BROWSER_FONTS: [(&str, &[u8]); 3] = [
     ),
 ];
 
-/// egui's font families in the browser's fonts, in the order egui's own defaults have
-/// them: the text face first for text and the code face for code, each falling back on
-/// the other (Hack has the arrows Ubuntu lacks), then the icons.
+/// egui's font families in the browser's fonts: the text face first for text and the
+/// code face for code, as egui's defaults have them, each falling back on the other
+/// (egui's text family has no Hack; here it stands in for the emoji font's arrows and ▶),
+/// then the icons at egui's own scale for them.
 #[cfg(any(target_arch = "wasm32", test))]
 fn browser_font_definitions() -> bevy_egui::egui::FontDefinitions {
-    use bevy_egui::egui::{FontData, FontDefinitions, FontFamily};
+    use bevy_egui::egui::{FontData, FontDefinitions, FontFamily, FontTweak};
     use std::sync::Arc;
     let mut fonts = FontDefinitions::empty();
     for (name, bytes) in BROWSER_FONTS {
-        fonts
-            .font_data
-            .insert(name.to_owned(), Arc::new(FontData::from_static(bytes)));
+        let mut data = FontData::from_static(bytes);
+        if name == "emoji-icon-font" {
+            data = data.tweak(FontTweak {
+                scale: 0.90,
+                ..Default::default()
+            });
+        }
+        fonts.font_data.insert(name.to_owned(), Arc::new(data));
     }
     let [text, code, icons] = BROWSER_FONTS.map(|(name, _)| name.to_owned());
     fonts.families.insert(
@@ -89,6 +95,11 @@ mod tests {
             }
         }
     }
+
+    /// A character cut from the browser's fonts, which egui's whole faces have:
+    /// Cyrillic's small zhe (written as a number, so that the scan of the game's text
+    /// does not find it in this file).
+    const CUT: char = '\u{436}';
 
     /// Whether the font file `bytes` maps `c` to a glyph (its character map; egui's own
     /// `has_glyph` answers no for any character of the face its missing-glyph box is in).
@@ -142,15 +153,23 @@ mod tests {
         );
         // The control room's pause and warning symbols come from the icons.
         assert!(maps(BROWSER_FONTS[2].1, '⏸') && maps(BROWSER_FONTS[2].1, '⚠'));
-        // The cut is real: Cyrillic's Zhe, in egui's faces, is left out (written as a
-        // number, so that the scan above does not find it in this file).
-        let zhe = char::from_u32(0x416).expect("a character");
+        // The keys a Cyrillic or Greek layout types are labelled in capitals.
+        for capital in ['Ж', 'Ц', 'Σ', 'Ω'] {
+            assert!(
+                BROWSER_FONTS[..2]
+                    .iter()
+                    .all(|(_, font)| maps(font, capital))
+            );
+        }
+        // The cut is real: a character egui's faces have is left out.
         for (whole, (name, cut)) in whole.iter().zip(BROWSER_FONTS).take(2) {
-            assert!(maps(whole, zhe) && !maps(cut, zhe), "{name} was cut");
+            assert!(maps(whole, CUT) && !maps(cut, CUT), "{name} was cut");
         }
     }
 
-    /// egui reads the cut-down fonts and lays the game's text out with them.
+    /// egui reads the cut-down fonts and lays the game's text out with them, each
+    /// character its own glyph: none is the missing-glyph box, which a character cut
+    /// from them gets.
     #[test]
     fn egui_lays_text_out_in_the_browser_fonts() {
         let context = Context::default();
@@ -160,12 +179,27 @@ mod tests {
             .run_ui(RawInput::default(), |_| {})
             .textures_delta
             .clear();
+        let text = "Juno — “Leo?” → 12 °C … ⏸ ⚠ Ж";
         for font in [FontId::proportional(18.0), FontId::monospace(18.0)] {
-            let galley = context.fonts_mut(|f| {
-                f.layout_no_wrap("Juno — “Leo?” → 12 °C …".to_owned(), font, Color32::WHITE)
-            });
-            assert_eq!(galley.rows.len(), 1);
-            assert!(galley.size().x > 100.0, "laid out {:?}", galley.size());
+            let glyphs = |text: &str| {
+                let galley = context
+                    .fonts_mut(|f| f.layout_no_wrap(text.to_owned(), font.clone(), Color32::WHITE));
+                assert_eq!(galley.rows.len(), 1);
+                galley.rows[0]
+                    .glyphs
+                    .iter()
+                    .map(|g| (g.chr, g.uv_rect))
+                    .collect::<Vec<_>>()
+            };
+            let missing = glyphs(&CUT.to_string())[0].1;
+            let laid = glyphs(text);
+            assert_eq!(laid.len(), text.chars().count());
+            for (c, uv) in laid {
+                assert!(
+                    c == ' ' || uv != missing,
+                    "{c:?} is drawn as the missing box"
+                );
+            }
         }
     }
 }
